@@ -1,0 +1,71 @@
+using System.CommandLine;
+using Research.Cli.Commands;
+using Research.Cli.Infrastructure;
+
+namespace Research.Cli;
+
+/// <summary>
+/// The <c>research</c> command: builds the command tree and runs it with the project's exit-code and error
+/// conventions (0 ok, 1 failed, 2 usage error; one-line errors unless <c>--verbose</c>).
+/// </summary>
+public static class CliApp
+{
+    /// <summary>Builds the root command writing to <paramref name="output"/>.</summary>
+    public static RootCommand BuildRoot(CliOutput output)
+    {
+        var root = new RootCommand("research: quantitative equity research platform (warehouse, analytics, backtests, cluster).")
+        {
+            CliOptions.Json,
+            CliOptions.Verbose,
+            CliOptions.DataRoot,
+        };
+        root.Subcommands.Add(CalendarCommand.Create(output));
+        root.Subcommands.Add(SynthCommand.Create(output));
+        foreach (var command in PlatformCommands.Create(output))
+        {
+            root.Subcommands.Add(command);
+        }
+
+        return root;
+    }
+
+    /// <summary>Parses and runs <paramref name="args"/>; returns the exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, CliOutput output, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var root = BuildRoot(output);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+            {
+                output.Error.WriteLine($"error: {error.Message}");
+            }
+
+            output.Error.WriteLine("Run 'research --help' for usage.");
+            return ExitCodes.Usage;
+        }
+
+        var verbose = parse.GetValue(CliOptions.Verbose);
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output.Out, Error = output.Error }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            output.Error.WriteLine("error: cancelled.");
+            return ExitCodes.Failed;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            output.Error.WriteLine(verbose ? $"error: {e}" : $"error: {OneLine(e)}");
+            return ExitCodes.Failed;
+        }
+    }
+
+    private static string OneLine(Exception e)
+    {
+        var message = e is CliException ? e.Message : $"{e.Message} ({e.GetType().Name}; --verbose shows details)";
+        return message.ReplaceLineEndings(" ");
+    }
+}

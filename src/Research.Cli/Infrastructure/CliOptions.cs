@@ -1,0 +1,35 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace Research.Cli.Infrastructure;
+
+/// <summary>Options shared by many commands.</summary>
+public static class CliOptions
+{
+    /// <summary><c>--json</c>: machine-readable output on standard output.</summary>
+    public static Option<bool> Json { get; } = new("--json") { Description = "Write the result as JSON to standard output.", Recursive = true };
+
+    /// <summary><c>--verbose</c>: full exception details on failure.</summary>
+    public static Option<bool> Verbose { get; } = new("--verbose", "-v") { Description = "Show full error details (stack traces).", Recursive = true };
+
+    /// <summary><c>--data-root</c>: overrides <c>Research:DataRoot</c>.</summary>
+    public static Option<string?> DataRoot { get; } = new("--data-root") { Description = "Warehouse root folder (default: Research:DataRoot, else ./data).", Recursive = true };
+
+    /// <summary>A required ISO date option.</summary>
+    public static Option<DateOnly> Date(string name, string description) => new(name)
+    {
+        Description = description,
+        Required = true,
+        CustomParser = r =>
+        {
+            var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : string.Empty;
+            if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+            {
+                return d;
+            }
+
+            r.AddError($"{name}: '{text}' is not a date in the form YYYY-MM-DD.");
+            return default;
+        },
+    };
+}
