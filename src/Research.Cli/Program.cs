@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Research.Cli;
 using Research.Cli.Infrastructure;
 
@@ -7,5 +8,10 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cancel.Cancel();
 };
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    cancel.Cancel();
+});
 
 return await CliApp.RunAsync(args, CliOutput.ForProcess(), cancel.Token).ConfigureAwait(false);

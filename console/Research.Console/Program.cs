@@ -1,0 +1,29 @@
+using Radzen;
+using Research.Console.Cluster;
+using Research.Console.Components;
+using Research.Grains.Client;
+using Research.Hosting;
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.Services.AddResearchObservability(builder.Configuration, "research-console");
+builder.Services.AddSingleton(TimeProvider.System);
+builder.UseOrleansClient(client =>
+{
+    client.UseResearchCluster(builder.Configuration);
+    client.UseConnectionRetryFilter<GatewayRetryFilter>();
+});
+builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+builder.Services.AddRadzenComponents();
+builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
+
+var app = builder.Build();
+if (!app.Environment.IsDevelopment())
+{
+    app.UseExceptionHandler("/error", createScopeForErrors: true);
+}
+
+app.UseAntiforgery();
+app.MapStaticAssets();
+app.MapHealthChecks("/health");
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+await app.RunAsync();

@@ -1,0 +1,10 @@
+namespace Research.Grains.Abstractions.Warehouse;
+
+/// <summary>Lists the datasets in the warehouse and their current versions (reads manifests only).</summary>
+[Alias("research.warehouse.catalog")]
+public interface IWarehouseCatalogGrain : IGrainWithIntegerKey
+{
+    /// <summary>Every dataset with a current version, ordered by name.</summary>
+    [Alias("list")]
+    Task<IReadOnlyList<DatasetSummary>> ListDatasetsAsync();
+}

@@ -1,0 +1,22 @@
+namespace Research.Grains.Client;
+
+/// <summary>
+/// Every configuration key the platform reads (appsettings, environment variables with <c>__</c> for <c>:</c>,
+/// command line). Deployment manifests are checked against this list by a test.
+/// </summary>
+public static class ConfigurationKeys
+{
+    public const string Profile = "Research:Profile";
+    public const string DataRoot = "Research:DataRoot";
+    public const string ClusterId = "Research:Cluster:ClusterId";
+    public const string ServiceId = "Research:Cluster:ServiceId";
+    public const string SiloPort = "Research:Cluster:SiloPort";
+    public const string GatewayPort = "Research:Cluster:GatewayPort";
+    public const string AdvertisedAddress = "Research:Cluster:AdvertisedAddress";
+    public const string OrleansConnectionString = "ConnectionStrings:Orleans";
+    public const string Urls = "Urls";
+
+    /// <summary>All keys above.</summary>
+    public static IReadOnlyList<string> All { get; } =
+        [Profile, DataRoot, ClusterId, ServiceId, SiloPort, GatewayPort, AdvertisedAddress, OrleansConnectionString, Urls];
+}

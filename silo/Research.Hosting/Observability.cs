@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Serilog;
+using Serilog.Formatting.Compact;
+
+namespace Research.Hosting;
+
+/// <summary>Serilog structured logs and OpenTelemetry metrics and traces (OTLP export when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set).</summary>
+public static class Observability
+{
+    public static IServiceCollection AddResearchObservability(this IServiceCollection services, IConfiguration configuration, string serviceName)
+    {
+        services.AddSerilog((_, logger) =>
+        {
+            logger.ReadFrom.Configuration(configuration).Enrich.FromLogContext().Enrich.WithProperty("service", serviceName);
+            if (string.Equals(configuration["Research:Logging:Format"], "json", StringComparison.OrdinalIgnoreCase))
+            {
+                logger.WriteTo.Console(new RenderedCompactJsonFormatter());
+            }
+            else
+            {
+                logger.WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {service} {SourceContext}: {Message:lj}{NewLine}{Exception}");
+            }
+        });
+
+        var otlp = !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName))
+            .WithMetrics(m =>
+            {
+                m.AddMeter("Microsoft.Orleans").AddAspNetCoreInstrumentation().AddRuntimeInstrumentation();
+                if (otlp)
+                {
+                    m.AddOtlpExporter();
+                }
+            })
+            .WithTracing(t =>
+            {
+                t.AddSource("Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application").AddAspNetCoreInstrumentation();
+                if (otlp)
+                {
+                    t.AddOtlpExporter();
+                }
+            });
+        return services;
+    }
+}

@@ -1,0 +1,64 @@
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.Runtime.Hosting;
+using Orleans.Storage;
+using Research.Data.Warehouse;
+using Research.Grains;
+using Research.Grains.Client;
+using Research.Silo.Storage;
+
+namespace Research.Silo.Hosting;
+
+/// <summary>
+/// Configures a silo for a hosting profile. Development: localhost clustering, SQLite grain state under the
+/// data root, in-memory reminders. Production: membership, grain state and reminders on PostgreSQL through
+/// the ADO.NET providers (schema: <c>research db migrate</c>).
+/// </summary>
+public static class SiloConfiguration
+{
+    public static ISiloBuilder ConfigureResearchSilo(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        var settings = ClusterSettings.From(configuration);
+        var dataRoot = Path.GetFullPath(configuration[ConfigurationKeys.DataRoot] ?? "data");
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = settings.ClusterId;
+            o.ServiceId = settings.ServiceId;
+        });
+        silo.Services.AddSingleton(new WarehouseLayout(dataRoot));
+        silo.Services.AddSingleton(TimeProvider.System);
+
+        if (settings.Profile == HostingProfile.Production)
+        {
+            var advertised = settings.AdvertisedAddress is { Length: > 0 } a ? IPAddress.Parse(a) : null;
+            silo.ConfigureEndpoints(advertised ?? IPAddress.Loopback, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: advertised is not null);
+            silo.UseAdoNetClustering(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = settings.ConnectionString;
+            });
+            silo.AddAdoNetGrainStorage(GrainStorageNames.Research, o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = settings.ConnectionString;
+            });
+            silo.UseAdoNetReminderService(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = settings.ConnectionString;
+            });
+        }
+        else
+        {
+            silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, serviceId: settings.ServiceId, clusterId: settings.ClusterId);
+            var database = Path.Combine(dataRoot, "orleans", "grains.db");
+            silo.Services.AddGrainStorage(GrainStorageNames.Research, (sp, _) => new SqliteGrainStorage(database, sp.GetRequiredService<IGrainStorageSerializer>()));
+            silo.UseInMemoryReminderService();
+        }
+
+        return silo;
+    }
+}

@@ -1,0 +1,31 @@
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using Research.Grains.Client;
+
+namespace Research.Cli.Infrastructure;
+
+/// <summary>
+/// Standard .NET configuration for the CLI: <c>appsettings.json</c> in the working directory (optional), then
+/// environment variables (<c>Research__DataRoot</c>), then command-line options such as <c>--data-root</c>.
+/// </summary>
+public static class CliConfiguration
+{
+    public static IConfiguration Build(ParseResult parse)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        var builder = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
+            .AddEnvironmentVariables();
+        var dataRoot = parse.GetValue(CliOptions.DataRoot);
+        if (!string.IsNullOrWhiteSpace(dataRoot))
+        {
+            builder.AddInMemoryCollection([new KeyValuePair<string, string?>(ConfigurationKeys.DataRoot, dataRoot)]);
+        }
+
+        return builder.Build();
+    }
+
+    /// <summary>The absolute warehouse root.</summary>
+    public static string DataRoot(IConfiguration configuration) =>
+        Path.GetFullPath(configuration[ConfigurationKeys.DataRoot] is { Length: > 0 } root ? root : "data");
+}

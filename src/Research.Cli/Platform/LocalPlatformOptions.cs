@@ -1,0 +1,11 @@
+namespace Research.Cli.Platform;
+
+/// <summary>How <c>research up</c> runs the platform.</summary>
+public sealed record LocalPlatformOptions(
+    string DataRoot,
+    int ConsolePort,
+    int SiloHttpPort,
+    int SiloPort,
+    int GatewayPort,
+    bool Build,
+    bool SeedDemo);

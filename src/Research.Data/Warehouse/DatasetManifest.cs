@@ -1,0 +1,45 @@
+namespace Research.Data.Warehouse;
+
+/// <summary>
+/// The manifest of one immutable dataset version (<c>&lt;dataset&gt;/versions/&lt;id&gt;/manifest.json</c>):
+/// which files make it up, with checksums and row counts, where it came from and what it was built on.
+/// </summary>
+public sealed record DatasetManifest
+{
+    /// <summary>Manifest format version.</summary>
+    public int SchemaVersion { get; init; } = 1;
+
+    /// <summary>Dataset name, e.g. <c>crsp/daily</c>.</summary>
+    public required string Dataset { get; init; }
+
+    /// <summary>Version id (sortable by publication time).</summary>
+    public required string VersionId { get; init; }
+
+    /// <summary>The version this one was built on, or null for the first.</summary>
+    public string? ParentVersion { get; init; }
+
+    /// <summary>When the version was published (UTC).</summary>
+    public required DateTimeOffset PublishedAt { get; init; }
+
+    /// <summary>Who published it (user or service).</summary>
+    public required string PublishedBy { get; init; }
+
+    /// <summary>Source, e.g. <c>synthetic(seed=42, stocks=500, years=5)</c> or <c>wrds</c>.</summary>
+    public required string Source { get; init; }
+
+    /// <summary>Files relative to the version folder, in a stable order.</summary>
+    public required IReadOnlyList<ManifestFile> Files { get; init; }
+
+    /// <summary>Total rows over all files.</summary>
+    public long Rows => Files.Sum(f => f.Rows);
+
+    /// <summary>Total bytes over all files.</summary>
+    public long Bytes => Files.Sum(f => f.Bytes);
+}
+
+/// <summary>One file of a dataset version.</summary>
+/// <param name="Path">Path relative to the version folder, '/'-separated.</param>
+/// <param name="Sha256">Lower-case hex SHA-256 of the file's bytes.</param>
+/// <param name="Rows">Rows in the file.</param>
+/// <param name="Bytes">File size.</param>
+public sealed record ManifestFile(string Path, string Sha256, long Rows, long Bytes);

@@ -1,0 +1,74 @@
+using System.Text.Json;
+
+namespace Research.Data.Warehouse;
+
+/// <summary>Reads which datasets exist and their current versions (read-only; never touches data files).</summary>
+public sealed class WarehouseCatalog(WarehouseLayout layout)
+{
+    /// <summary>The current manifest of every dataset under the root, ordered by name.</summary>
+    public IReadOnlyList<DatasetManifest> CurrentManifests()
+    {
+        if (!Directory.Exists(layout.Root))
+        {
+            return [];
+        }
+
+        var result = new List<DatasetManifest>();
+        foreach (var current in Directory.EnumerateFiles(layout.Root, WarehouseLayout.CurrentFileName, new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 4 }))
+        {
+            var folder = Path.GetDirectoryName(current)!;
+            var dataset = Path.GetRelativePath(layout.Root, folder).Replace(Path.DirectorySeparatorChar, '/');
+            if (dataset.StartsWith('.'))
+            {
+                continue;
+            }
+
+            var manifest = ReadCurrent(dataset);
+            if (manifest is not null)
+            {
+                result.Add(manifest);
+            }
+        }
+
+        return [.. result.OrderBy(m => m.Dataset, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The current manifest of a dataset, or null when it has never been published.</summary>
+    public DatasetManifest? ReadCurrent(string dataset)
+    {
+        var version = ReadCurrentVersionId(layout, dataset);
+        return version is null ? null : ReadVersion(dataset, version);
+    }
+
+    /// <summary>The manifest of one version; throws naming the file when it is missing or malformed.</summary>
+    public DatasetManifest ReadVersion(string dataset, string versionId)
+    {
+        var file = layout.ManifestFile(dataset, versionId);
+        if (!File.Exists(file))
+        {
+            throw new InvalidDataException($"Dataset '{dataset}': manifest of version {versionId} is missing ({file}).");
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<DatasetManifest>(File.ReadAllText(file), DatasetPublisher.JsonOptions)
+                ?? throw new InvalidDataException($"Dataset '{dataset}': manifest {file} is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"Dataset '{dataset}': manifest {file} is not valid JSON: {e.Message}", e);
+        }
+    }
+
+    internal static string? ReadCurrentVersionId(WarehouseLayout layout, string dataset)
+    {
+        var file = layout.CurrentFile(dataset);
+        if (!File.Exists(file))
+        {
+            return null;
+        }
+
+        var id = File.ReadAllText(file).Trim();
+        return id.Length == 0 ? null : id;
+    }
+}
