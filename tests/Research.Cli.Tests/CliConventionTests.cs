@@ -1,0 +1,77 @@
+using System.Text.Json;
+
+namespace Research.Cli.Tests;
+
+public sealed class CliConventionTests
+{
+    [Fact]
+    public async Task Calendar_sessions_prints_one_ISO_date_per_line()
+    {
+        var (code, output, _) = await CliRunner.RunAsync("calendar", "sessions", "--from", "2024-12-23", "--to", "2025-01-03");
+        Assert.Equal(0, code);
+        // 25 Dec and 1 Jan are holidays; 28-29 Dec and weekends are not sessions.
+        Assert.Equal(
+            ["2024-12-23", "2024-12-24", "2024-12-26", "2024-12-27", "2024-12-30", "2024-12-31", "2025-01-02", "2025-01-03"],
+            output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task Json_output_is_machine_readable()
+    {
+        var (code, output, _) = await CliRunner.RunAsync("calendar", "closures", "--from", "2025-01-01", "--to", "2025-01-31", "--json");
+        Assert.Equal(0, code);
+        using var json = JsonDocument.Parse(output);
+        var reasons = json.RootElement.EnumerateArray().Select(e => e.GetProperty("reason").GetString()).ToList();
+        Assert.Equal(["New Year's Day", "Day of mourning for President Jimmy Carter", "Martin Luther King Jr. Day"], reasons);
+    }
+
+    [Theory]
+    [InlineData("calendar", "sessions", "--from", "2025-13-01", "--to", "2025-12-31")]
+    [InlineData("calendar", "sessions", "--to", "2025-12-31")]
+    [InlineData("no-such-command")]
+    public async Task Usage_errors_exit_2_with_a_message(params string[] args)
+    {
+        var (code, output, error) = await CliRunner.RunAsync(args);
+        Assert.Equal(2, code);
+        Assert.Empty(output);
+        Assert.StartsWith("error: ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failure_exits_1_with_one_line_and_no_stack_trace()
+    {
+        var (code, _, error) = await CliRunner.RunAsync("calendar", "hours", "--date", "2025-12-25");
+        Assert.Equal(1, code);
+        Assert.Equal("error: 2025-12-25 is not an NYSE session (Christmas Day).", error.Trim());
+    }
+
+    [Fact]
+    public async Task Verbose_shows_the_stack_trace()
+    {
+        var (code, _, error) = await CliRunner.RunAsync("calendar", "hours", "--date", "2025-12-25", "--verbose");
+        Assert.Equal(1, code);
+        Assert.Contains(" at ", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Synth_writes_the_market_and_reports_it_as_json()
+    {
+        using var dir = Research.Testing.TestEnvironment.CreateTempDirectory("cli-synth");
+        var (code, output, _) = await CliRunner.RunAsync("synth", "--stocks", "30", "--years", "1", "--seed", "3", "--out", dir.Path, "--json");
+        Assert.Equal(0, code);
+        using var json = JsonDocument.Parse(output);
+        var datasets = json.RootElement.GetProperty("datasets").EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.Contains("crsp/daily", datasets);
+        Assert.Contains("compustat/quarterly", datasets);
+        Assert.True(File.Exists(Path.Combine(dir.Path, "truth", "model.json")));
+    }
+
+    [Fact]
+    public async Task Synth_refuses_bad_options_naming_them()
+    {
+        using var dir = Research.Testing.TestEnvironment.CreateTempDirectory("cli-synth-bad");
+        var (code, _, error) = await CliRunner.RunAsync("synth", "--stocks", "3", "--out", dir.Path);
+        Assert.Equal(1, code);
+        Assert.Contains("stocks must be between 10 and 100000", error, StringComparison.Ordinal);
+    }
+}

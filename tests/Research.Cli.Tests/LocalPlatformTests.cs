@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Research.Testing;
+
+namespace Research.Cli.Tests;
+
+/// <summary>
+/// <c>research up</c> for real: seeds the demo warehouse, starts silo and console as processes, serves the
+/// console's first page with the demo datasets, and stops everything on Ctrl-C (SIGINT).
+/// </summary>
+public sealed class LocalPlatformTests
+{
+    [Fact]
+    public async Task Up_serves_the_console_with_the_demo_datasets_and_Ctrl_C_leaves_no_process_behind()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            TestEnvironment.Unavailable("POSIX signals are needed to send Ctrl-C");
+        }
+
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = TestEnvironment.CreateTempDirectory("up");
+        var cli = Path.Combine(AppContext.BaseDirectory, "research.dll");
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { cli, "up", "--data-root", dir.Path, "--console-port", "15080", "--silo-http-port", "15081", "--silo-port", "21111", "--gateway-port", "40000" })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(info)!;
+        var stderr = process.StandardError.ReadToEndAsync(ct);
+        try
+        {
+            string? line;
+            var consoleUrl = (string?)null;
+            using (var startup = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            {
+                startup.CancelAfter(TimeSpan.FromMinutes(4));
+                while ((line = await process.StandardOutput.ReadLineAsync(startup.Token)) is not null)
+                {
+                    if (line.StartsWith("Console: ", StringComparison.Ordinal))
+                    {
+                        consoleUrl = line["Console: ".Length..].Trim();
+                        break;
+                    }
+                }
+            }
+
+            Assert.True(consoleUrl is not null, "research up never printed the console URL; stderr: " + (process.HasExited ? await stderr : "(still running)"));
+            Assert.Equal("http://127.0.0.1:15080", consoleUrl);
+
+            using var http = new HttpClient();
+            using var page = await http.GetAsync(new Uri(consoleUrl), ct);
+            var html = await page.Content.ReadAsStringAsync(ct);
+            Assert.Equal(200, (int)page.StatusCode);
+            foreach (var dataset in new[] { "crsp/daily", "crsp/names", "compustat/annual", "ccm/links", "famafrench/factors_daily" })
+            {
+                Assert.Contains(dataset, html, StringComparison.Ordinal);
+            }
+
+            Assert.Contains("1 silo(s)", html, StringComparison.Ordinal);
+
+            var (code, status, _) = await CliRunner.RunAsync("status", "--data-root", dir.Path, "--json");
+            Assert.Equal(0, code);
+            using var json = JsonDocument.Parse(status);
+            Assert.True(json.RootElement.GetProperty("running").GetBoolean());
+            var pids = json.RootElement.GetProperty("processes").EnumerateArray().Select(p => p.GetProperty("pid").GetInt32()).ToList();
+            Assert.Equal(3, pids.Count);
+
+            Signals.Send(process.Id, Signals.SigInt);
+            using (var stop = CancellationTokenSource.CreateLinkedTokenSource(ct))
+            {
+                stop.CancelAfter(TimeSpan.FromMinutes(1));
+                await process.WaitForExitAsync(stop.Token);
+            }
+
+            Assert.Equal(0, process.ExitCode);
+            Assert.All(pids, pid => Assert.False(IsAlive(pid), $"process {pid} is still running after Ctrl-C"));
+            var (_, after, _) = await CliRunner.RunAsync("status", "--data-root", dir.Path);
+            Assert.StartsWith("not running", after, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var p = Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}
