@@ -21,6 +21,7 @@ public static class CliApp
         };
         root.Subcommands.Add(CalendarCommand.Create(output));
         root.Subcommands.Add(SynthCommand.Create(output));
+        root.Subcommands.Add(DbCommand.Create(output));
         foreach (var command in PlatformCommands.Create(output))
         {
             root.Subcommands.Add(command);

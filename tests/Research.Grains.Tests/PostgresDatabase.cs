@@ -1,0 +1,49 @@
+using Npgsql;
+using Research.Testing;
+
+namespace Research.Grains.Tests;
+
+/// <summary>A fresh database on the throwaway PostgreSQL, dropped when disposed.</summary>
+internal sealed class PostgresDatabase : IAsyncDisposable
+{
+    private readonly string _server;
+
+    private PostgresDatabase(string server, string name)
+    {
+        _server = server;
+        Name = name;
+        ConnectionString = new NpgsqlConnectionStringBuilder(server) { Database = name, Pooling = true }.ConnectionString;
+    }
+
+    public string Name { get; }
+
+    public string ConnectionString { get; }
+
+    public static async Task<PostgresDatabase> CreateAsync()
+    {
+        var server = TestEnvironment.RequirePostgres();
+        var name = "research_it_" + Guid.NewGuid().ToString("N")[..12];
+        await using var connection = new NpgsqlConnection(server);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+        await command.ExecuteNonQueryAsync();
+        return new PostgresDatabase(server, name);
+    }
+
+    public async Task<long> ScalarAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(_server);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
