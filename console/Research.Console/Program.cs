@@ -24,6 +24,6 @@ if (!app.Environment.IsDevelopment())
 
 app.UseAntiforgery();
 app.MapStaticAssets();
-app.MapHealthChecks("/health");
+app.MapHealthChecks(HealthEndpoints.Health);
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
 await app.RunAsync();

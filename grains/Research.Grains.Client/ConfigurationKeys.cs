@@ -15,8 +15,9 @@ public static class ConfigurationKeys
     public const string AdvertisedAddress = "Research:Cluster:AdvertisedAddress";
     public const string OrleansConnectionString = "ConnectionStrings:Orleans";
     public const string Urls = "Urls";
+    public const string LoggingFormat = "Research:Logging:Format";
 
     /// <summary>All keys above.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [Profile, DataRoot, ClusterId, ServiceId, SiloPort, GatewayPort, AdvertisedAddress, OrleansConnectionString, Urls];
+        [Profile, DataRoot, ClusterId, ServiceId, SiloPort, GatewayPort, AdvertisedAddress, OrleansConnectionString, Urls, LoggingFormat];
 }

@@ -11,12 +11,15 @@ namespace Research.Hosting;
 /// <summary>Serilog structured logs and OpenTelemetry metrics and traces (OTLP export when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set).</summary>
 public static class Observability
 {
+    /// <summary>Configuration key: <c>json</c> for one JSON object per log line (containers), else human-readable lines.</summary>
+    public const string LoggingFormatKey = "Research:Logging:Format";
+
     public static IServiceCollection AddResearchObservability(this IServiceCollection services, IConfiguration configuration, string serviceName)
     {
         services.AddSerilog((_, logger) =>
         {
             logger.ReadFrom.Configuration(configuration).Enrich.FromLogContext().Enrich.WithProperty("service", serviceName);
-            if (string.Equals(configuration["Research:Logging:Format"], "json", StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(configuration[LoggingFormatKey], "json", StringComparison.OrdinalIgnoreCase))
             {
                 logger.WriteTo.Console(new RenderedCompactJsonFormatter());
             }

@@ -7,6 +7,6 @@ builder.UseOrleans(silo => silo.ConfigureResearchSilo(builder.Configuration));
 builder.Services.AddHealthChecks().AddCheck<SiloHealthCheck>("orleans");
 
 var app = builder.Build();
-app.MapHealthChecks("/health");
+app.MapHealthChecks(HealthEndpoints.Health);
 app.MapGet("/", () => Results.Text("research silo: see /health\n"));
 await app.RunAsync();
