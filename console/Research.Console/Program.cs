@@ -5,6 +5,9 @@ using Research.Grains.Client;
 using Research.Hosting;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+// Serve package assets (Radzen, Plotly, fonts) from their NuGet folders when running from a build output in any
+// environment, not only Development; a published app has them in wwwroot and this is a no-op there.
+builder.WebHost.UseStaticWebAssets();
 builder.Services.AddResearchObservability(builder.Configuration, "research-console");
 builder.Services.AddSingleton(TimeProvider.System);
 builder.UseOrleansClient(client =>
