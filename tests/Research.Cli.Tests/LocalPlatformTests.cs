@@ -60,6 +60,12 @@ public sealed class LocalPlatformTests
 
             Assert.Contains("1 silo(s)", html, StringComparison.Ordinal);
 
+            // The theme stylesheet is served with content (package assets from the build output).
+            var theme = System.Text.RegularExpressions.Regex.Match(html, "href=\"(_content/Radzen.Blazor/css/[^\"]+)\"").Groups[1].Value;
+            Assert.NotEmpty(theme);
+            var css = await http.GetByteArrayAsync(new Uri(new Uri(consoleUrl), theme), ct);
+            Assert.True(css.Length > 10_000, $"{theme} served {css.Length} bytes");
+
             var (code, status, _) = await CliRunner.RunAsync("status", "--data-root", dir.Path, "--json");
             Assert.Equal(0, code);
             using var json = JsonDocument.Parse(status);
