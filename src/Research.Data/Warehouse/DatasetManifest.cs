@@ -27,7 +27,17 @@ public sealed record DatasetManifest
     /// <summary>Source, e.g. <c>synthetic(seed=42, stocks=500, years=5)</c> or <c>wrds</c>.</summary>
     public required string Source { get; init; }
 
-    /// <summary>Files relative to the version folder, in a stable order.</summary>
+    /// <summary><c>published</c>, or <c>quarantined</c> for a version that failed validation (kept for inspection, never current).</summary>
+    public string Status { get; init; } = DatasetManifest.Published;
+
+    /// <summary>Status of a version that may become current.</summary>
+    public const string Published = "published";
+
+    /// <summary>Status of a version that failed validation.</summary>
+    public const string Quarantined = "quarantined";
+
+    /// <summary>Files relative to the dataset folder ('/'-separated, e.g. <c>versions/v.../year=2024/part-0.parquet</c>), in a
+    /// stable order. A version may list files of an earlier version (unchanged partitions are shared, never copied).</summary>
     public required IReadOnlyList<ManifestFile> Files { get; init; }
 
     /// <summary>Total rows over all files.</summary>
@@ -38,7 +48,7 @@ public sealed record DatasetManifest
 }
 
 /// <summary>One file of a dataset version.</summary>
-/// <param name="Path">Path relative to the version folder, '/'-separated.</param>
+/// <param name="Path">Path relative to the dataset folder, '/'-separated.</param>
 /// <param name="Sha256">Lower-case hex SHA-256 of the file's bytes.</param>
 /// <param name="Rows">Rows in the file.</param>
 /// <param name="Bytes">File size.</param>

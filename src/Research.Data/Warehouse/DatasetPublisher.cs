@@ -46,7 +46,7 @@ public sealed class DatasetPublisher(WarehouseLayout layout, TimeProvider clock)
             await using (stream.ConfigureAwait(false))
             {
                 var hash = await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false);
-                files.Add(new ManifestFile(relative, Convert.ToHexStringLower(hash), rows, stream.Length));
+                files.Add(new ManifestFile($"versions/{versionId}/{relative}", Convert.ToHexStringLower(hash), rows, stream.Length));
             }
         }
 
@@ -62,6 +62,7 @@ public sealed class DatasetPublisher(WarehouseLayout layout, TimeProvider clock)
         };
         await DurableFile.WriteAsync(layout.ManifestFile(dataset, versionId), JsonSerializer.Serialize(manifest, JsonOptions) + "\n", cancellationToken).ConfigureAwait(false);
         await DurableFile.WriteAsync(layout.CurrentFile(dataset), versionId + "\n", cancellationToken).ConfigureAwait(false);
+        DatasetHistory.Append(layout, dataset, new DatasetHistoryEntry(now, "publish", versionId, publishedBy, parent));
         return manifest;
     }
 }

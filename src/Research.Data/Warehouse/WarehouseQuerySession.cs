@@ -1,0 +1,215 @@
+using System.Text;
+using DuckDB.NET.Data;
+
+namespace Research.Data.Warehouse;
+
+/// <summary>
+/// A read-only view of the warehouse pinned when it opens:
+/// 1. Resolve every dataset to one version (current, a version id, a tag, or as of a time) and keep its manifest.
+/// 2. Open an in-memory DuckDB connection and expose each dataset as a view over exactly the pinned files
+///    (<c>crsp/daily</c> becomes <c>crsp.daily</c>, WRDS-style); a sync publishing meanwhile is invisible.
+/// 3. Lock the connection down: only the pinned files are readable (<c>allowed_paths</c>), all other file and
+///    network access is off, and the configuration is locked so that SQL cannot undo it.
+/// 4. User SQL must be one SELECT statement (checked by DuckDB's own parser); results are cut at a row limit
+///    and the query is interrupted at a time limit.
+/// </summary>
+public sealed class WarehouseQuerySession : IDisposable
+{
+    private readonly DuckDBConnection _connection;
+    private readonly QueryLimits _limits;
+
+    private WarehouseQuerySession(DuckDBConnection connection, IReadOnlyDictionary<string, DatasetManifest> pinned, QueryLimits limits)
+    {
+        _connection = connection;
+        Pinned = pinned;
+        _limits = limits;
+    }
+
+    /// <summary>The version of each dataset this session reads.</summary>
+    public IReadOnlyDictionary<string, DatasetManifest> Pinned { get; }
+
+    /// <summary>SQL name of a dataset's view: <c>crsp/daily</c> -> <c>crsp.daily</c>.</summary>
+    public static string ViewName(string dataset)
+    {
+        var slash = dataset.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? $"main.{dataset}" : $"{dataset[..slash]}.{dataset[(slash + 1)..].Replace('/', '_')}";
+    }
+
+    /// <summary>
+    /// Pins every dataset (or those in <paramref name="datasets"/>) with <paramref name="selector"/>. Datasets that did not
+    /// exist at an as-of time are left out.
+    /// </summary>
+    public static WarehouseQuerySession Open(WarehouseLayout layout, VersionSelector selector, QueryLimits limits, TimeProvider clock, IReadOnlyCollection<string>? datasets = null)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(limits);
+        var versions = new DatasetVersions(layout, clock);
+        var names = datasets ?? new WarehouseCatalog(layout).CurrentManifests().Select(m => m.Dataset).ToList();
+        var pinned = new Dictionary<string, DatasetManifest>(StringComparer.Ordinal);
+        foreach (var dataset in names)
+        {
+            try
+            {
+                pinned[dataset] = versions.Resolve(dataset, selector);
+            }
+            catch (VersionNotFoundException) when (selector.AsOf is not null && datasets is null)
+            {
+                // the dataset did not exist yet at that time
+            }
+        }
+
+        var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        try
+        {
+            var allowed = new List<string>();
+            var schemas = new HashSet<string>(StringComparer.Ordinal) { "main" };
+            foreach (var (dataset, manifest) in pinned)
+            {
+                var files = manifest.Files.Select(f => Path.Combine(layout.DatasetFolder(dataset), f.Path.Replace('/', Path.DirectorySeparatorChar))).ToList();
+                var missing = files.FirstOrDefault(f => !File.Exists(f));
+                if (missing is not null)
+                {
+                    throw new InvalidDataException($"Dataset '{dataset}' version {manifest.VersionId}: file {missing} listed in its manifest is missing.");
+                }
+
+                allowed.AddRange(files);
+                var view = ViewName(dataset);
+                var schema = view[..view.IndexOf('.', StringComparison.Ordinal)];
+                if (schemas.Add(schema))
+                {
+                    Execute(connection, $"CREATE SCHEMA {Quote(schema)}");
+                }
+
+                Execute(connection, files.Count == 0
+                    ? $"CREATE VIEW {QuoteView(view)} AS SELECT NULL LIMIT 0"
+                    : $"CREATE VIEW {QuoteView(view)} AS SELECT * FROM read_parquet({SqlList(files)})");
+            }
+
+            Execute(connection, $"SET memory_limit = '{limits.MemoryLimit.Replace("'", string.Empty, StringComparison.Ordinal)}'");
+            if (allowed.Count > 0)
+            {
+                Execute(connection, $"SET allowed_paths = {SqlList(allowed)}");
+            }
+
+            Execute(connection, "SET enable_external_access = false");
+            Execute(connection, "SET lock_configuration = true");
+            return new WarehouseQuerySession(connection, pinned, limits);
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Runs one user SELECT within the session's limits.</summary>
+    public QueryResult Query(string sql, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sql);
+        RequireSingleSelect(sql);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_limits.Timeout);
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        using var registration = timeout.Token.Register(command.Cancel);
+        try
+        {
+            using var reader = command.ExecuteReader();
+            var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
+            var types = Enumerable.Range(0, reader.FieldCount).Select(i => reader.GetDataTypeName(i)).ToList();
+            var rows = new List<object?[]>();
+            var truncated = false;
+            while (reader.Read())
+            {
+                if (rows.Count == _limits.MaxRows)
+                {
+                    truncated = true;
+                    break;
+                }
+
+                var row = new object?[reader.FieldCount];
+                for (var i = 0; i < row.Length; i++)
+                {
+                    row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+                }
+
+                rows.Add(row);
+            }
+
+            return new QueryResult(columns, types, rows, truncated, Pinned.ToDictionary(p => p.Key, p => p.Value.VersionId, StringComparer.Ordinal));
+        }
+        catch (Exception e) when (e is DuckDBException or OperationCanceledException && timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new QueryRejectedException($"Query stopped after the time limit of {_limits.Timeout.TotalSeconds:F0} s.", e);
+        }
+        catch (DuckDBException e)
+        {
+            throw new QueryRejectedException($"Query failed: {FirstLine(e.Message)}", e);
+        }
+    }
+
+    /// <summary>Runs trusted SQL written by the platform (not user input), e.g. a provider's universe query.</summary>
+    public DuckDBCommand CreateTrustedCommand(string sql)
+    {
+        var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        return command;
+    }
+
+    public void Dispose() => _connection.Dispose();
+
+    private void RequireSingleSelect(string sql)
+    {
+        using var check = _connection.CreateCommand();
+        check.CommandText = "SELECT (j->>'error')::BOOLEAN, coalesce(json_array_length(j->'statements'), 0), j->>'error_message' FROM (SELECT json_serialize_sql($sql::VARCHAR)::JSON AS j)";
+        check.Parameters.Add(new DuckDBParameter("sql", sql));
+        using var reader = check.ExecuteReader();
+        reader.Read();
+        if (reader.GetBoolean(0))
+        {
+            var message = reader.IsDBNull(2) ? "not a query" : reader.GetString(2);
+            throw new QueryRejectedException(message.Contains("Only SELECT", StringComparison.Ordinal)
+                ? "Only SELECT queries are allowed: the warehouse is read-only."
+                : $"Query rejected: {FirstLine(message)}");
+        }
+
+        if (reader.GetInt64(1) != 1)
+        {
+            throw new QueryRejectedException($"Send exactly one SELECT statement (got {reader.GetInt64(1)}).");
+        }
+    }
+
+    private static void Execute(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static string SqlList(IEnumerable<string> values)
+    {
+        var sb = new StringBuilder("[");
+        foreach (var v in values)
+        {
+            if (sb.Length > 1)
+            {
+                sb.Append(',');
+            }
+
+            sb.Append('\'').Append(v.Replace("'", "''", StringComparison.Ordinal)).Append('\'');
+        }
+
+        return sb.Append(']').ToString();
+    }
+
+    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    private static string QuoteView(string view)
+    {
+        var dot = view.IndexOf('.', StringComparison.Ordinal);
+        return Quote(view[..dot]) + "." + Quote(view[(dot + 1)..]);
+    }
+
+    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
+}
