@@ -22,6 +22,8 @@ public static class CliApp
         root.Subcommands.Add(CalendarCommand.Create(output));
         root.Subcommands.Add(SynthCommand.Create(output));
         root.Subcommands.Add(DbCommand.Create(output));
+        root.Subcommands.Add(QueryCommand.Create(output));
+        root.Subcommands.Add(VersionsCommand.Create(output));
         foreach (var command in PlatformCommands.Create(output))
         {
             root.Subcommands.Add(command);

@@ -6,8 +6,8 @@ namespace Research.Data.Warehouse;
 /// </summary>
 public sealed record DatasetManifest
 {
-    /// <summary>Manifest format version.</summary>
-    public int SchemaVersion { get; init; } = 1;
+    /// <summary>Manifest format version: 2 (file paths relative to the dataset folder); 1 had paths relative to the version folder.</summary>
+    public int SchemaVersion { get; init; } = 2;
 
     /// <summary>Dataset name, e.g. <c>crsp/daily</c>.</summary>
     public required string Dataset { get; init; }

@@ -51,8 +51,11 @@ public sealed class WarehouseCatalog(WarehouseLayout layout)
 
         try
         {
-            return JsonSerializer.Deserialize<DatasetManifest>(File.ReadAllText(file), DatasetPublisher.JsonOptions)
+            var manifest = JsonSerializer.Deserialize<DatasetManifest>(File.ReadAllText(file), DatasetPublisher.JsonOptions)
                 ?? throw new InvalidDataException($"Dataset '{dataset}': manifest {file} is empty.");
+            return manifest.SchemaVersion >= 2
+                ? manifest
+                : manifest with { SchemaVersion = 2, Files = [.. manifest.Files.Select(f => f with { Path = $"versions/{versionId}/{f.Path}" })] };
         }
         catch (JsonException e)
         {

@@ -1,0 +1,79 @@
+using System.CommandLine;
+using System.Globalization;
+using Research.Cli.Infrastructure;
+using Research.Data.Warehouse;
+using Spectre.Console;
+
+namespace Research.Cli.Commands;
+
+/// <summary><c>research query "&lt;sql&gt;"</c>: read-only SQL over pinned dataset versions.</summary>
+public static class QueryCommand
+{
+    public static Command Create(CliOutput output)
+    {
+        var sql = new Argument<string>("sql") { Description = "One SELECT statement. Datasets are views named schema.table: crsp.daily, compustat.annual, famafrench.factors_daily, ..." };
+        var maxRows = new Option<int>("--max-rows") { Description = "Return at most this many rows.", DefaultValueFactory = _ => 1000 };
+        var timeout = new Option<int>("--timeout") { Description = "Stop the query after this many seconds.", DefaultValueFactory = _ => 60 };
+        var selector = new WarehouseOptions();
+        var command = new Command("query", "Run read-only SQL over the warehouse (pinned versions; no file or network access).") { sql, maxRows, timeout };
+        selector.AddTo(command);
+        command.SetAction((parse, ct) =>
+        {
+            var limits = QueryLimits.Default with { MaxRows = parse.GetValue(maxRows), Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)) };
+            using var session = WarehouseQuerySession.Open(WarehouseOptions.Layout(parse), selector.Selector(parse), limits, TimeProvider.System);
+            if (session.Pinned.Count == 0)
+            {
+                throw new CliException("The warehouse has no datasets (at that time): nothing to query.");
+            }
+
+            QueryResult result;
+            try
+            {
+                result = session.Query(parse.GetValue(sql)!, ct);
+            }
+            catch (QueryRejectedException e)
+            {
+                throw new CliException(e.Message, e);
+            }
+
+            if (parse.GetValue(CliOptions.Json))
+            {
+                output.WriteJson(new
+                {
+                    columns = result.Columns,
+                    types = result.Types,
+                    rows = result.Rows,
+                    truncated = result.Truncated,
+                    versions = result.Versions,
+                });
+                return Task.FromResult(ExitCodes.Ok);
+            }
+
+            var table = new Table();
+            foreach (var c in result.Columns)
+            {
+                table.AddColumn(Markup.Escape(c));
+            }
+
+            foreach (var row in result.Rows)
+            {
+                table.AddRow(row.Select(v => Markup.Escape(Format(v))).ToArray());
+            }
+
+            output.Console.Write(table);
+            output.Info($"{result.Rows.Count} row(s){(result.Truncated ? $" (cut at --max-rows {limits.MaxRows})" : string.Empty)}");
+            return Task.FromResult(ExitCodes.Ok);
+        });
+        return command;
+    }
+
+    private static string Format(object? value) => value switch
+    {
+        null => "NULL",
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+        double x => x.ToString("G10", CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? string.Empty,
+    };
+}
