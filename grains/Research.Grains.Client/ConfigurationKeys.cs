@@ -16,8 +16,13 @@ public static class ConfigurationKeys
     public const string OrleansConnectionString = "ConnectionStrings:Orleans";
     public const string Urls = "Urls";
     public const string LoggingFormat = "Research:Logging:Format";
+    public const string SyntheticStocks = "Research:Synthetic:Stocks";
+    public const string SyntheticYears = "Research:Synthetic:Years";
+    public const string SyntheticSeed = "Research:Synthetic:Seed";
+    public const string SyntheticEndYear = "Research:Synthetic:EndYear";
 
     /// <summary>All keys above.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [Profile, DataRoot, ClusterId, ServiceId, SiloPort, GatewayPort, AdvertisedAddress, OrleansConnectionString, Urls, LoggingFormat];
+        [Profile, DataRoot, ClusterId, ServiceId, SiloPort, GatewayPort, AdvertisedAddress, OrleansConnectionString, Urls, LoggingFormat,
+         SyntheticStocks, SyntheticYears, SyntheticSeed, SyntheticEndYear];
 }

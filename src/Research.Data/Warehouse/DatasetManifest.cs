@@ -36,6 +36,15 @@ public sealed record DatasetManifest
     /// <summary>Status of a version that failed validation.</summary>
     public const string Quarantined = "quarantined";
 
+    /// <summary>Hash of what was asked of the source (query, options), so a result can say exactly what was pulled.</summary>
+    public string? SourceQueryHash { get; init; }
+
+    /// <summary>High-water mark of the source data (e.g. the last date), the start of the next incremental sync.</summary>
+    public string? Watermark { get; init; }
+
+    /// <summary>Quality checks run before publishing (failed ones explain a quarantine).</summary>
+    public IReadOnlyList<Research.Data.Quality.ValidationFinding> Validation { get; init; } = [];
+
     /// <summary>Files relative to the dataset folder ('/'-separated, e.g. <c>versions/v.../year=2024/part-0.parquet</c>), in a
     /// stable order. A version may list files of an earlier version (unchanged partitions are shared, never copied).</summary>
     public required IReadOnlyList<ManifestFile> Files { get; init; }

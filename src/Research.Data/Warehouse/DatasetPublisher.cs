@@ -15,17 +15,24 @@ public sealed class DatasetPublisher(WarehouseLayout layout, TimeProvider clock)
 {
     internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    /// <summary>Publishes the files under <paramref name="stagedFolder"/> (with their row counts) as a new version.</summary>
-    public async Task<DatasetManifest> PublishAsync(
+    /// <summary>Publishes the files under <paramref name="stagedFolder"/> (with their row counts) as a new current version.</summary>
+    public Task<DatasetManifest> PublishAsync(
         string dataset,
         string stagedFolder,
         IReadOnlyDictionary<string, long> rowsByRelativePath,
         string source,
         string publishedBy,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) =>
+        PublishAsync(new PublishRequest(dataset, stagedFolder, rowsByRelativePath, [], source, publishedBy), cancellationToken);
+
+    /// <summary>
+    /// Publishes a version: staged files are moved in, files shared with earlier versions are referenced, the
+    /// manifest is made durable, then <c>CURRENT</c> is swapped (or, for a quarantined version, left alone).
+    /// </summary>
+    public async Task<DatasetManifest> PublishAsync(PublishRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(rowsByRelativePath);
-        WarehouseLayout.ValidateName(dataset);
+        ArgumentNullException.ThrowIfNull(request);
+        var dataset = WarehouseLayout.ValidateName(request.Dataset);
         var now = clock.GetUtcNow();
         var parent = WarehouseCatalog.ReadCurrentVersionId(layout, dataset);
         var versionId = "v" + now.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
@@ -36,15 +43,23 @@ public sealed class DatasetPublisher(WarehouseLayout layout, TimeProvider clock)
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(versionFolder)!);
-        Directory.Move(stagedFolder, versionFolder);
+        if (request.NewFiles.Count > 0)
+        {
+            Directory.Move(request.StagedFolder, versionFolder);
+        }
+        else
+        {
+            Directory.CreateDirectory(versionFolder);
+        }
 
-        var files = new List<ManifestFile>();
-        foreach (var (relative, rows) in rowsByRelativePath.OrderBy(p => p.Key, StringComparer.Ordinal))
+        var files = new List<ManifestFile>(request.SharedFiles);
+        foreach (var (relative, rows) in request.NewFiles.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             var path = Path.Combine(versionFolder, relative.Replace('/', Path.DirectorySeparatorChar));
-            var stream = File.OpenRead(path);
+            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
             await using (stream.ConfigureAwait(false))
             {
+                stream.Flush(flushToDisk: true);
                 var hash = await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false);
                 files.Add(new ManifestFile($"versions/{versionId}/{relative}", Convert.ToHexStringLower(hash), rows, stream.Length));
             }
@@ -56,13 +71,50 @@ public sealed class DatasetPublisher(WarehouseLayout layout, TimeProvider clock)
             VersionId = versionId,
             ParentVersion = parent,
             PublishedAt = now,
-            PublishedBy = publishedBy,
-            Source = source,
-            Files = files,
+            PublishedBy = request.PublishedBy,
+            Source = request.Source,
+            SourceQueryHash = request.SourceQueryHash,
+            Watermark = request.Watermark,
+            Validation = request.Validation ?? [],
+            Status = request.Quarantine ? DatasetManifest.Quarantined : DatasetManifest.Published,
+            Files = [.. files.OrderBy(f => f.Path, StringComparer.Ordinal)],
         };
         await DurableFile.WriteAsync(layout.ManifestFile(dataset, versionId), JsonSerializer.Serialize(manifest, JsonOptions) + "\n", cancellationToken).ConfigureAwait(false);
+        if (request.Quarantine)
+        {
+            DatasetHistory.Append(layout, dataset, new DatasetHistoryEntry(now, "quarantine", versionId, request.PublishedBy, request.QuarantineReason));
+            return manifest;
+        }
+
         await DurableFile.WriteAsync(layout.CurrentFile(dataset), versionId + "\n", cancellationToken).ConfigureAwait(false);
-        DatasetHistory.Append(layout, dataset, new DatasetHistoryEntry(now, "publish", versionId, publishedBy, parent));
+        DatasetHistory.Append(layout, dataset, new DatasetHistoryEntry(now, "publish", versionId, request.PublishedBy, parent));
         return manifest;
     }
+}
+
+/// <summary>What to publish.</summary>
+/// <param name="Dataset">Dataset name.</param>
+/// <param name="StagedFolder">Folder whose files become the version's new files (moved, not copied).</param>
+/// <param name="NewFiles">New files relative to <paramref name="StagedFolder"/>, with row counts.</param>
+/// <param name="SharedFiles">Files of earlier versions this version also reads (unchanged partitions).</param>
+/// <param name="Source">Human-readable source.</param>
+/// <param name="PublishedBy">Who publishes.</param>
+public sealed record PublishRequest(
+    string Dataset,
+    string StagedFolder,
+    IReadOnlyDictionary<string, long> NewFiles,
+    IReadOnlyList<ManifestFile> SharedFiles,
+    string Source,
+    string PublishedBy)
+{
+    public string? SourceQueryHash { get; init; }
+
+    public string? Watermark { get; init; }
+
+    public IReadOnlyList<Research.Data.Quality.ValidationFinding>? Validation { get; init; }
+
+    /// <summary>Keep the version for inspection but never make it current.</summary>
+    public bool Quarantine { get; init; }
+
+    public string? QuarantineReason { get; init; }
 }

@@ -1,11 +1,12 @@
-using System.Globalization;
+using Research.Data.Sync;
 using Research.Data.Synthetic;
 
 namespace Research.Data.Warehouse;
 
 /// <summary>
-/// Seeds an empty warehouse with the synthetic market so that a fresh install has data to show. Each
-/// generated dataset is published as the first version of that dataset, through <see cref="DatasetPublisher"/>.
+/// Seeds an empty warehouse with the synthetic market so that a fresh install has data to show. The demo
+/// arrives through the same path as real data: a full sync of every dataset from the synthetic source
+/// (lock, staging, validation, publish).
 /// </summary>
 public sealed class DemoWarehouseSeeder(WarehouseLayout layout, TimeProvider clock)
 {
@@ -15,38 +16,24 @@ public sealed class DemoWarehouseSeeder(WarehouseLayout layout, TimeProvider clo
     /// <summary>True when no dataset has been published under the root yet.</summary>
     public bool IsEmpty => new WarehouseCatalog(layout).CurrentManifests().Count == 0;
 
-    /// <summary>Generates the demo market and publishes every dataset; returns the manifests.</summary>
+    /// <summary>Generates the demo market and syncs every dataset; returns the manifests.</summary>
     public async Task<IReadOnlyList<DatasetManifest>> SeedAsync(SyntheticMarketOptions options, IProgress<SyntheticMarketProgress>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var staging = Path.Combine(layout.StagingFolder, "synthetic-" + clock.GetUtcNow().ToString("yyyyMMddHHmmssfff", CultureInfo.InvariantCulture));
-        try
+        var source = new SyntheticSyncSource(layout, options);
+        await source.EnsureGeneratedAsync(
+            progress is null ? null : new InlineProgress<SyntheticMarketProgress>(p => progress.Report(p with { Fraction = 0.8 * p.Fraction })),
+            cancellationToken).ConfigureAwait(false);
+        var manager = new SyncManager(layout, clock);
+        var manifests = new List<DatasetManifest>();
+        for (var i = 0; i < source.Datasets.Count; i++)
         {
-            var result = await SyntheticMarketGenerator.GenerateAsync(options, staging, progress, cancellationToken).ConfigureAwait(false);
-            var publisher = new DatasetPublisher(layout, clock);
-            var source = string.Create(CultureInfo.InvariantCulture, $"synthetic(seed={options.Seed}, stocks={options.Stocks}, years={options.Years}, end={options.EndYear}, model={SyntheticMarketGenerator.ModelVersion})");
-            var manifests = new List<DatasetManifest>();
-            foreach (var group in result.Files.GroupBy(f => f.Dataset))
-            {
-                var datasetFolder = Path.Combine(staging, group.Key.Replace('/', Path.DirectorySeparatorChar));
-                var files = group.Where(f => f.RelativePath.EndsWith(".parquet", StringComparison.Ordinal))
-                    .ToDictionary(f => f.RelativePath[(group.Key.Length + 1)..], f => f.Rows);
-                if (files.Count == 0)
-                {
-                    continue;
-                }
-
-                manifests.Add(await publisher.PublishAsync(group.Key, datasetFolder, files, source, "research up (demo seed)", cancellationToken).ConfigureAwait(false));
-            }
-
-            return manifests;
+            var dataset = source.Datasets[i];
+            progress?.Report(new SyntheticMarketProgress($"Syncing {dataset}", 0.8 + (0.2 * i / source.Datasets.Count)));
+            var outcome = await manager.SyncAsync(dataset, SyncMode.Full, source, "research up (demo seed)", cancellationToken: cancellationToken).ConfigureAwait(false);
+            manifests.Add(outcome.Manifest);
         }
-        finally
-        {
-            if (Directory.Exists(staging))
-            {
-                Directory.Delete(staging, recursive: true);
-            }
-        }
+
+        return manifests;
     }
 }

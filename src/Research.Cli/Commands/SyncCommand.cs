@@ -1,0 +1,126 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Research.Cli.Infrastructure;
+using Research.Data.Sync;
+using Research.Data.Synthetic;
+using Research.Data.Warehouse;
+using Research.Grains.Client;
+using Spectre.Console;
+
+namespace Research.Cli.Commands;
+
+/// <summary><c>research sync</c>: pull datasets from a source into new warehouse versions (single writer, validated).</summary>
+public static class SyncCommand
+{
+    public static Command Create(CliOutput output)
+    {
+        var full = new Option<bool>("--full-sync") { Description = "Pull every chunk." };
+        var incremental = new Option<bool>("--incremental") { Description = "Pull from the current version's watermark on; keep the rest." };
+        var dataset = new Option<string?>("--dataset") { Description = "Dataset or group: crsp, compustat, ccm, famafrench, taq, truth, or e.g. crsp/daily." };
+        var all = new Option<bool>("--all") { Description = "Every dataset the source offers." };
+        var sourceName = new Option<string>("--source") { Description = "Where data comes from: synthetic (default; WRDS and files arrive with their providers).", DefaultValueFactory = _ => "synthetic" };
+        var status = new Option<bool>("--status") { Description = "Show each dataset's current version, last sync, rows, watermark, validation and the lock holder." };
+        var command = new Command("sync", "Sync datasets into new immutable versions: one writer at a time, checkpointed, validated before publish.")
+        {
+            full, incremental, dataset, all, sourceName, status,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var configuration = CliConfiguration.Build(parse);
+            var layout = new WarehouseLayout(CliConfiguration.DataRoot(configuration));
+            if (parse.GetValue(status))
+            {
+                return Status(output, layout, parse.GetValue(CliOptions.Json));
+            }
+
+            if (parse.GetValue(full) == parse.GetValue(incremental))
+            {
+                throw new CliException("Give exactly one of --full-sync and --incremental (or --status).");
+            }
+
+            if (parse.GetValue(dataset) is null == !parse.GetValue(all))
+            {
+                throw new CliException("Give exactly one of --dataset NAME and --all.");
+            }
+
+            if (parse.GetValue(sourceName) != "synthetic")
+            {
+                throw new CliException($"Source '{parse.GetValue(sourceName)}' is not available yet; use --source synthetic.");
+            }
+
+            var source = new SyntheticSyncSource(layout, SyntheticOptions(configuration));
+            var datasets = parse.GetValue(all) ? source.Datasets : DatasetGroups.Expand(parse.GetValue(dataset)!, source.Datasets);
+            var mode = parse.GetValue(full) ? SyncMode.Full : SyncMode.Incremental;
+            var manager = new SyncManager(layout, TimeProvider.System);
+            var outcomes = new List<SyncOutcome>();
+            await output.WithProgressAsync("sync", async p =>
+            {
+                await source.EnsureGeneratedAsync(new SynchronousProgress<SyntheticMarketProgress>(x => p.Report(($"generating: {x.Stage}", 0.5 * x.Fraction))), ct).ConfigureAwait(false);
+                for (var i = 0; i < datasets.Count; i++)
+                {
+                    var index = i;
+                    outcomes.Add(await manager.SyncAsync(datasets[i], mode, source, Environment.UserName,
+                        new SynchronousProgress<SyncProgress>(x => p.Report(($"{x.Dataset}: {x.Stage}", 0.5 + (0.5 * (index + x.Fraction) / datasets.Count)))), ct).ConfigureAwait(false));
+                }
+
+                return outcomes.Count;
+            }).ConfigureAwait(false);
+
+            if (parse.GetValue(CliOptions.Json))
+            {
+                output.WriteJson(outcomes.Select(o => new { o.Dataset, o.Manifest.VersionId, o.Manifest.Rows, o.ChunksPulled, o.ChunksResumed, o.FilesShared, o.Manifest.Watermark }));
+                return ExitCodes.Ok;
+            }
+
+            foreach (var o in outcomes)
+            {
+                output.Out.WriteLine($"{o.Dataset}: published {o.Manifest.VersionId} ({o.Manifest.Rows:N0} rows; {o.ChunksPulled} chunk(s) pulled, {o.ChunksResumed} resumed, {o.FilesShared} file(s) shared with the parent)");
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static int Status(CliOutput output, WarehouseLayout layout, bool json)
+    {
+        var manifests = new WarehouseCatalog(layout).CurrentManifests();
+        var holder = SyncLock.ReadHolder(layout);
+        if (json)
+        {
+            output.WriteJson(new
+            {
+                lockHolder = holder,
+                datasets = manifests.Select(m => new { m.Dataset, m.VersionId, lastSync = m.PublishedAt, m.Rows, m.Watermark, validation = m.Validation.All(f => f.Passed) ? "passed" : "failed", m.Source }),
+            });
+            return ExitCodes.Ok;
+        }
+
+        var table = new Table().AddColumns("Dataset", "Current version", "Last sync (UTC)", "Rows", "Watermark", "Validation");
+        foreach (var m in manifests)
+        {
+            table.AddRow(m.Dataset, m.VersionId, m.PublishedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), m.Rows.ToString("N0", CultureInfo.InvariantCulture),
+                Markup.Escape(m.Watermark ?? "-"), m.Validation.Count == 0 ? "-" : m.Validation.All(f => f.Passed) ? $"{m.Validation.Count} passed" : "failed");
+        }
+
+        output.Console.Write(table);
+        output.Out.WriteLine(holder is null ? "lock: free" : $"lock: held by {holder.Describe()}");
+        return ExitCodes.Ok;
+    }
+
+    private static SyntheticMarketOptions SyntheticOptions(IConfiguration configuration)
+    {
+        var demo = DemoWarehouseSeeder.DemoOptions;
+        int Int(string key, int fallback) => configuration[key] is { Length: > 0 } text
+            ? int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : throw new CliException($"{key}: '{text}' is not a whole number.")
+            : fallback;
+        return demo with
+        {
+            Stocks = Int(ConfigurationKeys.SyntheticStocks, demo.Stocks),
+            Years = Int(ConfigurationKeys.SyntheticYears, demo.Years),
+            Seed = (ulong)Int(ConfigurationKeys.SyntheticSeed, (int)demo.Seed),
+            EndYear = Int(ConfigurationKeys.SyntheticEndYear, demo.EndYear),
+        };
+    }
+}

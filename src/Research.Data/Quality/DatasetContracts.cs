@@ -1,0 +1,41 @@
+namespace Research.Data.Quality;
+
+/// <summary>The contracts of the datasets the platform syncs (WRDS-shaped).</summary>
+public static class DatasetContracts
+{
+    public static IReadOnlyDictionary<string, DatasetContract> All { get; } = new Dictionary<string, DatasetContract>(StringComparer.Ordinal)
+    {
+        ["crsp/daily"] = new("crsp/daily",
+            [
+                new("permno", "INTEGER"), new("permco", "INTEGER"), new("date", "DATE"), new("hexcd", "INTEGER", Min: 1, Max: 33),
+                new("prc", "DOUBLE", MaxNullRate: 0.01, Min: 0.0001, Max: 1_000_000, Absolute: true),
+                new("openprc", "DOUBLE", MaxNullRate: 0.2, Min: 0.0001, Max: 1_000_000),
+                new("ret", "DOUBLE", MaxNullRate: 0.02, Min: -1, Max: 20), new("retx", "DOUBLE", MaxNullRate: 0.02, Min: -1, Max: 20),
+                new("vol", "DOUBLE", MaxNullRate: 0.05, Min: 0), new("shrout", "DOUBLE", MaxNullRate: 0.01, Min: 0),
+                new("cfacpr", "DOUBLE", MaxNullRate: 0.01, Min: 0), new("cfacshr", "DOUBLE", MaxNullRate: 0.01, Min: 0),
+            ],
+            ["permno", "date"], SessionDateColumn: "date"),
+        ["crsp/names"] = new("crsp/names",
+            [new("permno", "INTEGER"), new("namedt", "DATE"), new("nameendt", "DATE"), new("ticker", "VARCHAR", MaxNullRate: 0.05), new("shrcd", "INTEGER", Min: 10, Max: 99), new("exchcd", "INTEGER", Min: -2, Max: 33)],
+            ["permno", "namedt"]),
+        ["crsp/delisting"] = new("crsp/delisting",
+            [new("permno", "INTEGER"), new("dlstdt", "DATE"), new("dlstcd", "INTEGER", Min: 100, Max: 999), new("dlret", "DOUBLE", MaxNullRate: 0.6, Min: -1, Max: 10)],
+            ["permno"]),
+        ["compustat/annual"] = new("compustat/annual",
+            [new("gvkey", "VARCHAR"), new("datadate", "DATE"), new("fyear", "INTEGER", Min: 1950, Max: 2100), new("indfmt", "VARCHAR"), new("datafmt", "VARCHAR"), new("popsrc", "VARCHAR"), new("consol", "VARCHAR"), new("at", "DOUBLE", MaxNullRate: 0.5, Min: 0), new("ceq", "DOUBLE", MaxNullRate: 0.5)],
+            ["gvkey", "datadate", "indfmt", "datafmt", "popsrc", "consol"]),
+        ["compustat/quarterly"] = new("compustat/quarterly",
+            [new("gvkey", "VARCHAR"), new("datadate", "DATE"), new("rdq", "DATE", MaxNullRate: 0.5), new("fqtr", "INTEGER", Min: 1, Max: 4), new("atq", "DOUBLE", MaxNullRate: 0.5, Min: 0)],
+            ["gvkey", "datadate", "indfmt", "datafmt", "popsrc", "consol"]),
+        ["ccm/links"] = new("ccm/links",
+            [new("gvkey", "VARCHAR"), new("lpermno", "INTEGER"), new("linktype", "VARCHAR"), new("linkprim", "VARCHAR"), new("linkdt", "DATE"), new("linkenddt", "DATE", MaxNullRate: 1)],
+            ["gvkey", "lpermno", "linkdt"]),
+        ["famafrench/factors_daily"] = new("famafrench/factors_daily",
+            [new("date", "DATE"), new("mktrf", "DOUBLE", MaxNullRate: 0.01, Min: -0.5, Max: 0.5), new("smb", "DOUBLE", MaxNullRate: 0.01, Min: -0.5, Max: 0.5), new("hml", "DOUBLE", MaxNullRate: 0.01, Min: -0.5, Max: 0.5), new("rf", "DOUBLE", Min: -0.01, Max: 0.01)],
+            ["date"], SessionDateColumn: "date"),
+    };
+
+    /// <summary>The contract of a dataset, or a minimal one (readable files only) when none is declared.</summary>
+    public static DatasetContract For(string dataset) =>
+        All.TryGetValue(dataset, out var contract) ? contract : new DatasetContract(dataset, [], []);
+}

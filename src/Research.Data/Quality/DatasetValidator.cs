@@ -1,0 +1,192 @@
+using System.Globalization;
+using DuckDB.NET.Data;
+using Research.Core.Calendars;
+
+namespace Research.Data.Quality;
+
+/// <summary>
+/// Checks staged Parquet files against a <see cref="DatasetContract"/> before they may be published:
+/// 1. every file is readable Parquet;
+/// 2. schema: each contracted column exists with its type;
+/// 3. per column: NULL share and value range;
+/// 4. the key is unique;
+/// 5. the row count is within tolerance of what the source announced;
+/// 6. session dates are exactly the NYSE sessions between the first and last date;
+/// 7. against the parent version: no large row drop, no NULL spike.
+/// Every failure names the dataset, the column and the rule.
+/// </summary>
+public static class DatasetValidator
+{
+    public static ValidationReport Validate(DatasetContract contract, IReadOnlyList<string> files, long? expectedRows, IReadOnlyList<string>? parentFiles)
+    {
+        ArgumentNullException.ThrowIfNull(contract);
+        ArgumentNullException.ThrowIfNull(files);
+        var findings = new List<ValidationFinding>();
+        var d = contract.Dataset;
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+
+        foreach (var file in files)
+        {
+            try
+            {
+                Scalar(connection, $"SELECT count(*) FROM read_parquet({Literal(file)})");
+            }
+            catch (DuckDBException e)
+            {
+                findings.Add(new(d, null, "readable", false, $"{Path.GetFileName(Path.GetDirectoryName(file))}/{Path.GetFileName(file)} is not readable Parquet: {FirstLine(e.Message)}"));
+            }
+        }
+
+        if (findings.Count > 0 || files.Count == 0)
+        {
+            if (files.Count == 0)
+            {
+                findings.Add(new(d, null, "row-count", false, "no files were staged"));
+            }
+
+            return new ValidationReport(d, findings);
+        }
+
+        var source = $"read_parquet({List(files)}, union_by_name = true)";
+        var schema = Rows(connection, $"DESCRIBE SELECT * FROM {source}").ToDictionary(r => (string)r[0]!, r => (string)r[1]!, StringComparer.Ordinal);
+        var present = new List<ColumnRule>();
+        foreach (var rule in contract.Columns)
+        {
+            if (!schema.TryGetValue(rule.Name, out var type))
+            {
+                findings.Add(new(d, rule.Name, "schema", false, $"column is missing (found: {string.Join(", ", schema.Keys)})"));
+            }
+            else if (!string.Equals(type, rule.Type, StringComparison.OrdinalIgnoreCase))
+            {
+                findings.Add(new(d, rule.Name, "type", false, $"type is {type}, contract says {rule.Type}"));
+            }
+            else
+            {
+                findings.Add(new(d, rule.Name, "schema", true, type));
+                present.Add(rule);
+            }
+        }
+
+        var rows = Convert.ToInt64(Scalar(connection, $"SELECT count(*) FROM {source}"), CultureInfo.InvariantCulture);
+        var nullRates = NullRates(connection, source, present.Select(r => r.Name), rows);
+        foreach (var rule in present)
+        {
+            var rate = nullRates[rule.Name];
+            findings.Add(new(d, rule.Name, "nulls", rate <= rule.MaxNullRate, $"{rate:P2} NULL (at most {rule.MaxNullRate:P2})"));
+            if ((rule.Min is not null || rule.Max is not null) && rows > 0)
+            {
+                var expression = rule.Absolute ? $"abs({Ident(rule.Name)})" : Ident(rule.Name);
+                var range = Rows(connection, $"SELECT min({expression})::DOUBLE, max({expression})::DOUBLE, count(*) FILTER (WHERE {expression} < {Number(rule.Min ?? double.MinValue)} OR {expression} > {Number(rule.Max ?? double.MaxValue)}) FROM {source}")[0];
+                var outside = Convert.ToInt64(range[2], CultureInfo.InvariantCulture);
+                findings.Add(new(d, rule.Name, "range", outside == 0,
+                    $"{outside} value(s) outside [{rule.Min?.ToString(CultureInfo.InvariantCulture) ?? "-inf"}, {rule.Max?.ToString(CultureInfo.InvariantCulture) ?? "inf"}] (min {range[0]}, max {range[1]}){(rule.Absolute ? " in absolute value" : string.Empty)}"));
+            }
+        }
+
+        if (contract.Key.Count > 0 && contract.Key.All(schema.ContainsKey))
+        {
+            var key = string.Join(", ", contract.Key.Select(Ident));
+            var duplicates = Convert.ToInt64(Scalar(connection, $"SELECT count(*) FROM (SELECT {key} FROM {source} GROUP BY {key} HAVING count(*) > 1)"), CultureInfo.InvariantCulture);
+            findings.Add(new(d, string.Join("+", contract.Key), "key", duplicates == 0, $"{duplicates} duplicated key value(s)"));
+        }
+
+        if (expectedRows is { } expected && expected > 0)
+        {
+            var deviation = Math.Abs(rows - expected) / (double)expected;
+            findings.Add(new(d, null, "row-count", deviation <= contract.RowCountTolerance, $"{rows:N0} rows, source announced {expected:N0} ({deviation:P1} off, at most {contract.RowCountTolerance:P0})"));
+        }
+
+        if (contract.SessionDateColumn is { } dateColumn && schema.TryGetValue(dateColumn, out var dateType) && dateType == "DATE" && rows > 0)
+        {
+            findings.Add(CheckSessions(connection, source, d, dateColumn));
+        }
+
+        if (parentFiles is { Count: > 0 })
+        {
+            var parentSource = $"read_parquet({List(parentFiles)}, union_by_name = true)";
+            var parentRows = Convert.ToInt64(Scalar(connection, $"SELECT count(*) FROM {parentSource}"), CultureInfo.InvariantCulture);
+            if (parentRows > 0)
+            {
+                var drop = (parentRows - rows) / (double)parentRows;
+                findings.Add(new(d, null, "row-drop", drop <= contract.MaxRowDropVersusParent, $"{rows:N0} rows vs {parentRows:N0} in the parent version ({Math.Max(0, drop):P1} fewer, at most {contract.MaxRowDropVersusParent:P0})"));
+                var parentSchema = Rows(connection, $"DESCRIBE SELECT * FROM {parentSource}").Select(r => (string)r[0]!).ToHashSet(StringComparer.Ordinal);
+                var comparable = present.Where(r => parentSchema.Contains(r.Name)).Select(r => r.Name).ToList();
+                var parentNulls = NullRates(connection, parentSource, comparable, parentRows);
+                foreach (var column in comparable)
+                {
+                    var increase = nullRates[column] - parentNulls[column];
+                    if (increase > contract.MaxNullRateIncreaseVersusParent)
+                    {
+                        findings.Add(new(d, column, "null-spike", false, $"NULL share rose from {parentNulls[column]:P2} to {nullRates[column]:P2} against the parent version"));
+                    }
+                }
+            }
+        }
+
+        return new ValidationReport(d, findings);
+    }
+
+    private static ValidationFinding CheckSessions(DuckDBConnection connection, string source, string dataset, string column)
+    {
+        var dates = Rows(connection, $"SELECT DISTINCT {Ident(column)} FROM {source} WHERE {Ident(column)} IS NOT NULL ORDER BY 1")
+            .Select(r => r[0] is DateOnly d ? d : DateOnly.FromDateTime((DateTime)r[0]!)).ToList();
+        var sessions = NyseCalendar.Instance.Sessions(dates[0], dates[^1]);
+        var missing = sessions.Except(dates).ToList();
+        var extra = dates.Except(sessions).ToList();
+        var ok = missing.Count == 0 && extra.Count == 0;
+        return new(dataset, column, "sessions", ok, ok
+            ? $"{dates.Count} sessions {dates[0]:yyyy-MM-dd}..{dates[^1]:yyyy-MM-dd}"
+            : $"{missing.Count} NYSE session(s) missing (first: {string.Join(", ", missing.Take(5).Select(x => x.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)))}), {extra.Count} non-session date(s) (first: {string.Join(", ", extra.Take(5).Select(x => x.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)))})");
+    }
+
+    private static Dictionary<string, double> NullRates(DuckDBConnection connection, string source, IEnumerable<string> columns, long rows)
+    {
+        var list = columns.ToList();
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (list.Count == 0)
+        {
+            return result;
+        }
+
+        var counts = Rows(connection, $"SELECT {string.Join(", ", list.Select(c => $"count(*) - count({Ident(c)})"))} FROM {source}")[0];
+        for (var i = 0; i < list.Count; i++)
+        {
+            result[list[i]] = rows == 0 ? 0 : Convert.ToInt64(counts[i], CultureInfo.InvariantCulture) / (double)rows;
+        }
+
+        return result;
+    }
+
+    private static object? Scalar(DuckDBConnection connection, string sql) => Rows(connection, sql)[0][0];
+
+    private static List<object?[]> Rows(DuckDBConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var rows = new List<object?[]>();
+        while (reader.Read())
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    private static string List(IEnumerable<string> files) => "[" + string.Join(", ", files.Select(Literal)) + "]";
+
+    private static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    private static string Ident(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    private static string Number(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
+}
