@@ -7,8 +7,8 @@ namespace Research.Data.Warehouse;
 
 /// <summary>
 /// The cross-process single-writer fence: every write path holds <c>&lt;DataRoot&gt;/sync_lock.json</c>.
-/// 1. Acquire = create the file exclusively (<c>FileMode.CreateNew</c>) and write the holder (pid, process start
-///    time, host, time, dataset, owner, token), fsynced.
+/// 1. Acquire = write the holder (pid, process start time, host, time, dataset, owner, token) to a temp file,
+///    fsync it, and move it to <c>sync_lock.json</c> without overwriting: exclusive, and never seen half-written.
 /// 2. If the file exists, read the holder. It is stale when older than <see cref="StaleAfter"/> or when its pid on
 ///    this host is gone (or is a different process that reused the pid). A live holder gets
 ///    <see cref="SyncLockHeldException"/> naming it.
@@ -144,16 +144,24 @@ public sealed class SyncLock : IDisposable
 
     private static bool TryCreate(string path, SyncLockHolder holder)
     {
-        try
+        // Write the holder to a private temp file first, then move it into place without overwriting: the lock
+        // file appears complete or not at all, so a competitor never reads a half-written holder.
+        var temp = Path.Combine(Path.GetDirectoryName(path)!, $".sync_lock.{holder.Token}.tmp");
+        using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
         {
-            using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
             JsonSerializer.Serialize(stream, holder, JsonOptions);
             stream.Flush(flushToDisk: true);
+        }
+
+        try
+        {
+            File.Move(temp, path, overwrite: false);
             DurableFile.SyncDirectory(Path.GetDirectoryName(path)!);
             return true;
         }
         catch (IOException) when (File.Exists(path))
         {
+            File.Delete(temp);
             return false;
         }
     }
