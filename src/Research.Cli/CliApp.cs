@@ -24,6 +24,7 @@ public static class CliApp
         root.Subcommands.Add(DbCommand.Create(output));
         root.Subcommands.Add(QueryCommand.Create(output));
         root.Subcommands.Add(SyncCommand.Create(output));
+        root.Subcommands.Add(BenchCommand.Create(output));
         root.Subcommands.Add(VersionsCommand.Create(output));
         foreach (var command in PlatformCommands.Create(output))
         {
