@@ -16,6 +16,7 @@ public static class ConfigurationKeys
     public const string OrleansConnectionString = "ConnectionStrings:Orleans";
     public const string Urls = "Urls";
     public const string LoggingFormat = "Research:Logging:Format";
+    /// <summary>Options of the synthetic sync source (read by <c>Research.Data.Synthetic.SyntheticOptionsReader</c>).</summary>
     public const string SyntheticStocks = "Research:Synthetic:Stocks";
     public const string SyntheticYears = "Research:Synthetic:Years";
     public const string SyntheticSeed = "Research:Synthetic:Seed";

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
+using Research.Data.Synthetic;
 using Research.Data.Warehouse;
 using Research.Grains;
 using Research.Grains.Client;
@@ -30,6 +31,7 @@ public static class SiloConfiguration
         });
         silo.Services.AddSingleton(new WarehouseLayout(dataRoot));
         silo.Services.AddSingleton(TimeProvider.System);
+        silo.Services.AddSingleton(SyntheticOptionsReader.Read(key => configuration[key], DemoWarehouseSeeder.DemoOptions));
 
         if (settings.Profile == HostingProfile.Production)
         {

@@ -5,7 +5,6 @@ using Research.Cli.Infrastructure;
 using Research.Data.Sync;
 using Research.Data.Synthetic;
 using Research.Data.Warehouse;
-using Research.Grains.Client;
 using Spectre.Console;
 
 namespace Research.Cli.Commands;
@@ -111,16 +110,13 @@ public static class SyncCommand
 
     private static SyntheticMarketOptions SyntheticOptions(IConfiguration configuration)
     {
-        var demo = DemoWarehouseSeeder.DemoOptions;
-        int Int(string key, int fallback) => configuration[key] is { Length: > 0 } text
-            ? int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : throw new CliException($"{key}: '{text}' is not a whole number.")
-            : fallback;
-        return demo with
+        try
         {
-            Stocks = Int(ConfigurationKeys.SyntheticStocks, demo.Stocks),
-            Years = Int(ConfigurationKeys.SyntheticYears, demo.Years),
-            Seed = (ulong)Int(ConfigurationKeys.SyntheticSeed, (int)demo.Seed),
-            EndYear = Int(ConfigurationKeys.SyntheticEndYear, demo.EndYear),
-        };
+            return SyntheticOptionsReader.Read(key => configuration[key], DemoWarehouseSeeder.DemoOptions);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentOutOfRangeException)
+        {
+            throw new CliException(e.Message.Split(Environment.NewLine)[0], e);
+        }
     }
 }

@@ -25,7 +25,24 @@ internal sealed class SyntheticMarketWriter(string root)
     {
         var sessions = path.Sessions;
         var partition = string.Create(CultureInfo.InvariantCulture, $"year={year}");
+        // Date-major order (date, permno): row-group statistics on date then let a one-day query read one row group.
         var rows = states.Sum(s => s.Daily.Count);
+        var firstSession = rows == 0 ? 0 : states.Where(s => s.Daily.Count > 0).Min(s => s.Daily[0].Session);
+        var lastSession = rows == 0 ? 0 : states.Where(s => s.Daily.Count > 0).Max(s => s.Daily[^1].Session);
+        var offsets = new int[lastSession - firstSession + 2];
+        foreach (var s in states)
+        {
+            foreach (var r in s.Daily)
+            {
+                offsets[r.Session - firstSession + 1]++;
+            }
+        }
+
+        for (var i = 1; i < offsets.Length; i++)
+        {
+            offsets[i] += offsets[i - 1];
+        }
+
         var permno = new int[rows];
         var permco = new int[rows];
         var date = new DateOnly[rows];
@@ -37,11 +54,11 @@ internal sealed class SyntheticMarketWriter(string root)
         var vol = new double[rows];
         var shrout = new double[rows];
         var cfac = new double[rows];
-        var n = 0;
         foreach (var s in states)
         {
             foreach (var r in s.Daily)
             {
+                var n = offsets[r.Session - firstSession]++;
                 permno[n] = s.Plan.Permno;
                 permco[n] = s.Plan.Permco;
                 date[n] = sessions[r.Session];
@@ -53,11 +70,10 @@ internal sealed class SyntheticMarketWriter(string root)
                 vol[n] = r.Volume;
                 shrout[n] = r.Shares;
                 cfac[n] = r.AdjustmentFactor;
-                n++;
             }
         }
 
-        await WriteAsync("crsp/daily", partition, DailyColumns, [permno, permco, date, hexcd, prc, open, ret, retx, vol, shrout, cfac, cfac], ct).ConfigureAwait(false);
+        await WriteAsync("crsp/daily", partition, DailyColumns, [permno, permco, date, hexcd, prc, open, ret, retx, vol, shrout, cfac, cfac], ct, rowGroup: 100_000).ConfigureAwait(false);
 
         var exposures = states.SelectMany(s => s.Exposures.Select(e => (s.Plan, e))).ToArray();
         await WriteAsync("truth/exposures", partition,
@@ -73,15 +89,15 @@ internal sealed class SyntheticMarketWriter(string root)
         var alphaPermno = new int[alphaRows];
         var alphaDate = new DateOnly[alphaRows];
         var alphaScore = new float[alphaRows];
-        n = 0;
+        var n2 = 0;
         foreach (var s in states)
         {
             foreach (var a in s.Alpha)
             {
-                alphaPermno[n] = s.Plan.Permno;
-                alphaDate[n] = sessions[a.Session];
-                alphaScore[n] = a.Score;
-                n++;
+                alphaPermno[n2] = s.Plan.Permno;
+                alphaDate[n2] = sessions[a.Session];
+                alphaScore[n2] = a.Score;
+                n2++;
             }
         }
 
@@ -280,14 +296,13 @@ internal sealed class SyntheticMarketWriter(string root)
              rows.Select(r => r.a.PriceClose).ToArray(), rows.Select(r => r.a.DeferredTaxes).ToArray()], ct).ConfigureAwait(false);
     }
 
-    private async Task WriteAsync(string dataset, string? partition, IReadOnlyList<ParquetColumnSpec> specs, IReadOnlyList<Array> columns, CancellationToken ct)
+    private async Task WriteAsync(string dataset, string? partition, IReadOnlyList<ParquetColumnSpec> specs, IReadOnlyList<Array> columns, CancellationToken ct, int rowGroup = 500_000)
     {
         var relative = partition is null ? $"{dataset}/part-0.parquet" : $"{dataset}/{partition}/part-0.parquet";
         var file = Path.Combine(root, relative.Replace('/', Path.DirectorySeparatorChar));
         var writer = await ParquetTableWriter.CreateAsync(file, specs, ct).ConfigureAwait(false);
         await using (writer.ConfigureAwait(false))
         {
-            const int rowGroup = 500_000;
             var rows = columns[0].Length;
             if (rows <= rowGroup)
             {

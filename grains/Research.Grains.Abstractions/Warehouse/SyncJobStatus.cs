@@ -1,0 +1,23 @@
+namespace Research.Grains.Abstractions.Warehouse;
+
+/// <summary>The warehouse writer's current or last job, for polling clients.</summary>
+[GenerateSerializer, Immutable, Alias("research.warehouse.SyncJobStatus")]
+public sealed record SyncJobStatus(
+    [property: Id(0)] string JobId,
+    [property: Id(1)] string State,
+    [property: Id(2)] IReadOnlyList<string> Datasets,
+    [property: Id(3)] string? CurrentDataset,
+    [property: Id(4)] string Stage,
+    [property: Id(5)] double Fraction,
+    [property: Id(6)] DateTimeOffset? StartedAt,
+    [property: Id(7)] DateTimeOffset? FinishedAt,
+    [property: Id(8)] string? Error,
+    [property: Id(9)] IReadOnlyList<string> Published)
+{
+    public const string Idle = "idle";
+    public const string Running = "running";
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
+
+    public static SyncJobStatus None { get; } = new(string.Empty, Idle, [], null, string.Empty, 0, null, null, null, []);
+}

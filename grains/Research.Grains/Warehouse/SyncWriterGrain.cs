@@ -1,0 +1,162 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using Research.Data.Sync;
+using Research.Data.Synthetic;
+using Research.Data.Warehouse;
+using Research.Grains.Abstractions.Warehouse;
+
+namespace Research.Grains.Warehouse;
+
+/// <summary>
+/// The cluster's single warehouse writer. Orchestration only; the work is <see cref="SyncManager"/>:
+/// 1. <c>StartAsync</c> records the request and a lease (this activation, now + 1 minute) in persisted state and
+///    starts the syncs on a background task, off the Orleans scheduler; it returns at once.
+/// 2. A keep-alive grain timer every 2 s copies progress into the state, renews the lease and persists it, so
+///    clients polling <c>GetStatusAsync</c> see progress that survives a refresh.
+/// 3. If the silo dies, the next activation finds a running job whose lease has expired and restarts it; the
+///    sync manager resumes from its checkpoint. While another activation's lease is live (a brief duplicate
+///    during failover) it refuses to start; the lock file fences the writes either way.
+/// </summary>
+public sealed class SyncWriterGrain(
+    [PersistentState("sync-writer", GrainStorageNames.Research)] IPersistentState<SyncWriterState> state,
+    WarehouseLayout layout,
+    SyntheticMarketOptions syntheticOptions,
+    TimeProvider clock,
+    ILogger<SyncWriterGrain> logger) : Grain, ISyncWriterGrain
+{
+    private static readonly TimeSpan LeaseLength = TimeSpan.FromMinutes(1);
+    private readonly string _activation = Guid.NewGuid().ToString("N");
+    private readonly Lock _gate = new();
+    private Task? _work;
+    private SyncJobStatus _live = SyncJobStatus.None;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _live = state.State.Job;
+        this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2)) { KeepAlive = true, Interleave = false });
+        if (state.State.Job.State == SyncJobStatus.Running && state.State.Request is { } request && clock.GetUtcNow() >= state.State.LeaseExpiresAt)
+        {
+            logger.LogWarning("Resuming sync job {Job} after the loss of its previous activation", state.State.Job.JobId);
+            await BeginAsync(request, state.State.Job.JobId).ConfigureAwait(true);
+        }
+
+        await base.OnActivateAsync(cancellationToken).ConfigureAwait(true);
+    }
+
+    public async Task<SyncJobStatus> StartAsync(SyncRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Datasets.Count == 0)
+        {
+            throw new ArgumentException("Name at least one dataset to sync.", nameof(request));
+        }
+
+        if (_work is { IsCompleted: true })
+        {
+            // Finished since the last timer tick: record the outcome before deciding.
+            state.State.Job = Snapshot();
+            state.State.LeaseHolder = null;
+            _work = null;
+            await state.WriteStateAsync().ConfigureAwait(true);
+        }
+
+        if (state.State.Job.State == SyncJobStatus.Running)
+        {
+            if (_work is not null && state.State.Request is { } running && running.Datasets.SequenceEqual(request.Datasets) && running.Incremental == request.Incremental)
+            {
+                return Snapshot();
+            }
+
+            if (_work is not null || (state.State.LeaseHolder != _activation && clock.GetUtcNow() < state.State.LeaseExpiresAt))
+            {
+                throw new InvalidOperationException($"The warehouse writer is busy with job {state.State.Job.JobId} ({string.Join(", ", state.State.Job.Datasets)}); poll its status or wait.");
+            }
+        }
+
+        await BeginAsync(request, Guid.NewGuid().ToString("N")[..12]).ConfigureAwait(true);
+        return Snapshot();
+    }
+
+    public Task<SyncJobStatus> GetStatusAsync() => Task.FromResult(Snapshot());
+
+    private async Task BeginAsync(SyncRequest request, string jobId)
+    {
+        var started = clock.GetUtcNow();
+        _live = new SyncJobStatus(jobId, SyncJobStatus.Running, request.Datasets, null, "starting", 0, started, null, null, []);
+        state.State.Job = _live;
+        state.State.Request = request;
+        state.State.LeaseHolder = _activation;
+        state.State.LeaseExpiresAt = started + LeaseLength;
+        await state.WriteStateAsync().ConfigureAwait(true);
+        _work = Task.Run(() => RunAsync(request, _live));
+    }
+
+    private async Task RunAsync(SyncRequest request, SyncJobStatus job)
+    {
+        var source = new SyntheticSyncSource(layout, syntheticOptions);
+        var manager = new SyncManager(layout, clock, logger);
+        var published = new List<string>();
+        try
+        {
+            for (var i = 0; i < request.Datasets.Count; i++)
+            {
+                var index = i;
+                var dataset = request.Datasets[i];
+                var outcome = await manager.SyncAsync(dataset, request.Incremental ? SyncMode.Incremental : SyncMode.Full, source, request.RequestedBy,
+                    new SyncProgressSink(p => Update(job with { CurrentDataset = p.Dataset, Stage = p.Stage, Fraction = (index + p.Fraction) / request.Datasets.Count, Published = [.. published] })));
+                published.Add($"{dataset}@{outcome.Manifest.VersionId}");
+            }
+
+            Update(job with { State = SyncJobStatus.Succeeded, Stage = "done", Fraction = 1, CurrentDataset = null, FinishedAt = clock.GetUtcNow(), Published = [.. published] });
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Sync job {Job} failed", job.JobId);
+            Update(job with { State = SyncJobStatus.Failed, Stage = "failed", FinishedAt = clock.GetUtcNow(), Error = e.Message, Published = [.. published] });
+        }
+    }
+
+    private void Update(SyncJobStatus status)
+    {
+        lock (_gate)
+        {
+            _live = status;
+        }
+    }
+
+    private SyncJobStatus Snapshot()
+    {
+        lock (_gate)
+        {
+            return _live;
+        }
+    }
+
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        var live = Snapshot();
+        if (live == state.State.Job && live.State != SyncJobStatus.Running)
+        {
+            return;
+        }
+
+        state.State.Job = live;
+        if (live.State == SyncJobStatus.Running)
+        {
+            state.State.LeaseHolder = _activation;
+            state.State.LeaseExpiresAt = clock.GetUtcNow() + LeaseLength;
+        }
+        else
+        {
+            state.State.LeaseHolder = null;
+            _work = null;
+        }
+
+        await state.WriteStateAsync(cancellationToken).ConfigureAwait(true);
+    }
+
+    private sealed class SyncProgressSink(Action<SyncProgress> handler) : IProgress<SyncProgress>
+    {
+        public void Report(SyncProgress value) => handler(value);
+    }
+}

@@ -1,0 +1,74 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using Research.Data.Synthetic;
+using Research.Data.Warehouse;
+using Research.Grains.Abstractions.Warehouse;
+using Research.Testing;
+
+namespace Research.Grains.Tests;
+
+/// <summary>The warehouse writer grain on a two-silo test cluster: start, then poll, one job at a time.</summary>
+public sealed class SyncWriterGrainTests : IAsyncLifetime
+{
+    private static readonly TempDirectory DataRoot = TestEnvironment.CreateTempDirectory("sync-writer");
+    private InProcessTestCluster _cluster = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(GrainStorageNames.Research);
+            silo.Services.AddSingleton(new WarehouseLayout(DataRoot.Path));
+            silo.Services.AddSingleton(TimeProvider.System);
+            silo.Services.AddSingleton(new SyntheticMarketOptions { Stocks = 40, Years = 2, Seed = 5, IntradaySymbols = 1, IntradayDays = 1 });
+        });
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _cluster.DisposeAsync();
+        DataRoot.Dispose();
+    }
+
+    [Fact]
+    public async Task A_sync_started_through_the_writer_grain_publishes_and_reports_progress_to_pollers()
+    {
+        var writer = _cluster.Client.GetGrain<ISyncWriterGrain>(ISyncWriterGrain.Key);
+        var request = new SyncRequest(["ccm/links", "crsp/names"], Incremental: false, RequestedBy: "tests");
+        var started = await writer.StartAsync(request);
+        Assert.Equal(SyncJobStatus.Running, started.State);
+        Assert.Equal(started.JobId, (await writer.StartAsync(request)).JobId); // the same request is the same job
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => writer.StartAsync(new SyncRequest(["crsp/daily"], false, "someone else")));
+
+        var status = await PollAsync(writer);
+        Assert.True(status.State == SyncJobStatus.Succeeded, status.Error);
+        Assert.Equal(2, status.Published.Count);
+        var catalog = new WarehouseCatalog(new WarehouseLayout(DataRoot.Path));
+        Assert.Equal($"ccm/links@{catalog.ReadCurrent("ccm/links")!.VersionId}", status.Published[0]);
+        Assert.Null(SyncLock.ReadHolder(new WarehouseLayout(DataRoot.Path)));
+
+        var next = await writer.StartAsync(new SyncRequest(["famafrench/factors_daily"], false, "tests"));
+        Assert.NotEqual(started.JobId, next.JobId);
+        Assert.Equal(SyncJobStatus.Succeeded, (await PollAsync(writer)).State);
+    }
+
+    private static async Task<SyncJobStatus> PollAsync(ISyncWriterGrain writer)
+    {
+        for (var i = 0; i < 1200; i++)
+        {
+            var status = await writer.GetStatusAsync();
+            if (status.State != SyncJobStatus.Running)
+            {
+                return status;
+            }
+
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        throw new TimeoutException("the sync job did not finish within a minute");
+    }
+}
