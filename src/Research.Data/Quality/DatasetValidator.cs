@@ -12,7 +12,7 @@ namespace Research.Data.Quality;
 /// 4. the key is unique;
 /// 5. the row count is within tolerance of what the source announced;
 /// 6. session dates are exactly the NYSE sessions between the first and last date;
-/// 7. against the parent version: no large row drop, no NULL spike.
+/// 7. against the parent version: no large row drop, no NULL spike, no distribution shift (median and spread).
 /// Every failure names the dataset, the column and the rule.
 /// </summary>
 public static class DatasetValidator
@@ -113,6 +113,11 @@ public static class DatasetValidator
                 var parentSchema = Rows(connection, $"DESCRIBE SELECT * FROM {parentSource}").Select(r => (string)r[0]!).ToHashSet(StringComparer.Ordinal);
                 var comparable = present.Where(r => parentSchema.Contains(r.Name)).Select(r => r.Name).ToList();
                 var parentNulls = NullRates(connection, parentSource, comparable, parentRows);
+                foreach (var rule in present.Where(r => parentSchema.Contains(r.Name) && r.Type is "DOUBLE" && (r.Min is not null || r.Max is not null)))
+                {
+                    findings.Add(CheckShift(connection, source, parentSource, d, rule));
+                }
+
                 foreach (var column in comparable)
                 {
                     var increase = nullRates[column] - parentNulls[column];
@@ -125,6 +130,33 @@ public static class DatasetValidator
         }
 
         return new ValidationReport(d, findings);
+    }
+
+    /// <summary>
+    /// Distribution shift against the parent: the median may move by at most one parent interquartile range, and
+    /// the interquartile range may change by at most a factor of 3. Catches wrong units (prices in cents, returns in
+    /// percent) that stay inside the contract's ranges.
+    /// </summary>
+    private static ValidationFinding CheckShift(DuckDBConnection connection, string source, string parentSource, string dataset, ColumnRule rule)
+    {
+        var expression = rule.Absolute ? $"abs({Ident(rule.Name)})" : Ident(rule.Name);
+        string Stats(string from) => $"SELECT quantile_cont({expression}, 0.25), quantile_cont({expression}, 0.5), quantile_cont({expression}, 0.75) FROM {from}";
+        var now = Rows(connection, Stats(source))[0];
+        var before = Rows(connection, Stats(parentSource))[0];
+        if (now.Any(v => v is null) || before.Any(v => v is null))
+        {
+            return new(dataset, rule.Name, "distribution", true, "not enough values to compare");
+        }
+
+        double D(object? v) => Convert.ToDouble(v, CultureInfo.InvariantCulture);
+        var iqrBefore = D(before[2]) - D(before[0]);
+        var iqrNow = D(now[2]) - D(now[0]);
+        var scale = Math.Max(iqrBefore, 1e-12);
+        var medianMove = Math.Abs(D(now[1]) - D(before[1])) / scale;
+        var spread = iqrBefore > 0 && iqrNow > 0 ? Math.Max(iqrNow / iqrBefore, iqrBefore / iqrNow) : 1;
+        var ok = medianMove <= 1 && spread <= 3;
+        return new(dataset, rule.Name, "distribution", ok,
+            $"median {D(now[1]):G4} vs {D(before[1]):G4} in the parent ({medianMove:F2} parent IQRs apart, at most 1); IQR {iqrNow:G4} vs {iqrBefore:G4} (x{spread:F2}, at most x3)");
     }
 
     private static ValidationFinding CheckSessions(DuckDBConnection connection, string source, string dataset, string column)

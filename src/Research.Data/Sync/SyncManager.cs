@@ -13,8 +13,9 @@ namespace Research.Data.Sync;
 /// 2. Plan the chunks with the source (incremental: from the parent's watermark on).
 /// 3. Resume: a checkpoint of an interrupted sync with the same source request keeps its staged chunks whose
 ///    checksums still match; anything else in staging is discarded.
-/// 4. Pull each remaining chunk into staging (temp file, fsync, rename), retrying transient source errors with
-///    exponential backoff and jitter, and record it in the checkpoint (durable) before the next one.
+/// 4. Pull each remaining chunk into staging (temp file, fsync, rename), at most one request per
+///    <see cref="MinChunkInterval"/>, retrying transient source errors with exponential backoff and jitter, and
+///    record it in the checkpoint (durable) before the next one.
 /// 5. Validate the staged files against the dataset's contract and the parent version.
 /// 6. Files identical to the parent's (same path, same checksum) are shared, not copied; chunks an
 ///    incremental sync did not pull are carried over from the parent.
@@ -25,6 +26,9 @@ namespace Research.Data.Sync;
 /// </summary>
 public sealed class SyncManager(WarehouseLayout layout, TimeProvider clock, ILogger? logger = null)
 {
+    /// <summary>Rate limit: the least time between two chunk requests to the source (zero = none).</summary>
+    public TimeSpan MinChunkInterval { get; init; } = TimeSpan.Zero;
+
     private const int MaxAttempts = 5;
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
@@ -47,6 +51,7 @@ public sealed class SyncManager(WarehouseLayout layout, TimeProvider clock, ILog
         var resumed = completed.Count;
         var pulled = 0;
         var jitter = new Random(dataset.GetHashCode(StringComparison.Ordinal));
+        DateTimeOffset? lastRequest = null;
         for (var i = 0; i < plan.Chunks.Count; i++)
         {
             var chunk = plan.Chunks[i];
@@ -55,6 +60,12 @@ public sealed class SyncManager(WarehouseLayout layout, TimeProvider clock, ILog
                 continue;
             }
 
+            if (MinChunkInterval > TimeSpan.Zero && lastRequest is { } previous && clock.GetUtcNow() - previous < MinChunkInterval)
+            {
+                await Task.Delay(MinChunkInterval - (clock.GetUtcNow() - previous), clock, cancellationToken).ConfigureAwait(false);
+            }
+
+            lastRequest = clock.GetUtcNow();
             var target = Path.Combine(staging, chunk.RelativePath.Replace('/', Path.DirectorySeparatorChar));
             var temp = target + ".partial";
             long rows = 0;

@@ -8,7 +8,7 @@ namespace Research.Data.Tests.Sync;
 /// A test source for <c>crsp/daily</c>: 40 permnos over the 2024 sessions, one chunk per quarter, with an
 /// optional fault injected into the data, a crash after some chunks, or transient errors.
 /// </summary>
-internal sealed class ScriptedSource(string fault = "none") : ISyncSource
+internal sealed class ScriptedSource(string fault = "none", int permnos = 40) : ISyncSource
 {
     private int _transientLeft;
 
@@ -32,8 +32,8 @@ internal sealed class ScriptedSource(string fault = "none") : ISyncSource
 
     public Task<SyncPlan> PlanAsync(string dataset, SyncMode mode, string? sinceWatermark, CancellationToken cancellationToken)
     {
-        var chunks = Enumerable.Range(1, 4).Select(q => new SyncChunk($"q={q}", $"q={q}/part-0.parquet", 40L * Sessions.Count(s => (s.Month + 2) / 3 == q))).ToList();
-        return Task.FromResult(new SyncPlan("scripted-" + fault, chunks, "q=4", "scripted test source"));
+        var chunks = Enumerable.Range(1, 4).Select(q => new SyncChunk($"q={q}", $"q={q}/part-0.parquet", (long)permnos * Sessions.Count(s => (s.Month + 2) / 3 == q))).ToList();
+        return Task.FromResult(new SyncPlan($"scripted-{fault}-{permnos}", chunks, "q=4", "scripted test source"));
     }
 
     public async Task<long> WriteChunkAsync(string dataset, SyncChunk chunk, string path, CancellationToken cancellationToken)
@@ -57,7 +57,7 @@ internal sealed class ScriptedSource(string fault = "none") : ISyncSource
             dates.RemoveAt(10);
         }
 
-        var rows = (from d in dates from p in Enumerable.Range(10001, 40) select (Permno: p, Date: d)).ToList();
+        var rows = (from d in dates from p in Enumerable.Range(10001, permnos) select (Permno: p, Date: d)).ToList();
         if (fault == "fewer-rows")
         {
             rows = rows.Where((_, i) => i % 10 != 0).ToList();
@@ -69,7 +69,7 @@ internal sealed class ScriptedSource(string fault = "none") : ISyncSource
         }
 
         var n = rows.Count;
-        double Price(int i) => fault == "bad-price" && i == 5 ? 5_000_000 : 20 + (rows[i].Permno % 7);
+        double Price(int i) => fault == "bad-price" && i == 5 ? 5_000_000 : (fault == "cents" ? 100 : 1) * (20 + (rows[i].Permno % 7) + (0.01 * (i % 13)));
         double? Ret(int i) => fault == "null-spike" && i % 3 == 0 ? null : 0.001 * ((i % 11) - 5);
         var specs = new List<ParquetColumnSpec>
         {

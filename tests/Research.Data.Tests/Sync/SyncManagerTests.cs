@@ -15,6 +15,7 @@ public sealed class SyncManagerTests
     [InlineData("missing-session", "crsp/daily.date [sessions]")]
     [InlineData("bad-price", "crsp/daily.prc [range]")]
     [InlineData("truncated", "crsp/daily [readable]")]
+    [InlineData("cents", "crsp/daily.prc [distribution]")]
     public async Task A_faulty_sync_is_quarantined_naming_dataset_column_and_rule_and_CURRENT_does_not_move(string fault, string expected)
     {
         using var w = new TestWarehouse();
@@ -93,6 +94,38 @@ public sealed class SyncManagerTests
         using var held = SyncLock.Acquire(w.Layout, "compustat/annual", "other sync", w.Clock);
         var e = await Assert.ThrowsAsync<SyncLockHeldException>(() => new SyncManager(w.Layout, w.Clock).SyncAsync("crsp/daily", SyncMode.Full, new ScriptedSource(), "tests"));
         Assert.Contains($"locked by pid {Environment.ProcessId}", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Chunk_requests_are_rate_limited()
+    {
+        using var w = new TestWarehouse();
+        var manager = new SyncManager(w.Layout, w.Clock) { MinChunkInterval = TimeSpan.FromSeconds(10) };
+        var start = w.Clock.GetUtcNow();
+        var task = manager.SyncAsync("crsp/daily", SyncMode.Full, new ScriptedSource(), "tests");
+        while (!task.IsCompleted)
+        {
+            w.Clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(1, TestContext.Current.CancellationToken);
+        }
+
+        await task;
+        Assert.True(w.Clock.GetUtcNow() - start >= TimeSpan.FromSeconds(30), $"four chunks 10 s apart finished after {w.Clock.GetUtcNow() - start}");
+    }
+
+    [Fact]
+    public async Task An_incremental_sync_pulls_from_the_watermark_and_carries_the_rest_over()
+    {
+        using var w = new TestWarehouse();
+        var source = new SyntheticSyncSource(w.Layout, new Research.Data.Synthetic.SyntheticMarketOptions { Stocks = 30, Years = 3, Seed = 9, IntradaySymbols = 0 });
+        var manager = new SyncManager(w.Layout, w.Clock);
+        var full = await manager.SyncAsync("crsp/daily", SyncMode.Full, source, "tests");
+        Assert.Equal("year=2024", full.Manifest.Watermark);
+        w.Clock.Advance(TimeSpan.FromMinutes(1));
+        var incremental = await manager.SyncAsync("crsp/daily", SyncMode.Incremental, source, "tests");
+        Assert.Equal(1, incremental.ChunksPulled);
+        Assert.Equal(3, incremental.FilesShared);
+        Assert.Equal(full.Manifest.Files, incremental.Manifest.Files);
     }
 
     private static string Partition(string path) => path[(path.IndexOf('/', "versions/".Length) + 1)..];

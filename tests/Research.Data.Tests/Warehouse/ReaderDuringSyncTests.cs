@@ -10,9 +10,11 @@ public sealed class ReaderDuringSyncTests
     public async Task A_reader_querying_throughout_a_sync_sees_the_old_version_until_the_swap_and_then_only_the_new_one()
     {
         using var w = new TestWarehouse();
-        await w.PublishPricesAsync("crsp/daily", 7, 1.0);
         var manager = new SyncManager(w.Layout, w.Clock);
-        var sync = Task.Run(() => manager.SyncAsync("crsp/daily", SyncMode.Full, new ScriptedSource(), "tests"), TestContext.Current.CancellationToken);
+        await manager.SyncAsync("crsp/daily", SyncMode.Full, new ScriptedSource(permnos: 40), "tests");
+        w.Clock.Advance(TimeSpan.FromMinutes(1));
+        var oldRows = 40L * ScriptedSource.Sessions.Count;
+        var sync = Task.Run(() => manager.SyncAsync("crsp/daily", SyncMode.Full, new ScriptedSource(permnos: 44), "tests"), TestContext.Current.CancellationToken);
 
         var seen = new List<long>();
         while (true)
@@ -30,8 +32,8 @@ public sealed class ReaderDuringSyncTests
         }
 
         await sync;
-        var newRows = 40L * ScriptedSource.Sessions.Count;
-        Assert.All(seen, n => Assert.True(n == 7 || n == newRows, $"a reader saw {n} rows: neither the old (7) nor the new ({newRows}) version"));
+        var newRows = 44L * ScriptedSource.Sessions.Count;
+        Assert.All(seen, n => Assert.True(n == oldRows || n == newRows, $"a reader saw {n} rows: neither the old ({oldRows}) nor the new ({newRows}) version"));
         var firstNew = seen.IndexOf(newRows);
         Assert.True(firstNew >= 0);
         Assert.All(seen.Skip(firstNew), n => Assert.Equal(newRows, n));
