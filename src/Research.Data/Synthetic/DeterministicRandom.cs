@@ -104,6 +104,27 @@ public sealed class DeterministicRandom
         return z / Math.Sqrt(chi2 / degreesOfFreedom) * Math.Sqrt((degreesOfFreedom - 2.0) / degreesOfFreedom);
     }
 
+    /// <summary>Poisson count with the given mean: exact (Knuth's product of uniforms) up to a mean of 30, the normal
+    /// approximation above.</summary>
+    public int NextPoisson(double mean)
+    {
+        if (mean > 30)
+        {
+            return Math.Max(0, (int)Math.Round(mean + (Math.Sqrt(mean) * NextGaussian())));
+        }
+
+        var limit = Math.Exp(-mean);
+        var product = NextDouble();
+        var count = 0;
+        while (product > limit)
+        {
+            product *= NextDouble();
+            count++;
+        }
+
+        return count;
+    }
+
     /// <summary>Exponential with the given mean.</summary>
     public double NextExponential(double mean) => -mean * Math.Log(1.0 - NextDouble());
 

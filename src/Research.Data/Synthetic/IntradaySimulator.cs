@@ -62,7 +62,7 @@ internal static class IntradaySimulator
             var mid = mids[s];
             var spreadBps = 2.0 + (4.0 * Math.Max(0, 1 - (s / 1800.0)));
             var half = Math.Max(0.005, mid * spreadBps / 20000.0);
-            var quotes = Poisson(rng, quotesPerSecond * profile[s]);
+            var quotes = rng.NextPoisson(quotesPerSecond * profile[s]);
             if (s == 0)
             {
                 quotes = Math.Max(quotes, 1);
@@ -79,7 +79,7 @@ internal static class IntradaySimulator
                 tape.AskSizes.Add(100 * (1 + rng.NextInt(20)));
             }
 
-            var trades = Poisson(rng, tradesPerSecond * profile[s]);
+            var trades = rng.NextPoisson(tradesPerSecond * profile[s]);
             for (var n = 0; n < trades; n++)
             {
                 tape.TradeTimes.Add(openMicros + (s * 1_000_000L) + 1_000 + (long)(rng.NextDouble() * 998_000));
@@ -111,24 +111,5 @@ internal static class IntradaySimulator
         var copy = order.Select(i => list[i]).ToArray();
         list.Clear();
         list.AddRange(copy);
-    }
-
-    private static int Poisson(DeterministicRandom rng, double mean)
-    {
-        if (mean > 30)
-        {
-            return Math.Max(0, (int)Math.Round(mean + (Math.Sqrt(mean) * rng.NextGaussian())));
-        }
-
-        var limit = Math.Exp(-mean);
-        var product = rng.NextDouble();
-        var count = 0;
-        while (product > limit)
-        {
-            product *= rng.NextDouble();
-            count++;
-        }
-
-        return count;
     }
 }

@@ -40,7 +40,7 @@ internal static class SecurityPlanner
         {
             var first = Array.FindIndex(path.Sessions, d => d.Year == year);
             var last = Array.FindLastIndex(path.Sessions, d => d.Year == year);
-            var count = Poisson(listings, options.Stocks * ListingRatePerYear * (last - first + 1) / 252.0);
+            var count = listings.NextPoisson(options.Stocks * ListingRatePerYear * (last - first + 1) / 252.0);
             var sessions = new int[count];
             for (var n = 0; n < count; n++)
             {
@@ -246,25 +246,5 @@ internal static class SecurityPlanner
         }
 
         return weights.Count - 1;
-    }
-
-    private static int Poisson(DeterministicRandom rng, double mean)
-    {
-        // Normal approximation is plenty for counts in the tens or more; exact inversion below that.
-        if (mean > 50)
-        {
-            return Math.Max(0, (int)Math.Round(mean + (Math.Sqrt(mean) * rng.NextGaussian())));
-        }
-
-        var limit = Math.Exp(-mean);
-        var product = rng.NextDouble();
-        var count = 0;
-        while (product > limit)
-        {
-            product *= rng.NextDouble();
-            count++;
-        }
-
-        return count;
     }
 }
