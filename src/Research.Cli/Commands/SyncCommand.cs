@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Research.Cli.Infrastructure;
+using Research.Data.Providers.FamaFrench;
 using Research.Data.Sync;
 using Research.Data.Synthetic;
 using Research.Data.Warehouse;
@@ -18,7 +19,13 @@ public static class SyncCommand
         var incremental = new Option<bool>("--incremental") { Description = "Pull from the current version's watermark on; keep the rest." };
         var dataset = new Option<string?>("--dataset") { Description = "Dataset or group: crsp, compustat, ccm, famafrench, taq, truth, or e.g. crsp/daily." };
         var all = new Option<bool>("--all") { Description = "Every dataset the source offers." };
-        var sourceName = new Option<string>("--source") { Description = "Where data comes from: synthetic (default; WRDS and files arrive with their providers).", DefaultValueFactory = _ => "synthetic" };
+        var sourceName = new Option<string[]>("--source")
+        {
+            Description = "Where data comes from: 'synthetic' (default) or 'files DIR' (Ken French library files).",
+            Arity = new ArgumentArity(1, 2),
+            AllowMultipleArgumentsPerToken = true,
+            DefaultValueFactory = _ => ["synthetic"],
+        };
         var status = new Option<bool>("--status") { Description = "Show each dataset's current version, last sync, rows, watermark, validation and the lock holder." };
         var command = new Command("sync", "Sync datasets into new immutable versions: one writer at a time, checkpointed, validated before publish.")
         {
@@ -43,19 +50,25 @@ public static class SyncCommand
                 throw new CliException("Give exactly one of --dataset NAME and --all.");
             }
 
-            if (parse.GetValue(sourceName) != "synthetic")
+            var sourceArgs = parse.GetValue(sourceName) ?? ["synthetic"];
+            ISyncSource source = sourceArgs switch
             {
-                throw new CliException($"Source '{parse.GetValue(sourceName)}' is not available yet; use --source synthetic.");
-            }
-
-            var source = new SyntheticSyncSource(layout, SyntheticOptions(configuration));
+                ["synthetic"] => new SyntheticSyncSource(layout, SyntheticOptions(configuration)),
+                ["files", var folder] => new FrenchFilesSyncSource(Path.GetFullPath(folder)),
+                ["files"] => throw new CliException("--source files needs the folder: --source files DIR."),
+                _ => throw new CliException($"Source '{string.Join(' ', sourceArgs)}' is not available; use --source synthetic or --source files DIR (WRDS arrives with its provider)."),
+            };
             var datasets = parse.GetValue(all) ? source.Datasets : DatasetGroups.Expand(parse.GetValue(dataset)!, source.Datasets);
             var mode = parse.GetValue(full) ? SyncMode.Full : SyncMode.Incremental;
             var manager = new SyncManager(layout, TimeProvider.System);
             var outcomes = new List<SyncOutcome>();
             await output.WithProgressAsync("sync", async p =>
             {
-                await source.EnsureGeneratedAsync(new SynchronousProgress<SyntheticMarketProgress>(x => p.Report(($"generating: {x.Stage}", 0.5 * x.Fraction))), ct).ConfigureAwait(false);
+                if (source is SyntheticSyncSource synthetic)
+                {
+                    await synthetic.EnsureGeneratedAsync(new SynchronousProgress<SyntheticMarketProgress>(x => p.Report(($"generating: {x.Stage}", 0.5 * x.Fraction))), ct).ConfigureAwait(false);
+                }
+
                 for (var i = 0; i < datasets.Count; i++)
                 {
                     var index = i;

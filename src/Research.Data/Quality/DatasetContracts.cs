@@ -30,10 +30,21 @@ public static class DatasetContracts
         ["ccm/links"] = new("ccm/links",
             [new("gvkey", "VARCHAR"), new("lpermno", "INTEGER"), new("linktype", "VARCHAR"), new("linkprim", "VARCHAR"), new("linkdt", "DATE"), new("linkenddt", "DATE", MaxNullRate: 1)],
             ["gvkey", "lpermno", "linkdt"]),
-        ["famafrench/factors_daily"] = new("famafrench/factors_daily",
-            [new("date", "DATE"), new("mktrf", "DOUBLE", MaxNullRate: 0.01, Min: -0.5, Max: 0.5), new("smb", "DOUBLE", MaxNullRate: 0.01, Min: -0.5, Max: 0.5), new("hml", "DOUBLE", MaxNullRate: 0.01, Min: -0.5, Max: 0.5), new("rf", "DOUBLE", Min: -0.01, Max: 0.01)],
-            ["date"], SessionDateColumn: "date"),
+        ["famafrench/factors_daily"] = Factors("famafrench/factors_daily", ["mktrf", "smb", "hml", "umd"], daily: true),
+        ["famafrench/factors5_daily"] = Factors("famafrench/factors5_daily", ["mktrf", "smb", "hml", "rmw", "cma"], daily: true),
+        ["famafrench/factors_monthly"] = Factors("famafrench/factors_monthly", ["mktrf", "smb", "hml", "umd"], daily: false),
+        ["famafrench/factors5_monthly"] = Factors("famafrench/factors5_monthly", ["mktrf", "smb", "hml", "rmw", "cma"], daily: false),
     };
+
+    /// <summary>Factor returns in decimals: daily within +-50%, monthly within +-100%; the risk-free rate small and never NULL.
+    /// Momentum starts later than the others (it needs a year of history), so it may be NULL on early dates.</summary>
+    private static DatasetContract Factors(string dataset, string[] factors, bool daily) => new(dataset,
+        [
+            new("date", "DATE"),
+            .. factors.Select(f => new ColumnRule(f, "DOUBLE", MaxNullRate: f == "umd" ? 0.05 : 0.01, Min: daily ? -0.5 : -1, Max: daily ? 0.5 : 1)),
+            new("rf", "DOUBLE", Min: -0.01, Max: daily ? 0.01 : 0.05),
+        ],
+        ["date"], SessionDateColumn: daily ? "date" : null);
 
     /// <summary>The contract of a dataset, or a minimal one (readable files only) when none is declared.</summary>
     public static DatasetContract For(string dataset) =>

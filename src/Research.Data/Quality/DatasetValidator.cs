@@ -161,8 +161,14 @@ public static class DatasetValidator
 
     private static ValidationFinding CheckSessions(DuckDBConnection connection, string source, string dataset, string column)
     {
+        // The calendar is exact from 1963 (earlier years had Saturday sessions): older dates are not checked.
         var dates = Rows(connection, $"SELECT DISTINCT {Ident(column)} FROM {source} WHERE {Ident(column)} IS NOT NULL ORDER BY 1")
-            .Select(r => r[0] is DateOnly d ? d : DateOnly.FromDateTime((DateTime)r[0]!)).ToList();
+            .Select(r => r[0] is DateOnly d ? d : DateOnly.FromDateTime((DateTime)r[0]!)).Where(d => d >= NyseCalendar.ExactFrom).ToList();
+        if (dates.Count == 0)
+        {
+            return new(dataset, column, "sessions", true, $"no dates on or after {NyseCalendar.ExactFrom:yyyy-MM-dd} to check");
+        }
+
         var sessions = NyseCalendar.Instance.Sessions(dates[0], dates[^1]);
         var missing = sessions.Except(dates).ToList();
         var extra = dates.Except(sessions).ToList();

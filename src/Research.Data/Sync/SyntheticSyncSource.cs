@@ -21,7 +21,7 @@ public sealed class SyntheticSyncSource(WarehouseLayout layout, SyntheticMarketO
     public IReadOnlyList<string> Datasets { get; } =
     [
         "crsp/daily", "crsp/names", "crsp/delisting", "compustat/annual", "compustat/quarterly", "ccm/links",
-        "famafrench/factors_daily", "taq/trades", "taq/quotes",
+        "famafrench/factors_daily", "famafrench/factors5_daily", "taq/trades", "taq/quotes",
         "truth/factor_returns", "truth/exposures", "truth/specific_risk", "truth/alpha", "truth/earnings",
     ];
 

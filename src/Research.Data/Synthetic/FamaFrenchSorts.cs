@@ -9,7 +9,8 @@ namespace Research.Data.Synthetic;
 /// 2. At each month end, stocks are split at the NYSE median size and the NYSE 30th/70th percentiles of the
 ///    prior 12-2 month return (momentum), for the next month.
 /// 3. Every day, each portfolio's return is the value-weighted average (weights: previous close market cap).
-/// 4. SMB = average of the three size legs; HML = (SH + BH)/2 - (SL + BL)/2; RMW, CMA and UMD alike;
+/// 4. SMB = the size leg of the book-to-market sort (FF3) or the average of the three size legs (FF5);
+///    HML = (SH + BH)/2 - (SL + BL)/2; RMW, CMA and UMD alike;
 ///    Mkt-RF = value-weighted market return minus the risk-free rate.
 /// Days before the first June formation at which every sort can be formed (asset growth needs two fiscal
 /// years of accounts), or before 12 months of return history exist, have no factor row.
@@ -42,7 +43,8 @@ internal sealed class FamaFrenchSorts
         _mom = Filled(securities);
     }
 
-    public List<(DateOnly Date, double? MktRf, double? Smb, double? Hml, double? Rmw, double? Cma, double? Umd, double Rf)> Rows { get; } = [];
+    /// <summary>Daily factors: FF3's SMB is the book-to-market sort's size leg; FF5's SMB averages the three sorts' size legs.</summary>
+    public List<(DateOnly Date, double? MktRf, double? Smb3, double? Smb5, double? Hml, double? Rmw, double? Cma, double? Umd, double Rf)> Rows { get; } = [];
 
     /// <summary>Adds one row per session in [from, to] from the daily rows the states produced for those sessions.</summary>
     public void Accumulate(IReadOnlyList<SecurityState> active, int from, int to, MarketPath path)
@@ -87,7 +89,7 @@ internal sealed class FamaFrenchSorts
             var t = from + d;
             var rf = path.RiskFree[t];
             var smb = (SmallMinusBig(Bm) + SmallMinusBig(Op) + SmallMinusBig(Inv)) / 3;
-            Rows.Add((path.Sessions[t], Clean(P(Market) - rf), Clean(smb), Clean(HighMinusLow(Bm)), Clean(HighMinusLow(Op)),
+            Rows.Add((path.Sessions[t], Clean(P(Market) - rf), Clean(SmallMinusBig(Bm)), Clean(smb), Clean(HighMinusLow(Bm)), Clean(HighMinusLow(Op)),
                 Clean(-HighMinusLow(Inv)), Clean(HighMinusLow(Mom)), rf));
         }
     }

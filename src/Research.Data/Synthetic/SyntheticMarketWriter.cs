@@ -214,10 +214,15 @@ internal sealed class SyntheticMarketWriter(string root)
         var ff = sorts.Rows;
         await WriteAsync("famafrench/factors_daily", null,
             [ParquetColumnSpec.Of<DateOnly>("date"), ParquetColumnSpec.OfNullable<double>("mktrf"), ParquetColumnSpec.OfNullable<double>("smb"),
+             ParquetColumnSpec.OfNullable<double>("hml"), ParquetColumnSpec.Of<double>("rf"), ParquetColumnSpec.OfNullable<double>("umd")],
+            [ff.Select(r => r.Date).ToArray(), ff.Select(r => r.MktRf).ToArray(), ff.Select(r => r.Smb3).ToArray(), ff.Select(r => r.Hml).ToArray(),
+             ff.Select(r => r.Rf).ToArray(), ff.Select(r => r.Umd).ToArray()], ct).ConfigureAwait(false);
+        await WriteAsync("famafrench/factors5_daily", null,
+            [ParquetColumnSpec.Of<DateOnly>("date"), ParquetColumnSpec.OfNullable<double>("mktrf"), ParquetColumnSpec.OfNullable<double>("smb"),
              ParquetColumnSpec.OfNullable<double>("hml"), ParquetColumnSpec.OfNullable<double>("rmw"), ParquetColumnSpec.OfNullable<double>("cma"),
-             ParquetColumnSpec.OfNullable<double>("umd"), ParquetColumnSpec.Of<double>("rf")],
-            [ff.Select(r => r.Date).ToArray(), ff.Select(r => r.MktRf).ToArray(), ff.Select(r => r.Smb).ToArray(), ff.Select(r => r.Hml).ToArray(),
-             ff.Select(r => r.Rmw).ToArray(), ff.Select(r => r.Cma).ToArray(), ff.Select(r => r.Umd).ToArray(), ff.Select(r => r.Rf).ToArray()], ct).ConfigureAwait(false);
+             ParquetColumnSpec.Of<double>("rf")],
+            [ff.Select(r => r.Date).ToArray(), ff.Select(r => r.MktRf).ToArray(), ff.Select(r => r.Smb5).ToArray(), ff.Select(r => r.Hml).ToArray(),
+             ff.Select(r => r.Rmw).ToArray(), ff.Select(r => r.Cma).ToArray(), ff.Select(r => r.Rf).ToArray()], ct).ConfigureAwait(false);
     }
 
     public async Task WriteModelCardAsync(SyntheticMarketOptions options, int securities, int sessions)

@@ -18,8 +18,9 @@ public sealed class FrenchLibraryParserTests
         Assert.Equal(26_110, table.Dates.Count);
         Assert.Equal(new DateOnly(1926, 7, 1), table.Dates[0]);
         Assert.Equal(new DateOnly(2025, 10, 31), table.Dates[^1]);
-        Assert.Equal([0.0009, -0.0025, -0.0027, 0.0001], table.Values[0]); // "19260701,    0.09,   -0.25,   -0.27,    0.01"
-        Assert.Equal(0.0040, table.Values[^1][0]);
+        double[] first = [0.0009, -0.0025, -0.0027, 0.0001]; // "19260701,    0.09,   -0.25,   -0.27,    0.01"
+        Assert.All(first.Zip(table.Values[0]), p => Assert.Equal(p.First, p.Second!.Value, 12));
+        Assert.Equal(0.0040, table.Values[^1][0]!.Value, 12);
         Assert.StartsWith("This file was created", file.Description, StringComparison.Ordinal);
     }
 
