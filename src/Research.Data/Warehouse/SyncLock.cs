@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -8,7 +9,8 @@ namespace Research.Data.Warehouse;
 /// <summary>
 /// The cross-process single-writer fence: every write path holds <c>&lt;DataRoot&gt;/sync_lock.json</c>.
 /// 1. Acquire = write the holder (pid, process start time, host, time, dataset, owner, token) to a temp file,
-///    fsync it, and move it to <c>sync_lock.json</c> without overwriting: exclusive, and never seen half-written.
+///    fsync it, and hard-link it as <c>sync_lock.json</c> (fails if the name exists): exclusive, and never seen
+///    half-written.
 /// 2. If the file exists, read the holder. It is stale when older than <see cref="StaleAfter"/> or when its pid on
 ///    this host is gone (or is a different process that reused the pid). A live holder gets
 ///    <see cref="SyncLockHeldException"/> naming it.
@@ -18,7 +20,7 @@ namespace Research.Data.Warehouse;
 ///    recovery lock, and the other then sees the new live holder.
 /// 4. Release deletes the file only if it still carries this acquisition's token.
 /// </summary>
-public sealed class SyncLock : IDisposable
+public sealed partial class SyncLock : IDisposable
 {
     /// <summary>A lock older than this is stale whatever its holder.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromHours(4);
@@ -155,16 +157,55 @@ public sealed class SyncLock : IDisposable
 
         try
         {
-            File.Move(temp, path, overwrite: false);
+            if (!PublishExclusively(temp, path))
+            {
+                return false;
+            }
+
             DurableFile.SyncDirectory(Path.GetDirectoryName(path)!);
             return true;
         }
-        catch (IOException) when (File.Exists(path))
+        finally
         {
             File.Delete(temp);
-            return false;
         }
     }
+
+    /// <summary>
+    /// Makes <paramref name="temp"/> appear as <paramref name="path"/> unless <paramref name="path"/> exists, atomically.
+    /// POSIX <c>link(2)</c> fails with EEXIST when the name is taken (a check-then-rename would let two writers win);
+    /// on Windows a move without replace is atomic.
+    /// </summary>
+    private static bool PublishExclusively(string temp, string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            try
+            {
+                File.Move(temp, path, overwrite: false);
+                return true;
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                return false;
+            }
+        }
+
+        if (Link(temp, path) == 0)
+        {
+            return true;
+        }
+
+        var errno = Marshal.GetLastPInvokeError();
+        return errno == EExist
+            ? false
+            : throw new IOException($"Cannot create the warehouse lock {path}: link() failed with errno {errno}.");
+    }
+
+    private const int EExist = 17;
+
+    [LibraryImport("libc", EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Link(string existing, string created);
 
     private static void Recover(WarehouseLayout layout, string path, SyncLockHolder? stale, string reason, SyncLockHolder recoverer, TimeProvider clock, ILogger logger)
     {

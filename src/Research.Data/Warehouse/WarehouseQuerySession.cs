@@ -36,8 +36,8 @@ public sealed class WarehouseQuerySession : IDisposable
     }
 
     /// <summary>
-    /// Pins every dataset (or those in <paramref name="datasets"/>) with <paramref name="selector"/>. Datasets that did not
-    /// exist at an as-of time are left out.
+    /// Pins every dataset (or those in <paramref name="datasets"/>) with <paramref name="selector"/>. Without an explicit
+    /// list, datasets the selector does not resolve for (not existing at an as-of time, without the tag or version) are left out.
     /// </summary>
     public static WarehouseQuerySession Open(WarehouseLayout layout, VersionSelector selector, QueryLimits limits, TimeProvider clock, IReadOnlyCollection<string>? datasets = null)
     {
@@ -52,9 +52,9 @@ public sealed class WarehouseQuerySession : IDisposable
             {
                 pinned[dataset] = versions.Resolve(dataset, selector);
             }
-            catch (VersionNotFoundException) when (selector.AsOf is not null && datasets is null)
+            catch (VersionNotFoundException) when (datasets is null && selector != VersionSelector.Current)
             {
-                // the dataset did not exist yet at that time
+                // Not every dataset existed at that time, has that tag or that version: leave it out.
             }
         }
 
