@@ -15,11 +15,13 @@ public sealed class SqliteGrainStorage : IGrainStorage
 {
     private readonly string _connectionString;
     private readonly IGrainStorageSerializer _serializer;
+    private readonly TimeProvider _clock;
     private readonly SemaphoreSlim _init = new(1, 1);
     private bool _initialized;
 
-    public SqliteGrainStorage(string databaseFile, IGrainStorageSerializer serializer)
+    public SqliteGrainStorage(string databaseFile, IGrainStorageSerializer serializer, TimeProvider clock)
     {
+        _clock = clock;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(databaseFile))!);
         _connectionString = new SqliteConnectionStringBuilder { DataSource = databaseFile, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true, DefaultTimeout = 30 }.ToString();
         _serializer = serializer;
@@ -73,7 +75,7 @@ public sealed class SqliteGrainStorage : IGrainStorage
         command.Parameters.AddWithValue("$g", grainId.ToString());
         command.Parameters.AddWithValue("$new", newETag);
         command.Parameters.AddWithValue("$p", payload);
-        command.Parameters.AddWithValue("$t", DateTime.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$t", _clock.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
         var changed = await command.ExecuteNonQueryAsync().ConfigureAwait(false);
         if (changed != 1)
         {
