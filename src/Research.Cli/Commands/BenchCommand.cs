@@ -54,7 +54,7 @@ public static class BenchCommand
                 using var connection = new DuckDBConnection("DataSource=:memory:");
                 connection.Open();
                 using var command = connection.CreateCommand();
-                command.CommandText = string.Format(CultureInfo.InvariantCulture, Template, $"read_parquet({List(dailyFiles)})", $"read_parquet({List(nameFiles)})", day);
+                command.CommandText = string.Format(CultureInfo.InvariantCulture, Template, $"read_parquet({DuckDbSql.List(dailyFiles)})", $"read_parquet({DuckDbSql.List(nameFiles)})", day);
                 using var reader = command.ExecuteReader();
                 rawRows = 0;
                 while (reader.Read())
@@ -146,9 +146,7 @@ public static class BenchCommand
         using var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT strftime(quantile_disc(date, 0.5), '%Y-%m-%d') FROM read_parquet({List(files)})";
+        command.CommandText = $"SELECT strftime(quantile_disc(date, 0.5), '%Y-%m-%d') FROM read_parquet({DuckDbSql.List(files)})";
         return (string)command.ExecuteScalar()!;
     }
-
-    private static string List(IEnumerable<string> files) => "[" + string.Join(", ", files.Select(f => "'" + f.Replace("'", "''", StringComparison.Ordinal) + "'")) + "]";
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using DuckDB.NET.Data;
 using Research.Core.Calendars;
+using Research.Data.Warehouse;
 
 namespace Research.Data.Quality;
 
@@ -30,7 +31,7 @@ public static class DatasetValidator
         {
             try
             {
-                Scalar(connection, $"SELECT count(*) FROM read_parquet({Literal(file)})");
+                Scalar(connection, $"SELECT count(*) FROM read_parquet({DuckDbSql.Literal(file)})");
             }
             catch (DuckDBException e)
             {
@@ -48,7 +49,7 @@ public static class DatasetValidator
             return new ValidationReport(d, findings);
         }
 
-        var source = $"read_parquet({List(files)}, union_by_name = true)";
+        var source = $"read_parquet({DuckDbSql.List(files)}, union_by_name = true)";
         var schema = Rows(connection, $"DESCRIBE SELECT * FROM {source}").ToDictionary(r => (string)r[0]!, r => (string)r[1]!, StringComparer.Ordinal);
         var present = new List<ColumnRule>();
         foreach (var rule in contract.Columns)
@@ -76,7 +77,7 @@ public static class DatasetValidator
             findings.Add(new(d, rule.Name, "nulls", rate <= rule.MaxNullRate, $"{rate:P2} NULL (at most {rule.MaxNullRate:P2})"));
             if ((rule.Min is not null || rule.Max is not null) && rows > 0)
             {
-                var expression = rule.Absolute ? $"abs({Ident(rule.Name)})" : Ident(rule.Name);
+                var expression = rule.Absolute ? $"abs({DuckDbSql.Identifier(rule.Name)})" : DuckDbSql.Identifier(rule.Name);
                 var range = Rows(connection, $"SELECT min({expression})::DOUBLE, max({expression})::DOUBLE, count(*) FILTER (WHERE {expression} < {Number(rule.Min ?? double.MinValue)} OR {expression} > {Number(rule.Max ?? double.MaxValue)}) FROM {source}")[0];
                 var outside = Convert.ToInt64(range[2], CultureInfo.InvariantCulture);
                 findings.Add(new(d, rule.Name, "range", outside == 0,
@@ -86,7 +87,7 @@ public static class DatasetValidator
 
         if (contract.Key.Count > 0 && contract.Key.All(schema.ContainsKey))
         {
-            var key = string.Join(", ", contract.Key.Select(Ident));
+            var key = string.Join(", ", contract.Key.Select(DuckDbSql.Identifier));
             var duplicates = Convert.ToInt64(Scalar(connection, $"SELECT count(*) FROM (SELECT {key} FROM {source} GROUP BY {key} HAVING count(*) > 1)"), CultureInfo.InvariantCulture);
             findings.Add(new(d, string.Join("+", contract.Key), "key", duplicates == 0, $"{duplicates} duplicated key value(s)"));
         }
@@ -104,7 +105,7 @@ public static class DatasetValidator
 
         if (parentFiles is { Count: > 0 })
         {
-            var parentSource = $"read_parquet({List(parentFiles)}, union_by_name = true)";
+            var parentSource = $"read_parquet({DuckDbSql.List(parentFiles)}, union_by_name = true)";
             var parentRows = Convert.ToInt64(Scalar(connection, $"SELECT count(*) FROM {parentSource}"), CultureInfo.InvariantCulture);
             if (parentRows > 0)
             {
@@ -139,7 +140,7 @@ public static class DatasetValidator
     /// </summary>
     private static ValidationFinding CheckShift(DuckDBConnection connection, string source, string parentSource, string dataset, ColumnRule rule)
     {
-        var expression = rule.Absolute ? $"abs({Ident(rule.Name)})" : Ident(rule.Name);
+        var expression = rule.Absolute ? $"abs({DuckDbSql.Identifier(rule.Name)})" : DuckDbSql.Identifier(rule.Name);
         string Stats(string from) => $"SELECT quantile_cont({expression}, 0.25), quantile_cont({expression}, 0.5), quantile_cont({expression}, 0.75) FROM {from}";
         var now = Rows(connection, Stats(source))[0];
         var before = Rows(connection, Stats(parentSource))[0];
@@ -162,7 +163,7 @@ public static class DatasetValidator
     private static ValidationFinding CheckSessions(DuckDBConnection connection, string source, string dataset, string column)
     {
         // The calendar is exact from 1963 (earlier years had Saturday sessions): older dates are not checked.
-        var dates = Rows(connection, $"SELECT DISTINCT {Ident(column)} FROM {source} WHERE {Ident(column)} IS NOT NULL ORDER BY 1")
+        var dates = Rows(connection, $"SELECT DISTINCT {DuckDbSql.Identifier(column)} FROM {source} WHERE {DuckDbSql.Identifier(column)} IS NOT NULL ORDER BY 1")
             .Select(r => r[0] is DateOnly d ? d : DateOnly.FromDateTime((DateTime)r[0]!)).Where(d => d >= NyseCalendar.ExactFrom).ToList();
         if (dates.Count == 0)
         {
@@ -187,7 +188,7 @@ public static class DatasetValidator
             return result;
         }
 
-        var counts = Rows(connection, $"SELECT {string.Join(", ", list.Select(c => $"count(*) - count({Ident(c)})"))} FROM {source}")[0];
+        var counts = Rows(connection, $"SELECT {string.Join(", ", list.Select(c => $"count(*) - count({DuckDbSql.Identifier(c)})"))} FROM {source}")[0];
         for (var i = 0; i < list.Count; i++)
         {
             result[list[i]] = rows == 0 ? 0 : Convert.ToInt64(counts[i], CultureInfo.InvariantCulture) / (double)rows;
@@ -217,12 +218,6 @@ public static class DatasetValidator
 
         return rows;
     }
-
-    private static string List(IEnumerable<string> files) => "[" + string.Join(", ", files.Select(Literal)) + "]";
-
-    private static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
-
-    private static string Ident(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     private static string Number(double x) => x.ToString("R", CultureInfo.InvariantCulture);
 

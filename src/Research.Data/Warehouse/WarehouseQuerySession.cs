@@ -1,4 +1,3 @@
-using System.Text;
 using DuckDB.NET.Data;
 
 namespace Research.Data.Warehouse;
@@ -80,18 +79,18 @@ public sealed class WarehouseQuerySession : IDisposable
                 var schema = view[..view.IndexOf('.', StringComparison.Ordinal)];
                 if (schemas.Add(schema))
                 {
-                    Execute(connection, $"CREATE SCHEMA {Quote(schema)}");
+                    Execute(connection, $"CREATE SCHEMA {DuckDbSql.Identifier(schema)}");
                 }
 
                 Execute(connection, files.Count == 0
                     ? $"CREATE VIEW {QuoteView(view)} AS SELECT NULL LIMIT 0"
-                    : $"CREATE VIEW {QuoteView(view)} AS SELECT * FROM read_parquet({SqlList(files)})");
+                    : $"CREATE VIEW {QuoteView(view)} AS SELECT * FROM read_parquet({DuckDbSql.List(files)})");
             }
 
             Execute(connection, $"SET memory_limit = '{limits.MemoryLimit.Replace("'", string.Empty, StringComparison.Ordinal)}'");
             if (allowed.Count > 0)
             {
-                Execute(connection, $"SET allowed_paths = {SqlList(allowed)}");
+                Execute(connection, $"SET allowed_paths = {DuckDbSql.List(allowed)}");
             }
 
             Execute(connection, "SET enable_external_access = false");
@@ -189,28 +188,10 @@ public sealed class WarehouseQuerySession : IDisposable
         command.ExecuteNonQuery();
     }
 
-    private static string SqlList(IEnumerable<string> values)
-    {
-        var sb = new StringBuilder("[");
-        foreach (var v in values)
-        {
-            if (sb.Length > 1)
-            {
-                sb.Append(',');
-            }
-
-            sb.Append('\'').Append(v.Replace("'", "''", StringComparison.Ordinal)).Append('\'');
-        }
-
-        return sb.Append(']').ToString();
-    }
-
-    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-
     private static string QuoteView(string view)
     {
         var dot = view.IndexOf('.', StringComparison.Ordinal);
-        return Quote(view[..dot]) + "." + Quote(view[(dot + 1)..]);
+        return DuckDbSql.Identifier(view[..dot]) + "." + DuckDbSql.Identifier(view[(dot + 1)..]);
     }
 
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();
