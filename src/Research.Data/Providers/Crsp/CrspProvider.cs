@@ -1,0 +1,82 @@
+using System.Globalization;
+using Research.Data.Warehouse;
+
+namespace Research.Data.Providers.Crsp;
+
+/// <summary>
+/// Point-in-time CRSP answers over a pinned warehouse session (<c>crsp.daily</c>, <c>crsp.names</c>, <c>crsp.delisting</c>):
+/// <list type="bullet">
+/// <item>Universe on D: securities with a daily row on D whose name record in force on D (namedt &lt;= D &lt;= nameendt)
+/// has share code 10 or 11 and exchange code 1, 2 or 3 (NYSE, AMEX, NASDAQ). No stock appears before its
+/// first name date or after its last trading day.</item>
+/// <item>Returns: CRSP daily returns, prices in absolute value, and the delisting return as one more row on the
+/// delisting date. Delisting-return rule (Shumway 1997): a missing delisting return of a performance delisting
+/// (codes 500 and 520-584) is set to -30%; for other codes a missing delisting return stays missing.</item>
+/// <item>Ticker lookup: the permno whose name record carried the ticker on the date.</item>
+/// </list>
+/// </summary>
+public sealed class CrspProvider(WarehouseQuerySession session)
+{
+    /// <summary>Return imputed for a missing performance-delisting return (Shumway 1997).</summary>
+    public const double ImputedPerformanceDelistingReturn = -0.30;
+
+    public IReadOnlyList<CrspSecurity> Universe(DateOnly date)
+    {
+        using var command = session.CreateTrustedCommand($"""
+            SELECT n.permno, n.ticker, n.comnam, n.shrcd, n.exchcd
+            FROM crsp.daily d
+            JOIN crsp.names n ON n.permno = d.permno AND {Date(date)} BETWEEN n.namedt AND n.nameendt
+            WHERE d.date = {Date(date)} AND n.shrcd IN (10, 11) AND n.exchcd IN (1, 2, 3)
+            ORDER BY n.permno
+            """);
+        using var reader = command.ExecuteReader();
+        var list = new List<CrspSecurity>();
+        while (reader.Read())
+        {
+            list.Add(new CrspSecurity(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4)));
+        }
+
+        return list;
+    }
+
+    public IReadOnlyList<CrspReturn> Returns(int permno, DateOnly from, DateOnly to)
+    {
+        using var command = session.CreateTrustedCommand($"""
+            SELECT date, ret, abs(prc) AS price, false AS delisting, false AS imputed
+            FROM crsp.daily WHERE permno = {permno} AND date BETWEEN {Date(from)} AND {Date(to)}
+            UNION ALL
+            SELECT dlstdt,
+                   CASE WHEN dlret IS NULL AND (dlstcd = 500 OR dlstcd BETWEEN 520 AND 584) THEN {ImputedPerformanceDelistingReturn.ToString("R", CultureInfo.InvariantCulture)} ELSE dlret END,
+                   NULL, true, dlret IS NULL AND (dlstcd = 500 OR dlstcd BETWEEN 520 AND 584)
+            FROM crsp.delisting WHERE permno = {permno} AND dlstdt BETWEEN {Date(from)} AND {Date(to)}
+            ORDER BY 1, 4
+            """);
+        using var reader = command.ExecuteReader();
+        var list = new List<CrspReturn>();
+        while (reader.Read())
+        {
+            list.Add(new CrspReturn(
+                reader.GetFieldValue<DateOnly>(0),
+                reader.IsDBNull(1) ? null : reader.GetDouble(1),
+                reader.IsDBNull(2) ? null : reader.GetDouble(2),
+                reader.GetBoolean(3),
+                reader.GetBoolean(4)));
+        }
+
+        return list;
+    }
+
+    /// <summary>The permno that carried <paramref name="ticker"/> on <paramref name="date"/>, or null.</summary>
+    public int? Lookup(string ticker, DateOnly date)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(ticker);
+        using var command = session.CreateTrustedCommand($"""
+            SELECT permno FROM crsp.names
+            WHERE ticker = {DuckDbSql.Literal(ticker.Trim().ToUpperInvariant())} AND {Date(date)} BETWEEN namedt AND nameendt
+            """);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? reader.GetInt32(0) : null;
+    }
+
+    private static string Date(DateOnly d) => $"DATE '{d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}'";
+}
