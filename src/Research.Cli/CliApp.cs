@@ -28,6 +28,7 @@ public static class CliApp
         root.Subcommands.Add(FamaFrenchCommand.Create(output));
         root.Subcommands.Add(WrdsCommand.Create(output));
         root.Subcommands.Add(CrspCommand.Create(output));
+        root.Subcommands.Add(CompustatCommand.Create(output));
         root.Subcommands.Add(VersionsCommand.Create(output));
         foreach (var command in PlatformCommands.Create(output))
         {
