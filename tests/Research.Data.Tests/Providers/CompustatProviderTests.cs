@@ -1,5 +1,4 @@
 using Research.Data.Providers.Compustat;
-using Research.Data.Sync;
 using Research.Data.Synthetic;
 using Research.Data.Tests.Warehouse;
 using ParquetQuery = Research.Data.Tests.Synthetic.Parquet;
@@ -9,31 +8,25 @@ namespace Research.Data.Tests.Providers;
 /// <summary>Point-in-time Compustat over the synthetic market: nothing is visible before it was known.</summary>
 public sealed class CompustatProviderTests : IAsyncLifetime
 {
-    private readonly TestWarehouse _warehouse = new();
-    private SyntheticSyncSource _source = null!;
+    private SyncedSyntheticWarehouse _synced = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        _source = new SyntheticSyncSource(_warehouse.Layout, new SyntheticMarketOptions { Stocks = 80, Years = 4, Seed = 33, IntradaySymbols = 0 });
-        var manager = new SyncManager(_warehouse.Layout, _warehouse.Clock);
-        foreach (var dataset in new[] { "compustat/annual", "compustat/quarterly", "ccm/links" })
-        {
-            await manager.SyncAsync(dataset, SyncMode.Full, _source, "tests");
-        }
-    }
+    public async ValueTask InitializeAsync() =>
+        _synced = await SyncedSyntheticWarehouse.CreateAsync(new SyntheticMarketOptions { Stocks = 80, Years = 4, Seed = 33, IntradaySymbols = 0 }, "compustat/annual", "compustat/quarterly", "ccm/links");
 
     public ValueTask DisposeAsync()
     {
-        _warehouse.Dispose();
+        _synced.Dispose();
         return ValueTask.CompletedTask;
     }
 
-    private string Market => Path.Combine(_warehouse.Layout.StagingFolder, "synthetic-cache", _source.OptionsHash);
+    private TestWarehouse Warehouse => _synced.Warehouse;
+
+    private string Market => _synced.Market;
 
     [Fact]
     public void No_quarter_is_visible_before_its_report_date_and_the_latest_known_one_is_returned()
     {
-        using var session = _warehouse.Open();
+        using var session = Warehouse.Open();
         var compustat = new CompustatProvider(session);
         var rows = ParquetQuery.Query($"SELECT gvkey, datadate, rdq FROM read_parquet('{ParquetQuery.Glob(Market, "compustat/quarterly")}') ORDER BY gvkey, datadate");
         var checkedRows = 0;
@@ -58,7 +51,7 @@ public sealed class CompustatProviderTests : IAsyncLifetime
     [Fact]
     public void Annual_rows_need_the_lag_and_non_standard_formats_never_show()
     {
-        using var session = _warehouse.Open();
+        using var session = Warehouse.Open();
         var compustat = new CompustatProvider(session);
         var rows = ParquetQuery.Query($"SELECT gvkey, datadate, indfmt FROM read_parquet('{ParquetQuery.Glob(Market, "compustat/annual")}')");
         Assert.Contains(rows, r => (string)r[2]! == "FS");
@@ -77,7 +70,7 @@ public sealed class CompustatProviderTests : IAsyncLifetime
     [Fact]
     public void CCM_links_are_honoured_by_date()
     {
-        using var session = _warehouse.Open();
+        using var session = Warehouse.Open();
         var compustat = new CompustatProvider(session);
         var links = ParquetQuery.Query($"SELECT gvkey, lpermno, linkdt, linkenddt FROM read_parquet('{ParquetQuery.Glob(Market, "ccm/links")}')");
         Assert.Contains(links, l => l[3] is not null);

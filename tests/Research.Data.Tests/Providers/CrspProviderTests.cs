@@ -1,5 +1,4 @@
 using Research.Data.Providers.Crsp;
-using Research.Data.Sync;
 using Research.Data.Synthetic;
 using Research.Data.Tests.Warehouse;
 using Research.Data.Warehouse;
@@ -10,31 +9,25 @@ namespace Research.Data.Tests.Providers;
 /// <summary>CRSP answers over the warehouse agree with what the synthetic market planted.</summary>
 public sealed class CrspProviderTests : IAsyncLifetime
 {
-    private readonly TestWarehouse _warehouse = new();
-    private SyntheticSyncSource _source = null!;
+    private SyncedSyntheticWarehouse _synced = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        _source = new SyntheticSyncSource(_warehouse.Layout, new SyntheticMarketOptions { Stocks = 150, Years = 3, Seed = 21, IntradaySymbols = 0 });
-        var manager = new SyncManager(_warehouse.Layout, _warehouse.Clock);
-        foreach (var dataset in new[] { "crsp/daily", "crsp/names", "crsp/delisting" })
-        {
-            await manager.SyncAsync(dataset, SyncMode.Full, _source, "tests");
-        }
-    }
+    public async ValueTask InitializeAsync() =>
+        _synced = await SyncedSyntheticWarehouse.CreateAsync(new SyntheticMarketOptions { Stocks = 150, Years = 3, Seed = 21, IntradaySymbols = 0 }, "crsp/daily", "crsp/names", "crsp/delisting");
 
     public ValueTask DisposeAsync()
     {
-        _warehouse.Dispose();
+        _synced.Dispose();
         return ValueTask.CompletedTask;
     }
 
-    private string Market => Path.Combine(_warehouse.Layout.StagingFolder, "synthetic-cache", _source.OptionsHash);
+    private TestWarehouse Warehouse => _synced.Warehouse;
+
+    private string Market => _synced.Market;
 
     [Fact]
     public void The_universe_on_each_month_end_is_exactly_the_listed_securities_with_their_names_of_that_day()
     {
-        using var session = _warehouse.Open();
+        using var session = Warehouse.Open();
         var crsp = new CrspProvider(session);
         var monthEnds = ParquetQuery.Query($"SELECT max(date) FROM read_parquet('{ParquetQuery.Glob(Market, "crsp/daily")}') GROUP BY year(date), month(date) ORDER BY 1")
             .Select(r => (DateOnly)r[0]!).ToList();
@@ -54,7 +47,7 @@ public sealed class CrspProviderTests : IAsyncLifetime
     [Fact]
     public void Delisting_returns_are_applied_on_the_delisting_date_and_missing_performance_returns_are_minus_30_percent()
     {
-        using var session = _warehouse.Open();
+        using var session = Warehouse.Open();
         var crsp = new CrspProvider(session);
         var delistings = ParquetQuery.Query($"SELECT permno, dlstdt, dlstcd, dlret FROM read_parquet('{ParquetQuery.Glob(Market, "crsp/delisting")}')");
         Assert.True(delistings.Count >= 5, $"{delistings.Count} delistings");
@@ -84,7 +77,7 @@ public sealed class CrspProviderTests : IAsyncLifetime
     [Fact]
     public void Ticker_lookup_follows_the_name_history()
     {
-        using var session = _warehouse.Open();
+        using var session = Warehouse.Open();
         var crsp = new CrspProvider(session);
         var changes = ParquetQuery.Query($"""
             SELECT permno, ticker, namedt, nameendt, lead(ticker) OVER w, lead(namedt) OVER w
