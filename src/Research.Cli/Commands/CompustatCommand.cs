@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Research.Cli.Infrastructure;
 using Research.Data.Providers.Compustat;
-using Research.Data.Warehouse;
 using Spectre.Console;
 
 namespace Research.Cli.Commands;
@@ -21,14 +20,7 @@ public static class CompustatCommand
         var fundamentals = new Command("fundamentals", "Latest quarterly (by report date) and annual (after the lag) rows known on a date, and the linked PERMNO.") { gvkey, asOf, lag };
         fundamentals.SetAction(parse =>
         {
-            var layout = WarehouseOptions.Layout(parse);
-            var missing = Datasets.Where(d => new WarehouseCatalog(layout).ReadCurrent(d) is null).ToList();
-            if (missing.Count > 0)
-            {
-                throw new CliException($"{string.Join(", ", missing)} not in the warehouse at {layout.Root}: run 'research sync --full-sync --dataset compustat' and '--dataset ccm'.");
-            }
-
-            using var session = WarehouseQuerySession.Open(layout, VersionSelector.Current, QueryLimits.Default, TimeProvider.System, Datasets);
+            using var session = WarehouseOptions.OpenDatasets(parse, Datasets, "'research sync --full-sync --dataset compustat' and '--dataset ccm'");
             var provider = new CompustatProvider(session) { AnnualLagDays = parse.GetValue(lag) };
             var key = parse.GetValue(gvkey)!;
             var date = parse.GetValue(asOf);

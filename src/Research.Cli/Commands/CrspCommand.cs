@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Research.Cli.Infrastructure;
 using Research.Data.Providers.Crsp;
-using Research.Data.Warehouse;
 using Spectre.Console;
 
 namespace Research.Cli.Commands;
@@ -81,14 +80,7 @@ public static class CrspCommand
 
     private static int Run(ParseResult parse, CliOutput output, Action<CrspProvider> action)
     {
-        var layout = WarehouseOptions.Layout(parse);
-        var missing = Datasets.Where(d => new WarehouseCatalog(layout).ReadCurrent(d) is null).ToList();
-        if (missing.Count > 0)
-        {
-            throw new CliException($"{string.Join(", ", missing)} not in the warehouse at {layout.Root}: run 'research sync --full-sync --dataset crsp'.");
-        }
-
-        using var session = WarehouseQuerySession.Open(layout, VersionSelector.Current, QueryLimits.Default, TimeProvider.System, Datasets);
+        using var session = WarehouseOptions.OpenDatasets(parse, Datasets, "'research sync --full-sync --dataset crsp'");
         action(new CrspProvider(session));
         return ExitCodes.Ok;
     }

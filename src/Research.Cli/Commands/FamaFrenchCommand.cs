@@ -30,17 +30,8 @@ public static class FamaFrenchCommand
                 "ff5" => ($"famafrench/factors5_{freq}", $"SELECT date, mktrf, smb, hml, rmw, cma, rf FROM famafrench.factors5_{freq}"),
                 _ => ($"famafrench/factors5_{freq}", $"SELECT f.date, f.mktrf, f.smb, f.hml, f.rmw, f.cma, m.umd, f.rf FROM famafrench.factors5_{freq} f LEFT JOIN famafrench.factors_{freq} m USING (date)"),
             };
-            var layout = WarehouseOptions.Layout(parse);
             var needed = parse.GetValue(model) == "ff6" ? new[] { dataset, $"famafrench/factors_{freq}" } : [dataset];
-            foreach (var d in needed)
-            {
-                if (new WarehouseCatalog(layout).ReadCurrent(d) is null)
-                {
-                    throw new CliException($"{d} is not in the warehouse at {layout.Root}: run 'research sync --full-sync --dataset famafrench' (synthetic) or with '--source files DIR'.");
-                }
-            }
-
-            using var session = WarehouseQuerySession.Open(layout, selector.Selector(parse), QueryLimits.Default with { MaxRows = 100_000 }, TimeProvider.System, needed);
+            using var session = WarehouseOptions.OpenDatasets(parse, needed, "'research sync --full-sync --dataset famafrench' (synthetic) or with '--source files DIR'", selector.Selector(parse), QueryLimits.Default with { MaxRows = 100_000 });
             var first = parse.GetValue(from).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             var last = parse.GetValue(to).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             var result = session.Query($"SELECT * FROM ({sql}) WHERE date BETWEEN DATE '{first}' AND DATE '{last}' ORDER BY date");

@@ -42,4 +42,21 @@ internal sealed class WarehouseOptions
     }
 
     public static WarehouseLayout Layout(ParseResult parse) => new(CliConfiguration.DataRoot(CliConfiguration.Build(parse)));
+
+    /// <summary>
+    /// Opens a pinned read session over <paramref name="datasets"/>, or fails in one line naming the datasets that are
+    /// missing and the sync command (<paramref name="syncHint"/>) that brings them.
+    /// </summary>
+    public static WarehouseQuerySession OpenDatasets(ParseResult parse, IReadOnlyList<string> datasets, string syncHint, VersionSelector? selector = null, QueryLimits? limits = null)
+    {
+        var layout = Layout(parse);
+        var catalog = new WarehouseCatalog(layout);
+        var missing = datasets.Where(d => catalog.ReadCurrent(d) is null).ToList();
+        if (missing.Count > 0)
+        {
+            throw new CliException($"{string.Join(", ", missing)} not in the warehouse at {layout.Root}: run {syncHint}.");
+        }
+
+        return WarehouseQuerySession.Open(layout, selector ?? VersionSelector.Current, limits ?? QueryLimits.Default, TimeProvider.System, datasets);
+    }
 }
