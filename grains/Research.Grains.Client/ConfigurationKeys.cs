@@ -21,9 +21,19 @@ public static class ConfigurationKeys
     public const string SyntheticYears = "Research:Synthetic:Years";
     public const string SyntheticSeed = "Research:Synthetic:Seed";
     public const string SyntheticEndYear = "Research:Synthetic:EndYear";
+    /// <summary>WRDS connection (defaults: WRDS's server); the password only from user secrets or a secret store, never a file in the repository.</summary>
+    public const string WrdsHost = "Research:Wrds:Host";
+    public const string WrdsPort = "Research:Wrds:Port";
+    public const string WrdsDatabase = "Research:Wrds:Database";
+    public const string WrdsUsername = "Research:Wrds:Username";
+    public const string WrdsPassword = "Research:Wrds:Password";
+    public const string WrdsSslMode = "Research:Wrds:SslMode";
+    public const string WrdsSecretsFile = "Research:Wrds:SecretsFile";
+    public const string WrdsPgpassFile = "Research:Wrds:PgpassFile";
 
     /// <summary>All keys above.</summary>
     public static IReadOnlyList<string> All { get; } =
         [Profile, DataRoot, ClusterId, ServiceId, SiloPort, GatewayPort, AdvertisedAddress, OrleansConnectionString, Urls, LoggingFormat,
-         SyntheticStocks, SyntheticYears, SyntheticSeed, SyntheticEndYear];
+         SyntheticStocks, SyntheticYears, SyntheticSeed, SyntheticEndYear,
+         WrdsHost, WrdsPort, WrdsDatabase, WrdsUsername, WrdsPassword, WrdsSslMode, WrdsSecretsFile, WrdsPgpassFile];
 }

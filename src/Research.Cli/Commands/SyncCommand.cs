@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Research.Cli.Infrastructure;
 using Research.Data.Providers.FamaFrench;
+using Research.Data.Providers.Wrds;
 using Research.Data.Sync;
 using Research.Data.Synthetic;
 using Research.Data.Warehouse;
@@ -21,7 +22,7 @@ public static class SyncCommand
         var all = new Option<bool>("--all") { Description = "Every dataset the source offers." };
         var sourceName = new Option<string[]>("--source")
         {
-            Description = "Where data comes from: 'synthetic' (default) or 'files DIR' (Ken French library files).",
+            Description = "Where data comes from: 'synthetic' (default), 'wrds' (see --wrds, --crsp-format) or 'files DIR' (Ken French library files).",
             Arity = new ArgumentArity(1, 2),
             AllowMultipleArgumentsPerToken = true,
             DefaultValueFactory = _ => ["synthetic"],
@@ -31,6 +32,11 @@ public static class SyncCommand
         {
             full, incremental, dataset, all, sourceName, status,
         };
+        foreach (var option in WrdsConnectionOptions.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(async (parse, ct) =>
         {
             var configuration = CliConfiguration.Build(parse);
@@ -51,12 +57,14 @@ public static class SyncCommand
             }
 
             var sourceArgs = parse.GetValue(sourceName) ?? ["synthetic"];
+            await using var wrdsClient = sourceArgs is ["wrds"] ? WrdsConnectionOptions.CreateClient(parse, configuration) : null;
             ISyncSource source = sourceArgs switch
             {
                 ["synthetic"] => new SyntheticSyncSource(layout, SyntheticOptions(configuration)),
+                ["wrds"] => new WrdsSyncSource(wrdsClient!, WrdsConnectionOptions.ParseFormat(parse)),
                 ["files", var folder] => new FrenchFilesSyncSource(Path.GetFullPath(folder)),
                 ["files"] => throw new CliException("--source files needs the folder: --source files DIR."),
-                _ => throw new CliException($"Source '{string.Join(' ', sourceArgs)}' is not available; use --source synthetic or --source files DIR (WRDS arrives with its provider)."),
+                _ => throw new CliException($"Source '{string.Join(' ', sourceArgs)}' is not available; use --source synthetic, --source wrds or --source files DIR."),
             };
             var datasets = parse.GetValue(all) ? source.Datasets : DatasetGroups.Expand(parse.GetValue(dataset)!, source.Datasets);
             var mode = parse.GetValue(full) ? SyncMode.Full : SyncMode.Incremental;

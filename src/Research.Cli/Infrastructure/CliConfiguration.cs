@@ -6,7 +6,7 @@ namespace Research.Cli.Infrastructure;
 
 /// <summary>
 /// Standard .NET configuration for the CLI: <c>appsettings.json</c> in the working directory (optional), then
-/// environment variables (<c>Research__DataRoot</c>), then command-line options such as <c>--data-root</c>.
+/// .NET user secrets (WRDS credentials), then environment variables (<c>Research__DataRoot</c>), then command-line options such as <c>--data-root</c>.
 /// </summary>
 public static class CliConfiguration
 {
@@ -15,6 +15,7 @@ public static class CliConfiguration
         ArgumentNullException.ThrowIfNull(parse);
         var builder = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
+            .AddUserSecrets(typeof(CliConfiguration).Assembly, optional: true)
             .AddEnvironmentVariables();
         var dataRoot = parse.GetValue(CliOptions.DataRoot);
         if (!string.IsNullOrWhiteSpace(dataRoot))

@@ -7,7 +7,7 @@ namespace Research.Data.Warehouse;
 /// Writes a Parquet file (zstd) one row group at a time from whole columns. The file is written under a
 /// temporary name and renamed into place on <see cref="CompleteAsync"/>, so a crash never leaves a
 /// half-written file under the final name. Supported column types: int, long, double, double? (NULL),
-/// float, string, DateOnly, bool.
+/// int? (NULL), float, string, DateOnly, DateOnly? (NULL), bool.
 /// </summary>
 public sealed class ParquetTableWriter : IAsyncDisposable
 {
@@ -76,6 +76,7 @@ public sealed class ParquetTableWriter : IAsyncDisposable
             var task = columns[i] switch
             {
                 int[] a => group.WriteAsync<int>(field, a, null, null, cancellationToken),
+                int?[] a => group.WriteAsync<int>(field, (ReadOnlyMemory<int?>)a, null, null, cancellationToken),
                 long[] a => group.WriteAsync<long>(field, a, null, null, cancellationToken),
                 double[] a => group.WriteAsync<double>(field, a, null, null, cancellationToken),
                 double?[] a => group.WriteAsync<double>(field, (ReadOnlyMemory<double?>)a, null, null, cancellationToken),
