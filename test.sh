@@ -41,6 +41,9 @@ trap stop_pg EXIT
 if [ -n "${PGBIN}" ]; then
   [ "$(id -u)" -eq 0 ] && chown postgres "${PGWORK}"
   run_pg "${PGBIN}/initdb" -D "${PGWORK}/data" -U postgres -A trust --no-sync >/dev/null
+  # Members of research_password_login must give a real password (the WRDS client's bad-credential tests);
+  # everyone else is trusted on this throwaway server.
+  run_pg sh -c "printf 'host all +research_password_login 127.0.0.1/32 scram-sha-256\n' | cat - '${PGWORK}/data/pg_hba.conf' > '${PGWORK}/data/pg_hba.new' && mv '${PGWORK}/data/pg_hba.new' '${PGWORK}/data/pg_hba.conf'"
   run_pg "${PGBIN}/pg_ctl" -D "${PGWORK}/data" -l "${PGWORK}/postgres.log" -w \
     -o "-p ${PGPORT} -k ${PGWORK} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null
   export RESEARCH_TEST_POSTGRES="Host=127.0.0.1;Port=${PGPORT};Username=postgres;Database=postgres"

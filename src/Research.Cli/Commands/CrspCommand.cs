@@ -29,7 +29,7 @@ public static class CrspCommand
             var table = new Table().AddColumns("PERMNO", "Ticker", "Company", "SHRCD", "EXCHCD");
             foreach (var s in list)
             {
-                table.AddRow(s.Permno.ToString(CultureInfo.InvariantCulture), s.Ticker, Markup.Escape(s.CompanyName), s.ShareCode.ToString(CultureInfo.InvariantCulture), s.ExchangeCode.ToString(CultureInfo.InvariantCulture));
+                table.AddRow(s.Permno.ToString(CultureInfo.InvariantCulture), Markup.Escape(s.Ticker ?? ""), Markup.Escape(s.CompanyName ?? ""), s.ShareCode.ToString(CultureInfo.InvariantCulture), s.ExchangeCode.ToString(CultureInfo.InvariantCulture));
             }
 
             output.Console.Write(table);

@@ -10,7 +10,7 @@ namespace Research.Data.Sync;
 /// <summary>
 /// Syncs one dataset from a source into a new immutable version:
 /// 1. Take the warehouse write lock (<see cref="SyncLock"/>); a live holder stops the sync with its name.
-/// 2. Plan the chunks with the source (incremental: from the parent's watermark on).
+/// 2. Plan the chunks with the source (incremental: from the parent's watermark on), retrying transient errors.
 /// 3. Resume: a checkpoint of an interrupted sync with the same source request keeps its staged chunks whose
 ///    checksums still match; anything else in staging is discarded.
 /// 4. Pull each remaining chunk into staging (temp file, fsync, rename), at most one request per
@@ -43,53 +43,94 @@ public sealed class SyncManager(WarehouseLayout layout, TimeProvider clock, ILog
         using var writeLock = SyncLock.Acquire(layout, dataset, $"sync from {source.Name} by {by}", clock, _logger);
         var parent = new WarehouseCatalog(layout).ReadCurrent(dataset);
         progress?.Report(new SyncProgress(dataset, "planning", 0));
-        var plan = await source.PlanAsync(dataset, mode, mode == SyncMode.Incremental ? parent?.Watermark : null, cancellationToken).ConfigureAwait(false);
+        var jitter = new Random(dataset.GetHashCode(StringComparison.Ordinal));
+        SyncPlan plan;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                plan = await source.PlanAsync(dataset, mode, mode == SyncMode.Incremental ? parent?.Watermark : null, cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (TransientSourceException e) when (attempt < MaxAttempts)
+            {
+                var delay = Backoff(attempt, jitter.NextDouble());
+                _logger.LogWarning("{Dataset} planning: {Error}; retry {Attempt} in {Delay}", dataset, e.Message, attempt, delay);
+                await Task.Delay(delay, clock, cancellationToken).ConfigureAwait(false);
+            }
+        }
 
         var staging = Path.Combine(layout.StagingFolder, "sync", dataset.Replace('/', '_'));
         var checkpointFile = Path.Combine(layout.StagingFolder, "sync", dataset.Replace('/', '_') + ".checkpoint.json");
         var completed = LoadCheckpoint(checkpointFile, staging, dataset, mode, plan.SourceQueryHash);
         var resumed = completed.Count;
         var pulled = 0;
-        var jitter = new Random(dataset.GetHashCode(StringComparison.Ordinal));
         DateTimeOffset? lastRequest = null;
-        for (var i = 0; i < plan.Chunks.Count; i++)
+        async Task RateLimitAsync()
         {
-            var chunk = plan.Chunks[i];
-            if (completed.ContainsKey(chunk.Id))
-            {
-                continue;
-            }
-
             if (MinChunkInterval > TimeSpan.Zero && lastRequest is { } previous && clock.GetUtcNow() - previous < MinChunkInterval)
             {
                 await Task.Delay(MinChunkInterval - (clock.GetUtcNow() - previous), clock, cancellationToken).ConfigureAwait(false);
             }
 
             lastRequest = clock.GetUtcNow();
-            var target = Path.Combine(staging, chunk.RelativePath.Replace('/', Path.DirectorySeparatorChar));
-            var temp = target + ".partial";
-            long rows = 0;
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    rows = await source.WriteChunkAsync(dataset, chunk, temp, cancellationToken).ConfigureAwait(false);
-                    break;
-                }
-                catch (TransientSourceException e) when (attempt < MaxAttempts)
-                {
-                    var delay = Backoff(attempt, jitter.NextDouble());
-                    _logger.LogWarning("{Dataset} chunk {Chunk}: {Error}; retry {Attempt} in {Delay}", dataset, chunk.Id, e.Message, attempt, delay);
-                    await Task.Delay(delay, clock, cancellationToken).ConfigureAwait(false);
-                }
-            }
+        }
 
-            File.Move(temp, target, overwrite: true);
+        string TargetOf(SyncChunk chunk) => Path.Combine(staging, chunk.RelativePath.Replace('/', Path.DirectorySeparatorChar));
+
+        async Task CommitChunkAsync(SyncChunk chunk, long rows)
+        {
+            var target = TargetOf(chunk);
+            File.Move(target + ".partial", target, overwrite: true);
             DurableFile.SyncDirectory(Path.GetDirectoryName(target)!);
             completed[chunk.Id] = new CompletedChunk(chunk.RelativePath, await Sha256Async(target, cancellationToken).ConfigureAwait(false), rows);
             await DurableFile.WriteAsync(checkpointFile, JsonSerializer.Serialize(new SyncCheckpoint(dataset, mode, plan.SourceQueryHash, completed), JsonOptions), cancellationToken).ConfigureAwait(false);
             pulled++;
-            progress?.Report(new SyncProgress(dataset, $"pulled {chunk.Id}", 0.9 * (i + 1) / plan.Chunks.Count));
+            progress?.Report(new SyncProgress(dataset, $"pulled {chunk.Id}", 0.9 * completed.Count / Math.Max(1, plan.Chunks.Count)));
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var remaining = plan.Chunks.Where(c => !completed.ContainsKey(c.Id)).ToList();
+            var before = completed.Count;
+            if (remaining.Count == 0)
+            {
+                break;
+            }
+
+            try
+            {
+                await RateLimitAsync().ConfigureAwait(false);
+                if (source is IStreamingSyncSource streaming && remaining.Count > 1)
+                {
+                    // One request for every remaining chunk; each file is committed as the stream passes it.
+                    await streaming.WriteChunksAsync(dataset, remaining, c => TargetOf(c) + ".partial", CommitChunkAsync, cancellationToken).ConfigureAwait(false);
+                    var missing = plan.Chunks.Where(c => !completed.ContainsKey(c.Id)).Select(c => c.Id).ToList();
+                    if (missing.Count > 0)
+                    {
+                        throw new InvalidDataException($"{dataset}: the source's stream ended without chunk(s) {string.Join(", ", missing)} that it planned.");
+                    }
+                }
+                else
+                {
+                    var chunk = remaining[0];
+                    var rows = await source.WriteChunkAsync(dataset, chunk, TargetOf(chunk) + ".partial", cancellationToken).ConfigureAwait(false);
+                    await CommitChunkAsync(chunk, rows).ConfigureAwait(false);
+                }
+
+                attempt = 0;
+            }
+            catch (TransientSourceException e) when (attempt < MaxAttempts || completed.Count > before)
+            {
+                if (completed.Count > before)
+                {
+                    attempt = 1; // progress was made: the retry budget starts again
+                }
+
+                var delay = Backoff(attempt, jitter.NextDouble());
+                _logger.LogWarning("{Dataset} after {Done} of {Total} chunks: {Error}; retry {Attempt} in {Delay}", dataset, completed.Count, plan.Chunks.Count, e.Message, attempt, delay);
+                await Task.Delay(delay, clock, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         // Carry over what an incremental sync did not pull; share files that did not change.

@@ -33,7 +33,7 @@ public sealed class CrspProvider(WarehouseQuerySession session)
         var list = new List<CrspSecurity>();
         while (reader.Read())
         {
-            list.Add(new CrspSecurity(reader.GetInt32(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4)));
+            list.Add(new CrspSecurity(reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetInt32(3), reader.GetInt32(4)));
         }
 
         return list;

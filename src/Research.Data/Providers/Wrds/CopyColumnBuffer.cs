@@ -9,6 +9,10 @@ internal abstract class CopyColumnBuffer(ParquetColumnSpec spec)
 {
     public ParquetColumnSpec Spec { get; } = spec;
 
+    /// <summary>The year of the date at <paramref name="index"/> (date columns only).</summary>
+    public int YearAt(int index) => this is Typed<DateOnly> dates ? dates[index].Year
+        : throw new InvalidOperationException($"Column '{Spec.Name}' is not a non-null date column.");
+
     public static CopyColumnBuffer For(ParquetColumnSpec spec, int capacity) => (spec.ClrType.Name, spec.Nullable) switch
     {
         (nameof(Int32), false) => new Typed<int>(spec, capacity, NpgsqlDbType.Integer),
@@ -24,10 +28,15 @@ internal abstract class CopyColumnBuffer(ParquetColumnSpec spec)
         _ => throw new NotSupportedException($"Column '{spec.Name}': {spec.ClrType.Name}{(spec.Nullable ? "?" : "")} cannot be streamed from COPY."),
     };
 
-    public abstract ValueTask ReadAsync(NpgsqlBinaryExporter export, int index, string what, long row, CancellationToken cancellationToken);
+    /// <summary>Reads the current column of the current row (synchronously: a bulk stream reads from a filled buffer, and
+    /// per-value async calls cost more CPU than the decoding itself).</summary>
+    public abstract void Read(NpgsqlBinaryExporter export, int index, string what, long row);
 
     /// <summary>The first <paramref name="count"/> values as an array of exactly that length.</summary>
     public abstract Array Take(int count);
+
+    /// <summary>Copies the value at <paramref name="from"/> to <paramref name="to"/>.</summary>
+    public abstract void Move(int from, int to);
 
     protected WrdsException UnexpectedNull(string what, long row) => new(WrdsErrorKind.SchemaMismatch,
         $"{what}: column '{Spec.Name}' is NULL at row {row + 1:N0}, but the warehouse schema does not allow NULL there.");
@@ -36,17 +45,21 @@ internal abstract class CopyColumnBuffer(ParquetColumnSpec spec)
     {
         private readonly T[] _values = new T[capacity];
 
-        public override async ValueTask ReadAsync(NpgsqlBinaryExporter export, int index, string what, long row, CancellationToken cancellationToken)
+        public T this[int index] => _values[index];
+
+        public override void Read(NpgsqlBinaryExporter export, int index, string what, long row)
         {
             if (export.IsNull)
             {
                 throw UnexpectedNull(what, row);
             }
 
-            _values[index] = await export.ReadAsync<T>(type, cancellationToken).ConfigureAwait(false);
+            _values[index] = export.Read<T>(type);
         }
 
         public override Array Take(int count) => count == _values.Length ? _values : _values[..count];
+
+        public override void Move(int from, int to) => _values[to] = _values[from];
     }
 
     private sealed class NullableTyped<T>(ParquetColumnSpec spec, int capacity, NpgsqlDbType type) : CopyColumnBuffer(spec)
@@ -54,26 +67,28 @@ internal abstract class CopyColumnBuffer(ParquetColumnSpec spec)
     {
         private readonly T?[] _values = new T?[capacity];
 
-        public override async ValueTask ReadAsync(NpgsqlBinaryExporter export, int index, string what, long row, CancellationToken cancellationToken)
+        public override void Read(NpgsqlBinaryExporter export, int index, string what, long row)
         {
             if (export.IsNull)
             {
-                await export.SkipAsync(cancellationToken).ConfigureAwait(false);
+                export.Skip();
                 _values[index] = null;
                 return;
             }
 
-            _values[index] = await export.ReadAsync<T>(type, cancellationToken).ConfigureAwait(false);
+            _values[index] = export.Read<T>(type);
         }
 
         public override Array Take(int count) => count == _values.Length ? _values : _values[..count];
+
+        public override void Move(int from, int to) => _values[to] = _values[from];
     }
 
     private sealed class Text(ParquetColumnSpec spec, int capacity) : CopyColumnBuffer(spec)
     {
         private readonly string?[] _values = new string?[capacity];
 
-        public override async ValueTask ReadAsync(NpgsqlBinaryExporter export, int index, string what, long row, CancellationToken cancellationToken)
+        public override void Read(NpgsqlBinaryExporter export, int index, string what, long row)
         {
             if (export.IsNull)
             {
@@ -82,14 +97,16 @@ internal abstract class CopyColumnBuffer(ParquetColumnSpec spec)
                     throw UnexpectedNull(what, row);
                 }
 
-                await export.SkipAsync(cancellationToken).ConfigureAwait(false);
+                export.Skip();
                 _values[index] = null;
                 return;
             }
 
-            _values[index] = await export.ReadAsync<string>(NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+            _values[index] = export.Read<string>(NpgsqlDbType.Text);
         }
 
         public override Array Take(int count) => count == _values.Length ? _values : _values[..count];
+
+        public override void Move(int from, int to) => _values[to] = _values[from];
     }
 }

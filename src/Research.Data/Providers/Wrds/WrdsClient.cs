@@ -146,19 +146,74 @@ public sealed class WrdsClient(WrdsSettings settings, WrdsCredentials credential
         IProgress<long>? rowsProgress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(columns);
+        long written = 0;
+        await StreamAsync(selectSql, columns, splitIndex: -1, _ => path, (_, rows) =>
+        {
+            written = rows;
+            return Task.CompletedTask;
+        }, what, rowsProgress, cancellationToken).ConfigureAwait(false);
+        if (written == 0 && !File.Exists(path))
+        {
+            // No rows: still an (empty) file, so that "no data" and "not pulled" differ.
+            var empty = await ParquetTableWriter.CreateAsync(path, columns, cancellationToken).ConfigureAwait(false);
+            await using (empty.ConfigureAwait(false))
+            {
+                await empty.CompleteAsync().ConfigureAwait(false);
+            }
+        }
+
+        return written;
+    }
+
+    /// <summary>
+    /// Streams one <c>COPY (<paramref name="selectSql"/>) TO STDOUT</c> ordered by the date column
+    /// <paramref name="yearColumn"/> into one Parquet file per calendar year: when the year changes, the finished
+    /// file is completed and <paramref name="onYearWritten"/> is awaited (to checkpoint it) before the stream goes on.
+    /// A failure mid-stream leaves the years already handed over intact and no file for the year in progress.
+    /// Returns the rows streamed.
+    /// </summary>
+    public async Task<long> CopyToParquetByYearAsync(string selectSql, IReadOnlyList<ParquetColumnSpec> columns, string yearColumn,
+        Func<int, string> pathForYear, Func<int, long, Task> onYearWritten, string what, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        var dateIndex = columns.Select(c => c.Name).ToList().IndexOf(yearColumn);
+        if (dateIndex < 0 || columns[dateIndex].ClrType != typeof(DateOnly) || columns[dateIndex].Nullable)
+        {
+            throw new ArgumentException($"{what}: '{yearColumn}' is not a non-null date column of the query.", nameof(yearColumn));
+        }
+
+        return await StreamAsync(selectSql, columns, dateIndex, pathForYear, onYearWritten, what, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The streaming core. Rows are decoded into one set of column buffers while the previous full row group is
+    /// encoded and compressed on another thread (two buffer sets, at most one write in flight), so decoding and
+    /// Parquet encoding overlap. With <paramref name="splitIndex"/> >= 0 the file changes whenever the year of that
+    /// date column changes (rows must come ordered by it); otherwise everything goes to file key 0.
+    /// </summary>
+    private async Task<long> StreamAsync(string selectSql, IReadOnlyList<ParquetColumnSpec> columns, int splitIndex,
+        Func<int, string> pathFor, Func<int, long, Task> onFileWritten, string what, IProgress<long>? rowsProgress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(pathFor);
+        ArgumentNullException.ThrowIfNull(onFileWritten);
         await RateLimitAsync(cancellationToken).ConfigureAwait(false);
         var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        var buffers = columns.Select(c => CopyColumnBuffer.For(c, RowGroupSize)).ToArray();
+        CopyColumnBuffer[][] sets = [[.. columns.Select(c => CopyColumnBuffer.For(c, RowGroupSize))], [.. columns.Select(c => CopyColumnBuffer.For(c, RowGroupSize))]];
+        var current = 0;
         long rows = 0;
+        ParquetTableWriter? writer = null;
+        Task pending = Task.CompletedTask;
+        int? key = null;
         try
         {
-            await using var writer = await ParquetTableWriter.CreateAsync(path, columns, cancellationToken).ConfigureAwait(false);
             var inGroup = 0;
             await using (var export = await connection.BeginBinaryExportAsync($"COPY ({selectSql}) TO STDOUT (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
             {
+                await using var cancel = cancellationToken.Register(() => export.Cancel());
                 int fields;
-                while ((fields = await export.StartRowAsync(cancellationToken).ConfigureAwait(false)) != -1)
+                while ((fields = export.StartRow()) != -1)
                 {
+                    var buffers = sets[current];
                     if (fields != buffers.Length)
                     {
                         throw new WrdsException(WrdsErrorKind.SchemaMismatch, $"{what}: the query returned {fields} columns, expected {buffers.Length} ({string.Join(", ", columns.Select(c => c.Name))}).");
@@ -166,33 +221,97 @@ public sealed class WrdsClient(WrdsSettings settings, WrdsCredentials credential
 
                     for (var i = 0; i < buffers.Length; i++)
                     {
-                        await buffers[i].ReadAsync(export, inGroup, what, rows, cancellationToken).ConfigureAwait(false);
+                        buffers[i].Read(export, inGroup, what, rows);
+                    }
+
+                    var rowKey = splitIndex < 0 ? 0 : buffers[splitIndex].YearAt(inGroup);
+                    if (rowKey != key)
+                    {
+                        if (key is { } finished)
+                        {
+                            if (rowKey < finished)
+                            {
+                                throw new WrdsException(WrdsErrorKind.SchemaMismatch, $"{what}: rows are not ordered by {columns[splitIndex].Name} ({rowKey} after {finished}).");
+                            }
+
+                            await pending.ConfigureAwait(false);
+                            if (inGroup > 0)
+                            {
+                                await writer!.WriteRowGroupAsync(buffers.Select(b => b.Take(inGroup)).ToArray(), cancellationToken).ConfigureAwait(false);
+                            }
+
+                            await CompleteFileAsync(finished).ConfigureAwait(false);
+                            foreach (var buffer in buffers)
+                            {
+                                buffer.Move(inGroup, 0);
+                            }
+
+                            inGroup = 0;
+                        }
+
+                        key = rowKey;
+                        writer = await ParquetTableWriter.CreateAsync(pathFor(rowKey), columns, cancellationToken).ConfigureAwait(false);
                     }
 
                     inGroup++;
                     rows++;
                     if (inGroup == RowGroupSize)
                     {
-                        await writer.WriteRowGroupAsync(buffers.Select(b => b.Take(inGroup)).ToArray(), cancellationToken).ConfigureAwait(false);
+                        await pending.ConfigureAwait(false);
+                        var full = buffers.Select(b => b.Take(inGroup)).ToArray();
+                        var target = writer!;
+                        pending = Task.Run(() => target.WriteRowGroupAsync(full, cancellationToken), cancellationToken);
+                        current = 1 - current;
                         inGroup = 0;
                         rowsProgress?.Report(rows);
                     }
                 }
             }
 
-            if (inGroup > 0)
+            await pending.ConfigureAwait(false);
+            if (writer is not null)
             {
-                await writer.WriteRowGroupAsync(buffers.Select(b => b.Take(inGroup)).ToArray(), cancellationToken).ConfigureAwait(false);
+                if (inGroup > 0)
+                {
+                    await writer.WriteRowGroupAsync(sets[current].Select(b => b.Take(inGroup)).ToArray(), cancellationToken).ConfigureAwait(false);
+                }
+
+                await CompleteFileAsync(key!.Value).ConfigureAwait(false);
             }
 
-            await writer.CompleteAsync().ConfigureAwait(false);
             rowsProgress?.Report(rows);
             return rows;
         }
         catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidCastException)
         {
             await DropIfBrokenAsync().ConfigureAwait(false);
-            throw Translate(e, $"streaming (after {rows:N0} rows)", what, rows);
+            throw Translate(e, $"streaming (after {rows:N0} rows{(splitIndex >= 0 && key is { } y ? $", in {y}" : "")})", what, rows);
+        }
+        finally
+        {
+            try
+            {
+                await pending.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException)
+            {
+                _logger.LogDebug(e, "Abandoned row group write of {What}", what);
+            }
+
+            if (writer is not null)
+            {
+                await writer.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+
+        async Task CompleteFileAsync(int finishedKey)
+        {
+            var finishedWriter = writer!;
+            writer = null;
+            var count = finishedWriter.RowCount;
+            await finishedWriter.CompleteAsync().ConfigureAwait(false);
+            await finishedWriter.DisposeAsync().ConfigureAwait(false);
+            await onFileWritten(finishedKey, count).ConfigureAwait(false);
         }
     }
 
@@ -216,7 +335,7 @@ public sealed class WrdsClient(WrdsSettings settings, WrdsCredentials credential
     public async ValueTask DisposeAsync() => await DropConnectionAsync().ConfigureAwait(false);
 
     /// <summary>Maps a driver error to a <see cref="WrdsException"/> whose message says what failed and what to do.</summary>
-    internal WrdsException Translate(Exception e, string doing, string? what, long? rows)
+    public WrdsException Translate(Exception e, string doing, string? what, long? rows = null)
     {
         if (e is WrdsException wrds)
         {

@@ -8,8 +8,8 @@ public sealed class WrdsCredentials(string username, string password, string sou
 {
     public string Username { get; } = username;
 
-    /// <summary>The secret. Only the client reads it, to open the connection.</summary>
-    internal string Password { get; } = password;
+    /// <summary>The secret: read only to open the connection; never logged (see <see cref="ToString"/>).</summary>
+    public string Password { get; } = password;
 
     /// <summary>Where the credentials came from, e.g. <c>pgpass /root/.pgpass line 3</c>.</summary>
     public string Source { get; } = source;

@@ -16,6 +16,9 @@ namespace Research.Data.Providers.Wrds;
 /// <param name="Filter">Extra WHERE condition, or null.</param>
 public sealed record WrdsDatasetQuery(string Dataset, IReadOnlyList<string> Tables, IReadOnlyList<ParquetColumnSpec> Columns, string Select, string? DateColumn, string OrderBy, string? Filter = null)
 {
+    /// <summary>The warehouse column that <see cref="DateColumn"/> becomes (the rows are ordered by it first).</summary>
+    public string? YearColumn => DateColumn is null ? null : Columns.First(c => c.ClrType == typeof(DateOnly)).Name;
+
     /// <summary>The SELECT for the rows with <see cref="DateColumn"/> in [<paramref name="from"/>, <paramref name="to"/>) (both optional).</summary>
     public string Sql(DateOnly? from = null, DateOnly? to = null)
     {
@@ -104,7 +107,7 @@ public static class WrdsDatasetQueries
              ParquetColumnSpec.Of<string>("consol"), .. Doubles("at", "lt", "ceq", "sale", "cogs", "xsga", "ni", "csho", "prcc_f", "txditc")],
             "SELECT gvkey::text, datadate, fyear::integer, fyr::integer, tic::text, conm::text, indfmt::text, datafmt::text, popsrc::text, consol::text, " +
             "\"at\", \"lt\", ceq, sale, cogs, xsga, ni, csho, prcc_f, txditc FROM comp.funda",
-            "datadate", "gvkey, datadate, indfmt"),
+            "datadate", "datadate, gvkey, indfmt"),
         ("compustat/quarterly", _) => new(dataset, ["comp.fundq"],
             [ParquetColumnSpec.Of<string>("gvkey"), ParquetColumnSpec.Of<DateOnly>("datadate"), ParquetColumnSpec.OfNullable<int>("fyearq"),
              ParquetColumnSpec.OfNullable<int>("fqtr"), ParquetColumnSpec.OfNullable<int>("fyr"), ParquetColumnSpec.OfNullable<DateOnly>("rdq"),
@@ -113,7 +116,7 @@ public static class WrdsDatasetQueries
              .. Doubles("atq", "ltq", "ceqq", "saleq", "cogsq", "xsgaq", "niq", "cshoq", "epspxq")],
             "SELECT gvkey::text, datadate, fyearq::integer, fqtr::integer, fyr::integer, rdq, tic::text, conm::text, indfmt::text, datafmt::text, popsrc::text, consol::text, " +
             "atq, ltq, ceqq, saleq, cogsq, xsgaq, niq, cshoq, epspxq FROM comp.fundq",
-            "datadate", "gvkey, datadate, indfmt"),
+            "datadate", "datadate, gvkey, indfmt"),
         ("famafrench/factors_daily", _) => new(dataset, ["ff.factors_daily"],
             [ParquetColumnSpec.Of<DateOnly>("date"), .. Doubles("mktrf", "smb", "hml"), ParquetColumnSpec.Of<double>("rf"), ParquetColumnSpec.OfNullable<double>("umd")],
             "SELECT date, mktrf::double precision, smb::double precision, hml::double precision, rf::double precision, umd::double precision FROM ff.factors_daily",

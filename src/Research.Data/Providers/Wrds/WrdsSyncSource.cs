@@ -16,7 +16,7 @@ namespace Research.Data.Providers.Wrds;
 /// Dropped connections become <see cref="TransientSourceException"/> so the sync manager retries with backoff;
 /// other server errors stop the sync with the client's message, leaving the current version untouched.
 /// </summary>
-public sealed class WrdsSyncSource(WrdsClient client, CrspFormat format = CrspFormat.Auto, ILogger? logger = null) : ISyncSource
+public sealed class WrdsSyncSource(WrdsClient client, CrspFormat format = CrspFormat.Auto, ILogger? logger = null) : IStreamingSyncSource
 {
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
     private CrspFormat _resolved = format;
@@ -54,6 +54,18 @@ public sealed class WrdsSyncSource(WrdsClient client, CrspFormat format = CrspFo
     }
 
     public async Task<SyncPlan> PlanAsync(string dataset, SyncMode mode, string? sinceWatermark, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await PlanCoreAsync(dataset, mode, sinceWatermark, cancellationToken).ConfigureAwait(false);
+        }
+        catch (WrdsException e) when (e.IsTransient)
+        {
+            throw new TransientSourceException(e.Message, e);
+        }
+    }
+
+    private async Task<SyncPlan> PlanCoreAsync(string dataset, SyncMode mode, string? sinceWatermark, CancellationToken cancellationToken)
     {
         var query = await QueryForAsync(dataset, cancellationToken).ConfigureAwait(false);
         var estimate = await EstimateAsync(dataset, cancellationToken).ConfigureAwait(false);
@@ -103,6 +115,39 @@ public sealed class WrdsSyncSource(WrdsClient client, CrspFormat format = CrspFo
         try
         {
             return await client.CopyToParquetAsync(sql, query.Columns, path, $"{dataset} chunk {chunk.Id}", null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (WrdsException e) when (e.IsTransient)
+        {
+            throw new TransientSourceException(e.Message, e);
+        }
+    }
+
+    /// <summary>All remaining yearly chunks from one COPY (a server-side scan per year costs far more than one scan),
+    /// split into files as the stream passes each year.</summary>
+    public async Task WriteChunksAsync(string dataset, IReadOnlyList<SyncChunk> chunks, Func<SyncChunk, string> pathFor, Func<SyncChunk, long, Task> chunkWritten, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(chunks);
+        ArgumentNullException.ThrowIfNull(pathFor);
+        ArgumentNullException.ThrowIfNull(chunkWritten);
+        var query = await QueryForAsync(dataset, cancellationToken).ConfigureAwait(false);
+        if (query.YearColumn is null || chunks.Any(c => !c.Id.StartsWith("year=", StringComparison.Ordinal)))
+        {
+            foreach (var chunk in chunks)
+            {
+                await chunkWritten(chunk, await WriteChunkAsync(dataset, chunk, pathFor(chunk), cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        var byYear = chunks.ToDictionary(c => YearOf(c.Id));
+        var sql = query.Sql(new DateOnly(byYear.Keys.Min(), 1, 1), new DateOnly(byYear.Keys.Max() + 1, 1, 1));
+        SyncChunk ChunkOf(int year) => byYear.TryGetValue(year, out var chunk) ? chunk
+            : throw new WrdsException(WrdsErrorKind.SchemaMismatch, $"{dataset}: the server returned rows for {year}, which the plan did not count (the table changed during the sync); run the sync again.");
+        try
+        {
+            await client.CopyToParquetByYearAsync(sql, query.Columns, query.YearColumn, year => pathFor(ChunkOf(year)),
+                (year, rows) => chunkWritten(ChunkOf(year), rows), $"{dataset} chunks {chunks[0].Id}..{chunks[^1].Id}", cancellationToken).ConfigureAwait(false);
         }
         catch (WrdsException e) when (e.IsTransient)
         {

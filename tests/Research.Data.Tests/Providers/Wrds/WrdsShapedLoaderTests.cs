@@ -4,7 +4,7 @@ using Research.Data.Synthetic;
 using ParquetQuery = Research.Data.Tests.Synthetic.Parquet;
 using Research.Testing;
 
-namespace Research.Data.Tests.Providers;
+namespace Research.Data.Tests.Providers.Wrds;
 
 /// <summary>The synthetic market in PostgreSQL under WRDS's names and types, for the WRDS client's tests.</summary>
 public sealed class WrdsShapedLoaderTests

@@ -1,10 +1,10 @@
 using Npgsql;
 using Research.Testing;
 
-namespace Research.Grains.Tests;
+namespace Research.Testing;
 
 /// <summary>A fresh database on the throwaway PostgreSQL, dropped when disposed.</summary>
-internal sealed class PostgresDatabase : IAsyncDisposable
+public sealed class PostgresDatabase : IAsyncDisposable
 {
     private readonly string _server;
 
@@ -36,6 +36,14 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     public async ValueTask DisposeAsync()
