@@ -22,15 +22,16 @@ public static class SyncCommand
         var all = new Option<bool>("--all") { Description = "Every dataset the source offers." };
         var sourceName = new Option<string[]>("--source")
         {
-            Description = "Where data comes from: 'synthetic' (default), 'wrds' (see --wrds, --crsp-format) or 'files DIR' (Ken French library files).",
+            Description = "Where data comes from: 'synthetic' (default), 'wrds' (see --wrds, --crsp-format), 'french' (download the Ken French library; see --french-url) or 'files DIR' (Ken French library files on disk).",
             Arity = new ArgumentArity(1, 2),
             AllowMultipleArgumentsPerToken = true,
             DefaultValueFactory = _ => ["synthetic"],
         };
+        var frenchUrl = new Option<string?>("--french-url") { Description = $"Base URL of the Ken French library downloads (default {FrenchLibraryDownloader.DefaultBaseUri})." };
         var status = new Option<bool>("--status") { Description = "Show each dataset's current version, last sync, rows, watermark, validation and the lock holder." };
         var command = new Command("sync", "Sync datasets into new immutable versions: one writer at a time, checkpointed, validated before publish.")
         {
-            full, incremental, dataset, all, sourceName, status,
+            full, incremental, dataset, all, sourceName, status, frenchUrl,
         };
         foreach (var option in WrdsConnectionOptions.All)
         {
@@ -58,13 +59,28 @@ public static class SyncCommand
 
             var sourceArgs = parse.GetValue(sourceName) ?? ["synthetic"];
             await using var wrdsClient = sourceArgs is ["wrds"] ? WrdsConnectionOptions.CreateClient(parse, configuration) : null;
+            var downloadFolder = sourceArgs is ["french"] ? Path.Combine(layout.StagingFolder, "french-download-" + Environment.ProcessId) : null;
+            using var cleanup = new FolderCleanup(downloadFolder);
+            if (downloadFolder is not null)
+            {
+                using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+                var downloader = new FrenchLibraryDownloader(http) { BaseUri = parse.GetValue(frenchUrl) is { Length: > 0 } url ? new Uri(url.EndsWith('/') ? url : url + "/") : FrenchLibraryDownloader.DefaultBaseUri };
+                var missing = await output.WithProgressAsync("download", p => downloader.DownloadAsync(FrenchFilesSyncSource.LibraryFiles, downloadFolder,
+                    new SynchronousProgress<(string File, double Fraction)>(x => p.Report((x.File, x.Fraction))), ct)).ConfigureAwait(false);
+                foreach (var name in missing)
+                {
+                    output.Error.WriteLine($"warning: {downloader.BaseUri}{name}_CSV.zip is not in the library (HTTP 404); its datasets are skipped.");
+                }
+            }
+
             ISyncSource source = sourceArgs switch
             {
+                ["french"] => new FrenchFilesSyncSource(downloadFolder!),
                 ["synthetic"] => new SyntheticSyncSource(layout, SyntheticOptions(configuration)),
                 ["wrds"] => new WrdsSyncSource(wrdsClient!, WrdsConnectionOptions.ParseFormat(parse)),
                 ["files", var folder] => new FrenchFilesSyncSource(Path.GetFullPath(folder)),
                 ["files"] => throw new CliException("--source files needs the folder: --source files DIR."),
-                _ => throw new CliException($"Source '{string.Join(' ', sourceArgs)}' is not available; use --source synthetic, --source wrds or --source files DIR."),
+                _ => throw new CliException($"Source '{string.Join(' ', sourceArgs)}' is not available; use --source synthetic, --source wrds, --source french or --source files DIR."),
             };
             var datasets = parse.GetValue(all) ? source.Datasets : DatasetGroups.Expand(parse.GetValue(dataset)!, source.Datasets);
             var mode = parse.GetValue(full) ? SyncMode.Full : SyncMode.Incremental;
@@ -138,6 +154,18 @@ public static class SyncCommand
         catch (Exception e) when (e is FormatException or ArgumentOutOfRangeException)
         {
             throw new CliException(e.Message.Split(Environment.NewLine)[0], e);
+        }
+    }
+
+    /// <summary>Deletes a scratch folder (the downloaded library files) when the command ends, however it ends.</summary>
+    private sealed class FolderCleanup(string? folder) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (folder is not null && Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
     }
 }

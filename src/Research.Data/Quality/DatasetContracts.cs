@@ -34,7 +34,22 @@ public static class DatasetContracts
         ["famafrench/factors5_daily"] = Factors("famafrench/factors5_daily", ["mktrf", "smb", "hml", "rmw", "cma"], daily: true),
         ["famafrench/factors_monthly"] = Factors("famafrench/factors_monthly", ["mktrf", "smb", "hml", "umd"], daily: false),
         ["famafrench/factors5_monthly"] = Factors("famafrench/factors5_monthly", ["mktrf", "smb", "hml", "rmw", "cma"], daily: false),
+        ["famafrench/industry10_daily"] = Industry("famafrench/industry10_daily", daily: true),
+        ["famafrench/industry10_monthly"] = Industry("famafrench/industry10_monthly", daily: false),
+        ["famafrench/industry30_daily"] = Industry("famafrench/industry30_daily", daily: true),
+        ["famafrench/industry30_monthly"] = Industry("famafrench/industry30_monthly", daily: false),
+        ["famafrench/industry49_daily"] = Industry("famafrench/industry49_daily", daily: true),
+        ["famafrench/industry49_monthly"] = Industry("famafrench/industry49_monthly", daily: false),
     };
+
+    /// <summary>Industry portfolio returns in decimals; some industries are empty in early years (NULL), so up to 10% NULL.</summary>
+    private static DatasetContract Industry(string dataset, bool daily) => new(dataset,
+        [
+            new("date", "DATE"), new("portfolio", "VARCHAR"),
+            new("vw_ret", "DOUBLE", MaxNullRate: 0.1, Min: -1, Max: daily ? 1 : 5),
+            new("ew_ret", "DOUBLE", MaxNullRate: 0.1, Min: -1, Max: daily ? 1 : 5),
+        ],
+        ["date", "portfolio"], SessionDateColumn: daily ? "date" : null);
 
     /// <summary>Factor returns in decimals: daily within +-50%, monthly within +-100%; the risk-free rate small and never NULL.
     /// Momentum starts later than the others (it needs a year of history), so it may be NULL on early dates.</summary>

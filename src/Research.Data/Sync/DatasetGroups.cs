@@ -8,7 +8,9 @@ public static class DatasetGroups
         ["crsp"] = ["crsp/daily", "crsp/names", "crsp/delisting"],
         ["compustat"] = ["compustat/annual", "compustat/quarterly"],
         ["ccm"] = ["ccm/links"],
-        ["famafrench"] = ["famafrench/factors_daily", "famafrench/factors5_daily", "famafrench/factors_monthly", "famafrench/factors5_monthly"],
+        ["famafrench"] = ["famafrench/factors_daily", "famafrench/factors5_daily", "famafrench/factors_monthly", "famafrench/factors5_monthly",
+            "famafrench/industry10_daily", "famafrench/industry10_monthly", "famafrench/industry30_daily", "famafrench/industry30_monthly",
+            "famafrench/industry49_daily", "famafrench/industry49_monthly"],
         ["taq"] = ["taq/trades", "taq/quotes"],
         ["truth"] = ["truth/factor_returns", "truth/exposures", "truth/specific_risk", "truth/alpha", "truth/earnings"],
     };
