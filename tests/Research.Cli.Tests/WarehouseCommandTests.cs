@@ -56,4 +56,29 @@ public sealed class WarehouseCommandTests
         Assert.Equal(1, code);
         Assert.Contains("exactly one of --full-sync and --incremental", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_WRDS_secrets_file_readable_by_others_stops_the_sync_with_the_fix_and_the_current_version_stays()
+    {
+        using var dir = TestEnvironment.CreateTempDirectory("cli-wrds-creds");
+        var root = dir.Combine("data");
+        var (code, _, error) = await CliRunner.RunAsync("sync", "--full-sync", "--dataset", "famafrench/factors_daily", "--data-root", root);
+        Assert.True(code == 0, error);
+        var before = Directory.GetDirectories(Path.Combine(root, "famafrench", "factors_daily", "versions"));
+
+        var secrets = dir.Combine("wrds.json");
+        await File.WriteAllTextAsync(secrets, """{"Username": "alice", "Password": "Xy7-not-for-eyes"}""", TestContext.Current.CancellationToken);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(secrets, (UnixFileMode)Convert.ToInt32("644", 8));
+        }
+
+        string output;
+        (code, output, error) = await CliRunner.RunAsync("sync", "--full-sync", "--dataset", "famafrench/factors_daily", "--source", "wrds", "--secrets", secrets, "--data-root", root);
+        Assert.Equal(1, code);
+        Assert.Contains("mode 0644", error, StringComparison.Ordinal);
+        Assert.Contains($"chmod 600 {secrets}", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Xy7-not-for-eyes", output + error, StringComparison.Ordinal);
+        Assert.Equal(before, Directory.GetDirectories(Path.Combine(root, "famafrench", "factors_daily", "versions")));
+    }
 }
