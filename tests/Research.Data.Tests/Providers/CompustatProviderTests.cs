@@ -88,4 +88,32 @@ public sealed class CompustatProviderTests : IAsyncLifetime
             }
         }
     }
+
+    [Fact]
+    public void Tickers_and_links_map_both_ways_as_known_on_the_date()
+    {
+        using var session = Warehouse.Open();
+        var compustat = new CompustatProvider(session);
+        var quarters = ParquetQuery.Query($"""
+            SELECT gvkey, rdq, tic FROM read_parquet('{ParquetQuery.Glob(Market, "compustat/quarterly")}')
+            QUALIFY row_number() OVER (PARTITION BY gvkey ORDER BY datadate DESC) = 2
+            ORDER BY gvkey LIMIT 30
+            """);
+        Assert.NotEmpty(quarters);
+        foreach (var q in quarters)
+        {
+            var (gvkey, rdq, tic) = ((string)q[0]!, (DateOnly)q[1]!, (string)q[2]!);
+            // On the report day of a company's second-to-last quarter, its ticker is that quarter's (no later row is known yet,
+            // unless an annual row became known in between, which carries the same ticker in the synthetic market).
+            Assert.Equal(tic, compustat.Ticker(gvkey, rdq));
+            Assert.Contains(gvkey, compustat.Gvkeys(tic, rdq));
+            if (compustat.Permno(gvkey, rdq) is { } permno)
+            {
+                Assert.Equal(gvkey, compustat.Gvkey(permno, rdq));
+            }
+        }
+
+        Assert.Null(compustat.Ticker("999999", new DateOnly(2030, 1, 1)));
+        Assert.Empty(compustat.Gvkeys("NOSUCH", new DateOnly(2030, 1, 1)));
+    }
 }

@@ -15,7 +15,11 @@ namespace Research.Data.Providers.Compustat;
 /// <item>Duplicates after a fiscal-year-end change (two rows with the same gvkey and fiscal year): the row with
 /// the later <c>datadate</c> wins.</item>
 /// <item>GVKEY to PERMNO through CCM links of type LU or LC, primary (P or C), valid on the date
-/// (<c>linkdt</c> &lt;= D &lt;= <c>linkenddt</c>, an open end meaning still valid).</item>
+/// (<c>linkdt</c> &lt;= D &lt;= <c>linkenddt</c>, an open end meaning still valid); PERMNO to GVKEY the same way back.</item>
+/// <item>GVKEY to ticker: <c>tic</c> of the latest row known on the date; ticker to GVKEY: the companies whose
+/// latest known row carries it. On real Compustat <c>tic</c> is the company's current ticker repeated on every
+/// row (not the ticker of the time), so for history prefer CRSP names and the CCM link (ticker to PERMNO on the
+/// date, then PERMNO to GVKEY).</item>
 /// </list>
 /// </summary>
 public sealed class CompustatProvider(WarehouseQuerySession session)
@@ -53,6 +57,57 @@ public sealed class CompustatProvider(WarehouseQuerySession session)
             ORDER BY linkprim DESC LIMIT 1
             """);
         return row is null ? null : Convert.ToInt32(row["lpermno"], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The GVKEY linked to a PERMNO on a date (the inverse of <see cref="Permno"/>), or null.</summary>
+    public string? Gvkey(int permno, DateOnly date)
+    {
+        var row = Single($"""
+            SELECT gvkey FROM ccm.links
+            WHERE lpermno = {permno} AND linktype IN ('LU', 'LC') AND linkprim IN ('P', 'C')
+              AND linkdt <= {Date(date)} AND coalesce(linkenddt, DATE '9999-12-31') >= {Date(date)}
+            ORDER BY linkprim DESC, gvkey LIMIT 1
+            """);
+        return row?["gvkey"] as string;
+    }
+
+    /// <summary>The ticker (<c>tic</c>) on the latest quarterly or annual row of a company known on the date, or null.</summary>
+    public string? Ticker(string gvkey, DateOnly asOf)
+    {
+        var row = Single($"""
+            SELECT tic FROM (
+                SELECT datadate, tic FROM compustat.quarterly
+                WHERE gvkey = {DuckDbSql.Literal(gvkey)} AND {StandardFilter} AND coalesce(rdq, datadate + INTERVAL {QuarterlyFallbackLagDays} DAY) <= {Date(asOf)}
+                UNION ALL
+                SELECT datadate, tic FROM compustat.annual
+                WHERE gvkey = {DuckDbSql.Literal(gvkey)} AND {StandardFilter} AND datadate + INTERVAL {AnnualLagDays} DAY <= {Date(asOf)})
+            ORDER BY datadate DESC LIMIT 1
+            """);
+        return row?["tic"] as string;
+    }
+
+    /// <summary>GVKEYs whose latest row known on the date carries <paramref name="ticker"/> (usually one).</summary>
+    public IReadOnlyList<string> Gvkeys(string ticker, DateOnly asOf)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(ticker);
+        using var command = session.CreateTrustedCommand($"""
+            SELECT gvkey FROM (
+                SELECT gvkey, datadate, tic FROM compustat.quarterly
+                WHERE {StandardFilter} AND coalesce(rdq, datadate + INTERVAL {QuarterlyFallbackLagDays} DAY) <= {Date(asOf)}
+                UNION ALL
+                SELECT gvkey, datadate, tic FROM compustat.annual
+                WHERE {StandardFilter} AND datadate + INTERVAL {AnnualLagDays} DAY <= {Date(asOf)})
+            QUALIFY row_number() OVER (PARTITION BY gvkey ORDER BY datadate DESC) = 1 AND tic = {DuckDbSql.Literal(ticker.Trim().ToUpperInvariant())}
+            ORDER BY gvkey
+            """);
+        using var reader = command.ExecuteReader();
+        var list = new List<string>();
+        while (reader.Read())
+        {
+            list.Add(reader.GetString(0));
+        }
+
+        return list;
     }
 
     private Dictionary<string, object?>? Single(string sql)
