@@ -30,6 +30,7 @@ public static class CliApp
         root.Subcommands.Add(CrspCommand.Create(output));
         root.Subcommands.Add(CompustatCommand.Create(output));
         root.Subcommands.Add(VersionsCommand.Create(output));
+        root.Subcommands.Add(OptimizeCommand.Create(output));
         foreach (var command in PlatformCommands.Create(output))
         {
             root.Subcommands.Add(command);

@@ -1,0 +1,155 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Research.Analytics.Optimization;
+
+/// <summary>
+/// An optimisation stated by hand (JSON, snake_case), e.g.
+/// <c>{"objective":"min_variance","assets":["A","B"],"covariance":[[0.04,0.01],[0.01,0.09]],"constraints":{"budget":1.0,"long_only":true}}</c>.
+/// Objectives: <c>min_variance</c>, <c>mean_variance</c> (maximise μᵀw − ½λ wᵀΣw, λ = <see cref="RiskAversion"/>),
+/// <c>max_sharpe</c> (with <see cref="RiskFreeRate"/>), <c>tracking_error</c> (against <see cref="Benchmark"/>) and
+/// <c>risk_parity</c> (equal risk contributions, long-only, fully invested).
+/// </summary>
+public sealed record PortfolioSpec
+{
+    public static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    public required string Objective { get; init; }
+
+    public required IReadOnlyList<string> Assets { get; init; }
+
+    public required double[][] Covariance { get; init; }
+
+    public double[]? ExpectedReturns { get; init; }
+
+    public double RiskAversion { get; init; } = 1.0;
+
+    public double RiskFreeRate { get; init; }
+
+    /// <summary>Benchmark weights by asset (tracking error).</summary>
+    public Dictionary<string, double>? Benchmark { get; init; }
+
+    public PortfolioConstraints Constraints { get; init; } = new();
+
+    /// <summary>Reads and checks a spec; errors name the field.</summary>
+    public static PortfolioSpec Parse(string json)
+    {
+        PortfolioSpec spec;
+        try
+        {
+            spec = JsonSerializer.Deserialize<PortfolioSpec>(json, JsonOptions) ?? throw new JsonException("the spec is null");
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"Invalid optimisation spec: {e.Message}", nameof(json), e);
+        }
+
+        spec.Validate();
+        return spec;
+    }
+
+    public void Validate()
+    {
+        var n = Assets.Count;
+        if (n == 0)
+        {
+            throw new ArgumentException("assets: at least one asset is needed.");
+        }
+
+        if (Assets.Distinct(StringComparer.Ordinal).Count() != n)
+        {
+            throw new ArgumentException("assets: names must be unique.");
+        }
+
+        if (Covariance.Length != n || Covariance.Any(r => r.Length != n))
+        {
+            throw new ArgumentException($"covariance: must be {n}x{n} for {n} assets.");
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                if (!double.IsFinite(Covariance[i][j]) || Math.Abs(Covariance[i][j] - Covariance[j][i]) > 1e-12 * Math.Max(1, Math.Abs(Covariance[i][j])))
+                {
+                    throw new ArgumentException($"covariance: entry [{i}][{j}] is not finite or not symmetric with [{j}][{i}].");
+                }
+            }
+        }
+
+        if (ExpectedReturns is not null && ExpectedReturns.Length != n)
+        {
+            throw new ArgumentException($"expected_returns: {ExpectedReturns.Length} values for {n} assets.");
+        }
+
+        if (Objective is "mean_variance" or "max_sharpe" && ExpectedReturns is null)
+        {
+            throw new ArgumentException($"expected_returns: required by objective '{Objective}'.");
+        }
+
+        if (Objective == "tracking_error" && Benchmark is null)
+        {
+            throw new ArgumentException("benchmark: required by objective 'tracking_error'.");
+        }
+
+        foreach (var name in (Benchmark?.Keys ?? Enumerable.Empty<string>()).Concat(Constraints.MinWeight?.Keys ?? Enumerable.Empty<string>())
+                     .Concat(Constraints.MaxWeight?.Keys ?? Enumerable.Empty<string>()).Concat(Constraints.InitialWeights?.Keys ?? Enumerable.Empty<string>())
+                     .Concat(Constraints.Groups?.Values.SelectMany(g => g.Assets) ?? Enumerable.Empty<string>()))
+        {
+            if (!Assets.Contains(name))
+            {
+                throw new ArgumentException($"'{name}' appears in the spec but not in assets.");
+            }
+        }
+
+        if (Objective is not ("min_variance" or "mean_variance" or "max_sharpe" or "tracking_error" or "risk_parity"))
+        {
+            throw new ArgumentException($"objective: '{Objective}' is not one of min_variance, mean_variance, max_sharpe, tracking_error, risk_parity.");
+        }
+
+        if (RiskAversion <= 0)
+        {
+            throw new ArgumentException("risk_aversion: must be positive.");
+        }
+    }
+}
+
+/// <summary>Portfolio constraints; anything left null does not constrain.</summary>
+public sealed record PortfolioConstraints
+{
+    /// <summary>Sum of weights (null: free).</summary>
+    public double? Budget { get; init; }
+
+    public bool LongOnly { get; init; }
+
+    /// <summary>|w_i| at most this (position limit).</summary>
+    public double? MaxPosition { get; init; }
+
+    public Dictionary<string, double>? MinWeight { get; init; }
+
+    public Dictionary<string, double>? MaxWeight { get; init; }
+
+    /// <summary>Σ|w_i| at most this.</summary>
+    public double? GrossLeverage { get; init; }
+
+    /// <summary>Named groups (industries, sectors) with bounds on their total weight.</summary>
+    public Dictionary<string, GroupBound>? Groups { get; init; }
+
+    /// <summary>Current weights: the reference for turnover and transaction costs (missing assets: 0).</summary>
+    public Dictionary<string, double>? InitialWeights { get; init; }
+
+    /// <summary>Σ|w_i − w0_i| at most this.</summary>
+    public double? MaxTurnover { get; init; }
+
+    /// <summary>Linear cost per unit of weight traded, charged in the objective.</summary>
+    public double? LinearCost { get; init; }
+}
+
+/// <summary>A group of assets and the bounds on its total weight.</summary>
+public sealed record GroupBound(IReadOnlyList<string> Assets, double? Min = null, double? Max = null);

@@ -1,0 +1,72 @@
+namespace Research.Analytics.Optimization;
+
+/// <summary>
+/// A convex quadratic program: minimise ½ xᵀPx + qᵀx subject to l ≤ Ax ≤ u (a row with l = u is an equality;
+/// ±∞ marks a side without a bound). P must be symmetric positive semidefinite. Each constraint row carries a
+/// name (e.g. <c>budget</c>, <c>max_weight[AAPL]</c>) so that an infeasible problem can say which constraints conflict.
+/// </summary>
+public sealed class QpProblem
+{
+    public QpProblem(double[,] p, double[] q, IReadOnlyList<QpConstraint> constraints)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        ArgumentNullException.ThrowIfNull(q);
+        ArgumentNullException.ThrowIfNull(constraints);
+        if (p.GetLength(0) != q.Length || p.GetLength(1) != q.Length)
+        {
+            throw new ArgumentException($"P is {p.GetLength(0)}x{p.GetLength(1)} but q has {q.Length} entries.", nameof(p));
+        }
+
+        foreach (var c in constraints)
+        {
+            if (c.Row.Length != q.Length)
+            {
+                throw new ArgumentException($"Constraint '{c.Name}' has {c.Row.Length} coefficients for {q.Length} variables.", nameof(constraints));
+            }
+
+            if (c.Lower > c.Upper)
+            {
+                throw new ArgumentException($"Constraint '{c.Name}' has lower bound {c.Lower} above upper bound {c.Upper}.", nameof(constraints));
+            }
+        }
+
+        P = p;
+        Q = q;
+        Constraints = constraints;
+    }
+
+    public double[,] P { get; }
+
+    public double[] Q { get; }
+
+    public IReadOnlyList<QpConstraint> Constraints { get; }
+
+    public int Variables => Q.Length;
+}
+
+/// <summary>One constraint row: <c>Lower ≤ Row·x ≤ Upper</c>.</summary>
+public sealed record QpConstraint(string Name, double[] Row, double Lower, double Upper)
+{
+    public static QpConstraint Equal(string name, double[] row, double value) => new(name, row, value, value);
+
+    public static QpConstraint AtMost(string name, double[] row, double value) => new(name, row, double.NegativeInfinity, value);
+
+    public static QpConstraint AtLeast(string name, double[] row, double value) => new(name, row, value, double.PositiveInfinity);
+}
+
+/// <summary>Outcome of a solve.</summary>
+public enum QpStatus
+{
+    Solved,
+    PrimalInfeasible,
+    DualInfeasible,
+    MaxIterations,
+}
+
+/// <summary>
+/// The solution and its certificates: <see cref="PrimalResidual"/> = max violation of l ≤ Ax ≤ u,
+/// <see cref="DualResidual"/> = ‖Px + q + Aᵀy‖∞, <see cref="ComplementarityResidual"/> = max over rows of
+/// |y_i| times the distance of (Ax)_i from the bound y_i pushes against (|y_i| itself when that side has no bound).
+/// </summary>
+public sealed record QpSolution(QpStatus Status, double[] X, double[] Y, double Objective, int Iterations, bool Polished,
+    double PrimalResidual, double DualResidual, double ComplementarityResidual, IReadOnlyList<string> ConflictingConstraints);
