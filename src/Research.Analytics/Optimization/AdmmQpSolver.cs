@@ -1,5 +1,3 @@
-using MathNet.Numerics.LinearAlgebra;
-
 namespace Research.Analytics.Optimization;
 
 /// <summary>
@@ -17,8 +15,9 @@ namespace Research.Analytics.Optimization;
 /// <item>Polishing: from the ADMM active set, solve the equality-constrained KKT system once (with iterative
 /// refinement) to reach residuals near machine precision; kept only if it is better.</item>
 /// </list>
-/// This version factorises the dense n x n matrix (MathNet Cholesky); the factor-structured path for thousands of
-/// assets builds on the same iteration.
+/// The matrices come through <see cref="IQpStructure"/>: dense (MathNet Cholesky) for small problems, factor-structured
+/// (<see cref="FactorQpStructure"/>, Woodbury) for thousands of assets. Polishing solves the regularised KKT system
+/// through the same structure: (P + δI + AₐᵀAₐ/δ) x = −q + Aₐᵀb/δ, then refines against the exact KKT system.
 /// </summary>
 public sealed class AdmmQpSolver
 {
@@ -38,60 +37,89 @@ public sealed class AdmmQpSolver
     public QpSolution Solve(QpProblem problem)
     {
         ArgumentNullException.ThrowIfNull(problem);
+        var s = problem.Structure;
         var n = problem.Variables;
-        var m = problem.Constraints.Count;
-        var p = Matrix<double>.Build.DenseOfArray(problem.P);
-        var q = Vector<double>.Build.DenseOfArray(problem.Q);
-        var a = Matrix<double>.Build.Dense(m, n, (i, j) => problem.Constraints[i].Row[j]);
-        var l = Vector<double>.Build.Dense(m, i => problem.Constraints[i].Lower);
-        var u = Vector<double>.Build.Dense(m, i => problem.Constraints[i].Upper);
+        var m = problem.Rows;
+        var q = problem.Q;
+        var l = problem.Lower;
+        var u = problem.Upper;
         var equality = Enumerable.Range(0, m).Select(i => l[i] == u[i]).ToArray();
 
-        var x = Vector<double>.Build.Dense(n);
-        var z = Vector<double>.Build.Dense(m);
-        var y = Vector<double>.Build.Dense(m);
+        var x = new double[n];
+        var z = new double[m];
+        var y = new double[m];
         var rho = 0.1;
-        var factor = Factorise(p, a, equality, rho);
+        var rhoVector = RhoVector(equality, rho);
+        var solve = s.Factorise(rhoVector, Sigma);
         var status = QpStatus.MaxIterations;
-        var iteration = 0;
+        int iteration;
         for (iteration = 1; iteration <= MaxIterations; iteration++)
         {
             var previousX = x;
             var previousY = y;
-            var rhoVector = RhoVector(equality, rho);
-            var rhs = (Sigma * x) - q + a.TransposeThisAndMultiply(rhoVector.PointwiseMultiply(z) - y);
-            var xTilde = factor.Solve(rhs);
-            var zTilde = a * xTilde;
-            x = (Alpha * xTilde) + ((1 - Alpha) * x);
-            var zRelaxed = (Alpha * zTilde) + ((1 - Alpha) * z);
-            var zNext = Project(zRelaxed + y.PointwiseDivide(rhoVector), l, u);
-            y = y + rhoVector.PointwiseMultiply(zRelaxed - zNext);
-            z = zNext;
+            var rz = new double[m];
+            for (var i = 0; i < m; i++)
+            {
+                rz[i] = (rhoVector[i] * z[i]) - y[i];
+            }
 
-            var ax = a * x;
-            var px = p * x;
-            var aty = a.TransposeThisAndMultiply(y);
-            var primal = m == 0 ? 0 : (ax - z).InfinityNorm();
-            var dual = (px + q + aty).InfinityNorm();
-            var primalScale = m == 0 ? 0 : Math.Max(ax.InfinityNorm(), z.InfinityNorm());
-            var dualScale = Math.Max(Math.Max(px.InfinityNorm(), aty.InfinityNorm()), q.InfinityNorm());
+            var atrz = s.MultiplyATranspose(rz);
+            var rhs = new double[n];
+            for (var j = 0; j < n; j++)
+            {
+                rhs[j] = (Sigma * x[j]) - q[j] + atrz[j];
+            }
+
+            var xTilde = solve(rhs);
+            var zTilde = s.MultiplyA(xTilde);
+            var xNext = new double[n];
+            for (var j = 0; j < n; j++)
+            {
+                xNext[j] = (Alpha * xTilde[j]) + ((1 - Alpha) * x[j]);
+            }
+
+            var zNext = new double[m];
+            var yNext = new double[m];
+            for (var i = 0; i < m; i++)
+            {
+                var relaxed = (Alpha * zTilde[i]) + ((1 - Alpha) * z[i]);
+                zNext[i] = Math.Min(Math.Max(relaxed + (y[i] / rhoVector[i]), l[i]), u[i]);
+                yNext[i] = y[i] + (rhoVector[i] * (relaxed - zNext[i]));
+            }
+
+            x = xNext;
+            z = zNext;
+            y = yNext;
+
+            var ax = s.MultiplyA(x);
+            var px = s.MultiplyP(x);
+            var aty = s.MultiplyATranspose(y);
+            var primal = m == 0 ? 0 : MaxAbsDifference(ax, z);
+            double dual = 0;
+            for (var j = 0; j < n; j++)
+            {
+                dual = Math.Max(dual, Math.Abs(px[j] + q[j] + aty[j]));
+            }
+
+            var primalScale = m == 0 ? 0 : Math.Max(MaxAbs(ax), MaxAbs(z));
+            var dualScale = Math.Max(Math.Max(MaxAbs(px), MaxAbs(aty)), MaxAbs(q));
             if (primal <= AbsoluteTolerance + (RelativeTolerance * primalScale) && dual <= AbsoluteTolerance + (RelativeTolerance * dualScale))
             {
                 status = QpStatus.Solved;
                 break;
             }
 
-            if (m > 0 && PrimalInfeasible(a, l, u, y - previousY))
+            var dy = Difference(y, previousY);
+            if (m > 0 && PrimalInfeasible(s, l, u, dy))
             {
-                var dy = y - previousY;
-                var scale = dy.InfinityNorm();
-                var names = Enumerable.Range(0, m).Where(i => Math.Abs(dy[i]) > 1e-3 * scale).Select(i => problem.Constraints[i].Name).ToList();
-                return new QpSolution(QpStatus.PrimalInfeasible, [.. x], [.. y], double.NaN, iteration, false, primal, dual, double.NaN, names);
+                var scale = MaxAbs(dy);
+                var names = Enumerable.Range(0, m).Where(i => Math.Abs(dy[i]) > 1e-3 * scale).Select(i => problem.Names[i]).ToList();
+                return new QpSolution(QpStatus.PrimalInfeasible, x, y, double.NaN, iteration, false, primal, dual, double.NaN, names);
             }
 
-            if (DualInfeasible(p, q, a, l, u, x - previousX))
+            if (DualInfeasible(s, q, l, u, Difference(x, previousX)))
             {
-                return new QpSolution(QpStatus.DualInfeasible, [.. x], [.. y], double.NegativeInfinity, iteration, false, primal, dual, double.NaN, []);
+                return new QpSolution(QpStatus.DualInfeasible, x, y, double.NegativeInfinity, iteration, false, primal, dual, double.NaN, []);
             }
 
             if (iteration % 25 == 0 && primal > 0 && dual > 0)
@@ -101,82 +129,110 @@ public sealed class AdmmQpSolver
                 if (proposed > 5 * rho || proposed < rho / 5)
                 {
                     rho = proposed;
-                    factor = Factorise(p, a, equality, rho);
+                    rhoVector = RhoVector(equality, rho);
+                    solve = s.Factorise(rhoVector, Sigma);
                 }
             }
         }
 
         var polished = false;
-        if (status == QpStatus.Solved && Polish && PolishSolution(p, q, a, l, u, x, y, z) is { } better)
+        if (status == QpStatus.Solved && Polish && PolishSolution(problem, x, y, z) is { } better
+            && Residuals(problem, better.X, better.Y).Max() < Residuals(problem, x, y).Max())
         {
-            if (Residuals(p, q, a, l, u, better.X, better.Y).Max() < Residuals(p, q, a, l, u, x, y).Max())
-            {
-                (x, y) = better;
-                polished = true;
-            }
+            (x, y) = better;
+            polished = true;
         }
 
-        var (rp, rd, rc) = Residuals(p, q, a, l, u, x, y) switch { var r => (r[0], r[1], r[2]) };
-        var objective = (0.5 * x.DotProduct(p * x)) + q.DotProduct(x);
-        return new QpSolution(status, [.. x], [.. y], objective, Math.Min(iteration, MaxIterations), polished, rp, rd, rc, []);
+        var r = Residuals(problem, x, y);
+        var px2 = s.MultiplyP(x);
+        double objective = 0;
+        for (var j = 0; j < n; j++)
+        {
+            objective += (0.5 * x[j] * px2[j]) + (q[j] * x[j]);
+        }
+
+        return new QpSolution(status, x, y, objective, Math.Min(iteration, MaxIterations), polished, r[0], r[1], r[2], []);
     }
 
-    /// <summary>Primal, dual and complementarity residuals of (x, y) for the original problem.</summary>
+    /// <summary>Primal, dual and complementarity residuals of (x, y) for the problem.</summary>
     public static double[] Residuals(QpProblem problem, double[] x, double[] y)
     {
         ArgumentNullException.ThrowIfNull(problem);
-        var m = problem.Constraints.Count;
-        var a = Matrix<double>.Build.Dense(m, problem.Variables, (i, j) => problem.Constraints[i].Row[j]);
-        return Residuals(Matrix<double>.Build.DenseOfArray(problem.P), Vector<double>.Build.DenseOfArray(problem.Q), a,
-            Vector<double>.Build.Dense(m, i => problem.Constraints[i].Lower), Vector<double>.Build.Dense(m, i => problem.Constraints[i].Upper),
-            Vector<double>.Build.DenseOfArray(x), Vector<double>.Build.DenseOfArray(y));
-    }
-
-    private static double[] Residuals(Matrix<double> p, Vector<double> q, Matrix<double> a, Vector<double> l, Vector<double> u, Vector<double> x, Vector<double> y)
-    {
-        var ax = a * x;
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        var s = problem.Structure;
+        var ax = s.MultiplyA(x);
         double primal = 0, complementarity = 0;
-        for (var i = 0; i < ax.Count; i++)
+        for (var i = 0; i < ax.Length; i++)
         {
-            primal = Math.Max(primal, Math.Max(ax[i] - u[i], l[i] - ax[i]));
-            var gap = y[i] > 0 ? u[i] - ax[i] : y[i] < 0 ? ax[i] - l[i] : 0;
+            primal = Math.Max(primal, Math.Max(ax[i] - problem.Upper[i], problem.Lower[i] - ax[i]));
+            var gap = y[i] > 0 ? problem.Upper[i] - ax[i] : y[i] < 0 ? ax[i] - problem.Lower[i] : 0;
             // A multiplier pushing against a side without a bound violates dual feasibility by its own size.
             complementarity = Math.Max(complementarity, double.IsFinite(gap) ? Math.Abs(y[i] * gap) : Math.Abs(y[i]));
         }
 
-        var dual = ((p * x) + q + a.TransposeThisAndMultiply(y)).InfinityNorm();
+        var px = s.MultiplyP(x);
+        var aty = s.MultiplyATranspose(y);
+        double dual = 0;
+        for (var j = 0; j < x.Length; j++)
+        {
+            dual = Math.Max(dual, Math.Abs(px[j] + problem.Q[j] + aty[j]));
+        }
+
         return [Math.Max(primal, 0), dual, complementarity];
     }
 
-    private static Vector<double> RhoVector(bool[] equality, double rho) =>
-        Vector<double>.Build.Dense(equality.Length, i => equality[i] ? 1e3 * rho : rho);
+    private static double[] RhoVector(bool[] equality, double rho) => [.. equality.Select(e => e ? 1e3 * rho : rho)];
 
-    private static MathNet.Numerics.LinearAlgebra.Factorization.Cholesky<double> Factorise(Matrix<double> p, Matrix<double> a, bool[] equality, double rho)
+    private static double MaxAbs(double[] v)
     {
-        var r = Matrix<double>.Build.DiagonalOfDiagonalVector(RhoVector(equality, rho));
-        var k = p + (Sigma * Matrix<double>.Build.DenseIdentity(p.RowCount)) + (a.TransposeThisAndMultiply(r) * a);
-        return k.Cholesky();
+        double max = 0;
+        foreach (var value in v)
+        {
+            max = Math.Max(max, Math.Abs(value));
+        }
+
+        return max;
     }
 
-    private static Vector<double> Project(Vector<double> v, Vector<double> l, Vector<double> u) =>
-        Vector<double>.Build.Dense(v.Count, i => Math.Min(Math.Max(v[i], l[i]), u[i]));
-
-    private bool PrimalInfeasible(Matrix<double> a, Vector<double> l, Vector<double> u, Vector<double> dy)
+    private static double MaxAbsDifference(double[] a, double[] b)
     {
-        var norm = dy.InfinityNorm();
+        double max = 0;
+        for (var i = 0; i < a.Length; i++)
+        {
+            max = Math.Max(max, Math.Abs(a[i] - b[i]));
+        }
+
+        return max;
+    }
+
+    private static double[] Difference(double[] a, double[] b)
+    {
+        var d = new double[a.Length];
+        for (var i = 0; i < a.Length; i++)
+        {
+            d[i] = a[i] - b[i];
+        }
+
+        return d;
+    }
+
+    private bool PrimalInfeasible(IQpStructure s, double[] l, double[] u, double[] dy)
+    {
+        var norm = MaxAbs(dy);
         if (norm < 1e-12)
         {
             return false;
         }
 
         var eps = InfeasibilityTolerance * norm;
-        if (a.TransposeThisAndMultiply(dy).InfinityNorm() > eps)
+        if (MaxAbs(s.MultiplyATranspose(dy)) > eps)
         {
             return false;
         }
 
         double support = 0;
-        for (var i = 0; i < dy.Count; i++)
+        for (var i = 0; i < dy.Length; i++)
         {
             if (dy[i] > eps)
             {
@@ -201,25 +257,31 @@ public sealed class AdmmQpSolver
         return support < -eps;
     }
 
-    private bool DualInfeasible(Matrix<double> p, Vector<double> q, Matrix<double> a, Vector<double> l, Vector<double> u, Vector<double> dx)
+    private bool DualInfeasible(IQpStructure s, double[] q, double[] l, double[] u, double[] dx)
     {
-        var norm = dx.InfinityNorm();
+        var norm = MaxAbs(dx);
         if (norm < 1e-12)
         {
             return false;
         }
 
         var eps = InfeasibilityTolerance * norm;
-        if ((p * dx).InfinityNorm() > eps || q.DotProduct(dx) > -eps)
+        double qdx = 0;
+        for (var j = 0; j < dx.Length; j++)
+        {
+            qdx += q[j] * dx[j];
+        }
+
+        if (MaxAbs(s.MultiplyP(dx)) > eps || qdx > -eps)
         {
             return false;
         }
 
-        var adx = a * dx;
-        for (var i = 0; i < adx.Count; i++)
+        var adx = s.MultiplyA(dx);
+        for (var i = 0; i < adx.Length; i++)
         {
-            var upperOk = double.IsPositiveInfinity(u[i]) ? true : adx[i] <= eps;
-            var lowerOk = double.IsNegativeInfinity(l[i]) ? true : adx[i] >= -eps;
+            var upperOk = double.IsPositiveInfinity(u[i]) || adx[i] <= eps;
+            var lowerOk = double.IsNegativeInfinity(l[i]) || adx[i] >= -eps;
             if (!upperOk || !lowerOk)
             {
                 return false;
@@ -229,66 +291,80 @@ public sealed class AdmmQpSolver
         return true;
     }
 
-    /// <summary>Solves the KKT system of the active set guessed by ADMM: [P + δI, Aₐᵀ; Aₐ, −δI] with iterative refinement.</summary>
-    private static (Vector<double> X, Vector<double> Y)? PolishSolution(Matrix<double> p, Vector<double> q, Matrix<double> a, Vector<double> l, Vector<double> u,
-        Vector<double> x, Vector<double> y, Vector<double> z)
+    /// <summary>
+    /// Guesses the active set from ADMM (equalities; rows whose z sits at a bound the dual pushes against), then solves
+    /// the regularised KKT system of that set through the structure, (P + δI + AₐᵀAₐ/δ) x = −q + Aₐᵀb/δ with
+    /// y = (Aₐx − b)/δ, and refines the solution against the exact (unregularised) KKT system.
+    /// </summary>
+    private static (double[] X, double[] Y)? PolishSolution(QpProblem problem, double[] x, double[] y, double[] z)
     {
-        var n = x.Count;
-        var active = new List<(int Row, double Bound)>();
-        for (var i = 0; i < a.RowCount; i++)
+        const double delta = 1e-7;
+        var s = problem.Structure;
+        var n = problem.Variables;
+        var m = problem.Rows;
+        var weights = new double[m];
+        var target = new double[m];
+        for (var i = 0; i < m; i++)
         {
-            if (l[i] == u[i])
+            var (l, u) = (problem.Lower[i], problem.Upper[i]);
+            if (l == u || z[i] - l < -y[i])
             {
-                active.Add((i, l[i]));
+                weights[i] = 1 / delta;
+                target[i] = l;
             }
-            else if (z[i] - l[i] < -y[i])
+            else if (u - z[i] < y[i])
             {
-                active.Add((i, l[i]));
-            }
-            else if (u[i] - z[i] < y[i])
-            {
-                active.Add((i, u[i]));
+                weights[i] = 1 / delta;
+                target[i] = u;
             }
         }
 
-        var k = active.Count;
-        const double delta = 1e-9;
-        var kkt = Matrix<double>.Build.Dense(n + k, n + k);
-        kkt.SetSubMatrix(0, 0, p);
-        for (var r = 0; r < k; r++)
+        var solve = s.Factorise(weights, delta);
+        double[] pxResult;
+        var xs = new double[n];
+        var ys = new double[m];
+
+        // Start from zero; each pass solves K_δ [dx; dy] = [r1; r2] for the exact KKT residuals r1 = −q − Px − Aₐᵀy, r2 = b − Aₐx.
+        for (var pass = 0; pass < 12; pass++)
         {
+            pxResult = s.MultiplyP(xs);
+            var aty = s.MultiplyATranspose(ys);
+            var ax = s.MultiplyA(xs);
+            var r2 = new double[m];
+            for (var i = 0; i < m; i++)
+            {
+                r2[i] = weights[i] == 0 ? 0 : target[i] - ax[i];
+            }
+
+            var weightedR2 = new double[m];
+            for (var i = 0; i < m; i++)
+            {
+                weightedR2[i] = weights[i] * r2[i];
+            }
+
+            var atr2 = s.MultiplyATranspose(weightedR2);
+            var rhs = new double[n];
             for (var j = 0; j < n; j++)
             {
-                kkt[n + r, j] = a[active[r].Row, j];
-                kkt[j, n + r] = a[active[r].Row, j];
+                rhs[j] = -problem.Q[j] - pxResult[j] - aty[j] + atr2[j];
+            }
+
+            var dx = solve(rhs);
+            var adx = s.MultiplyA(dx);
+            for (var j = 0; j < n; j++)
+            {
+                xs[j] += dx[j];
+            }
+
+            for (var i = 0; i < m; i++)
+            {
+                if (weights[i] != 0)
+                {
+                    ys[i] += weights[i] * (adx[i] - r2[i]);
+                }
             }
         }
 
-        var regularised = kkt.Clone();
-        for (var i = 0; i < n + k; i++)
-        {
-            regularised[i, i] += i < n ? delta : -delta;
-        }
-
-        var rhs = Vector<double>.Build.Dense(n + k, i => i < n ? -q[i] : active[i - n].Bound);
-        var lu = regularised.LU();
-        var solution = lu.Solve(rhs);
-        for (var refine = 0; refine < 5; refine++)
-        {
-            solution += lu.Solve(rhs - (kkt * solution));
-        }
-
-        if (solution.Any(v => !double.IsFinite(v)))
-        {
-            return null;
-        }
-
-        var polishedY = Vector<double>.Build.Dense(a.RowCount);
-        for (var r = 0; r < k; r++)
-        {
-            polishedY[active[r].Row] = solution[n + r];
-        }
-
-        return (solution.SubVector(0, n), polishedY);
+        return xs.All(double.IsFinite) && ys.All(double.IsFinite) ? (xs, ys) : null;
     }
 }

@@ -7,11 +7,11 @@ namespace Research.Analytics.Optimization;
 /// </summary>
 public sealed class QpProblem
 {
+    /// <summary>A dense problem: P as a matrix, constraints as dense rows.</summary>
     public QpProblem(double[,] p, double[] q, IReadOnlyList<QpConstraint> constraints)
+        : this(new DenseQpStructure(p ?? throw new ArgumentNullException(nameof(p)), [.. (constraints ?? throw new ArgumentNullException(nameof(constraints))).Select(c => c.Row)]),
+               q, [.. constraints.Select(c => c.Name)], [.. constraints.Select(c => c.Lower)], [.. constraints.Select(c => c.Upper)])
     {
-        ArgumentNullException.ThrowIfNull(p);
-        ArgumentNullException.ThrowIfNull(q);
-        ArgumentNullException.ThrowIfNull(constraints);
         if (p.GetLength(0) != q.Length || p.GetLength(1) != q.Length)
         {
             throw new ArgumentException($"P is {p.GetLength(0)}x{p.GetLength(1)} but q has {q.Length} entries.", nameof(p));
@@ -23,25 +23,50 @@ public sealed class QpProblem
             {
                 throw new ArgumentException($"Constraint '{c.Name}' has {c.Row.Length} coefficients for {q.Length} variables.", nameof(constraints));
             }
+        }
+    }
 
-            if (c.Lower > c.Upper)
+    /// <summary>A problem over any matrix structure (e.g. <see cref="FactorQpStructure"/>).</summary>
+    public QpProblem(IQpStructure structure, double[] q, IReadOnlyList<string> names, double[] lower, double[] upper)
+    {
+        ArgumentNullException.ThrowIfNull(structure);
+        ArgumentNullException.ThrowIfNull(q);
+        ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(lower);
+        ArgumentNullException.ThrowIfNull(upper);
+        if (q.Length != structure.Variables || names.Count != structure.Rows || lower.Length != structure.Rows || upper.Length != structure.Rows)
+        {
+            throw new ArgumentException($"Sizes disagree: {structure.Variables} variables and {structure.Rows} rows in the matrices, q {q.Length}, names {names.Count}, bounds {lower.Length}/{upper.Length}.", nameof(q));
+        }
+
+        for (var i = 0; i < lower.Length; i++)
+        {
+            if (lower[i] > upper[i])
             {
-                throw new ArgumentException($"Constraint '{c.Name}' has lower bound {c.Lower} above upper bound {c.Upper}.", nameof(constraints));
+                throw new ArgumentException($"Constraint '{names[i]}' has lower bound {lower[i]} above upper bound {upper[i]}.", nameof(lower));
             }
         }
 
-        P = p;
+        Structure = structure;
         Q = q;
-        Constraints = constraints;
+        Names = names;
+        Lower = lower;
+        Upper = upper;
     }
 
-    public double[,] P { get; }
+    public IQpStructure Structure { get; }
 
     public double[] Q { get; }
 
-    public IReadOnlyList<QpConstraint> Constraints { get; }
+    public IReadOnlyList<string> Names { get; }
+
+    public double[] Lower { get; }
+
+    public double[] Upper { get; }
 
     public int Variables => Q.Length;
+
+    public int Rows => Lower.Length;
 }
 
 /// <summary>One constraint row: <c>Lower ≤ Row·x ≤ Upper</c>.</summary>
