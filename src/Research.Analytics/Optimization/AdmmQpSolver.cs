@@ -12,8 +12,9 @@ namespace Research.Analytics.Optimization;
 /// <item>Infeasibility: successive dual differences δy with Aᵀδy ≈ 0 and uᵀδy₊ + lᵀδy₋ &lt; 0 certify a primal
 /// infeasible problem; the rows carrying δy are the constraints that conflict. Successive primal differences certify
 /// an unbounded one.</item>
-/// <item>Polishing: from the ADMM active set, solve the equality-constrained KKT system once (with iterative
-/// refinement) to reach residuals near machine precision; kept only if it is better.</item>
+/// <item>Polishing: from the ADMM active set, solve the equality-constrained KKT system (with iterative refinement) to
+/// reach residuals near machine precision. It is tried already at loose tolerances (10⁻⁴, 10⁻⁶): once the active set
+/// is right, the polished point meets the KKT conditions to 10⁻⁹ and the iteration stops there; otherwise ADMM goes on.</item>
 /// </list>
 /// The matrices come through <see cref="IQpStructure"/>: dense (MathNet Cholesky) for small problems, factor-structured
 /// (<see cref="FactorQpStructure"/>, Woodbury) for thousands of assets. Polishing solves the regularised KKT system
@@ -31,18 +32,47 @@ public sealed class AdmmQpSolver
 
     public bool Polish { get; init; } = true;
 
+    /// <summary>Ruiz equilibration of the data before iterating (OSQP's default).</summary>
+    public bool Scale { get; init; } = true;
+
+    /// <summary>Loose tolerances at which polishing is tried before iterating on (relative to 1 + scale).</summary>
+    private static readonly double[] EarlyTolerances = [1e-4, 1e-6];
+
+    /// <summary>An early polish is accepted when every KKT residual is at most this.</summary>
+    private const double PolishAcceptance = 1e-9;
+
+    /// <summary>Iterations between polishing attempts after the first loose tolerance is met.</summary>
+    private const int PolishInterval = 50;
+
     private const double Sigma = 1e-6;
     private const double Alpha = 1.6;
 
     public QpSolution Solve(QpProblem problem)
     {
         ArgumentNullException.ThrowIfNull(problem);
-        var s = problem.Structure;
         var n = problem.Variables;
         var m = problem.Rows;
-        var q = problem.Q;
-        var l = problem.Lower;
-        var u = problem.Upper;
+
+        // Iterate on the equilibrated problem (P̄ = cDPD, q̄ = cDq, Ā = EAD, l̄ = El, ū = Eu); judge and polish in original units.
+        var (dScale, eScale, cScale) = Scale ? ScaledQpStructure.Equilibrate(problem) : (Enumerable.Repeat(1.0, n).ToArray(), Enumerable.Repeat(1.0, m).ToArray(), 1.0);
+        var s = new ScaledQpStructure(problem.Structure, dScale, eScale, cScale);
+        var q = new double[n];
+        for (var j = 0; j < n; j++)
+        {
+            q[j] = cScale * dScale[j] * problem.Q[j];
+        }
+
+        var l = new double[m];
+        var u = new double[m];
+        for (var i = 0; i < m; i++)
+        {
+            l[i] = eScale[i] * problem.Lower[i];
+            u[i] = eScale[i] * problem.Upper[i];
+        }
+
+        var sigmaVector = Enumerable.Repeat(Sigma, n).ToArray();
+        (double[] X, double[] Y, double[] Z) Unscaled(double[] xs, double[] ys, double[] zs) =>
+            ([.. xs.Select((v, j) => v * dScale[j])], [.. ys.Select((v, i) => v * eScale[i] / cScale)], [.. zs.Select((v, i) => v / eScale[i])]);
         var equality = Enumerable.Range(0, m).Select(i => l[i] == u[i]).ToArray();
 
         var x = new double[n];
@@ -50,8 +80,10 @@ public sealed class AdmmQpSolver
         var y = new double[m];
         var rho = 0.1;
         var rhoVector = RhoVector(equality, rho);
-        var solve = s.Factorise(rhoVector, Sigma);
+        var solve = s.Factorise(rhoVector, sigmaVector, 1.0);
         var status = QpStatus.MaxIterations;
+        var stage = 0;
+        (double[] X, double[] Y)? polishedEarly = null;
         int iteration;
         for (iteration = 1; iteration <= MaxIterations; iteration++)
         {
@@ -94,15 +126,47 @@ public sealed class AdmmQpSolver
             var ax = s.MultiplyA(x);
             var px = s.MultiplyP(x);
             var aty = s.MultiplyATranspose(y);
-            var primal = m == 0 ? 0 : MaxAbsDifference(ax, z);
-            double dual = 0;
-            for (var j = 0; j < n; j++)
+            double primal = 0, primalScale = 0, dual = 0, dualScale = 0;
+            for (var i = 0; i < m; i++)
             {
-                dual = Math.Max(dual, Math.Abs(px[j] + q[j] + aty[j]));
+                primal = Math.Max(primal, Math.Abs(ax[i] - z[i]) / eScale[i]);
+                primalScale = Math.Max(primalScale, Math.Max(Math.Abs(ax[i]), Math.Abs(z[i])) / eScale[i]);
             }
 
-            var primalScale = m == 0 ? 0 : Math.Max(MaxAbs(ax), MaxAbs(z));
-            var dualScale = Math.Max(Math.Max(MaxAbs(px), MaxAbs(aty)), MaxAbs(q));
+            for (var j = 0; j < n; j++)
+            {
+                var unscale = 1 / (cScale * dScale[j]);
+                dual = Math.Max(dual, Math.Abs(px[j] + q[j] + aty[j]) * unscale);
+                dualScale = Math.Max(dualScale, Math.Max(Math.Max(Math.Abs(px[j]), Math.Abs(aty[j])), Math.Abs(q[j])) * unscale);
+            }
+            // Early stops: at a loose tolerance, try polishing; an active set that polishes to the final tolerance ends the run.
+            while (stage < EarlyTolerances.Length && primal <= EarlyTolerances[stage] * (1 + primalScale) && dual <= EarlyTolerances[stage] * (1 + dualScale))
+            {
+                stage++;
+                var original = Unscaled(x, y, z);
+                if (Polish && PolishSolution(problem, original.X, original.Y, original.Z) is { } early && Residuals(problem, early.X, early.Y).Max() <= PolishAcceptance)
+                {
+                    polishedEarly = early;
+                    break;
+                }
+            }
+
+            // Once the loose tolerance is met, the active set usually settles within a few hundred iterations: keep trying.
+            if (polishedEarly is null && Polish && stage > 0 && iteration % PolishInterval == 0)
+            {
+                var original = Unscaled(x, y, z);
+                if (PolishSolution(problem, original.X, original.Y, original.Z) is { } periodic && Residuals(problem, periodic.X, periodic.Y).Max() <= PolishAcceptance)
+                {
+                    polishedEarly = periodic;
+                }
+            }
+
+            if (polishedEarly is not null)
+            {
+                status = QpStatus.Solved;
+                break;
+            }
+
             if (primal <= AbsoluteTolerance + (RelativeTolerance * primalScale) && dual <= AbsoluteTolerance + (RelativeTolerance * dualScale))
             {
                 status = QpStatus.Solved;
@@ -114,29 +178,49 @@ public sealed class AdmmQpSolver
             {
                 var scale = MaxAbs(dy);
                 var names = Enumerable.Range(0, m).Where(i => Math.Abs(dy[i]) > 1e-3 * scale).Select(i => problem.Names[i]).ToList();
-                return new QpSolution(QpStatus.PrimalInfeasible, x, y, double.NaN, iteration, false, primal, dual, double.NaN, names);
+                return new QpSolution(QpStatus.PrimalInfeasible, Unscaled(x, y, z).X, Unscaled(x, y, z).Y, double.NaN, iteration, false, primal, dual, double.NaN, names);
             }
 
             if (DualInfeasible(s, q, l, u, Difference(x, previousX)))
             {
-                return new QpSolution(QpStatus.DualInfeasible, x, y, double.NegativeInfinity, iteration, false, primal, dual, double.NaN, []);
+                return new QpSolution(QpStatus.DualInfeasible, Unscaled(x, y, z).X, Unscaled(x, y, z).Y, double.NegativeInfinity, iteration, false, primal, dual, double.NaN, []);
             }
 
-            if (iteration % 25 == 0 && primal > 0 && dual > 0)
+            if (iteration % 10 == 0 && primal > 0 && dual > 0)
             {
-                var ratio = Math.Sqrt((primal / Math.Max(primalScale, 1e-12)) / (dual / Math.Max(dualScale, 1e-12)));
+                // OSQP's estimate, on the scaled quantities the iteration sees.
+                double sp = 0, sps = 0, sd = 0, sds = 0;
+                for (var i = 0; i < m; i++)
+                {
+                    sp = Math.Max(sp, Math.Abs(ax[i] - z[i]));
+                    sps = Math.Max(sps, Math.Max(Math.Abs(ax[i]), Math.Abs(z[i])));
+                }
+
+                for (var j = 0; j < n; j++)
+                {
+                    sd = Math.Max(sd, Math.Abs(px[j] + q[j] + aty[j]));
+                    sds = Math.Max(sds, Math.Max(Math.Max(Math.Abs(px[j]), Math.Abs(aty[j])), Math.Abs(q[j])));
+                }
+
+                var ratio = Math.Sqrt((sp / Math.Max(sps, 1e-12)) / Math.Max(sd / Math.Max(sds, 1e-12), 1e-30));
                 var proposed = Math.Clamp(rho * ratio, 1e-6, 1e6);
                 if (proposed > 5 * rho || proposed < rho / 5)
                 {
                     rho = proposed;
                     rhoVector = RhoVector(equality, rho);
-                    solve = s.Factorise(rhoVector, Sigma);
+                    solve = s.Factorise(rhoVector, sigmaVector, 1.0);
                 }
             }
         }
 
+        (x, y, z) = Unscaled(x, y, z);
         var polished = false;
-        if (status == QpStatus.Solved && Polish && PolishSolution(problem, x, y, z) is { } better
+        if (polishedEarly is { } accepted)
+        {
+            (x, y) = accepted;
+            polished = true;
+        }
+        else if (status == QpStatus.Solved && Polish && PolishSolution(problem, x, y, z) is { } better
             && Residuals(problem, better.X, better.Y).Max() < Residuals(problem, x, y).Max())
         {
             (x, y) = better;
@@ -144,11 +228,11 @@ public sealed class AdmmQpSolver
         }
 
         var r = Residuals(problem, x, y);
-        var px2 = s.MultiplyP(x);
+        var px2 = problem.Structure.MultiplyP(x);
         double objective = 0;
         for (var j = 0; j < n; j++)
         {
-            objective += (0.5 * x[j] * px2[j]) + (q[j] * x[j]);
+            objective += (0.5 * x[j] * px2[j]) + (problem.Q[j] * x[j]);
         }
 
         return new QpSolution(status, x, y, objective, Math.Min(iteration, MaxIterations), polished, r[0], r[1], r[2], []);
@@ -319,7 +403,7 @@ public sealed class AdmmQpSolver
             }
         }
 
-        var solve = s.Factorise(weights, delta);
+        var solve = s.Factorise(weights, Enumerable.Repeat(delta, n).ToArray(), 1.0);
         double[] pxResult;
         var xs = new double[n];
         var ys = new double[m];

@@ -148,13 +148,46 @@ public sealed class FactorQpStructure : IQpStructure
         return result;
     }
 
-    public Func<double[], double[]> Factorise(double[] rowWeights, double sigma)
+    public double[] DiagonalP()
+    {
+        var k = Factors;
+        var result = new double[Variables];
+        for (var i = 0; i < result.Length; i++)
+        {
+            var sum = _d[i];
+            for (var a = 0; a < k; a++)
+            {
+                for (var b = 0; b < k; b++)
+                {
+                    sum += _v[i, a] * _f[a, b] * _v[i, b];
+                }
+            }
+
+            result[i] = sum;
+        }
+
+        return result;
+    }
+
+    public IEnumerable<(int Row, int Column, double Value)> EntriesA()
+    {
+        for (var r = 0; r < _rows.Length; r++)
+        {
+            for (var j = 0; j < _rows[r].Index.Length; j++)
+            {
+                yield return (r, _rows[r].Index[j], _rows[r].Value[j]);
+            }
+        }
+    }
+
+    public Func<double[], double[]> Factorise(double[] rowWeights, double[] diagonal, double pScale)
     {
         ArgumentNullException.ThrowIfNull(rowWeights);
+        ArgumentNullException.ThrowIfNull(diagonal);
         var n = Variables;
 
-        // Small blocks: diag(d) + σI + Σ_short rows r a_r a_rᵀ, inverted block by block.
-        var blockMatrices = _blocks.Select(b => Matrix<double>.Build.Dense(b.Length, b.Length, (i, j) => i == j ? _d[b[i]] + sigma : 0)).ToArray();
+        // Small blocks: pScale·diag(d) + diag(diagonal) + Σ_short rows r a_r a_rᵀ, inverted block by block.
+        var blockMatrices = _blocks.Select(b => Matrix<double>.Build.Dense(b.Length, b.Length, (i, j) => i == j ? (pScale * _d[b[i]]) + diagonal[b[i]] : 0)).ToArray();
         foreach (var r in _smallRows)
         {
             if (rowWeights[r] == 0)
@@ -226,7 +259,7 @@ public sealed class FactorQpStructure : IQpStructure
         }
 
         var cMatrix = Matrix<double>.Build.Dense(rank, rank);
-        cMatrix.SetSubMatrix(0, 0, _f);
+        cMatrix.SetSubMatrix(0, 0, pScale * _f);
         for (var c = 0; c < weighted.Length; c++)
         {
             cMatrix[k + c, k + c] = rowWeights[weighted[c]];

@@ -20,8 +20,14 @@ public interface IQpStructure
 
     double[] MultiplyATranspose(double[] y);
 
-    /// <summary>Factorises P + σI + Aᵀ diag(rowWeights) A; the result solves systems with it.</summary>
-    Func<double[], double[]> Factorise(double[] rowWeights, double sigma);
+    /// <summary>Factorises pScale·P + diag(diagonal) + Aᵀ diag(rowWeights) A; the result solves systems with it.</summary>
+    Func<double[], double[]> Factorise(double[] rowWeights, double[] diagonal, double pScale);
+
+    /// <summary>The diagonal of P (used for data scaling).</summary>
+    double[] DiagonalP();
+
+    /// <summary>The non-zero entries of A (used for data scaling).</summary>
+    IEnumerable<(int Row, int Column, double Value)> EntriesA();
 }
 
 /// <summary>Dense matrices and a Cholesky factorisation (MathNet): for up to a few hundred variables.</summary>
@@ -40,9 +46,25 @@ public sealed class DenseQpStructure(double[,] p, double[][] a) : IQpStructure
 
     public double[] MultiplyATranspose(double[] y) => Rows == 0 ? new double[Variables] : [.. _a.TransposeThisAndMultiply(Vector<double>.Build.DenseOfArray(y))];
 
-    public Func<double[], double[]> Factorise(double[] rowWeights, double sigma)
+    public double[] DiagonalP() => [.. _p.Diagonal()];
+
+    public IEnumerable<(int Row, int Column, double Value)> EntriesA()
     {
-        var k = _p + (sigma * Matrix<double>.Build.DenseIdentity(Variables));
+        for (var i = 0; i < Rows; i++)
+        {
+            for (var j = 0; j < Variables; j++)
+            {
+                if (_a[i, j] != 0)
+                {
+                    yield return (i, j, _a[i, j]);
+                }
+            }
+        }
+    }
+
+    public Func<double[], double[]> Factorise(double[] rowWeights, double[] diagonal, double pScale)
+    {
+        var k = (pScale * _p) + Matrix<double>.Build.DiagonalOfDiagonalArray(diagonal);
         if (Rows > 0)
         {
             k += _a.TransposeThisAndMultiply(Matrix<double>.Build.DiagonalOfDiagonalArray(rowWeights)) * _a;

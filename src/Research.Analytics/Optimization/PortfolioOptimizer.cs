@@ -44,9 +44,13 @@ public sealed class InfeasiblePortfolioException : Exception
 /// solve) and reports weights with diagnostics. Auxiliary variables: s ≥ |w| for gross leverage, t ≥ |w − w0| for
 /// turnover and linear costs. Maximum Sharpe uses the homogenised problem (Cornuejols and Tütüncü): minimise yᵀΣy
 /// subject to (μ − r_f)ᵀy = 1 and the linear constraints scaled by κ = 1ᵀy / budget, then w = y / κ.
+/// Constraints are built once as sparse rows; with a <c>factor_model</c> the solver works on
+/// <see cref="FactorQpStructure"/> (no n x n matrix), with a <c>covariance</c> on the dense structure.
 /// </summary>
 public static class PortfolioOptimizer
 {
+    private sealed record Row(string Name, (int Column, double Value)[] Terms, double Lower, double Upper);
+
     public static PortfolioResult Optimize(PortfolioSpec spec, AdmmQpSolver? solver = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -60,6 +64,20 @@ public static class PortfolioOptimizer
         };
     }
 
+    /// <summary>Σw for the spec's covariance, dense or factor.</summary>
+    public static double[] CovarianceTimes(PortfolioSpec spec, double[] w)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(w);
+        if (spec.FactorModel is { } model)
+        {
+            return model.Multiply(w);
+        }
+
+        var n = w.Length;
+        return [.. Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n).Sum(j => spec.Covariance![i][j] * w[j]))];
+    }
+
     private static PortfolioResult Quadratic(PortfolioSpec spec, AdmmQpSolver solver)
     {
         var n = spec.Assets.Count;
@@ -71,17 +89,8 @@ public static class PortfolioOptimizer
         var tOffset = n + (gross ? n : 0);
         var size = tOffset + (trades ? n : 0);
 
-        var p = new double[size, size];
         var q = new double[size];
         var scale = spec.Objective == "mean_variance" ? spec.RiskAversion : 1.0;
-        for (var i = 0; i < n; i++)
-        {
-            for (var j = 0; j < n; j++)
-            {
-                p[i, j] = scale * spec.Covariance[i][j];
-            }
-        }
-
         if (spec.Objective == "mean_variance")
         {
             for (var i = 0; i < n; i++)
@@ -91,10 +100,10 @@ public static class PortfolioOptimizer
         }
         else if (spec.Objective == "tracking_error")
         {
-            var benchmark = Vector(spec, spec.Benchmark);
+            var sb = CovarianceTimes(spec, Vector(spec, spec.Benchmark));
             for (var i = 0; i < n; i++)
             {
-                q[i] = -Enumerable.Range(0, n).Sum(j => spec.Covariance[i][j] * benchmark[j]);
+                q[i] = -sb[i];
             }
         }
 
@@ -106,35 +115,91 @@ public static class PortfolioOptimizer
             }
         }
 
-        var rows = WeightConstraints(spec, size, kappaColumn: null);
+        var rows = WeightConstraints(spec, kappaColumn: null);
         if (gross)
         {
             for (var i = 0; i < n; i++)
             {
-                rows.Add(QpConstraint.AtMost($"gross_leverage_split[{spec.Assets[i]}]", Row(size, (i, 1), (sOffset + i, -1)), 0));
-                rows.Add(QpConstraint.AtMost($"gross_leverage_split[{spec.Assets[i]}]", Row(size, (i, -1), (sOffset + i, -1)), 0));
+                rows.Add(new Row($"gross_leverage_split[{spec.Assets[i]}]", [(i, 1), (sOffset + i, -1)], double.NegativeInfinity, 0));
+                rows.Add(new Row($"gross_leverage_split[{spec.Assets[i]}]", [(i, -1), (sOffset + i, -1)], double.NegativeInfinity, 0));
             }
 
-            rows.Add(QpConstraint.AtMost("gross_leverage", Row(size, [.. Enumerable.Range(sOffset, n).Select(j => (j, 1.0))]), c.GrossLeverage!.Value));
+            rows.Add(new Row("gross_leverage", [.. Enumerable.Range(sOffset, n).Select(j => (j, 1.0))], double.NegativeInfinity, c.GrossLeverage!.Value));
         }
 
         if (trades)
         {
             for (var i = 0; i < n; i++)
             {
-                rows.Add(QpConstraint.AtMost($"trade_split[{spec.Assets[i]}]", Row(size, (i, 1), (tOffset + i, -1)), initial[i]));
-                rows.Add(QpConstraint.AtMost($"trade_split[{spec.Assets[i]}]", Row(size, (i, -1), (tOffset + i, -1)), -initial[i]));
+                rows.Add(new Row($"trade_split[{spec.Assets[i]}]", [(i, 1), (tOffset + i, -1)], double.NegativeInfinity, initial[i]));
+                rows.Add(new Row($"trade_split[{spec.Assets[i]}]", [(i, -1), (tOffset + i, -1)], double.NegativeInfinity, -initial[i]));
             }
 
             if (c.MaxTurnover is { } turnover)
             {
-                rows.Add(QpConstraint.AtMost("max_turnover", Row(size, [.. Enumerable.Range(tOffset, n).Select(j => (j, 1.0))]), turnover));
+                rows.Add(new Row("max_turnover", [.. Enumerable.Range(tOffset, n).Select(j => (j, 1.0))], double.NegativeInfinity, turnover));
             }
         }
 
-        var solution = solver.Solve(new QpProblem(p, q, rows));
+        var solution = solver.Solve(Build(spec, scale, size, q, rows));
         Check(solution);
         return Result(spec, solution.X[..n], solution);
+    }
+
+    /// <summary>The QP over the spec's covariance scaled by <paramref name="scale"/> on the first n variables (zero on auxiliaries).</summary>
+    private static QpProblem Build(PortfolioSpec spec, double scale, int size, double[] q, List<Row> rows)
+    {
+        var n = spec.Assets.Count;
+        var names = rows.Select(r => r.Name).ToList();
+        var lower = rows.Select(r => r.Lower).ToArray();
+        var upper = rows.Select(r => r.Upper).ToArray();
+        if (spec.FactorModel is { } model)
+        {
+            var k = model.Factors;
+            var d = new double[size];
+            var v = new double[size, k];
+            for (var i = 0; i < n; i++)
+            {
+                d[i] = scale * model.SpecificVariance[i];
+                for (var f = 0; f < k; f++)
+                {
+                    v[i, f] = model.Exposures[i][f];
+                }
+            }
+
+            var fm = new double[k, k];
+            for (var a = 0; a < k; a++)
+            {
+                for (var b = 0; b < k; b++)
+                {
+                    fm[a, b] = scale * model.FactorCovariance[a][b];
+                }
+            }
+
+            var sparse = rows.Select(r => (r.Terms.Select(t => t.Column).ToArray(), r.Terms.Select(t => t.Value).ToArray())).ToList();
+            return new QpProblem(new FactorQpStructure(d, v, fm, sparse), q, names, lower, upper);
+        }
+
+        var p = new double[size, size];
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                p[i, j] = scale * spec.Covariance![i][j];
+            }
+        }
+
+        var dense = rows.Select(r =>
+        {
+            var row = new double[size];
+            foreach (var (column, value) in r.Terms)
+            {
+                row[column] += value;
+            }
+
+            return row;
+        }).ToArray();
+        return new QpProblem(new DenseQpStructure(p, dense), q, names, lower, upper);
     }
 
     private static PortfolioResult MaxSharpe(PortfolioSpec spec, AdmmQpSolver solver)
@@ -153,20 +218,11 @@ public static class PortfolioOptimizer
 
         var n = spec.Assets.Count;
         var size = n + 1;
-        var p = new double[size, size];
-        for (var i = 0; i < n; i++)
-        {
-            for (var j = 0; j < n; j++)
-            {
-                p[i, j] = spec.Covariance[i][j];
-            }
-        }
-
-        var rows = WeightConstraints(spec with { Constraints = c with { Budget = null } }, size, kappaColumn: n);
-        rows.Add(QpConstraint.Equal("budget", Row(size, [.. Enumerable.Range(0, n).Select(j => (j, 1.0)), (n, -budget)]), 0));
-        rows.Add(QpConstraint.Equal("excess_return_normalisation", Row(size, [.. Enumerable.Range(0, n).Select(j => (j, spec.ExpectedReturns![j] - spec.RiskFreeRate))]), 1));
-        rows.Add(QpConstraint.AtLeast("scale_nonnegative", Row(size, (n, 1)), 0));
-        var solution = solver.Solve(new QpProblem(p, new double[size], rows));
+        var rows = WeightConstraints(spec with { Constraints = c with { Budget = null } }, kappaColumn: n);
+        rows.Add(new Row("budget", [.. Enumerable.Range(0, n).Select(j => (j, 1.0)), (n, -budget)], 0, 0));
+        rows.Add(new Row("excess_return_normalisation", [.. Enumerable.Range(0, n).Select(j => (j, spec.ExpectedReturns![j] - spec.RiskFreeRate))], 1, 1));
+        rows.Add(new Row("scale_nonnegative", [(n, 1)], 0, double.PositiveInfinity));
+        var solution = solver.Solve(Build(spec, 1.0, size, new double[size], rows));
         if (solution.Status == QpStatus.PrimalInfeasible)
         {
             throw new InfeasiblePortfolioException($"No portfolio within the constraints has a positive expected excess return over {spec.RiskFreeRate}; the maximum Sharpe ratio is not defined.");
@@ -178,11 +234,11 @@ public static class PortfolioOptimizer
     }
 
     /// <summary>Budget, long-only, position and weight bounds, groups; bounds multiplied by the κ column when homogenised.</summary>
-    private static List<QpConstraint> WeightConstraints(PortfolioSpec spec, int size, int? kappaColumn)
+    private static List<Row> WeightConstraints(PortfolioSpec spec, int? kappaColumn)
     {
         var n = spec.Assets.Count;
         var c = spec.Constraints;
-        var rows = new List<QpConstraint>();
+        var rows = new List<Row>();
 
         void Bound(string name, (int, double)[] terms, double? min, double? max)
         {
@@ -191,18 +247,18 @@ public static class PortfolioOptimizer
                 // a ≤ row·w ≤ b with w = y/κ becomes row·y − aκ ≥ 0 and row·y − bκ ≤ 0.
                 if (min is { } lo)
                 {
-                    rows.Add(QpConstraint.AtLeast(name, Row(size, [.. terms, (k, -lo)]), 0));
+                    rows.Add(new Row(name, [.. terms, (k, -lo)], 0, double.PositiveInfinity));
                 }
 
                 if (max is { } hi)
                 {
-                    rows.Add(QpConstraint.AtMost(name, Row(size, [.. terms, (k, -hi)]), 0));
+                    rows.Add(new Row(name, [.. terms, (k, -hi)], double.NegativeInfinity, 0));
                 }
 
                 return;
             }
 
-            rows.Add(new QpConstraint(name, Row(size, terms), min ?? double.NegativeInfinity, max ?? double.PositiveInfinity));
+            rows.Add(new Row(name, terms, min ?? double.NegativeInfinity, max ?? double.PositiveInfinity));
         }
 
         if (c.Budget is { } budget)
@@ -210,6 +266,7 @@ public static class PortfolioOptimizer
             Bound("budget", [.. Enumerable.Range(0, n).Select(j => (j, 1.0))], budget, budget);
         }
 
+        var index = spec.Assets.Select((a, i) => (a, i)).ToDictionary(p => p.a, p => p.i, StringComparer.Ordinal);
         for (var i = 0; i < n; i++)
         {
             var asset = spec.Assets[i];
@@ -240,7 +297,7 @@ public static class PortfolioOptimizer
 
         foreach (var (group, bound) in c.Groups ?? [])
         {
-            Bound($"group[{group}]", [.. bound.Assets.Select(a => (IndexOf(spec, a), 1.0))], bound.Min, bound.Max);
+            Bound($"group[{group}]", [.. bound.Assets.Select(a => (index[a], 1.0))], bound.Min, bound.Max);
         }
 
         return rows;
@@ -252,6 +309,11 @@ public static class PortfolioOptimizer
         if (c.GrossLeverage is not null || c.MaxTurnover is not null || c.LinearCost is not null || c.Groups is not null || c.MinWeight is not null || c.MaxWeight is not null || c.MaxPosition is not null)
         {
             throw new ArgumentException("risk_parity finds the long-only, fully invested portfolio with equal risk contributions; it takes no other constraints.");
+        }
+
+        if (spec.Covariance is null)
+        {
+            throw new ArgumentException("risk_parity needs a covariance matrix (not a factor_model) in this version.");
         }
 
         // Newton on the strictly convex f(y) = ½ yᵀΣy − (1/n) Σ ln y_i (Spinu 2013); w = y / Σy has equal risk contributions.
@@ -281,7 +343,7 @@ public static class PortfolioOptimizer
         }
 
         var w = y / y.Sum();
-        var scale = (c.Budget ?? 1.0);
+        var scale = c.Budget ?? 1.0;
         var weights = w.Select(v => v * scale).ToArray();
         var solution = new QpSolution(QpStatus.Solved, weights, [], double.NaN, iterations, false, 0, 0, 0, []);
         return Result(spec, weights, solution);
@@ -303,7 +365,7 @@ public static class PortfolioOptimizer
     private static PortfolioResult Result(PortfolioSpec spec, double[] w, QpSolution solution)
     {
         var n = w.Length;
-        var sw = Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n).Sum(j => spec.Covariance[i][j] * w[j])).ToArray();
+        var sw = CovarianceTimes(spec, w);
         var variance = Enumerable.Range(0, n).Sum(i => w[i] * sw[i]);
         var volatility = Math.Sqrt(Math.Max(variance, 0));
         var contributions = spec.Assets.Select((a, i) => (a, volatility > 0 ? w[i] * sw[i] / volatility : 0)).ToDictionary(p => p.a, p => p.Item2, StringComparer.Ordinal);
@@ -315,17 +377,4 @@ public static class PortfolioOptimizer
 
     private static double[] Vector(PortfolioSpec spec, Dictionary<string, double>? byAsset) =>
         [.. spec.Assets.Select(a => byAsset is not null && byAsset.TryGetValue(a, out var v) ? v : 0.0)];
-
-    private static int IndexOf(PortfolioSpec spec, string asset) => spec.Assets.ToList().IndexOf(asset);
-
-    private static double[] Row(int size, params (int Column, double Value)[] terms)
-    {
-        var row = new double[size];
-        foreach (var (column, value) in terms)
-        {
-            row[column] += value;
-        }
-
-        return row;
-    }
 }

@@ -24,7 +24,11 @@ public sealed record PortfolioSpec
 
     public required IReadOnlyList<string> Assets { get; init; }
 
-    public required double[][] Covariance { get; init; }
+    /// <summary>The asset covariance, or null when <see cref="FactorModel"/> gives it.</summary>
+    public double[][]? Covariance { get; init; }
+
+    /// <summary>Covariance as B F Bᵀ + diag(specific): what a fitted risk model gives; thousands of assets never form n x n.</summary>
+    public FactorModelSpec? FactorModel { get; init; }
 
     public double[]? ExpectedReturns { get; init; }
 
@@ -67,21 +71,31 @@ public sealed record PortfolioSpec
             throw new ArgumentException("assets: names must be unique.");
         }
 
-        if (Covariance.Length != n || Covariance.Any(r => r.Length != n))
+        if ((Covariance is null) == (FactorModel is null))
         {
-            throw new ArgumentException($"covariance: must be {n}x{n} for {n} assets.");
+            throw new ArgumentException("covariance: give exactly one of covariance and factor_model.");
         }
 
-        for (var i = 0; i < n; i++)
+        if (Covariance is not null)
         {
-            for (var j = 0; j < n; j++)
+            if (Covariance.Length != n || Covariance.Any(r => r.Length != n))
             {
-                if (!double.IsFinite(Covariance[i][j]) || Math.Abs(Covariance[i][j] - Covariance[j][i]) > 1e-12 * Math.Max(1, Math.Abs(Covariance[i][j])))
+                throw new ArgumentException($"covariance: must be {n}x{n} for {n} assets.");
+            }
+
+            for (var i = 0; i < n; i++)
+            {
+                for (var j = 0; j < n; j++)
                 {
-                    throw new ArgumentException($"covariance: entry [{i}][{j}] is not finite or not symmetric with [{j}][{i}].");
+                    if (!double.IsFinite(Covariance[i][j]) || Math.Abs(Covariance[i][j] - Covariance[j][i]) > 1e-12 * Math.Max(1, Math.Abs(Covariance[i][j])))
+                    {
+                        throw new ArgumentException($"covariance: entry [{i}][{j}] is not finite or not symmetric with [{j}][{i}].");
+                    }
                 }
             }
         }
+
+        FactorModel?.Validate(n);
 
         if (ExpectedReturns is not null && ExpectedReturns.Length != n)
         {
@@ -117,6 +131,68 @@ public sealed record PortfolioSpec
         {
             throw new ArgumentException("risk_aversion: must be positive.");
         }
+    }
+}
+
+/// <summary>A factor covariance: Σ = B F Bᵀ + diag(specific_variance).</summary>
+public sealed record FactorModelSpec(double[][] Exposures, double[][] FactorCovariance, double[] SpecificVariance)
+{
+    public int Factors => FactorCovariance.Length;
+
+    public void Validate(int assets)
+    {
+        if (Exposures.Length != assets || SpecificVariance.Length != assets)
+        {
+            throw new ArgumentException($"factor_model: exposures and specific_variance need one entry per asset ({assets}).");
+        }
+
+        var k = FactorCovariance.Length;
+        if (FactorCovariance.Any(r => r.Length != k) || Exposures.Any(r => r.Length != k))
+        {
+            throw new ArgumentException($"factor_model: factor_covariance must be {k}x{k} and every exposure row {k} long.");
+        }
+
+        if (SpecificVariance.Any(v => !(v >= 0)))
+        {
+            throw new ArgumentException("factor_model: specific_variance must be non-negative.");
+        }
+    }
+
+    /// <summary>Σw without forming Σ.</summary>
+    public double[] Multiply(double[] w)
+    {
+        var k = Factors;
+        var bw = new double[k];
+        for (var i = 0; i < w.Length; i++)
+        {
+            for (var f = 0; f < k; f++)
+            {
+                bw[f] += Exposures[i][f] * w[i];
+            }
+        }
+
+        var fbw = new double[k];
+        for (var a = 0; a < k; a++)
+        {
+            for (var b = 0; b < k; b++)
+            {
+                fbw[a] += FactorCovariance[a][b] * bw[b];
+            }
+        }
+
+        var result = new double[w.Length];
+        for (var i = 0; i < w.Length; i++)
+        {
+            var sum = SpecificVariance[i] * w[i];
+            for (var f = 0; f < k; f++)
+            {
+                sum += Exposures[i][f] * fbw[f];
+            }
+
+            result[i] = sum;
+        }
+
+        return result;
     }
 }
 
