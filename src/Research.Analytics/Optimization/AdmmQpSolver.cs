@@ -42,7 +42,10 @@ public sealed class AdmmQpSolver
     private const double PolishAcceptance = 1e-9;
 
     /// <summary>Iterations between polishing attempts after the first loose tolerance is met.</summary>
-    private const int PolishInterval = 50;
+    private const int PolishInterval = 200;
+
+    /// <summary>Primal-dual active-set corrections a polish may make to ADMM's guess.</summary>
+    private const int MaxActiveSetPasses = 8;
 
     private const double Sigma = 1e-6;
     private const double Alpha = 1.6;
@@ -378,9 +381,64 @@ public sealed class AdmmQpSolver
     /// <summary>
     /// Guesses the active set from ADMM (equalities; rows whose z sits at a bound the dual pushes against), then solves
     /// the regularised KKT system of that set through the structure, (P + δI + AₐᵀAₐ/δ) x = −q + Aₐᵀb/δ with
-    /// y = (Aₐx − b)/δ, and refines the solution against the exact (unregularised) KKT system.
+    /// y = (Aₐx − b)/δ, refined against the exact (unregularised) KKT system. If the guess was slightly off, a few
+    /// primal-dual active-set corrections follow: rows the solution violates join the set at the violated bound,
+    /// rows whose multiplier has the wrong sign leave it.
     /// </summary>
     private static (double[] X, double[] Y)? PolishSolution(QpProblem problem, double[] x, double[] y, double[] z)
+    {
+        var m = problem.Rows;
+        var state = new int[m]; // 0 inactive, -1 at lower, +1 at upper, 2 equality
+        for (var i = 0; i < m; i++)
+        {
+            var (l, u) = (problem.Lower[i], problem.Upper[i]);
+            state[i] = l == u ? 2 : z[i] - l < -y[i] ? -1 : u - z[i] < y[i] ? 1 : 0;
+        }
+
+        (double[] X, double[] Y)? best = null;
+        for (var pass = 0; pass < MaxActiveSetPasses; pass++)
+        {
+            var solved = SolveActiveSet(problem, state);
+            if (solved is null)
+            {
+                return best;
+            }
+
+            best = solved;
+            var ax = problem.Structure.MultiplyA(solved.Value.X);
+            var changed = false;
+            for (var i = 0; i < m; i++)
+            {
+                var (l, u) = (problem.Lower[i], problem.Upper[i]);
+                var tolerance = 1e-10 * (1 + Math.Abs(ax[i]));
+                switch (state[i])
+                {
+                    case 0 when ax[i] > u + tolerance:
+                        state[i] = 1;
+                        changed = true;
+                        break;
+                    case 0 when ax[i] < l - tolerance:
+                        state[i] = -1;
+                        changed = true;
+                        break;
+                    case -1 when solved.Value.Y[i] > 1e-12:
+                    case 1 when solved.Value.Y[i] < -1e-12:
+                        state[i] = 0;
+                        changed = true;
+                        break;
+                }
+            }
+
+            if (!changed)
+            {
+                break;
+            }
+        }
+
+        return best;
+    }
+
+    private static (double[] X, double[] Y)? SolveActiveSet(QpProblem problem, int[] state)
     {
         const double delta = 1e-7;
         var s = problem.Structure;
@@ -390,39 +448,28 @@ public sealed class AdmmQpSolver
         var target = new double[m];
         for (var i = 0; i < m; i++)
         {
-            var (l, u) = (problem.Lower[i], problem.Upper[i]);
-            if (l == u || z[i] - l < -y[i])
+            if (state[i] != 0)
             {
                 weights[i] = 1 / delta;
-                target[i] = l;
-            }
-            else if (u - z[i] < y[i])
-            {
-                weights[i] = 1 / delta;
-                target[i] = u;
+                target[i] = state[i] == 1 ? problem.Upper[i] : problem.Lower[i];
             }
         }
 
         var solve = s.Factorise(weights, Enumerable.Repeat(delta, n).ToArray(), 1.0);
-        double[] pxResult;
         var xs = new double[n];
         var ys = new double[m];
 
-        // Start from zero; each pass solves K_δ [dx; dy] = [r1; r2] for the exact KKT residuals r1 = −q − Px − Aₐᵀy, r2 = b − Aₐx.
+        // Each pass solves K_δ [dx; dy] = [r1; r2] for the exact KKT residuals r1 = −q − Px − Aₐᵀy, r2 = b − Aₐx.
         for (var pass = 0; pass < 12; pass++)
         {
-            pxResult = s.MultiplyP(xs);
+            var px = s.MultiplyP(xs);
             var aty = s.MultiplyATranspose(ys);
             var ax = s.MultiplyA(xs);
+            var weightedR2 = new double[m];
             var r2 = new double[m];
             for (var i = 0; i < m; i++)
             {
                 r2[i] = weights[i] == 0 ? 0 : target[i] - ax[i];
-            }
-
-            var weightedR2 = new double[m];
-            for (var i = 0; i < m; i++)
-            {
                 weightedR2[i] = weights[i] * r2[i];
             }
 
@@ -430,7 +477,7 @@ public sealed class AdmmQpSolver
             var rhs = new double[n];
             for (var j = 0; j < n; j++)
             {
-                rhs[j] = -problem.Q[j] - pxResult[j] - aty[j] + atr2[j];
+                rhs[j] = -problem.Q[j] - px[j] - aty[j] + atr2[j];
             }
 
             var dx = solve(rhs);
