@@ -107,7 +107,7 @@ public sealed partial class SyncLock : IDisposable
         try
         {
             using var process = Process.GetProcessById(holder.Pid);
-            if (process.HasExited)
+            if (process.HasExited || IsZombie(holder.Pid))
             {
                 return $"holder pid {holder.Pid} has exited";
             }
@@ -126,6 +126,28 @@ public sealed partial class SyncLock : IDisposable
         catch (InvalidOperationException)
         {
             return $"holder pid {holder.Pid} is not running";
+        }
+    }
+
+    /// <summary>
+    /// A killed process stays in the process table as a zombie until its parent reaps it, and still answers
+    /// "alive" to a signal-0 probe; on Linux its state letter in <c>/proc/PID/stat</c> (Z or X) tells the truth.
+    /// </summary>
+    private static bool IsZombie(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var afterName = stat.LastIndexOf(')');
+            return afterName > 0 && afterName + 2 < stat.Length && stat[afterName + 2] is 'Z' or 'X';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 
