@@ -112,7 +112,13 @@ public sealed partial class SyncLock : IDisposable
                 return $"holder pid {holder.Pid} has exited";
             }
 
-            if (holder.ProcessStartedAt is { } started && Math.Abs((process.StartTime.ToUniversalTime() - started).TotalSeconds) > 2)
+            if (IsThreadOfAnotherProcess(holder.Pid))
+            {
+                return $"pid {holder.Pid} is now a thread of another process";
+            }
+
+            // The same process reports the same start time to the tick; a reused pid almost never does.
+            if (holder.ProcessStartedAt is { } started && Math.Abs((process.StartTime.ToUniversalTime() - started).TotalSeconds) > 0.1)
             {
                 return $"pid {holder.Pid} now belongs to another process (started {process.StartTime.ToUniversalTime():O})";
             }
@@ -140,6 +146,35 @@ public sealed partial class SyncLock : IDisposable
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             var afterName = stat.LastIndexOf(')');
             return afterName > 0 && afterName + 2 < stat.Length && stat[afterName + 2] is 'Z' or 'X';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Linux shares one id space between processes and threads, and <c>/proc/ID</c> exists for a thread id too: with
+    /// busy machines (pid_max 32768, thousands of threads) the id of a killed holder is soon a thread somewhere else.
+    /// A thread's <c>Tgid</c> (its process) differs from its own id.
+    /// </summary>
+    private static bool IsThreadOfAnotherProcess(int pid)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith("Tgid:", StringComparison.Ordinal))
+                {
+                    return int.TryParse(line.AsSpan(5).Trim(), out var tgid) && tgid != pid;
+                }
+            }
+
+            return false;
         }
         catch (IOException)
         {

@@ -79,4 +79,25 @@ public sealed class SyncLockTests
         Directory.CreateDirectory(w.Layout.Root);
         File.WriteAllText(SyncLock.PathFor(w.Layout), JsonSerializer.Serialize(holder, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
     }
+
+    [Fact]
+    public void A_holder_pid_that_is_now_a_thread_of_another_process_is_stale_and_our_own_live_holder_is_not()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Skip("Thread ids share the pid space only on Linux.");
+        }
+
+        var self = System.Diagnostics.Process.GetCurrentProcess();
+        var started = self.StartTime.ToUniversalTime();
+        var clock = TimeProvider.System;
+        var live = new SyncLockHolder(Environment.ProcessId, started, Environment.MachineName, clock.GetUtcNow(), "crsp/daily", "tests", "t1");
+        Assert.Null(SyncLock.StaleReason(live, clock));
+
+        // Any thread of this test process other than the main one: /proc/TID exists and looks like a live process.
+        var tid = Directory.EnumerateDirectories("/proc/self/task").Select(d => int.Parse(Path.GetFileName(d), System.Globalization.CultureInfo.InvariantCulture))
+            .First(t => t != Environment.ProcessId);
+        var reused = live with { Pid = tid };
+        Assert.Contains("thread of another process", SyncLock.StaleReason(reused, clock), StringComparison.Ordinal);
+    }
 }
