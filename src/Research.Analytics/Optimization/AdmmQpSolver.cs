@@ -282,17 +282,6 @@ public sealed class AdmmQpSolver
         return max;
     }
 
-    private static double MaxAbsDifference(double[] a, double[] b)
-    {
-        double max = 0;
-        for (var i = 0; i < a.Length; i++)
-        {
-            max = Math.Max(max, Math.Abs(a[i] - b[i]));
-        }
-
-        return max;
-    }
-
     private static double[] Difference(double[] a, double[] b)
     {
         var d = new double[a.Length];

@@ -107,13 +107,21 @@ public sealed class WrdsClient(WrdsSettings settings, WrdsCredentials credential
     }
 
     /// <summary>Runs a query and returns all rows (for small metadata queries: counts, date ranges).</summary>
-    public async Task<IReadOnlyList<object?[]>> QueryAsync(string sql, string what, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<object?[]>> QueryAsync(string sql, string what, CancellationToken cancellationToken = default) =>
+        QueryAsync(sql, what, cancellationToken, []);
+
+    private async Task<IReadOnlyList<object?[]>> QueryAsync(string sql, string what, CancellationToken cancellationToken, (string Name, object Value)[] parameters)
     {
         await RateLimitAsync(cancellationToken).ConfigureAwait(false);
         var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await using var command = new NpgsqlCommand(sql, connection);
+            foreach (var (name, value) in parameters)
+            {
+                command.Parameters.AddWithValue(name, value);
+            }
+
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             var rows = new List<object?[]>();
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -387,35 +395,8 @@ public sealed class WrdsClient(WrdsSettings settings, WrdsCredentials credential
 
     private async Task<object?[]> QueryRowAsync(string sql, string what, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
-        await RateLimitAsync(cancellationToken).ConfigureAwait(false);
-        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await using var command = new NpgsqlCommand(sql, connection);
-            foreach (var (name, value) in parameters)
-            {
-                command.Parameters.AddWithValue(name, value);
-            }
-
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                throw new WrdsException(WrdsErrorKind.QueryFailed, $"{what}: the query returned no row.");
-            }
-
-            var values = new object?[reader.FieldCount];
-            for (var i = 0; i < values.Length; i++)
-            {
-                values[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            }
-
-            return values;
-        }
-        catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException)
-        {
-            await DropIfBrokenAsync().ConfigureAwait(false);
-            throw Translate(e, "querying", what, null);
-        }
+        var rows = await QueryAsync(sql, what, cancellationToken, parameters).ConfigureAwait(false);
+        return rows.Count > 0 ? rows[0] : throw new WrdsException(WrdsErrorKind.QueryFailed, $"{what}: the query returned no row.");
     }
 
     private async Task RateLimitAsync(CancellationToken cancellationToken)

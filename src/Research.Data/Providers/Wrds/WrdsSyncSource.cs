@@ -53,11 +53,15 @@ public sealed class WrdsSyncSource(WrdsClient client, CrspFormat format = CrspFo
         return await client.EstimateAsync(query.Sql(), dataset, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<SyncPlan> PlanAsync(string dataset, SyncMode mode, string? sinceWatermark, CancellationToken cancellationToken)
+    public Task<SyncPlan> PlanAsync(string dataset, SyncMode mode, string? sinceWatermark, CancellationToken cancellationToken) =>
+        RetryableAsync(() => PlanCoreAsync(dataset, mode, sinceWatermark, cancellationToken));
+
+    /// <summary>Runs a call to WRDS, turning its transient errors (a dropped connection) into the sync manager's retry signal.</summary>
+    private static async Task<T> RetryableAsync<T>(Func<Task<T>> call)
     {
         try
         {
-            return await PlanCoreAsync(dataset, mode, sinceWatermark, cancellationToken).ConfigureAwait(false);
+            return await call().ConfigureAwait(false);
         }
         catch (WrdsException e) when (e.IsTransient)
         {
@@ -112,14 +116,7 @@ public sealed class WrdsSyncSource(WrdsClient client, CrspFormat format = CrspFo
         var sql = chunk.Id == "all" || query.DateColumn is null
             ? query.Sql()
             : query.Sql(new DateOnly(YearOf(chunk.Id), 1, 1), new DateOnly(YearOf(chunk.Id) + 1, 1, 1));
-        try
-        {
-            return await client.CopyToParquetAsync(sql, query.Columns, path, $"{dataset} chunk {chunk.Id}", null, cancellationToken).ConfigureAwait(false);
-        }
-        catch (WrdsException e) when (e.IsTransient)
-        {
-            throw new TransientSourceException(e.Message, e);
-        }
+        return await RetryableAsync(() => client.CopyToParquetAsync(sql, query.Columns, path, $"{dataset} chunk {chunk.Id}", null, cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>All remaining yearly chunks from one COPY (a server-side scan per year costs far more than one scan),
@@ -144,15 +141,8 @@ public sealed class WrdsSyncSource(WrdsClient client, CrspFormat format = CrspFo
         var sql = query.Sql(new DateOnly(byYear.Keys.Min(), 1, 1), new DateOnly(byYear.Keys.Max() + 1, 1, 1));
         SyncChunk ChunkOf(int year) => byYear.TryGetValue(year, out var chunk) ? chunk
             : throw new WrdsException(WrdsErrorKind.SchemaMismatch, $"{dataset}: the server returned rows for {year}, which the plan did not count (the table changed during the sync); run the sync again.");
-        try
-        {
-            await client.CopyToParquetByYearAsync(sql, query.Columns, query.YearColumn, year => pathFor(ChunkOf(year)),
-                (year, rows) => chunkWritten(ChunkOf(year), rows), $"{dataset} chunks {chunks[0].Id}..{chunks[^1].Id}", cancellationToken).ConfigureAwait(false);
-        }
-        catch (WrdsException e) when (e.IsTransient)
-        {
-            throw new TransientSourceException(e.Message, e);
-        }
+        await RetryableAsync(() => client.CopyToParquetByYearAsync(sql, query.Columns, query.YearColumn, year => pathFor(ChunkOf(year)),
+            (year, rows) => chunkWritten(ChunkOf(year), rows), $"{dataset} chunks {chunks[0].Id}..{chunks[^1].Id}", cancellationToken)).ConfigureAwait(false);
     }
 
     private static int YearOf(string chunkId) => int.Parse(chunkId.AsSpan("year=".Length), CultureInfo.InvariantCulture);
