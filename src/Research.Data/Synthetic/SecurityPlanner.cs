@@ -158,6 +158,7 @@ internal static class SecurityPlanner
 
         var linked = rng.Bernoulli(0.92);
         var linkStart = rng.Bernoulli(0.1) ? Math.Min(last, firstSession + rng.NextInt(252)) : firstSession;
+        double[] styles = [size0, rng.NextGaussian(), rng.NextGaussian(), rng.NextGaussian(), rng.NextGaussian()];
         return new SecurityPlan
         {
             Index = index,
@@ -181,16 +182,23 @@ internal static class SecurityPlanner
             FiscalYearEndMonth = fyr,
             EarningsSurprises = surprises,
             ReportSessions = reports,
-            SpecificVol = Math.Clamp(0.02 * Math.Exp(-0.25 * size0), 0.008, 0.05),
+            SpecificVol = SpecificVolatility(size0, styles[4]),
             InitialPrice = Math.Round(price, 4),
             InitialShares = shares,
-            InitialStyles = [size0, rng.NextGaussian(), rng.NextGaussian(), rng.NextGaussian(), rng.NextGaussian()],
+            InitialStyles = styles,
             Leverage = 1.5 + (2.0 * rng.NextDouble()),
             AssetTurnover = 0.4 + (1.2 * rng.NextDouble()),
             Turnover = 0.006 * Math.Exp(0.3 * rng.NextGaussian()),
             Illiquid = size0 < -1.3,
         };
     }
+
+    /// <summary>
+    /// Daily specific volatility: small caps are more volatile, and the low-volatility style is what makes a stock
+    /// quiet (sigma = 0.02 exp(-0.25 size - 0.3 low_vol), clamped to [0.8%, 5%]), so trailing volatility reveals it.
+    /// </summary>
+    internal static double SpecificVolatility(double size, double lowVol) =>
+        Math.Clamp(0.02 * Math.Exp((-0.25 * size) - (0.3 * lowVol)), 0.008, 0.05);
 
     /// <summary>
     /// Ticker for the n-th name of a security: a bijective scramble of (index, n) into four letters, so no two

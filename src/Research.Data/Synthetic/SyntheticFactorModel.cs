@@ -38,9 +38,11 @@ public static class SyntheticFactorModel
 
     /// <summary>
     /// Monthly AR(1) persistence of the latent style exposures. Size is derived from market cap instead, and
-    /// momentum from the security's own 12-2 month relative strength once 13 months of history exist.
+    /// momentum from the security's own 12-2 month relative strength once 13 months of history exist. Low
+    /// volatility is fixed per security and sets its specific volatility (see <c>SecurityPlanner.SpecificVolatility</c>);
+    /// value shows in book-to-market and quality in return on equity (see <c>SecurityState.AddQuarter</c>).
     /// </summary>
-    public static IReadOnlyList<double> StylePersistence { get; } = [1.0, 0.98, 0.85, 0.98, 0.98];
+    public static IReadOnlyList<double> StylePersistence { get; } = [1.0, 0.98, 0.85, 0.98, 1.0];
 
     /// <summary>Number of factors: market + industries + styles.</summary>
     public static int FactorCount => 1 + Industries.Count + Styles.Count;

@@ -22,7 +22,7 @@ namespace Research.Data.Synthetic;
 public static class SyntheticMarketGenerator
 {
     /// <summary>Version of the generator's model; recorded in the truth card and bumped when output changes.</summary>
-    public const string ModelVersion = "2";
+    public const string ModelVersion = "3";
 
     /// <summary>Generates the market into <paramref name="outputDirectory"/> (created when missing).</summary>
     public static async Task<SyntheticMarketResult> GenerateAsync(

@@ -13,6 +13,9 @@ public static class DuckDbSql
     /// <summary>A list of string literals: <c>['a', 'b']</c> (for <c>read_parquet</c> and settings).</summary>
     public static string List(IEnumerable<string> values) => "[" + string.Join(", ", values.Select(Literal)) + "]";
 
+    /// <summary>A date literal: <c>DATE '2024-06-28'</c>.</summary>
+    public static string Date(DateOnly date) => $"DATE '{date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)}'";
+
     /// <summary>A quoted identifier: <c>"at"</c>.</summary>
     public static string Identifier(string name)
     {

@@ -24,7 +24,8 @@ namespace Research.Data.Providers.Compustat;
 /// </summary>
 public sealed class CompustatProvider(WarehouseQuerySession session)
 {
-    private const string StandardFilter = "indfmt = 'INDL' AND datafmt = 'STD' AND popsrc = 'D' AND consol = 'C'";
+    /// <summary>Compustat's standard row filter (industrial format, standardised, domestic, consolidated).</summary>
+    public const string StandardFilter = "indfmt = 'INDL' AND datafmt = 'STD' AND popsrc = 'D' AND consol = 'C'";
 
     public int AnnualLagDays { get; init; } = 180;
 
@@ -128,5 +129,5 @@ public sealed class CompustatProvider(WarehouseQuerySession session)
         return row;
     }
 
-    private static string Date(DateOnly d) => $"DATE '{d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}'";
+    private static string Date(DateOnly d) => DuckDbSql.Date(d);
 }

@@ -78,5 +78,5 @@ public sealed class CrspProvider(WarehouseQuerySession session)
         return reader.Read() ? reader.GetInt32(0) : null;
     }
 
-    private static string Date(DateOnly d) => $"DATE '{d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}'";
+    private static string Date(DateOnly d) => DuckDbSql.Date(d);
 }

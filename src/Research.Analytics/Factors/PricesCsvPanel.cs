@@ -1,0 +1,120 @@
+using System.Globalization;
+
+namespace Research.Analytics.Factors;
+
+/// <summary>
+/// Reads a long daily prices file (<c>date,open,high,low,close,volume,Name</c>, one row per ticker and day, as in
+/// the public S&amp;P 500 five-year panel) into an <see cref="EquityPanel"/> without market caps, industries or
+/// fundamentals. The return of a day is close / previous session's close - 1 when the ticker traded on both
+/// sessions; closes are split-adjusted and carry no dividends, so returns are price returns.
+/// Rows with an empty close are skipped and counted; a malformed number, a duplicated (ticker, date) or a
+/// missing column is an error naming the file and line.
+/// </summary>
+public static class PricesCsvPanel
+{
+    public static EquityPanel Load(string path, out int skippedRows)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Prices file {path} does not exist.", path);
+        }
+
+        using var reader = new StreamReader(path);
+        var header = (reader.ReadLine() ?? throw new InvalidDataException($"{path}: the file is empty.")).Trim().Split(',');
+        int Column(string name)
+        {
+            var index = Array.FindIndex(header, h => string.Equals(h.Trim(), name, StringComparison.OrdinalIgnoreCase));
+            return index >= 0 ? index : throw new InvalidDataException($"{path}: header has no '{name}' column (found: {string.Join(",", header)}).");
+        }
+
+        var (dateColumn, closeColumn, volumeColumn, nameColumn) = (Column("date"), Column("close"), Column("volume"), Column("Name"));
+        var rows = new List<(DateOnly Date, string Name, double Close, double Volume)>();
+        var line = 1;
+        skippedRows = 0;
+        while (reader.ReadLine() is { } text)
+        {
+            line++;
+            if (text.Length == 0)
+            {
+                continue;
+            }
+
+            var fields = text.Split(',');
+            if (fields.Length != header.Length)
+            {
+                throw new InvalidDataException($"{path} line {line}: {fields.Length} fields, the header has {header.Length}.");
+            }
+
+            if (fields[closeColumn].Length == 0)
+            {
+                skippedRows++;
+                continue;
+            }
+
+            if (!DateOnly.TryParseExact(fields[dateColumn], "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                throw new InvalidDataException($"{path} line {line}: date '{fields[dateColumn]}' is not yyyy-MM-dd.");
+            }
+
+            if (!double.TryParse(fields[closeColumn], NumberStyles.Float, CultureInfo.InvariantCulture, out var close) || close <= 0)
+            {
+                throw new InvalidDataException($"{path} line {line}: close '{fields[closeColumn]}' is not a positive number.");
+            }
+
+            var volume = double.NaN;
+            if (fields[volumeColumn].Length > 0 && !double.TryParse(fields[volumeColumn], NumberStyles.Float, CultureInfo.InvariantCulture, out volume))
+            {
+                throw new InvalidDataException($"{path} line {line}: volume '{fields[volumeColumn]}' is not a number.");
+            }
+
+            rows.Add((date, fields[nameColumn].Trim(), close, volume));
+        }
+
+        var dates = rows.Select(r => r.Date).Distinct().Order().ToArray();
+        var tickers = rows.Select(r => r.Name).Distinct().Order(StringComparer.Ordinal).ToArray();
+        var dateIndex = dates.Select((d, t) => (d, t)).ToDictionary(x => x.d, x => x.t);
+        var tickerIndex = tickers.Select((s, i) => (s, i)).ToDictionary(x => x.s, x => x.i, StringComparer.Ordinal);
+        var n = tickers.Length;
+        var closes = EquityPanelLoader.Filled(dates.Length * n);
+        var dollarVolume = EquityPanelLoader.Filled(dates.Length * n);
+        foreach (var row in rows)
+        {
+            var cell = (dateIndex[row.Date] * n) + tickerIndex[row.Name];
+            if (!double.IsNaN(closes[cell]))
+            {
+                throw new InvalidDataException($"{path}: two rows for {row.Name} on {row.Date:yyyy-MM-dd}.");
+            }
+
+            closes[cell] = row.Close;
+            dollarVolume[cell] = row.Close * row.Volume;
+        }
+
+        var returns = EquityPanelLoader.Filled(closes.Length);
+        for (var t = 1; t < dates.Length; t++)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                var (now, before) = (closes[(t * n) + i], closes[((t - 1) * n) + i]);
+                if (!double.IsNaN(now) && !double.IsNaN(before))
+                {
+                    returns[(t * n) + i] = (now / before) - 1.0;
+                }
+            }
+        }
+
+        var panel = new EquityPanel(dates, [.. Enumerable.Range(1, n)], tickers, returns, EquityPanelLoader.Filled(closes.Length), dollarVolume, EquityPanelLoader.Filled(closes.Length))
+        {
+            HasMarketCap = false,
+            HasIndustries = false,
+            HasFundamentals = false,
+            Provenance = $"{Path.GetFileName(path)} ({rows.Count} rows, {skippedRows} without a close skipped)",
+        };
+        for (var i = 0; i < n; i++)
+        {
+            panel.Names[i] = [new NameSpan(dates[0], dates[^1], true, -1)];
+        }
+
+        return panel;
+    }
+}
