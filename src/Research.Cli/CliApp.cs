@@ -30,6 +30,9 @@ public static class CliApp
         root.Subcommands.Add(CrspCommand.Create(output));
         root.Subcommands.Add(CompustatCommand.Create(output));
         root.Subcommands.Add(VersionsCommand.Create(output));
+        root.Subcommands.Add(FactorsCommand.Create(output));
+        root.Subcommands.Add(RiskCommand.Create(output));
+        root.Subcommands.Add(StressCommand.Create(output));
         root.Subcommands.Add(OptimizeCommand.Create(output));
         foreach (var command in PlatformCommands.Create(output))
         {

@@ -118,7 +118,8 @@ public static class RiskModelEvaluation
         return result;
     }
 
-    private static int[] AlwaysCovered(RiskModel model, int first, int last)
+    /// <summary>Panel assets forecast and traded on every day of the window.</summary>
+    public static int[] AlwaysCovered(RiskModel model, int first, int last)
     {
         var panel = model.Panel;
         HashSet<int>? set = null;

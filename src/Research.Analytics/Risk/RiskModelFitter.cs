@@ -15,20 +15,21 @@ namespace Research.Analytics.Risk;
 /// industries are relative to it. The constraint is imposed by substitution (the last active industry is a linear
 /// combination of the others), and the reduced normal equations are solved by Cholesky.</item>
 /// <item><b>Factor covariance.</b> Exponentially weighted covariance of the factor returns (zero mean), with separate
-/// half-lives for volatilities (84 sessions) and correlations (504), each with a Newey-West (Bartlett) correction for
+/// half-lives for volatilities (21 sessions by default) and correlations (504), each with a Newey-West (Bartlett) correction for
 /// serial correlation: Σ_0 + Σ_l (1 - l/(L+1)) (Σ_l + Σ_lᵀ). Covariance = D C D.</item>
 /// <item><b>Eigenfactor adjustment</b> (Menchero, Wang and Orr 2011). Sample covariance matrices underestimate the risk of
 /// their smallest eigenportfolios. Simulate factor returns from the estimated matrix F = U D Uᵀ, re-estimate, and
 /// measure for each eigenvalue rank how much the simulated estimate underpredicts its own eigenportfolios' true
 /// variance (λ_k² = mean of true / estimated); scale the eigenvalues by γ_k² with γ_k = a (λ_k − 1) + 1.</item>
-/// <item><b>Specific risk.</b> Exponentially weighted mean of squared residuals (half-life 84) with Newey-West; a
+/// <item><b>Specific risk.</b> Exponentially weighted mean of squared residuals (half-life 42 by default, each residual clipped at
+/// 4 times the stock's current estimate so that one jump does not inflate months of forecasts) with Newey-West; a
 /// structural model for stocks with short histories (log specific volatility regressed on industries and styles
 /// over stocks with a full history, blended by history length, USE4 section 5); Bayesian shrinkage of each
 /// volatility towards its size decile's cap-weighted mean, v = q|σ − σ̄| / (Δ + q|σ − σ̄|) (Barra USE4).</item>
 /// <item><b>Volatility regime adjustment.</b> The cross-sectional bias statistic of each day (the root mean square of
 /// realised / predicted factor returns, and of cap-weighted standardised specific returns) is averaged with a 42-session
 /// half-life; its square multiplies the factor covariance (and the specific variances): forecasts catch up with a
-/// regime change faster than the 84-session half-life alone allows (USE4 section 4.3).</item>
+/// regime change faster than the volatility half-life alone allows (USE4 section 4.3).</item>
 /// </list>
 /// Sources: Menchero, Orr and Wang, "The Barra US Equity Model (USE4): Methodology Notes" (MSCI 2011); Menchero, Wang
 /// and Orr, "Improving Risk Forecasts for Optimized Portfolios", FAJ 68(3), 2012; Newey and West, Econometrica 1987.
@@ -455,6 +456,14 @@ public static class RiskModelFitter
                     if (double.IsNaN(e))
                     {
                         continue;
+                    }
+
+                    // A jump (a takeover premium, an earnings shock) would inflate the stock's forecast for months:
+                    // once there is a history, residuals are clipped at the trim multiple of the current estimate.
+                    if (count[i] >= 20 && options.SpecificTrim > 0)
+                    {
+                        var bound = options.SpecificTrim * Math.Sqrt(sum[i] / weight[i]);
+                        e = Math.Clamp(e, -bound, bound);
                     }
 
                     sum[i] = (lambda * sum[i]) + (e * e);

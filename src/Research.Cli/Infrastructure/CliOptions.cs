@@ -20,16 +20,25 @@ public static class CliOptions
     {
         Description = description,
         Required = true,
-        CustomParser = r =>
-        {
-            var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : string.Empty;
-            if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
-            {
-                return d;
-            }
-
-            r.AddError($"{name}: '{text}' is not a date in the form YYYY-MM-DD.");
-            return default;
-        },
+        CustomParser = r => ParseDate(name, r),
     };
+
+    /// <summary>An optional ISO date option.</summary>
+    public static Option<DateOnly?> OptionalDate(string name, string description) => new(name)
+    {
+        Description = description,
+        CustomParser = r => ParseDate(name, r),
+    };
+
+    private static DateOnly ParseDate(string name, System.CommandLine.Parsing.ArgumentResult r)
+    {
+        var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : string.Empty;
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+        {
+            return d;
+        }
+
+        r.AddError($"{name}: '{text}' is not a date in the form YYYY-MM-DD.");
+        return default;
+    }
 }
