@@ -7,7 +7,7 @@ internal static class SmallLinearAlgebra
 {
     /// <summary>
     /// Solves A x = b for symmetric positive semi-definite A (row-major p x p) by Cholesky, in place of b. A factor
-    /// with no cross-sectional spread (an all-zero column) makes A singular: a ridge of 1e-10 times the mean
+    /// with no cross-sectional spread (an all-zero column) makes A singular: a ridge of 1e-13 times the mean
     /// diagonal gives it a zero coefficient instead of failing.
     /// </summary>
     public static void SolveSymmetric(double[] a, double[] b, int p)
@@ -18,7 +18,7 @@ internal static class SmallLinearAlgebra
             trace += a[(i * p) + i];
         }
 
-        var ridge = 1e-10 * Math.Max(trace / p, 1e-300);
+        var ridge = 1e-13 * Math.Max(trace / p, 1e-300);
         for (var i = 0; i < p; i++)
         {
             a[(i * p) + i] += ridge;

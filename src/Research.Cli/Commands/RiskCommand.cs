@@ -142,7 +142,7 @@ public static class RiskCommand
             var (var1, es1) = FactorsCommand.Guard(() => PortfolioRisk.Parametric(decomposition.Volatility, 0, level));
             var (history, historyDates) = SystematicHistory(session, stored, decomposition.Exposures);
             var historical = history.Length >= 20 ? PortfolioRisk.Historical(history, level) : ((double, double)?)null;
-            object? tracking = null;
+            TrackingErrorSummary? tracking = null;
             if (parse.GetValue(benchmark) is { } benchmarkPath)
             {
                 var bench = PortfolioFile.Read(benchmarkPath);
@@ -151,7 +151,7 @@ public static class RiskCommand
                 var w = all.Select(a => holdings.FirstOrDefault(h => string.Equals(h.Asset, a, StringComparison.OrdinalIgnoreCase)).Weight).ToArray();
                 var b = all.Select(a => bench.FirstOrDefault(h => string.Equals(h.Asset, a, StringComparison.OrdinalIgnoreCase)).Weight).ToArray();
                 var te = PortfolioRisk.TrackingError(FactorsCommand.Guard(() => stored.FactorModel(allPermnos)), w, b);
-                tracking = new { daily = te.Volatility, annualised = te.Volatility * Math.Sqrt(252), factor = te.FactorVolatility, specific = te.SpecificVolatility };
+                tracking = new TrackingErrorSummary(te.Volatility, te.Volatility * Math.Sqrt(252), te.FactorVolatility, te.SpecificVolatility);
             }
 
             var byFactor = stored.Factors.Select((f, k) => new { factor = f, exposure = decomposition.Exposures[k], contribution = decomposition.ComponentByFactor[k] }).ToList();
@@ -202,7 +202,8 @@ public static class RiskCommand
             output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"1-day VaR {level:P0} parametric {var1:P3}, ES {es1:P3}") + historicalText);
             if (tracking is not null)
             {
-                output.WriteJson(new { trackingError = tracking });
+                output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"ex-ante tracking error {tracking.Annualised:P2} a year ({tracking.Daily:P3} a day; factor {tracking.Factor:P3}, specific {tracking.Specific:P3} daily)"));
             }
 
             return ExitCodes.Ok;
@@ -240,3 +241,6 @@ public static class RiskCommand
         return (series, dates.Skip(dates.Length - take).ToArray());
     }
 }
+
+/// <summary>Ex-ante tracking error, daily and annualised, with its factor and specific parts (daily).</summary>
+internal sealed record TrackingErrorSummary(double Daily, double Annualised, double Factor, double Specific);

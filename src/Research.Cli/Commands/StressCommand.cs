@@ -25,7 +25,7 @@ public static class StressCommand
         command.SetAction(parse =>
         {
             using var session = RiskCommand.OpenModel(parse);
-            var (_, lastDate) = FactorsCommand.Guard(() => RiskModelStore.Coverage(session));
+            var lastDate = FactorsCommand.Guard(() => RiskModelStore.Coverage(session)).Last;
             var stored = FactorsCommand.Guard(() => RiskModelStore.LoadAt(session, parse.GetValue(date) ?? lastDate));
             var holdings = PortfolioFile.Read(parse.GetValue(portfolio)!);
             var permnos = PortfolioFile.Resolve(holdings, session, stored.Date);
@@ -74,7 +74,8 @@ public static class StressCommand
                     window = new HistoricalScenario($"{customFrom:yyyy-MM-dd}..{customTo:yyyy-MM-dd}", customFrom.Value, customTo.Value, "custom window");
                 }
 
-                var (dates, returns) = RiskModelStore.FactorReturns(session, window.From, window.To);
+                var (first, last) = RiskModelStore.Coverage(session);
+                var (dates, returns) = RiskModelStore.FactorReturns(session, first, last);
                 result = FactorsCommand.Guard(() => StressTest.Historical(window.Name, stored.Factors, model, weights, dates, returns, window.From, window.To));
             }
 

@@ -1,6 +1,7 @@
 using Research.Analytics.Factors;
 using Research.Analytics.Risk;
 using Research.Data.Synthetic;
+using Research.Data.Warehouse;
 
 namespace Research.Analytics.Tests.Factors;
 
@@ -107,5 +108,50 @@ public sealed class RiskModelSyntheticTests(SyntheticRiskFixture fixture) : ICla
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"bias statistics over {model.Dates[first]:yyyy-MM-dd}..{model.Dates[^1]:yyyy-MM-dd}: {inside}/100 in [0.9, 1.1]; min {stats.Min():F3}, median {stats.Order().ElementAt(50):F3}, max {stats.Max():F3}");
         Assert.True(inside >= 90, $"{inside}/100 bias statistics in [0.9, 1.1]; min {stats.Min():F3}, median {stats.Order().ElementAt(50):F3}, max {stats.Max():F3}");
+    }
+
+    [Fact]
+    public async Task A_stored_fit_reads_back_the_same_forecast_and_a_half_published_fit_is_refused()
+    {
+        var model = fixture.Model;
+        var ct = TestContext.Current.CancellationToken;
+        await RiskModelStore.PublishAsync(fixture.Layout, model, "tests", TimeProvider.System, ct);
+        var d = model.Dates.Length - 300;
+        using (var session = WarehouseQuerySession.Open(fixture.Layout, VersionSelector.Current, QueryLimits.Default, TimeProvider.System))
+        {
+            var stored = RiskModelStore.LoadAt(session, model.Dates[d].AddDays(1) is var next && model.Dates[d + 1] > next ? next : model.Dates[d]);
+            Assert.Equal(model.Dates[d], stored.Date);
+            Assert.Equal(model.Factors, stored.Factors);
+            for (var a = 0; a < model.K; a++)
+            {
+                for (var b = 0; b < model.K; b++)
+                {
+                    Assert.Equal(model.Covariance[d]![(a * model.K) + b], stored.Covariance[a][b]);
+                }
+            }
+
+            var specific = model.Specific[d]!;
+            foreach (var a in new[] { 0, specific.Assets.Length / 2, specific.Assets.Length - 1 })
+            {
+                var permno = model.Panel.Ids[specific.Assets[a]];
+                Assert.Equal(specific.Variance[a], stored.SpecificVariance[permno]);
+                Assert.Equal(model.Loadings(model.Sessions[d], specific.Assets[a]), stored.Loadings[permno]);
+            }
+
+            var history = RiskModelStore.FactorReturns(session, model.Dates[0], model.Dates[^1]);
+            Assert.Equal(model.Dates.Length, history.Dates.Length);
+        }
+
+        // A later fit that stopped after publishing only its factor returns: readers refuse the mix, naming it.
+        await DerivedDatasets.PublishAsync(fixture.Layout, TimeProvider.System, "tests", "interrupted fit", "0000000000000000",
+            [new DerivedTable("risk/factor_returns", [ParquetColumnSpec.Of<DateOnly>("date")], [new[] { model.Dates[0] }])], ct);
+        using (var session = WarehouseQuerySession.Open(fixture.Layout, VersionSelector.Current, QueryLimits.Default, TimeProvider.System))
+        {
+            var error = Assert.Throws<InvalidOperationException>(() => RiskModelStore.LoadAt(session, model.Dates[^1]));
+            Assert.Contains("different runs", error.Message, StringComparison.Ordinal);
+            Assert.Contains("risk/factor_returns@0000000000000000", error.Message, StringComparison.Ordinal);
+        }
+
+        await RiskModelStore.PublishAsync(fixture.Layout, model, "tests", TimeProvider.System, ct);
     }
 }
