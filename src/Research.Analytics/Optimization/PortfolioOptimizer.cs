@@ -55,6 +55,11 @@ public static class PortfolioOptimizer
     {
         ArgumentNullException.ThrowIfNull(spec);
         spec.Validate();
+        if (spec.RiskModel is not null)
+        {
+            throw new ArgumentException("risk_model: resolve it against the warehouse first (research optimize does), which fills factor_model.");
+        }
+
         solver ??= new AdmmQpSolver();
         return spec.Objective switch
         {
@@ -115,6 +120,13 @@ public static class PortfolioOptimizer
             }
         }
 
+        // η Σ (w − w0)² = η wᵀw − 2η w0ᵀw + const: 2η on P's diagonal (added in Build) and −2η w0 in q.
+        var impact = c.MarketImpact ?? 0.0;
+        for (var i = 0; i < n; i++)
+        {
+            q[i] -= 2 * impact * initial[i];
+        }
+
         var rows = WeightConstraints(spec, kappaColumn: null);
         if (gross)
         {
@@ -141,13 +153,13 @@ public static class PortfolioOptimizer
             }
         }
 
-        var solution = solver.Solve(Build(spec, scale, size, q, rows));
+        var solution = solver.Solve(Build(spec, scale, size, q, rows, 2 * impact));
         Check(solution);
         return Result(spec, solution.X[..n], solution);
     }
 
     /// <summary>The QP over the spec's covariance scaled by <paramref name="scale"/> on the first n variables (zero on auxiliaries).</summary>
-    private static QpProblem Build(PortfolioSpec spec, double scale, int size, double[] q, List<Row> rows)
+    private static QpProblem Build(PortfolioSpec spec, double scale, int size, double[] q, List<Row> rows, double extraDiagonal = 0.0)
     {
         var n = spec.Assets.Count;
         var names = rows.Select(r => r.Name).ToList();
@@ -160,7 +172,7 @@ public static class PortfolioOptimizer
             var v = new double[size, k];
             for (var i = 0; i < n; i++)
             {
-                d[i] = scale * model.SpecificVariance[i];
+                d[i] = (scale * model.SpecificVariance[i]) + extraDiagonal;
                 for (var f = 0; f < k; f++)
                 {
                     v[i, f] = model.Exposures[i][f];
@@ -187,6 +199,8 @@ public static class PortfolioOptimizer
             {
                 p[i, j] = scale * spec.Covariance![i][j];
             }
+
+            p[i, i] += extraDiagonal;
         }
 
         var dense = rows.Select(r =>
@@ -205,9 +219,9 @@ public static class PortfolioOptimizer
     private static PortfolioResult MaxSharpe(PortfolioSpec spec, AdmmQpSolver solver)
     {
         var c = spec.Constraints;
-        if (c.GrossLeverage is not null || c.MaxTurnover is not null || c.LinearCost is not null)
+        if (c.GrossLeverage is not null || c.MaxTurnover is not null || c.LinearCost is not null || c.MarketImpact is not null)
         {
-            throw new ArgumentException("max_sharpe supports budget, long_only, position and weight bounds and groups; not gross_leverage, max_turnover or linear_cost.");
+            throw new ArgumentException("max_sharpe supports budget, long_only, position and weight bounds, groups and factor bounds; not gross_leverage, max_turnover, linear_cost or market_impact.");
         }
 
         var budget = c.Budget ?? 1.0;
@@ -300,13 +314,19 @@ public static class PortfolioOptimizer
             Bound($"group[{group}]", [.. bound.Assets.Select(a => (index[a], 1.0))], bound.Min, bound.Max);
         }
 
+        foreach (var (factor, bound) in c.FactorBounds ?? [])
+        {
+            var k = spec.FactorNames!.ToList().IndexOf(factor);
+            Bound($"factor_exposure[{factor}]", [.. Enumerable.Range(0, n).Select(i => (i, spec.FactorModel!.Exposures[i][k])).Where(t => t.Item2 != 0)], bound.Min, bound.Max);
+        }
+
         return rows;
     }
 
     private static PortfolioResult RiskParity(PortfolioSpec spec)
     {
         var c = spec.Constraints;
-        if (c.GrossLeverage is not null || c.MaxTurnover is not null || c.LinearCost is not null || c.Groups is not null || c.MinWeight is not null || c.MaxWeight is not null || c.MaxPosition is not null)
+        if (c.GrossLeverage is not null || c.MaxTurnover is not null || c.LinearCost is not null || c.MarketImpact is not null || c.FactorBounds is not null || c.Groups is not null || c.MinWeight is not null || c.MaxWeight is not null || c.MaxPosition is not null)
         {
             throw new ArgumentException("risk_parity finds the long-only, fully invested portfolio with equal risk contributions; it takes no other constraints.");
         }

@@ -30,6 +30,15 @@ public sealed record PortfolioSpec
     /// <summary>Covariance as B F Bᵀ + diag(specific): what a fitted risk model gives; thousands of assets never form n x n.</summary>
     public FactorModelSpec? FactorModel { get; init; }
 
+    /// <summary>Names of the factor model's factors, in column order (needed by <c>factor_bounds</c>).</summary>
+    public IReadOnlyList<string>? FactorNames { get; init; }
+
+    /// <summary>
+    /// Take the risk from the fitted model stored in the warehouse: its forecast at this date (the latest on or before it).
+    /// <c>research optimize</c> fills <see cref="FactorModel"/> and <see cref="FactorNames"/> from it; assets are PERMNOs or tickers.
+    /// </summary>
+    public RiskModelReference? RiskModel { get; init; }
+
     public double[]? ExpectedReturns { get; init; }
 
     public double RiskAversion { get; init; } = 1.0;
@@ -71,9 +80,32 @@ public sealed record PortfolioSpec
             throw new ArgumentException("assets: names must be unique.");
         }
 
-        if ((Covariance is null) == (FactorModel is null))
+        if ((Covariance is null ? 0 : 1) + (FactorModel is null ? 0 : 1) + (RiskModel is null ? 0 : 1) != 1)
         {
-            throw new ArgumentException("covariance: give exactly one of covariance and factor_model.");
+            throw new ArgumentException("covariance: give exactly one of covariance, factor_model and risk_model.");
+        }
+
+        if (FactorNames is not null && (FactorModel is null || FactorNames.Count != FactorModel.Factors || FactorNames.Distinct(StringComparer.Ordinal).Count() != FactorNames.Count))
+        {
+            throw new ArgumentException("factor_names: one unique name per factor of factor_model.");
+        }
+
+        foreach (var (factor, bound) in Constraints.FactorBounds ?? [])
+        {
+            if (RiskModel is null && (FactorNames is null || !FactorNames.Contains(factor)))
+            {
+                throw new ArgumentException($"factor_bounds: '{factor}' is not a factor of the model (give factor_names with factor_model, or use risk_model).");
+            }
+
+            if (bound.Min > bound.Max)
+            {
+                throw new ArgumentException($"factor_bounds[{factor}]: min {bound.Min} is above max {bound.Max}.");
+            }
+        }
+
+        if (Constraints.MarketImpact is < 0 || Constraints.LinearCost is < 0)
+        {
+            throw new ArgumentException("linear_cost and market_impact must not be negative.");
         }
 
         if (Covariance is not null)
@@ -225,7 +257,22 @@ public sealed record PortfolioConstraints
 
     /// <summary>Linear cost per unit of weight traded, charged in the objective.</summary>
     public double? LinearCost { get; init; }
+
+    /// <summary>
+    /// Market impact η: a cost η Σ (w_i − w0_i)² in the objective, the cost of trading against a linear price impact
+    /// (Almgren and Chriss). The square-root law's |Δw|^1.5 is not quadratic; this is its QP-friendly approximation.
+    /// </summary>
+    public double? MarketImpact { get; init; }
+
+    /// <summary>Bounds on the portfolio's factor exposures Σ_i B_ik w_i, by factor name.</summary>
+    public Dictionary<string, ExposureBound>? FactorBounds { get; init; }
 }
+
+/// <summary>Bounds on one factor exposure of the portfolio.</summary>
+public sealed record ExposureBound(double? Min = null, double? Max = null);
+
+/// <summary>Where a spec's risk comes from when it names a fitted model: the forecast of a date.</summary>
+public sealed record RiskModelReference(DateOnly Date);
 
 /// <summary>A group of assets and the bounds on its total weight.</summary>
 public sealed record GroupBound(IReadOnlyList<string> Assets, double? Min = null, double? Max = null);

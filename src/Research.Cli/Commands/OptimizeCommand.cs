@@ -11,7 +11,7 @@ public static class OptimizeCommand
 {
     public static Command Create(CliOutput output)
     {
-        var specFile = new Option<string>("--spec") { Description = "JSON spec: objective, assets, covariance, expected_returns, constraints (docs/CONCEPTS/portfolio-optimisation.md).", Required = true };
+        var specFile = new Option<string>("--spec") { Description = "JSON spec: objective, assets, covariance | factor_model | risk_model {date}, expected_returns, constraints (docs/CONCEPTS/portfolio-optimisation.md).", Required = true };
         var command = new Command("optimize", "Optimise a portfolio: min_variance, mean_variance, max_sharpe, tracking_error or risk_parity under budget, bounds, groups, leverage, turnover and costs.") { specFile };
         command.SetAction(parse =>
         {
@@ -29,6 +29,16 @@ public static class OptimizeCommand
             catch (ArgumentException e)
             {
                 throw new CliException($"{path}: {e.Message}");
+            }
+
+            string? riskNote = null;
+            if (spec.RiskModel is { } reference)
+            {
+                using var session = RiskCommand.OpenModel(parse);
+                var stored = FactorsCommand.Guard(() => Research.Analytics.Risk.RiskModelStore.LoadAt(session, reference.Date));
+                var permnos = PortfolioFile.Resolve([.. spec.Assets.Select(a => (a, 0.0))], session, stored.Date);
+                spec = spec with { RiskModel = null, FactorModel = FactorsCommand.Guard(() => stored.FactorModel(permnos)), FactorNames = stored.Factors };
+                riskNote = $"risk from the model's forecast of {stored.Date:yyyy-MM-dd} (fit {stored.FitId})";
             }
 
             PortfolioResult result;
@@ -57,6 +67,7 @@ public static class OptimizeCommand
                     riskContributions = result.RiskContributions,
                     iterations = result.Iterations,
                     kkt = new { primal = result.PrimalResidual, dual = result.DualResidual, complementarity = result.ComplementarityResidual },
+                    risk = riskNote,
                 });
                 return ExitCodes.Ok;
             }
@@ -68,6 +79,11 @@ public static class OptimizeCommand
             }
 
             output.Console.Write(table);
+            if (riskNote is not null)
+            {
+                output.Out.WriteLine(riskNote);
+            }
+
             output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"volatility {result.Volatility:F6}{(result.ExpectedReturn is { } r ? $", expected return {r:F6}" : "")}; KKT residuals: primal {result.PrimalResidual:E1}, dual {result.DualResidual:E1}, complementarity {result.ComplementarityResidual:E1}"));
             return ExitCodes.Ok;
