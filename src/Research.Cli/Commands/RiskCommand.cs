@@ -131,9 +131,9 @@ public static class RiskCommand
         var report = new Command("report", "A portfolio's forecast risk: total, factor and specific; contributions by factor and asset; VaR and ES.") { portfolio, date, benchmark, confidence };
         report.SetAction(parse =>
         {
+            var holdings = PortfolioFile.Read(parse.GetValue(portfolio)!);
             using var session = OpenModel(parse);
             var stored = FactorsCommand.Guard(() => RiskModelStore.LoadAt(session, parse.GetValue(date)));
-            var holdings = PortfolioFile.Read(parse.GetValue(portfolio)!);
             var permnos = PortfolioFile.Resolve(holdings, session, stored.Date);
             var weights = holdings.Select(h => h.Weight).ToArray();
             var spec = FactorsCommand.Guard(() => stored.FactorModel(permnos));

@@ -24,10 +24,10 @@ public static class StressCommand
         };
         command.SetAction(parse =>
         {
+            var holdings = PortfolioFile.Read(parse.GetValue(portfolio)!);
             using var session = RiskCommand.OpenModel(parse);
             var lastDate = FactorsCommand.Guard(() => RiskModelStore.Coverage(session)).Last;
             var stored = FactorsCommand.Guard(() => RiskModelStore.LoadAt(session, parse.GetValue(date) ?? lastDate));
-            var holdings = PortfolioFile.Read(parse.GetValue(portfolio)!);
             var permnos = PortfolioFile.Resolve(holdings, session, stored.Date);
             var weights = holdings.Select(h => h.Weight).ToArray();
             var model = FactorsCommand.Guard(() => stored.FactorModel(permnos));

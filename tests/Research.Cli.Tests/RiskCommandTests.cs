@@ -1,0 +1,146 @@
+using System.Text.Json;
+using Research.Data.Sync;
+using Research.Data.Synthetic;
+using Research.Data.Warehouse;
+using Research.Testing;
+
+namespace Research.Cli.Tests;
+
+/// <summary>A small synthetic warehouse shared by the factor, risk, stress and optimise command tests.</summary>
+public sealed class RiskWarehouseFixture : IAsyncLifetime
+{
+    private readonly TempDirectory _root = TestEnvironment.CreateTempDirectory("cli-risk");
+
+    public string DataRoot => _root.Combine("data");
+
+    public async ValueTask InitializeAsync()
+    {
+        var layout = new WarehouseLayout(DataRoot);
+        var source = new SyntheticSyncSource(layout, new SyntheticMarketOptions { Stocks = 200, Years = 5, EndYear = 2024, Seed = 5, IntradaySymbols = 0 });
+        var manager = new SyncManager(layout, TimeProvider.System);
+        foreach (var dataset in new[] { "crsp/daily", "crsp/names", "compustat/quarterly", "ccm/links" })
+        {
+            await manager.SyncAsync(dataset, SyncMode.Full, source, "tests", cancellationToken: TestContext.Current.CancellationToken);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _root.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary><c>research factors|risk|stress|optimize</c> end to end on the fixture warehouse.</summary>
+public sealed class RiskCommandTests(RiskWarehouseFixture fixture) : IClassFixture<RiskWarehouseFixture>
+{
+    [Fact]
+    public async Task Fit_report_stress_and_optimise_on_the_stored_model()
+    {
+        var root = fixture.DataRoot;
+        var (code, output, error) = await CliRunner.RunAsync("risk", "fit", "--data-root", root, "--json");
+        Assert.True(code == 0, error);
+        using (var fit = JsonDocument.Parse(output))
+        {
+            Assert.InRange(fit.RootElement.GetProperty("meanRSquared").GetDouble(), 0.05, 0.95);
+            Assert.Equal("market", fit.RootElement.GetProperty("factors")[0].GetProperty("name").GetString());
+            Assert.False(string.IsNullOrEmpty(fit.RootElement.GetProperty("stored").GetString()));
+        }
+
+        // Two large stocks on the last date, one by ticker.
+        var (_, exposures, _) = await CliRunner.RunAsync("query", "--data-root", root, "--json",
+            "SELECT e.permno, e.label FROM risk.exposures e WHERE e.date = (SELECT max(date) FROM risk.exposures) ORDER BY e.size_base DESC LIMIT 2");
+        using var rows = JsonDocument.Parse(exposures);
+        var first = rows.RootElement.GetProperty("rows")[0];
+        var second = rows.RootElement.GetProperty("rows")[1];
+        var permno = first[0].GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var ticker = (await CliRunner.RunAsync("query", "--data-root", root, "--json",
+            $"SELECT ticker FROM crsp.names WHERE permno = {second[0].GetInt32()} ORDER BY nameendt DESC LIMIT 1")).Out is var t
+            ? JsonDocument.Parse(t).RootElement.GetProperty("rows")[0][0].GetString()! : null!;
+        using var dir = TestEnvironment.CreateTempDirectory("cli-risk-files");
+        var portfolio = dir.Combine("p.json");
+        await File.WriteAllTextAsync(portfolio, JsonSerializer.Serialize(new { weights = new Dictionary<string, double> { [permno] = 0.6, [ticker] = 0.4 } }), TestContext.Current.CancellationToken);
+
+        (code, output, error) = await CliRunner.RunAsync("risk", "report", "--data-root", root, "--portfolio", portfolio, "--date", "2024-12-31", "--json");
+        Assert.True(code == 0, error);
+        using (var report = JsonDocument.Parse(output))
+        {
+            var daily = report.RootElement.GetProperty("daily");
+            var total = daily.GetProperty("volatility").GetDouble();
+            var byFactor = report.RootElement.GetProperty("byFactor").EnumerateArray().Sum(f => f.GetProperty("contribution").GetDouble());
+            Assert.Equal(total, byFactor + report.RootElement.GetProperty("specificContribution").GetDouble(), 12);
+            Assert.Equal(total, report.RootElement.GetProperty("byAsset").EnumerateArray().Sum(a => a.GetProperty("contribution").GetDouble()), 12);
+            Assert.True(report.RootElement.GetProperty("valueAtRisk").GetProperty("parametric").GetProperty("es").GetDouble() > 0);
+        }
+
+        (code, output, error) = await CliRunner.RunAsync("stress", "--data-root", root, "--portfolio", portfolio, "--scenario", "2022", "--json");
+        Assert.True(code == 0, error);
+        using (var stress = JsonDocument.Parse(output))
+        {
+            var total = stress.RootElement.GetProperty("total").GetDouble();
+            Assert.Equal(total, stress.RootElement.GetProperty("byFactor").EnumerateObject().Sum(p => p.Value.GetDouble()), 12);
+            Assert.InRange(stress.RootElement.GetProperty("sessions").GetInt32(), 240, 260);
+        }
+
+        (code, _, error) = await CliRunner.RunAsync("stress", "--data-root", root, "--portfolio", portfolio, "--scenario", "gfc");
+        Assert.Equal(1, code);
+        Assert.Contains("2008-09-01", error, StringComparison.Ordinal);
+
+        var spec = dir.Combine("spec.json");
+        await File.WriteAllTextAsync(spec, JsonSerializer.Serialize(new
+        {
+            objective = "min_variance",
+            assets = new[] { permno, ticker },
+            risk_model = new { date = "2024-12-31" },
+            constraints = new { budget = 1.0, long_only = true },
+        }), TestContext.Current.CancellationToken);
+        (code, output, error) = await CliRunner.RunAsync("optimize", "--data-root", root, "--spec", spec, "--json");
+        Assert.True(code == 0, error);
+        using (var optimised = JsonDocument.Parse(output))
+        {
+            var weights = optimised.RootElement.GetProperty("weights");
+            Assert.Equal(1.0, weights.GetProperty(permno).GetDouble() + weights.GetProperty(ticker).GetDouble(), 6);
+            Assert.Contains("forecast of", optimised.RootElement.GetProperty("risk").GetString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Factors_build_then_show_a_date_and_bad_input_is_named()
+    {
+        var root = fixture.DataRoot;
+        var (code, output, error) = await CliRunner.RunAsync("factors", "build", "--data-root", root, "--composite", "qv=quality:0.5,value:0.5", "--json");
+        Assert.True(code == 0, error);
+        using (var build = JsonDocument.Parse(output))
+        {
+            Assert.Contains(build.RootElement.GetProperty("coverage").EnumerateArray(), c => c.GetProperty("factor").GetString() == "qv");
+        }
+
+        (code, output, error) = await CliRunner.RunAsync("factors", "show", "--data-root", root, "--date", "2024-06-30", "--factor", "momentum", "--top", "3", "--json");
+        Assert.True(code == 0, error);
+        using (var show = JsonDocument.Parse(output))
+        {
+            Assert.Equal("2024-06-28", show.RootElement.GetProperty("date").GetString());
+            foreach (var s in show.RootElement.GetProperty("summary").EnumerateArray())
+            {
+                Assert.Equal(0.0, s.GetProperty("capWeightedMean").GetDouble(), 9);
+            }
+
+            Assert.Equal(3, show.RootElement.GetProperty("extremes").GetProperty("highest").GetArrayLength());
+        }
+
+        (code, _, error) = await CliRunner.RunAsync("factors", "build", "--data-root", root, "--composite", "bad=nope:1");
+        Assert.Equal(1, code);
+        Assert.Contains("nope", error, StringComparison.Ordinal);
+
+        (code, _, error) = await CliRunner.RunAsync("factors", "show", "--data-root", root, "--date", "2001-01-01");
+        Assert.Equal(1, code);
+        Assert.Contains("none on or before 2001-01-01", error, StringComparison.Ordinal);
+
+        using var dir = TestEnvironment.CreateTempDirectory("cli-risk-bad");
+        var portfolio = dir.Combine("p.csv");
+        await File.WriteAllTextAsync(portfolio, "asset,weight\n10001,abc\n", TestContext.Current.CancellationToken);
+        (code, _, error) = await CliRunner.RunAsync("risk", "report", "--data-root", root, "--portfolio", portfolio, "--date", "2024-12-31");
+        Assert.Equal(1, code);
+        Assert.Contains("line 2", error, StringComparison.Ordinal);
+    }
+}
