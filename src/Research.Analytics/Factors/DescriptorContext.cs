@@ -98,22 +98,7 @@ public sealed class DescriptorContext
     }
 
     /// <summary>Mean daily dollar volume over the 63 sessions ending at t (at least 20 observed), else NaN.</summary>
-    public double MeanDollarVolume(int t, int i)
-    {
-        double sum = 0;
-        var count = 0;
-        for (var s = Math.Max(0, t - FactorRegistry.LiquiditySessions + 1); s <= t; s++)
-        {
-            var v = Panel.DollarVolume[(s * _n) + i];
-            if (!double.IsNaN(v))
-            {
-                sum += v;
-                count++;
-            }
-        }
-
-        return count >= 20 ? sum / count : double.NaN;
-    }
+    public double MeanDollarVolume(int t, int i) => WindowMean(Panel.DollarVolume, t, i, FactorRegistry.LiquiditySessions, 20);
 
     public double LogBookToMarket(int t, int i)
     {
@@ -301,11 +286,18 @@ public sealed class DescriptorContext
 
     public double LogTurnover(int t, int i)
     {
+        var mean = WindowMean(Panel.Turnover, t, i, FactorRegistry.LiquiditySessions, 40);
+        return mean > 0 ? Math.Log(mean) : double.NaN;
+    }
+
+    /// <summary>Mean of a panel series over the <paramref name="window"/> sessions ending at t, NaN with fewer than <paramref name="minimum"/> values.</summary>
+    private double WindowMean(double[] series, int t, int i, int window, int minimum)
+    {
         double sum = 0;
         var count = 0;
-        for (var s = Math.Max(0, t - FactorRegistry.LiquiditySessions + 1); s <= t; s++)
+        for (var s = Math.Max(0, t - window + 1); s <= t; s++)
         {
-            var v = Panel.Turnover[(s * _n) + i];
+            var v = series[(s * _n) + i];
             if (!double.IsNaN(v))
             {
                 sum += v;
@@ -313,7 +305,7 @@ public sealed class DescriptorContext
             }
         }
 
-        return count >= 40 && sum > 0 ? Math.Log(sum / count) : double.NaN;
+        return count >= minimum ? sum / count : double.NaN;
     }
 
     private int LastIndustry(int i) => Panel.Names[i].Length > 0 ? Panel.Names[i][^1].Industry : -1;
