@@ -143,4 +143,32 @@ public sealed class RiskCommandTests(RiskWarehouseFixture fixture) : IClassFixtu
         Assert.Equal(1, code);
         Assert.Contains("line 2", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Backtest_run_prints_metrics_and_refuses_an_unknown_strategy()
+    {
+        var root = fixture.DataRoot;
+        var (code, output, error) = await CliRunner.RunAsync("backtest", "run", "--data-root", root, "--strategy", "momentum", "--from", "2022-01-03", "--to", "2024-12-31", "--json");
+        Assert.True(code == 0, error);
+        using (var json = JsonDocument.Parse(output))
+        {
+            var metrics = json.RootElement.GetProperty("metrics");
+            Assert.Equal("2022-01-03", metrics.GetProperty("from").GetString());
+            Assert.InRange(metrics.GetProperty("meanGrossExposure").GetDouble(), 1.5, 2.2);
+            Assert.True(metrics.GetProperty("trades").GetInt32() > 100);
+            Assert.True(json.RootElement.GetProperty("dataVersions").TryGetProperty("crsp/daily", out _));
+        }
+
+        (code, output, error) = await CliRunner.RunAsync("backtest", "run", "--data-root", root, "--strategy", "buy-and-hold", "--from", "2022-01-03", "--to", "2024-12-31", "--json",
+            "--commission-bps", "0", "--half-spread-bps", "0", "--impact", "0");
+        Assert.True(code == 0, error);
+        using (var json = JsonDocument.Parse(output))
+        {
+            Assert.Equal(0.0, json.RootElement.GetProperty("metrics").GetProperty("annualCosts").GetDouble());
+        }
+
+        (code, _, error) = await CliRunner.RunAsync("backtest", "run", "--data-root", root, "--strategy", "astrology");
+        Assert.Equal(1, code);
+        Assert.Contains("astrology", error, StringComparison.Ordinal);
+    }
 }

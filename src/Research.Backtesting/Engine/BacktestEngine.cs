@@ -47,6 +47,9 @@ public sealed record BacktestSettings
     public Execution Execution { get; init; } = Execution.NextClose;
 
     public CostModel Costs { get; init; } = new();
+
+    /// <summary>Keep every trade and the positions after each trading day (off for very large runs such as benchmarks).</summary>
+    public bool RecordTrades { get; init; } = true;
 }
 
 /// <summary>One executed trade.</summary>
@@ -55,7 +58,7 @@ public sealed record BacktestSettings
 /// <param name="Before">Weight before the trade (after the day's drift).</param>
 /// <param name="After">Weight after the trade.</param>
 /// <param name="Cost">Cost as a fraction of capital (commission + half spread + impact).</param>
-public sealed record Trade(DateOnly Date, int Asset, double Before, double After, double Cost);
+public readonly record struct Trade(DateOnly Date, int Asset, double Before, double After, double Cost);
 
 /// <summary>The outputs of a run.</summary>
 public sealed record BacktestResult(
@@ -68,7 +71,7 @@ public sealed record BacktestResult(
     double[] LongExposure,
     double[] ShortExposure,
     IReadOnlyList<Trade> Trades,
-    IReadOnlyDictionary<DateOnly, IReadOnlyDictionary<int, double>> Positions);
+    IReadOnlyDictionary<DateOnly, (int[] Assets, double[] Weights)> Positions);
 
 /// <summary>
 /// The daily backtest engine. For each session t in the window, in order:
@@ -110,7 +113,8 @@ public static class BacktestEngine
         var longs = new double[days];
         var shorts = new double[days];
         var trades = new List<Trade>();
-        var positions = new Dictionary<DateOnly, IReadOnlyDictionary<int, double>>();
+        var positions = new Dictionary<DateOnly, (int[] Assets, double[] Weights)>();
+        var frictions = settings.Costs.ImpactCoefficient > 0 ? Frictions.Compute(data, first, last) : null;
         var borrow = settings.Costs.BorrowBps / 10_000 / 252;
         var moves = new double[n];
         for (var t = first; t <= last; t++)
@@ -135,7 +139,7 @@ public static class BacktestEngine
                 Drift(weights, moves, overnight);
                 growth *= 1 + overnight;
                 grossGrowth *= 1 + overnight;
-                var cost = Execute(data, settings, t, weights, pending!, trades, ref turnover[d]);
+                var cost = Execute(data, settings, frictions, t, weights, pending!, trades, ref turnover[d]);
                 growth *= 1 - cost;
                 pending = null;
             }
@@ -165,12 +169,13 @@ public static class BacktestEngine
             }
 
             day += cash * data.RiskFree[t];
-            Drift(weights, moves, day);
+            var nav = 1 + day;
             for (var i = 0; i < n; i++)
             {
-                if (!double.IsNaN(data.DelistingReturns[row + i]))
+                // Drift; a delisted position becomes cash.
+                if (weights[i] != 0)
                 {
-                    weights[i] = 0;
+                    weights[i] = double.IsNaN(data.DelistingReturns[row + i]) ? weights[i] * (1 + moves[i]) / nav : 0;
                 }
             }
 
@@ -180,7 +185,7 @@ public static class BacktestEngine
             // 3. With NextClose: the waiting order trades at this close.
             if (pending is not null)
             {
-                growth *= 1 - Execute(data, settings, t, weights, pending, trades, ref turnover[d]);
+                growth *= 1 - Execute(data, settings, frictions, t, weights, pending, trades, ref turnover[d]);
                 pending = null;
             }
 
@@ -192,15 +197,21 @@ public static class BacktestEngine
             var view = new PointInTimeView(data, exposures, strategy.Name, t);
             if (t < last && strategy.RebalancesOn(view))
             {
-                pending = strategy.TargetWeights(view);
-                if (pending.Length != n || pending.Any(w => !double.IsFinite(w)))
+                pending = (double[])strategy.TargetWeights(view).Clone();
+                if (pending.Length != n)
                 {
-                    throw new InvalidOperationException($"Strategy '{strategy.Name}' returned {pending.Length} weights (need {n} finite ones) on {data.Dates[t]:yyyy-MM-dd}.");
+                    throw new InvalidOperationException($"Strategy '{strategy.Name}' returned {pending.Length} weights (need {n}) on {data.Dates[t]:yyyy-MM-dd}.");
                 }
 
+                var tomorrow = (t + 1) * n;
                 for (var i = 0; i < n; i++)
                 {
-                    if (pending[i] != weights[i] && double.IsNaN(data.Panel.Returns[((t + 1) * n) + i]))
+                    if (!double.IsFinite(pending[i]))
+                    {
+                        throw new InvalidOperationException($"Strategy '{strategy.Name}' returned weight {pending[i]} for asset {data.Panel.Labels[i]} on {data.Dates[t]:yyyy-MM-dd}.");
+                    }
+
+                    if (pending[i] != weights[i] && double.IsNaN(data.Panel.Returns[tomorrow + i]))
                     {
                         pending[i] = weights[i]; // a stock that does not trade tomorrow cannot be traded: keep what is held
                     }
@@ -213,9 +224,10 @@ public static class BacktestEngine
                 shorts[d] += Math.Min(weights[i], 0);
             }
 
-            if (turnover[d] > 0 || d == 0)
+            if (settings.RecordTrades && (turnover[d] > 0 || d == 0))
             {
-                positions[data.Dates[t]] = weights.Select((w, i) => (w, i)).Where(p => p.w != 0).ToDictionary(p => p.i, p => p.w);
+                var held = Enumerable.Range(0, n).Where(i => weights[i] != 0).ToArray();
+                positions[data.Dates[t]] = (held, [.. held.Select(i => weights[i])]);
             }
 
             if (progress is not null && (d % 64 == 0 || t == last))
@@ -241,7 +253,7 @@ public static class BacktestEngine
     }
 
     /// <summary>Trades from <paramref name="weights"/> to <paramref name="target"/> at session t; returns the cost as a fraction of capital.</summary>
-    private static double Execute(BacktestData data, BacktestSettings settings, int t, double[] weights, double[] target, List<Trade> trades, ref double turnover)
+    private static double Execute(BacktestData data, BacktestSettings settings, Frictions? frictions, int t, double[] weights, double[] target, List<Trade> trades, ref double turnover)
     {
         var n = data.Assets;
         var c = settings.Costs;
@@ -256,16 +268,20 @@ public static class BacktestEngine
             }
 
             var cost = linear * Math.Abs(delta);
-            if (c.ImpactCoefficient > 0)
+            if (frictions is not null)
             {
-                var (sigma, adv) = VolatilityAndVolume(data, t, i);
+                var (sigma, adv) = frictions.At(t, i);
                 if (adv > 0 && sigma > 0)
                 {
                     cost += c.ImpactCoefficient * sigma * Math.Sqrt(Math.Abs(delta) * settings.Capital / adv) * Math.Abs(delta);
                 }
             }
 
-            trades.Add(new Trade(data.Dates[t], i, weights[i], target[i], cost));
+            if (settings.RecordTrades)
+            {
+                trades.Add(new Trade(data.Dates[t], i, weights[i], target[i], cost));
+            }
+
             turnover += Math.Abs(delta) / 2;
             total += cost;
             weights[i] = target[i];
@@ -283,31 +299,72 @@ public static class BacktestEngine
         return total;
     }
 
-    /// <summary>Daily return volatility and mean dollar volume over the 20 sessions before t.</summary>
-    private static (double Sigma, double Adv) VolatilityAndVolume(BacktestData data, int t, int i)
+    /// <summary>
+    /// Daily return volatility and mean dollar volume over the 20 sessions before each session, computed once per run by
+    /// running sums (so a trade's impact costs O(1)).
+    /// </summary>
+    private sealed class Frictions
     {
-        var n = data.Assets;
-        double sum = 0, squares = 0, volume = 0;
-        int count = 0, volumeCount = 0;
-        for (var s = Math.Max(0, t - 20); s < t; s++)
-        {
-            var r = data.Panel.Returns[(s * n) + i];
-            if (!double.IsNaN(r))
-            {
-                sum += r;
-                squares += r * r;
-                count++;
-            }
+        private const int Window = 20;
+        private readonly int _first;
+        private readonly int _n;
+        private readonly double[] _sigma;
+        private readonly double[] _adv;
 
-            var v = data.Panel.DollarVolume[(s * n) + i];
-            if (!double.IsNaN(v))
-            {
-                volume += v;
-                volumeCount++;
-            }
+        private Frictions(int first, int n, double[] sigma, double[] adv)
+        {
+            _first = first;
+            _n = n;
+            _sigma = sigma;
+            _adv = adv;
         }
 
-        var sigma = count > 1 ? Math.Sqrt(Math.Max(0, (squares - (sum * sum / count)) / (count - 1))) : 0;
-        return (sigma, volumeCount > 0 ? volume / volumeCount : 0);
+        public (double Sigma, double Adv) At(int t, int i) => (_sigma[((t - _first) * _n) + i], _adv[((t - _first) * _n) + i]);
+
+        public static Frictions Compute(BacktestData data, int first, int last)
+        {
+            var n = data.Assets;
+            var days = last - first + 1;
+            var sigma = new double[days * n];
+            var adv = new double[days * n];
+            Parallel.For(0, n, i =>
+            {
+                double sum = 0, squares = 0, volume = 0;
+                int count = 0, volumeCount = 0;
+                var start = Math.Max(0, first - Window);
+                for (var t = start; t <= last; t++)
+                {
+                    if (t >= first)
+                    {
+                        sigma[((t - first) * n) + i] = count > 1 ? Math.Sqrt(Math.Max(0, (squares - (sum * sum / count)) / (count - 1))) : 0;
+                        adv[((t - first) * n) + i] = volumeCount > 0 ? volume / volumeCount : 0;
+                    }
+
+                    // Add session t, drop session t - Window: the window for t + 1 is sessions t - 19 .. t.
+                    Add(data.Panel.Returns[(t * n) + i], data.Panel.DollarVolume[(t * n) + i], 1);
+                    if (t - Window >= start)
+                    {
+                        Add(data.Panel.Returns[((t - Window) * n) + i], data.Panel.DollarVolume[((t - Window) * n) + i], -1);
+                    }
+                }
+
+                void Add(double r, double v, int sign)
+                {
+                    if (!double.IsNaN(r))
+                    {
+                        sum += sign * r;
+                        squares += sign * r * r;
+                        count += sign;
+                    }
+
+                    if (!double.IsNaN(v))
+                    {
+                        volume += sign * v;
+                        volumeCount += sign;
+                    }
+                }
+            });
+            return new Frictions(first, n, sigma, adv);
+        }
     }
 }

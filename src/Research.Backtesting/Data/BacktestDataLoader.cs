@@ -1,0 +1,92 @@
+using System.Globalization;
+using Research.Analytics.Factors;
+using Research.Data.Providers.Crsp;
+using Research.Data.Warehouse;
+using Research.Backtesting.Engine;
+
+namespace Research.Backtesting.Data;
+
+/// <summary>
+/// Builds <see cref="BacktestData"/> from a pinned warehouse session: the CRSP panel (<see cref="EquityPanelLoader"/>),
+/// open-to-close returns |prc| / |openprc| − 1 where an open price exists, delisting returns from <c>crsp.delisting</c>
+/// (a missing performance-delisting return is −30%, Shumway 1997, as in <see cref="CrspProvider"/>) placed on the
+/// delisting date, and the daily risk-free rate from <c>famafrench.factors_daily</c> (0 when that dataset is absent).
+/// </summary>
+public static class BacktestDataLoader
+{
+    public static BacktestData Load(WarehouseQuerySession session, DateOnly from, DateOnly to, IProgress<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var panel = EquityPanelLoader.Load(session, from, to, progress);
+        var n = panel.Assets;
+        var index = new Dictionary<int, int>(n);
+        for (var i = 0; i < n; i++)
+        {
+            index[panel.Ids[i]] = i;
+        }
+
+        var dates = new Dictionary<DateOnly, int>(panel.Sessions);
+        for (var t = 0; t < panel.Sessions; t++)
+        {
+            dates[panel.Dates[t]] = t;
+        }
+
+        var range = $"BETWEEN {DuckDbSql.Date(from)} AND {DuckDbSql.Date(to)}";
+        var intraday = Filled(panel.Sessions * n);
+        using (var command = session.CreateTrustedCommand($"SELECT date, permno, abs(prc) / abs(openprc) - 1 FROM crsp.daily WHERE date {range} AND openprc IS NOT NULL AND openprc <> 0 AND prc > 0"))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                intraday[(dates[reader.GetFieldValue<DateOnly>(0)] * n) + index[reader.GetInt32(1)]] = reader.GetDouble(2);
+            }
+        }
+
+        var delisting = Filled(panel.Sessions * n);
+        if (session.Pinned.ContainsKey("crsp/delisting"))
+        {
+            var imputed = CrspProvider.ImputedPerformanceDelistingReturn.ToString("R", CultureInfo.InvariantCulture);
+            using var command = session.CreateTrustedCommand($"""
+                SELECT permno, dlstdt, coalesce(dlret, CASE WHEN dlstcd = 500 OR dlstcd BETWEEN 520 AND 584 THEN {imputed} END)
+                FROM crsp.delisting WHERE dlstdt {range}
+                """);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                if (reader.IsDBNull(2) || !index.TryGetValue(reader.GetInt32(0), out var i))
+                {
+                    continue;
+                }
+
+                var t = panel.SessionOnOrBefore(reader.GetFieldValue<DateOnly>(1));
+                if (t >= 0)
+                {
+                    delisting[(t * n) + i] = reader.GetDouble(2);
+                }
+            }
+        }
+
+        var riskFree = new double[panel.Sessions];
+        if (session.Pinned.ContainsKey("famafrench/factors_daily"))
+        {
+            using var command = session.CreateTrustedCommand($"SELECT date, rf FROM famafrench.factors_daily WHERE date {range} AND rf IS NOT NULL");
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                if (dates.TryGetValue(reader.GetFieldValue<DateOnly>(0), out var t))
+                {
+                    riskFree[t] = reader.GetDouble(1);
+                }
+            }
+        }
+
+        return new BacktestData(panel, intraday, delisting, riskFree);
+    }
+
+    private static double[] Filled(int cells)
+    {
+        var array = new double[cells];
+        Array.Fill(array, double.NaN);
+        return array;
+    }
+}
