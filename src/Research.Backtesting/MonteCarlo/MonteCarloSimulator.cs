@@ -1,0 +1,140 @@
+using Research.Backtesting.Metrics;
+using Research.Data.Synthetic;
+
+namespace Research.Backtesting.MonteCarlo;
+
+/// <summary>How paths are drawn from a backtest's daily returns.</summary>
+public enum Resampling
+{
+    /// <summary>
+    /// Stationary block bootstrap (Politis and Romano 1994): blocks of geometric length (mean <see cref="MonteCarloSpec.MeanBlock"/>)
+    /// starting at uniform positions, wrapping around; keeps short-range dependence such as volatility clustering.
+    /// </summary>
+    StationaryBootstrap,
+
+    /// <summary>
+    /// A random permutation of the same returns: the Sharpe ratio, mean and volatility are unchanged by construction, so
+    /// only path-dependent statistics (drawdowns) have a distribution worth reporting.
+    /// </summary>
+    Shuffle,
+}
+
+/// <summary>What to simulate.</summary>
+public sealed record MonteCarloSpec
+{
+    public Resampling Method { get; init; } = Resampling.StationaryBootstrap;
+
+    public int Paths { get; init; } = 1000;
+
+    /// <summary>Mean block length in sessions (stationary bootstrap).</summary>
+    public double MeanBlock { get; init; } = 20;
+
+    /// <summary>Days per path (default: the length of the original series).</summary>
+    public int? Length { get; init; }
+
+    public ulong Seed { get; init; } = 1;
+}
+
+/// <summary>Metrics of one simulated path.</summary>
+public readonly record struct PathMetrics(int Path, double Sharpe, double Cagr, double MaxDrawdown, double TerminalWealth);
+
+/// <summary>A two-sided percentile interval and the median.</summary>
+public sealed record Interval(double Lower, double Median, double Upper);
+
+/// <summary>Percentile intervals of each metric over the paths.</summary>
+public sealed record MonteCarloSummary(int Paths, double Confidence, Interval? Sharpe, Interval? Cagr, Interval MaxDrawdown, Interval TerminalWealth);
+
+/// <summary>
+/// Monte Carlo resampling of a backtest's daily returns. Path p draws from its own random stream, keyed by (seed, p), so a
+/// path's result does not depend on which chunk or silo computed it: any split of [0, paths) into chunks gives
+/// identical results, byte for byte.
+/// </summary>
+public static class MonteCarloSimulator
+{
+    private const ulong StreamKind = 0x4D43; // "MC"
+
+    /// <summary>Simulates paths [first, first + count) of the spec.</summary>
+    public static PathMetrics[] SimulateChunk(IReadOnlyList<double> returns, MonteCarloSpec spec, int first, int count, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(returns);
+        ArgumentNullException.ThrowIfNull(spec);
+        if (returns.Count < 2 || returns.Any(r => !double.IsFinite(r)))
+        {
+            throw new ArgumentException("Monte Carlo needs at least two finite daily returns.", nameof(returns));
+        }
+
+        if (spec.MeanBlock < 1 || spec.Paths < 1 || first < 0 || count < 0 || first + count > spec.Paths)
+        {
+            throw new ArgumentOutOfRangeException(nameof(spec), $"paths {first}..{first + count} of {spec.Paths}, mean block {spec.MeanBlock}: out of range.");
+        }
+
+        var length = spec.Length ?? returns.Count;
+        var result = new PathMetrics[count];
+        Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellationToken }, k =>
+        {
+            var path = first + k;
+            var rng = DeterministicRandom.ForStream(spec.Seed, StreamKind, (ulong)path);
+            var series = spec.Method switch
+            {
+                Resampling.Shuffle => Shuffle(returns, rng),
+                _ => StationaryBootstrap(returns, length, spec.MeanBlock, rng),
+            };
+            var wealth = 1 + PerformanceMetrics.CumulativeReturn(series);
+            result[k] = new PathMetrics(path, PerformanceMetrics.Sharpe(series), PerformanceMetrics.Cagr(series), PerformanceMetrics.MaxDrawdown(series), wealth);
+        });
+        return result;
+    }
+
+    /// <summary>Percentile intervals (type 7) at <paramref name="confidence"/>; Sharpe and CAGR are left out for shuffles, where they never vary.</summary>
+    public static MonteCarloSummary Summarise(IReadOnlyList<PathMetrics> paths, Resampling method, double confidence = 0.95)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        if (paths.Count == 0 || confidence is <= 0 or >= 1)
+        {
+            throw new ArgumentException("need at least one path and a confidence in (0, 1).");
+        }
+
+        Interval Of(Func<PathMetrics, double> pick)
+        {
+            var sorted = paths.Select(pick).Where(double.IsFinite).Order().ToArray();
+            var tail = (1 - confidence) / 2;
+            return new Interval(Research.Analytics.Factors.CrossSection.Quantile(sorted, tail), Research.Analytics.Factors.CrossSection.Quantile(sorted, 0.5),
+                Research.Analytics.Factors.CrossSection.Quantile(sorted, 1 - tail));
+        }
+
+        var shuffle = method == Resampling.Shuffle;
+        return new MonteCarloSummary(paths.Count, confidence, shuffle ? null : Of(p => p.Sharpe), shuffle ? null : Of(p => p.Cagr), Of(p => p.MaxDrawdown), Of(p => p.TerminalWealth));
+    }
+
+    private static double[] StationaryBootstrap(IReadOnlyList<double> returns, int length, double meanBlock, DeterministicRandom rng)
+    {
+        var n = returns.Count;
+        var series = new double[length];
+        var position = rng.NextInt(n);
+        var restart = 1.0 / meanBlock;
+        for (var t = 0; t < length; t++)
+        {
+            if (t > 0 && rng.NextDouble() < restart)
+            {
+                position = rng.NextInt(n);
+            }
+
+            series[t] = returns[position];
+            position = (position + 1) % n;
+        }
+
+        return series;
+    }
+
+    private static double[] Shuffle(IReadOnlyList<double> returns, DeterministicRandom rng)
+    {
+        var series = returns.ToArray();
+        for (var i = series.Length - 1; i > 0; i--)
+        {
+            var j = rng.NextInt(i + 1);
+            (series[i], series[j]) = (series[j], series[i]);
+        }
+
+        return series;
+    }
+}
