@@ -169,13 +169,13 @@ public static class BacktestEngine
             }
 
             day += cash * data.RiskFree[t];
-            var nav = 1 + day;
+            var inverseNav = 1 / (1 + day);
             for (var i = 0; i < n; i++)
             {
                 // Drift; a delisted position becomes cash.
                 if (weights[i] != 0)
                 {
-                    weights[i] = double.IsNaN(data.DelistingReturns[row + i]) ? weights[i] * (1 + moves[i]) / nav : 0;
+                    weights[i] = double.IsNaN(data.DelistingReturns[row + i]) ? weights[i] * (1 + moves[i]) * inverseNav : 0;
                 }
             }
 
@@ -258,6 +258,7 @@ public static class BacktestEngine
         var n = data.Assets;
         var c = settings.Costs;
         var linear = (c.CommissionBps + c.HalfSpreadBps) / 10_000;
+        var impact = c.ImpactCoefficient * Math.Sqrt(settings.Capital);
         var total = 0.0;
         for (var i = 0; i < n; i++)
         {
@@ -267,14 +268,11 @@ public static class BacktestEngine
                 continue;
             }
 
-            var cost = linear * Math.Abs(delta);
+            var size = Math.Abs(delta);
+            var cost = linear * size;
             if (frictions is not null)
             {
-                var (sigma, adv) = frictions.At(t, i);
-                if (adv > 0 && sigma > 0)
-                {
-                    cost += c.ImpactCoefficient * sigma * Math.Sqrt(Math.Abs(delta) * settings.Capital / adv) * Math.Abs(delta);
-                }
+                cost += impact * frictions.ScaleAt(t, i) * Math.Sqrt(size) * size;
             }
 
             if (settings.RecordTrades)
@@ -282,7 +280,7 @@ public static class BacktestEngine
                 trades.Add(new Trade(data.Dates[t], i, weights[i], target[i], cost));
             }
 
-            turnover += Math.Abs(delta) / 2;
+            turnover += size / 2;
             total += cost;
             weights[i] = target[i];
         }
@@ -290,9 +288,10 @@ public static class BacktestEngine
         // Costs are paid from cash: holdings keep their value while capital shrinks by the cost.
         if (total > 0)
         {
+            var scale = 1 / (1 - total);
             for (var i = 0; i < n; i++)
             {
-                weights[i] /= 1 - total;
+                weights[i] *= scale;
             }
         }
 
@@ -300,71 +299,97 @@ public static class BacktestEngine
     }
 
     /// <summary>
-    /// Daily return volatility and mean dollar volume over the 20 sessions before each session, computed once per run by
-    /// running sums (so a trade's impact costs O(1)).
+    /// The impact scale σ / √ADV of each stock before each session (σ the daily return volatility and ADV the mean dollar
+    /// volume over the 20 sessions before), computed once per run by running sums over the panel row by row, so that a
+    /// trade's impact k σ √(|Δ| C / ADV) |Δ| costs one square root.
     /// </summary>
     private sealed class Frictions
     {
         private const int Window = 20;
         private readonly int _first;
         private readonly int _n;
-        private readonly double[] _sigma;
-        private readonly double[] _adv;
+        private readonly double[] _scale;
 
-        private Frictions(int first, int n, double[] sigma, double[] adv)
+        private Frictions(int first, int n, double[] scale)
         {
             _first = first;
             _n = n;
-            _sigma = sigma;
-            _adv = adv;
+            _scale = scale;
         }
 
-        public (double Sigma, double Adv) At(int t, int i) => (_sigma[((t - _first) * _n) + i], _adv[((t - _first) * _n) + i]);
+        /// <summary>σ / √ADV of asset i before session t (0 when either is unknown).</summary>
+        public double ScaleAt(int t, int i) => _scale[((t - _first) * _n) + i];
 
         public static Frictions Compute(BacktestData data, int first, int last)
         {
             var n = data.Assets;
             var days = last - first + 1;
-            var sigma = new double[days * n];
-            var adv = new double[days * n];
-            Parallel.For(0, n, i =>
+            var scale = new double[days * n];
+            var sum = new double[n];
+            var squares = new double[n];
+            var count = new int[n];
+            var volume = new double[n];
+            var volumeCount = new int[n];
+            var returns = data.Panel.Returns;
+            var dollars = data.Panel.DollarVolume;
+            var inverse = Enumerable.Range(0, Window + 2).Select(c => c == 0 ? 0.0 : 1.0 / c).ToArray();
+            var start = Math.Max(0, first - Window);
+            for (var t = start; t <= last; t++)
             {
-                double sum = 0, squares = 0, volume = 0;
-                int count = 0, volumeCount = 0;
-                var start = Math.Max(0, first - Window);
-                for (var t = start; t <= last; t++)
+                var row = t * n;
+                if (t >= first)
                 {
-                    if (t >= first)
+                    var output = (t - first) * n;
+                    for (var i = 0; i < n; i++)
                     {
-                        sigma[((t - first) * n) + i] = count > 1 ? Math.Sqrt(Math.Max(0, (squares - (sum * sum / count)) / (count - 1))) : 0;
-                        adv[((t - first) * n) + i] = volumeCount > 0 ? volume / volumeCount : 0;
-                    }
-
-                    // Add session t, drop session t - Window: the window for t + 1 is sessions t - 19 .. t.
-                    Add(data.Panel.Returns[(t * n) + i], data.Panel.DollarVolume[(t * n) + i], 1);
-                    if (t - Window >= start)
-                    {
-                        Add(data.Panel.Returns[((t - Window) * n) + i], data.Panel.DollarVolume[((t - Window) * n) + i], -1);
+                        var c = count[i];
+                        var variance = c > 1 ? (squares[i] - (sum[i] * sum[i] * inverse[c])) * inverse[c - 1] : 0;
+                        var meanVolume = volume[i] * inverse[volumeCount[i]];
+                        scale[output + i] = variance > 0 && meanVolume > 0 ? Math.Sqrt(variance / meanVolume) : 0;
                     }
                 }
 
-                void Add(double r, double v, int sign)
+                // Add session t, drop session t - Window: the window for t + 1 is sessions t - 19 .. t.
+                var old = (t - Window) * n;
+                var drop = t - Window >= start;
+                for (var i = 0; i < n; i++)
                 {
+                    var r = returns[row + i];
                     if (!double.IsNaN(r))
                     {
-                        sum += sign * r;
-                        squares += sign * r * r;
-                        count += sign;
+                        sum[i] += r;
+                        squares[i] += r * r;
+                        count[i]++;
                     }
 
+                    var v = dollars[row + i];
                     if (!double.IsNaN(v))
                     {
-                        volume += sign * v;
-                        volumeCount += sign;
+                        volume[i] += v;
+                        volumeCount[i]++;
+                    }
+
+                    if (drop)
+                    {
+                        var ro = returns[old + i];
+                        if (!double.IsNaN(ro))
+                        {
+                            sum[i] -= ro;
+                            squares[i] -= ro * ro;
+                            count[i]--;
+                        }
+
+                        var vo = dollars[old + i];
+                        if (!double.IsNaN(vo))
+                        {
+                            volume[i] -= vo;
+                            volumeCount[i]--;
+                        }
                     }
                 }
-            });
-            return new Frictions(first, n, sigma, adv);
+            }
+
+            return new Frictions(first, n, scale);
         }
     }
 }

@@ -372,7 +372,8 @@ public static class BenchCommand
     {
         var assets = new Option<int>("--assets") { Description = "Stocks.", DefaultValueFactory = _ => 3000 };
         var years = new Option<int>("--years") { Description = "Years of 252 sessions.", DefaultValueFactory = _ => 25 };
-        var command = new Command("backtest", "Engine time per asset-day on a daily-rebalanced long/short book (targets precomputed).") { assets, years };
+        var noCosts = new Option<bool>("--no-costs") { Description = "Run without costs (isolates the impact model's share)." };
+        var command = new Command("backtest", "Engine time per asset-day on a daily-rebalanced long/short book (targets precomputed).") { assets, years, noCosts };
         command.SetAction(parse =>
         {
             var n = parse.GetValue(assets);
@@ -409,7 +410,13 @@ public static class BenchCommand
 
             var panel = new Research.Analytics.Factors.EquityPanel(dates, [.. Enumerable.Range(1, n)], [.. Enumerable.Range(1, n).Select(i => $"S{i}")], returns, cap, volume, (double[])volume.Clone());
             var data = Research.Backtesting.Engine.BacktestData.FromPanel(panel);
-            var settings = new Research.Backtesting.Engine.BacktestSettings { From = dates[0], To = dates[^1], RecordTrades = false };
+            var settings = new Research.Backtesting.Engine.BacktestSettings
+            {
+                From = dates[0],
+                To = dates[^1],
+                RecordTrades = false,
+                Costs = parse.GetValue(noCosts) ? Research.Backtesting.Engine.CostModel.None : new Research.Backtesting.Engine.CostModel(),
+            };
             var sw = Stopwatch.StartNew();
             var result = Research.Backtesting.Engine.BacktestEngine.Run(data, new Precomputed(targets), settings);
             var seconds = sw.Elapsed.TotalSeconds;
