@@ -136,43 +136,31 @@ public sealed class DescriptorContext
     /// Gross margin of the last four reported quarters: (Σ sales − Σ cost of goods sold) / Σ sales, from the latest row
     /// per period end known on the date; NaN unless four distinct quarters within 366 days with positive sales exist.
     /// </summary>
-    public double GrossMargin(int t, int i)
-    {
-        var quarters = Panel.Fundamentals[i];
-        Span<int> picked = stackalloc int[4];
-        if (!LastFourQuarters(quarters, Panel.Dates[t], picked))
-        {
-            return double.NaN;
-        }
-
-        double sales = 0, costs = 0;
-        foreach (var k in picked)
-        {
-            sales += quarters[k].Sales;
-            costs += quarters[k].CostOfGoodsSold;
-        }
-
-        return sales > 0 && double.IsFinite(costs) ? (sales - costs) / sales : double.NaN;
-    }
+    public double GrossMargin(int t, int i) =>
+        TrailingSums(t, i, q => q.Sales, q => q.CostOfGoodsSold) is var (sales, costs) && sales > 0 && double.IsFinite(costs) ? (sales - costs) / sales : double.NaN;
 
     /// <summary>Net income of the last four reported quarters over their mean book equity.</summary>
-    public double ReturnOnEquity(int t, int i)
+    public double ReturnOnEquity(int t, int i) =>
+        TrailingSums(t, i, q => q.NetIncome, q => q.BookEquity) is var (income, book) && book > 0 ? income / (book / 4.0) : double.NaN;
+
+    /// <summary>Sums of two quarterly items over the last four reported quarters (NaN, NaN when there are not four).</summary>
+    private (double First, double Second) TrailingSums(int t, int i, Func<QuarterlyFundamentals, double> first, Func<QuarterlyFundamentals, double> second)
     {
         var quarters = Panel.Fundamentals[i];
         Span<int> picked = stackalloc int[4];
         if (!LastFourQuarters(quarters, Panel.Dates[t], picked))
         {
-            return double.NaN;
+            return (double.NaN, double.NaN);
         }
 
-        double income = 0, book = 0;
+        double a = 0, b = 0;
         foreach (var k in picked)
         {
-            income += quarters[k].NetIncome;
-            book += quarters[k].BookEquity / 4.0;
+            a += first(quarters[k]);
+            b += second(quarters[k]);
         }
 
-        return book > 0 ? income / book : double.NaN;
+        return (a, b);
     }
 
     /// <summary>Indexes of the four latest distinct fiscal quarters known on <paramref name="date"/> (newest first), all within 366 days.</summary>
