@@ -76,6 +76,14 @@ public sealed class EquityPanel
     /// <summary>Where the data came from (dataset versions or file), for the record of a fit.</summary>
     public string Provenance { get; init; } = string.Empty;
 
+    /// <summary>An array of <paramref name="cells"/> missing values (NaN), the empty state of every panel series.</summary>
+    public static double[] Missing(int cells)
+    {
+        var array = new double[cells];
+        Array.Fill(array, double.NaN);
+        return array;
+    }
+
     /// <summary>Index of the last session on or before <paramref name="date"/>, or -1.</summary>
     public int SessionOnOrBefore(DateOnly date)
     {

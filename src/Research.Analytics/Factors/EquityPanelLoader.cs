@@ -50,10 +50,10 @@ public static class EquityPanelLoader
 
         var n = ids.Count;
         var cells = dates.Count * n;
-        var returns = Filled(cells);
-        var cap = Filled(cells);
-        var dollarVolume = Filled(cells);
-        var turnover = Filled(cells);
+        var returns = EquityPanel.Missing(cells);
+        var cap = EquityPanel.Missing(cells);
+        var dollarVolume = EquityPanel.Missing(cells);
+        var turnover = EquityPanel.Missing(cells);
         progress?.Report($"loading crsp.daily: {dates.Count} sessions x {n} securities");
         using (var command = session.CreateTrustedCommand($"""
             SELECT date, permno, ret, abs(prc) * shrout, abs(prc) * vol, vol / nullif(shrout * 1000.0, 0)
@@ -166,12 +166,5 @@ public static class EquityPanelLoader
         }
 
         return list;
-    }
-
-    internal static double[] Filled(int cells)
-    {
-        var array = new double[cells];
-        Array.Fill(array, double.NaN);
-        return array;
     }
 }

@@ -76,8 +76,8 @@ public static class PricesCsvPanel
         var dateIndex = dates.Select((d, t) => (d, t)).ToDictionary(x => x.d, x => x.t);
         var tickerIndex = tickers.Select((s, i) => (s, i)).ToDictionary(x => x.s, x => x.i, StringComparer.Ordinal);
         var n = tickers.Length;
-        var closes = EquityPanelLoader.Filled(dates.Length * n);
-        var dollarVolume = EquityPanelLoader.Filled(dates.Length * n);
+        var closes = EquityPanel.Missing(dates.Length * n);
+        var dollarVolume = EquityPanel.Missing(dates.Length * n);
         foreach (var row in rows)
         {
             var cell = (dateIndex[row.Date] * n) + tickerIndex[row.Name];
@@ -90,7 +90,7 @@ public static class PricesCsvPanel
             dollarVolume[cell] = row.Close * row.Volume;
         }
 
-        var returns = EquityPanelLoader.Filled(closes.Length);
+        var returns = EquityPanel.Missing(closes.Length);
         for (var t = 1; t < dates.Length; t++)
         {
             for (var i = 0; i < n; i++)
@@ -103,7 +103,7 @@ public static class PricesCsvPanel
             }
         }
 
-        var panel = new EquityPanel(dates, [.. Enumerable.Range(1, n)], tickers, returns, EquityPanelLoader.Filled(closes.Length), dollarVolume, EquityPanelLoader.Filled(closes.Length))
+        var panel = new EquityPanel(dates, [.. Enumerable.Range(1, n)], tickers, returns, EquityPanel.Missing(closes.Length), dollarVolume, EquityPanel.Missing(closes.Length))
         {
             HasMarketCap = false,
             HasIndustries = false,

@@ -136,19 +136,22 @@ public sealed class RiskModel
 
     internal void FillLoadings(ExposureSnapshot snapshot, int a, Span<double> row)
     {
+        var industry = snapshot.Industry[a];
+        var styles = Exposures.Factors.Count;
+        LoadingsRow(row, industry >= 0 ? IndustryColumn[industry] : -1, snapshot.Values.AsSpan(a * styles, styles), FirstStyle);
+    }
+
+    /// <summary>A stock's factor loadings: 1 on the market, 1 on its industry's column (if any), then its style exposures.</summary>
+    internal static void LoadingsRow(Span<double> row, int industryColumn, ReadOnlySpan<double> styles, int firstStyle)
+    {
         row.Clear();
         row[0] = 1.0;
-        var industry = snapshot.Industry[a];
-        if (industry >= 0 && IndustryColumn[industry] >= 0)
+        if (industryColumn >= 0)
         {
-            row[IndustryColumn[industry]] = 1.0;
+            row[industryColumn] = 1.0;
         }
 
-        var styles = Exposures.Factors.Count;
-        for (var k = 0; k < styles; k++)
-        {
-            row[FirstStyle + k] = snapshot.Values[(a * styles) + k];
-        }
+        styles.CopyTo(row[firstStyle..]);
     }
 
     /// <summary>

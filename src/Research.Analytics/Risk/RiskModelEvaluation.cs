@@ -15,34 +15,7 @@ public static class RiskModelEvaluation
     public static double PredictedVolatility(RiskModel model, int d, int[] assets, double[] weights)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var spec = model.FactorModelAt(d, assets);
-        return Portfolio(spec, weights);
-    }
-
-    private static double Portfolio(Optimization.FactorModelSpec spec, double[] weights)
-    {
-        var k = spec.Factors;
-        var x = new double[k];
-        var variance = 0.0;
-        for (var j = 0; j < weights.Length; j++)
-        {
-            for (var f = 0; f < k; f++)
-            {
-                x[f] += spec.Exposures[j][f] * weights[j];
-            }
-
-            variance += weights[j] * weights[j] * spec.SpecificVariance[j];
-        }
-
-        for (var a = 0; a < k; a++)
-        {
-            for (var b = 0; b < k; b++)
-            {
-                variance += x[a] * spec.FactorCovariance[a][b] * x[b];
-            }
-        }
-
-        return Math.Sqrt(Math.Max(variance, 0));
+        return PortfolioRisk.Decompose(model.FactorModelAt(d, assets), weights).Volatility;
     }
 
     /// <summary>Standardised returns R_d / σ_(d-1) of a fixed-weight portfolio for date indexes first..last.</summary>

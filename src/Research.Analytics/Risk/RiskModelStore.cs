@@ -204,13 +204,7 @@ public static class RiskModelStore
         foreach (var stock in FactorExposuresStore.LoadAt(session, "risk/exposures", forecastDate).Stocks)
         {
             var row = new double[k];
-            row[0] = 1.0;
-            if (industryColumn.TryGetValue(stock.Industry, out var column))
-            {
-                row[column] = 1.0;
-            }
-
-            stock.Values.CopyTo(row, firstStyle);
+            RiskModel.LoadingsRow(row, industryColumn.TryGetValue(stock.Industry, out var column) ? column : -1, stock.Values, firstStyle);
             loadings[stock.Permno] = row;
         }
 

@@ -50,8 +50,6 @@ public sealed class BacktestData
     {
         ArgumentNullException.ThrowIfNull(panel);
         var cells = panel.Sessions * panel.Assets;
-        var nan = new double[cells];
-        Array.Fill(nan, double.NaN);
-        return new BacktestData(panel, nan, (double[])nan.Clone(), new double[panel.Sessions]);
+        return new BacktestData(panel, EquityPanel.Missing(cells), EquityPanel.Missing(cells), new double[panel.Sessions]);
     }
 }

@@ -305,34 +305,7 @@ internal sealed class SyntheticMarketWriter(string root)
     {
         var relative = partition is null ? $"{dataset}/part-0.parquet" : $"{dataset}/{partition}/part-0.parquet";
         var file = Path.Combine(root, relative.Replace('/', Path.DirectorySeparatorChar));
-        var writer = await ParquetTableWriter.CreateAsync(file, specs, ct).ConfigureAwait(false);
-        await using (writer.ConfigureAwait(false))
-        {
-            var rows = columns[0].Length;
-            if (rows <= rowGroup)
-            {
-                await writer.WriteRowGroupAsync(columns, ct).ConfigureAwait(false);
-            }
-            else
-            {
-                for (var start = 0; start < rows; start += rowGroup)
-                {
-                    var length = Math.Min(rowGroup, rows - start);
-                    var slice = columns.Select(c => Slice(c, start, length)).ToArray();
-                    await writer.WriteRowGroupAsync(slice, ct).ConfigureAwait(false);
-                }
-            }
-
-            await writer.CompleteAsync().ConfigureAwait(false);
-        }
-
+        await ParquetTableWriter.WriteFileAsync(file, specs, columns, rowGroup, ct).ConfigureAwait(false);
         Files.Add(new GeneratedFile(dataset, relative, columns[0].Length));
-    }
-
-    private static Array Slice(Array source, int start, int length)
-    {
-        var slice = Array.CreateInstance(source.GetType().GetElementType()!, length);
-        Array.Copy(source, start, slice, 0, length);
-        return slice;
     }
 }

@@ -29,7 +29,7 @@ public static class DerivedDatasets
                 WarehouseLayout.ValidateName(table.Dataset);
                 var folder = Path.Combine(staging, table.Dataset.Replace('/', '_'));
                 Directory.CreateDirectory(folder);
-                rows[table.Dataset] = await WriteFileAsync(Path.Combine(folder, "part-0.parquet"), table.Columns, table.Data, cancellationToken).ConfigureAwait(false);
+                rows[table.Dataset] = await ParquetTableWriter.WriteFileAsync(Path.Combine(folder, "part-0.parquet"), table.Columns, table.Data, RowGroupSize, cancellationToken).ConfigureAwait(false);
             }
 
             var publisher = new DatasetPublisher(layout, clock);
@@ -53,36 +53,6 @@ public static class DerivedDatasets
             {
                 Directory.Delete(staging, recursive: true);
             }
-        }
-    }
-
-    /// <summary>Writes one Parquet file in row groups of <see cref="RowGroupSize"/>; returns the row count.</summary>
-    public static async Task<long> WriteFileAsync(string path, IReadOnlyList<ParquetColumnSpec> columns, IReadOnlyList<Array> data, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(data);
-        var writer = await ParquetTableWriter.CreateAsync(path, columns, cancellationToken).ConfigureAwait(false);
-        await using (writer.ConfigureAwait(false))
-        {
-            var rows = data[0].Length;
-            var start = 0;
-            do
-            {
-                var length = Math.Min(RowGroupSize, rows - start);
-                var slice = new List<Array>(data.Count);
-                foreach (var column in data)
-                {
-                    var part = Array.CreateInstance(column.GetType().GetElementType()!, length);
-                    Array.Copy(column, start, part, 0, length);
-                    slice.Add(part);
-                }
-
-                await writer.WriteRowGroupAsync(slice, cancellationToken).ConfigureAwait(false);
-                start += length;
-            }
-            while (start < rows);
-
-            await writer.CompleteAsync().ConfigureAwait(false);
-            return writer.RowCount;
         }
     }
 

@@ -51,6 +51,39 @@ public sealed class ParquetTableWriter : IAsyncDisposable
         return new ParquetTableWriter(path, tempPath, stream, writer, fields);
     }
 
+    /// <summary>Writes a whole file from column arrays in row groups of at most <paramref name="rowGroup"/> rows; returns the row count.</summary>
+    public static async Task<long> WriteFileAsync(string path, IReadOnlyList<ParquetColumnSpec> columns, IReadOnlyList<Array> data, int rowGroup = 500_000, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var writer = await CreateAsync(path, columns, cancellationToken).ConfigureAwait(false);
+        await using (writer.ConfigureAwait(false))
+        {
+            var rows = data[0].Length;
+            if (rows <= rowGroup)
+            {
+                await writer.WriteRowGroupAsync(data, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                for (var start = 0; start < rows; start += rowGroup)
+                {
+                    var length = Math.Min(rowGroup, rows - start);
+                    var slice = new Array[data.Count];
+                    for (var c = 0; c < slice.Length; c++)
+                    {
+                        slice[c] = Array.CreateInstance(data[c].GetType().GetElementType()!, length);
+                        Array.Copy(data[c], start, slice[c], 0, length);
+                    }
+
+                    await writer.WriteRowGroupAsync(slice, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            await writer.CompleteAsync().ConfigureAwait(false);
+            return writer.RowCount;
+        }
+    }
+
     /// <summary>Writes one row group; every array must have the same length, in schema order.</summary>
     public async Task WriteRowGroupAsync(IReadOnlyList<Array> columns, CancellationToken cancellationToken = default)
     {
