@@ -31,9 +31,14 @@ public static class ConfigurationKeys
     public const string WrdsSecretsFile = "Research:Wrds:SecretsFile";
     public const string WrdsPgpassFile = "Research:Wrds:PgpassFile";
 
+    /// <summary>Backtest jobs: jobs running at once per silo and per user (see <c>BacktestJobOptions</c>).</summary>
+    public const string BacktestJobsPerSilo = "Research:Backtests:MaxJobsPerSilo";
+    public const string BacktestJobsPerUser = "Research:Backtests:MaxJobsPerUser";
+
     /// <summary>All keys above.</summary>
     public static IReadOnlyList<string> All { get; } =
         [Profile, DataRoot, ClusterId, ServiceId, SiloPort, GatewayPort, AdvertisedAddress, OrleansConnectionString, Urls, LoggingFormat,
          SyntheticStocks, SyntheticYears, SyntheticSeed, SyntheticEndYear,
-         WrdsHost, WrdsPort, WrdsDatabase, WrdsUsername, WrdsPassword, WrdsSslMode, WrdsSecretsFile, WrdsPgpassFile];
+         WrdsHost, WrdsPort, WrdsDatabase, WrdsUsername, WrdsPassword, WrdsSslMode, WrdsSecretsFile, WrdsPgpassFile,
+         BacktestJobsPerSilo, BacktestJobsPerUser];
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,7 +7,9 @@ using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 using Research.Data.Synthetic;
 using Research.Data.Warehouse;
+using Research.Backtesting.Results;
 using Research.Grains;
+using Research.Grains.Backtests;
 using Research.Grains.Client;
 using Research.Silo.Storage;
 
@@ -32,6 +35,15 @@ public static class SiloConfiguration
         silo.Services.AddSingleton(new WarehouseLayout(dataRoot));
         silo.Services.AddSingleton(TimeProvider.System);
         silo.Services.AddSingleton(SyntheticOptionsReader.Read(key => configuration[key], DemoWarehouseSeeder.DemoOptions));
+        var jobOptions = new BacktestJobOptions
+        {
+            MaxJobsPerSilo = int.TryParse(configuration[ConfigurationKeys.BacktestJobsPerSilo], NumberStyles.None, CultureInfo.InvariantCulture, out var perSilo) && perSilo > 0 ? perSilo : 1,
+            MaxJobsPerUser = int.TryParse(configuration[ConfigurationKeys.BacktestJobsPerUser], NumberStyles.None, CultureInfo.InvariantCulture, out var perUser) && perUser > 0 ? perUser : 2,
+        };
+        var resultIndex = settings.Profile == HostingProfile.Production
+            ? BacktestResultIndex.Postgres(settings.ConnectionString!)
+            : BacktestResultIndex.Sqlite(Path.Combine(dataRoot, "results", "results.db"));
+        silo.Services.AddSingleton(sp => new BacktestServices(sp.GetRequiredService<WarehouseLayout>(), new BacktestSeriesStore(Path.Combine(dataRoot, "results", "backtests")), resultIndex, jobOptions));
 
         if (settings.Profile == HostingProfile.Production)
         {

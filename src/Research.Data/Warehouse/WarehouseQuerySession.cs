@@ -57,6 +57,30 @@ public sealed class WarehouseQuerySession : IDisposable
             }
         }
 
+        return OpenPinned(layout, pinned, limits);
+    }
+
+    /// <summary>
+    /// Pins each dataset at exactly the version id given for it (dataset -> version id), as a stored job recorded them;
+    /// a version that no longer exists fails naming the dataset and version.
+    /// </summary>
+    public static WarehouseQuerySession OpenVersions(WarehouseLayout layout, IReadOnlyDictionary<string, string> versionIds, QueryLimits limits, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(versionIds);
+        ArgumentNullException.ThrowIfNull(limits);
+        var versions = new DatasetVersions(layout, clock);
+        var pinned = new Dictionary<string, DatasetManifest>(StringComparer.Ordinal);
+        foreach (var (dataset, versionId) in versionIds)
+        {
+            pinned[dataset] = versions.Resolve(dataset, VersionSelector.Version(versionId));
+        }
+
+        return OpenPinned(layout, pinned, limits);
+    }
+
+    private static WarehouseQuerySession OpenPinned(WarehouseLayout layout, Dictionary<string, DatasetManifest> pinned, QueryLimits limits)
+    {
         var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
         try

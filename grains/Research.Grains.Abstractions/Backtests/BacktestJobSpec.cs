@@ -1,0 +1,52 @@
+namespace Research.Grains.Abstractions.Backtests;
+
+/// <summary>A backtest as a client submits it (see <c>Research.Backtesting.Jobs.BacktestRequest</c> for the meaning of each field).</summary>
+[GenerateSerializer, Immutable, Alias("research.backtests.BacktestJobSpec")]
+public sealed record BacktestJobSpec(
+    [property: Id(0)] string Strategy,
+    [property: Id(1)] DateOnly? From = null,
+    [property: Id(2)] DateOnly? To = null,
+    [property: Id(3)] string Execution = "next-close",
+    [property: Id(4)] double Quantile = 0.2,
+    [property: Id(5)] double Capital = 10_000_000,
+    [property: Id(6)] double CommissionBps = 1,
+    [property: Id(7)] double HalfSpreadBps = 5,
+    [property: Id(8)] double Impact = 0.1,
+    [property: Id(9)] double BorrowBps = 50);
+
+/// <summary>Monte Carlo of a finished backtest job's returns: method "bootstrap" (stationary block) or "shuffle".</summary>
+[GenerateSerializer, Immutable, Alias("research.backtests.MonteCarloJobSpec")]
+public sealed record MonteCarloJobSpec(
+    [property: Id(0)] string SourceJob,
+    [property: Id(1)] int Paths = 1000,
+    [property: Id(2)] string Method = "bootstrap",
+    [property: Id(3)] double MeanBlock = 20,
+    [property: Id(4)] int? Length = null,
+    [property: Id(5)] ulong Seed = 1,
+    [property: Id(6)] double Confidence = 0.95);
+
+/// <summary>Job priorities, highest first.</summary>
+public static class JobPriority
+{
+    public const string High = "high";
+    public const string Normal = "normal";
+    public const string Low = "low";
+
+    public static IReadOnlyList<string> All { get; } = [High, Normal, Low];
+
+    public static int Rank(string priority) => priority switch
+    {
+        High => 0,
+        Normal => 1,
+        Low => 2,
+        _ => throw new ArgumentException($"priority: '{priority}' is not one of high, normal, low."),
+    };
+}
+
+/// <summary>What is submitted: exactly one of a backtest or a Monte Carlo, with a priority and the submitting user.</summary>
+[GenerateSerializer, Immutable, Alias("research.backtests.JobSubmission")]
+public sealed record JobSubmission(
+    [property: Id(0)] BacktestJobSpec? Backtest,
+    [property: Id(1)] MonteCarloJobSpec? MonteCarlo,
+    [property: Id(2)] string Priority,
+    [property: Id(3)] string RequestedBy);

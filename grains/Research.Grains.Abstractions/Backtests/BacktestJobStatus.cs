@@ -1,0 +1,67 @@
+namespace Research.Grains.Abstractions.Backtests;
+
+/// <summary>A job as pollers and subscribers see it.</summary>
+[GenerateSerializer, Immutable, Alias("research.backtests.BacktestJobStatus")]
+public sealed record BacktestJobStatus(
+    [property: Id(0)] string JobId,
+    [property: Id(1)] string Kind,
+    [property: Id(2)] string Label,
+    [property: Id(3)] string State,
+    [property: Id(4)] string Stage,
+    [property: Id(5)] double Fraction,
+    [property: Id(6)] string Priority,
+    [property: Id(7)] string RequestedBy,
+    [property: Id(8)] DateTimeOffset? SubmittedAt,
+    [property: Id(9)] DateTimeOffset? StartedAt,
+    [property: Id(10)] DateTimeOffset? FinishedAt,
+    [property: Id(11)] string? Error,
+    [property: Id(12)] string? Silo,
+    [property: Id(13)] int Attempts)
+{
+    public const string KindBacktest = "backtest";
+    public const string KindMonteCarlo = "monte-carlo";
+
+    public const string None = "none";
+    public const string Queued = "queued";
+    public const string Running = "running";
+    public const string Succeeded = "succeeded";
+    public const string Failed = "failed";
+    public const string Cancelled = "cancelled";
+
+    public bool IsFinished => State is Succeeded or Failed or Cancelled;
+
+    public static BacktestJobStatus Unknown(string jobId) => new(jobId, string.Empty, string.Empty, None, string.Empty, 0, JobPriority.Normal, string.Empty, null, null, null, null, null, 0);
+}
+
+/// <summary>A finished job's stored result: metrics as canonical JSON (equal metrics, equal bytes) and where its series are.</summary>
+[GenerateSerializer, Immutable, Alias("research.backtests.BacktestJobResult")]
+public sealed record BacktestJobResult(
+    [property: Id(0)] string JobId,
+    [property: Id(1)] string Kind,
+    [property: Id(2)] string Label,
+    [property: Id(3)] string MetricsJson,
+    [property: Id(4)] string MetricsSha256,
+    [property: Id(5)] IReadOnlyDictionary<string, string> DataVersions,
+    [property: Id(6)] string SeriesFolder,
+    [property: Id(7)] string SeriesSha256,
+    [property: Id(8)] DateTimeOffset CreatedAt,
+    [property: Id(9)] bool Pinned,
+    [property: Id(10)] bool Starred);
+
+/// <summary>A Monte Carlo chunk's work: paths [First, First + Count) of the spec over the given returns.</summary>
+[GenerateSerializer, Immutable, Alias("research.backtests.MonteCarloChunkRequest")]
+public sealed record MonteCarloChunkRequest(
+    [property: Id(0)] double[] Returns,
+    [property: Id(1)] MonteCarloJobSpec Spec,
+    [property: Id(2)] int First,
+    [property: Id(3)] int Count);
+
+/// <summary>The metrics of a chunk's paths, column-wise (path i is <c>First + i</c>), and the silo that computed them.</summary>
+[GenerateSerializer, Immutable, Alias("research.backtests.MonteCarloChunkResult")]
+public sealed record MonteCarloChunkResult(
+    [property: Id(0)] int First,
+    [property: Id(1)] double[] Sharpe,
+    [property: Id(2)] double[] Cagr,
+    [property: Id(3)] double[] MaxDrawdown,
+    [property: Id(4)] double[] TerminalWealth,
+    [property: Id(5)] string Silo);

@@ -1,0 +1,74 @@
+namespace Research.Grains.Abstractions.Backtests;
+
+/// <summary>
+/// The cluster's backtest queue (key <see cref="Key"/>). Submit returns at once with the job's id and status; the job is
+/// the same for the same spec on the same data versions. The scheduler starts queued jobs by priority (high, normal,
+/// low; first come first served within one) while the cluster has capacity (jobs per silo) and the user is under their
+/// limit.
+/// </summary>
+[Alias("research.backtests.scheduler")]
+public interface IBacktestSchedulerGrain : IGrainWithStringKey
+{
+    const string Key = "backtests";
+
+    [Alias("submit")]
+    Task<BacktestJobStatus> SubmitAsync(JobSubmission submission);
+
+    /// <summary>The newest jobs first (queued, running and finished), at most <paramref name="limit"/>.</summary>
+    [Alias("list")]
+    Task<IReadOnlyList<BacktestJobStatus>> ListAsync(int limit);
+}
+
+/// <summary>
+/// One job (key = job id). Every call returns within moments: the work runs in the background of the activation, and
+/// its progress is persisted every tick, so a poller that reconnects sees where it is, and a job whose silo died is
+/// resumed by the next activation (backtests rerun; Monte Carlo resumes from its completed chunks).
+/// </summary>
+[Alias("research.backtests.job")]
+public interface IBacktestJobGrain : IGrainWithStringKey
+{
+    /// <summary>Records the job (idempotent: a second call with the same job returns its status).</summary>
+    [Alias("initialise")]
+    Task<BacktestJobStatus> InitialiseAsync(JobSubmission submission, IReadOnlyDictionary<string, string> dataVersions);
+
+    /// <summary>Called by the scheduler: starts a queued job.</summary>
+    [Alias("start")]
+    Task<BacktestJobStatus> StartAsync();
+
+    [Alias("status")]
+    Task<BacktestJobStatus> GetStatusAsync();
+
+    /// <summary>Stops a queued or running job; the work observes the cancellation within a session of the engine or a chunk.</summary>
+    [Alias("cancel")]
+    Task<BacktestJobStatus> CancelAsync(string requestedBy);
+
+    /// <summary>The stored result of a succeeded job; null before.</summary>
+    [Alias("result")]
+    Task<BacktestJobResult?> GetResultAsync();
+
+    /// <summary>Progress pushed to <paramref name="observer"/> on every change until the job finishes (resubscribe within a minute).</summary>
+    [Alias("subscribe")]
+    Task SubscribeAsync(IBacktestJobObserver observer);
+
+    [Alias("unsubscribe")]
+    Task UnsubscribeAsync(IBacktestJobObserver observer);
+}
+
+/// <summary>Receives a job's status as it changes.</summary>
+[Alias("research.backtests.observer")]
+public interface IBacktestJobObserver : IGrainObserver
+{
+    [Alias("changed")]
+    void OnStatusChanged(BacktestJobStatus status);
+}
+
+/// <summary>
+/// Computes one chunk of a Monte Carlo job (key = "job id/chunk index"); placed anywhere in the cluster. Stateless in
+/// effect: the answer depends only on the request, so a chunk lost with its silo is simply asked again.
+/// </summary>
+[Alias("research.backtests.montecarlochunk")]
+public interface IMonteCarloChunkGrain : IGrainWithStringKey
+{
+    [Alias("run")]
+    Task<MonteCarloChunkResult> RunAsync(MonteCarloChunkRequest request);
+}

@@ -1,0 +1,267 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using Orleans.Utilities;
+using Research.Backtesting.Jobs;
+using Research.Backtesting.MonteCarlo;
+using Research.Backtesting.Results;
+using Research.Grains.Abstractions.Backtests;
+
+namespace Research.Grains.Backtests;
+
+/// <summary>
+/// One backtest or Monte Carlo job. Orchestration only; the maths is <see cref="BacktestRunner"/> and
+/// <see cref="MonteCarloSimulator"/>:
+/// 1. <c>InitialiseAsync</c> (from the scheduler) persists the submission and the data versions: the job is queued.
+/// 2. <c>StartAsync</c> (from the scheduler) takes a lease (this activation, now + lease length), persists it and starts the
+///    work on a background task, off the Orleans scheduler, behind this silo's job slots.
+/// 3. A grain timer copies progress (and completed Monte Carlo chunks) into the persisted state, renews the lease and
+///    pushes the status to subscribers.
+/// 4. If the silo dies, a later activation (the scheduler polls running jobs; clients poll too) finds a running job
+///    whose lease has expired and starts the work again: a backtest reruns from the start (same data, same bytes), a
+///    Monte Carlo skips the chunks already in the checkpoint. Chunk results are keyed by chunk index and the series
+///    folder and result row are written once, so a rerun cannot duplicate anything.
+/// 5. Cancellation trips the work's token; the engine checks it every session and chunks between calls.
+/// </summary>
+public sealed class BacktestJobGrain(
+    [PersistentState("backtest-job", GrainStorageNames.Research)] IPersistentState<BacktestJobState> state,
+    BacktestServices services,
+    ILocalSiloDetails silo,
+    TimeProvider clock,
+    ILogger<BacktestJobGrain> logger) : Grain, IBacktestJobGrain
+{
+    private readonly string _activation = Guid.NewGuid().ToString("N");
+    private readonly Lock _gate = new();
+    private readonly ConcurrentDictionary<int, MonteCarloChunkResult> _chunks = new();
+    private readonly ObserverManager<IBacktestJobObserver> _observers = new(TimeSpan.FromMinutes(1), logger);
+    private Task? _work;
+    private CancellationTokenSource? _cancel;
+    private BacktestJobStatus _live = BacktestJobStatus.Unknown(string.Empty);
+    private BacktestJobStatus? _notified;
+
+    private string JobId => this.GetPrimaryKeyString();
+
+    private BacktestJobOptions Options => services.Options;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _live = state.State.Status ?? BacktestJobStatus.Unknown(JobId);
+        foreach (var (index, chunk) in state.State.Chunks)
+        {
+            _chunks[index] = chunk;
+        }
+
+        this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(Options.TickPeriod, Options.TickPeriod) { KeepAlive = true, Interleave = false });
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    public async Task<BacktestJobStatus> InitialiseAsync(JobSubmission submission, IReadOnlyDictionary<string, string> dataVersions)
+    {
+        ArgumentNullException.ThrowIfNull(submission);
+        ArgumentNullException.ThrowIfNull(dataVersions);
+        var (kind, label) = BacktestSpecs.Describe(submission);
+        var current = Snapshot();
+        if (state.State.Submission is not null && current.State is not (BacktestJobStatus.Failed or BacktestJobStatus.Cancelled))
+        {
+            return current;
+        }
+
+        // New, or a failed or cancelled job submitted again: queue it (again).
+        state.State.Submission ??= submission;
+        state.State.DataVersions = new Dictionary<string, string>(dataVersions, StringComparer.Ordinal);
+        state.State.CancelRequested = false;
+        var status = new BacktestJobStatus(JobId, kind, label, BacktestJobStatus.Queued, "queued", 0, submission.Priority, submission.RequestedBy,
+            clock.GetUtcNow(), null, null, null, null, current.Attempts);
+        Publish(status);
+        state.State.Status = status;
+        await state.WriteStateAsync().ConfigureAwait(true);
+        return status;
+    }
+
+    public async Task<BacktestJobStatus> StartAsync()
+    {
+        await CollectFinishedAsync().ConfigureAwait(true);
+        var current = Snapshot();
+        if (current.State == BacktestJobStatus.Queued)
+        {
+            await BeginAsync().ConfigureAwait(true);
+        }
+
+        return Snapshot();
+    }
+
+    public async Task<BacktestJobStatus> GetStatusAsync()
+    {
+        await CollectFinishedAsync().ConfigureAwait(true);
+        return Snapshot();
+    }
+
+    public async Task<BacktestJobStatus> CancelAsync(string requestedBy)
+    {
+        await CollectFinishedAsync().ConfigureAwait(true);
+        var current = Snapshot();
+        if (current.IsFinished || current.State == BacktestJobStatus.None)
+        {
+            return current;
+        }
+
+        logger.LogInformation("Job {Job} cancelled by {User}", JobId, requestedBy);
+        state.State.CancelRequested = true;
+        if (_work is not null)
+        {
+            Update(s => s with { Stage = "cancelling" });
+            await _cancel!.CancelAsync().ConfigureAwait(true);
+        }
+        else
+        {
+            // Queued, or running on an activation that is gone: nothing to stop here.
+            Publish(current with { State = BacktestJobStatus.Cancelled, Stage = $"cancelled by {requestedBy}", FinishedAt = clock.GetUtcNow() });
+        }
+
+        state.State.Status = Snapshot();
+        await state.WriteStateAsync().ConfigureAwait(true);
+        return Snapshot();
+    }
+
+    public async Task<BacktestJobResult?> GetResultAsync()
+    {
+        if (Snapshot().State != BacktestJobStatus.Succeeded)
+        {
+            return null;
+        }
+
+        var row = await services.Index.GetAsync(JobId).ConfigureAwait(true);
+        return row is null ? null : new BacktestJobResult(row.JobId, row.Kind, row.Label, row.Metrics, row.MetricsSha256,
+            ResultDocuments.Deserialize<Dictionary<string, string>>(row.DataVersions), row.SeriesFolder, row.SeriesSha256, row.CreatedAt, row.Pinned, row.Starred);
+    }
+
+    public Task SubscribeAsync(IBacktestJobObserver observer)
+    {
+        _observers.Subscribe(observer, observer);
+        observer.OnStatusChanged(Snapshot());
+        return Task.CompletedTask;
+    }
+
+    public Task UnsubscribeAsync(IBacktestJobObserver observer)
+    {
+        _observers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    private async Task BeginAsync()
+    {
+        if (state.State.CancelRequested)
+        {
+            Publish(Snapshot() with { State = BacktestJobStatus.Cancelled, Stage = "cancelled", FinishedAt = clock.GetUtcNow() });
+            state.State.Status = Snapshot();
+            await state.WriteStateAsync().ConfigureAwait(true);
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var status = Snapshot() with
+        {
+            State = BacktestJobStatus.Running,
+            Stage = "starting",
+            StartedAt = now,
+            Silo = silo.SiloAddress.ToParsableString(),
+            Attempts = Snapshot().Attempts + 1,
+        };
+        Publish(status);
+        state.State.Status = status;
+        state.State.LeaseHolder = _activation;
+        state.State.LeaseExpiresAt = now + Options.LeaseLength;
+        await state.WriteStateAsync().ConfigureAwait(true);
+        _cancel = new CancellationTokenSource();
+        var submission = state.State.Submission!;
+        var versions = new Dictionary<string, string>(state.State.DataVersions, StringComparer.Ordinal);
+        var work = new BacktestJobWork(JobId, services, GrainFactory, clock, logger, _chunks, Update);
+        var token = _cancel.Token;
+        _work = Task.Run(() => work.RunAsync(submission, versions, token), CancellationToken.None);
+    }
+
+    /// <summary>When the work has ended, persists its outcome and releases the lease (before answering a call).</summary>
+    private async Task CollectFinishedAsync()
+    {
+        if (_work is not { IsCompleted: true })
+        {
+            return;
+        }
+
+        _work = null;
+        _cancel?.Dispose();
+        _cancel = null;
+        state.State.Status = Snapshot();
+        state.State.LeaseHolder = null;
+        state.State.Chunks = [];
+        await state.WriteStateAsync().ConfigureAwait(true);
+        Notify();
+    }
+
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        if (_work is { IsCompleted: true })
+        {
+            await CollectFinishedAsync().ConfigureAwait(true);
+            return;
+        }
+
+        var live = Snapshot();
+        if (_work is not null)
+        {
+            state.State.Status = live;
+            foreach (var (index, chunk) in _chunks)
+            {
+                state.State.Chunks.TryAdd(index, chunk);
+            }
+
+            state.State.LeaseHolder = _activation;
+            state.State.LeaseExpiresAt = clock.GetUtcNow() + Options.LeaseLength;
+            await state.WriteStateAsync(cancellationToken).ConfigureAwait(true);
+        }
+        else if (live.State == BacktestJobStatus.Running && clock.GetUtcNow() >= state.State.LeaseExpiresAt)
+        {
+            logger.LogWarning("Job {Job} was running on {Silo}, whose lease expired: resuming it here (attempt {Attempt})", JobId, live.Silo, live.Attempts + 1);
+            await BeginAsync().ConfigureAwait(true);
+        }
+
+        Notify();
+    }
+
+    private void Notify()
+    {
+        var current = Snapshot();
+        if (current == _notified || _observers.Count == 0)
+        {
+            _notified = current;
+            return;
+        }
+
+        _notified = current;
+        _observers.Notify(o => o.OnStatusChanged(current));
+    }
+
+    private void Publish(BacktestJobStatus status)
+    {
+        lock (_gate)
+        {
+            _live = status;
+        }
+    }
+
+    private void Update(Func<BacktestJobStatus, BacktestJobStatus> change)
+    {
+        lock (_gate)
+        {
+            _live = change(_live);
+        }
+    }
+
+    private BacktestJobStatus Snapshot()
+    {
+        lock (_gate)
+        {
+            return _live;
+        }
+    }
+}

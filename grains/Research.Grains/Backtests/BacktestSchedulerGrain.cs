@@ -1,0 +1,174 @@
+using Microsoft.Extensions.Logging;
+using Research.Backtesting.Jobs;
+using Research.Backtesting.Results;
+using Research.Grains.Abstractions.Backtests;
+
+namespace Research.Grains.Backtests;
+
+/// <summary>A queued job in the scheduler's state.</summary>
+[GenerateSerializer, Alias("research.backtests.QueueEntry")]
+public sealed record QueueEntry([property: Id(0)] string JobId, [property: Id(1)] int Rank, [property: Id(2)] string User, [property: Id(3)] long Sequence);
+
+/// <summary>Persisted state of the <see cref="BacktestSchedulerGrain"/>.</summary>
+[GenerateSerializer, Alias("research.backtests.SchedulerState")]
+public sealed class BacktestSchedulerState
+{
+    [Id(0)]
+    public List<QueueEntry> Queue { get; set; } = [];
+
+    /// <summary>Running job -> user.</summary>
+    [Id(1)]
+    public Dictionary<string, string> Running { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Job ids in submission order, newest last (bounded), for listings.</summary>
+    [Id(2)]
+    public List<string> Recent { get; set; } = [];
+
+    [Id(3)]
+    public long Sequence { get; set; }
+}
+
+/// <summary>
+/// The backtest queue. Orchestration only:
+/// 1. <c>SubmitAsync</c> validates the submission, resolves the data versions (current warehouse versions for a
+///    backtest; the source job's versions for a Monte Carlo), derives the job id from spec + versions, records the
+///    job in its grain (idempotent) and queues it if it is new.
+/// 2. A timer, and every submission, dispatches: highest priority first, then first submitted, while the cluster has
+///    capacity (<see cref="BacktestJobOptions.MaxJobsPerSilo"/> times the active silos; each silo also enforces its
+///    own limit) and the job's user is under <see cref="BacktestJobOptions.MaxJobsPerUser"/>.
+/// 3. The timer polls running jobs: finished ones leave the running set; polling also reactivates a job whose silo was
+///    lost, which resumes it.
+/// Calls go one way, scheduler to job, so the two grains never wait on each other.
+/// </summary>
+public sealed class BacktestSchedulerGrain(
+    [PersistentState("backtest-scheduler", GrainStorageNames.Research)] IPersistentState<BacktestSchedulerState> state,
+    BacktestServices services,
+    ILogger<BacktestSchedulerGrain> logger) : Grain, IBacktestSchedulerGrain
+{
+    private const int RecentLimit = 1000;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(services.Options.TickPeriod, services.Options.TickPeriod) { KeepAlive = true, Interleave = false });
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    public async Task<BacktestJobStatus> SubmitAsync(JobSubmission submission)
+    {
+        BacktestSpecs.Describe(submission);
+        string jobId;
+        IReadOnlyDictionary<string, string> versions;
+        if (submission.Backtest is { } backtest)
+        {
+            var request = BacktestSpecs.ToRequest(backtest);
+            versions = BacktestRunner.CurrentVersions(services.Layout);
+            jobId = BacktestRequest.JobId("bt", request.Canonical(), versions);
+        }
+        else
+        {
+            var request = BacktestSpecs.ToRequest(submission.MonteCarlo!);
+            var source = await services.Index.GetAsync(request.SourceJob).ConfigureAwait(true);
+            if (source is null || source.Kind != BacktestJobStatus.KindBacktest)
+            {
+                throw new ArgumentException($"source job: '{request.SourceJob}' has no stored backtest result (submit the backtest and wait for it to succeed).");
+            }
+
+            versions = ResultDocuments.Deserialize<Dictionary<string, string>>(source.DataVersions);
+            jobId = BacktestRequest.JobId("mc", request.Canonical(), versions);
+        }
+
+        var job = GrainFactory.GetGrain<IBacktestJobGrain>(jobId);
+        var status = await job.InitialiseAsync(submission, versions).ConfigureAwait(true);
+        if (status.State == BacktestJobStatus.Queued && !state.State.Running.ContainsKey(jobId) && state.State.Queue.All(q => q.JobId != jobId))
+        {
+            state.State.Queue.Add(new QueueEntry(jobId, JobPriority.Rank(submission.Priority), submission.RequestedBy, ++state.State.Sequence));
+            state.State.Recent.Remove(jobId);
+            state.State.Recent.Add(jobId);
+            if (state.State.Recent.Count > RecentLimit)
+            {
+                state.State.Recent.RemoveRange(0, state.State.Recent.Count - RecentLimit);
+            }
+
+            logger.LogInformation("Queued job {Job} ({Label}) for {User} at {Priority} priority", jobId, status.Label, submission.RequestedBy, submission.Priority);
+            await state.WriteStateAsync().ConfigureAwait(true);
+            await DispatchAsync().ConfigureAwait(true);
+            return await job.GetStatusAsync().ConfigureAwait(true);
+        }
+
+        return status;
+    }
+
+    public async Task<IReadOnlyList<BacktestJobStatus>> ListAsync(int limit)
+    {
+        var ids = state.State.Recent.AsEnumerable().Reverse().Take(Math.Clamp(limit, 1, RecentLimit)).ToList();
+        return await Task.WhenAll(ids.Select(id => GrainFactory.GetGrain<IBacktestJobGrain>(id).GetStatusAsync())).ConfigureAwait(true);
+    }
+
+    private async Task TickAsync(CancellationToken cancellationToken)
+    {
+        var changed = false;
+        foreach (var jobId in state.State.Running.Keys.ToList())
+        {
+            var status = await GrainFactory.GetGrain<IBacktestJobGrain>(jobId).GetStatusAsync().ConfigureAwait(true);
+            if (status.State != BacktestJobStatus.Running)
+            {
+                state.State.Running.Remove(jobId);
+                changed = true;
+            }
+        }
+
+        foreach (var entry in state.State.Queue.ToList())
+        {
+            var status = await GrainFactory.GetGrain<IBacktestJobGrain>(entry.JobId).GetStatusAsync().ConfigureAwait(true);
+            if (status.State != BacktestJobStatus.Queued)
+            {
+                state.State.Queue.Remove(entry);
+                changed = true;
+            }
+        }
+
+        if (changed)
+        {
+            await state.WriteStateAsync(cancellationToken).ConfigureAwait(true);
+        }
+
+        await DispatchAsync().ConfigureAwait(true);
+    }
+
+    private async Task DispatchAsync()
+    {
+        if (state.State.Queue.Count == 0)
+        {
+            return;
+        }
+
+        var silos = (await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(true)).Count;
+        var capacity = Math.Max(1, services.Options.MaxJobsPerSilo) * Math.Max(1, silos);
+        var changed = false;
+        foreach (var entry in state.State.Queue.OrderBy(q => q.Rank).ThenBy(q => q.Sequence).ToList())
+        {
+            if (state.State.Running.Count >= capacity)
+            {
+                break;
+            }
+
+            if (state.State.Running.Values.Count(u => u == entry.User) >= services.Options.MaxJobsPerUser)
+            {
+                continue;
+            }
+
+            var status = await GrainFactory.GetGrain<IBacktestJobGrain>(entry.JobId).StartAsync().ConfigureAwait(true);
+            state.State.Queue.Remove(entry);
+            changed = true;
+            if (status.State == BacktestJobStatus.Running)
+            {
+                state.State.Running[entry.JobId] = entry.User;
+            }
+        }
+
+        if (changed)
+        {
+            await state.WriteStateAsync().ConfigureAwait(true);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using Research.Analytics.Factors;
+using Research.Backtesting.Data;
+using Research.Backtesting.Engine;
+using Research.Backtesting.Metrics;
+using Research.Backtesting.Strategies;
+using Research.Data.Warehouse;
+
+namespace Research.Backtesting.Jobs;
+
+/// <summary>A finished run: the engine's outputs, its metrics, the data versions read and the PERMNO of each asset index.</summary>
+public sealed record BacktestRun(BacktestRequest Request, BacktestResult Result, BacktestMetrics Metrics, IReadOnlyDictionary<string, string> DataVersions, int[] Permnos);
+
+/// <summary>
+/// Runs a <see cref="BacktestRequest"/> on the warehouse, in this process:
+/// 1. Pin the datasets (<see cref="CurrentVersions"/> resolves them once; a job stores the answer and later reads exactly
+///    those versions, so a rerun or a resumed job sees the same data).
+/// 2. Load the CRSP panel from 13 months before the window (momentum needs a year of history), open-to-close returns,
+///    delisting returns and the risk-free rate (<see cref="BacktestDataLoader"/>).
+/// 3. Build the strategy's factor at month ends, run the engine, compute the metrics with the window's mean risk-free rate.
+/// </summary>
+public static class BacktestRunner
+{
+    /// <summary>Datasets a backtest reads; the first two are required, the rest are used when present.</summary>
+    public static IReadOnlyList<string> Datasets { get; } = ["crsp/daily", "crsp/names", "crsp/delisting", "compustat/quarterly", "ccm/links", "famafrench/factors_daily"];
+
+    /// <summary>The current version of each dataset a backtest reads; fails naming what is missing.</summary>
+    public static IReadOnlyDictionary<string, string> CurrentVersions(WarehouseLayout layout)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        var catalog = new WarehouseCatalog(layout);
+        var versions = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var dataset in Datasets)
+        {
+            if (catalog.ReadCurrent(dataset) is { } manifest)
+            {
+                versions[dataset] = manifest.VersionId;
+            }
+        }
+
+        var missing = Datasets.Take(2).Where(d => !versions.ContainsKey(d)).ToList();
+        return missing.Count > 0
+            ? throw new InvalidOperationException($"{string.Join(", ", missing)} not in the warehouse at {layout.Root}: run 'research sync --source synthetic' (or wrds).")
+            : versions;
+    }
+
+    public static BacktestRun Run(WarehouseLayout layout, BacktestRequest request, IReadOnlyDictionary<string, string> dataVersions, IProgress<(string Stage, double Fraction)>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(request);
+        request.Validate();
+        using var session = WarehouseQuerySession.OpenVersions(layout, dataVersions, QueryLimits.Default, TimeProvider.System);
+        var (first, last) = CrspRange(session);
+        var start = request.From ?? first.AddMonths(13);
+        var end = request.To ?? last;
+        if (end <= start)
+        {
+            throw new ArgumentException($"the window {start:yyyy-MM-dd}..{end:yyyy-MM-dd} is empty (CRSP has {first:yyyy-MM-dd}..{last:yyyy-MM-dd}).");
+        }
+
+        progress?.Report(("loading", 0));
+        var loadFrom = start.AddMonths(-13) < first ? first : start.AddMonths(-13);
+        var data = BacktestDataLoader.Load(session, loadFrom, end);
+        cancellationToken.ThrowIfCancellationRequested();
+        var factor = BacktestRequest.Strategies[request.Strategy];
+        FactorExposures? exposures = null;
+        IStrategy strategy = new BuyAndHold();
+        if (factor is not null)
+        {
+            progress?.Report(("exposures", 0));
+            exposures = FactorBuilder.Build(data.Panel, data.Panel.MonthEnds(), new FactorBuildOptions { Styles = [factor] });
+            strategy = new FactorQuantileLongShort(factor, request.Quantile);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var settings = new BacktestSettings { From = start, To = end, Capital = request.Capital, Execution = request.Execution, Costs = request.Costs };
+        var result = BacktestEngine.Run(data, strategy, settings, exposures, progress is null ? null : new Relay(f => progress.Report(("simulating", f))), cancellationToken);
+        var offset = Array.IndexOf(data.Dates, result.Dates[0]);
+        var riskFree = 0.0;
+        for (var t = 0; t < result.Dates.Length; t++)
+        {
+            riskFree += data.RiskFree[offset + t];
+        }
+
+        riskFree /= result.Dates.Length;
+        var versions = session.Pinned.ToDictionary(p => p.Key, p => p.Value.VersionId, StringComparer.Ordinal);
+        return new BacktestRun(request, result, BacktestMetrics.Of(result, riskFree), versions, data.Panel.Ids.ToArray());
+    }
+
+    private static (DateOnly First, DateOnly Last) CrspRange(WarehouseQuerySession session)
+    {
+        using var command = session.CreateTrustedCommand("SELECT min(date), max(date) FROM crsp.daily");
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return reader.IsDBNull(0) ? throw new InvalidOperationException("crsp/daily is empty.") : (reader.GetFieldValue<DateOnly>(0), reader.GetFieldValue<DateOnly>(1));
+    }
+
+    private sealed class Relay(Action<double> report) : IProgress<double>
+    {
+        public void Report(double value) => report(value);
+    }
+}

@@ -1,0 +1,224 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Research.Backtesting.Results;
+
+/// <summary>A finished job's row in the relational store.</summary>
+public sealed record StoredResult(
+    string JobId,
+    string Kind,
+    string Label,
+    string RequestedBy,
+    string Spec,
+    string DataVersions,
+    string Metrics,
+    string MetricsSha256,
+    string SeriesFolder,
+    string SeriesSha256,
+    DateTimeOffset CreatedAt,
+    bool Pinned,
+    bool Starred);
+
+/// <summary>What a retention run removed and kept.</summary>
+public sealed record RetentionOutcome(IReadOnlyList<string> Deleted, int KeptPinnedOrStarred, int KeptRecent);
+
+/// <summary>
+/// Summaries and metrics of finished jobs in the relational store: PostgreSQL in production (table from migration
+/// <c>0005_backtest_results.sql</c>, applied by <c>research db migrate</c>), SQLite when embedded (created here). The SQL
+/// is the subset both speak; recording is insert-if-absent, so a job finished twice (after a silo loss) leaves one row.
+/// </summary>
+public sealed class BacktestResultIndex
+{
+    private const string SqliteSchema = """
+        CREATE TABLE IF NOT EXISTS backtest_results (
+            job_id TEXT NOT NULL PRIMARY KEY, kind TEXT NOT NULL, label TEXT NOT NULL, requested_by TEXT NOT NULL,
+            spec TEXT NOT NULL, data_versions TEXT NOT NULL, metrics TEXT NOT NULL, metrics_sha256 TEXT NOT NULL,
+            series_folder TEXT NOT NULL, series_sha256 TEXT NOT NULL, created_at_ms INTEGER NOT NULL,
+            pinned INTEGER NOT NULL DEFAULT 0, starred INTEGER NOT NULL DEFAULT 0);
+        CREATE INDEX IF NOT EXISTS ix_backtest_results_created ON backtest_results (created_at_ms DESC);
+        """;
+
+    private const string Columns = "job_id, kind, label, requested_by, spec, data_versions, metrics, metrics_sha256, series_folder, series_sha256, created_at_ms, pinned, starred";
+
+    private readonly Func<DbConnection> _connect;
+    private readonly bool _sqlite;
+    private bool _schemaReady;
+
+    private BacktestResultIndex(Func<DbConnection> connect, bool sqlite)
+    {
+        _connect = connect;
+        _sqlite = sqlite;
+        _schemaReady = !sqlite;
+    }
+
+    /// <summary>The embedded store: one SQLite file (created with its table when missing).</summary>
+    public static BacktestResultIndex Sqlite(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, DefaultTimeout = 30, Pooling = false }.ToString();
+        return new BacktestResultIndex(() => new SqliteConnection(connectionString), sqlite: true);
+    }
+
+    /// <summary>PostgreSQL; the table comes from the migrations.</summary>
+    public static BacktestResultIndex Postgres(string connectionString) => new(() => new NpgsqlConnection(connectionString), sqlite: false);
+
+    /// <summary>Records a finished job; returns false when it was already recorded (the first row stays).</summary>
+    public async Task<bool> RecordAsync(StoredResult row, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            INSERT INTO backtest_results ({Columns})
+            VALUES (@job_id, @kind, @label, @requested_by, @spec, @data_versions, @metrics, @metrics_sha256, @series_folder, @series_sha256, @created_at_ms, @pinned, @starred)
+            ON CONFLICT (job_id) DO NOTHING
+            """;
+        Add(command, "job_id", row.JobId);
+        Add(command, "kind", row.Kind);
+        Add(command, "label", row.Label);
+        Add(command, "requested_by", row.RequestedBy);
+        Add(command, "spec", row.Spec);
+        Add(command, "data_versions", row.DataVersions);
+        Add(command, "metrics", row.Metrics);
+        Add(command, "metrics_sha256", row.MetricsSha256);
+        Add(command, "series_folder", row.SeriesFolder);
+        Add(command, "series_sha256", row.SeriesSha256);
+        Add(command, "created_at_ms", row.CreatedAt.ToUnixTimeMilliseconds());
+        Add(command, "pinned", (short)(row.Pinned ? 1 : 0));
+        Add(command, "starred", (short)(row.Starred ? 1 : 0));
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    public async Task<StoredResult?> GetAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM backtest_results WHERE job_id = @job_id";
+        Add(command, "job_id", jobId);
+        var rows = await ReadAsync(command, cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    /// <summary>The newest results first.</summary>
+    public async Task<IReadOnlyList<StoredResult>> ListAsync(int limit = 100, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM backtest_results ORDER BY created_at_ms DESC, job_id LIMIT @limit";
+        Add(command, "limit", (long)Math.Clamp(limit, 1, 10_000));
+        return await ReadAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Pins or stars a result (null leaves a flag as it is); false when there is no such result.</summary>
+    public async Task<bool> SetFlagsAsync(string jobId, bool? pinned, bool? starred, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE backtest_results SET pinned = COALESCE(@pinned, pinned), starred = COALESCE(@starred, starred) WHERE job_id = @job_id";
+        Add(command, "job_id", jobId);
+        Add(command, "pinned", pinned is null ? null : (short)(pinned.Value ? 1 : 0));
+        Add(command, "starred", starred is null ? null : (short)(starred.Value ? 1 : 0));
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <summary>
+    /// Retention: keeps the newest <paramref name="keepLatest"/> results and everything younger than
+    /// <paramref name="maxAge"/>; of the rest, deletes every result that is neither pinned nor starred (row first, then its
+    /// series folder through <paramref name="deleteSeries"/>). A pinned or starred result is never deleted.
+    /// </summary>
+    public async Task<RetentionOutcome> ApplyRetentionAsync(int keepLatest, TimeSpan maxAge, DateTimeOffset now, Action<string> deleteSeries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(deleteSeries);
+        var all = await ListAsync(10_000, cancellationToken).ConfigureAwait(false);
+        var cutoff = now - maxAge;
+        var deleted = new List<string>();
+        var kept = 0;
+        var recent = 0;
+        for (var i = 0; i < all.Count; i++)
+        {
+            var row = all[i];
+            if (row.Pinned || row.Starred)
+            {
+                kept++;
+                continue;
+            }
+
+            if (i < keepLatest || row.CreatedAt >= cutoff)
+            {
+                recent++;
+                continue;
+            }
+
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "DELETE FROM backtest_results WHERE job_id = @job_id AND pinned = 0 AND starred = 0";
+            Add(command, "job_id", row.JobId);
+            if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
+            {
+                deleteSeries(row.JobId);
+                deleted.Add(row.JobId);
+            }
+        }
+
+        return new RetentionOutcome(deleted, kept, recent);
+    }
+
+    private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = _connect();
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            if (!_schemaReady)
+            {
+                await using (var pragma = connection.CreateCommand())
+                {
+                    pragma.CommandText = "PRAGMA journal_mode = WAL";
+                    await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                await using var schema = connection.CreateCommand();
+                schema.CommandText = SqliteSchema;
+                await schema.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                _schemaReady = true;
+            }
+
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static void Add(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        if (value is null)
+        {
+            parameter.DbType = System.Data.DbType.Int16;
+        }
+
+        command.Parameters.Add(parameter);
+    }
+
+    private static async Task<List<StoredResult>> ReadAsync(DbCommand command, CancellationToken cancellationToken)
+    {
+        var rows = new List<StoredResult>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            rows.Add(new StoredResult(
+                reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.GetString(5),
+                reader.GetString(6), reader.GetString(7), reader.GetString(8), reader.GetString(9),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)), Convert.ToInt32(reader.GetValue(11), System.Globalization.CultureInfo.InvariantCulture) != 0,
+                Convert.ToInt32(reader.GetValue(12), System.Globalization.CultureInfo.InvariantCulture) != 0));
+        }
+
+        return rows;
+    }
+}

@@ -1,0 +1,206 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using DuckDB.NET.Data;
+using Research.Backtesting.Jobs;
+using Research.Backtesting.MonteCarlo;
+using Research.Data.Warehouse;
+
+namespace Research.Backtesting.Results;
+
+/// <summary>One Parquet file of a stored result.</summary>
+public sealed record SeriesFile(string Name, long Rows, string Sha256);
+
+/// <summary>The <c>series.json</c> of a result folder: its files with checksums; <see cref="Sha256"/> is the hash of that JSON.</summary>
+public sealed record StoredSeries(string JobId, string Folder, IReadOnlyList<SeriesFile> Files, string Sha256);
+
+/// <summary>
+/// The series of finished jobs as Parquet under <c>&lt;root&gt;/&lt;job id&gt;/</c>: <c>daily.parquet</c> (date, return,
+/// gross return, cost, turnover, long and short exposure), <c>trades.parquet</c>, <c>positions.parquet</c> (weights at
+/// each rebalance), or <c>paths.parquet</c> for Monte Carlo; plus <c>series.json</c> with each file's rows and SHA-256.
+/// Publishing is all or nothing: the files are written and fsynced in a temporary folder that is renamed into place.
+/// A job that is written twice (a silo died after the rename but before the job recorded it) keeps the first folder:
+/// both writes are the same bytes, because a job is deterministic.
+/// </summary>
+public sealed class BacktestSeriesStore(string root)
+{
+    public const string ManifestName = "series.json";
+
+    public string Root { get; } = Path.GetFullPath(root);
+
+    public string Folder(string jobId) => Path.Combine(Root, RequireSafe(jobId));
+
+    public Task<StoredSeries> WriteBacktestAsync(string jobId, BacktestRun run, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var r = run.Result;
+        var tradeDates = r.Trades.Select(t => t.Date).ToArray();
+        var tradePermnos = r.Trades.Select(t => run.Permnos[t.Asset]).ToArray();
+        var positionDates = new List<DateOnly>();
+        var positionPermnos = new List<int>();
+        var positionWeights = new List<double>();
+        foreach (var (date, (assets, weights)) in r.Positions.OrderBy(p => p.Key))
+        {
+            for (var k = 0; k < assets.Length; k++)
+            {
+                positionDates.Add(date);
+                positionPermnos.Add(run.Permnos[assets[k]]);
+                positionWeights.Add(weights[k]);
+            }
+        }
+
+        return PublishAsync(jobId, [
+            new("daily.parquet", [ParquetColumnSpec.Of<DateOnly>("date"), ParquetColumnSpec.Of<double>("ret"), ParquetColumnSpec.Of<double>("gross_ret"), ParquetColumnSpec.Of<double>("cost"),
+                ParquetColumnSpec.Of<double>("turnover"), ParquetColumnSpec.Of<double>("long_exposure"), ParquetColumnSpec.Of<double>("short_exposure")],
+                [r.Dates, r.Returns, r.GrossReturns, r.Costs, r.Turnover, r.LongExposure, r.ShortExposure]),
+            new("trades.parquet", [ParquetColumnSpec.Of<DateOnly>("date"), ParquetColumnSpec.Of<int>("permno"), ParquetColumnSpec.Of<double>("weight_before"), ParquetColumnSpec.Of<double>("weight_after"), ParquetColumnSpec.Of<double>("cost")],
+                [tradeDates, tradePermnos, r.Trades.Select(t => t.Before).ToArray(), r.Trades.Select(t => t.After).ToArray(), r.Trades.Select(t => t.Cost).ToArray()]),
+            new("positions.parquet", [ParquetColumnSpec.Of<DateOnly>("date"), ParquetColumnSpec.Of<int>("permno"), ParquetColumnSpec.Of<double>("weight")],
+                [positionDates.ToArray(), positionPermnos.ToArray(), positionWeights.ToArray()]),
+        ], cancellationToken);
+    }
+
+    public Task<StoredSeries> WriteMonteCarloAsync(string jobId, IReadOnlyList<PathMetrics> paths, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        return PublishAsync(jobId, [
+            new("paths.parquet", [ParquetColumnSpec.Of<int>("path"), ParquetColumnSpec.Of<double>("sharpe"), ParquetColumnSpec.Of<double>("cagr"), ParquetColumnSpec.Of<double>("max_drawdown"), ParquetColumnSpec.Of<double>("terminal_wealth")],
+                [paths.Select(p => p.Path).ToArray(), paths.Select(p => p.Sharpe).ToArray(), paths.Select(p => p.Cagr).ToArray(), paths.Select(p => p.MaxDrawdown).ToArray(), paths.Select(p => p.TerminalWealth).ToArray()]),
+        ], cancellationToken);
+    }
+
+    /// <summary>The stored manifest of a job, or null when it has none; a folder whose files do not match their checksums fails.</summary>
+    public async Task<StoredSeries?> ReadAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        var folder = Folder(jobId);
+        var manifest = Path.Combine(folder, ManifestName);
+        if (!File.Exists(manifest))
+        {
+            return null;
+        }
+
+        var text = await File.ReadAllTextAsync(manifest, cancellationToken).ConfigureAwait(false);
+        var files = JsonSerializer.Deserialize<List<SeriesFile>>(text) ?? throw new InvalidDataException($"{manifest}: empty manifest.");
+        foreach (var file in files)
+        {
+            var actual = await HashFileAsync(Path.Combine(folder, file.Name), cancellationToken).ConfigureAwait(false);
+            if (!string.Equals(actual, file.Sha256, StringComparison.Ordinal))
+            {
+                throw new InvalidDataException($"Result {jobId}: {file.Name} has SHA-256 {actual[..12]}..., its manifest says {file.Sha256[..12]}...; the stored series was changed or damaged.");
+            }
+        }
+
+        return new StoredSeries(jobId, folder, files, Hash(text));
+    }
+
+    /// <summary>The daily net returns of a stored backtest (checksums verified first).</summary>
+    public async Task<(DateOnly[] Dates, double[] Returns)> ReadDailyReturnsAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        var stored = await ReadAsync(jobId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"No stored series for job {jobId} under {Root}.");
+        if (stored.Files.All(f => f.Name != "daily.parquet"))
+        {
+            throw new InvalidOperationException($"Job {jobId} is not a backtest (it has no daily returns).");
+        }
+
+        var path = Path.Combine(stored.Folder, "daily.parquet");
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT date, ret FROM read_parquet({DuckDbSql.List([path])}) ORDER BY date";
+        var dates = new List<DateOnly>();
+        var returns = new List<double>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                dates.Add(reader.GetFieldValue<DateOnly>(0));
+                returns.Add(reader.GetDouble(1));
+            }
+        }
+
+        return (dates.ToArray(), returns.ToArray());
+    }
+
+    /// <summary>Removes a job's folder (retention); absent folders are fine.</summary>
+    public void Delete(string jobId)
+    {
+        var folder = Folder(jobId);
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private async Task<StoredSeries> PublishAsync(string jobId, IReadOnlyList<(string Name, ParquetColumnSpec[] Columns, Array[] Data)> tables, CancellationToken cancellationToken)
+    {
+        var final = Folder(jobId);
+        if (await ReadAsync(jobId, cancellationToken).ConfigureAwait(false) is { } existing)
+        {
+            return existing;
+        }
+
+        Directory.CreateDirectory(Root);
+        var staging = Path.Combine(Root, $".{jobId}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        Directory.CreateDirectory(staging);
+        try
+        {
+            var files = new List<SeriesFile>();
+            foreach (var (name, columns, data) in tables)
+            {
+                var path = Path.Combine(staging, name);
+                var rows = await ParquetTableWriter.WriteFileAsync(path, columns, data, cancellationToken: cancellationToken).ConfigureAwait(false);
+                files.Add(new SeriesFile(name, rows, await HashFileAsync(path, cancellationToken).ConfigureAwait(false)));
+            }
+
+            var manifest = JsonSerializer.Serialize(files);
+            await DurableFile.WriteAsync(Path.Combine(staging, ManifestName), manifest, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                Directory.Move(staging, final);
+            }
+            catch (IOException) when (Directory.Exists(final))
+            {
+                // Another activation of the same job published first: same job, same bytes; keep theirs.
+                Directory.Delete(staging, recursive: true);
+                return await ReadAsync(jobId, cancellationToken).ConfigureAwait(false) ?? throw new InvalidDataException($"Result folder {final} has no {ManifestName}.");
+            }
+
+            DurableFile.SyncDirectory(Root);
+            return new StoredSeries(jobId, final, files, Hash(manifest));
+        }
+        catch
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+
+            throw;
+        }
+    }
+
+    private static string RequireSafe(string jobId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(jobId);
+        foreach (var c in jobId)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c == '-'))
+            {
+                throw new ArgumentException($"'{jobId}' is not a job id (letters, digits and '-' only).", nameof(jobId));
+            }
+        }
+
+        return jobId;
+    }
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+
+    private static async Task<string> HashFileAsync(string path, CancellationToken cancellationToken)
+    {
+        var stream = File.OpenRead(path);
+        await using (stream.ConfigureAwait(false))
+        {
+            return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.Runtime.Hosting;
+using Orleans.Storage;
+using Orleans.TestingHost;
+using Research.Backtesting.Results;
+using Research.Data.Sync;
+using Research.Data.Synthetic;
+using Research.Data.Warehouse;
+using Research.Grains;
+using Research.Grains.Abstractions.Backtests;
+using Research.Grains.Backtests;
+using Research.Silo.Storage;
+using Research.Testing;
+
+namespace Research.Grains.Tests.Backtests;
+
+/// <summary>A small synthetic warehouse (120 stocks, 4 years) shared by the backtest cluster tests.</summary>
+public sealed class BacktestWarehouseFixture : IAsyncLifetime
+{
+    private readonly TempDirectory _root = TestEnvironment.CreateTempDirectory("bt-cluster");
+
+    public WarehouseLayout Layout => new(_root.Combine("warehouse"));
+
+    public string Scratch(string name) => Directory.CreateDirectory(_root.Combine(name + "-" + Guid.NewGuid().ToString("N")[..6])).FullName;
+
+    public async ValueTask InitializeAsync()
+    {
+        var source = new SyntheticSyncSource(Layout, new SyntheticMarketOptions { Stocks = 120, Years = 4, EndYear = 2024, Seed = 21, IntradaySymbols = 0 });
+        var manager = new SyncManager(Layout, TimeProvider.System);
+        foreach (var dataset in new[] { "crsp/daily", "crsp/names", "crsp/delisting", "famafrench/factors_daily" })
+        {
+            await manager.SyncAsync(dataset, SyncMode.Full, source, "tests", cancellationToken: TestContext.Current.CancellationToken);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _root.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Starts an in-process cluster of <c>silos</c> silos over the fixture's warehouse, with grain state in one SQLite file
+/// (so a job's checkpoint survives the silo that wrote it) and results under <c>resultRoot</c>.
+/// </summary>
+public static class BacktestCluster
+{
+    public static async Task<InProcessTestCluster> StartAsync(int silos, WarehouseLayout layout, string resultRoot, BacktestJobOptions options)
+    {
+        var builder = new InProcessTestClusterBuilder((short)silos);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            var database = Path.Combine(resultRoot, "grains.db");
+            silo.Services.AddGrainStorage(GrainStorageNames.Research, (sp, _) => new SqliteGrainStorage(database, sp.GetRequiredService<IGrainStorageSerializer>(), TimeProvider.System));
+            silo.Services.AddSingleton(layout);
+            silo.Services.AddSingleton(TimeProvider.System);
+            silo.Services.AddSingleton(_ => new BacktestServices(layout, new BacktestSeriesStore(Path.Combine(resultRoot, "series")), BacktestResultIndex.Sqlite(Path.Combine(resultRoot, "results.db")), options));
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                // Declare a killed silo dead within a few seconds instead of the production defaults.
+                o.ProbeTimeout = TimeSpan.FromSeconds(1);
+                o.NumMissedProbesLimit = 2;
+                o.NumVotesForDeathDeclaration = 1;
+                o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
+            });
+        });
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
+    }
+
+    /// <summary>Polls a job until it finishes (a minute and a half at most), reporting what it saw.</summary>
+    public static async Task<BacktestJobStatus> WaitAsync(IBacktestJobGrain job, Func<BacktestJobStatus, Task>? onRunning = null)
+    {
+        for (var i = 0; i < 1800; i++)
+        {
+            var status = await job.GetStatusAsync();
+            if (status.IsFinished)
+            {
+                return status;
+            }
+
+            if (onRunning is not null && status.State == BacktestJobStatus.Running)
+            {
+                await onRunning(status);
+            }
+
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        throw new TimeoutException($"job {job.GetPrimaryKeyString()} did not finish within 90 s");
+    }
+}

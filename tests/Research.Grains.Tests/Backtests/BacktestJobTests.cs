@@ -1,0 +1,221 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using DuckDB.NET.Data;
+using Research.Backtesting.Jobs;
+using Research.Backtesting.Results;
+using Research.Data.Warehouse;
+using Research.Grains.Abstractions.Backtests;
+using Research.Grains.Backtests;
+
+namespace Research.Grains.Tests.Backtests;
+
+/// <summary>Backtest and Monte Carlo jobs on in-process clusters: idempotent ids, stored results, fan-out, silo loss, cancel, priorities.</summary>
+public sealed class BacktestJobTests(BacktestWarehouseFixture fixture) : IClassFixture<BacktestWarehouseFixture>
+{
+    private static readonly BacktestJobSpec Momentum = new("momentum", From: new DateOnly(2022, 1, 3));
+
+    private static JobSubmission Backtest(BacktestJobSpec spec, string priority = JobPriority.Normal, string user = "alice") => new(spec, null, priority, user);
+
+    private static JobSubmission MonteCarlo(string source, int paths, int? length = null, string priority = JobPriority.Normal, string user = "alice") =>
+        new(null, new MonteCarloJobSpec(source, paths, "bootstrap", 20, length, Seed: 7), priority, user);
+
+    [Fact]
+    public async Task The_same_spec_is_the_same_job_and_its_result_equals_the_in_process_run_byte_for_byte()
+    {
+        var results = fixture.Scratch("idempotent");
+        await using var cluster = await BacktestCluster.StartAsync(1, fixture.Layout, results, new BacktestJobOptions());
+        var scheduler = cluster.Client.GetGrain<IBacktestSchedulerGrain>(IBacktestSchedulerGrain.Key);
+
+        var first = await scheduler.SubmitAsync(Backtest(Momentum));
+        var second = await scheduler.SubmitAsync(Backtest(Momentum, JobPriority.High, "bob"));
+        Assert.Equal(first.JobId, second.JobId);
+        Assert.StartsWith("bt-", first.JobId, StringComparison.Ordinal);
+        Assert.NotEqual(first.JobId, (await scheduler.SubmitAsync(Backtest(Momentum with { Quantile = 0.3 }))).JobId);
+
+        var job = cluster.Client.GetGrain<IBacktestJobGrain>(first.JobId);
+        var done = await BacktestCluster.WaitAsync(job);
+        Assert.True(done.State == BacktestJobStatus.Succeeded, done.Error);
+        Assert.Equal(1, done.Attempts);
+        Assert.Equal(first.JobId, (await scheduler.SubmitAsync(Backtest(Momentum))).JobId); // finished: still the same job, not rerun
+        Assert.Equal(BacktestJobStatus.Succeeded, (await job.GetStatusAsync()).State);
+
+        var result = (await job.GetResultAsync())!;
+        var inProcess = BacktestRunner.Run(fixture.Layout, BacktestSpecs.ToRequest(Momentum), result.DataVersions, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(ResultDocuments.Serialize(inProcess.Metrics), result.MetricsJson);
+        Assert.Equal(BacktestRunner.CurrentVersions(fixture.Layout), result.DataVersions);
+
+        // The series: checksummed Parquet whose daily returns are the run's, and the trades the engine made.
+        var store = new BacktestSeriesStore(Path.Combine(results, "series"));
+        var stored = (await store.ReadAsync(first.JobId, TestContext.Current.CancellationToken))!;
+        Assert.Equal(result.SeriesSha256, stored.Sha256);
+        Assert.Equal(["daily.parquet", "trades.parquet", "positions.parquet"], stored.Files.Select(f => f.Name));
+        Assert.Equal(inProcess.Result.Trades.Count, stored.Files.Single(f => f.Name == "trades.parquet").Rows);
+        var (_, returns) = await store.ReadDailyReturnsAsync(first.JobId, TestContext.Current.CancellationToken);
+        Assert.Equal(inProcess.Result.Returns, returns);
+
+        // A damaged series file is refused by name.
+        var daily = Path.Combine(stored.Folder, "daily.parquet");
+        var bytes = await File.ReadAllBytesAsync(daily, TestContext.Current.CancellationToken);
+        bytes[^20] ^= 0xFF;
+        await File.WriteAllBytesAsync(daily, bytes, TestContext.Current.CancellationToken);
+        var damaged = await Assert.ThrowsAsync<InvalidDataException>(() => store.ReadAsync(first.JobId, TestContext.Current.CancellationToken));
+        Assert.Contains("daily.parquet", damaged.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Monte_Carlo_gives_identical_bytes_on_one_and_on_three_silos_with_one_killed_mid_run()
+    {
+        var options = new BacktestJobOptions { MonteCarloChunkPaths = 100, MaxChunksInFlight = 2, TickPeriod = TimeSpan.FromMilliseconds(200), LeaseLength = TimeSpan.FromSeconds(3), ChunkTimeout = TimeSpan.FromSeconds(5) };
+        const int Paths = 6000;
+        const int Days = 2520;
+
+        async Task<(BacktestJobResult Backtest, BacktestJobResult MonteCarlo, string Folder, BacktestJobStatus Status, string? Killed)> RunAsync(int silos, bool kill)
+        {
+            var results = fixture.Scratch($"silos{silos}");
+            await using var cluster = await BacktestCluster.StartAsync(silos, fixture.Layout, results, options);
+            var scheduler = cluster.Client.GetGrain<IBacktestSchedulerGrain>(IBacktestSchedulerGrain.Key);
+            var bt = await scheduler.SubmitAsync(Backtest(Momentum));
+            Assert.Equal(BacktestJobStatus.Succeeded, (await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(bt.JobId))).State);
+            var mc = await scheduler.SubmitAsync(MonteCarlo(bt.JobId, Paths, Days));
+            var job = cluster.Client.GetGrain<IBacktestJobGrain>(mc.JobId);
+            string? killed = null;
+            var status = await BacktestCluster.WaitAsync(job, async running =>
+            {
+                if (kill && killed is null && running.Fraction > 0.15)
+                {
+                    // Kill the silo the job itself runs on: the job must resume elsewhere from its checkpoint.
+                    var victim = cluster.Silos.First(s => s.SiloAddress.ToParsableString() == running.Silo);
+                    killed = running.Silo;
+                    await cluster.KillSiloAsync(victim);
+                }
+            });
+            Assert.True(status.State == BacktestJobStatus.Succeeded, status.Error);
+            var btResult = (await cluster.Client.GetGrain<IBacktestJobGrain>(bt.JobId).GetResultAsync())!;
+            var mcResult = (await job.GetResultAsync())!;
+            return (btResult, mcResult, mcResult.SeriesFolder, status, killed);
+        }
+
+        var one = await RunAsync(1, kill: false);
+        var three = await RunAsync(3, kill: true);
+
+        Assert.NotNull(three.Killed); // the kill happened while the job was running
+        Assert.NotEqual(three.Killed, three.Status.Silo); // and the job finished on another silo
+        Assert.True(three.Status.Attempts >= 2, $"attempts {three.Status.Attempts}");
+        Assert.Equal(one.Backtest.MetricsSha256, three.Backtest.MetricsSha256);
+        Assert.Equal(one.MonteCarlo.JobId, three.MonteCarlo.JobId);
+        Assert.Equal(one.MonteCarlo.MetricsJson, three.MonteCarlo.MetricsJson);
+        Assert.Equal(one.MonteCarlo.SeriesSha256, three.MonteCarlo.SeriesSha256);
+
+        // No duplicate or missing paths.
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT count(*), count(DISTINCT path), min(path), max(path) FROM read_parquet({DuckDbSql.List([Path.Combine(three.Folder, "paths.parquet")])})";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        Assert.Equal((long)Paths, reader.GetInt64(0));
+        Assert.Equal((long)Paths, reader.GetInt64(1));
+        Assert.Equal(0, reader.GetInt32(2));
+        Assert.Equal(Paths - 1, reader.GetInt32(3));
+    }
+
+    [Fact]
+    public async Task Cancel_stops_a_running_job_and_a_queued_one_and_no_result_is_stored()
+    {
+        var results = fixture.Scratch("cancel");
+        var options = new BacktestJobOptions { MonteCarloChunkPaths = 50, MaxChunksInFlight = 1, TickPeriod = TimeSpan.FromMilliseconds(200) };
+        await using var cluster = await BacktestCluster.StartAsync(1, fixture.Layout, results, options);
+        var scheduler = cluster.Client.GetGrain<IBacktestSchedulerGrain>(IBacktestSchedulerGrain.Key);
+        var bt = await scheduler.SubmitAsync(Backtest(Momentum));
+        await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(bt.JobId));
+
+        var running = await scheduler.SubmitAsync(MonteCarlo(bt.JobId, 200_000, 6300));
+        var queued = await scheduler.SubmitAsync(MonteCarlo(bt.JobId, 1000, priority: JobPriority.Low));
+        Assert.Equal(BacktestJobStatus.Queued, queued.State); // one job per silo: it waits
+        var job = cluster.Client.GetGrain<IBacktestJobGrain>(running.JobId);
+        while ((await job.GetStatusAsync()).Fraction <= 0)
+        {
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+
+        var watch = Stopwatch.StartNew();
+        await job.CancelAsync("alice");
+        var cancelled = await BacktestCluster.WaitAsync(job);
+        TestContext.Current.TestOutputHelper?.WriteLine($"cancel to cancelled: {watch.ElapsedMilliseconds} ms (at {cancelled.Fraction:P1})");
+        Assert.Equal(BacktestJobStatus.Cancelled, cancelled.State);
+        Assert.True(cancelled.Fraction < 0.5, $"the job ran on to {cancelled.Fraction:P0} after the cancel");
+        Assert.Null(await job.GetResultAsync());
+        Assert.Null(await BacktestResultIndex.Sqlite(Path.Combine(results, "results.db")).GetAsync(running.JobId, TestContext.Current.CancellationToken));
+
+        var other = cluster.Client.GetGrain<IBacktestJobGrain>(queued.JobId);
+        var status = await other.GetStatusAsync();
+        if (status.State == BacktestJobStatus.Queued)
+        {
+            Assert.Equal(BacktestJobStatus.Cancelled, (await other.CancelAsync("alice")).State);
+        }
+
+        // Submitting a cancelled job again queues it again, under the same id.
+        var again = await scheduler.SubmitAsync(MonteCarlo(bt.JobId, 200_000, 6300));
+        Assert.Equal(running.JobId, again.JobId);
+        Assert.Contains(again.State, new[] { BacktestJobStatus.Queued, BacktestJobStatus.Running });
+        await job.CancelAsync("alice");
+        await BacktestCluster.WaitAsync(job);
+    }
+
+    [Fact]
+    public async Task The_scheduler_runs_high_priority_first_and_pushes_progress_to_subscribers()
+    {
+        var results = fixture.Scratch("priority");
+        await using var cluster = await BacktestCluster.StartAsync(1, fixture.Layout, results, new BacktestJobOptions { TickPeriod = TimeSpan.FromMilliseconds(200) });
+        var scheduler = cluster.Client.GetGrain<IBacktestSchedulerGrain>(IBacktestSchedulerGrain.Key);
+        var bt = await scheduler.SubmitAsync(Backtest(Momentum));
+
+        // The first job occupies the only slot; of the two that wait, the high-priority one goes next although submitted last.
+        var low = await scheduler.SubmitAsync(Backtest(Momentum with { Quantile = 0.25 }, JobPriority.Low, "carol"));
+        var high = await scheduler.SubmitAsync(Backtest(Momentum with { Quantile = 0.3 }, JobPriority.High, "dave"));
+        Assert.Equal(BacktestJobStatus.Queued, low.State);
+        Assert.Equal(BacktestJobStatus.Queued, high.State);
+
+        var seen = new ConcurrentQueue<BacktestJobStatus>();
+        var observer = new Observer(seen);
+        var reference = cluster.Client.CreateObjectReference<IBacktestJobObserver>(observer);
+        var highJob = cluster.Client.GetGrain<IBacktestJobGrain>(high.JobId);
+        await highJob.SubscribeAsync(reference);
+
+        var lowDone = await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(low.JobId));
+        var highDone = await BacktestCluster.WaitAsync(highJob);
+        Assert.Equal(BacktestJobStatus.Succeeded, lowDone.State);
+        Assert.True(highDone.StartedAt < lowDone.StartedAt, $"high started {highDone.StartedAt:O}, low {lowDone.StartedAt:O}");
+
+        for (var i = 0; i < 100 && !seen.Any(s => s.State == BacktestJobStatus.Succeeded); i++)
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        var states = seen.Select(s => s.State).Distinct().ToList();
+        Assert.Equal([BacktestJobStatus.Queued, BacktestJobStatus.Running, BacktestJobStatus.Succeeded], states);
+        var fractions = seen.Where(s => s.State == BacktestJobStatus.Running).Select(s => s.Fraction).ToList();
+        Assert.True(fractions.Count >= 2, $"only {fractions.Count} running updates were pushed");
+        Assert.Equal(fractions.Order(), fractions);
+
+        var listed = await scheduler.ListAsync(10);
+        Assert.Equal([high.JobId, low.JobId, bt.JobId], listed.Select(s => s.JobId));
+        await highJob.UnsubscribeAsync(reference);
+    }
+
+    [Fact]
+    public async Task A_bad_submission_is_refused_naming_the_field()
+    {
+        await using var cluster = await BacktestCluster.StartAsync(1, fixture.Layout, fixture.Scratch("bad"), new BacktestJobOptions());
+        var scheduler = cluster.Client.GetGrain<IBacktestSchedulerGrain>(IBacktestSchedulerGrain.Key);
+        Assert.Contains("strategy", (await Assert.ThrowsAsync<ArgumentException>(() => scheduler.SubmitAsync(Backtest(new BacktestJobSpec("alpha-9"))))).Message, StringComparison.Ordinal);
+        Assert.Contains("priority", (await Assert.ThrowsAsync<ArgumentException>(() => scheduler.SubmitAsync(Backtest(Momentum, "urgent")))).Message, StringComparison.Ordinal);
+        Assert.Contains("source job", (await Assert.ThrowsAsync<ArgumentException>(() => scheduler.SubmitAsync(MonteCarlo("bt-0000000000000000", 100)))).Message, StringComparison.Ordinal);
+        Assert.Contains("quantile", (await Assert.ThrowsAsync<ArgumentException>(() => scheduler.SubmitAsync(Backtest(Momentum with { Quantile = 0.9 })))).Message, StringComparison.Ordinal);
+    }
+
+    private sealed class Observer(ConcurrentQueue<BacktestJobStatus> seen) : IBacktestJobObserver
+    {
+        public void OnStatusChanged(BacktestJobStatus status) => seen.Enqueue(status);
+    }
+}
