@@ -66,6 +66,41 @@ public sealed class LocalPlatformTests
             var css = await http.GetByteArrayAsync(new Uri(new Uri(consoleUrl), theme), ct);
             Assert.True(css.Length > 10_000, $"{theme} served {css.Length} bytes");
 
+            // A backtest through the cluster, then a Monte Carlo of it, from the CLI.
+            var gateway = new[] { "--data-root", dir.Path, "--gateway-port", "40000" };
+            var (btCode, btOut, btErr) = await CliRunner.RunAsync(["backtest", "submit", "--strategy", "momentum", "--from", "2023-01-03", "--wait", "--json", .. gateway]);
+            Assert.True(btCode == 0, btErr);
+            using var bt = JsonDocument.Parse(btOut);
+            var jobId = bt.RootElement.GetProperty("jobId").GetString()!;
+            Assert.True(bt.RootElement.GetProperty("metrics").GetProperty("days").GetInt32() > 400);
+            var (againCode, againOut, _) = await CliRunner.RunAsync(["backtest", "submit", "--strategy", "momentum", "--from", "2023-01-03", "--json", .. gateway]);
+            Assert.Equal(0, againCode);
+            using (var again = JsonDocument.Parse(againOut))
+            {
+                Assert.Equal(jobId, again.RootElement.GetProperty("jobId").GetString());
+                Assert.Equal("succeeded", again.RootElement.GetProperty("state").GetString());
+            }
+
+            var (mcCode, mcOut, mcErr) = await CliRunner.RunAsync(["backtest", "monte-carlo", "--job", jobId, "--paths", "500", "--wait", "--json", .. gateway]);
+            Assert.True(mcCode == 0, mcErr);
+            using (var mc = JsonDocument.Parse(mcOut))
+            {
+                Assert.Equal(500, mc.RootElement.GetProperty("metrics").GetProperty("paths").GetInt32());
+                Assert.True(Directory.Exists(mc.RootElement.GetProperty("seriesFolder").GetString()));
+            }
+
+            var (listCode, listOut, _) = await CliRunner.RunAsync(["backtest", "list", "--json", .. gateway]);
+            Assert.Equal(0, listCode);
+            using (var list = JsonDocument.Parse(listOut))
+            {
+                Assert.Equal(2, list.RootElement.GetArrayLength());
+                Assert.Equal(jobId, list.RootElement[1].GetProperty("jobId").GetString());
+            }
+
+            var (missingCode, _, missingErr) = await CliRunner.RunAsync(["backtest", "result", "bt-0000000000000000", .. gateway]);
+            Assert.NotEqual(0, missingCode);
+            Assert.Contains("No job bt-0000000000000000", missingErr, StringComparison.Ordinal);
+
             var (code, status, _) = await CliRunner.RunAsync("status", "--data-root", dir.Path, "--json");
             Assert.Equal(0, code);
             using var json = JsonDocument.Parse(status);

@@ -170,5 +170,26 @@ public sealed class RiskCommandTests(RiskWarehouseFixture fixture) : IClassFixtu
         (code, _, error) = await CliRunner.RunAsync("backtest", "run", "--data-root", root, "--strategy", "astrology");
         Assert.Equal(1, code);
         Assert.Contains("astrology", error, StringComparison.Ordinal);
+
+        // A spec file states the same run as the flags, and gives the same metrics.
+        var specFile = Path.Combine(root, "..", "momentum.json");
+        await File.WriteAllTextAsync(specFile, """{"strategy":"momentum","from":"2022-01-03","to":"2024-12-31","costs":{"commission_bps":1}}""", TestContext.Current.CancellationToken);
+        (code, output, error) = await CliRunner.RunAsync("backtest", "run", "--data-root", root, "--spec", specFile, "--json");
+        Assert.True(code == 0, error);
+        var flags = await CliRunner.RunAsync("backtest", "run", "--data-root", root, "--strategy", "momentum", "--from", "2022-01-03", "--to", "2024-12-31", "--json");
+        using (JsonDocument a = JsonDocument.Parse(output), b = JsonDocument.Parse(flags.Out))
+        {
+            Assert.Equal(b.RootElement.GetProperty("metrics").GetRawText(), a.RootElement.GetProperty("metrics").GetRawText());
+        }
+
+        await File.WriteAllTextAsync(specFile, """{"strategy":"momentum","costs":{"comission_bps":1}}""", TestContext.Current.CancellationToken);
+        (code, _, error) = await CliRunner.RunAsync("backtest", "run", "--data-root", root, "--spec", specFile);
+        Assert.Equal(1, code);
+        Assert.Contains("unknown field 'costs.comission_bps'", error, StringComparison.Ordinal);
+
+        // Cluster commands without a cluster say how to get one.
+        (code, _, error) = await CliRunner.RunAsync("backtest", "list", "--data-root", root, "--gateway-port", "1");
+        Assert.Equal(1, code);
+        Assert.Contains("research up", error, StringComparison.Ordinal);
     }
 }

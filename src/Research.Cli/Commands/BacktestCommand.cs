@@ -1,137 +1,343 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Research.Analytics.Factors;
-using Research.Backtesting.Data;
-using Research.Backtesting.Engine;
+using Research.Backtesting.Jobs;
 using Research.Backtesting.Metrics;
-using Research.Backtesting.Strategies;
+using Research.Backtesting.MonteCarlo;
+using Research.Backtesting.Results;
 using Research.Cli.Infrastructure;
-using Research.Data.Warehouse;
+using Research.Grains.Abstractions.Backtests;
 using Spectre.Console;
 
 namespace Research.Cli.Commands;
 
-/// <summary><c>research backtest run</c>: a backtest executed in this process on the warehouse, metrics printed.</summary>
+/// <summary>
+/// <c>research backtest run|submit|status|result|cancel|list|monte-carlo</c>: <c>run</c> executes in this process; the
+/// others go through the cluster (start it with <c>research up</c>), where jobs are queued, deduplicated by spec and
+/// data versions, stored and resumable.
+/// </summary>
 public static class BacktestCommand
 {
-    private static readonly Dictionary<string, string?> Strategies = new(StringComparer.Ordinal)
-    {
-        ["buy-and-hold"] = null,
-        ["momentum"] = "momentum",
-        ["value"] = "value",
-        ["quality"] = "quality",
-        ["size"] = "size",
-        ["low-vol"] = "low_vol",
-    };
-
     public static Command Create(CliOutput output)
     {
-        var backtest = new Command("backtest", "Backtests: run one in this process (cluster jobs, walk-forward and Monte Carlo are to come).");
-        var strategy = new Option<string>("--strategy") { Description = $"Strategy: {string.Join(", ", Strategies.Keys)}.", Required = true };
-        var from = CliOptions.OptionalDate("--from", "First session (default: 13 months after the first CRSP session, when momentum exists).");
-        var to = CliOptions.OptionalDate("--to", "Last session (default: the last CRSP session).");
-        var execution = new Option<string>("--execution") { Description = "next-close (default) or next-open.", DefaultValueFactory = _ => "next-close" };
-        var quantile = new Option<double>("--quantile") { Description = "Factor strategies: the quantile held long and short (default 0.2).", DefaultValueFactory = _ => 0.2 };
-        var capital = new Option<double>("--capital") { Description = "Capital in dollars (sets market impact; default 10,000,000).", DefaultValueFactory = _ => 10_000_000 };
-        var commission = new Option<double>("--commission-bps") { Description = "Commission, bp of traded value (default 1).", DefaultValueFactory = _ => 1.0 };
-        var spread = new Option<double>("--half-spread-bps") { Description = "Half spread, bp of traded value (default 5).", DefaultValueFactory = _ => 5.0 };
-        var impact = new Option<double>("--impact") { Description = "Square-root impact coefficient k (default 0.1; 0 = off).", DefaultValueFactory = _ => 0.1 };
-        var borrow = new Option<double>("--borrow-bps") { Description = "Annual borrow fee on shorts, bp (default 50).", DefaultValueFactory = _ => 50.0 };
-        var run = new Command("run", "Run a backtest in this process and print its metrics.") { strategy, from, to, execution, quantile, capital, commission, spread, impact, borrow };
+        var backtest = new Command("backtest", "Backtests: run one in this process, or submit jobs to the cluster and follow them.");
+        var spec = new SpecOptions();
+        var run = new Command("run", "Run a backtest in this process and print its metrics.");
+        spec.AddTo(run);
         run.SetAction(async (parse, ct) =>
         {
-            var name = parse.GetValue(strategy)!;
-            if (!Strategies.TryGetValue(name, out var factor))
-            {
-                throw new CliException($"--strategy: '{name}' is not one of {string.Join(", ", Strategies.Keys)}.");
-            }
-
-            var mode = parse.GetValue(execution) switch
-            {
-                "next-close" => Execution.NextClose,
-                "next-open" => Execution.NextOpen,
-                var other => throw new CliException($"--execution: '{other}' is not next-close or next-open."),
-            };
+            var request = spec.Request(parse);
             var layout = WarehouseOptions.Layout(parse);
-            var catalog = new WarehouseCatalog(layout);
-            var datasets = new[] { "crsp/daily", "crsp/names", "crsp/delisting", "compustat/quarterly", "ccm/links", "famafrench/factors_daily" }
-                .Where(d => catalog.ReadCurrent(d) is not null || d is "crsp/daily" or "crsp/names").ToList();
-            using var session = WarehouseOptions.OpenDatasets(parse, datasets, "'research sync --source synthetic' (or wrds)");
-            var (first, last) = CrspRange(session);
-            var start = parse.GetValue(from) ?? first.AddMonths(13);
-            var end = parse.GetValue(to) ?? last;
-            if (end <= start)
-            {
-                throw new CliException($"--to {end:yyyy-MM-dd} must be after --from {start:yyyy-MM-dd}.");
-            }
-
             var watch = Stopwatch.StartNew();
-            var result = await output.WithProgressAsync($"backtest {name}", progress => Task.Run(() => FactorsCommand.Guard(() =>
-            {
-                var data = BacktestDataLoader.Load(session, start.AddMonths(-13) < first ? first : start.AddMonths(-13), end, new SynchronousProgress<string>(output.Info));
-                FactorExposures? exposures = null;
-                IStrategy chosen = new BuyAndHold();
-                if (factor is not null)
-                {
-                    progress.Report(("exposures", 0));
-                    exposures = FactorBuilder.Build(data.Panel, data.Panel.MonthEnds(), new FactorBuildOptions { Styles = [factor] });
-                    chosen = new FactorQuantileLongShort(factor, parse.GetValue(quantile));
-                }
-
-                var settings = new BacktestSettings
-                {
-                    From = start,
-                    To = end,
-                    Capital = parse.GetValue(capital),
-                    Execution = mode,
-                    Costs = new CostModel
-                    {
-                        CommissionBps = parse.GetValue(commission),
-                        HalfSpreadBps = parse.GetValue(spread),
-                        ImpactCoefficient = parse.GetValue(impact),
-                        BorrowBps = parse.GetValue(borrow),
-                    },
-                };
-                var backtest = BacktestEngine.Run(data, chosen, settings, exposures, new SynchronousProgress<double>(f => progress.Report(("simulating", f))), ct);
-                var riskFree = data.RiskFree.Skip(Array.IndexOf(data.Dates, backtest.Dates[0])).Take(backtest.Dates.Length).DefaultIfEmpty(0).Average();
-                return (backtest, metrics: BacktestMetrics.Of(backtest, riskFree), versions: session.Pinned.ToDictionary(p => p.Key, p => p.Value.VersionId, StringComparer.Ordinal));
-            }), ct)).ConfigureAwait(false);
+            var result = await output.WithProgressAsync($"backtest {request.Strategy}", progress => Task.Run(() => FactorsCommand.Guard(() =>
+                BacktestRunner.Run(layout, request, BacktestRunner.CurrentVersions(layout), progress, ct)), ct)).ConfigureAwait(false);
             if (parse.GetValue(CliOptions.Json))
             {
-                output.WriteJson(new { strategy = result.backtest.Strategy, metrics = result.metrics, dataVersions = result.versions, seconds = watch.Elapsed.TotalSeconds });
+                output.WriteJson(new { strategy = result.Result.Strategy, metrics = result.Metrics, dataVersions = result.DataVersions, seconds = watch.Elapsed.TotalSeconds });
                 return ExitCodes.Ok;
             }
 
-            var m = result.metrics;
-            var table = new Table().Title($"{result.backtest.Strategy}: {m.From:yyyy-MM-dd}..{m.To:yyyy-MM-dd} ({m.Days} sessions)").AddColumns("Metric", "Value");
-            void Row(string label, string value) => table.AddRow(label, value);
-            Row("Total return", m.TotalReturn.ToString("P2", CultureInfo.InvariantCulture));
-            Row("CAGR", m.Cagr.ToString("P2", CultureInfo.InvariantCulture));
-            Row("Volatility (annual)", m.AnnualVolatility.ToString("P2", CultureInfo.InvariantCulture));
-            Row("Sharpe (excess of rf)", m.Sharpe.ToString("F2", CultureInfo.InvariantCulture));
-            Row("Sortino", m.Sortino.ToString("F2", CultureInfo.InvariantCulture));
-            Row("Max drawdown", m.MaxDrawdown.ToString("P2", CultureInfo.InvariantCulture));
-            Row("Calmar", m.Calmar.ToString("F2", CultureInfo.InvariantCulture));
-            Row("Hit rate", m.HitRate.ToString("P1", CultureInfo.InvariantCulture));
-            Row("Turnover (one-way, a year)", m.AnnualTurnover.ToString("P0", CultureInfo.InvariantCulture));
-            Row("Costs (a year)", m.AnnualCosts.ToString("P2", CultureInfo.InvariantCulture));
-            Row("Gross exposure (mean)", m.MeanGrossExposure.ToString("P0", CultureInfo.InvariantCulture));
-            Row("Trades", m.Trades.ToString(CultureInfo.InvariantCulture));
-            output.Console.Write(table);
-            output.Info($"data: {string.Join(", ", result.versions.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}@{p.Value}"))}; {watch.Elapsed.TotalSeconds:F1} s");
+            WriteMetrics(output, result.Result.Strategy, result.Metrics);
+            output.Info($"data: {string.Join(", ", result.DataVersions.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}@{p.Value}"))}; {watch.Elapsed.TotalSeconds:F1} s");
             return ExitCodes.Ok;
         });
 
-        backtest.Subcommands.Add(run);
+        var priority = new Option<string>("--priority") { Description = "high, normal (default) or low.", DefaultValueFactory = _ => JobPriority.Normal };
+        var user = new Option<string>("--user") { Description = "Submitting user (default: the OS user).", DefaultValueFactory = _ => Environment.UserName };
+        var wait = new Option<bool>("--wait") { Description = "Follow the job with a progress bar until it finishes, then print its result." };
+        var submit = new Command("submit", "Submit a backtest to the cluster; the same spec on the same data is the same job.") { priority, user, wait };
+        spec.AddTo(submit);
+        submit.SetAction(async (parse, ct) =>
+        {
+            var request = spec.Request(parse);
+            var submission = new JobSubmission(BacktestSpecFile.ToJobSpec(request), null, parse.GetValue(priority)!, parse.GetValue(user)!);
+            return await SubmitAsync(output, parse, submission, parse.GetValue(wait), ct).ConfigureAwait(false);
+        });
+
+        var sourceJob = new Option<string>("--job") { Description = "The finished backtest job whose daily returns to resample.", Required = true };
+        var paths = new Option<int>("--paths") { Description = "Number of paths (default 1,000).", DefaultValueFactory = _ => 1000 };
+        var method = new Option<string>("--method") { Description = "bootstrap (stationary block, default) or shuffle (drawdowns only: Sharpe does not change).", DefaultValueFactory = _ => "bootstrap" };
+        var block = new Option<double>("--mean-block") { Description = "Mean block length in sessions (bootstrap; default 20).", DefaultValueFactory = _ => 20 };
+        var length = new Option<int?>("--length") { Description = "Sessions per path (default: the source's length)." };
+        var seed = new Option<ulong>("--seed") { Description = "Seed (default 1); paths depend only on (seed, path index).", DefaultValueFactory = _ => 1UL };
+        var confidence = new Option<double>("--confidence") { Description = "Interval level (default 0.95).", DefaultValueFactory = _ => 0.95 };
+        var monteCarlo = new Command("monte-carlo", "Monte Carlo of a finished backtest job on the cluster: intervals for Sharpe, CAGR, max drawdown, terminal wealth.")
+        {
+            sourceJob, paths, method, block, length, seed, confidence, priority, user, wait,
+        };
+        monteCarlo.SetAction(async (parse, ct) =>
+        {
+            var mc = new MonteCarloJobSpec(parse.GetValue(sourceJob)!, parse.GetValue(paths), parse.GetValue(method)!, parse.GetValue(block), parse.GetValue(length), parse.GetValue(seed), parse.GetValue(confidence));
+            return await SubmitAsync(output, parse, new JobSubmission(null, mc, parse.GetValue(priority)!, parse.GetValue(user)!), parse.GetValue(wait), ct).ConfigureAwait(false);
+        });
+
+        var jobId = new Argument<string>("job") { Description = "Job id (from submit or list)." };
+        var status = new Command("status", "Show a job's state and progress.") { jobId };
+        status.SetAction(async (parse, ct) =>
+        {
+            await using var cluster = await ClusterConnection.ConnectAsync(ClusterConfiguration(parse), ct).ConfigureAwait(false);
+            var s = await cluster.Client.GetGrain<IBacktestJobGrain>(parse.GetValue(jobId)!).GetStatusAsync().ConfigureAwait(false);
+            if (s.State == BacktestJobStatus.None)
+            {
+                throw new CliException($"No job {s.JobId} (list them with 'research backtest list').");
+            }
+
+            WriteStatuses(output, parse, [s]);
+            return s.State == BacktestJobStatus.Failed ? ExitCodes.Failed : ExitCodes.Ok;
+        });
+
+        var result = new Command("result", "Print a finished job's metrics, data versions and where its series are stored.") { jobId };
+        result.SetAction(async (parse, ct) =>
+        {
+            await using var cluster = await ClusterConnection.ConnectAsync(ClusterConfiguration(parse), ct).ConfigureAwait(false);
+            var job = cluster.Client.GetGrain<IBacktestJobGrain>(parse.GetValue(jobId)!);
+            var r = await job.GetResultAsync().ConfigureAwait(false);
+            if (r is null)
+            {
+                var s = await job.GetStatusAsync().ConfigureAwait(false);
+                throw new CliException(s.State == BacktestJobStatus.None ? $"No job {s.JobId}." : $"Job {s.JobId} has no result: it is {s.State}{(s.Error is null ? string.Empty : $" ({s.Error})")}.");
+            }
+
+            WriteResult(output, parse, r);
+            return ExitCodes.Ok;
+        });
+
+        var cancel = new Command("cancel", "Cancel a queued or running job.") { jobId, user };
+        cancel.SetAction(async (parse, ct) =>
+        {
+            await using var cluster = await ClusterConnection.ConnectAsync(ClusterConfiguration(parse), ct).ConfigureAwait(false);
+            var job = cluster.Client.GetGrain<IBacktestJobGrain>(parse.GetValue(jobId)!);
+            var s = await job.CancelAsync(parse.GetValue(user)!).ConfigureAwait(false);
+            while (s.State == BacktestJobStatus.Running)
+            {
+                await Task.Delay(100, ct).ConfigureAwait(false);
+                s = await job.GetStatusAsync().ConfigureAwait(false);
+            }
+
+            WriteStatuses(output, parse, [s]);
+            return ExitCodes.Ok;
+        });
+
+        var limit = new Option<int>("--limit") { Description = "At most this many jobs, newest first (default 20).", DefaultValueFactory = _ => 20 };
+        var list = new Command("list", "List jobs, newest first.") { limit };
+        list.SetAction(async (parse, ct) =>
+        {
+            await using var cluster = await ClusterConnection.ConnectAsync(ClusterConfiguration(parse), ct).ConfigureAwait(false);
+            var jobs = await cluster.Client.GetGrain<IBacktestSchedulerGrain>(IBacktestSchedulerGrain.Key).ListAsync(parse.GetValue(limit)).ConfigureAwait(false);
+            WriteStatuses(output, parse, jobs);
+            return ExitCodes.Ok;
+        });
+
+        foreach (var command in new[] { submit, status, result, cancel, list, monteCarlo })
+        {
+            command.Options.Add(Gateway);
+        }
+
+        foreach (var command in new[] { run, submit, status, result, cancel, list, monteCarlo })
+        {
+            backtest.Subcommands.Add(command);
+        }
+
         return backtest;
     }
 
-    private static (DateOnly First, DateOnly Last) CrspRange(WarehouseQuerySession session)
+    private static readonly Option<int?> Gateway = new("--gateway-port") { Description = "Orleans gateway of the local platform (default: Research:Cluster:GatewayPort, else 30000)." };
+
+    private static Microsoft.Extensions.Configuration.IConfiguration ClusterConfiguration(ParseResult parse)
     {
-        using var command = session.CreateTrustedCommand("SELECT min(date), max(date) FROM crsp.daily");
-        using var reader = command.ExecuteReader();
-        reader.Read();
-        return reader.IsDBNull(0) ? throw new CliException("crsp/daily is empty.") : (reader.GetFieldValue<DateOnly>(0), reader.GetFieldValue<DateOnly>(1));
+        var configuration = CliConfiguration.Build(parse);
+        if (parse.GetValue(Gateway) is { } port)
+        {
+            configuration[Research.Grains.Client.ConfigurationKeys.GatewayPort] = port.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return configuration;
+    }
+
+    private static async Task<int> SubmitAsync(CliOutput output, ParseResult parse, JobSubmission submission, bool wait, CancellationToken ct)
+    {
+        await using var cluster = await ClusterConnection.ConnectAsync(ClusterConfiguration(parse), ct).ConfigureAwait(false);
+        var scheduler = cluster.Client.GetGrain<IBacktestSchedulerGrain>(IBacktestSchedulerGrain.Key);
+        BacktestJobStatus submitted;
+        try
+        {
+            submitted = await scheduler.SubmitAsync(submission).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            throw new CliException(e.Message, e);
+        }
+
+        if (!wait)
+        {
+            WriteStatuses(output, parse, [submitted]);
+            return ExitCodes.Ok;
+        }
+
+        var job = cluster.Client.GetGrain<IBacktestJobGrain>(submitted.JobId);
+        output.Info($"job {submitted.JobId} ({submitted.Label}): {submitted.State}");
+        var final = await output.WithProgressAsync($"job {submitted.JobId}", async progress =>
+        {
+            while (true)
+            {
+                var s = await job.GetStatusAsync().ConfigureAwait(false);
+                progress.Report((s.Stage, s.Fraction));
+                if (s.IsFinished)
+                {
+                    return s;
+                }
+
+                await Task.Delay(250, ct).ConfigureAwait(false);
+            }
+        }).ConfigureAwait(false);
+        if (final.State != BacktestJobStatus.Succeeded)
+        {
+            throw new CliException($"Job {final.JobId} {final.State}{(final.Error is null ? string.Empty : $": {final.Error}")}.");
+        }
+
+        WriteResult(output, parse, (await job.GetResultAsync().ConfigureAwait(false))!);
+        return ExitCodes.Ok;
+    }
+
+    private static void WriteStatuses(CliOutput output, ParseResult parse, IReadOnlyList<BacktestJobStatus> jobs)
+    {
+        if (parse.GetValue(CliOptions.Json))
+        {
+            output.WriteJson<object>(jobs.Count == 1 ? jobs[0] : jobs);
+            return;
+        }
+
+        var table = new Table().AddColumns("Job", "Kind", "Label", "State", "Progress", "Priority", "User", "Submitted (UTC)", "Silo");
+        foreach (var s in jobs)
+        {
+            table.AddRow(s.JobId, s.Kind, Markup.Escape(s.Label), s.State, Markup.Escape($"{s.Fraction:P0} {s.Stage}"), s.Priority, Markup.Escape(s.RequestedBy),
+                s.SubmittedAt?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? string.Empty, Markup.Escape(s.Silo ?? string.Empty));
+        }
+
+        output.Console.Write(table);
+        foreach (var s in jobs.Where(j => j.Error is not null))
+        {
+            output.Info($"{s.JobId}: {s.Error}");
+        }
+    }
+
+    private static void WriteResult(CliOutput output, ParseResult parse, BacktestJobResult r)
+    {
+        if (parse.GetValue(CliOptions.Json))
+        {
+            output.WriteJson(new
+            {
+                r.JobId,
+                r.Kind,
+                r.Label,
+                metrics = System.Text.Json.JsonDocument.Parse(r.MetricsJson).RootElement,
+                r.MetricsSha256,
+                r.DataVersions,
+                r.SeriesFolder,
+                r.SeriesSha256,
+                r.CreatedAt,
+            });
+            return;
+        }
+
+        if (r.Kind == BacktestJobStatus.KindBacktest)
+        {
+            WriteMetrics(output, r.Label, ResultDocuments.Deserialize<BacktestMetrics>(r.MetricsJson));
+        }
+        else
+        {
+            var m = ResultDocuments.Deserialize<MonteCarloSummary>(r.MetricsJson);
+            var table = new Table().Title($"{r.Label}: {m.Paths:N0} paths, {m.Confidence:P0} intervals").AddColumns("Metric", "Lower", "Median", "Upper");
+            void Row(string name, Interval? i, string format)
+            {
+                if (i is not null)
+                {
+                    table.AddRow(name, i.Lower.ToString(format, CultureInfo.InvariantCulture), i.Median.ToString(format, CultureInfo.InvariantCulture), i.Upper.ToString(format, CultureInfo.InvariantCulture));
+                }
+            }
+
+            Row("Sharpe", m.Sharpe, "F2");
+            Row("CAGR", m.Cagr, "P2");
+            Row("Max drawdown", m.MaxDrawdown, "P2");
+            Row("Terminal wealth", m.TerminalWealth, "F3");
+            output.Console.Write(table);
+        }
+
+        output.Info($"job {r.JobId}; series {r.SeriesFolder} (sha256 {r.SeriesSha256[..12]}...); data {string.Join(", ", r.DataVersions.Select(p => $"{p.Key}@{p.Value}"))}");
+    }
+
+    private static void WriteMetrics(CliOutput output, string strategy, BacktestMetrics m)
+    {
+        var table = new Table().Title($"{strategy}: {m.From:yyyy-MM-dd}..{m.To:yyyy-MM-dd} ({m.Days} sessions)").AddColumns("Metric", "Value");
+        void Row(string label, string value) => table.AddRow(label, value);
+        Row("Total return", m.TotalReturn.ToString("P2", CultureInfo.InvariantCulture));
+        Row("CAGR", m.Cagr.ToString("P2", CultureInfo.InvariantCulture));
+        Row("Volatility (annual)", m.AnnualVolatility.ToString("P2", CultureInfo.InvariantCulture));
+        Row("Sharpe (excess of rf)", m.Sharpe.ToString("F2", CultureInfo.InvariantCulture));
+        Row("Sortino", m.Sortino.ToString("F2", CultureInfo.InvariantCulture));
+        Row("Max drawdown", m.MaxDrawdown.ToString("P2", CultureInfo.InvariantCulture));
+        Row("Calmar", m.Calmar.ToString("F2", CultureInfo.InvariantCulture));
+        Row("Hit rate", m.HitRate.ToString("P1", CultureInfo.InvariantCulture));
+        Row("Turnover (one-way, a year)", m.AnnualTurnover.ToString("P0", CultureInfo.InvariantCulture));
+        Row("Costs (a year)", m.AnnualCosts.ToString("P2", CultureInfo.InvariantCulture));
+        Row("Gross exposure (mean)", m.MeanGrossExposure.ToString("P0", CultureInfo.InvariantCulture));
+        Row("Trades", m.Trades.ToString(CultureInfo.InvariantCulture));
+        output.Console.Write(table);
+    }
+
+    /// <summary>The spec options shared by <c>run</c> and <c>submit</c>: <c>--spec FILE</c> or flags.</summary>
+    private sealed class SpecOptions
+    {
+        private readonly Option<string?> _spec = new("--spec") { Description = "JSON spec file (strategy, from, to, execution, quantile, capital, costs{...}); instead of the flags below." };
+        private readonly Option<string?> _strategy = new("--strategy") { Description = $"Strategy: {string.Join(", ", BacktestRequest.Strategies.Keys)}." };
+        private readonly Option<DateOnly?> _from = CliOptions.OptionalDate("--from", "First session (default: 13 months after the first CRSP session, when momentum exists).");
+        private readonly Option<DateOnly?> _to = CliOptions.OptionalDate("--to", "Last session (default: the last CRSP session).");
+        private readonly Option<string> _execution = new("--execution") { Description = "next-close (default) or next-open.", DefaultValueFactory = _ => "next-close" };
+        private readonly Option<double> _quantile = new("--quantile") { Description = "Factor strategies: the quantile held long and short (default 0.2).", DefaultValueFactory = _ => 0.2 };
+        private readonly Option<double> _capital = new("--capital") { Description = "Capital in dollars (sets market impact; default 10,000,000).", DefaultValueFactory = _ => 10_000_000 };
+        private readonly Option<double> _commission = new("--commission-bps") { Description = "Commission, bp of traded value (default 1).", DefaultValueFactory = _ => 1.0 };
+        private readonly Option<double> _spread = new("--half-spread-bps") { Description = "Half spread, bp of traded value (default 5).", DefaultValueFactory = _ => 5.0 };
+        private readonly Option<double> _impact = new("--impact") { Description = "Square-root impact coefficient k (default 0.1; 0 = off).", DefaultValueFactory = _ => 0.1 };
+        private readonly Option<double> _borrow = new("--borrow-bps") { Description = "Annual borrow fee on shorts, bp (default 50).", DefaultValueFactory = _ => 50.0 };
+
+        public void AddTo(Command command)
+        {
+            foreach (var option in new Option[] { _spec, _strategy, _from, _to, _execution, _quantile, _capital, _commission, _spread, _impact, _borrow })
+            {
+                command.Options.Add(option);
+            }
+        }
+
+        public BacktestRequest Request(ParseResult parse)
+        {
+            var file = parse.GetValue(_spec);
+            var strategy = parse.GetValue(_strategy);
+            if (file is not null)
+            {
+                return strategy is null ? BacktestSpecFile.Read(file) : throw new CliException("Give either --spec or --strategy (with its flags), not both.");
+            }
+
+            if (strategy is null)
+            {
+                throw new CliException($"Give --strategy ({string.Join(", ", BacktestRequest.Strategies.Keys)}) or --spec FILE.");
+            }
+
+            return BacktestSpecFile.Validated(new BacktestRequest
+            {
+                Strategy = strategy,
+                From = parse.GetValue(_from),
+                To = parse.GetValue(_to),
+                Execution = BacktestSpecFile.ParseExecution(parse.GetValue(_execution), "--execution"),
+                Quantile = parse.GetValue(_quantile),
+                Capital = parse.GetValue(_capital),
+                Costs = new Research.Backtesting.Engine.CostModel
+                {
+                    CommissionBps = parse.GetValue(_commission),
+                    HalfSpreadBps = parse.GetValue(_spread),
+                    ImpactCoefficient = parse.GetValue(_impact),
+                    BorrowBps = parse.GetValue(_borrow),
+                },
+            }, "backtest");
+        }
     }
 }

@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Text.Json;
+using Research.Backtesting.Engine;
+using Research.Backtesting.Jobs;
+using Research.Cli.Infrastructure;
+using Research.Grains.Abstractions.Backtests;
+
+namespace Research.Cli.Commands;
+
+/// <summary>
+/// The backtest spec file (JSON, snake_case), e.g.
+/// <c>{"strategy":"momentum","from":"2020-01-02","to":"2024-12-31","execution":"next-close","quantile":0.2,
+/// "capital":10000000,"costs":{"commission_bps":1,"half_spread_bps":5,"impact":0.1,"borrow_bps":50}}</c>.
+/// Every field but <c>strategy</c> is optional; unknown fields are errors (a typo must not silently run the default).
+/// </summary>
+public static class BacktestSpecFile
+{
+    private static readonly HashSet<string> Top = ["strategy", "from", "to", "execution", "quantile", "capital", "costs"];
+    private static readonly HashSet<string> CostFields = ["commission_bps", "half_spread_bps", "impact", "borrow_bps"];
+
+    public static BacktestRequest Read(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new CliException($"--spec: {path} does not exist.");
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            return Parse(document.RootElement, path);
+        }
+        catch (JsonException e)
+        {
+            throw new CliException($"{path}: not valid JSON ({e.Message}).", e);
+        }
+    }
+
+    public static BacktestRequest Parse(JsonElement root, string where)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new CliException($"{where}: the spec must be a JSON object.");
+        }
+
+        foreach (var property in root.EnumerateObject().Where(p => !Top.Contains(p.Name)))
+        {
+            throw new CliException($"{where}: unknown field '{property.Name}' (known: {string.Join(", ", Top)}).");
+        }
+
+        var strategy = root.TryGetProperty("strategy", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : throw new CliException($"{where}: 'strategy' (a string) is required.");
+        var request = new BacktestRequest
+        {
+            Strategy = strategy,
+            From = Date(root, "from", where),
+            To = Date(root, "to", where),
+            Execution = root.TryGetProperty("execution", out var e) ? ParseExecution(e.GetString(), where) : Execution.NextClose,
+            Quantile = Number(root, "quantile", where) ?? 0.2,
+            Capital = Number(root, "capital", where) ?? 10_000_000,
+        };
+        if (root.TryGetProperty("costs", out var costs))
+        {
+            if (costs.ValueKind != JsonValueKind.Object)
+            {
+                throw new CliException($"{where}: 'costs' must be an object with {string.Join(", ", CostFields)}.");
+            }
+
+            foreach (var property in costs.EnumerateObject().Where(p => !CostFields.Contains(p.Name)))
+            {
+                throw new CliException($"{where}: unknown field 'costs.{property.Name}' (known: {string.Join(", ", CostFields)}).");
+            }
+
+            var d = new CostModel();
+            request = request with
+            {
+                Costs = new CostModel
+                {
+                    CommissionBps = Number(costs, "commission_bps", where) ?? d.CommissionBps,
+                    HalfSpreadBps = Number(costs, "half_spread_bps", where) ?? d.HalfSpreadBps,
+                    ImpactCoefficient = Number(costs, "impact", where) ?? d.ImpactCoefficient,
+                    BorrowBps = Number(costs, "borrow_bps", where) ?? d.BorrowBps,
+                },
+            };
+        }
+
+        return Validated(request, where);
+    }
+
+    public static BacktestRequest Validated(BacktestRequest request, string where)
+    {
+        try
+        {
+            request.Validate();
+            return request;
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException($"{where}: {e.Message}", e);
+        }
+    }
+
+    public static Execution ParseExecution(string? value, string where) => value switch
+    {
+        "next-close" => Execution.NextClose,
+        "next-open" => Execution.NextOpen,
+        _ => throw new CliException($"{where}: execution '{value}' is not next-close or next-open."),
+    };
+
+    /// <summary>The wire form a cluster job takes.</summary>
+    public static BacktestJobSpec ToJobSpec(BacktestRequest request) => new(
+        request.Strategy, request.From, request.To, request.Execution == Execution.NextOpen ? "next-open" : "next-close", request.Quantile, request.Capital,
+        request.Costs.CommissionBps, request.Costs.HalfSpreadBps, request.Costs.ImpactCoefficient, request.Costs.BorrowBps);
+
+    private static DateOnly? Date(JsonElement element, string name, string where)
+    {
+        if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.String && DateOnly.TryParseExact(value.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            ? date
+            : throw new CliException($"{where}: '{name}' must be a date yyyy-MM-dd, not {value.GetRawText()}.");
+    }
+
+    private static double? Number(JsonElement element, string name, string where)
+    {
+        if (!element.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == JsonValueKind.Number ? value.GetDouble() : throw new CliException($"{where}: '{name}' must be a number, not {value.GetRawText()}.");
+    }
+}

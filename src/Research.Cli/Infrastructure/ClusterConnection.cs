@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Research.Grains.Client;
+
+namespace Research.Cli.Infrastructure;
+
+/// <summary>An Orleans client connection for commands that go through the cluster (<c>research backtest submit</c> and friends).</summary>
+public sealed class ClusterConnection : IAsyncDisposable
+{
+    private readonly IHost _host;
+
+    private ClusterConnection(IHost host)
+    {
+        _host = host;
+        Client = host.Services.GetRequiredService<IClusterClient>();
+    }
+
+    public IClusterClient Client { get; }
+
+    /// <summary>Connects per the configuration (Development: the local gateway); fails in one line saying how to start a cluster.</summary>
+    public static async Task<ClusterConnection> ConnectAsync(IConfiguration configuration, CancellationToken cancellationToken)
+    {
+        var settings = ClusterSettings.From(configuration);
+        var host = Host.CreateDefaultBuilder()
+            .ConfigureLogging(l => l.ClearProviders())
+            .UseOrleansClient(c => c.UseResearchCluster(configuration))
+            .Build();
+        try
+        {
+            await host.StartAsync(cancellationToken).ConfigureAwait(false);
+            return new ClusterConnection(host);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            host.Dispose();
+            var where = settings.Profile == HostingProfile.Production ? "the cluster in ConnectionStrings:Orleans" : $"a silo gateway on 127.0.0.1:{settings.GatewayPort}";
+            throw new CliException($"Could not connect to {where} ({e.GetType().Name}: {e.Message}). Start the platform with 'research up' (or set {ConfigurationKeys.GatewayPort.Replace(":", "__", StringComparison.Ordinal)}), or use 'research backtest run' to run in this process.", e);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _host.StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        finally
+        {
+            _host.Dispose();
+        }
+    }
+}
