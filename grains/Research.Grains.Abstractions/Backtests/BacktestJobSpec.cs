@@ -14,7 +14,7 @@ public sealed record BacktestJobSpec(
     [property: Id(8)] double Impact = 0.1,
     [property: Id(9)] double BorrowBps = 50);
 
-/// <summary>Monte Carlo of a finished backtest job's returns: method "bootstrap" (stationary block) or "shuffle".</summary>
+/// <summary>Monte Carlo of a finished backtest job's returns: method "bootstrap" (stationary block), "trades" (whole holding periods between trade dates) or "shuffle".</summary>
 [GenerateSerializer, Immutable, Alias("research.backtests.MonteCarloJobSpec")]
 public sealed record MonteCarloJobSpec(
     [property: Id(0)] string SourceJob,

@@ -48,13 +48,14 @@ public sealed record BacktestJobResult(
     [property: Id(9)] bool Pinned,
     [property: Id(10)] bool Starred);
 
-/// <summary>A Monte Carlo chunk's work: paths [First, First + Count) of the spec over the given returns.</summary>
+/// <summary>A Monte Carlo chunk's work: paths [First, First + Count) of the spec over the given returns (and, for the trade bootstrap, the indexes where holding periods start).</summary>
 [GenerateSerializer, Immutable, Alias("research.backtests.MonteCarloChunkRequest")]
 public sealed record MonteCarloChunkRequest(
     [property: Id(0)] double[] Returns,
     [property: Id(1)] MonteCarloJobSpec Spec,
     [property: Id(2)] int First,
-    [property: Id(3)] int Count);
+    [property: Id(3)] int Count,
+    [property: Id(4)] int[]? PeriodStarts = null);
 
 /// <summary>The metrics of a chunk's paths, column-wise (path i is <c>First + i</c>), and the silo that computed them.</summary>
 [GenerateSerializer, Immutable, Alias("research.backtests.MonteCarloChunkResult")]

@@ -73,7 +73,15 @@ internal sealed class BacktestJobWork(
     {
         var request = BacktestSpecs.ToRequest(spec);
         update(s => s with { Stage = "reading the source returns" });
-        var (_, returns) = await services.Series.ReadDailyReturnsAsync(request.SourceJob, cancellationToken).ConfigureAwait(false);
+        var (dates, returns) = await services.Series.ReadDailyReturnsAsync(request.SourceJob, cancellationToken).ConfigureAwait(false);
+        int[]? periodStarts = null;
+        if (request.Method == Resampling.TradeBootstrap)
+        {
+            var traded = await services.Series.ReadTradeDatesAsync(request.SourceJob, cancellationToken).ConfigureAwait(false);
+            // Trades execute at a close (or open); the new holdings earn from the next session: a period starts there.
+            periodStarts = [.. traded.Select(d => Array.BinarySearch(dates, d)).Where(i => i >= 0).Select(i => i + 1)];
+        }
+
         var size = Math.Max(1, services.Options.MonteCarloChunkPaths);
         var chunks = (request.Paths + size - 1) / size;
         var pending = Enumerable.Range(0, chunks).Where(c => !done.ContainsKey(c)).ToList();
@@ -86,7 +94,7 @@ internal sealed class BacktestJobWork(
         await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, services.Options.MaxChunksInFlight), CancellationToken = cancellationToken }, async (chunk, token) =>
         {
             var first = chunk * size;
-            var call = new MonteCarloChunkRequest(returns, spec, first, Math.Min(size, request.Paths - first));
+            var call = new MonteCarloChunkRequest(returns, spec, first, Math.Min(size, request.Paths - first), periodStarts);
             for (var attempt = 1; ; attempt++)
             {
                 try

@@ -41,7 +41,8 @@ public static class BacktestSpecs
             {
                 "bootstrap" => Resampling.StationaryBootstrap,
                 "shuffle" => Resampling.Shuffle,
-                var other => throw new ArgumentException($"method: '{other}' is not bootstrap or shuffle."),
+                "trades" => Resampling.TradeBootstrap,
+                var other => throw new ArgumentException($"method: '{other}' is not bootstrap, trades or shuffle."),
             },
             MeanBlock = spec.MeanBlock,
             Length = spec.Length,

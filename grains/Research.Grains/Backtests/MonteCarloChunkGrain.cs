@@ -10,7 +10,7 @@ public sealed class MonteCarloChunkGrain(ILocalSiloDetails silo) : Grain, IMonte
     {
         ArgumentNullException.ThrowIfNull(request);
         var spec = BacktestSpecs.ToRequest(request.Spec).Spec();
-        var paths = await Task.Run(() => Research.Backtesting.MonteCarlo.MonteCarloSimulator.SimulateChunk(request.Returns, spec, request.First, request.Count)).ConfigureAwait(true);
+        var paths = await Task.Run(() => Research.Backtesting.MonteCarlo.MonteCarloSimulator.SimulateChunk(request.Returns, spec, request.First, request.Count, request.PeriodStarts)).ConfigureAwait(true);
         var result = new MonteCarloChunkResult(request.First, new double[paths.Length], new double[paths.Length], new double[paths.Length], new double[paths.Length], silo.SiloAddress.ToParsableString());
         for (var k = 0; k < paths.Length; k++)
         {

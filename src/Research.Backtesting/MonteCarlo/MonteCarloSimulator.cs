@@ -17,6 +17,13 @@ public enum Resampling
     /// only path-dependent statistics (drawdowns) have a distribution worth reporting.
     /// </summary>
     Shuffle,
+
+    /// <summary>
+    /// Trade bootstrap: the series is cut into holding periods at the strategy's trade (rebalance) dates, and whole
+    /// periods are drawn uniformly with replacement until the path is long enough. Each unit is one set of trades and
+    /// what it earned until the next; the order of periods, and so drawdowns and compounding, vary between paths.
+    /// </summary>
+    TradeBootstrap,
 }
 
 /// <summary>What to simulate.</summary>
@@ -54,7 +61,13 @@ public static class MonteCarloSimulator
     private const ulong StreamKind = 0x4D43; // "MC"
 
     /// <summary>Simulates paths [first, first + count) of the spec.</summary>
-    public static PathMetrics[] SimulateChunk(IReadOnlyList<double> returns, MonteCarloSpec spec, int first, int count, CancellationToken cancellationToken = default)
+    /// <param name="returns">The daily returns to resample.</param>
+    /// <param name="spec">Method, paths, length and seed.</param>
+    /// <param name="first">First path of the chunk.</param>
+    /// <param name="count">Paths in the chunk.</param>
+    /// <param name="periodStarts">Trade bootstrap only: ascending indexes into <paramref name="returns"/> where a holding period starts (the days the strategy traded); index 0 is added when missing.</param>
+    /// <param name="cancellationToken">Stops the chunk.</param>
+    public static PathMetrics[] SimulateChunk(IReadOnlyList<double> returns, MonteCarloSpec spec, int first, int count, IReadOnlyList<int>? periodStarts = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(returns);
         ArgumentNullException.ThrowIfNull(spec);
@@ -69,6 +82,7 @@ public static class MonteCarloSimulator
         }
 
         var length = spec.Length ?? returns.Count;
+        var periods = spec.Method == Resampling.TradeBootstrap ? Periods(periodStarts, returns.Count) : [];
         var result = new PathMetrics[count];
         Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellationToken }, k =>
         {
@@ -77,6 +91,7 @@ public static class MonteCarloSimulator
             var series = spec.Method switch
             {
                 Resampling.Shuffle => Shuffle(returns, rng),
+                Resampling.TradeBootstrap => PeriodBootstrap(returns, periods, length, rng),
                 _ => StationaryBootstrap(returns, length, spec.MeanBlock, rng),
             };
             var wealth = 1 + PerformanceMetrics.CumulativeReturn(series);
@@ -121,6 +136,40 @@ public static class MonteCarloSimulator
 
             series[t] = returns[position];
             position = (position + 1) % n;
+        }
+
+        return series;
+    }
+
+    /// <summary>(start, length) of each holding period.</summary>
+    private static (int Start, int Length)[] Periods(IReadOnlyList<int>? starts, int n)
+    {
+        if (starts is null || starts.Count == 0)
+        {
+            throw new ArgumentException("The trade bootstrap needs the days the strategy traded (period starts).", nameof(starts));
+        }
+
+        var cuts = starts.Where(s => s > 0 && s < n).Distinct().Order().Prepend(0).ToArray();
+        var periods = new (int, int)[cuts.Length];
+        for (var k = 0; k < cuts.Length; k++)
+        {
+            periods[k] = (cuts[k], (k + 1 < cuts.Length ? cuts[k + 1] : n) - cuts[k]);
+        }
+
+        return periods;
+    }
+
+    private static double[] PeriodBootstrap(IReadOnlyList<double> returns, (int Start, int Length)[] periods, int length, DeterministicRandom rng)
+    {
+        var series = new double[length];
+        var t = 0;
+        while (t < length)
+        {
+            var (start, count) = periods[rng.NextInt(periods.Length)];
+            for (var k = 0; k < count && t < length; k++, t++)
+            {
+                series[t] = returns[start + k];
+            }
         }
 
         return series;

@@ -121,6 +121,31 @@ public sealed class BacktestSeriesStore(string root)
         return (dates.ToArray(), returns.ToArray());
     }
 
+    /// <summary>The distinct days a stored backtest traded on, ascending (checksums verified first).</summary>
+    public async Task<DateOnly[]> ReadTradeDatesAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        var stored = await ReadAsync(jobId, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"No stored series for job {jobId} under {Root}.");
+        var path = Path.Combine(stored.Folder, "trades.parquet");
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException($"Job {jobId} is not a backtest (it has no trades).");
+        }
+
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT DISTINCT date FROM read_parquet({DuckDbSql.List([path])}) ORDER BY date";
+        var dates = new List<DateOnly>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            dates.Add(reader.GetFieldValue<DateOnly>(0));
+        }
+
+        return [.. dates];
+    }
+
     /// <summary>Removes a job's folder (retention); absent folders are fine.</summary>
     public void Delete(string jobId)
     {

@@ -18,9 +18,9 @@ public sealed class MonteCarloSimulatorTests
     {
         var returns = Returns(500, 3);
         var spec = new MonteCarloSpec { Paths = 90, Seed = 42 };
-        var whole = MonteCarloSimulator.SimulateChunk(returns, spec, 0, 90, TestContext.Current.CancellationToken);
+        var whole = MonteCarloSimulator.SimulateChunk(returns, spec, 0, 90, cancellationToken: TestContext.Current.CancellationToken);
         var pieces = new[] { (0, 17), (17, 40), (57, 33) }
-            .SelectMany(c => MonteCarloSimulator.SimulateChunk(returns, spec, c.Item1, c.Item2, TestContext.Current.CancellationToken)).ToArray();
+            .SelectMany(c => MonteCarloSimulator.SimulateChunk(returns, spec, c.Item1, c.Item2, cancellationToken: TestContext.Current.CancellationToken)).ToArray();
         Assert.Equal(whole, pieces);
         Assert.NotEqual(whole[0].TerminalWealth, whole[1].TerminalWealth);
     }
@@ -30,7 +30,7 @@ public sealed class MonteCarloSimulatorTests
     {
         var returns = Returns(300, 5);
         var spec = new MonteCarloSpec { Method = Resampling.Shuffle, Paths = 50, Seed = 1 };
-        var paths = MonteCarloSimulator.SimulateChunk(returns, spec, 0, 50, TestContext.Current.CancellationToken);
+        var paths = MonteCarloSimulator.SimulateChunk(returns, spec, 0, 50, cancellationToken: TestContext.Current.CancellationToken);
         var sharpe = PerformanceMetrics.Sharpe(returns);
         Assert.All(paths, p => Assert.Equal(sharpe, p.Sharpe, 10));
         Assert.All(paths, p => Assert.Equal(1 + PerformanceMetrics.CumulativeReturn(returns), p.TerminalWealth, 10));
@@ -51,11 +51,33 @@ public sealed class MonteCarloSimulatorTests
         {
             var returns = Returns(1000, 100 + (ulong)h);
             var spec = new MonteCarloSpec { Paths = 400, MeanBlock = 5, Seed = (ulong)h };
-            var summary = MonteCarloSimulator.Summarise(MonteCarloSimulator.SimulateChunk(returns, spec, 0, 400, TestContext.Current.CancellationToken), spec.Method, 0.90);
+            var summary = MonteCarloSimulator.Summarise(MonteCarloSimulator.SimulateChunk(returns, spec, 0, 400, cancellationToken: TestContext.Current.CancellationToken), spec.Method, 0.90);
             covered += summary.Sharpe!.Lower <= trueSharpe && trueSharpe <= summary.Sharpe.Upper ? 1 : 0;
         }
 
         Assert.InRange(covered, 30, 40);
+    }
+
+    [Fact]
+    public void The_trade_bootstrap_draws_whole_holding_periods()
+    {
+        // Three holding periods with constant returns 1%, -2% and 0.5% (lengths 2, 3, 1). A two-day path starts with a
+        // whole period: 1%,1% (p 1/3), -2%,-2% (p 1/3), or 0.5% then the first day of the next draw (p 1/9 each). A
+        // day-level bootstrap would also give 1% then -2%, which a period bootstrap never does.
+        double[] returns = [0.01, 0.01, -0.02, -0.02, -0.02, 0.005];
+        var spec = new MonteCarloSpec { Method = Resampling.TradeBootstrap, Paths = 9000, Seed = 3, Length = 2 };
+        var paths = MonteCarloSimulator.SimulateChunk(returns, spec, 0, 9000, periodStarts: [2, 5], cancellationToken: TestContext.Current.CancellationToken);
+        double Share(double a, double b) => paths.Count(p => Math.Abs(p.TerminalWealth - ((1 + a) * (1 + b))) < 1e-12) / 9000.0;
+        Assert.Equal(1 / 3.0, Share(0.01, 0.01), 0.03);
+        Assert.Equal(1 / 3.0, Share(-0.02, -0.02), 0.03);
+        Assert.Equal(1 / 9.0, Share(0.005, 0.01), 0.03);
+        Assert.Equal(1 / 9.0, Share(0.005, -0.02), 0.03);
+        Assert.Equal(1 / 9.0, Share(0.005, 0.005), 0.03);
+        Assert.Equal(0, Share(0.01, -0.02));
+        Assert.Equal(1.0, Share(0.01, 0.01) + Share(-0.02, -0.02) + Share(0.005, 0.01) + Share(0.005, -0.02) + Share(0.005, 0.005), 12);
+
+        var noPeriods = Assert.Throws<ArgumentException>(() => MonteCarloSimulator.SimulateChunk(returns, spec, 0, 1));
+        Assert.Contains("traded", noPeriods.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -53,6 +53,14 @@ public sealed class BacktestJobTests(BacktestWarehouseFixture fixture) : IClassF
         var (_, returns) = await store.ReadDailyReturnsAsync(first.JobId, TestContext.Current.CancellationToken);
         Assert.Equal(inProcess.Result.Returns, returns);
 
+        // A trade bootstrap of the stored backtest: whole holding periods between its (monthly) trade dates.
+        var trades = await scheduler.SubmitAsync(new JobSubmission(null, new MonteCarloJobSpec(first.JobId, 400, "trades", Seed: 5), JobPriority.Normal, "alice"));
+        var tradesDone = await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(trades.JobId));
+        Assert.True(tradesDone.State == BacktestJobStatus.Succeeded, tradesDone.Error);
+        var summary = ResultDocuments.Deserialize<Research.Backtesting.MonteCarlo.MonteCarloSummary>((await cluster.Client.GetGrain<IBacktestJobGrain>(trades.JobId).GetResultAsync())!.MetricsJson);
+        Assert.Equal(400, summary.Paths);
+        Assert.True(summary.Sharpe!.Lower < inProcess.Metrics.Sharpe && inProcess.Metrics.Sharpe < summary.Sharpe.Upper, $"{summary.Sharpe} vs {inProcess.Metrics.Sharpe}");
+
         // A damaged series file is refused by name.
         var daily = Path.Combine(stored.Folder, "daily.parquet");
         var bytes = await File.ReadAllBytesAsync(daily, TestContext.Current.CancellationToken);
