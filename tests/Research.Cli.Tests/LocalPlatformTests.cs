@@ -89,12 +89,22 @@ public sealed class LocalPlatformTests
                 Assert.True(Directory.Exists(mc.RootElement.GetProperty("seriesFolder").GetString()));
             }
 
+            var wfSpec = Path.Combine(dir.Path, "walk-forward.json");
+            await File.WriteAllTextAsync(wfSpec, """{"strategies":["momentum"],"quantiles":[0.2,0.3],"from":"2022-01-03","train_sessions":252,"test_sessions":126}""", ct);
+            var (wfCode, wfOut, wfErr) = await CliRunner.RunAsync(["backtest", "walk-forward", "--spec", wfSpec, "--wait", "--json", .. gateway]);
+            Assert.True(wfCode == 0, wfErr);
+            using (var wf = JsonDocument.Parse(wfOut))
+            {
+                Assert.Equal("walk-forward", wf.RootElement.GetProperty("kind").GetString());
+                Assert.True(wf.RootElement.GetProperty("metrics").GetProperty("windows").GetArrayLength() >= 3);
+            }
+
             var (listCode, listOut, _) = await CliRunner.RunAsync(["backtest", "list", "--json", .. gateway]);
             Assert.Equal(0, listCode);
             using (var list = JsonDocument.Parse(listOut))
             {
-                Assert.Equal(2, list.RootElement.GetArrayLength());
-                Assert.Equal(jobId, list.RootElement[1].GetProperty("jobId").GetString());
+                Assert.Equal(3, list.RootElement.GetArrayLength());
+                Assert.Equal(jobId, list.RootElement[2].GetProperty("jobId").GetString());
             }
 
             var (missingCode, _, missingErr) = await CliRunner.RunAsync(["backtest", "result", "bt-0000000000000000", .. gateway]);

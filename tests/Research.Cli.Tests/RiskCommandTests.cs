@@ -187,6 +187,16 @@ public sealed class RiskCommandTests(RiskWarehouseFixture fixture) : IClassFixtu
         Assert.Equal(1, code);
         Assert.Contains("unknown field 'costs.comission_bps'", error, StringComparison.Ordinal);
 
+        // A walk-forward spec is checked before anything is sent.
+        await File.WriteAllTextAsync(specFile, """{"strategy":"momentum","train_sessions":252}""", TestContext.Current.CancellationToken);
+        (code, _, error) = await CliRunner.RunAsync("backtest", "walk-forward", "--data-root", root, "--spec", specFile);
+        Assert.Equal(1, code);
+        Assert.Contains("'strategies' (a list), not 'strategy'", error, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(specFile, """{"strategies":["momentum"],"train_sessions":"long"}""", TestContext.Current.CancellationToken);
+        (code, _, error) = await CliRunner.RunAsync("backtest", "walk-forward", "--data-root", root, "--spec", specFile);
+        Assert.Equal(1, code);
+        Assert.Contains("'train_sessions' must be an integer", error, StringComparison.Ordinal);
+
         // Cluster commands without a cluster say how to get one.
         (code, _, error) = await CliRunner.RunAsync("backtest", "list", "--data-root", root, "--gateway-port", "1");
         Assert.Equal(1, code);

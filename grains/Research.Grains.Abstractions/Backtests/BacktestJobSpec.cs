@@ -25,6 +25,20 @@ public sealed record MonteCarloJobSpec(
     [property: Id(5)] ulong Seed = 1,
     [property: Id(6)] double Confidence = 0.95);
 
+/// <summary>
+/// Walk-forward optimisation: <see cref="Base"/> gives the window, execution and costs (its strategy is ignored); the grid
+/// is every strategy with every quantile; windows and the grid's full-period runs fan out across silos.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("research.backtests.WalkForwardJobSpec")]
+public sealed record WalkForwardJobSpec(
+    [property: Id(0)] BacktestJobSpec Base,
+    [property: Id(1)] string[] Strategies,
+    [property: Id(2)] double[] Quantiles,
+    [property: Id(3)] int TrainSessions = 504,
+    [property: Id(4)] int TestSessions = 126,
+    [property: Id(5)] bool Expanding = false,
+    [property: Id(6)] string Metric = "sharpe");
+
 /// <summary>Job priorities, highest first.</summary>
 public static class JobPriority
 {
@@ -43,10 +57,11 @@ public static class JobPriority
     };
 }
 
-/// <summary>What is submitted: exactly one of a backtest or a Monte Carlo, with a priority and the submitting user.</summary>
+/// <summary>What is submitted: exactly one of a backtest, a Monte Carlo or a walk-forward, with a priority and the submitting user.</summary>
 [GenerateSerializer, Immutable, Alias("research.backtests.JobSubmission")]
 public sealed record JobSubmission(
     [property: Id(0)] BacktestJobSpec? Backtest,
     [property: Id(1)] MonteCarloJobSpec? MonteCarlo,
     [property: Id(2)] string Priority,
-    [property: Id(3)] string RequestedBy);
+    [property: Id(3)] string RequestedBy,
+    [property: Id(4)] WalkForwardJobSpec? WalkForward = null);

@@ -20,6 +20,7 @@ public sealed record BacktestJobStatus(
 {
     public const string KindBacktest = "backtest";
     public const string KindMonteCarlo = "monte-carlo";
+    public const string KindWalkForward = "walk-forward";
 
     public const string None = "none";
     public const string Queued = "queued";
@@ -66,3 +67,25 @@ public sealed record MonteCarloChunkResult(
     [property: Id(3)] double[] MaxDrawdown,
     [property: Id(4)] double[] TerminalWealth,
     [property: Id(5)] string Silo);
+
+/// <summary>One unit of a walk-forward job: window <c>Unit</c> (Unit &lt; windows) or a grid point's full-period run.</summary>
+[GenerateSerializer, Immutable, Alias("research.backtests.WalkForwardShardRequest")]
+public sealed record WalkForwardShardRequest(
+    [property: Id(0)] WalkForwardJobSpec Spec,
+    [property: Id(1)] Dictionary<string, string> DataVersions,
+    [property: Id(2)] int Unit,
+    [property: Id(3)] string JobId);
+
+/// <summary>What a unit produced: for a window its choice and scores and the out-of-sample returns; for a grid point its full-period returns.</summary>
+[GenerateSerializer, Immutable, Alias("research.backtests.WalkForwardShardResult")]
+public sealed record WalkForwardShardResult(
+    [property: Id(0)] int Unit,
+    [property: Id(1)] string? Chosen,
+    [property: Id(2)] double InSampleMetric,
+    [property: Id(3)] double OutOfSampleMetric,
+    [property: Id(4)] double InSampleAnnualReturn,
+    [property: Id(5)] double OutOfSampleAnnualReturn,
+    [property: Id(6)] int[] Window,
+    [property: Id(7)] DateOnly[] Dates,
+    [property: Id(8)] double[] Returns,
+    [property: Id(9)] string Silo);

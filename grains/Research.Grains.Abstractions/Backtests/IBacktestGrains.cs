@@ -72,3 +72,18 @@ public interface IMonteCarloChunkGrain : IGrainWithStringKey
     [Alias("run")]
     Task<MonteCarloChunkResult> RunAsync(MonteCarloChunkRequest request);
 }
+
+/// <summary>
+/// Runs one unit of a walk-forward job (key = "job id/unit") where it is placed. The silo loads the job's data and
+/// exposures once (cached for the next units of the same job); the answer depends only on the request.
+/// </summary>
+[Alias("research.backtests.walkforwardshard")]
+public interface IWalkForwardShardGrain : IGrainWithStringKey
+{
+    [Alias("run")]
+    Task<WalkForwardShardResult> RunAsync(WalkForwardShardRequest request);
+
+    /// <summary>How many units the job has (loads the plan on this silo).</summary>
+    [Alias("units")]
+    Task<int> CountUnitsAsync(WalkForwardShardRequest request);
+}

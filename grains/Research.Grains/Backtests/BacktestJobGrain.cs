@@ -33,6 +33,7 @@ public sealed class BacktestJobGrain(
     private readonly string _activation = Guid.NewGuid().ToString("N");
     private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<int, MonteCarloChunkResult> _chunks = new();
+    private readonly ConcurrentDictionary<int, WalkForwardShardResult> _shards = new();
     private readonly ObserverManager<IBacktestJobObserver> _observers = new(TimeSpan.FromMinutes(1), logger);
     private Task? _work;
     private CancellationTokenSource? _cancel;
@@ -49,6 +50,11 @@ public sealed class BacktestJobGrain(
         foreach (var (index, chunk) in state.State.Chunks)
         {
             _chunks[index] = chunk;
+        }
+
+        foreach (var (index, shard) in state.State.Shards)
+        {
+            _shards[index] = shard;
         }
 
         this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(Options.TickPeriod, Options.TickPeriod) { KeepAlive = true, Interleave = false });
@@ -175,7 +181,7 @@ public sealed class BacktestJobGrain(
         _cancel = new CancellationTokenSource();
         var submission = state.State.Submission!;
         var versions = new Dictionary<string, string>(state.State.DataVersions, StringComparer.Ordinal);
-        var work = new BacktestJobWork(JobId, services, GrainFactory, clock, logger, _chunks, Update);
+        var work = new BacktestJobWork(JobId, services, GrainFactory, clock, logger, _chunks, _shards, Update);
         var token = _cancel.Token;
         _work = Task.Run(() => work.RunAsync(submission, versions, token), CancellationToken.None);
     }
@@ -194,6 +200,7 @@ public sealed class BacktestJobGrain(
         state.State.Status = Snapshot();
         state.State.LeaseHolder = null;
         state.State.Chunks = [];
+        state.State.Shards = [];
         await state.WriteStateAsync().ConfigureAwait(true);
         Notify();
     }
@@ -213,6 +220,11 @@ public sealed class BacktestJobGrain(
             foreach (var (index, chunk) in _chunks)
             {
                 state.State.Chunks.TryAdd(index, chunk);
+            }
+
+            foreach (var (index, shard) in _shards)
+            {
+                state.State.Shards.TryAdd(index, shard);
             }
 
             state.State.LeaseHolder = _activation;

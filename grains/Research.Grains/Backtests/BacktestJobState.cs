@@ -29,4 +29,8 @@ public sealed class BacktestJobState
 
     [Id(6)]
     public bool CancelRequested { get; set; }
+
+    /// <summary>Walk-forward checkpoint: completed units by index.</summary>
+    [Id(7)]
+    public Dictionary<int, WalkForwardShardResult> Shards { get; set; } = [];
 }

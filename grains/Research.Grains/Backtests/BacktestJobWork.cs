@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Research.Backtesting.Jobs;
 using Research.Backtesting.MonteCarlo;
 using Research.Backtesting.Results;
+using Research.Backtesting.WalkForward;
 using Research.Grains.Abstractions.Backtests;
 
 namespace Research.Grains.Backtests;
@@ -20,6 +21,7 @@ internal sealed class BacktestJobWork(
     TimeProvider clock,
     ILogger logger,
     ConcurrentDictionary<int, MonteCarloChunkResult> done,
+    ConcurrentDictionary<int, WalkForwardShardResult> shards,
     Action<Func<BacktestJobStatus, BacktestJobStatus>> update)
 {
     public async Task RunAsync(JobSubmission submission, Dictionary<string, string> versions, CancellationToken cancellationToken)
@@ -33,6 +35,10 @@ internal sealed class BacktestJobWork(
             if (submission.Backtest is { } backtest)
             {
                 await RunBacktestAsync(submission, backtest, versions, cancellationToken).ConfigureAwait(false);
+            }
+            else if (submission.WalkForward is { } walkForward)
+            {
+                await RunWalkForwardAsync(submission, walkForward, versions, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -91,26 +97,13 @@ internal sealed class BacktestJobWork(
         }
 
         update(s => s with { Stage = $"simulating {request.Paths:N0} paths in {chunks} chunks", Fraction = (double)done.Count / chunks });
-        await Parallel.ForEachAsync(pending, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, services.Options.MaxChunksInFlight), CancellationToken = cancellationToken }, async (chunk, token) =>
+        await FanOutAsync(pending, async (chunk, token) =>
         {
             var first = chunk * size;
             var call = new MonteCarloChunkRequest(returns, spec, first, Math.Min(size, request.Paths - first), periodStarts);
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    var result = await factory.GetGrain<IMonteCarloChunkGrain>($"{jobId}/{chunk}").RunAsync(call).WaitAsync(services.Options.ChunkTimeout, token).ConfigureAwait(false);
-                    done[chunk] = result;
-                    update(s => s with { Fraction = 0.95 * done.Count / chunks });
-                    return;
-                }
-                catch (Exception e) when (!token.IsCancellationRequested && attempt < services.Options.ChunkAttempts && e is not ArgumentException)
-                {
-                    logger.LogWarning(e, "Job {Job}: chunk {Chunk} attempt {Attempt} failed; asking again", jobId, chunk, attempt);
-                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), token).ConfigureAwait(false);
-                }
-            }
-        }).ConfigureAwait(false);
+            done[chunk] = await factory.GetGrain<IMonteCarloChunkGrain>($"{jobId}/{chunk}").RunAsync(call).WaitAsync(services.Options.ChunkTimeout, token).ConfigureAwait(false);
+            update(s => s with { Fraction = 0.95 * done.Count / chunks });
+        }, cancellationToken).ConfigureAwait(false);
 
         update(s => s with { Stage = "summarising", Fraction = 0.95 });
         var paths = new PathMetrics[request.Paths];
@@ -126,6 +119,57 @@ internal sealed class BacktestJobWork(
         var summary = MonteCarloSimulator.Summarise(paths, request.Method, request.Confidence);
         var series = await services.Series.WriteMonteCarloAsync(jobId, paths, cancellationToken).ConfigureAwait(false);
         await RecordAsync(submission, request.Canonical(), versions, ResultDocuments.Serialize(summary), series, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RunWalkForwardAsync(JobSubmission submission, WalkForwardJobSpec spec, Dictionary<string, string> versions, CancellationToken cancellationToken)
+    {
+        var request = BacktestSpecs.ToRequest(spec);
+        update(s => s with { Stage = "loading data and exposures", Fraction = 0.02 });
+        var call = new WalkForwardShardRequest(spec, versions, 0, jobId);
+        var units = await factory.GetGrain<IWalkForwardShardGrain>($"{jobId}/plan").CountUnitsAsync(call).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var pending = Enumerable.Range(0, units).Where(u => !shards.ContainsKey(u)).ToList();
+        if (pending.Count < units)
+        {
+            logger.LogInformation("Job {Job} resumes walk-forward with {Done} of {Units} units from its checkpoint", jobId, units - pending.Count, units);
+        }
+
+        update(s => s with { Stage = $"{units} units (windows and full-period grid runs) across the cluster", Fraction = 0.05 + (0.9 * shards.Count / units) });
+        await FanOutAsync(pending, async (unit, token) =>
+        {
+            shards[unit] = await factory.GetGrain<IWalkForwardShardGrain>($"{jobId}/{unit}").RunAsync(call with { Unit = unit }).WaitAsync(services.Options.ChunkTimeout, token).ConfigureAwait(false);
+            update(s => s with { Fraction = 0.05 + (0.9 * shards.Count / units) });
+        }, cancellationToken).ConfigureAwait(false);
+
+        update(s => s with { Stage = "stitching", Fraction = 0.95 });
+        var plan = services.Plan(jobId, () => WalkForwardPlan.Load(services.Layout, request, versions));
+        var runs = Enumerable.Range(0, units).Select(u => shards[u]).Select(r => new WindowRun(
+            r.Chosen is null ? null! : new WindowOutcome(new WalkForwardWindow(r.Window[0], r.Window[1], r.Window[2], r.Window[3]), r.Chosen, r.InSampleMetric, r.OutOfSampleMetric, r.InSampleAnnualReturn, r.OutOfSampleAnnualReturn, r.Dates[0], r.Dates[^1]),
+            r.Dates, r.Returns)).ToList();
+        var summary = plan.Summarise(runs);
+        var stitched = runs.Take(plan.Windows.Count).ToList();
+        var series = await services.Series.WriteWalkForwardAsync(jobId, [.. stitched.SelectMany(r => r.Dates)], [.. stitched.SelectMany(r => r.Returns)], summary.Windows, cancellationToken).ConfigureAwait(false);
+        await RecordAsync(submission, request.Canonical(), versions, ResultDocuments.Serialize(summary), series, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs units with bounded calls in flight; a failed call is asked again (its silo may be gone) up to the attempt limit.</summary>
+    private async Task FanOutAsync(IReadOnlyList<int> units, Func<int, CancellationToken, Task> call, CancellationToken cancellationToken)
+    {
+        await Parallel.ForEachAsync(units, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, services.Options.MaxChunksInFlight), CancellationToken = cancellationToken }, async (unit, token) =>
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await call(unit, token).ConfigureAwait(false);
+                    return;
+                }
+                catch (Exception e) when (!token.IsCancellationRequested && attempt < services.Options.ChunkAttempts && e is not ArgumentException)
+                {
+                    logger.LogWarning(e, "Job {Job}: unit {Unit} attempt {Attempt} failed; asking again", jobId, unit, attempt);
+                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), token).ConfigureAwait(false);
+                }
+            }
+        }).ConfigureAwait(false);
     }
 
     private async Task RecordAsync(JobSubmission submission, string canonical, IReadOnlyDictionary<string, string> versions, string metrics, StoredSeries series, CancellationToken cancellationToken)

@@ -64,13 +64,24 @@ public sealed class BacktestSchedulerGrain(
             versions = BacktestRunner.CurrentVersions(services.Layout);
             jobId = BacktestRequest.JobId("bt", request.Canonical(), versions);
         }
+        else if (submission.WalkForward is { } walkForward)
+        {
+            var request = BacktestSpecs.ToRequest(walkForward);
+            versions = BacktestRunner.CurrentVersions(services.Layout);
+            jobId = BacktestRequest.JobId("wf", request.Canonical(), versions);
+        }
         else
         {
             var request = BacktestSpecs.ToRequest(submission.MonteCarlo!);
             var source = await services.Index.GetAsync(request.SourceJob).ConfigureAwait(true);
-            if (source is null || source.Kind != BacktestJobStatus.KindBacktest)
+            if (source is null || source.Kind is not (BacktestJobStatus.KindBacktest or BacktestJobStatus.KindWalkForward))
             {
-                throw new ArgumentException($"source job: '{request.SourceJob}' has no stored backtest result (submit the backtest and wait for it to succeed).");
+                throw new ArgumentException($"source job: '{request.SourceJob}' has no stored backtest or walk-forward result (submit it and wait for it to succeed).");
+            }
+
+            if (request.Method == Research.Backtesting.MonteCarlo.Resampling.TradeBootstrap && source.Kind != BacktestJobStatus.KindBacktest)
+            {
+                throw new ArgumentException($"method: the trade bootstrap needs a backtest's trades; '{request.SourceJob}' is a {source.Kind}.");
             }
 
             versions = ResultDocuments.Deserialize<Dictionary<string, string>>(source.DataVersions);

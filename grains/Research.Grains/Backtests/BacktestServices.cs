@@ -1,3 +1,4 @@
+using Research.Backtesting.Jobs;
 using Research.Backtesting.Results;
 using Research.Data.Warehouse;
 
@@ -53,6 +54,51 @@ public sealed class BacktestServices : IDisposable
 
     /// <summary>Enforces <see cref="BacktestJobOptions.MaxJobsPerSilo"/> on this silo, whatever the scheduler believes.</summary>
     public SemaphoreSlim Slots { get; }
+
+    private readonly List<(string JobId, Lazy<WalkForwardPlan> Plan)> _plans = [];
+
+    /// <summary>
+    /// The walk-forward plan of a job on this silo, loaded once and shared by the job's units here; the two most recently
+    /// used plans are kept (a plan holds a job's whole data panel).
+    /// </summary>
+    public WalkForwardPlan Plan(string jobId, Func<WalkForwardPlan> load)
+    {
+        ArgumentNullException.ThrowIfNull(load);
+        Lazy<WalkForwardPlan> entry;
+        lock (_plans)
+        {
+            var index = _plans.FindIndex(p => p.JobId == jobId);
+            if (index >= 0)
+            {
+                entry = _plans[index].Plan;
+                _plans.RemoveAt(index);
+            }
+            else
+            {
+                entry = new Lazy<WalkForwardPlan>(load, LazyThreadSafetyMode.ExecutionAndPublication);
+            }
+
+            _plans.Insert(0, (jobId, entry));
+            if (_plans.Count > 2)
+            {
+                _plans.RemoveRange(2, _plans.Count - 2);
+            }
+        }
+
+        try
+        {
+            return entry.Value;
+        }
+        catch
+        {
+            lock (_plans)
+            {
+                _plans.RemoveAll(p => p.Plan == entry);
+            }
+
+            throw;
+        }
+    }
 
     public void Dispose() => Slots.Dispose();
 }

@@ -53,19 +53,41 @@ public static class BacktestSpecs
         return request;
     }
 
+    public static WalkForwardRequest ToRequest(WalkForwardJobSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var request = new WalkForwardRequest
+        {
+            Base = ToRequest(spec.Base with { Strategy = "buy-and-hold" }),
+            Strategies = spec.Strategies ?? [],
+            Quantiles = spec.Quantiles ?? [],
+            TrainSessions = spec.TrainSessions,
+            TestSessions = spec.TestSessions,
+            Expanding = spec.Expanding,
+            Metric = spec.Metric,
+        };
+        request.Validate();
+        return request;
+    }
+
     /// <summary>Checks a submission's shape; returns its kind and display label.</summary>
     public static (string Kind, string Label) Describe(JobSubmission submission)
     {
         ArgumentNullException.ThrowIfNull(submission);
-        if ((submission.Backtest is null) == (submission.MonteCarlo is null))
+        if ((submission.Backtest is null ? 0 : 1) + (submission.MonteCarlo is null ? 0 : 1) + (submission.WalkForward is null ? 0 : 1) != 1)
         {
-            throw new ArgumentException("Submit exactly one of a backtest or a Monte Carlo.");
+            throw new ArgumentException("Submit exactly one of a backtest, a Monte Carlo or a walk-forward.");
         }
 
         JobPriority.Rank(submission.Priority);
         if (string.IsNullOrWhiteSpace(submission.RequestedBy))
         {
             throw new ArgumentException("requested by: name the user submitting the job.");
+        }
+
+        if (submission.WalkForward is { } w)
+        {
+            return (BacktestJobStatus.KindWalkForward, $"walk-forward {string.Join('/', w.Strategies ?? [])} ({(w.Expanding ? "expanding" : "rolling")} {w.TrainSessions}/{w.TestSessions})");
         }
 
         return submission.Backtest is { } b

@@ -49,16 +49,8 @@ public static class BacktestRunner
         ArgumentNullException.ThrowIfNull(request);
         request.Validate();
         using var session = WarehouseQuerySession.OpenVersions(layout, dataVersions, QueryLimits.Default, TimeProvider.System);
-        var (first, last) = CrspRange(session);
-        var start = request.From ?? first.AddMonths(13);
-        var end = request.To ?? last;
-        if (end <= start)
-        {
-            throw new ArgumentException($"the window {start:yyyy-MM-dd}..{end:yyyy-MM-dd} is empty (CRSP has {first:yyyy-MM-dd}..{last:yyyy-MM-dd}).");
-        }
-
+        var (start, end, loadFrom) = Window(session, request);
         progress?.Report(("loading", 0));
-        var loadFrom = start.AddMonths(-13) < first ? first : start.AddMonths(-13);
         var data = BacktestDataLoader.Load(session, loadFrom, end);
         cancellationToken.ThrowIfCancellationRequested();
         var factor = BacktestRequest.Strategies[request.Strategy];
@@ -84,6 +76,22 @@ public static class BacktestRunner
         riskFree /= result.Dates.Length;
         var versions = session.Pinned.ToDictionary(p => p.Key, p => p.Value.VersionId, StringComparer.Ordinal);
         return new BacktestRun(request, result, BacktestMetrics.Of(result, riskFree), versions, data.Panel.Ids.ToArray());
+    }
+
+    /// <summary>The request's window on the pinned CRSP calendar (defaults filled in) and where loading starts (13 months earlier, for momentum).</summary>
+    public static (DateOnly Start, DateOnly End, DateOnly LoadFrom) Window(WarehouseQuerySession session, BacktestRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(request);
+        var (first, last) = CrspRange(session);
+        var start = request.From ?? first.AddMonths(13);
+        var end = request.To ?? last;
+        if (end <= start)
+        {
+            throw new ArgumentException($"the window {start:yyyy-MM-dd}..{end:yyyy-MM-dd} is empty (CRSP has {first:yyyy-MM-dd}..{last:yyyy-MM-dd}).");
+        }
+
+        return (start, end, start.AddMonths(-13) < first ? first : start.AddMonths(-13));
     }
 
     private static (DateOnly First, DateOnly Last) CrspRange(WarehouseQuerySession session)

@@ -68,6 +68,19 @@ public sealed class BacktestSeriesStore(string root)
         ], cancellationToken);
     }
 
+    /// <summary>A walk-forward's stitched out-of-sample track (<c>daily.parquet</c>: date, ret) and its windows.</summary>
+    public Task<StoredSeries> WriteWalkForwardAsync(string jobId, DateOnly[] dates, double[] returns, IReadOnlyList<WalkForward.WindowOutcome> windows, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(windows);
+        return PublishAsync(jobId, [
+            new("daily.parquet", [ParquetColumnSpec.Of<DateOnly>("date"), ParquetColumnSpec.Of<double>("ret")], [dates, returns]),
+            new("windows.parquet", [ParquetColumnSpec.Of<int>("window"), ParquetColumnSpec.Of<int>("train_from"), ParquetColumnSpec.Of<int>("train_to"), ParquetColumnSpec.Of<int>("test_from"), ParquetColumnSpec.Of<int>("test_to"),
+                ParquetColumnSpec.Of<string>("chosen"), ParquetColumnSpec.Of<double>("in_sample_metric"), ParquetColumnSpec.Of<double>("out_of_sample_metric")],
+                [Enumerable.Range(0, windows.Count).ToArray(), windows.Select(w => w.Window.TrainFrom).ToArray(), windows.Select(w => w.Window.TrainTo).ToArray(), windows.Select(w => w.Window.TestFrom).ToArray(),
+                 windows.Select(w => w.Window.TestTo).ToArray(), windows.Select(w => w.Chosen).ToArray(), windows.Select(w => w.InSampleMetric).ToArray(), windows.Select(w => w.OutOfSampleMetric).ToArray()]),
+        ], cancellationToken);
+    }
+
     /// <summary>The stored manifest of a job, or null when it has none; a folder whose files do not match their checksums fails.</summary>
     public async Task<StoredSeries?> ReadAsync(string jobId, CancellationToken cancellationToken = default)
     {

@@ -18,7 +18,10 @@ public sealed record WalkForwardSpec(int TrainSessions, int TestSessions, bool E
 public sealed record WalkForwardWindow(int TrainFrom, int TrainTo, int TestFrom, int TestTo);
 
 /// <summary>What one window chose and how it did.</summary>
-public sealed record WindowOutcome(WalkForwardWindow Window, string Chosen, double InSampleMetric, double OutOfSampleMetric, double InSampleAnnualReturn, double OutOfSampleAnnualReturn);
+public sealed record WindowOutcome(WalkForwardWindow Window, string Chosen, double InSampleMetric, double OutOfSampleMetric, double InSampleAnnualReturn, double OutOfSampleAnnualReturn, DateOnly TestStart = default, DateOnly TestEnd = default);
+
+/// <summary>A window's outcome and its out-of-sample daily returns.</summary>
+public sealed record WindowRun(WindowOutcome Outcome, DateOnly[] Dates, double[] Returns);
 
 /// <summary>The stitched out-of-sample track and the diagnostics.</summary>
 /// <param name="Efficiency">Walk-forward efficiency (Pardo): mean out-of-sample annualised return / mean in-sample annualised return of the chosen sets.</param>
@@ -61,8 +64,30 @@ public static class WalkForwardOptimizer
 
     public static WalkForwardResult Run(BacktestData data, IReadOnlyList<GridPoint> grid, WalkForwardSpec spec, BacktestSettings settings, FactorExposures? exposures = null, CancellationToken cancellationToken = default)
     {
+        var windows = WindowsOf(data, spec, settings);
+        var runs = new WindowRun[windows.Count];
+        Parallel.For(0, windows.Count, new ParallelOptions { CancellationToken = cancellationToken }, w =>
+            runs[w] = RunWindow(data, grid, windows[w], spec, settings, exposures, cancellationToken));
+        return Stitch(runs);
+    }
+
+    /// <summary>The windows of a spec over the settings' From..To on the data's calendar.</summary>
+    public static IReadOnlyList<WalkForwardWindow> WindowsOf(BacktestData data, WalkForwardSpec spec, BacktestSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(settings);
+        Metric(spec.Metric);
+        var first = Array.FindIndex(data.Dates, d => d >= settings.From);
+        var last = data.Panel.SessionOnOrBefore(settings.To);
+        return first < 0 || last < first ? throw new ArgumentException($"no sessions in {settings.From:yyyy-MM-dd}..{settings.To:yyyy-MM-dd}.") : Windows(first, last, spec);
+    }
+
+    /// <summary>One window, independent of the others (a unit of work a silo can take): train every grid point, test the best.</summary>
+    public static WindowRun RunWindow(BacktestData data, IReadOnlyList<GridPoint> grid, WalkForwardWindow window, WalkForwardSpec spec, BacktestSettings settings, FactorExposures? exposures = null, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(grid);
+        ArgumentNullException.ThrowIfNull(window);
         ArgumentNullException.ThrowIfNull(settings);
         if (grid.Count == 0)
         {
@@ -70,34 +95,37 @@ public static class WalkForwardOptimizer
         }
 
         var metric = Metric(spec.Metric);
-        var first = Array.FindIndex(data.Dates, d => d >= settings.From);
-        var last = data.Panel.SessionOnOrBefore(settings.To);
-        var windows = Windows(first, last, spec);
-        var outcomes = new WindowOutcome[windows.Count];
-        var tracks = new (DateOnly[] Dates, double[] Returns)[windows.Count];
-        Parallel.For(0, windows.Count, new ParallelOptions { CancellationToken = cancellationToken }, w =>
+        var train = settings with { From = data.Dates[window.TrainFrom], To = data.Dates[window.TrainTo], RecordTrades = false };
+        var scored = grid.Select(point =>
         {
-            var window = windows[w];
-            var train = settings with { From = data.Dates[window.TrainFrom], To = data.Dates[window.TrainTo], RecordTrades = false };
-            var scored = grid.Select(point =>
-            {
-                var result = BacktestEngine.Run(data, point.Create(), train, exposures, cancellationToken: cancellationToken);
-                return (point, score: metric(result.Returns), annual: PerformanceMetrics.Cagr(result.Returns));
-            }).ToList();
-            var best = scored.Where(s => double.IsFinite(s.score)).DefaultIfEmpty(scored[0]).MaxBy(s => s.score);
-            var test = settings with { From = data.Dates[window.TestFrom - 1], To = data.Dates[window.TestTo] };
-            var outOfSample = BacktestEngine.Run(data, best.point.Create(), test, exposures, cancellationToken: cancellationToken);
-            var returns = outOfSample.Returns[1..];
-            tracks[w] = (outOfSample.Dates[1..], returns);
-            outcomes[w] = new WindowOutcome(window, best.point.Name, best.score, returns.Length > 1 ? metric(returns) : double.NaN, best.annual, PerformanceMetrics.Cagr(returns));
-        });
+            var result = BacktestEngine.Run(data, point.Create(), train, exposures, cancellationToken: cancellationToken);
+            return (point, score: metric(result.Returns), annual: PerformanceMetrics.Cagr(result.Returns));
+        }).ToList();
+        var best = scored.Where(s => double.IsFinite(s.score)).DefaultIfEmpty(scored[0]).MaxBy(s => s.score);
+        var test = settings with { From = data.Dates[window.TestFrom - 1], To = data.Dates[window.TestTo] };
+        var outOfSample = BacktestEngine.Run(data, best.point.Create(), test, exposures, cancellationToken: cancellationToken);
+        var returns = outOfSample.Returns[1..];
+        var outcome = new WindowOutcome(window, best.point.Name, best.score, returns.Length > 1 ? metric(returns) : double.NaN, best.annual, PerformanceMetrics.Cagr(returns),
+            data.Dates[window.TestFrom], data.Dates[window.TestTo]);
+        return new WindowRun(outcome, outOfSample.Dates[1..], returns);
+    }
 
+    /// <summary>Stitches windows (in window order) into the out-of-sample track with efficiency, stability and choices.</summary>
+    public static WalkForwardResult Stitch(IReadOnlyList<WindowRun> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        if (runs.Count == 0)
+        {
+            throw new ArgumentException("no windows to stitch.", nameof(runs));
+        }
+
+        var outcomes = runs.Select(r => r.Outcome).ToArray();
         var meanIn = outcomes.Average(o => o.InSampleAnnualReturn);
         var kept = Enumerable.Range(1, outcomes.Length - 1).Count(i => outcomes[i].Chosen == outcomes[i - 1].Chosen);
         return new WalkForwardResult(
             outcomes,
-            [.. tracks.SelectMany(t => t.Dates)],
-            [.. tracks.SelectMany(t => t.Returns)],
+            [.. runs.SelectMany(t => t.Dates)],
+            [.. runs.SelectMany(t => t.Returns)],
             meanIn == 0 ? double.NaN : outcomes.Average(o => o.OutOfSampleAnnualReturn) / meanIn,
             outcomes.Length > 1 ? (double)kept / (outcomes.Length - 1) : 1.0,
             outcomes.GroupBy(o => o.Chosen).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal));

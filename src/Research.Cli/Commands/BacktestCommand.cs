@@ -72,6 +72,18 @@ public static class BacktestCommand
             return await SubmitAsync(output, parse, new JobSubmission(null, mc, parse.GetValue(priority)!, parse.GetValue(user)!), parse.GetValue(wait), ct).ConfigureAwait(false);
         });
 
+        var wfSpec = new Option<string>("--spec") { Description = "JSON spec: strategies, quantiles, train_sessions, test_sessions, expanding, metric, plus from, to, execution, capital, costs.", Required = true };
+        var walkForward = new Command("walk-forward", "Walk-forward optimisation on the cluster: windows fanned out across silos, stitched out-of-sample track, efficiency, stability, PBO and deflated Sharpe.")
+        {
+            wfSpec, priority, user, wait,
+        };
+        walkForward.SetAction(async (parse, ct) =>
+        {
+            var request = BacktestSpecFile.ReadWalkForward(parse.GetValue(wfSpec)!);
+            var submission = new JobSubmission(null, null, parse.GetValue(priority)!, parse.GetValue(user)!, BacktestSpecFile.ToJobSpec(request));
+            return await SubmitAsync(output, parse, submission, parse.GetValue(wait), ct).ConfigureAwait(false);
+        });
+
         var jobId = new Argument<string>("job") { Description = "Job id (from submit or list)." };
         var status = new Command("status", "Show a job's state and progress.") { jobId };
         status.SetAction(async (parse, ct) =>
@@ -129,12 +141,12 @@ public static class BacktestCommand
             return ExitCodes.Ok;
         });
 
-        foreach (var command in new[] { submit, status, result, cancel, list, monteCarlo })
+        foreach (var command in new[] { submit, status, result, cancel, list, monteCarlo, walkForward })
         {
             command.Options.Add(Gateway);
         }
 
-        foreach (var command in new[] { run, submit, status, result, cancel, list, monteCarlo, Golden(output) })
+        foreach (var command in new[] { run, submit, status, result, cancel, list, monteCarlo, walkForward, Golden(output) })
         {
             backtest.Subcommands.Add(command);
         }
@@ -308,6 +320,19 @@ public static class BacktestCommand
         if (r.Kind == BacktestJobStatus.KindBacktest)
         {
             WriteMetrics(output, r.Label, ResultDocuments.Deserialize<BacktestMetrics>(r.MetricsJson));
+        }
+        else if (r.Kind == BacktestJobStatus.KindWalkForward)
+        {
+            var w = ResultDocuments.Deserialize<WalkForwardSummary>(r.MetricsJson);
+            var table = new Table().Title($"{r.Label}: {w.Windows.Count} windows").AddColumns("Test window", "Chosen", "In-sample", "Out-of-sample");
+            foreach (var window in w.Windows)
+            {
+                table.AddRow($"{window.TestStart:yyyy-MM-dd}..{window.TestEnd:yyyy-MM-dd}", Markup.Escape(window.Chosen), window.InSampleMetric.ToString("F2", CultureInfo.InvariantCulture), window.OutOfSampleMetric.ToString("F2", CultureInfo.InvariantCulture));
+            }
+
+            output.Console.Write(table);
+            WriteMetrics(output, "out of sample (stitched)", w.OutOfSample);
+            output.Out.WriteLine($"efficiency {w.Efficiency:F2}, stability {w.Stability:P0}, PBO {(w.Pbo is { } p ? p.ToString("P0", CultureInfo.InvariantCulture) : "n/a (one grid point)")}, deflated Sharpe {w.DeflatedSharpe:F3}");
         }
         else
         {

@@ -36,6 +36,83 @@ public static class BacktestSpecFile
         }
     }
 
+    /// <summary>
+    /// A walk-forward spec: the backtest fields above except <c>strategy</c>, plus <c>strategies</c> (required),
+    /// <c>quantiles</c>, <c>train_sessions</c>, <c>test_sessions</c>, <c>expanding</c> and <c>metric</c>.
+    /// </summary>
+    public static WalkForwardRequest ReadWalkForward(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new CliException($"--spec: {path} does not exist.");
+        }
+
+        System.Text.Json.Nodes.JsonObject root;
+        try
+        {
+            root = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path)) as System.Text.Json.Nodes.JsonObject ?? throw new CliException($"{path}: the spec must be a JSON object.");
+        }
+        catch (JsonException e)
+        {
+            throw new CliException($"{path}: not valid JSON ({e.Message}).", e);
+        }
+
+        if (root.ContainsKey("strategy"))
+        {
+            throw new CliException($"{path}: a walk-forward takes 'strategies' (a list), not 'strategy'.");
+        }
+
+        T Take<T>(string name, T fallback)
+        {
+            if (!root.TryGetPropertyValue(name, out var node) || node is null)
+            {
+                return fallback;
+            }
+
+            root.Remove(name);
+            try
+            {
+                return node.Deserialize<T>() ?? fallback;
+            }
+            catch (JsonException)
+            {
+                throw new CliException($"{path}: '{name}' must be {typeof(T).Name switch { "String[]" => "a list of strings", "Double[]" => "a list of numbers", "Int32" => "an integer", "Boolean" => "true or false", _ => "a string" }}, not {node.ToJsonString()}.");
+            }
+        }
+
+        var strategies = Take<string[]>("strategies", []);
+        if (strategies.Length == 0)
+        {
+            throw new CliException($"{path}: 'strategies' (a list, e.g. [\"momentum\", \"value\"]) is required.");
+        }
+
+        var request = new WalkForwardRequest
+        {
+            Strategies = strategies,
+            Quantiles = Take<double[]>("quantiles", [0.2]),
+            TrainSessions = Take("train_sessions", 504),
+            TestSessions = Take("test_sessions", 126),
+            Expanding = Take("expanding", false),
+            Metric = Take("metric", "sharpe"),
+            Base = null!,
+        };
+        root["strategy"] = "buy-and-hold";
+        using var document = JsonDocument.Parse(root.ToJsonString());
+        request = request with { Base = Parse(document.RootElement, path) };
+        try
+        {
+            request.Validate();
+            return request;
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException($"{path}: {e.Message}", e);
+        }
+    }
+
+    public static WalkForwardJobSpec ToJobSpec(WalkForwardRequest request) =>
+        new(ToJobSpec(request.Base), [.. request.Strategies], [.. request.Quantiles], request.TrainSessions, request.TestSessions, request.Expanding, request.Metric);
+
     public static BacktestRequest Parse(JsonElement root, string where)
     {
         if (root.ValueKind != JsonValueKind.Object)
@@ -45,7 +122,7 @@ public static class BacktestSpecFile
 
         foreach (var property in root.EnumerateObject().Where(p => !Top.Contains(p.Name)))
         {
-            throw new CliException($"{where}: unknown field '{property.Name}' (known: {string.Join(", ", Top)}).");
+            throw new CliException($"{where}: unknown field '{property.Name}' (known: {string.Join(", ", Top)}; a walk-forward also strategies, quantiles, train_sessions, test_sessions, expanding, metric).");
         }
 
         var strategy = root.TryGetProperty("strategy", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : throw new CliException($"{where}: 'strategy' (a string) is required.");

@@ -212,6 +212,35 @@ public sealed class BacktestJobTests(BacktestWarehouseFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_walk_forward_fanned_out_over_three_silos_equals_the_in_process_run_byte_for_byte()
+    {
+        var results = fixture.Scratch("walk-forward");
+        await using var cluster = await BacktestCluster.StartAsync(3, fixture.Layout, results, new BacktestJobOptions { TickPeriod = TimeSpan.FromMilliseconds(200) });
+        var scheduler = cluster.Client.GetGrain<IBacktestSchedulerGrain>(IBacktestSchedulerGrain.Key);
+        var spec = new WalkForwardJobSpec(Momentum, ["momentum", "low-vol"], [0.2, 0.3], TrainSessions: 252, TestSessions: 126);
+        var submitted = await scheduler.SubmitAsync(new JobSubmission(null, null, JobPriority.Normal, "alice", spec));
+        Assert.StartsWith("wf-", submitted.JobId, StringComparison.Ordinal);
+        var job = cluster.Client.GetGrain<IBacktestJobGrain>(submitted.JobId);
+        var done = await BacktestCluster.WaitAsync(job);
+        Assert.True(done.State == BacktestJobStatus.Succeeded, done.Error);
+        var result = (await job.GetResultAsync())!;
+
+        var request = BacktestSpecs.ToRequest(spec);
+        var plan = Research.Backtesting.Jobs.WalkForwardPlan.Load(fixture.Layout, request, result.DataVersions);
+        var units = Enumerable.Range(0, plan.Units).Select(u => plan.RunUnit(u, TestContext.Current.CancellationToken)).ToList();
+        var summary = plan.Summarise(units);
+        Assert.Equal(ResultDocuments.Serialize(summary), result.MetricsJson);
+        Assert.Equal(4, summary.FullPeriodSharpe.Count);
+        Assert.True(summary.Windows.Count >= 3, $"{summary.Windows.Count} windows");
+        Assert.InRange(summary.Pbo!.Value, 0, 1);
+        Assert.InRange(summary.DeflatedSharpe, 0, 1);
+
+        // Its out-of-sample track can be resampled like a backtest's.
+        var mc = await scheduler.SubmitAsync(new JobSubmission(null, new MonteCarloJobSpec(submitted.JobId, 200), JobPriority.Normal, "alice"));
+        Assert.Equal(BacktestJobStatus.Succeeded, (await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(mc.JobId))).State);
+    }
+
+    [Fact]
     public async Task A_bad_submission_is_refused_naming_the_field()
     {
         await using var cluster = await BacktestCluster.StartAsync(1, fixture.Layout, fixture.Scratch("bad"), new BacktestJobOptions());
