@@ -187,6 +187,20 @@ public sealed class RiskCommandTests(RiskWarehouseFixture fixture) : IClassFixtu
         Assert.Equal(1, code);
         Assert.Contains("unknown field 'costs.comission_bps'", error, StringComparison.Ordinal);
 
+        // The optimiser-driven construction of the same factor: a different book, near dollar neutral, within the gross limit.
+        (code, output, error) = await CliRunner.RunAsync("backtest", "run", "--data-root", root, "--strategy", "momentum", "--construction", "optimizer", "--from", "2023-01-03", "--to", "2024-12-31", "--json");
+        Assert.True(code == 0, error);
+        using (var json = JsonDocument.Parse(output))
+        {
+            var metrics = json.RootElement.GetProperty("metrics");
+            Assert.InRange(metrics.GetProperty("meanGrossExposure").GetDouble(), 0.5, 2.05);
+            Assert.True(metrics.GetProperty("trades").GetInt32() > 100);
+        }
+
+        (code, _, error) = await CliRunner.RunAsync("backtest", "run", "--data-root", root, "--strategy", "buy-and-hold", "--construction", "optimizer");
+        Assert.Equal(1, code);
+        Assert.Contains("buy-and-hold has no factor", error, StringComparison.Ordinal);
+
         // A walk-forward spec is checked before anything is sent.
         await File.WriteAllTextAsync(specFile, """{"strategy":"momentum","train_sessions":252}""", TestContext.Current.CancellationToken);
         (code, _, error) = await CliRunner.RunAsync("backtest", "walk-forward", "--data-root", root, "--spec", specFile);

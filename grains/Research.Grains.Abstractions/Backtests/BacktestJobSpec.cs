@@ -12,7 +12,8 @@ public sealed record BacktestJobSpec(
     [property: Id(6)] double CommissionBps = 1,
     [property: Id(7)] double HalfSpreadBps = 5,
     [property: Id(8)] double Impact = 0.1,
-    [property: Id(9)] double BorrowBps = 50);
+    [property: Id(9)] double BorrowBps = 50,
+    [property: Id(10)] string Construction = "quantile");
 
 /// <summary>Monte Carlo of a finished backtest job's returns: method "bootstrap" (stationary block), "trades" (whole holding periods between trade dates) or "shuffle".</summary>
 [GenerateSerializer, Immutable, Alias("research.backtests.MonteCarloJobSpec")]

@@ -91,6 +91,7 @@ public sealed class BacktestJobGrain(
         if (current.State == BacktestJobStatus.Queued)
         {
             await BeginAsync().ConfigureAwait(true);
+            Notify(); // state changes are pushed at once; progress within a state on the next tick
         }
 
         return Snapshot();
@@ -126,6 +127,7 @@ public sealed class BacktestJobGrain(
 
         state.State.Status = Snapshot();
         await state.WriteStateAsync().ConfigureAwait(true);
+        Notify();
         return Snapshot();
     }
 

@@ -25,6 +25,7 @@ public static class BacktestSpecs
             Quantile = spec.Quantile,
             Capital = spec.Capital,
             Costs = new CostModel { CommissionBps = spec.CommissionBps, HalfSpreadBps = spec.HalfSpreadBps, ImpactCoefficient = spec.Impact, BorrowBps = spec.BorrowBps },
+            Construction = spec.Construction ?? "quantile",
         };
         request.Validate();
         return request;

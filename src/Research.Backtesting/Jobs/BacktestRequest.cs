@@ -40,6 +40,13 @@ public sealed record BacktestRequest
 
     public CostModel Costs { get; init; } = new();
 
+    /// <summary>
+    /// Factor strategies: how the book is built from the factor: "quantile" (equal-weighted top and bottom quantiles) or
+    /// "optimizer" (<see cref="Strategies.OptimizedFactorStrategy"/>: alpha from the factor, one-factor risk, the
+    /// portfolio optimiser).
+    /// </summary>
+    public string Construction { get; init; } = "quantile";
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad field.</summary>
     public void Validate()
     {
@@ -51,6 +58,16 @@ public sealed record BacktestRequest
         if (From is { } f && To is { } t && t <= f)
         {
             throw new ArgumentException($"to {t:yyyy-MM-dd} must be after from {f:yyyy-MM-dd}.");
+        }
+
+        if (Construction is not ("quantile" or "optimizer"))
+        {
+            throw new ArgumentException($"construction: '{Construction}' is not quantile or optimizer.");
+        }
+
+        if (Construction == "optimizer" && Strategies[Strategy!] is null)
+        {
+            throw new ArgumentException("construction: buy-and-hold has no factor to optimise on; use construction quantile.");
         }
 
         if (Quantile is <= 0 or > 0.5 || !double.IsFinite(Quantile))
@@ -72,13 +89,15 @@ public sealed record BacktestRequest
         }
     }
 
-    /// <summary>Stable text of every field that changes the result (invariant culture, round-trip doubles, fixed order).</summary>
+    /// <summary>Stable text of every field that changes the result (invariant culture, round-trip doubles, fixed order; the quantile is irrelevant to an optimised book but kept for simplicity).</summary>
     public string Canonical()
     {
         static string D(double v) => v.ToString("R", CultureInfo.InvariantCulture);
         static string Day(DateOnly? d) => d?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "auto";
         return $"backtest/v1;strategy={Strategy};from={Day(From)};to={Day(To)};execution={Execution};quantile={D(Quantile)};capital={D(Capital)};" +
-            $"commission_bps={D(Costs.CommissionBps)};half_spread_bps={D(Costs.HalfSpreadBps)};impact={D(Costs.ImpactCoefficient)};borrow_bps={D(Costs.BorrowBps)}";
+            $"commission_bps={D(Costs.CommissionBps)};half_spread_bps={D(Costs.HalfSpreadBps)};impact={D(Costs.ImpactCoefficient)};borrow_bps={D(Costs.BorrowBps)}" +
+            // Added later: absent means quantile, so the ids of earlier specs stay what they were.
+            (Construction == "quantile" ? string.Empty : $";construction={Construction}");
     }
 
     /// <summary>

@@ -60,7 +60,7 @@ public static class BacktestRunner
         {
             progress?.Report(("exposures", 0));
             exposures = FactorBuilder.Build(data.Panel, data.Panel.MonthEnds(), new FactorBuildOptions { Styles = [factor] });
-            strategy = new FactorQuantileLongShort(factor, request.Quantile);
+            strategy = request.Construction == "optimizer" ? new OptimizedFactorStrategy(factor) : new FactorQuantileLongShort(factor, request.Quantile);
         }
 
         cancellationToken.ThrowIfCancellationRequested();

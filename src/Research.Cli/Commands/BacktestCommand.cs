@@ -384,6 +384,7 @@ public static class BacktestCommand
         private readonly Option<DateOnly?> _to = CliOptions.OptionalDate("--to", "Last session (default: the last CRSP session).");
         private readonly Option<string> _execution = new("--execution") { Description = "next-close (default) or next-open.", DefaultValueFactory = _ => "next-close" };
         private readonly Option<double> _quantile = new("--quantile") { Description = "Factor strategies: the quantile held long and short (default 0.2).", DefaultValueFactory = _ => 0.2 };
+        private readonly Option<string> _construction = new("--construction") { Description = "Factor strategies: quantile (equal-weighted top/bottom quantiles, default) or optimizer (alpha from the factor, one-factor risk, the portfolio optimiser).", DefaultValueFactory = _ => "quantile" };
         private readonly Option<double> _capital = new("--capital") { Description = "Capital in dollars (sets market impact; default 10,000,000).", DefaultValueFactory = _ => 10_000_000 };
         private readonly Option<double> _commission = new("--commission-bps") { Description = "Commission, bp of traded value (default 1).", DefaultValueFactory = _ => 1.0 };
         private readonly Option<double> _spread = new("--half-spread-bps") { Description = "Half spread, bp of traded value (default 5).", DefaultValueFactory = _ => 5.0 };
@@ -392,7 +393,7 @@ public static class BacktestCommand
 
         public void AddTo(Command command)
         {
-            foreach (var option in new Option[] { _spec, _strategy, _from, _to, _execution, _quantile, _capital, _commission, _spread, _impact, _borrow })
+            foreach (var option in new Option[] { _spec, _strategy, _from, _to, _execution, _quantile, _construction, _capital, _commission, _spread, _impact, _borrow })
             {
                 command.Options.Add(option);
             }
@@ -419,6 +420,7 @@ public static class BacktestCommand
                 To = parse.GetValue(_to),
                 Execution = BacktestSpecFile.ParseExecution(parse.GetValue(_execution), "--execution"),
                 Quantile = parse.GetValue(_quantile),
+                Construction = parse.GetValue(_construction)!,
                 Capital = parse.GetValue(_capital),
                 Costs = new Research.Backtesting.Engine.CostModel
                 {

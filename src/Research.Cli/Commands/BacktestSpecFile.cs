@@ -9,13 +9,13 @@ namespace Research.Cli.Commands;
 
 /// <summary>
 /// The backtest spec file (JSON, snake_case), e.g.
-/// <c>{"strategy":"momentum","from":"2020-01-02","to":"2024-12-31","execution":"next-close","quantile":0.2,
+/// <c>{"strategy":"momentum","from":"2020-01-02","to":"2024-12-31","execution":"next-close","quantile":0.2,"construction":"quantile",
 /// "capital":10000000,"costs":{"commission_bps":1,"half_spread_bps":5,"impact":0.1,"borrow_bps":50}}</c>.
 /// Every field but <c>strategy</c> is optional; unknown fields are errors (a typo must not silently run the default).
 /// </summary>
 public static class BacktestSpecFile
 {
-    private static readonly HashSet<string> Top = ["strategy", "from", "to", "execution", "quantile", "capital", "costs"];
+    private static readonly HashSet<string> Top = ["strategy", "from", "to", "execution", "quantile", "construction", "capital", "costs"];
     private static readonly HashSet<string> CostFields = ["commission_bps", "half_spread_bps", "impact", "borrow_bps"];
 
     public static BacktestRequest Read(string path)
@@ -134,6 +134,7 @@ public static class BacktestSpecFile
             Execution = root.TryGetProperty("execution", out var e) ? ParseExecution(e.GetString(), where) : Execution.NextClose,
             Quantile = Number(root, "quantile", where) ?? 0.2,
             Capital = Number(root, "capital", where) ?? 10_000_000,
+            Construction = root.TryGetProperty("construction", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : "quantile",
         };
         if (root.TryGetProperty("costs", out var costs))
         {
@@ -186,7 +187,7 @@ public static class BacktestSpecFile
     /// <summary>The wire form a cluster job takes.</summary>
     public static BacktestJobSpec ToJobSpec(BacktestRequest request) => new(
         request.Strategy, request.From, request.To, request.Execution == Execution.NextOpen ? "next-open" : "next-close", request.Quantile, request.Capital,
-        request.Costs.CommissionBps, request.Costs.HalfSpreadBps, request.Costs.ImpactCoefficient, request.Costs.BorrowBps);
+        request.Costs.CommissionBps, request.Costs.HalfSpreadBps, request.Costs.ImpactCoefficient, request.Costs.BorrowBps, request.Construction);
 
     private static DateOnly? Date(JsonElement element, string name, string where)
     {

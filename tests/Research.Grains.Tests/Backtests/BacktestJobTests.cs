@@ -203,7 +203,7 @@ public sealed class BacktestJobTests(BacktestWarehouseFixture fixture) : IClassF
         var states = seen.Select(s => s.State).Distinct().ToList();
         Assert.Equal([BacktestJobStatus.Queued, BacktestJobStatus.Running, BacktestJobStatus.Succeeded], states);
         var fractions = seen.Where(s => s.State == BacktestJobStatus.Running).Select(s => s.Fraction).ToList();
-        Assert.True(fractions.Count >= 2, $"only {fractions.Count} running updates were pushed");
+        Assert.NotEmpty(fractions); // the start is pushed at once; how many progress ticks follow depends on the run's length
         Assert.Equal(fractions.Order(), fractions);
 
         var listed = await scheduler.ListAsync(10);
