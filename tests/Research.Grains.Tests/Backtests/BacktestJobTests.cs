@@ -241,6 +241,42 @@ public sealed class BacktestJobTests(BacktestWarehouseFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_user_at_their_limit_waits_while_another_users_job_starts()
+    {
+        var results = fixture.Scratch("per-user");
+        var options = new BacktestJobOptions { MaxJobsPerSilo = 2, MaxJobsPerUser = 1, MonteCarloChunkPaths = 50, MaxChunksInFlight = 1, TickPeriod = TimeSpan.FromMilliseconds(200) };
+        await using var cluster = await BacktestCluster.StartAsync(1, fixture.Layout, results, options);
+        var scheduler = cluster.Client.GetGrain<IBacktestSchedulerGrain>(IBacktestSchedulerGrain.Key);
+        var bt = await scheduler.SubmitAsync(Backtest(Momentum));
+        await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(bt.JobId));
+
+        // Long jobs (cancelled at the end): alice's first runs, her second waits for her, bob's starts beside hers.
+        var alice1 = await scheduler.SubmitAsync(MonteCarlo(bt.JobId, 300_000, 6300, user: "alice"));
+        var alice2 = await scheduler.SubmitAsync(MonteCarlo(bt.JobId, 300_001, 6300, user: "alice"));
+        var bob = await scheduler.SubmitAsync(MonteCarlo(bt.JobId, 300_002, 6300, user: "bob"));
+        Assert.Equal(BacktestJobStatus.Running, alice1.State);
+        Assert.Equal(BacktestJobStatus.Queued, alice2.State);
+        Assert.Equal(BacktestJobStatus.Running, bob.State);
+        var jobs = new[] { alice1, alice2, bob }.Select(j => cluster.Client.GetGrain<IBacktestJobGrain>(j.JobId)).ToList();
+        Assert.Equal(BacktestJobStatus.Queued, (await jobs[1].GetStatusAsync()).State);
+
+        // When alice's first ends, her second starts.
+        await jobs[0].CancelAsync("alice");
+        await BacktestCluster.WaitAsync(jobs[0]);
+        for (var i = 0; i < 300 && (await jobs[1].GetStatusAsync()).State == BacktestJobStatus.Queued; i++)
+        {
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal(BacktestJobStatus.Running, (await jobs[1].GetStatusAsync()).State);
+        foreach (var job in jobs.Skip(1))
+        {
+            await job.CancelAsync("tests");
+            await BacktestCluster.WaitAsync(job);
+        }
+    }
+
+    [Fact]
     public async Task A_bad_submission_is_refused_naming_the_field()
     {
         await using var cluster = await BacktestCluster.StartAsync(1, fixture.Layout, fixture.Scratch("bad"), new BacktestJobOptions());
