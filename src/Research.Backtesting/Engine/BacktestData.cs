@@ -26,6 +26,7 @@ public sealed class BacktestData
         IntradayReturns = intradayReturns;
         DelistingReturns = delistingReturns;
         RiskFree = riskFree;
+        _impactScale = new Lazy<double[]>(ComputeImpactScale, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     public EquityPanel Panel { get; }
@@ -45,11 +46,89 @@ public sealed class BacktestData
     /// <summary>Daily simple risk-free rate per session.</summary>
     public double[] RiskFree { get; }
 
+    /// <summary>
+    /// The square-root impact scale σ / √ADV of each stock before each session (<c>[t * Assets + i]</c>; σ the daily
+    /// return volatility and ADV the mean dollar volume over the 20 sessions before t; 0 when either is unknown), so that
+    /// a trade's impact k σ √(|Δ| C / ADV) |Δ| costs one square root. A property of the data, not of a strategy: computed
+    /// once on first use (running sums row by row) and shared by every run on this data (a walk-forward grid, Monte
+    /// Carlo sources, the benchmark).
+    /// </summary>
+    public double[] ImpactScale => _impactScale.Value;
+
+    private readonly Lazy<double[]> _impactScale;
+
     /// <summary>Data with no open prices, no delistings and a zero risk-free rate (tests and prices-only files).</summary>
     public static BacktestData FromPanel(EquityPanel panel)
     {
         ArgumentNullException.ThrowIfNull(panel);
         var cells = panel.Sessions * panel.Assets;
         return new BacktestData(panel, EquityPanel.Missing(cells), EquityPanel.Missing(cells), new double[panel.Sessions]);
+    }
+
+    private double[] ComputeImpactScale()
+    {
+        const int Window = 20;
+        var n = Assets;
+        var scale = new double[Sessions * n];
+        var sum = new double[n];
+        var squares = new double[n];
+        var count = new int[n];
+        var volume = new double[n];
+        var volumeCount = new int[n];
+        var returns = Panel.Returns;
+        var dollars = Panel.DollarVolume;
+        var inverse = Enumerable.Range(0, Window + 2).Select(c => c == 0 ? 0.0 : 1.0 / c).ToArray();
+        for (var t = 0; t < Sessions; t++)
+        {
+            var row = t * n;
+            for (var i = 0; i < n; i++)
+            {
+                var c = count[i];
+                var variance = c > 1 ? (squares[i] - (sum[i] * sum[i] * inverse[c])) * inverse[c - 1] : 0;
+                var meanVolume = volume[i] * inverse[volumeCount[i]];
+                scale[row + i] = variance > 0 && meanVolume > 0 ? Math.Sqrt(variance / meanVolume) : 0;
+            }
+
+            // Add session t, drop session t - Window: the window for t + 1 is sessions t - 19 .. t.
+            var old = (t - Window) * n;
+            var drop = t >= Window;
+            for (var i = 0; i < n; i++)
+            {
+                var r = returns[row + i];
+                if (!double.IsNaN(r))
+                {
+                    sum[i] += r;
+                    squares[i] += r * r;
+                    count[i]++;
+                }
+
+                var v = dollars[row + i];
+                if (!double.IsNaN(v))
+                {
+                    volume[i] += v;
+                    volumeCount[i]++;
+                }
+
+                if (drop)
+                {
+                    var ro = returns[old + i];
+                    if (!double.IsNaN(ro))
+                    {
+                        sum[i] -= ro;
+                        squares[i] -= ro * ro;
+                        count[i]--;
+                    }
+
+                    var vo = dollars[old + i];
+                    if (!double.IsNaN(vo))
+                    {
+                        volume[i] -= vo;
+                        volumeCount[i]--;
+                    }
+                }
+            }
+        }
+
+        return scale;
     }
 }

@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Numerics.Tensors;
 using Research.Analytics.Factors;
 
 namespace Research.Backtesting.Engine;
@@ -114,9 +116,12 @@ public static class BacktestEngine
         var shorts = new double[days];
         var trades = new List<Trade>();
         var positions = new Dictionary<DateOnly, (int[] Assets, double[] Weights)>();
-        var frictions = settings.Costs.ImpactCoefficient > 0 ? Frictions.Compute(data, first, last) : null;
+        var frictions = settings.Costs.ImpactCoefficient > 0 ? data.ImpactScale : null;
         var borrow = settings.Costs.BorrowBps / 10_000 / 252;
         var moves = new double[n];
+        var target = new double[n];
+        var returnsPanel = data.Panel.Returns;
+        var delistings = data.DelistingReturns;
         for (var t = first; t <= last; t++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -131,7 +136,7 @@ public static class BacktestEngine
                 var overnight = 0.0;
                 for (var i = 0; i < n; i++)
                 {
-                    var (r, intraday) = (data.Panel.Returns[row + i], data.IntradayReturns[row + i]);
+                    var (r, intraday) = (returnsPanel[row + i], data.IntradayReturns[row + i]);
                     moves[i] = double.IsNaN(r) ? 0 : double.IsNaN(intraday) ? r : ((1 + r) / (1 + intraday)) - 1;
                     overnight += weights[i] * moves[i];
                 }
@@ -145,40 +150,13 @@ public static class BacktestEngine
             }
 
             // 2. The rest of the day: stock moves (open-to-close after an open trade), cash interest, borrow fees,
-            //    delisting returns (the delisted position then becomes cash).
-            var cash = 1.0;
-            var day = 0.0;
-            for (var i = 0; i < n; i++)
-            {
-                var w = weights[i];
-                cash -= w;
-                var r = data.Panel.Returns[row + i];
-                var move = double.IsNaN(r) ? 0 : openTrade ? (double.IsNaN(data.IntradayReturns[row + i]) ? 0 : data.IntradayReturns[row + i]) : r;
-                var delisting = data.DelistingReturns[row + i];
-                if (!double.IsNaN(delisting))
-                {
-                    move = ((1 + move) * (1 + delisting)) - 1;
-                }
+            //    delisting returns (the delisted position then becomes cash). moves[i] becomes the drift factor.
+            var day = openTrade
+                ? DayAfterOpenTrade(data, row, weights, moves, borrow)
+                : Day(returnsPanel.AsSpan(row, n), delistings.AsSpan(row, n), weights, moves, borrow, data.RiskFree[t]);
 
-                moves[i] = move;
-                day += w * move;
-                if (w < 0)
-                {
-                    day += w * borrow;
-                }
-            }
-
-            day += cash * data.RiskFree[t];
-            var inverseNav = 1 / (1 + day);
-            for (var i = 0; i < n; i++)
-            {
-                // Drift; a delisted position becomes cash.
-                if (weights[i] != 0)
-                {
-                    weights[i] = double.IsNaN(data.DelistingReturns[row + i]) ? weights[i] * (1 + moves[i]) * inverseNav : 0;
-                }
-            }
-
+            // Drift; a delisted position becomes cash.
+            DriftByFactors(weights, moves, 1 / (1 + day));
             growth *= 1 + day;
             grossGrowth *= 1 + day;
 
@@ -197,33 +175,44 @@ public static class BacktestEngine
             var view = new PointInTimeView(data, exposures, strategy.Name, t);
             if (t < last && strategy.RebalancesOn(view))
             {
-                pending = (double[])strategy.TargetWeights(view).Clone();
-                if (pending.Length != n)
+                var decided = strategy.TargetWeights(view);
+                if (decided.Length != n)
                 {
-                    throw new InvalidOperationException($"Strategy '{strategy.Name}' returned {pending.Length} weights (need {n}) on {data.Dates[t]:yyyy-MM-dd}.");
+                    throw new InvalidOperationException($"Strategy '{strategy.Name}' returned {decided.Length} weights (need {n}) on {data.Dates[t]:yyyy-MM-dd}.");
                 }
 
-                var tomorrow = (t + 1) * n;
-                for (var i = 0; i < n; i++)
+                decided.AsSpan().CopyTo(target);
+                pending = target;
+                var tomorrow = returnsPanel.AsSpan((t + 1) * n, n);
+                var width = Vector<double>.Count;
+                var start = 0;
+                for (; start <= n - width; start += width)
                 {
-                    if (!double.IsFinite(pending[i]))
+                    // Fast path: all finite targets and every stock trades tomorrow; otherwise the lanes are checked one by one below.
+                    var w = new Vector<double>(pending, start);
+                    var r = new Vector<double>(tomorrow[start..]);
+                    if (!Vector.EqualsAll(w - w, Vector<double>.Zero) || !Vector.EqualsAll(r, r))
                     {
-                        throw new InvalidOperationException($"Strategy '{strategy.Name}' returned weight {pending[i]} for asset {data.Panel.Labels[i]} on {data.Dates[t]:yyyy-MM-dd}.");
+                        break;
+                    }
+                }
+
+                for (var i = start; i < n; i++)
+                {
+                    var w = pending[i];
+                    if (!double.IsFinite(w))
+                    {
+                        throw new InvalidOperationException($"Strategy '{strategy.Name}' returned weight {w} for asset {data.Panel.Labels[i]} on {data.Dates[t]:yyyy-MM-dd}.");
                     }
 
-                    if (pending[i] != weights[i] && double.IsNaN(data.Panel.Returns[tomorrow + i]))
+                    if (double.IsNaN(tomorrow[i]) && w != weights[i])
                     {
                         pending[i] = weights[i]; // a stock that does not trade tomorrow cannot be traded: keep what is held
                     }
                 }
             }
 
-            for (var i = 0; i < n; i++)
-            {
-                longs[d] += Math.Max(weights[i], 0);
-                shorts[d] += Math.Min(weights[i], 0);
-            }
-
+            (longs[d], shorts[d]) = Exposure(weights);
             if (settings.RecordTrades && (turnover[d] > 0 || d == 0))
             {
                 var held = Enumerable.Range(0, n).Where(i => weights[i] != 0).ToArray();
@@ -237,6 +226,127 @@ public static class BacktestEngine
         }
 
         return new BacktestResult(strategy.Name, data.Dates[first..(last + 1)], returns, gross, costs, turnover, longs, shorts, trades, positions);
+    }
+
+    /// <summary>
+    /// The day's portfolio return at the close without an open trade, vectorised over assets: Σ w_i m_i (m the return,
+    /// 0 when missing; compounded with a delisting return) + borrow on shorts + the risk-free rate on cash (1 − Σ w).
+    /// Leaves in <paramref name="factors"/> the drift factor 1 + m_i, or 0 for a delisted stock.
+    /// </summary>
+    private static double Day(ReadOnlySpan<double> returns, ReadOnlySpan<double> delistings, double[] weights, double[] factors, double borrow, double riskFree)
+    {
+        var n = weights.Length;
+        var width = Vector<double>.Count;
+        var one = Vector<double>.One;
+        var zero = Vector<double>.Zero;
+        var sumW = zero;
+        var sumWm = zero;
+        var sumShort = zero;
+        var i = 0;
+        for (; i <= n - width; i += width)
+        {
+            var r = new Vector<double>(returns[i..]);
+            var m = Vector.ConditionalSelect(Vector.Equals(r, r), r, zero);
+            var dl = new Vector<double>(delistings[i..]);
+            var delisted = Vector.Equals(dl, dl);
+            var move = Vector.ConditionalSelect(delisted, ((one + m) * (one + dl)) - one, m);
+            var w = new Vector<double>(weights, i);
+            sumW += w;
+            sumWm += w * move;
+            sumShort += Vector.Min(w, zero);
+            Vector.ConditionalSelect(delisted, zero, one + move).CopyTo(factors, i);
+        }
+
+        double cash = 1 - Vector.Sum(sumW), day = Vector.Sum(sumWm), shorts = Vector.Sum(sumShort);
+        for (; i < n; i++)
+        {
+            var w = weights[i];
+            var r = returns[i];
+            var move = double.IsNaN(r) ? 0 : r;
+            var dl = delistings[i];
+            if (!double.IsNaN(dl))
+            {
+                move = ((1 + move) * (1 + dl)) - 1;
+            }
+
+            cash -= w;
+            day += w * move;
+            shorts += Math.Min(w, 0);
+            factors[i] = double.IsNaN(dl) ? 1 + move : 0;
+        }
+
+        return day + (shorts * borrow) + (cash * riskFree);
+    }
+
+    /// <summary>As <see cref="Day"/> after a trade at the open: stocks earn the open-to-close move (0 without an open price).</summary>
+    private static double DayAfterOpenTrade(BacktestData data, int row, double[] weights, double[] factors, double borrow)
+    {
+        var cash = 1.0;
+        var day = 0.0;
+        for (var i = 0; i < weights.Length; i++)
+        {
+            var w = weights[i];
+            cash -= w;
+            var r = data.Panel.Returns[row + i];
+            var intraday = data.IntradayReturns[row + i];
+            var move = double.IsNaN(r) || double.IsNaN(intraday) ? 0 : intraday;
+            var delisting = data.DelistingReturns[row + i];
+            if (!double.IsNaN(delisting))
+            {
+                move = ((1 + move) * (1 + delisting)) - 1;
+            }
+
+            day += w * move;
+            if (w < 0)
+            {
+                day += w * borrow;
+            }
+
+            factors[i] = double.IsNaN(delisting) ? 1 + move : 0;
+        }
+
+        return day + (cash * data.RiskFree[row / weights.Length]);
+    }
+
+    /// <summary>w_i ← (w_i f_i) / (1 + R) in one vectorised pass (f the drift factor, 0 for a delisted stock).</summary>
+    private static void DriftByFactors(double[] weights, double[] factors, double inverseNav)
+    {
+        var width = Vector<double>.Count;
+        var scale = new Vector<double>(inverseNav);
+        var i = 0;
+        for (; i <= weights.Length - width; i += width)
+        {
+            (new Vector<double>(weights, i) * new Vector<double>(factors, i) * scale).CopyTo(weights, i);
+        }
+
+        for (; i < weights.Length; i++)
+        {
+            weights[i] = weights[i] * factors[i] * inverseNav;
+        }
+    }
+
+    /// <summary>Long (Σ max(w, 0)) and short (Σ min(w, 0)) exposure.</summary>
+    private static (double Long, double Short) Exposure(double[] weights)
+    {
+        var width = Vector<double>.Count;
+        var longs = Vector<double>.Zero;
+        var shorts = Vector<double>.Zero;
+        var i = 0;
+        for (; i <= weights.Length - width; i += width)
+        {
+            var w = new Vector<double>(weights, i);
+            longs += Vector.Max(w, Vector<double>.Zero);
+            shorts += Vector.Min(w, Vector<double>.Zero);
+        }
+
+        double l = Vector.Sum(longs), s = Vector.Sum(shorts);
+        for (; i < weights.Length; i++)
+        {
+            l += Math.Max(weights[i], 0);
+            s += Math.Min(weights[i], 0);
+        }
+
+        return (l, s);
     }
 
     /// <summary>Weights after a move: w_i (1 + m_i) / (1 + R), R the portfolio's return over the move (cash included).</summary>
@@ -253,143 +363,48 @@ public static class BacktestEngine
     }
 
     /// <summary>Trades from <paramref name="weights"/> to <paramref name="target"/> at session t; returns the cost as a fraction of capital.</summary>
-    private static double Execute(BacktestData data, BacktestSettings settings, Frictions? frictions, int t, double[] weights, double[] target, List<Trade> trades, ref double turnover)
+    private static double Execute(BacktestData data, BacktestSettings settings, double[]? frictions, int t, double[] weights, double[] target, List<Trade> trades, ref double turnover)
     {
         var n = data.Assets;
         var c = settings.Costs;
         var linear = (c.CommissionBps + c.HalfSpreadBps) / 10_000;
         var impact = c.ImpactCoefficient * Math.Sqrt(settings.Capital);
+        var scale = frictions is null ? default : frictions.AsSpan(t * n, n);
+        var record = settings.RecordTrades;
         var total = 0.0;
+        var traded = 0.0;
         for (var i = 0; i < n; i++)
         {
-            var delta = target[i] - weights[i];
-            if (Math.Abs(delta) < 1e-12)
+            var size = Math.Abs(target[i] - weights[i]);
+            if (size < 1e-12)
             {
                 continue;
             }
 
-            var size = Math.Abs(delta);
             var cost = linear * size;
-            if (frictions is not null)
+            if (!scale.IsEmpty)
             {
-                cost += impact * frictions.ScaleAt(t, i) * Math.Sqrt(size) * size;
+                cost += impact * scale[i] * Math.Sqrt(size) * size;
             }
 
-            if (settings.RecordTrades)
+            if (record)
             {
                 trades.Add(new Trade(data.Dates[t], i, weights[i], target[i], cost));
             }
 
-            turnover += size / 2;
+            traded += size;
             total += cost;
             weights[i] = target[i];
         }
 
+        turnover += traded / 2;
+
         // Costs are paid from cash: holdings keep their value while capital shrinks by the cost.
         if (total > 0)
         {
-            var scale = 1 / (1 - total);
-            for (var i = 0; i < n; i++)
-            {
-                weights[i] *= scale;
-            }
+            TensorPrimitives.Multiply(weights, 1 / (1 - total), weights);
         }
 
         return total;
-    }
-
-    /// <summary>
-    /// The impact scale σ / √ADV of each stock before each session (σ the daily return volatility and ADV the mean dollar
-    /// volume over the 20 sessions before), computed once per run by running sums over the panel row by row, so that a
-    /// trade's impact k σ √(|Δ| C / ADV) |Δ| costs one square root.
-    /// </summary>
-    private sealed class Frictions
-    {
-        private const int Window = 20;
-        private readonly int _first;
-        private readonly int _n;
-        private readonly double[] _scale;
-
-        private Frictions(int first, int n, double[] scale)
-        {
-            _first = first;
-            _n = n;
-            _scale = scale;
-        }
-
-        /// <summary>σ / √ADV of asset i before session t (0 when either is unknown).</summary>
-        public double ScaleAt(int t, int i) => _scale[((t - _first) * _n) + i];
-
-        public static Frictions Compute(BacktestData data, int first, int last)
-        {
-            var n = data.Assets;
-            var days = last - first + 1;
-            var scale = new double[days * n];
-            var sum = new double[n];
-            var squares = new double[n];
-            var count = new int[n];
-            var volume = new double[n];
-            var volumeCount = new int[n];
-            var returns = data.Panel.Returns;
-            var dollars = data.Panel.DollarVolume;
-            var inverse = Enumerable.Range(0, Window + 2).Select(c => c == 0 ? 0.0 : 1.0 / c).ToArray();
-            var start = Math.Max(0, first - Window);
-            for (var t = start; t <= last; t++)
-            {
-                var row = t * n;
-                if (t >= first)
-                {
-                    var output = (t - first) * n;
-                    for (var i = 0; i < n; i++)
-                    {
-                        var c = count[i];
-                        var variance = c > 1 ? (squares[i] - (sum[i] * sum[i] * inverse[c])) * inverse[c - 1] : 0;
-                        var meanVolume = volume[i] * inverse[volumeCount[i]];
-                        scale[output + i] = variance > 0 && meanVolume > 0 ? Math.Sqrt(variance / meanVolume) : 0;
-                    }
-                }
-
-                // Add session t, drop session t - Window: the window for t + 1 is sessions t - 19 .. t.
-                var old = (t - Window) * n;
-                var drop = t - Window >= start;
-                for (var i = 0; i < n; i++)
-                {
-                    var r = returns[row + i];
-                    if (!double.IsNaN(r))
-                    {
-                        sum[i] += r;
-                        squares[i] += r * r;
-                        count[i]++;
-                    }
-
-                    var v = dollars[row + i];
-                    if (!double.IsNaN(v))
-                    {
-                        volume[i] += v;
-                        volumeCount[i]++;
-                    }
-
-                    if (drop)
-                    {
-                        var ro = returns[old + i];
-                        if (!double.IsNaN(ro))
-                        {
-                            sum[i] -= ro;
-                            squares[i] -= ro * ro;
-                            count[i]--;
-                        }
-
-                        var vo = dollars[old + i];
-                        if (!double.IsNaN(vo))
-                        {
-                            volume[i] -= vo;
-                            volumeCount[i]--;
-                        }
-                    }
-                }
-            }
-
-            return new Frictions(first, n, scale);
-        }
     }
 }
