@@ -107,6 +107,20 @@ public sealed class LocalPlatformTests
                 Assert.Equal(jobId, list.RootElement[2].GetProperty("jobId").GetString());
             }
 
+            // Retention from the CLI: the pinned backtest stays, the Monte Carlo and walk-forward results go.
+            var (pinCode, _, pinErr) = await CliRunner.RunAsync(["backtest", "pin", jobId, .. gateway]);
+            Assert.True(pinCode == 0, pinErr);
+            var (pruneCode, pruneOut, pruneErr) = await CliRunner.RunAsync(["backtest", "prune", "--keep", "0", "--max-age-days", "0", "--json", .. gateway]);
+            Assert.True(pruneCode == 0, pruneErr);
+            using (var prune = JsonDocument.Parse(pruneOut))
+            {
+                Assert.Equal(2, prune.RootElement.GetProperty("deleted").GetArrayLength());
+                Assert.Equal(1, prune.RootElement.GetProperty("keptPinnedOrStarred").GetInt32());
+            }
+
+            var (keptCode, _, keptErr) = await CliRunner.RunAsync(["backtest", "result", jobId, "--json", .. gateway]);
+            Assert.True(keptCode == 0, keptErr);
+
             var (missingCode, _, missingErr) = await CliRunner.RunAsync(["backtest", "result", "bt-0000000000000000", .. gateway]);
             Assert.NotEqual(0, missingCode);
             Assert.Contains("No job bt-0000000000000000", missingErr, StringComparison.Ordinal);

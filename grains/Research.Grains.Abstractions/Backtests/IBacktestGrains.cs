@@ -17,7 +17,25 @@ public interface IBacktestSchedulerGrain : IGrainWithStringKey
     /// <summary>The newest jobs first (queued, running and finished), at most <paramref name="limit"/>.</summary>
     [Alias("list")]
     Task<IReadOnlyList<BacktestJobStatus>> ListAsync(int limit);
+
+    /// <summary>Pins or stars a stored result (null leaves a flag as it is); false when no result has that id.</summary>
+    [Alias("flags")]
+    Task<bool> SetFlagsAsync(string jobId, bool? pinned, bool? starred);
+
+    /// <summary>
+    /// Retention: keeps the newest <paramref name="keepLatest"/> results and all younger than <paramref name="maxAgeDays"/>;
+    /// deletes the rest (row and series) unless pinned or starred.
+    /// </summary>
+    [Alias("retention")]
+    Task<RetentionReport> ApplyRetentionAsync(int keepLatest, int maxAgeDays);
 }
+
+/// <summary>What a retention run deleted and kept.</summary>
+[GenerateSerializer, Immutable, Alias("research.backtests.RetentionReport")]
+public sealed record RetentionReport(
+    [property: Id(0)] IReadOnlyList<string> Deleted,
+    [property: Id(1)] int KeptPinnedOrStarred,
+    [property: Id(2)] int KeptRecent);
 
 /// <summary>
 /// One job (key = job id). Every call returns within moments: the work runs in the background of the activation, and

@@ -67,12 +67,13 @@ public sealed class BacktestJobGrain(
         ArgumentNullException.ThrowIfNull(dataVersions);
         var (kind, label) = BacktestSpecs.Describe(submission);
         var current = Snapshot();
-        if (state.State.Submission is not null && current.State is not (BacktestJobStatus.Failed or BacktestJobStatus.Cancelled))
+        var pruned = current.State == BacktestJobStatus.Succeeded && await services.Index.GetAsync(JobId).ConfigureAwait(true) is null;
+        if (state.State.Submission is not null && current.State is not (BacktestJobStatus.Failed or BacktestJobStatus.Cancelled) && !pruned)
         {
             return current;
         }
 
-        // New, or a failed or cancelled job submitted again: queue it (again).
+        // New, a failed or cancelled job submitted again, or one whose result retention deleted: queue it (again).
         state.State.Submission ??= submission;
         state.State.DataVersions = new Dictionary<string, string>(dataVersions, StringComparer.Ordinal);
         state.State.CancelRequested = false;

@@ -115,6 +115,20 @@ public sealed class BacktestSchedulerGrain(
         return await Task.WhenAll(ids.Select(id => GrainFactory.GetGrain<IBacktestJobGrain>(id).GetStatusAsync())).ConfigureAwait(true);
     }
 
+    public Task<bool> SetFlagsAsync(string jobId, bool? pinned, bool? starred) => services.Index.SetFlagsAsync(jobId, pinned, starred);
+
+    public async Task<RetentionReport> ApplyRetentionAsync(int keepLatest, int maxAgeDays)
+    {
+        if (keepLatest < 0 || maxAgeDays < 0)
+        {
+            throw new ArgumentException($"retention: keep {keepLatest} and max age {maxAgeDays} days must not be negative.");
+        }
+
+        var outcome = await services.Index.ApplyRetentionAsync(keepLatest, TimeSpan.FromDays(maxAgeDays), DateTimeOffset.UtcNow, services.Series.Delete).ConfigureAwait(true);
+        logger.LogInformation("Retention (keep {Keep}, max age {Days} d) deleted {Deleted} result(s): {Ids}", keepLatest, maxAgeDays, outcome.Deleted.Count, string.Join(", ", outcome.Deleted));
+        return new RetentionReport(outcome.Deleted, outcome.KeptPinnedOrStarred, outcome.KeptRecent);
+    }
+
     private async Task TickAsync(CancellationToken cancellationToken)
     {
         var changed = false;

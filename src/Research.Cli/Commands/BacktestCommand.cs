@@ -108,7 +108,12 @@ public static class BacktestCommand
             if (r is null)
             {
                 var s = await job.GetStatusAsync().ConfigureAwait(false);
-                throw new CliException(s.State == BacktestJobStatus.None ? $"No job {s.JobId}." : $"Job {s.JobId} has no result: it is {s.State}{(s.Error is null ? string.Empty : $" ({s.Error})")}.");
+                throw new CliException(s.State switch
+                {
+                    BacktestJobStatus.None => $"No job {s.JobId}.",
+                    BacktestJobStatus.Succeeded => $"Job {s.JobId} succeeded, but its stored result was deleted by retention; submit the same spec again to recompute it.",
+                    _ => $"Job {s.JobId} has no result: it is {s.State}{(s.Error is null ? string.Empty : $" ({s.Error})")}.",
+                });
             }
 
             WriteResult(output, parse, r);
@@ -141,12 +146,53 @@ public static class BacktestCommand
             return ExitCodes.Ok;
         });
 
-        foreach (var command in new[] { submit, status, result, cancel, list, monteCarlo, walkForward })
+        var unpin = new Option<bool>("--off") { Description = "Remove the flag instead of setting it." };
+        var pin = new Command("pin", "Pin a stored result: retention never deletes it.") { jobId, unpin };
+        var star = new Command("star", "Star a stored result: retention never deletes it.") { jobId, unpin };
+        foreach (var (command, pinning) in new[] { (pin, true), (star, false) })
+        {
+            command.SetAction(async (parse, ct) =>
+            {
+                await using var cluster = await ClusterConnection.ConnectAsync(ClusterConfiguration(parse), ct).ConfigureAwait(false);
+                var on = !parse.GetValue(unpin);
+                var id = parse.GetValue(jobId)!;
+                var found = await cluster.Client.GetGrain<IBacktestSchedulerGrain>(IBacktestSchedulerGrain.Key)
+                    .SetFlagsAsync(id, pinning ? on : null, pinning ? null : on).ConfigureAwait(false);
+                if (!found)
+                {
+                    throw new CliException($"No stored result {id} (only finished jobs have one).");
+                }
+
+                output.Info($"{id}: {(pinning ? "pinned" : "starred")} {(on ? "on" : "off")}");
+                return ExitCodes.Ok;
+            });
+        }
+
+        var keep = new Option<int>("--keep") { Description = "Keep the newest N results whatever their age (default 100).", DefaultValueFactory = _ => 100 };
+        var maxAge = new Option<int>("--max-age-days") { Description = "Keep results younger than this (default 90).", DefaultValueFactory = _ => 90 };
+        var prune = new Command("prune", "Apply the retention policy: delete results that are old, beyond the newest N, and neither pinned nor starred.") { keep, maxAge };
+        prune.SetAction(async (parse, ct) =>
+        {
+            await using var cluster = await ClusterConnection.ConnectAsync(ClusterConfiguration(parse), ct).ConfigureAwait(false);
+            var report = await cluster.Client.GetGrain<IBacktestSchedulerGrain>(IBacktestSchedulerGrain.Key).ApplyRetentionAsync(parse.GetValue(keep), parse.GetValue(maxAge)).ConfigureAwait(false);
+            if (parse.GetValue(CliOptions.Json))
+            {
+                output.WriteJson(report);
+            }
+            else
+            {
+                output.Out.WriteLine($"deleted {report.Deleted.Count} result(s){(report.Deleted.Count > 0 ? ": " + string.Join(", ", report.Deleted) : string.Empty)}; kept {report.KeptPinnedOrStarred} pinned or starred and {report.KeptRecent} recent");
+            }
+
+            return ExitCodes.Ok;
+        });
+
+        foreach (var command in new[] { submit, status, result, cancel, list, monteCarlo, walkForward, pin, star, prune })
         {
             command.Options.Add(Gateway);
         }
 
-        foreach (var command in new[] { run, submit, status, result, cancel, list, monteCarlo, walkForward, Golden(output) })
+        foreach (var command in new[] { run, submit, status, result, cancel, list, monteCarlo, walkForward, pin, star, prune, Golden(output) })
         {
             backtest.Subcommands.Add(command);
         }

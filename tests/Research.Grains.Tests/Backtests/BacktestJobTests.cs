@@ -61,6 +61,22 @@ public sealed class BacktestJobTests(BacktestWarehouseFixture fixture) : IClassF
         Assert.Equal(400, summary.Paths);
         Assert.True(summary.Sharpe!.Lower < inProcess.Metrics.Sharpe && inProcess.Metrics.Sharpe < summary.Sharpe.Upper, $"{summary.Sharpe} vs {inProcess.Metrics.Sharpe}");
 
+        // Retention: pinned results stay, the others go (row and series); a pruned job submitted again is computed again.
+        var other = (await scheduler.SubmitAsync(Backtest(Momentum with { Quantile = 0.3 }))).JobId;
+        await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(other));
+        Assert.True(await scheduler.SetFlagsAsync(first.JobId, pinned: true, starred: null));
+        Assert.False(await scheduler.SetFlagsAsync("bt-0000000000000000", pinned: true, starred: null));
+        var report = await scheduler.ApplyRetentionAsync(keepLatest: 0, maxAgeDays: 0);
+        Assert.Equal(new[] { other, trades.JobId }.Order(StringComparer.Ordinal), report.Deleted.Order(StringComparer.Ordinal));
+        Assert.Equal(1, report.KeptPinnedOrStarred);
+        Assert.False(Directory.Exists(store.Folder(other)));
+        Assert.True(Directory.Exists(store.Folder(first.JobId)));
+        Assert.Null(await cluster.Client.GetGrain<IBacktestJobGrain>(other).GetResultAsync());
+        var again = await scheduler.SubmitAsync(Backtest(Momentum with { Quantile = 0.3 }));
+        Assert.Equal(other, again.JobId);
+        Assert.Equal(BacktestJobStatus.Succeeded, (await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(other))).State);
+        Assert.NotNull(await cluster.Client.GetGrain<IBacktestJobGrain>(other).GetResultAsync());
+
         // A damaged series file is refused by name.
         var daily = Path.Combine(stored.Folder, "daily.parquet");
         var bytes = await File.ReadAllBytesAsync(daily, TestContext.Current.CancellationToken);
