@@ -35,6 +35,7 @@ public static class CliApp
         root.Subcommands.Add(StressCommand.Create(output));
         root.Subcommands.Add(OptimizeCommand.Create(output));
         root.Subcommands.Add(BacktestCommand.Create(output));
+        root.Subcommands.Add(AuditCommand.Create(output));
         foreach (var command in PlatformCommands.Create(output))
         {
             root.Subcommands.Add(command);
