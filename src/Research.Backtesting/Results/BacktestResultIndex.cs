@@ -1,6 +1,5 @@
 using System.Data.Common;
-using Microsoft.Data.Sqlite;
-using Npgsql;
+using Research.Data.Relational;
 
 namespace Research.Backtesting.Results;
 
@@ -41,61 +40,49 @@ public sealed class BacktestResultIndex
 
     private const string Columns = "job_id, kind, label, requested_by, spec, data_versions, metrics, metrics_sha256, series_folder, series_sha256, created_at_ms, pinned, starred";
 
-    private readonly Func<DbConnection> _connect;
-    private readonly bool _sqlite;
-    private bool _schemaReady;
+    private readonly RelationalStore _store;
 
-    private BacktestResultIndex(Func<DbConnection> connect, bool sqlite)
-    {
-        _connect = connect;
-        _sqlite = sqlite;
-        _schemaReady = !sqlite;
-    }
+    private BacktestResultIndex(RelationalStore store) => _store = store;
 
     /// <summary>The embedded store: one SQLite file (created with its table when missing).</summary>
-    public static BacktestResultIndex Sqlite(string path)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, DefaultTimeout = 30, Pooling = false }.ToString();
-        return new BacktestResultIndex(() => new SqliteConnection(connectionString), sqlite: true);
-    }
+    public static BacktestResultIndex Sqlite(string path) => new(RelationalStore.Sqlite(path, SqliteSchema));
 
     /// <summary>PostgreSQL; the table comes from the migrations.</summary>
-    public static BacktestResultIndex Postgres(string connectionString) => new(() => new NpgsqlConnection(connectionString), sqlite: false);
+    public static BacktestResultIndex Postgres(string connectionString) => new(RelationalStore.Postgres(connectionString));
 
     /// <summary>Records a finished job; returns false when it was already recorded (the first row stays).</summary>
     public async Task<bool> RecordAsync(StoredResult row, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(row);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"""
             INSERT INTO backtest_results ({Columns})
             VALUES (@job_id, @kind, @label, @requested_by, @spec, @data_versions, @metrics, @metrics_sha256, @series_folder, @series_sha256, @created_at_ms, @pinned, @starred)
             ON CONFLICT (job_id) DO NOTHING
             """;
-        Add(command, "job_id", row.JobId);
-        Add(command, "kind", row.Kind);
-        Add(command, "label", row.Label);
-        Add(command, "requested_by", row.RequestedBy);
-        Add(command, "spec", row.Spec);
-        Add(command, "data_versions", row.DataVersions);
-        Add(command, "metrics", row.Metrics);
-        Add(command, "metrics_sha256", row.MetricsSha256);
-        Add(command, "series_folder", row.SeriesFolder);
-        Add(command, "series_sha256", row.SeriesSha256);
-        Add(command, "created_at_ms", row.CreatedAt.ToUnixTimeMilliseconds());
-        Add(command, "pinned", (short)(row.Pinned ? 1 : 0));
-        Add(command, "starred", (short)(row.Starred ? 1 : 0));
+        RelationalStore.Add(command, "job_id", row.JobId);
+        RelationalStore.Add(command, "kind", row.Kind);
+        RelationalStore.Add(command, "label", row.Label);
+        RelationalStore.Add(command, "requested_by", row.RequestedBy);
+        RelationalStore.Add(command, "spec", row.Spec);
+        RelationalStore.Add(command, "data_versions", row.DataVersions);
+        RelationalStore.Add(command, "metrics", row.Metrics);
+        RelationalStore.Add(command, "metrics_sha256", row.MetricsSha256);
+        RelationalStore.Add(command, "series_folder", row.SeriesFolder);
+        RelationalStore.Add(command, "series_sha256", row.SeriesSha256);
+        RelationalStore.Add(command, "created_at_ms", row.CreatedAt.ToUnixTimeMilliseconds());
+        RelationalStore.Add(command, "pinned", (short)(row.Pinned ? 1 : 0));
+        RelationalStore.Add(command, "starred", (short)(row.Starred ? 1 : 0));
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
     public async Task<StoredResult?> GetAsync(string jobId, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM backtest_results WHERE job_id = @job_id";
-        Add(command, "job_id", jobId);
+        RelationalStore.Add(command, "job_id", jobId);
         var rows = await ReadAsync(command, cancellationToken).ConfigureAwait(false);
         return rows.Count == 0 ? null : rows[0];
     }
@@ -103,22 +90,22 @@ public sealed class BacktestResultIndex
     /// <summary>The newest results first.</summary>
     public async Task<IReadOnlyList<StoredResult>> ListAsync(int limit = 100, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM backtest_results ORDER BY created_at_ms DESC, job_id LIMIT @limit";
-        Add(command, "limit", (long)Math.Clamp(limit, 1, 10_000));
+        RelationalStore.Add(command, "limit", (long)Math.Clamp(limit, 1, 10_000));
         return await ReadAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Pins or stars a result (null leaves a flag as it is); false when there is no such result.</summary>
     public async Task<bool> SetFlagsAsync(string jobId, bool? pinned, bool? starred, CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = "UPDATE backtest_results SET pinned = COALESCE(@pinned, pinned), starred = COALESCE(@starred, starred) WHERE job_id = @job_id";
-        Add(command, "job_id", jobId);
-        Add(command, "pinned", pinned is null ? null : (short)(pinned.Value ? 1 : 0));
-        Add(command, "starred", starred is null ? null : (short)(starred.Value ? 1 : 0));
+        RelationalStore.Add(command, "job_id", jobId);
+        RelationalStore.Add(command, "pinned", pinned is null ? null : (short)(pinned.Value ? 1 : 0), System.Data.DbType.Int16);
+        RelationalStore.Add(command, "starred", starred is null ? null : (short)(starred.Value ? 1 : 0), System.Data.DbType.Int16);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
@@ -150,10 +137,10 @@ public sealed class BacktestResultIndex
                 continue;
             }
 
-            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
             await using var command = connection.CreateCommand();
             command.CommandText = "DELETE FROM backtest_results WHERE job_id = @job_id AND pinned = 0 AND starred = 0";
-            Add(command, "job_id", row.JobId);
+            RelationalStore.Add(command, "job_id", row.JobId);
             if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
             {
                 deleteSeries(row.JobId);
@@ -162,48 +149,6 @@ public sealed class BacktestResultIndex
         }
 
         return new RetentionOutcome(deleted, kept, recent);
-    }
-
-    private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = _connect();
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            if (!_schemaReady)
-            {
-                await using (var pragma = connection.CreateCommand())
-                {
-                    pragma.CommandText = "PRAGMA journal_mode = WAL";
-                    await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                await using var schema = connection.CreateCommand();
-                schema.CommandText = SqliteSchema;
-                await schema.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                _schemaReady = true;
-            }
-
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    private static void Add(DbCommand command, string name, object? value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value ?? DBNull.Value;
-        if (value is null)
-        {
-            parameter.DbType = System.Data.DbType.Int16;
-        }
-
-        command.Parameters.Add(parameter);
     }
 
     private static async Task<List<StoredResult>> ReadAsync(DbCommand command, CancellationToken cancellationToken)

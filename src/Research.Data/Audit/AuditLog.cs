@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Data.Sqlite;
-using Npgsql;
+using Research.Data.Relational;
 
 namespace Research.Data.Audit;
 
@@ -58,29 +58,20 @@ public sealed class AuditLog
     private const string Columns = "seq, at_ms, actor, action, target, outcome, reason, source, details, prev_hash, hash";
     private const long AdvisoryLock = 0x4155444954; // "AUDIT"
 
-    private readonly Func<DbConnection> _connect;
-    private readonly bool _sqlite;
+    private readonly RelationalStore _store;
     private readonly TimeProvider _clock;
-    private bool _schemaReady;
 
-    private AuditLog(Func<DbConnection> connect, bool sqlite, TimeProvider clock)
+    private AuditLog(RelationalStore store, TimeProvider clock)
     {
-        _connect = connect;
-        _sqlite = sqlite;
+        _store = store;
         _clock = clock;
-        _schemaReady = !sqlite;
     }
 
     /// <summary>The embedded log: one SQLite file, created with its table and triggers when missing.</summary>
-    public static AuditLog Sqlite(string path, TimeProvider clock)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, DefaultTimeout = 30, Pooling = false }.ToString();
-        return new AuditLog(() => new SqliteConnection(connectionString), sqlite: true, clock);
-    }
+    public static AuditLog Sqlite(string path, TimeProvider clock) => new(RelationalStore.Sqlite(path, SqliteSchema), clock);
 
     /// <summary>PostgreSQL; the table and its triggers come from the migrations (<c>research db migrate</c>).</summary>
-    public static AuditLog Postgres(string connectionString, TimeProvider clock) => new(() => new NpgsqlConnection(connectionString), sqlite: false, clock);
+    public static AuditLog Postgres(string connectionString, TimeProvider clock) => new(RelationalStore.Postgres(connectionString), clock);
 
     /// <summary>The canonical text a row's hash covers (invariant, one field per line, nulls as an empty marker).</summary>
     public static string Canonical(long sequence, DateTimeOffset at, AuditEntry e)
@@ -106,7 +97,7 @@ public sealed class AuditLog
             }
         }
 
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await BeginAsync(connection, cancellationToken).ConfigureAwait(false);
         long last = 0;
         var previous = Genesis;
@@ -129,17 +120,17 @@ public sealed class AuditLog
         {
             insert.Transaction = transaction;
             insert.CommandText = $"INSERT INTO audit_log ({Columns}) VALUES (@seq, @at_ms, @actor, @action, @target, @outcome, @reason, @source, @details, @prev_hash, @hash)";
-            Add(insert, "seq", sequence);
-            Add(insert, "at_ms", at.ToUnixTimeMilliseconds());
-            Add(insert, "actor", entry.Actor);
-            Add(insert, "action", entry.Action);
-            Add(insert, "target", entry.Target);
-            Add(insert, "outcome", entry.Outcome);
-            Add(insert, "reason", entry.Reason);
-            Add(insert, "source", entry.Source);
-            Add(insert, "details", entry.Details);
-            Add(insert, "prev_hash", previous);
-            Add(insert, "hash", hash);
+            RelationalStore.Add(insert, "seq", sequence);
+            RelationalStore.Add(insert, "at_ms", at.ToUnixTimeMilliseconds());
+            RelationalStore.Add(insert, "actor", entry.Actor);
+            RelationalStore.Add(insert, "action", entry.Action);
+            RelationalStore.Add(insert, "target", entry.Target);
+            RelationalStore.Add(insert, "outcome", entry.Outcome);
+            RelationalStore.Add(insert, "reason", entry.Reason);
+            RelationalStore.Add(insert, "source", entry.Source);
+            RelationalStore.Add(insert, "details", entry.Details);
+            RelationalStore.Add(insert, "prev_hash", previous);
+            RelationalStore.Add(insert, "hash", hash);
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -150,7 +141,7 @@ public sealed class AuditLog
     /// <summary>The newest row's sequence and hash (publish it elsewhere to detect truncation); null when empty.</summary>
     public async Task<(long Sequence, string Hash)?> HeadAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -161,34 +152,34 @@ public sealed class AuditLog
     public async Task<IReadOnlyList<AuditRecord>> ReadAsync(AuditQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         var where = new List<string>();
         if (query.Actor is not null)
         {
             where.Add("actor = @actor");
-            Add(command, "actor", query.Actor);
+            RelationalStore.Add(command, "actor", query.Actor);
         }
 
         if (query.Action is not null)
         {
             where.Add("action = @action");
-            Add(command, "action", query.Action);
+            RelationalStore.Add(command, "action", query.Action);
         }
 
         if (query.Since is { } since)
         {
             where.Add("at_ms >= @since");
-            Add(command, "since", since.ToUnixTimeMilliseconds());
+            RelationalStore.Add(command, "since", since.ToUnixTimeMilliseconds());
         }
 
         if (query.Until is { } until)
         {
             where.Add("at_ms < @until");
-            Add(command, "until", until.ToUnixTimeMilliseconds());
+            RelationalStore.Add(command, "until", until.ToUnixTimeMilliseconds());
         }
 
-        Add(command, "limit", (long)Math.Clamp(query.Limit, 1, 10_000));
+        RelationalStore.Add(command, "limit", (long)Math.Clamp(query.Limit, 1, 10_000));
         command.CommandText = $"SELECT {Columns} FROM audit_log{(where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : string.Empty)} ORDER BY seq DESC LIMIT @limit";
         var rows = new List<AuditRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -203,7 +194,7 @@ public sealed class AuditLog
     /// <summary>Recomputes the chain from the first row; stops at the first row that breaks it.</summary>
     public async Task<AuditVerification> VerifyAsync(CancellationToken cancellationToken = default)
     {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM audit_log ORDER BY seq";
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -247,7 +238,7 @@ public sealed class AuditLog
 
     private async Task<DbTransaction> BeginAsync(DbConnection connection, CancellationToken cancellationToken)
     {
-        if (_sqlite)
+        if (_store.IsSqlite)
         {
             // Deferred transactions could both read the same head; take the write lock before reading it.
             return ((SqliteConnection)connection).BeginTransaction(deferred: false);
@@ -259,47 +250,5 @@ public sealed class AuditLog
         command.CommandText = $"SELECT pg_advisory_xact_lock({AdvisoryLock})";
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return transaction;
-    }
-
-    private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        var connection = _connect();
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            if (!_schemaReady)
-            {
-                await using (var pragma = connection.CreateCommand())
-                {
-                    pragma.CommandText = "PRAGMA journal_mode = WAL";
-                    await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                await using var schema = connection.CreateCommand();
-                schema.CommandText = SqliteSchema;
-                await schema.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                _schemaReady = true;
-            }
-
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    private static void Add(DbCommand command, string name, object? value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value ?? DBNull.Value;
-        if (value is null)
-        {
-            parameter.DbType = System.Data.DbType.String;
-        }
-
-        command.Parameters.Add(parameter);
     }
 }
