@@ -36,6 +36,7 @@ public static class CliApp
         root.Subcommands.Add(OptimizeCommand.Create(output));
         root.Subcommands.Add(BacktestCommand.Create(output));
         root.Subcommands.Add(AuditCommand.Create(output));
+        root.Subcommands.Add(AdminCommand.Create(output));
         foreach (var command in PlatformCommands.Create(output))
         {
             root.Subcommands.Add(command);

@@ -1,0 +1,31 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace Research.Data.Security;
+
+/// <summary>
+/// The platform's sign-in rules, applied wherever Identity is configured (console, CLI, tests): passwords of at least 12
+/// characters with no composition rules (NIST SP 800-63B: length over character classes), lockout for 15 minutes after
+/// 5 consecutive failures, unique user names, and the authenticator (TOTP) token provider for 2FA.
+/// </summary>
+public static class IdentityPolicy
+{
+    public const int MinimumPasswordLength = 12;
+    public const int MaxFailedAttempts = 5;
+    public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
+
+    public static void Apply(IdentityOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Password.RequiredLength = MinimumPasswordLength;
+        options.Password.RequireDigit = false;
+        options.Password.RequireLowercase = false;
+        options.Password.RequireUppercase = false;
+        options.Password.RequireNonAlphanumeric = false;
+        options.Password.RequiredUniqueChars = 4;
+        options.Lockout.AllowedForNewUsers = true;
+        options.Lockout.MaxFailedAccessAttempts = MaxFailedAttempts;
+        options.Lockout.DefaultLockoutTimeSpan = LockoutDuration;
+        options.User.RequireUniqueEmail = false;
+        options.Tokens.AuthenticatorTokenProvider = TokenOptions.DefaultAuthenticatorProvider;
+    }
+}

@@ -1,0 +1,150 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Research.Data.Relational;
+using Research.Data.Security;
+using Research.Testing;
+
+namespace Research.Data.Tests.Security;
+
+/// <summary>Identity's UserManager over our user store, on SQLite and PostgreSQL: passwords, roles, lockout, TOTP, recovery codes.</summary>
+public sealed class UserStoreTests
+{
+    private static async Task<(ServiceProvider Services, UserManager<ResearchUser> Users, IAsyncDisposable Resources)> CreateAsync(string kind)
+    {
+        var dir = TestEnvironment.CreateTempDirectory("users");
+        PostgresDatabase? database = null;
+        UserStore store;
+        if (kind == "postgres")
+        {
+            database = await PostgresDatabase.CreateAsync();
+            await new PostgresMigrator(database.ConnectionString, TimeProvider.System).MigrateAsync(TestContext.Current.CancellationToken);
+            store = UserStore.Postgres(database.ConnectionString);
+        }
+        else
+        {
+            store = UserStore.Sqlite(dir.Combine("users.db"));
+        }
+
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddIdentityCore<ResearchUser>(IdentityPolicy.Apply)
+            .AddTokenProvider<AuthenticatorTokenProvider<ResearchUser>>(TokenOptions.DefaultAuthenticatorProvider)
+            .Services
+            .AddSingleton<IUserStore<ResearchUser>>(store)
+            .BuildServiceProvider();
+        return (services, services.GetRequiredService<UserManager<ResearchUser>>(), new Resources(dir, database, services));
+    }
+
+    private sealed class Resources(TempDirectory dir, PostgresDatabase? database, ServiceProvider services) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await services.DisposeAsync();
+            if (database is not null)
+            {
+                await database.DisposeAsync();
+            }
+
+            dir.Dispose();
+        }
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Passwords_roles_and_lockout_after_five_wrong_passwords(string kind)
+    {
+        var (_, users, resources) = await CreateAsync(kind);
+        await using var _ = resources;
+        var alice = new ResearchUser { UserName = "Alice", CreatedAt = DateTimeOffset.UtcNow };
+        Assert.False((await users.CreateAsync(alice, "short")).Succeeded); // too short: refused by Identity's validators
+        var created = await users.CreateAsync(alice, "correct horse battery");
+        Assert.True(created.Succeeded, string.Join("; ", created.Errors.Select(e => e.Description)));
+        Assert.False((await users.CreateAsync(new ResearchUser { UserName = "alice" }, "another long password")).Succeeded); // names are case-insensitive
+
+        var found = (await users.FindByNameAsync("ALICE"))!;
+        Assert.Equal(alice.Id, found.Id);
+        Assert.NotEqual("correct horse battery", found.PasswordHash);
+        Assert.True(await users.CheckPasswordAsync(found, "correct horse battery"));
+
+        await users.AddToRoleAsync(found, "researcher");
+        Assert.Equal(["researcher"], await users.GetRolesAsync(found));
+        Assert.True(await users.IsInRoleAsync(found, "researcher"));
+        await Assert.ThrowsAsync<ArgumentException>(() => users.AddToRoleAsync(found, "superuser"));
+
+        // What the sign-in does on each wrong password: count it; the fifth locks the account.
+        var stale = (await users.FindByIdAsync(alice.Id))!;
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.False(await users.IsLockedOutAsync(found));
+            Assert.False(await users.CheckPasswordAsync(found, "wrong password " + i));
+            await users.AccessFailedAsync(found);
+        }
+
+        var reloaded = (await users.FindByIdAsync(alice.Id))!;
+        Assert.True(await users.IsLockedOutAsync(reloaded));
+        Assert.InRange(reloaded.LockoutEnd!.Value, DateTimeOffset.UtcNow.AddMinutes(14), DateTimeOffset.UtcNow.AddMinutes(16));
+
+        // A copy read before those changes cannot overwrite them (it would unlock the account).
+        stale.Disabled = true;
+        Assert.Equal("ConcurrencyFailure", Assert.Single((await users.UpdateAsync(stale)).Errors).Code);
+        Assert.True(await users.IsLockedOutAsync((await users.FindByIdAsync(alice.Id))!));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task An_authenticator_code_verifies_and_recovery_codes_work_once(string kind)
+    {
+        var (_, users, resources) = await CreateAsync(kind);
+        await using var _ = resources;
+        var bob = new ResearchUser { UserName = "bob", CreatedAt = DateTimeOffset.UtcNow };
+        Assert.True((await users.CreateAsync(bob, "a long enough password")).Succeeded);
+        await users.ResetAuthenticatorKeyAsync(bob);
+        var key = (await users.GetAuthenticatorKeyAsync(bob))!;
+        var code = Totp(key, DateTimeOffset.UtcNow);
+        Assert.True(await users.VerifyTwoFactorTokenAsync(bob, TokenOptions.DefaultAuthenticatorProvider, code));
+        Assert.False(await users.VerifyTwoFactorTokenAsync(bob, TokenOptions.DefaultAuthenticatorProvider, code == "000000" ? "111111" : "000000"));
+        await users.SetTwoFactorEnabledAsync(bob, true);
+
+        var codes = (await users.GenerateNewTwoFactorRecoveryCodesAsync(bob, 10))!.ToList();
+        var stored = (await users.FindByIdAsync(bob.Id))!;
+        Assert.True(stored.TwoFactorEnabled);
+        Assert.Equal(10, stored.RecoveryCodeHashes.Count);
+        Assert.DoesNotContain(codes[0], stored.RecoveryCodeHashes); // hashed at rest
+        Assert.True((await users.RedeemTwoFactorRecoveryCodeAsync(stored, codes[0])).Succeeded);
+        Assert.False((await users.RedeemTwoFactorRecoveryCodeAsync(stored, codes[0])).Succeeded);
+        Assert.Equal(9, await users.CountRecoveryCodesAsync((await users.FindByIdAsync(bob.Id))!));
+    }
+
+    /// <summary>RFC 6238 TOTP (HMAC-SHA1, 30 s, 6 digits) from a base32 key, as an authenticator app computes it.</summary>
+    private static string Totp(string base32, DateTimeOffset at)
+    {
+        const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+        var bits = 0;
+        var value = 0;
+        var key = new List<byte>();
+        foreach (var c in base32.TrimEnd('=').ToUpperInvariant())
+        {
+            value = (value << 5) | Alphabet.IndexOf(c, StringComparison.Ordinal);
+            bits += 5;
+            if (bits >= 8)
+            {
+                key.Add((byte)(value >> (bits - 8)));
+                bits -= 8;
+            }
+        }
+
+        var counter = BitConverter.GetBytes(at.ToUnixTimeSeconds() / 30);
+        if (BitConverter.IsLittleEndian)
+        {
+            Array.Reverse(counter);
+        }
+
+        var hash = HMACSHA1.HashData(key.ToArray(), counter);
+        var offset = hash[^1] & 0x0F;
+        var binary = ((hash[offset] & 0x7F) << 24) | (hash[offset + 1] << 16) | (hash[offset + 2] << 8) | hash[offset + 3];
+        return (binary % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
