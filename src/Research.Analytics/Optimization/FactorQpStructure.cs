@@ -265,8 +265,20 @@ public sealed class FactorQpStructure : IQpStructure
             cMatrix[k + c, k + c] = rowWeights[weighted[c]];
         }
 
-        var z = w.Select(ApplyBlockInverse).ToArray(); // B⁻¹W, column by column
-        var g = Matrix<double>.Build.Dense(rank, rank, (i, j) => Dot(w[i], z[j]));
+        var z = new double[rank][]; // B⁻¹W, column by column
+        Parallel.For(0, rank, c => z[c] = ApplyBlockInverse(w[c]));
+
+        // G = Wᵀ B⁻¹ W is symmetric (B is): half the dot products, vectorised, rows in parallel.
+        var g = Matrix<double>.Build.Dense(rank, rank);
+        Parallel.For(0, rank, i =>
+        {
+            for (var j = 0; j <= i; j++)
+            {
+                var value = System.Numerics.Tensors.TensorPrimitives.Dot<double>(w[i], z[j]);
+                g[i, j] = value;
+                g[j, i] = value;
+            }
+        });
         var lu = (Matrix<double>.Build.DenseIdentity(rank) + (g * cMatrix)).LU();
         return rhs =>
         {
@@ -276,7 +288,7 @@ public sealed class FactorQpStructure : IQpStructure
                 return u;
             }
 
-            var wtu = Vector<double>.Build.Dense(rank, i => Dot(w[i], u));
+            var wtu = Vector<double>.Build.Dense(rank, i => System.Numerics.Tensors.TensorPrimitives.Dot<double>(w[i], u));
             var correction = cMatrix * lu.Solve(wtu);
             for (var c = 0; c < rank; c++)
             {
@@ -297,14 +309,4 @@ public sealed class FactorQpStructure : IQpStructure
         };
     }
 
-    private static double Dot(double[] a, double[] b)
-    {
-        double sum = 0;
-        for (var i = 0; i < a.Length; i++)
-        {
-            sum += a[i] * b[i];
-        }
-
-        return sum;
-    }
 }

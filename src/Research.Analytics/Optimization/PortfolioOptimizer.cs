@@ -60,12 +60,14 @@ public static class PortfolioOptimizer
             throw new ArgumentException("risk_model: resolve it against the warehouse first (research optimize does), which fills factor_model.");
         }
 
+        // Without an explicit solver, large quadratic problems try the interior-point method first.
+        var interiorPoint = solver is null;
         solver ??= new AdmmQpSolver();
         return spec.Objective switch
         {
             "risk_parity" => RiskParity(spec),
             "max_sharpe" => MaxSharpe(spec, solver),
-            _ => Quadratic(spec, solver),
+            _ => Quadratic(spec, solver, interiorPoint),
         };
     }
 
@@ -83,7 +85,7 @@ public static class PortfolioOptimizer
         return [.. Enumerable.Range(0, n).Select(i => Enumerable.Range(0, n).Sum(j => spec.Covariance![i][j] * w[j]))];
     }
 
-    private static PortfolioResult Quadratic(PortfolioSpec spec, AdmmQpSolver solver)
+    private static PortfolioResult Quadratic(PortfolioSpec spec, AdmmQpSolver solver, bool interiorPoint)
     {
         var n = spec.Assets.Count;
         var c = spec.Constraints;
@@ -153,10 +155,28 @@ public static class PortfolioOptimizer
             }
         }
 
-        var solution = solver.Solve(Build(spec, scale, size, q, rows, 2 * impact));
+        var solution = SolveLarge(Build(spec, scale, size, q, rows, 2 * impact), solver, interiorPoint);
         Check(solution);
         return Result(spec, solution.X[..n], solution);
     }
+
+    /// <summary>Problems from <see cref="InteriorPointThreshold"/> variables up go to the interior-point method first (tens of iterations); ADMM takes the rest and anything the IPM does not solve to the same residuals (it also names conflicting constraints).</summary>
+    private static QpSolution SolveLarge(QpProblem problem, AdmmQpSolver solver, bool interiorPoint)
+    {
+        if (interiorPoint && problem.Variables >= InteriorPointThreshold)
+        {
+            var ipm = new InteriorPointQpSolver().Solve(problem);
+            if (ipm.Status == QpStatus.Solved)
+            {
+                return ipm;
+            }
+        }
+
+        return solver.Solve(problem);
+    }
+
+    /// <summary>Variables from which the interior-point method is tried first.</summary>
+    public const int InteriorPointThreshold = 1000;
 
     /// <summary>The QP over the spec's covariance scaled by <paramref name="scale"/> on the first n variables (zero on auxiliaries).</summary>
     private static QpProblem Build(PortfolioSpec spec, double scale, int size, double[] q, List<Row> rows, double extraDiagonal = 0.0)
