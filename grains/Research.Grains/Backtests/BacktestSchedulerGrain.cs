@@ -131,17 +131,7 @@ public sealed class BacktestSchedulerGrain(
 
     private async Task TickAsync(CancellationToken cancellationToken)
     {
-        var changed = false;
-        foreach (var jobId in state.State.Running.Keys.ToList())
-        {
-            var status = await GrainFactory.GetGrain<IBacktestJobGrain>(jobId).GetStatusAsync().ConfigureAwait(true);
-            if (status.State != BacktestJobStatus.Running)
-            {
-                state.State.Running.Remove(jobId);
-                changed = true;
-            }
-        }
-
+        var changed = await RefreshRunningAsync().ConfigureAwait(true);
         foreach (var entry in state.State.Queue.ToList())
         {
             var status = await GrainFactory.GetGrain<IBacktestJobGrain>(entry.JobId).GetStatusAsync().ConfigureAwait(true);
@@ -160,6 +150,23 @@ public sealed class BacktestSchedulerGrain(
         await DispatchAsync().ConfigureAwait(true);
     }
 
+    /// <summary>Drops jobs that are no longer running from the running set (polling also reactivates a job whose silo was lost).</summary>
+    private async Task<bool> RefreshRunningAsync()
+    {
+        var changed = false;
+        foreach (var jobId in state.State.Running.Keys.ToList())
+        {
+            var status = await GrainFactory.GetGrain<IBacktestJobGrain>(jobId).GetStatusAsync().ConfigureAwait(true);
+            if (status.State != BacktestJobStatus.Running)
+            {
+                state.State.Running.Remove(jobId);
+                changed = true;
+            }
+        }
+
+        return changed;
+    }
+
     private async Task DispatchAsync()
     {
         if (state.State.Queue.Count == 0)
@@ -167,9 +174,11 @@ public sealed class BacktestSchedulerGrain(
             return;
         }
 
+        // Count only jobs that still run: one that finished since the last tick must not hold its user's or the cluster's slot.
+        var changed = await RefreshRunningAsync().ConfigureAwait(true);
+
         var silos = (await GrainFactory.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).ConfigureAwait(true)).Count;
         var capacity = Math.Max(1, services.Options.MaxJobsPerSilo) * Math.Max(1, silos);
-        var changed = false;
         foreach (var entry in state.State.Queue.OrderBy(q => q.Rank).ThenBy(q => q.Sequence).ToList())
         {
             if (state.State.Running.Count >= capacity)

@@ -190,11 +190,15 @@ public sealed class BacktestJobTests(BacktestWarehouseFixture fixture) : IClassF
     public async Task The_scheduler_runs_high_priority_first_and_pushes_progress_to_subscribers()
     {
         var results = fixture.Scratch("priority");
-        await using var cluster = await BacktestCluster.StartAsync(1, fixture.Layout, results, new BacktestJobOptions { TickPeriod = TimeSpan.FromMilliseconds(200) });
+        await using var cluster = await BacktestCluster.StartAsync(1, fixture.Layout, results,
+            new BacktestJobOptions { TickPeriod = TimeSpan.FromMilliseconds(200), MonteCarloChunkPaths = 50, MaxChunksInFlight = 1 });
         var scheduler = cluster.Client.GetGrain<IBacktestSchedulerGrain>(IBacktestSchedulerGrain.Key);
         var bt = await scheduler.SubmitAsync(Backtest(Momentum));
+        await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(bt.JobId));
 
-        // The first job occupies the only slot; of the two that wait, the high-priority one goes next although submitted last.
+        // A long job occupies the only slot; of the two that wait, the high-priority one goes next although submitted last.
+        var blocker = await scheduler.SubmitAsync(MonteCarlo(bt.JobId, 300_000, 6300, user: "erin"));
+        Assert.Equal(BacktestJobStatus.Running, blocker.State);
         var low = await scheduler.SubmitAsync(Backtest(Momentum with { Quantile = 0.25 }, JobPriority.Low, "carol"));
         var high = await scheduler.SubmitAsync(Backtest(Momentum with { Quantile = 0.3 }, JobPriority.High, "dave"));
         Assert.Equal(BacktestJobStatus.Queued, low.State);
@@ -206,6 +210,7 @@ public sealed class BacktestJobTests(BacktestWarehouseFixture fixture) : IClassF
         var highJob = cluster.Client.GetGrain<IBacktestJobGrain>(high.JobId);
         await highJob.SubscribeAsync(reference);
 
+        await cluster.Client.GetGrain<IBacktestJobGrain>(blocker.JobId).CancelAsync("erin");
         var lowDone = await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(low.JobId));
         var highDone = await BacktestCluster.WaitAsync(highJob);
         Assert.Equal(BacktestJobStatus.Succeeded, lowDone.State);
@@ -223,7 +228,7 @@ public sealed class BacktestJobTests(BacktestWarehouseFixture fixture) : IClassF
         Assert.Equal(fractions.Order(), fractions);
 
         var listed = await scheduler.ListAsync(10);
-        Assert.Equal([high.JobId, low.JobId, bt.JobId], listed.Select(s => s.JobId));
+        Assert.Equal([high.JobId, low.JobId, blocker.JobId, bt.JobId], listed.Select(s => s.JobId));
         await highJob.UnsubscribeAsync(reference);
     }
 
