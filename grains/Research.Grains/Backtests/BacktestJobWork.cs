@@ -79,15 +79,11 @@ internal sealed class BacktestJobWork(
     {
         var request = BacktestSpecs.ToRequest(spec);
         update(s => s with { Stage = "reading the source returns" });
-        var (dates, returns) = await services.Series.ReadDailyReturnsAsync(request.SourceJob, cancellationToken).ConfigureAwait(false);
-        int[]? periodStarts = null;
-        if (request.Method == Resampling.TradeBootstrap)
-        {
-            var traded = await services.Series.ReadTradeDatesAsync(request.SourceJob, cancellationToken).ConfigureAwait(false);
-            // Trades execute at a close (or open); the new holdings earn from the next session: a period starts there.
-            periodStarts = [.. traded.Select(d => Array.BinarySearch(dates, d)).Where(i => i >= 0).Select(i => i + 1)];
-        }
+        var trades = request.Method == Resampling.TradeBootstrap;
+        var (dates, returns, traded) = await services.Series.ReadForResamplingAsync(request.SourceJob, trades, cancellationToken).ConfigureAwait(false);
 
+        // Trades execute at a close (or open); the new holdings earn from the next session: a period starts there.
+        int[]? periodStarts = traded is null ? null : [.. traded.Select(d => Array.BinarySearch(dates, d)).Where(i => i >= 0).Select(i => i + 1)];
         var size = Math.Max(1, services.Options.MonteCarloChunkPaths);
         var chunks = (request.Paths + size - 1) / size;
         var pending = Enumerable.Range(0, chunks).Where(c => !done.ContainsKey(c)).ToList();

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using DuckDB.NET.Data;
 using Research.Backtesting.Jobs;
@@ -95,7 +94,7 @@ public sealed class BacktestSeriesStore(string root)
         var files = JsonSerializer.Deserialize<List<SeriesFile>>(text) ?? throw new InvalidDataException($"{manifest}: empty manifest.");
         foreach (var file in files)
         {
-            var actual = await HashFileAsync(Path.Combine(folder, file.Name), cancellationToken).ConfigureAwait(false);
+            var actual = await DurableFile.Sha256Async(Path.Combine(folder, file.Name), cancellationToken).ConfigureAwait(false);
             if (!string.Equals(actual, file.Sha256, StringComparison.Ordinal))
             {
                 throw new InvalidDataException($"Result {jobId}: {file.Name} has SHA-256 {actual[..12]}..., its manifest says {file.Sha256[..12]}...; the stored series was changed or damaged.");
@@ -105,25 +104,33 @@ public sealed class BacktestSeriesStore(string root)
         return new StoredSeries(jobId, folder, files, Hash(text));
     }
 
-    /// <summary>The daily net returns of a stored backtest (checksums verified first).</summary>
+    /// <summary>The daily net returns of a stored backtest or walk-forward (checksums verified first).</summary>
     public async Task<(DateOnly[] Dates, double[] Returns)> ReadDailyReturnsAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        var (dates, returns, _) = await ReadForResamplingAsync(jobId, tradeDates: false, cancellationToken).ConfigureAwait(false);
+        return (dates, returns);
+    }
+
+    /// <summary>
+    /// What a Monte Carlo of a stored job reads: its daily net returns and, when asked, the distinct days it traded on
+    /// (ascending); the folder's checksums are verified once for both.
+    /// </summary>
+    public async Task<(DateOnly[] Dates, double[] Returns, DateOnly[]? TradeDates)> ReadForResamplingAsync(string jobId, bool tradeDates, CancellationToken cancellationToken = default)
     {
         var stored = await ReadAsync(jobId, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"No stored series for job {jobId} under {Root}.");
-        if (stored.Files.All(f => f.Name != "daily.parquet"))
-        {
-            throw new InvalidOperationException($"Job {jobId} is not a backtest (it has no daily returns).");
-        }
+        string Require(string name) => stored.Files.Any(f => f.Name == name)
+            ? Path.Combine(stored.Folder, name)
+            : throw new InvalidOperationException($"Job {jobId} has no {name} (only backtests have trades; backtests and walk-forwards have daily returns).");
 
-        var path = Path.Combine(stored.Folder, "daily.parquet");
         using var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT date, ret FROM read_parquet({DuckDbSql.List([path])}) ORDER BY date";
         var dates = new List<DateOnly>();
         var returns = new List<double>();
-        using (var reader = command.ExecuteReader())
+        using (var command = connection.CreateCommand())
         {
+            command.CommandText = $"SELECT date, ret FROM read_parquet({DuckDbSql.List([Require("daily.parquet")])}) ORDER BY date";
+            using var reader = command.ExecuteReader();
             while (reader.Read())
             {
                 dates.Add(reader.GetFieldValue<DateOnly>(0));
@@ -131,32 +138,20 @@ public sealed class BacktestSeriesStore(string root)
             }
         }
 
-        return (dates.ToArray(), returns.ToArray());
-    }
-
-    /// <summary>The distinct days a stored backtest traded on, ascending (checksums verified first).</summary>
-    public async Task<DateOnly[]> ReadTradeDatesAsync(string jobId, CancellationToken cancellationToken = default)
-    {
-        var stored = await ReadAsync(jobId, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"No stored series for job {jobId} under {Root}.");
-        var path = Path.Combine(stored.Folder, "trades.parquet");
-        if (!File.Exists(path))
+        List<DateOnly>? traded = null;
+        if (tradeDates)
         {
-            throw new InvalidOperationException($"Job {jobId} is not a backtest (it has no trades).");
+            traded = [];
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT DISTINCT date FROM read_parquet({DuckDbSql.List([Require("trades.parquet")])}) ORDER BY date";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                traded.Add(reader.GetFieldValue<DateOnly>(0));
+            }
         }
 
-        using var connection = new DuckDBConnection("DataSource=:memory:");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT DISTINCT date FROM read_parquet({DuckDbSql.List([path])}) ORDER BY date";
-        var dates = new List<DateOnly>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            dates.Add(reader.GetFieldValue<DateOnly>(0));
-        }
-
-        return [.. dates];
+        return ([.. dates], [.. returns], traded?.ToArray());
     }
 
     /// <summary>Removes a job's folder (retention); absent folders are fine.</summary>
@@ -187,7 +182,7 @@ public sealed class BacktestSeriesStore(string root)
             {
                 var path = Path.Combine(staging, name);
                 var rows = await ParquetTableWriter.WriteFileAsync(path, columns, data, cancellationToken: cancellationToken).ConfigureAwait(false);
-                files.Add(new SeriesFile(name, rows, await HashFileAsync(path, cancellationToken).ConfigureAwait(false)));
+                files.Add(new SeriesFile(name, rows, await DurableFile.Sha256Async(path, cancellationToken).ConfigureAwait(false)));
             }
 
             var manifest = JsonSerializer.Serialize(files);
@@ -231,14 +226,5 @@ public sealed class BacktestSeriesStore(string root)
         return jobId;
     }
 
-    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
-
-    private static async Task<string> HashFileAsync(string path, CancellationToken cancellationToken)
-    {
-        var stream = File.OpenRead(path);
-        await using (stream.ConfigureAwait(false))
-        {
-            return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
-        }
-    }
+    private static string Hash(string text) => ResultDocuments.Sha256(text);
 }

@@ -97,11 +97,7 @@ public static class AdminCommand
             : UserStore.Sqlite(Path.Combine(CliConfiguration.DataRoot(configuration), "security", "users.db"));
         return new ServiceCollection()
             .AddLogging()
-            .AddSingleton(store)
-            .AddIdentityCore<ResearchUser>(IdentityPolicy.Apply)
-            .AddTokenProvider<AuthenticatorTokenProvider<ResearchUser>>(TokenOptions.DefaultAuthenticatorProvider)
-            .Services
-            .AddSingleton<IUserStore<ResearchUser>>(store)
+            .AddResearchIdentity(store)
             .BuildServiceProvider();
     }
 

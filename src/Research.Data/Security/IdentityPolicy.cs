@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Research.Data.Security;
 
@@ -12,6 +13,16 @@ public static class IdentityPolicy
     public const int MinimumPasswordLength = 12;
     public const int MaxFailedAttempts = 5;
     public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
+
+    /// <summary>Identity's user manager over <paramref name="store"/> with these rules and the authenticator provider: what the console, the CLI and the tests register.</summary>
+    public static IServiceCollection AddResearchIdentity(this IServiceCollection services, UserStore store)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(store);
+        services.AddIdentityCore<ResearchUser>(Apply)
+            .AddTokenProvider<AuthenticatorTokenProvider<ResearchUser>>(TokenOptions.DefaultAuthenticatorProvider);
+        return services.AddSingleton(store).AddSingleton<IUserStore<ResearchUser>>(store);
+    }
 
     public static void Apply(IdentityOptions options)
     {

@@ -83,7 +83,7 @@ public sealed class SyncManager(WarehouseLayout layout, TimeProvider clock, ILog
             var target = TargetOf(chunk);
             File.Move(target + ".partial", target, overwrite: true);
             DurableFile.SyncDirectory(Path.GetDirectoryName(target)!);
-            completed[chunk.Id] = new CompletedChunk(chunk.RelativePath, await Sha256Async(target, cancellationToken).ConfigureAwait(false), rows);
+            completed[chunk.Id] = new CompletedChunk(chunk.RelativePath, await DurableFile.Sha256Async(target, cancellationToken).ConfigureAwait(false), rows);
             await DurableFile.WriteAsync(checkpointFile, JsonSerializer.Serialize(new SyncCheckpoint(dataset, mode, plan.SourceQueryHash, completed), JsonOptions), cancellationToken).ConfigureAwait(false);
             pulled++;
             progress?.Report(new SyncProgress(dataset, $"pulled {chunk.Id}", 0.9 * completed.Count / Math.Max(1, plan.Chunks.Count)));
@@ -235,15 +235,6 @@ public sealed class SyncManager(WarehouseLayout layout, TimeProvider clock, ILog
         foreach (var file in Directory.EnumerateFiles(staging, "*", SearchOption.AllDirectories).Where(f => !keepSet.Contains(f)).ToList())
         {
             File.Delete(file);
-        }
-    }
-
-    private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
-    {
-        var stream = File.OpenRead(path);
-        await using (stream.ConfigureAwait(false))
-        {
-            return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
         }
     }
 }

@@ -22,6 +22,16 @@ public static class DurableFile
         SyncDirectory(directory);
     }
 
+    /// <summary>Lower-case hex SHA-256 of a file's bytes (the checksum manifests record).</summary>
+    public static async Task<string> Sha256Async(string path, CancellationToken cancellationToken = default)
+    {
+        var stream = File.OpenRead(path);
+        await using (stream.ConfigureAwait(false))
+        {
+            return Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
+        }
+    }
+
     /// <summary>fsyncs a directory so that a rename inside it survives a power loss (no-op where unsupported).</summary>
     public static void SyncDirectory(string directory)
     {

@@ -28,10 +28,7 @@ public sealed class UserStoreTests
 
         var services = new ServiceCollection()
             .AddLogging()
-            .AddIdentityCore<ResearchUser>(IdentityPolicy.Apply)
-            .AddTokenProvider<AuthenticatorTokenProvider<ResearchUser>>(TokenOptions.DefaultAuthenticatorProvider)
-            .Services
-            .AddSingleton<IUserStore<ResearchUser>>(store)
+            .AddResearchIdentity(store)
             .BuildServiceProvider();
         return (services, services.GetRequiredService<UserManager<ResearchUser>>(), new Resources(dir, database, services));
     }
