@@ -58,7 +58,9 @@ try
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.AddSingleton(_ => new BacktestServices(layout, new BacktestSeriesStore(Path.Combine(resultRoot, "series")), BacktestResultIndex.Sqlite(Path.Combine(resultRoot, "results.db")), new BacktestJobOptions()));
             silo.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+            silo.AddIncomingGrainCallFilter<Research.Grains.Security.ActionAuthorizationFilter>();
         });
+        builder.ConfigureClient(c => Research.Grains.Client.CallerIdentityClientExtensions.UseCallerIdentity(c, new("bench", Research.Grains.Abstractions.Security.Role.Admin, "bench")));
         var cluster = builder.Build();
         await cluster.DeployAsync();
         try

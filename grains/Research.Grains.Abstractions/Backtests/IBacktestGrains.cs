@@ -1,3 +1,5 @@
+using Research.Grains.Abstractions.Security;
+
 namespace Research.Grains.Abstractions.Backtests;
 
 /// <summary>
@@ -12,14 +14,17 @@ public interface IBacktestSchedulerGrain : IGrainWithStringKey
     const string Key = "backtests";
 
     [Alias("submit")]
+    [RequiresAction(ResearchActions.BacktestSubmit)]
     Task<BacktestJobStatus> SubmitAsync(JobSubmission submission);
 
     /// <summary>The newest jobs first (queued, running and finished), at most <paramref name="limit"/>.</summary>
     [Alias("list")]
+    [RequiresAction(ResearchActions.BacktestView)]
     Task<IReadOnlyList<BacktestJobStatus>> ListAsync(int limit);
 
     /// <summary>Pins or stars a stored result (null leaves a flag as it is); false when no result has that id.</summary>
     [Alias("flags")]
+    [RequiresAction(ResearchActions.BacktestFlag)]
     Task<bool> SetFlagsAsync(string jobId, bool? pinned, bool? starred);
 
     /// <summary>
@@ -27,6 +32,7 @@ public interface IBacktestSchedulerGrain : IGrainWithStringKey
     /// deletes the rest (row and series) unless pinned or starred.
     /// </summary>
     [Alias("retention")]
+    [RequiresAction(ResearchActions.BacktestPrune)]
     Task<RetentionReport> ApplyRetentionAsync(int keepLatest, int maxAgeDays);
 }
 
@@ -47,25 +53,31 @@ public interface IBacktestJobGrain : IGrainWithStringKey
 {
     /// <summary>Records the job (idempotent: a second call with the same job returns its status).</summary>
     [Alias("initialise")]
+    [RequiresAction(ResearchActions.BacktestSubmit)]
     Task<BacktestJobStatus> InitialiseAsync(JobSubmission submission, IReadOnlyDictionary<string, string> dataVersions);
 
     /// <summary>Called by the scheduler: starts a queued job.</summary>
     [Alias("start")]
+    [RequiresAction(ResearchActions.BacktestSubmit)]
     Task<BacktestJobStatus> StartAsync();
 
     [Alias("status")]
+    [RequiresAction(ResearchActions.BacktestView)]
     Task<BacktestJobStatus> GetStatusAsync();
 
     /// <summary>Stops a queued or running job; the work observes the cancellation within a session of the engine or a chunk.</summary>
     [Alias("cancel")]
+    [RequiresAction(ResearchActions.BacktestCancel)]
     Task<BacktestJobStatus> CancelAsync(string requestedBy);
 
     /// <summary>The stored result of a succeeded job; null before.</summary>
     [Alias("result")]
+    [RequiresAction(ResearchActions.BacktestView)]
     Task<BacktestJobResult?> GetResultAsync();
 
     /// <summary>Progress pushed to <paramref name="observer"/> on every change until the job finishes (resubscribe within a minute).</summary>
     [Alias("subscribe")]
+    [RequiresAction(ResearchActions.BacktestView)]
     Task SubscribeAsync(IBacktestJobObserver observer);
 
     [Alias("unsubscribe")]
@@ -88,6 +100,7 @@ public interface IBacktestJobObserver : IGrainObserver
 public interface IMonteCarloChunkGrain : IGrainWithStringKey
 {
     [Alias("run")]
+    [RequiresAction(ResearchActions.BacktestSubmit)]
     Task<MonteCarloChunkResult> RunAsync(MonteCarloChunkRequest request);
 }
 
@@ -99,9 +112,11 @@ public interface IMonteCarloChunkGrain : IGrainWithStringKey
 public interface IWalkForwardShardGrain : IGrainWithStringKey
 {
     [Alias("run")]
+    [RequiresAction(ResearchActions.BacktestSubmit)]
     Task<WalkForwardShardResult> RunAsync(WalkForwardShardRequest request);
 
     /// <summary>How many units the job has (loads the plan on this silo).</summary>
     [Alias("units")]
+    [RequiresAction(ResearchActions.BacktestSubmit)]
     Task<int> CountUnitsAsync(WalkForwardShardRequest request);
 }

@@ -6,6 +6,7 @@ using Research.Backtesting.Jobs;
 using Research.Backtesting.MonteCarlo;
 using Research.Backtesting.Results;
 using Research.Grains.Abstractions.Backtests;
+using Research.Grains.Abstractions.Security;
 
 namespace Research.Grains.Backtests;
 
@@ -106,6 +107,14 @@ public sealed class BacktestJobGrain(
 
     public async Task<BacktestJobStatus> CancelAsync(string requestedBy)
     {
+        // Below operator, only the job's owner may cancel it (the role itself was checked by the silo's filter).
+        if (CallerIdentity.Current is { } caller && !ResearchActions.Allows(caller.Role, ResearchActions.BacktestCancelAny)
+            && state.State.Submission is { } owned && !string.Equals(owned.RequestedBy, caller.Actor, StringComparison.Ordinal))
+        {
+            throw new ActionDeniedException(ResearchActions.BacktestCancelAny, caller.Actor, caller.Role);
+        }
+
+        requestedBy = CallerIdentity.Current is { Role: < Role.Operator } self ? self.Actor : requestedBy;
         await CollectFinishedAsync().ConfigureAwait(true);
         var current = Snapshot();
         if (current.IsFinished || current.State == BacktestJobStatus.None)

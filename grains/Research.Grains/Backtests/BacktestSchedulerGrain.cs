@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Research.Backtesting.Jobs;
 using Research.Backtesting.Results;
 using Research.Grains.Abstractions.Backtests;
+using Research.Grains.Abstractions.Security;
 
 namespace Research.Grains.Backtests;
 
@@ -55,6 +56,15 @@ public sealed class BacktestSchedulerGrain(
 
     public async Task<BacktestJobStatus> SubmitAsync(JobSubmission submission)
     {
+        ArgumentNullException.ThrowIfNull(submission);
+
+        // Below operator the job is owned by the identity on the call, whatever name the request carries; operators
+        // (and the CLI, which calls as one) may submit on behalf of a named user.
+        if (CallerIdentity.Current is { } caller && caller.Role < Role.Operator)
+        {
+            submission = submission with { RequestedBy = caller.Actor };
+        }
+
         BacktestSpecs.Describe(submission);
         string jobId;
         IReadOnlyDictionary<string, string> versions;

@@ -11,6 +11,7 @@ using Research.Backtesting.Results;
 using Research.Grains;
 using Research.Grains.Backtests;
 using Research.Grains.Client;
+using Research.Grains.Security;
 using Research.Silo.Storage;
 
 namespace Research.Silo.Hosting;
@@ -34,6 +35,7 @@ public static class SiloConfiguration
         });
         silo.Services.AddSingleton(new WarehouseLayout(dataRoot));
         silo.Services.AddSingleton(TimeProvider.System);
+        silo.AddIncomingGrainCallFilter<ActionAuthorizationFilter>();
         silo.Services.AddSingleton(SyntheticOptionsReader.Read(key => configuration[key], DemoWarehouseSeeder.DemoOptions));
         var jobOptions = new BacktestJobOptions
         {

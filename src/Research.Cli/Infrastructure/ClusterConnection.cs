@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Research.Grains.Abstractions.Security;
 using Research.Grains.Client;
 
 namespace Research.Cli.Infrastructure;
@@ -19,13 +20,19 @@ public sealed class ClusterConnection : IAsyncDisposable
 
     public IClusterClient Client { get; }
 
+    /// <summary>
+    /// The CLI acts as an administrator under the OS user's name: whoever can run it can reach the gateway and the data
+    /// root already (the cluster network is the boundary; see docs/CONCEPTS/analytics-security.md).
+    /// </summary>
+    public static CallerIdentity CliIdentity { get; } = new(Environment.UserName, Role.Admin, $"cli@{Environment.MachineName}");
+
     /// <summary>Connects per the configuration (Development: the local gateway); fails in one line saying how to start a cluster.</summary>
     public static async Task<ClusterConnection> ConnectAsync(IConfiguration configuration, CancellationToken cancellationToken)
     {
         var settings = ClusterSettings.From(configuration);
         var host = Host.CreateDefaultBuilder()
             .ConfigureLogging(l => l.ClearProviders())
-            .UseOrleansClient(c => c.UseResearchCluster(configuration))
+            .UseOrleansClient(c => c.UseResearchCluster(configuration).UseCallerIdentity(CliIdentity))
             .Build();
         try
         {

@@ -9,7 +9,10 @@ using Research.Data.Synthetic;
 using Research.Data.Warehouse;
 using Research.Grains;
 using Research.Grains.Abstractions.Backtests;
+using Research.Grains.Abstractions.Security;
 using Research.Grains.Backtests;
+using Research.Grains.Client;
+using Research.Grains.Security;
 using Research.Silo.Storage;
 using Research.Testing;
 
@@ -47,6 +50,9 @@ public sealed class BacktestWarehouseFixture : IAsyncLifetime
 /// </summary>
 public static class BacktestCluster
 {
+    /// <summary>The tests' client calls as an administrator (so jobs keep the user names the tests submit them for).</summary>
+    public static CallerIdentity TestIdentity { get; } = new("tests", Role.Admin, "tests");
+
     public static async Task<InProcessTestCluster> StartAsync(int silos, WarehouseLayout layout, string resultRoot, BacktestJobOptions options)
     {
         var builder = new InProcessTestClusterBuilder((short)silos);
@@ -56,6 +62,7 @@ public static class BacktestCluster
             silo.Services.AddGrainStorage(GrainStorageNames.Research, (sp, _) => new SqliteGrainStorage(database, sp.GetRequiredService<IGrainStorageSerializer>(), TimeProvider.System));
             silo.Services.AddSingleton(layout);
             silo.Services.AddSingleton(TimeProvider.System);
+            silo.AddIncomingGrainCallFilter<ActionAuthorizationFilter>();
             silo.Services.AddSingleton(_ => new BacktestServices(layout, new BacktestSeriesStore(Path.Combine(resultRoot, "series")), BacktestResultIndex.Sqlite(Path.Combine(resultRoot, "results.db")), options));
             silo.Configure<ClusterMembershipOptions>(o =>
             {
@@ -66,6 +73,7 @@ public static class BacktestCluster
                 o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
             });
         });
+        builder.ConfigureClient(client => client.UseCallerIdentity(TestIdentity));
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;

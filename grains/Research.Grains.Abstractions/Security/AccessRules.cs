@@ -1,0 +1,113 @@
+namespace Research.Grains.Abstractions.Security;
+
+/// <summary>The platform's roles, least to most privileged; each role may do everything the roles below it may.</summary>
+public enum Role
+{
+    None = 0,
+    Viewer = 1,
+    Researcher = 2,
+    Operator = 3,
+    Admin = 4,
+}
+
+/// <summary>
+/// One action a caller can take, with who may take it: the least role, whether a per-strategy grant is needed below
+/// <see cref="Role.Operator"/>, and whether it is destructive (step-up: a fresh TOTP code with the request). This table
+/// is the source of truth: the console's policies, the grain-side check, the docs' role/action table and the
+/// authorization matrix test are all read from it.
+/// </summary>
+[GenerateSerializer]
+[Alias("research.security.action-rule")]
+public sealed record ActionRule(
+    [property: Id(0)] string Id,
+    [property: Id(1)] Role MinimumRole,
+    [property: Id(2)] bool StepUp,
+    [property: Id(3)] bool StrategyGrant,
+    [property: Id(4)] string Description);
+
+/// <summary>The action catalogue (see <see cref="ActionRule"/>).</summary>
+public static class ResearchActions
+{
+    public const string OverviewView = "overview.view";
+    public const string AccountSelf = "account.self";
+    public const string BacktestView = "backtest.view";
+    public const string BacktestSubmit = "backtest.submit";
+    public const string BacktestCancel = "backtest.cancel";
+    public const string BacktestCancelAny = "backtest.cancel-any";
+    public const string BacktestFlag = "backtest.flag";
+    public const string BacktestPrune = "backtest.prune";
+    public const string DashboardView = "dashboard.view";
+    public const string AuditView = "audit.view";
+    public const string UsersView = "admin.users.view";
+    public const string UsersManage = "admin.users.manage";
+    public const string UsersSecurity = "admin.users.security";
+    public const string SessionsRevokeAny = "admin.sessions.revoke";
+
+    /// <summary>Every action, in the order the docs list them.</summary>
+    public static IReadOnlyList<ActionRule> All { get; } =
+    [
+        new(OverviewView, Role.Viewer, false, false, "See the cluster and dataset overview."),
+        new(AccountSelf, Role.Viewer, false, false, "Own account: password, 2FA enrolment, own sessions and API keys."),
+        new(BacktestView, Role.Viewer, false, false, "List backtest jobs and open results (equity, trades, metrics); each result opened is audited."),
+        new(BacktestSubmit, Role.Researcher, false, false, "Submit a backtest, Monte Carlo or walk-forward job."),
+        new(BacktestCancel, Role.Researcher, false, false, "Cancel one's own job."),
+        new(BacktestCancelAny, Role.Operator, false, false, "Cancel anyone's job."),
+        new(BacktestFlag, Role.Researcher, false, false, "Pin or star a result (kept by retention)."),
+        new(BacktestPrune, Role.Operator, true, false, "Apply retention: delete old unpinned results."),
+        new(DashboardView, Role.Viewer, false, true, "A strategy's performance dashboard (P&L, drawdown, positions); below operator only for granted strategies."),
+        new(AuditView, Role.Operator, false, false, "Read the audit log."),
+        new(UsersView, Role.Admin, false, false, "List users, their roles, grants, 2FA and lockout state."),
+        new(UsersManage, Role.Admin, true, false, "Create users, change roles and strategy grants."),
+        new(UsersSecurity, Role.Admin, true, false, "Disable or re-enable a user, reset their 2FA, revoke their sessions and API keys."),
+        new(SessionsRevokeAny, Role.Admin, true, false, "Revoke another user's session."),
+    ];
+
+    private static readonly Dictionary<string, ActionRule> ById = All.ToDictionary(a => a.Id, StringComparer.Ordinal);
+
+    /// <summary>The rule for <paramref name="action"/>; throws for an unknown id (a typo must not silently allow).</summary>
+    public static ActionRule Get(string action) =>
+        ById.TryGetValue(action, out var rule) ? rule : throw new ArgumentException($"'{action}' is not a known action.", nameof(action));
+
+    /// <summary>
+    /// Whether a caller with <paramref name="role"/> and strategy <paramref name="grants"/> may take <paramref name="action"/>
+    /// (on <paramref name="strategy"/> when the action is per strategy). Step-up is checked by the caller of this method.
+    /// </summary>
+    public static bool Allows(Role role, string action, IReadOnlyCollection<string>? grants = null, string? strategy = null)
+    {
+        var rule = Get(action);
+        if (role < rule.MinimumRole || role == Role.None)
+        {
+            return false;
+        }
+
+        if (!rule.StrategyGrant || role >= Role.Operator || strategy is null)
+        {
+            return true;
+        }
+
+        return grants is not null && grants.Contains(strategy, StringComparer.Ordinal);
+    }
+
+    /// <summary>Parses a stored role name ("viewer" ... "admin"); <see cref="Role.None"/> for anything else.</summary>
+    public static Role ParseRole(string? name) => name?.Trim().ToLowerInvariant() switch
+    {
+        "viewer" => Role.Viewer,
+        "researcher" => Role.Researcher,
+        "operator" => Role.Operator,
+        "admin" => Role.Admin,
+        _ => Role.None,
+    };
+
+    /// <summary>The stored name of <paramref name="role"/>.</summary>
+    public static string RoleName(Role role) => role switch
+    {
+        Role.Viewer => "viewer",
+        Role.Researcher => "researcher",
+        Role.Operator => "operator",
+        Role.Admin => "admin",
+        _ => "none",
+    };
+
+    /// <summary>The highest of several roles (a user with more than one role row).</summary>
+    public static Role Highest(IEnumerable<string> roles) => roles.Select(ParseRole).DefaultIfEmpty(Role.None).Max();
+}
