@@ -1,80 +1,66 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Research.Cli.Infrastructure;
-using Research.Data.Audit;
 using Research.Data.Security;
-using Research.Grains.Client;
 using Spectre.Console;
 
 namespace Research.Cli.Commands;
 
-/// <summary><c>research admin create|list</c>: console users in the relational store (Identity's rules from <see cref="IdentityPolicy"/>), every change audited.</summary>
+/// <summary>
+/// <c>research admin create|list|role|disable|enable|reset-password|reset-2fa</c>: console users in the relational
+/// store, through the same <see cref="UserAdministration"/> as the console's admin pages (every change audited, with
+/// the OS user as actor). The machine's operator is trusted here: whoever can run this can read the data root anyway.
+/// </summary>
 public static class AdminCommand
 {
     public static Command Create(CliOutput output)
     {
-        var admin = new Command("admin", "Console users: create one with a one-time password, list them.");
+        var admin = new Command("admin", "Console users: create (one-time password), list, change role, disable, re-enable, reset password or 2FA.");
         var user = new Option<string>("--user") { Description = "User name.", Required = true };
         var role = new Option<string>("--role") { Description = $"Role: {string.Join(", ", UserStore.Roles)} (default admin).", DefaultValueFactory = _ => "admin" };
-        var create = new Command("create", "Create a user with a one-time password, printed once; the first sign-in must change it.") { user, role };
+        var reason = new Option<string?>("--reason") { Description = "Why (stored in the audit log)." };
+
+        var create = new Command("create", "Create a user with a one-time password, printed once; the first sign-in must change it.") { user, role, reason };
         create.SetAction(async (parse, ct) =>
         {
-            var name = parse.GetValue(user)!.Trim();
+            await using var scope = Open(parse);
+            var (account, password) = await Run(() => scope.Admin.CreateAsync(parse.GetValue(user)!, parse.GetValue(role)!, Who(parse, reason), ct)).ConfigureAwait(false);
             var roleName = parse.GetValue(role)!.Trim().ToLowerInvariant();
-            if (!UserStore.Roles.Contains(roleName, StringComparer.Ordinal))
-            {
-                throw new CliException($"--role: '{roleName}' is not one of {string.Join(", ", UserStore.Roles)}.");
-            }
-
-            await using var services = Services(parse);
-            var users = services.GetRequiredService<UserManager<ResearchUser>>();
-            var password = OneTimePassword();
-            var account = new ResearchUser { UserName = name, MustChangePassword = true, CreatedAt = DateTimeOffset.UtcNow };
-            var created = await users.CreateAsync(account, password).ConfigureAwait(false);
-            if (!created.Succeeded)
-            {
-                throw new CliException($"user '{name}' not created: {string.Join(" ", created.Errors.Select(e => e.Description))}");
-            }
-
-            await users.AddToRoleAsync(account, roleName).ConfigureAwait(false);
-            await AuditCommand.Open(parse).AppendAsync(new AuditEntry(Environment.UserName, "admin.user.create", name, "ok", $"role {roleName}", $"cli@{Environment.MachineName}"), ct).ConfigureAwait(false);
             if (parse.GetValue(CliOptions.Json))
             {
-                output.WriteJson(new { user = name, role = roleName, oneTimePassword = password });
+                output.WriteJson(new { user = account.UserName, role = roleName, oneTimePassword = password });
             }
             else
             {
-                output.Out.WriteLine($"created {roleName} '{name}'; one-time password (shown once, must be changed at first sign-in): {password}");
+                output.Out.WriteLine($"created {roleName} '{account.UserName}'; one-time password (shown once, must be changed at first sign-in): {password}");
             }
 
             return ExitCodes.Ok;
         });
 
-        var list = new Command("list", "List users with their roles, 2FA and lockout state.");
+        var list = new Command("list", "List users with their roles, strategy grants, 2FA and lockout state.");
         list.SetAction(async (parse, ct) =>
         {
-            await using var services = Services(parse);
-            var store = services.GetRequiredService<UserStore>();
-            var users = services.GetRequiredService<UserManager<ResearchUser>>();
-            var rows = new List<(ResearchUser User, IList<string> Roles)>();
-            foreach (var u in await store.ListAsync(ct).ConfigureAwait(false))
+            await using var scope = Open(parse);
+            var rows = new List<(ResearchUser User, IList<string> Roles, IReadOnlyList<string> Grants)>();
+            foreach (var u in await scope.Admin.Storage.Users.ListAsync(ct).ConfigureAwait(false))
             {
-                rows.Add((u, await users.GetRolesAsync(u).ConfigureAwait(false)));
+                rows.Add((u, await scope.Admin.Users.GetRolesAsync(u).ConfigureAwait(false), await scope.Admin.Storage.Users.GetGrantsAsync(u, ct).ConfigureAwait(false)));
             }
 
             if (parse.GetValue(CliOptions.Json))
             {
-                output.WriteJson(rows.Select(r => new { user = r.User.UserName, roles = r.Roles, twoFactor = r.User.TwoFactorEnabled, lockedOutUntil = r.User.LockoutEnd, disabled = r.User.Disabled, mustChangePassword = r.User.MustChangePassword, createdAt = r.User.CreatedAt }));
+                output.WriteJson(rows.Select(r => new { user = r.User.UserName, roles = r.Roles, grants = r.Grants, twoFactor = r.User.TwoFactorEnabled, lockedOutUntil = r.User.LockoutEnd, disabled = r.User.Disabled, mustChangePassword = r.User.MustChangePassword, createdAt = r.User.CreatedAt }));
                 return ExitCodes.Ok;
             }
 
-            var table = new Table().AddColumns("User", "Roles", "2FA", "Locked out until", "Disabled", "Created (UTC)");
-            foreach (var (u, roles) in rows)
+            var table = new Table().AddColumns("User", "Roles", "Grants", "2FA", "Locked out until", "Disabled", "Created (UTC)");
+            foreach (var (u, roles, grants) in rows)
             {
-                table.AddRow(Markup.Escape(u.UserName), string.Join(", ", roles), u.TwoFactorEnabled ? "yes" : "no", u.LockoutEnd is { } end && end > DateTimeOffset.UtcNow ? end.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : string.Empty,
+                table.AddRow(Markup.Escape(u.UserName), string.Join(", ", roles), Markup.Escape(string.Join(", ", grants)), u.TwoFactorEnabled ? "yes" : "no",
+                    u.LockoutEnd is { } end && end > DateTimeOffset.UtcNow ? end.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : string.Empty,
                     u.Disabled ? "yes" : "no", u.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture));
             }
 
@@ -82,30 +68,92 @@ public static class AdminCommand
             return ExitCodes.Ok;
         });
 
-        admin.Subcommands.Add(create);
-        admin.Subcommands.Add(list);
+        var setRole = new Command("role", "Make --role the user's only role (their sessions end).") { user, role, reason };
+        setRole.SetAction(async (parse, ct) =>
+        {
+            await using var scope = Open(parse);
+            var account = await Find(scope, parse.GetValue(user)!).ConfigureAwait(false);
+            await Run(async () => { await scope.Admin.SetRoleAsync(account, parse.GetValue(role)!, Who(parse, reason), ct).ConfigureAwait(false); return 0; }).ConfigureAwait(false);
+            output.Out.WriteLine($"'{account.UserName}' is now {parse.GetValue(role)!.Trim().ToLowerInvariant()}; their sessions were ended.");
+            return ExitCodes.Ok;
+        });
+
+        Command Toggle(string name, bool disabled, string description)
+        {
+            var command = new Command(name, description) { user, reason };
+            command.SetAction(async (parse, ct) =>
+            {
+                await using var scope = Open(parse);
+                var account = await Find(scope, parse.GetValue(user)!).ConfigureAwait(false);
+                await Run(async () => { await scope.Admin.SetDisabledAsync(account, disabled, Who(parse, reason), ct).ConfigureAwait(false); return 0; }).ConfigureAwait(false);
+                output.Out.WriteLine(disabled ? $"'{account.UserName}' disabled; sessions ended and API keys revoked." : $"'{account.UserName}' enabled.");
+                return ExitCodes.Ok;
+            });
+            return command;
+        }
+
+        var resetPassword = new Command("reset-password", "Give the user a new one-time password (printed once) and clear a lockout; their sessions end.") { user, reason };
+        resetPassword.SetAction(async (parse, ct) =>
+        {
+            await using var scope = Open(parse);
+            var account = await Find(scope, parse.GetValue(user)!).ConfigureAwait(false);
+            var password = await Run(() => scope.Admin.ResetPasswordAsync(account, Who(parse, reason), ct)).ConfigureAwait(false);
+            output.Out.WriteLine($"one-time password for '{account.UserName}' (shown once, must be changed at next sign-in): {password}");
+            return ExitCodes.Ok;
+        });
+
+        var resetTwoFactor = new Command("reset-2fa", "Remove the user's authenticator and recovery codes (lost device); they enrol again.") { user, reason };
+        resetTwoFactor.SetAction(async (parse, ct) =>
+        {
+            await using var scope = Open(parse);
+            var account = await Find(scope, parse.GetValue(user)!).ConfigureAwait(false);
+            await Run(async () => { await scope.Admin.ResetTwoFactorAsync(account, Who(parse, reason), ct).ConfigureAwait(false); return 0; }).ConfigureAwait(false);
+            output.Out.WriteLine($"2FA of '{account.UserName}' reset; their sessions were ended.");
+            return ExitCodes.Ok;
+        });
+
+        foreach (var c in new[] { create, list, setRole, Toggle("disable", true, "Disable a user: no sign-in, sessions ended, API keys revoked (kept for the audit trail)."), Toggle("enable", false, "Re-enable a disabled user."), resetPassword, resetTwoFactor })
+        {
+            admin.Subcommands.Add(c);
+        }
+
         return admin;
     }
 
-    /// <summary>Identity over the user store: <c>&lt;DataRoot&gt;/security/users.db</c>, or PostgreSQL in production.</summary>
-    private static ServiceProvider Services(ParseResult parse)
+    private static AdminContext Who(ParseResult parse, Option<string?> reason) => new(Environment.UserName, $"cli@{Environment.MachineName}", parse.GetValue(reason));
+
+    private static async Task<ResearchUser> Find(Scope scope, string name) =>
+        await scope.Admin.Users.FindByNameAsync(name.Trim()).ConfigureAwait(false) ?? throw new CliException($"--user: no user '{name}' (see 'research admin list').");
+
+    private static async Task<T> Run<T>(Func<Task<T>> action)
     {
-        var configuration = CliConfiguration.Build(parse);
-        var settings = ClusterSettings.From(configuration);
-        var store = settings.Profile == HostingProfile.Production
-            ? UserStore.Postgres(settings.ConnectionString!)
-            : UserStore.Sqlite(Path.Combine(CliConfiguration.DataRoot(configuration), "security", "users.db"));
-        return new ServiceCollection()
-            .AddLogging()
-            .AddResearchIdentity(store)
-            .BuildServiceProvider();
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            throw new CliException(e.Message, e);
+        }
     }
 
-    /// <summary>20 characters from an unambiguous alphabet (about 100 bits), grouped for reading aloud.</summary>
-    private static string OneTimePassword()
+    private static Scope Open(ParseResult parse)
     {
-        const string Alphabet = "abcdefghjkmnpqrstuvwxyz23456789";
-        var chars = RandomNumberGenerator.GetItems<char>(Alphabet, 20);
-        return string.Join('-', Enumerable.Range(0, 4).Select(g => new string(chars, g * 5, 5)));
+        var provider = new ServiceCollection()
+            .AddLogging()
+            .AddResearchSecurity(CliConfiguration.Security(CliConfiguration.Build(parse)))
+            .BuildServiceProvider();
+        return new Scope(provider, provider.CreateAsyncScope());
+    }
+
+    private sealed class Scope(ServiceProvider provider, AsyncServiceScope scope) : IAsyncDisposable
+    {
+        public UserAdministration Admin { get; } = scope.ServiceProvider.GetRequiredService<UserAdministration>();
+
+        public async ValueTask DisposeAsync()
+        {
+            await scope.DisposeAsync().ConfigureAwait(false);
+            await provider.DisposeAsync().ConfigureAwait(false);
+        }
     }
 }

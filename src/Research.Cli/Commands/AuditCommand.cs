@@ -100,12 +100,5 @@ public static class AuditCommand
     }
 
     /// <summary>Development: <c>&lt;DataRoot&gt;/audit/audit.db</c>; Production: the PostgreSQL of <c>ConnectionStrings:Orleans</c> (after <c>research db migrate</c>).</summary>
-    public static AuditLog Open(ParseResult parse)
-    {
-        var configuration = CliConfiguration.Build(parse);
-        var settings = ClusterSettings.From(configuration);
-        return settings.Profile == HostingProfile.Production
-            ? AuditLog.Postgres(settings.ConnectionString!, TimeProvider.System)
-            : AuditLog.Sqlite(Path.Combine(CliConfiguration.DataRoot(configuration), "audit", "audit.db"), TimeProvider.System);
-    }
+    public static AuditLog Open(ParseResult parse) => CliConfiguration.Security(CliConfiguration.Build(parse)).Audit;
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
+using Research.Data.Security;
 using Research.Grains.Client;
 
 namespace Research.Cli.Infrastructure;
@@ -29,4 +30,11 @@ public static class CliConfiguration
     /// <summary>The absolute warehouse root.</summary>
     public static string DataRoot(IConfiguration configuration) =>
         Path.GetFullPath(configuration[ConfigurationKeys.DataRoot] is { Length: > 0 } root ? root : "data");
+
+    /// <summary>Users, sessions, API keys and the audit log: PostgreSQL (<c>ConnectionStrings:Orleans</c>) in Production, else SQLite under the data root.</summary>
+    public static SecurityStorage Security(IConfiguration configuration)
+    {
+        var settings = ClusterSettings.From(configuration);
+        return SecurityStorage.Open(settings.Profile == HostingProfile.Production ? settings.ConnectionString : null, DataRoot(configuration), TimeProvider.System);
+    }
 }

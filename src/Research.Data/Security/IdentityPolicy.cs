@@ -24,6 +24,16 @@ public static class IdentityPolicy
         return services.AddSingleton(store).AddSingleton<IUserStore<ResearchUser>>(store);
     }
 
+    /// <summary>All of the security storage: Identity over its user store, the storage itself, and the administration service.</summary>
+    public static IServiceCollection AddResearchSecurity(this IServiceCollection services, SecurityStorage storage)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        services.AddResearchIdentity(storage.Users);
+        services.AddSingleton(storage).AddSingleton(storage.Sessions).AddSingleton(storage.ApiKeys).AddSingleton(storage.Audit);
+        services.AddScoped(sp => new UserAdministration(sp.GetRequiredService<UserManager<ResearchUser>>(), storage, sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        return services;
+    }
+
     public static void Apply(IdentityOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -35,6 +35,9 @@ public sealed class UserStore :
         CREATE TABLE IF NOT EXISTS research_user_roles (
             user_id TEXT NOT NULL REFERENCES research_users (id) ON DELETE CASCADE, role TEXT NOT NULL,
             PRIMARY KEY (user_id, role));
+        CREATE TABLE IF NOT EXISTS research_user_grants (
+            user_id TEXT NOT NULL REFERENCES research_users (id) ON DELETE CASCADE, strategy TEXT NOT NULL,
+            PRIMARY KEY (user_id, strategy));
         """;
 
     private const string Columns = "id, user_name, normalized_user_name, password_hash, security_stamp, concurrency_stamp, lockout_end_ms, lockout_enabled, access_failed_count, two_factor_enabled, authenticator_key, recovery_codes, disabled, must_change_password, created_at_ms";
@@ -93,7 +96,7 @@ public sealed class UserStore :
         ArgumentNullException.ThrowIfNull(user);
         await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM research_user_roles WHERE user_id = @id; DELETE FROM research_users WHERE id = @id";
+        command.CommandText = "DELETE FROM research_user_grants WHERE user_id = @id; DELETE FROM research_user_roles WHERE user_id = @id; DELETE FROM research_users WHERE id = @id";
         RelationalStore.Add(command, "id", user.Id);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         return IdentityResult.Success;
@@ -216,6 +219,70 @@ public sealed class UserStore :
         }
 
         return roles;
+    }
+
+    /// <summary>The strategies <paramref name="user"/> is granted (dashboards and, later, trading of those strategies).</summary>
+    public async Task<IReadOnlyList<string>> GetGrantsAsync(ResearchUser user, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT strategy FROM research_user_grants WHERE user_id = @id ORDER BY strategy";
+        RelationalStore.Add(command, "id", user.Id);
+        var grants = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            grants.Add(reader.GetString(0));
+        }
+
+        return grants;
+    }
+
+    /// <summary>Replaces <paramref name="user"/>'s strategy grants with <paramref name="strategies"/> (one transaction).</summary>
+    public async Task SetGrantsAsync(ResearchUser user, IEnumerable<string> strategies, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(strategies);
+        var wanted = strategies.Select(s => s.Trim()).Where(s => s.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var strategy in wanted)
+        {
+            if (strategy.Length > 64 || !strategy.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            {
+                throw new ArgumentException($"strategy grant '{strategy}': use letters, digits, '-', '_' or '.' (at most 64).", nameof(strategies));
+            }
+        }
+
+        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var delete = connection.CreateCommand())
+        {
+            delete.Transaction = transaction;
+            delete.CommandText = "DELETE FROM research_user_grants WHERE user_id = @id";
+            RelationalStore.Add(delete, "id", user.Id);
+            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var strategy in wanted)
+        {
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO research_user_grants (user_id, strategy) VALUES (@id, @strategy)";
+            RelationalStore.Add(insert, "id", user.Id);
+            RelationalStore.Add(insert, "strategy", strategy);
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether any user exists (the first start creates an administrator when none does).</summary>
+    public async Task<bool> AnyAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM research_users";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 
     public async Task<bool> IsInRoleAsync(ResearchUser user, string roleName, CancellationToken cancellationToken) =>
