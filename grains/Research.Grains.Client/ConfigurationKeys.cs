@@ -35,10 +35,20 @@ public static class ConfigurationKeys
     public const string BacktestJobsPerSilo = "Research:Backtests:MaxJobsPerSilo";
     public const string BacktestJobsPerUser = "Research:Backtests:MaxJobsPerUser";
 
+    /// <summary>Console sessions: minutes without a request, and hours after sign-in, before a session ends (defaults 30 and 12); read by the silo.</summary>
+    public const string SessionIdleMinutes = "Research:Console:IdleTimeoutMinutes";
+    public const string SessionAbsoluteHours = "Research:Console:AbsoluteTimeoutHours";
+
+    /// <summary>Sign-in attempts per minute per client address before 429 (default 30); read by the console.</summary>
+    public const string SignInsPerMinute = "Research:Console:SignInsPerMinute";
+
+    /// <summary>Where the console keeps its data-protection key ring (cookie and antiforgery keys); default &lt;DataRoot&gt;/security/console-keys. Share it between console replicas.</summary>
+    public const string ConsoleKeysPath = "Research:Console:KeysPath";
+
     /// <summary>All keys above.</summary>
     public static IReadOnlyList<string> All { get; } =
         [Profile, DataRoot, ClusterId, ServiceId, SiloPort, GatewayPort, AdvertisedAddress, OrleansConnectionString, Urls, LoggingFormat,
          SyntheticStocks, SyntheticYears, SyntheticSeed, SyntheticEndYear,
          WrdsHost, WrdsPort, WrdsDatabase, WrdsUsername, WrdsPassword, WrdsSslMode, WrdsSecretsFile, WrdsPgpassFile,
-         BacktestJobsPerSilo, BacktestJobsPerUser];
+         BacktestJobsPerSilo, BacktestJobsPerUser, SessionIdleMinutes, SessionAbsoluteHours, SignInsPerMinute, ConsoleKeysPath];
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
+using Research.Data.Security;
 using Research.Data.Synthetic;
 using Research.Data.Warehouse;
 using Research.Backtesting.Results;
@@ -47,6 +48,13 @@ public static class SiloConfiguration
             : BacktestResultIndex.Sqlite(Path.Combine(dataRoot, "results", "results.db"));
         silo.Services.AddSingleton(sp => new BacktestServices(sp.GetRequiredService<WarehouseLayout>(), new BacktestSeriesStore(Path.Combine(dataRoot, "results", "backtests")), resultIndex, jobOptions));
 
+        // Users, sessions, API keys and the audit log, behind the security grains (the console reaches them only through those).
+        var security = SecurityStorage.Open(settings.Profile == HostingProfile.Production ? settings.ConnectionString : null, dataRoot, TimeProvider.System);
+        silo.Services.AddSingleton(new SessionPolicy(
+            TimeSpan.FromMinutes(Positive(configuration[ConfigurationKeys.SessionIdleMinutes]) ?? SessionPolicy.Default.Idle.TotalMinutes),
+            TimeSpan.FromHours(Positive(configuration[ConfigurationKeys.SessionAbsoluteHours]) ?? SessionPolicy.Default.Absolute.TotalHours)));
+        silo.Services.AddResearchSecurity(security);
+
         if (settings.Profile == HostingProfile.Production)
         {
             var advertised = settings.AdvertisedAddress is { Length: > 0 } a ? IPAddress.Parse(a) : null;
@@ -77,4 +85,7 @@ public static class SiloConfiguration
 
         return silo;
     }
+
+    private static double? Positive(string? text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : null;
 }

@@ -137,16 +137,36 @@ public static class AdminCommand
         }
     }
 
-    private static Scope Open(ParseResult parse)
+    private static Scope Open(ParseResult parse) => Open(CliConfiguration.Security(CliConfiguration.Build(parse)));
+
+    /// <summary>User administration over <paramref name="storage"/> (dispose the scope when done).</summary>
+    public static Scope Open(SecurityStorage storage)
     {
         var provider = new ServiceCollection()
             .AddLogging()
-            .AddResearchSecurity(CliConfiguration.Security(CliConfiguration.Build(parse)))
+            .AddResearchSecurity(storage)
             .BuildServiceProvider();
         return new Scope(provider, provider.CreateAsyncScope());
     }
 
-    private sealed class Scope(ServiceProvider provider, AsyncServiceScope scope) : IAsyncDisposable
+    /// <summary>
+    /// The first start of a platform: when there is no user at all, creates the administrator <paramref name="userName"/>
+    /// and returns its one-time password (else null). <c>research up</c> prints it once.
+    /// </summary>
+    public static async Task<string?> CreateFirstAdminAsync(SecurityStorage storage, string userName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        if (await storage.Users.AnyAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        await using var scope = Open(storage);
+        var (_, password) = await scope.Admin.CreateAsync(userName, "admin", new AdminContext(Environment.UserName, $"research up@{Environment.MachineName}", "first start: no user existed"), cancellationToken).ConfigureAwait(false);
+        return password;
+    }
+
+    public sealed class Scope(ServiceProvider provider, AsyncServiceScope scope) : IAsyncDisposable
     {
         public UserAdministration Admin { get; } = scope.ServiceProvider.GetRequiredService<UserAdministration>();
 

@@ -4,6 +4,8 @@ using Research.Cli.Infrastructure;
 using Research.Data.Synthetic;
 using Research.Data.Warehouse;
 
+using Research.Data.Security;
+
 namespace Research.Cli.Platform;
 
 /// <summary>
@@ -20,6 +22,9 @@ namespace Research.Cli.Platform;
 public sealed class LocalPlatform(CliOutput output, PlatformLocator locator, LocalPlatformOptions options, TimeProvider clock)
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+
+    /// <summary>The administrator created on the first start (when there is no user yet).</summary>
+    public const string FirstAdmin = "admin";
     private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(20);
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -46,6 +51,7 @@ public sealed class LocalPlatform(CliOutput output, PlatformLocator locator, Loc
 
         Directory.CreateDirectory(options.DataRoot);
         await SeedAsync(cancellationToken).ConfigureAwait(false);
+        var firstAdminPassword = await Commands.AdminCommand.CreateFirstAdminAsync(SecurityStorage.Open(null, options.DataRoot, clock), FirstAdmin, cancellationToken).ConfigureAwait(false);
 
         var siloUrl = $"http://127.0.0.1:{options.SiloHttpPort}";
         var consoleUrl = $"http://127.0.0.1:{options.ConsolePort}";
@@ -71,6 +77,10 @@ public sealed class LocalPlatform(CliOutput output, PlatformLocator locator, Loc
             await new PlatformRunState(Environment.ProcessId, silo.Pid, console.Pid, siloUrl, consoleUrl, options.GatewayPort, options.DataRoot, clock.GetUtcNow())
                 .WriteAsync(cancellationToken).ConfigureAwait(false);
             output.Out.WriteLine($"Console: {consoleUrl}");
+            if (firstAdminPassword is not null)
+            {
+                output.Out.WriteLine($"First administrator: user '{FirstAdmin}', one-time password {firstAdminPassword} (shown once: sign in, choose your own password, enrol an authenticator).");
+            }
             output.Out.WriteLine($"Silo health: {siloUrl}/health   data root: {options.DataRoot}");
             output.Out.WriteLine("Press Ctrl-C to stop.");
             output.Out.Flush();

@@ -1,0 +1,104 @@
+using System.Security.Claims;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Antiforgery;
+using Research.Console.Backtests;
+using Research.Console.Security;
+using Research.Grains.Abstractions.Backtests;
+using Research.Grains.Abstractions.Security;
+
+namespace Research.Console.Api;
+
+/// <summary>A backtest submission over HTTP: the spec's fields (camelCase), plus a priority. Unknown fields are refused.</summary>
+public sealed record BacktestSubmitRequest(
+    string Strategy,
+    DateOnly? From = null,
+    DateOnly? To = null,
+    string Execution = "next-close",
+    double Quantile = 0.2,
+    double Capital = 10_000_000,
+    double CommissionBps = 1,
+    double HalfSpreadBps = 5,
+    double Impact = 0.1,
+    double BorrowBps = 50,
+    string Construction = "quantile",
+    string Priority = JobPriority.Normal)
+{
+    public BacktestJobSpec ToSpec() => new(Strategy, From, To, Execution, Quantile, Capital, CommissionBps, HalfSpreadBps, Impact, BorrowBps, Construction);
+}
+
+/// <summary>Retention over HTTP: a step-up TOTP code is required (cookie sessions only; API keys cannot prune).</summary>
+public sealed record RetentionRequest(int KeepLatest, int MaxAgeDays, string? Code = null, string? Reason = null);
+
+/// <summary>
+/// <c>/api/backtests</c>: the same actions as the pages (<see cref="ConsoleBacktests"/>), for scripts with an API key
+/// (<c>Authorization: Bearer rk_...</c>) or for the console's own session (then writes need the antiforgery header
+/// <c>X-CSRF-TOKEN</c>). Refusals are 403 with the reason, and audited.
+/// </summary>
+public static class BacktestApi
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
+
+    public static IEndpointRouteBuilder MapBacktestApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api/backtests").RequireAuthorization().DisableAntiforgery();
+        api.MapGet("/", (HttpContext http, ConsoleBacktests backtests, int? limit) => Handle(http, async () => Results.Ok(await backtests.ListAsync(http.User, limit ?? 100).ConfigureAwait(false))));
+        api.MapGet("/{jobId}", (HttpContext http, ConsoleBacktests backtests, string jobId) => Handle(http, async () =>
+        {
+            var (status, result) = await backtests.OpenAsync(http.User, jobId).ConfigureAwait(false);
+            return Results.Ok(new { status, result = result is null ? null : new { result.Label, metrics = JsonDocument.Parse(result.MetricsJson).RootElement, result.MetricsSha256, result.DataVersions, result.SeriesSha256, result.CreatedAt, result.Pinned, result.Starred } });
+        }));
+        api.MapPost("/", (HttpContext http, ConsoleBacktests backtests) => Handle(http, async () =>
+        {
+            var request = await ReadAsync<BacktestSubmitRequest>(http).ConfigureAwait(false);
+            var status = await backtests.SubmitAsync(http.User, request.ToSpec(), request.Priority).ConfigureAwait(false);
+            return Results.Accepted($"/api/backtests/{status.JobId}", status);
+        }, write: true));
+        api.MapPost("/{jobId}/cancel", (HttpContext http, ConsoleBacktests backtests, string jobId) => Handle(http, async () => Results.Ok(await backtests.CancelAsync(http.User, ConsoleBacktests.RequireId(jobId)).ConfigureAwait(false)), write: true));
+        api.MapPost("/retention", (HttpContext http, ConsoleBacktests backtests) => Handle(http, async () =>
+        {
+            var request = await ReadAsync<RetentionRequest>(http).ConfigureAwait(false);
+            return Results.Ok(await backtests.ApplyRetentionAsync(http.User, request.KeepLatest, request.MaxAgeDays, request.Code, request.Reason).ConfigureAwait(false));
+        }, write: true));
+        return endpoints;
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpContext http)
+    {
+        try
+        {
+            return await http.Request.ReadFromJsonAsync<T>(Json, http.RequestAborted).ConfigureAwait(false)
+                ?? throw new ArgumentException("the request body is empty; send a JSON object.");
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"the request body is not a valid {typeof(T).Name}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Cookie-authenticated writes need the antiforgery header; refusals are 403, bad input 400, with a reason.</summary>
+    private static async Task<IResult> Handle(HttpContext http, Func<Task<IResult>> action, bool write = false)
+    {
+        if (write && http.User.FindFirstValue(ConsoleClaims.Session) is not null)
+        {
+            var antiforgery = http.RequestServices.GetRequiredService<IAntiforgery>();
+            if (!await antiforgery.IsRequestValidAsync(http).ConfigureAwait(false))
+            {
+                return Results.Json(new { error = "missing or wrong antiforgery token (header X-CSRF-TOKEN) for a write with a console session" }, statusCode: StatusCodes.Status400BadRequest);
+            }
+        }
+
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (ActionDeniedException e)
+        {
+            return Results.Json(new { error = e.Message }, statusCode: StatusCodes.Status403Forbidden);
+        }
+        catch (ArgumentException e)
+        {
+            return Results.Json(new { error = e.Message }, statusCode: StatusCodes.Status400BadRequest);
+        }
+    }
+}

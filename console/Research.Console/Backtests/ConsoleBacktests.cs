@@ -1,0 +1,65 @@
+using System.Security.Claims;
+using Research.Console.Security;
+using Research.Grains.Abstractions.Backtests;
+using Research.Grains.Abstractions.Security;
+
+namespace Research.Console.Backtests;
+
+/// <summary>
+/// The backtest actions of the console, shared by its pages and its <c>/api</c>: each goes through
+/// <see cref="ConsoleActions"/> (session, role, step-up, audit) and then to the cluster's grains with the user's identity.
+/// Opening a result is audited (it shows P&amp;L and trades); listing is not.
+/// </summary>
+public sealed class ConsoleBacktests(IClusterClient cluster, ConsoleActions actions)
+{
+    private IBacktestSchedulerGrain Scheduler => cluster.GetGrain<IBacktestSchedulerGrain>(IBacktestSchedulerGrain.Key);
+
+    public Task<IReadOnlyList<BacktestJobStatus>> ListAsync(ClaimsPrincipal user, int limit = 100) =>
+        actions.RunAsync(user, ResearchActions.BacktestView, "jobs", () => Scheduler.ListAsync(Math.Clamp(limit, 1, 1000)), new ActionOptions(Audit: false));
+
+    public Task<BacktestJobStatus> StatusAsync(ClaimsPrincipal user, string jobId) =>
+        actions.RunAsync(user, ResearchActions.BacktestView, jobId, () => cluster.GetGrain<IBacktestJobGrain>(RequireId(jobId)).GetStatusAsync(), new ActionOptions(Audit: false));
+
+    /// <summary>Status and stored result (null until succeeded); audited as access to P&amp;L.</summary>
+    public Task<(BacktestJobStatus Status, BacktestJobResult? Result)> OpenAsync(ClaimsPrincipal user, string jobId) =>
+        actions.RunAsync(user, ResearchActions.BacktestView, RequireId(jobId), async () =>
+        {
+            var job = cluster.GetGrain<IBacktestJobGrain>(jobId);
+            return (await job.GetStatusAsync().ConfigureAwait(false), await job.GetResultAsync().ConfigureAwait(false));
+        }, new ActionOptions(Details: "result opened"));
+
+    public Task<BacktestJobStatus> SubmitAsync(ClaimsPrincipal user, BacktestJobSpec spec, string priority) =>
+        actions.RunAsync(user, ResearchActions.BacktestSubmit, $"{spec.Strategy} {spec.From:yyyy-MM-dd}..{spec.To:yyyy-MM-dd}",
+            () => Scheduler.SubmitAsync(new JobSubmission(spec, null, priority, user.Identity?.Name ?? "?")));
+
+    public Task<BacktestJobStatus> SubmitMonteCarloAsync(ClaimsPrincipal user, MonteCarloJobSpec spec, string priority) =>
+        actions.RunAsync(user, ResearchActions.BacktestSubmit, $"monte-carlo of {spec.SourceJob}",
+            () => Scheduler.SubmitAsync(new JobSubmission(null, spec, priority, user.Identity?.Name ?? "?")));
+
+    /// <summary>Own jobs need <see cref="ResearchActions.BacktestCancel"/>; anyone's need <see cref="ResearchActions.BacktestCancelAny"/> (checked here and by the job grain).</summary>
+    public async Task<BacktestJobStatus> CancelAsync(ClaimsPrincipal user, string jobId)
+    {
+        var status = await StatusAsync(user, jobId).ConfigureAwait(false);
+        var action = string.Equals(status.RequestedBy, user.Identity?.Name, StringComparison.Ordinal) ? ResearchActions.BacktestCancel : ResearchActions.BacktestCancelAny;
+        return await actions.RunAsync(user, action, jobId, () => cluster.GetGrain<IBacktestJobGrain>(jobId).CancelAsync(user.Identity?.Name ?? "?")).ConfigureAwait(false);
+    }
+
+    public Task<bool> SetFlagsAsync(ClaimsPrincipal user, string jobId, bool? pinned, bool? starred) =>
+        actions.RunAsync(user, ResearchActions.BacktestFlag, RequireId(jobId), () => Scheduler.SetFlagsAsync(jobId, pinned, starred), new ActionOptions(Details: $"pinned={pinned?.ToString() ?? "-"} starred={starred?.ToString() ?? "-"}"));
+
+    public Task<RetentionReport> ApplyRetentionAsync(ClaimsPrincipal user, int keepLatest, int maxAgeDays, string? stepUpCode, string? reason) =>
+        actions.RunAsync(user, ResearchActions.BacktestPrune, "results", () => Scheduler.ApplyRetentionAsync(keepLatest, maxAgeDays),
+            new ActionOptions(StepUpCode: stepUpCode, Reason: reason, Details: $"keep {keepLatest}, max age {maxAgeDays} d"));
+
+    /// <summary>Job ids are <c>bt-</c>/<c>mc-</c>/<c>wf-</c> plus hex; anything else is refused before it reaches a grain key or a path.</summary>
+    public static string RequireId(string jobId)
+    {
+        if (jobId is { Length: > 3 and < 80 } && (jobId.StartsWith("bt-", StringComparison.Ordinal) || jobId.StartsWith("mc-", StringComparison.Ordinal) || jobId.StartsWith("wf-", StringComparison.Ordinal))
+            && jobId.AsSpan(3).ContainsAnyExcept("0123456789abcdef") == false)
+        {
+            return jobId;
+        }
+
+        throw new ArgumentException($"'{jobId}' is not a job id (bt-, mc- or wf- followed by hex digits).", nameof(jobId));
+    }
+}

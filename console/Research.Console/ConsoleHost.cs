@@ -1,0 +1,136 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Radzen;
+using Research.Console.Api;
+using Research.Console.Backtests;
+using Research.Console.Cluster;
+using Research.Console.Components;
+using Research.Console.Security;
+using Research.Grains.Client;
+using Research.Hosting;
+
+namespace Research.Console;
+
+/// <summary>
+/// Builds the console web application: an Orleans client of the cluster, Blazor Server pages (Radzen, Plotly), and the
+/// security around them (Identity over the platform's user store, server-side sessions, policies per action, API keys,
+/// antiforgery, rate limits, security headers). <c>Program</c> runs it; tests host it on a free port.
+/// </summary>
+public static class ConsoleHost
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory, ApplicationName = typeof(ConsoleHost).Assembly.GetName().Name });
+        configure?.Invoke(builder);
+
+        // Serve package assets (Radzen, Plotly, fonts) from their NuGet folders when running from a build output in any
+        // environment, not only Development; a published app has them in wwwroot and this is a no-op there.
+        builder.WebHost.UseStaticWebAssets();
+        builder.Services.AddResearchObservability(builder.Configuration, "research-console");
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.UseOrleansClient(client =>
+        {
+            client.UseResearchCluster(builder.Configuration);
+            client.UseConnectionRetryFilter<GatewayRetryFilter>();
+        });
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddRadzenComponents();
+        builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
+        AddSecurity(builder);
+
+        var app = builder.Build();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+        }
+
+        app.UseSecurityHeaders();
+        app.UseRateLimiter();
+        app.UseAuthentication();
+        app.UseAccountGate();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapHealthChecks(HealthEndpoints.Health).AllowAnonymous();
+        app.MapAccountEndpoints();
+        app.MapBacktestApi();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    private static void AddSecurity(WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var settings = ClusterSettings.From(configuration);
+        var production = settings.Profile == HostingProfile.Production;
+        var dataRoot = Path.GetFullPath(configuration[ConfigurationKeys.DataRoot] is { Length: > 0 } root ? root : "data");
+        var services = builder.Services;
+
+        // Cookie and antiforgery keys: kept on disk so sessions survive a console restart; share the folder between replicas.
+        services.AddDataProtection()
+            .SetApplicationName("research-console")
+            .PersistKeysToFileSystem(new DirectoryInfo(configuration[ConfigurationKeys.ConsoleKeysPath] is { Length: > 0 } keys ? keys : Path.Combine(dataRoot, "security", "console-keys")));
+        services.AddSingleton<SessionTicketStore>();
+        services.AddSingleton<PendingSignIn>();
+        services.AddScoped<ConsoleActions>();
+        services.AddScoped<ConsoleBacktests>();
+
+        const string Smart = "research";
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = Smart;
+                o.DefaultChallengeScheme = Smart;
+                o.DefaultSignInScheme = ConsoleClaims.CookieScheme;
+            })
+            .AddPolicyScheme(Smart, "Cookie or API key", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? ApiKeyAuthenticationHandler.SchemeName : ConsoleClaims.CookieScheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddCookie(ConsoleClaims.CookieScheme);
+        services.AddOptions<CookieAuthenticationOptions>(ConsoleClaims.CookieScheme).Configure<SessionTicketStore>((o, store) =>
+        {
+            o.SessionStore = store;
+            o.Cookie.Name = production ? "__Host-research" : "research.session";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = production ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+            o.Cookie.Path = "/";
+
+            // The server-side session decides idle and absolute expiry; the cookie itself lives as long as a session can.
+            o.ExpireTimeSpan = TimeSpan.FromDays(1);
+            o.SlidingExpiration = false;
+            o.LoginPath = "/signin";
+            o.LogoutPath = "/signout";
+            o.AccessDeniedPath = "/denied";
+            o.Events.OnRedirectToLogin = context => ApiAware(context, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = context => ApiAware(context, StatusCodes.Status403Forbidden);
+        });
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = production ? "__Host-research-af" : "research.af";
+            o.Cookie.SecurePolicy = production ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.HeaderName = "X-CSRF-TOKEN";
+        });
+        services.AddAuthorizationBuilder().AddActionPolicies();
+        services.AddSingleton<IAuthorizationHandler, ActionRequirementHandler>();
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, SessionRevalidatingStateProvider>();
+        services.AddConsoleRateLimits(configuration);
+    }
+
+    /// <summary>API requests get a status code; pages get the redirect.</summary>
+    private static Task ApiAware(RedirectContext<CookieAuthenticationOptions> context, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.StatusCode = status;
+            return Task.CompletedTask;
+        }
+
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,43 @@
+namespace Research.Console.Security;
+
+/// <summary>
+/// Holds a signed-in user at the step their account needs before anything else: a new password after a one-time one,
+/// then (operators and administrators) 2FA enrolment. Pages redirect to the step; API calls get 403 saying which step.
+/// </summary>
+public static class AccountGate
+{
+    public const string PasswordPath = "/account/password";
+    public const string TwoFactorPath = "/account/2fa";
+
+    private static readonly string[] AlwaysOpen = ["/signout", "/_framework/", "/_content/", "/_blazor", "/app.", "/favicon", "/health", "/error", "/Plotly", "/plotly"];
+
+    public static IApplicationBuilder UseAccountGate(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Use(async (context, next) =>
+        {
+            var user = context.User;
+            if (user.Identity?.IsAuthenticated == true)
+            {
+                var step = user.HasClaim(c => c.Type == ConsoleClaims.MustChangePassword) ? PasswordPath
+                    : user.HasClaim(c => c.Type == ConsoleClaims.NeedsTwoFactor) ? TwoFactorPath
+                    : null;
+                var path = context.Request.Path.Value ?? "/";
+                if (step is not null && !path.StartsWith(step, StringComparison.OrdinalIgnoreCase) && !AlwaysOpen.Any(p => path.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
+                {
+                    if (path.StartsWith("/api/", StringComparison.OrdinalIgnoreCase))
+                    {
+                        context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                        await context.Response.WriteAsJsonAsync(new { error = step == PasswordPath ? "change your one-time password in the console first" : "enrol a TOTP authenticator in the console first" }).ConfigureAwait(false);
+                        return;
+                    }
+
+                    context.Response.Redirect(step);
+                    return;
+                }
+            }
+
+            await next(context).ConfigureAwait(false);
+        });
+    }
+}

@@ -1,0 +1,77 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Research.Grains.Abstractions.Security;
+
+namespace Research.Console.Security;
+
+/// <summary>
+/// Keeps the authentication ticket on the server (the silo's session table, through <see cref="ISessionDirectoryGrain"/>);
+/// the cookie carries only a random 256-bit session id. Every request looks the session up: a revoked, idle or too old
+/// session is refused on that request (the browser is sent to sign in again), which a self-contained cookie could not do.
+/// </summary>
+public sealed class SessionTicketStore(IClusterClient cluster, ILogger<SessionTicketStore> logger) : ITicketStore
+{
+    private ISessionDirectoryGrain Sessions => cluster.GetGrain<ISessionDirectoryGrain>(0);
+
+    public Task<string> StoreAsync(AuthenticationTicket ticket) => StoreAsync(ticket, null!, CancellationToken.None);
+
+    public async Task<string> StoreAsync(AuthenticationTicket ticket, HttpContext httpContext, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        var userId = ticket.Principal.FindFirstValue(ClaimTypes.NameIdentifier) ?? string.Empty;
+        var userName = ticket.Principal.Identity?.Name ?? string.Empty;
+
+        // The session id is chosen by the silo, then written into the ticket, so pages know their own session.
+        var session = await Sessions.CreateAsync(userId, userName, ConsoleClaims.Remote(httpContext), httpContext?.Request.Headers.UserAgent.ToString() ?? string.Empty, []).ConfigureAwait(false);
+        if (ticket.Principal.Identity is ClaimsIdentity identity)
+        {
+            identity.AddClaim(new Claim(ConsoleClaims.Session, session.Id));
+        }
+
+        await Sessions.RenewAsync(session.Id, TicketSerializer.Default.Serialize(ticket)).ConfigureAwait(false);
+        return session.Id;
+    }
+
+    public Task<AuthenticationTicket?> RetrieveAsync(string key) => RetrieveAsync(key, null!, CancellationToken.None);
+
+    public async Task<AuthenticationTicket?> RetrieveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken)
+    {
+        var found = await Sessions.LookupAsync(key, touch: true).ConfigureAwait(false);
+        if (found is null || found.Invalid is not null || found.Ticket.Length == 0)
+        {
+            if (found is not null)
+            {
+                logger.LogInformation("Session {Session} of {User} refused: {Reason}", key[..Math.Min(8, key.Length)], found.Session.UserName, found.Invalid);
+            }
+
+            return null;
+        }
+
+        return TicketSerializer.Default.Deserialize(found.Ticket);
+    }
+
+    public Task RenewAsync(string key, AuthenticationTicket ticket) => RenewAsync(key, ticket, null!, CancellationToken.None);
+
+    public Task RenewAsync(string key, AuthenticationTicket ticket, HttpContext httpContext, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+
+        // A renewed principal (fresh claims after a password change or enrolment) keeps naming its session.
+        if (ticket.Principal.Identity is ClaimsIdentity identity && !identity.HasClaim(ConsoleClaims.Session, key))
+        {
+            foreach (var stale in identity.FindAll(ConsoleClaims.Session).ToList())
+            {
+                identity.RemoveClaim(stale);
+            }
+
+            identity.AddClaim(new Claim(ConsoleClaims.Session, key));
+        }
+
+        return Sessions.RenewAsync(key, TicketSerializer.Default.Serialize(ticket));
+    }
+
+    public Task RemoveAsync(string key) => RemoveAsync(key, null!, CancellationToken.None);
+
+    public Task RemoveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken) => Sessions.EndAsync(key, "signed out");
+}

@@ -1,0 +1,155 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Research.Console;
+using Research.Data.Security;
+using Research.Data.Sync;
+using Research.Data.Synthetic;
+using Research.Data.Warehouse;
+using Research.Grains.Client;
+using Research.Silo.Hosting;
+using Research.Testing;
+
+namespace Research.Console.Tests;
+
+/// <summary>A user the tests created, with what they need to sign in.</summary>
+public sealed record TestUser(string Name, string Role, string Password, string? TotpKey, string Id);
+
+/// <summary>
+/// The platform as the console tests use it: a real silo (the production silo configuration, Development profile) over a
+/// small synthetic warehouse, and the real console on a free loopback port, both in this process. Users are created
+/// through the same administration service as <c>research admin</c>.
+/// </summary>
+public sealed class ConsolePlatform : IAsyncLifetime
+{
+    private readonly TempDirectory _root = TestEnvironment.CreateTempDirectory("console");
+    private IHost? _silo;
+    private WebApplication? _console;
+    private int _users;
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public string DataRoot => _root.Combine("data");
+
+    public SecurityStorage Storage { get; private set; } = null!;
+
+    public Dictionary<string, string?> Configuration { get; } = [];
+
+    public async ValueTask InitializeAsync()
+    {
+        var layout = new WarehouseLayout(DataRoot);
+        var source = new SyntheticSyncSource(layout, new SyntheticMarketOptions { Stocks = 80, Years = 3, EndYear = 2024, Seed = 11, IntradaySymbols = 0 });
+        var manager = new SyncManager(layout, TimeProvider.System);
+        foreach (var dataset in new[] { "crsp/daily", "crsp/names", "crsp/delisting", "famafrench/factors_daily" })
+        {
+            await manager.SyncAsync(dataset, SyncMode.Full, source, "tests");
+        }
+
+        var silo = FreePort();
+        var gateway = FreePort();
+        var port = FreePort();
+        BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        Configuration[ConfigurationKeys.Profile] = "Development";
+        Configuration[ConfigurationKeys.DataRoot] = DataRoot;
+        Configuration[ConfigurationKeys.SiloPort] = silo.ToString(CultureInfo.InvariantCulture);
+        Configuration[ConfigurationKeys.GatewayPort] = gateway.ToString(CultureInfo.InvariantCulture);
+        Configuration[ConfigurationKeys.SignInsPerMinute] = "100000";
+        Configuration[ConfigurationKeys.Urls] = BaseAddress.ToString().TrimEnd('/');
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(Configuration).Build();
+
+        _silo = Host.CreateDefaultBuilder()
+            .ConfigureLogging(l => l.ClearProviders())
+            .UseOrleans(s => s.ConfigureResearchSilo(configuration))
+            .Build();
+        await _silo.StartAsync();
+        _console = await StartConsoleAsync(Configuration);
+        Storage = SecurityStorage.Open(null, DataRoot, TimeProvider.System);
+    }
+
+    /// <summary>Another console process-equivalent on the same cluster (e.g. with other limits); the caller stops it.</summary>
+    public static async Task<WebApplication> StartConsoleAsync(IReadOnlyDictionary<string, string?> settings)
+    {
+        var app = ConsoleHost.Build([], b =>
+        {
+            b.Configuration.AddInMemoryCollection(settings);
+            b.Logging.ClearProviders();
+        });
+        await app.StartAsync();
+        return app;
+    }
+
+    /// <summary>
+    /// Creates a user ready to sign in: own password (no one-time password step) and, when <paramref name="twoFactor"/>
+    /// (always for operators and administrators), an enrolled authenticator whose key is returned.
+    /// </summary>
+    public async Task<TestUser> CreateUserAsync(string role, bool? twoFactor = null, string? name = null)
+    {
+        name ??= $"{role}{Interlocked.Increment(ref _users)}";
+        await using var services = new ServiceCollection().AddLogging().AddResearchSecurity(Storage).BuildServiceProvider();
+        await using var scope = services.CreateAsyncScope();
+        var admin = scope.ServiceProvider.GetRequiredService<UserAdministration>();
+        var (user, _) = await admin.CreateAsync(name, role, new AdminContext("tests", "tests", "test user"));
+        var password = $"{name} correct horse battery";
+        user.PasswordHash = admin.Users.PasswordHasher.HashPassword(user, password);
+        user.MustChangePassword = false;
+        string? key = null;
+        if (twoFactor ?? role is "operator" or "admin")
+        {
+            await admin.Users.ResetAuthenticatorKeyAsync(user);
+            key = await admin.Users.GetAuthenticatorKeyAsync(user);
+            user.TwoFactorEnabled = true;
+        }
+
+        var updated = await admin.Users.UpdateAsync(user);
+        Assert.True(updated.Succeeded, string.Join(" ", updated.Errors.Select(e => e.Description)));
+        return new TestUser(name, role, password, key, user.Id);
+    }
+
+    /// <summary>Gives <paramref name="name"/> a one-time password (as an administrator would) and returns it.</summary>
+    public async Task<string> ResetPasswordAsync(string name)
+    {
+        await using var services = new ServiceCollection().AddLogging().AddResearchSecurity(Storage).BuildServiceProvider();
+        await using var scope = services.CreateAsyncScope();
+        var admin = scope.ServiceProvider.GetRequiredService<UserAdministration>();
+        return await admin.ResetPasswordAsync((await admin.Users.FindByNameAsync(name))!, new AdminContext("tests", "tests"));
+    }
+
+    /// <summary>A browser-like client: cookies kept, redirects not followed (the tests look at them).</summary>
+    public ConsoleClient NewClient() => new(BaseAddress);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_console is not null)
+        {
+            await _console.StopAsync();
+            await _console.DisposeAsync();
+        }
+
+        if (_silo is not null)
+        {
+            await _silo.StopAsync();
+            _silo.Dispose();
+        }
+
+        _root.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ConsoleCollection : ICollectionFixture<ConsolePlatform>
+{
+    public const string Name = "console";
+}

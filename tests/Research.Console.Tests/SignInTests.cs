@@ -1,0 +1,153 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Research.Data.Audit;
+using Research.Testing;
+
+namespace Research.Console.Tests;
+
+/// <summary>Sign-in with password and TOTP, lockout, one-time passwords, enrolment, sessions and their revocation, over HTTP against the real console.</summary>
+[Collection(ConsoleCollection.Name)]
+public sealed partial class SignInTests(ConsolePlatform platform)
+{
+    [Fact]
+    public async Task Anonymous_requests_go_to_sign_in_and_every_response_carries_the_security_headers()
+    {
+        using var client = platform.NewClient();
+        var (status, location, _) = await client.GetAsync("/");
+        Assert.Equal(HttpStatusCode.Redirect, status);
+        Assert.Equal("/signin?ReturnUrl=%2F", location);
+
+        using var response = await client.Http.GetAsync(new Uri("/signin", UriKind.Relative), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var csp = Assert.Single(response.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("script-src 'self'", csp, StringComparison.Ordinal);
+        Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+        Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+        Assert.Equal("DENY", Assert.Single(response.Headers.GetValues("X-Frame-Options")));
+        Assert.Equal("no-referrer", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
+
+        // The API answers 401, not a redirect.
+        var (apiStatus, _, _) = await client.GetAsync("/api/backtests");
+        Assert.Equal(HttpStatusCode.Unauthorized, apiStatus);
+    }
+
+    [Fact]
+    public async Task A_viewer_signs_in_with_a_password_and_an_operator_with_password_and_authenticator_code()
+    {
+        var viewer = await platform.CreateUserAsync("viewer");
+        using (var client = platform.NewClient())
+        {
+            Assert.Equal("/", await client.SignInAsync(viewer));
+            var (status, _, body) = await client.GetAsync("/");
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Contains(viewer.Name, body, StringComparison.Ordinal);
+            var cookie = client.Cookies.GetCookies(platform.BaseAddress)["research.session"];
+            Assert.NotNull(cookie);
+            Assert.True(cookie.HttpOnly);
+        }
+
+        var op = await platform.CreateUserAsync("operator");
+        using (var client = platform.NewClient())
+        {
+            Assert.Equal("error: That code is wrong or expired; enter the current one.", await client.SignInAsync(op, Totp.Wrong(op.TotpKey!, DateTimeOffset.UtcNow)));
+            Assert.Equal("/", await client.SignInAsync(op));
+            var (status, _, body) = await client.GetAsync("/audit");
+            Assert.Equal(HttpStatusCode.OK, status);
+            Assert.Contains("Chain intact", body, StringComparison.Ordinal);
+        }
+
+        var rows = await platform.Storage.Audit.ReadAsync(new AuditQuery(Actor: op.Name, Limit: 50), TestContext.Current.CancellationToken);
+        Assert.Contains(rows, r => r.Entry.Action == "sign-in.2fa" && r.Entry.Outcome == "failed");
+        Assert.Contains(rows, r => r.Entry.Action == "sign-in.2fa" && r.Entry.Outcome == "ok" && r.Entry.Source == "127.0.0.1");
+    }
+
+    [Fact]
+    public async Task Five_wrong_passwords_lock_the_account_even_against_the_right_password()
+    {
+        var user = await platform.CreateUserAsync("researcher");
+        using var client = platform.NewClient();
+        var wrong = user with { Password = "not the password at all" };
+        for (var i = 1; i <= 4; i++)
+        {
+            Assert.Equal("error: Wrong user name or password.", await client.SignInAsync(wrong));
+        }
+
+        Assert.StartsWith("error: This account is locked", await client.SignInAsync(wrong), StringComparison.Ordinal);
+        Assert.StartsWith("error: This account is locked", await client.SignInAsync(user), StringComparison.Ordinal);
+        var (status, _, _) = await client.GetAsync("/");
+        Assert.Equal(HttpStatusCode.Redirect, status); // not signed in
+
+        var rows = await platform.Storage.Audit.ReadAsync(new AuditQuery(Actor: user.Name, Action: "sign-in", Limit: 50), TestContext.Current.CancellationToken);
+        Assert.Equal(4, rows.Count(r => r.Entry.Outcome == "failed"));
+        Assert.Equal(2, rows.Count(r => r.Entry.Outcome == "locked"));
+    }
+
+    [Fact]
+    public async Task A_revoked_session_is_refused_on_its_next_request()
+    {
+        var user = await platform.CreateUserAsync("researcher");
+        using var laptop = platform.NewClient();
+        using var phone = platform.NewClient();
+        Assert.Equal("/", await laptop.SignInAsync(user));
+        Assert.Equal("/", await phone.SignInAsync(user));
+        Assert.Equal(HttpStatusCode.OK, (await laptop.GetAsync("/account")).Status);
+
+        // From the phone, revoke the laptop's session (the one that is not "this browser").
+        var (_, _, page) = await phone.GetAsync("/account/sessions");
+        var other = RevokeButton().Matches(page).Select(m => m.Groups[1].Value).Single();
+        var (status, _, body) = await phone.SubmitAsync("/account/sessions", "revoke-" + other, new Dictionary<string, string>());
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("Session revoked.", body, StringComparison.Ordinal);
+
+        var (next, location, _) = await laptop.GetAsync("/account");
+        Assert.Equal(HttpStatusCode.Redirect, next);
+        Assert.StartsWith("/signin", location, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await phone.GetAsync("/account")).Status);
+    }
+
+    [Fact]
+    public async Task A_one_time_password_must_be_changed_and_an_operator_must_enrol_an_authenticator_before_anything_else()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var created = await platform.CreateUserAsync("operator", twoFactor: false);
+        var oneTime = created with { Password = await platform.ResetPasswordAsync(created.Name) };
+        using var client = platform.NewClient();
+        Assert.Equal("/", await client.SignInAsync(oneTime));
+        var (status, location, _) = await client.GetAsync("/");
+        Assert.Equal(HttpStatusCode.Redirect, status);
+        Assert.Equal("/account/password", location);
+
+        var fresh = "a brand new passphrase for tests";
+        var (changed, changedTo, changedBody) = await client.SubmitAsync("/account/password", "password", new Dictionary<string, string>
+        {
+            ["Input.Current"] = oneTime.Password, ["Input.New"] = fresh, ["Input.Confirm"] = fresh,
+        });
+        Assert.True(changed == HttpStatusCode.Redirect, ConsoleClient.Error(changedBody));
+        Assert.Equal("/account?changed=password", changedTo);
+
+        // An operator without an authenticator is held at enrolment.
+        (status, location, _) = await client.GetAsync("/backtests");
+        Assert.Equal("/account/2fa", location);
+        var (_, _, enrol) = await client.GetAsync("/account/2fa");
+        var key = SharedKey().Match(enrol).Groups[1].Value.Replace(" ", string.Empty, StringComparison.Ordinal);
+        Assert.True(enrol.Contains("<svg", StringComparison.Ordinal), enrol);
+        var (done, _, codes) = await client.PostFormAsync("/account/2fa", "enrol", new Dictionary<string, string> { ["Input.Code"] = Totp.Code(key, DateTimeOffset.UtcNow) }, enrol);
+        Assert.Equal(HttpStatusCode.OK, done);
+        Assert.Equal(10, RecoveryCode().Matches(codes).Count);
+        (status, _, _) = await client.GetAsync("/backtests");
+        Assert.Equal(HttpStatusCode.OK, status);
+
+        var rows = await platform.Storage.Audit.ReadAsync(new AuditQuery(Actor: created.Name, Limit: 50), ct);
+        Assert.Contains(rows, r => r.Entry.Action == "account.password" && r.Entry.Outcome == "ok");
+        Assert.Contains(rows, r => r.Entry.Action == "account.2fa.enrol" && r.Entry.Outcome == "ok");
+    }
+
+    [GeneratedRegex("id=\"revoke-([A-Za-z0-9_-]{8})\"")]
+    private static partial Regex RevokeButton();
+
+    [GeneratedRegex("id=\"shared-key\">([a-z2-7 ]+)<")]
+    private static partial Regex SharedKey();
+
+    [GeneratedRegex("<li>[0-9A-Za-z]{4,6}-[0-9A-Za-z]{4,6}</li>")]
+    private static partial Regex RecoveryCode();
+}
