@@ -14,6 +14,8 @@ public sealed class ConsoleBacktests(IClusterClient cluster, ConsoleActions acti
 {
     private IBacktestSchedulerGrain Scheduler => cluster.GetGrain<IBacktestSchedulerGrain>(IBacktestSchedulerGrain.Key);
 
+    private IBacktestResultGrain Results => cluster.GetGrain<IBacktestResultGrain>(0);
+
     public Task<IReadOnlyList<BacktestJobStatus>> ListAsync(ClaimsPrincipal user, int limit = 100) =>
         actions.RunAsync(user, ResearchActions.BacktestView, "jobs", () => Scheduler.ListAsync(Math.Clamp(limit, 1, 1000)), new ActionOptions(Audit: false));
 
@@ -27,6 +29,44 @@ public sealed class ConsoleBacktests(IClusterClient cluster, ConsoleActions acti
             var job = cluster.GetGrain<IBacktestJobGrain>(jobId);
             return (await job.GetStatusAsync().ConfigureAwait(false), await job.GetResultAsync().ConfigureAwait(false));
         }, new ActionOptions(Details: "result opened"));
+
+    /// <summary>
+    /// A strategy's performance for the dashboard: its latest succeeded backtest, with the daily track and positions.
+    /// Per-strategy: below operator the user needs a grant for <paramref name="strategy"/>. Audited (P&amp;L access).
+    /// </summary>
+    public Task<(BacktestJobStatus? Job, ResultView? View, PositionSnapshot? Positions)> StrategyPerformanceAsync(ClaimsPrincipal user, string strategy) =>
+        actions.RunAsync(user, ResearchActions.DashboardView, strategy, async () =>
+        {
+            var latest = (await Scheduler.ListAsync(500).ConfigureAwait(false))
+                .Where(j => j.Kind == BacktestJobStatus.KindBacktest && j.State == BacktestJobStatus.Succeeded && string.Equals(j.Label, strategy, StringComparison.Ordinal))
+                .OrderByDescending(j => j.FinishedAt)
+                .FirstOrDefault();
+            if (latest is null)
+            {
+                return ((BacktestJobStatus?)null, (ResultView?)null, (PositionSnapshot?)null);
+            }
+
+            return (latest, await Results.GetViewAsync(latest.JobId).ConfigureAwait(false), await Results.GetPositionsAsync(latest.JobId, 10).ConfigureAwait(false));
+        }, new ActionOptions(Strategy: strategy, Details: "dashboard opened"));
+
+    public Task<BacktestOptions> OptionsAsync(ClaimsPrincipal user) =>
+        actions.RunAsync(user, ResearchActions.BacktestView, "options", () => Results.GetOptionsAsync(), new ActionOptions(Audit: false));
+
+    /// <summary>The daily track with equity, drawdown and monthly returns (part of opening a result, which is audited once by <see cref="OpenAsync"/>).</summary>
+    public Task<ResultView> ViewAsync(ClaimsPrincipal user, string jobId) =>
+        actions.RunAsync(user, ResearchActions.BacktestView, RequireId(jobId), () => Results.GetViewAsync(jobId), new ActionOptions(Audit: false));
+
+    public Task<TradePage> TradesAsync(ClaimsPrincipal user, string jobId, int skip, int take) =>
+        actions.RunAsync(user, ResearchActions.BacktestView, RequireId(jobId), () => Results.GetTradesAsync(jobId, skip, take), new ActionOptions(Audit: false));
+
+    public Task<PositionSnapshot> PositionsAsync(ClaimsPrincipal user, string jobId, int top) =>
+        actions.RunAsync(user, ResearchActions.BacktestView, RequireId(jobId), () => Results.GetPositionsAsync(jobId, top), new ActionOptions(Audit: false));
+
+    public Task<MonteCarloView> MonteCarloAsync(ClaimsPrincipal user, string jobId) =>
+        actions.RunAsync(user, ResearchActions.BacktestView, RequireId(jobId), () => Results.GetMonteCarloAsync(jobId), new ActionOptions(Audit: false));
+
+    public Task<WindowRow[]> WindowsAsync(ClaimsPrincipal user, string jobId) =>
+        actions.RunAsync(user, ResearchActions.BacktestView, RequireId(jobId), () => Results.GetWindowsAsync(jobId), new ActionOptions(Audit: false));
 
     public Task<BacktestJobStatus> SubmitAsync(ClaimsPrincipal user, BacktestJobSpec spec, string priority) =>
         actions.RunAsync(user, ResearchActions.BacktestSubmit, $"{spec.Strategy} {spec.From:yyyy-MM-dd}..{spec.To:yyyy-MM-dd}",

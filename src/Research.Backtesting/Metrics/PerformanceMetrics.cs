@@ -73,6 +73,48 @@ public static class PerformanceMetrics
         return drawdowns;
     }
 
+    /// <summary>Wealth after each period from 1 before the first return (the equity curve).</summary>
+    public static double[] Wealth(IReadOnlyList<double> returns)
+    {
+        Check(returns);
+        var wealth = new double[returns.Count];
+        double w = 1;
+        for (var t = 0; t < returns.Count; t++)
+        {
+            w *= 1 + returns[t];
+            wealth[t] = w;
+        }
+
+        return wealth;
+    }
+
+    /// <summary>Compounded return of each calendar month that has at least one period: prod(1 + r) - 1 over its days, in date order.</summary>
+    public static IReadOnlyList<(int Year, int Month, double Return)> MonthlyReturns(IReadOnlyList<DateOnly> dates, IReadOnlyList<double> returns)
+    {
+        ArgumentNullException.ThrowIfNull(dates);
+        Check(returns);
+        if (dates.Count != returns.Count)
+        {
+            throw new ArgumentException($"{dates.Count} dates for {returns.Count} returns.", nameof(dates));
+        }
+
+        var months = new List<(int, int, double)>();
+        var t = 0;
+        while (t < dates.Count)
+        {
+            var (year, month) = (dates[t].Year, dates[t].Month);
+            double growth = 1;
+            for (; t < dates.Count && dates[t].Year == year && dates[t].Month == month; t++)
+            {
+                growth *= 1 + returns[t];
+            }
+
+            months.Add((year, month, growth - 1));
+        }
+
+        return months;
+    }
+
     /// <summary>The deepest drawdown, as a negative number (0 when wealth never fell below a peak).</summary>
     public static double MaxDrawdown(IReadOnlyList<double> returns) => Math.Min(0, Drawdowns(returns).Min());
 

@@ -10,6 +10,15 @@ namespace Research.Backtesting.Results;
 public sealed record SeriesFile(string Name, long Rows, string Sha256);
 
 /// <summary>The <c>series.json</c> of a result folder: its files with checksums; <see cref="Sha256"/> is the hash of that JSON.</summary>
+/// <summary>A stored backtest's daily series (walk-forwards have returns only: the other arrays are null).</summary>
+public sealed record DailySeries(DateOnly[] Dates, double[] Returns, double[]? Costs, double[]? Turnover, double[]? LongExposure, double[]? ShortExposure);
+
+/// <summary>One stored trade: weights before and after, and its cost as a fraction of capital.</summary>
+public sealed record StoredTrade(DateOnly Date, int Permno, double WeightBefore, double WeightAfter, double Cost);
+
+/// <summary>One stored walk-forward window (session indexes) with the chosen candidate and its metrics.</summary>
+public sealed record StoredWindow(int Window, int TrainFrom, int TrainTo, int TestFrom, int TestTo, string Chosen, double InSample, double OutOfSample);
+
 public sealed record StoredSeries(string JobId, string Folder, IReadOnlyList<SeriesFile> Files, string Sha256);
 
 /// <summary>
@@ -23,6 +32,8 @@ public sealed record StoredSeries(string JobId, string Folder, IReadOnlyList<Ser
 public sealed class BacktestSeriesStore(string root)
 {
     public const string ManifestName = "series.json";
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _verified = new(StringComparer.Ordinal);
 
     public string Root { get; } = Path.GetFullPath(root);
 
@@ -154,9 +165,162 @@ public sealed class BacktestSeriesStore(string root)
         return ([.. dates], [.. returns], traded?.ToArray());
     }
 
+    /// <summary>The daily series of a stored backtest (all columns) or walk-forward (returns only); checksums verified once per published folder.</summary>
+    public async Task<DailySeries> ReadDailyAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        var file = await RequireVerifiedAsync(jobId, "daily.parquet", cancellationToken).ConfigureAwait(false);
+        using var connection = Open();
+        var columns = ColumnNames(connection, file);
+        var full = columns.Contains("cost");
+        var dates = new List<DateOnly>();
+        var values = Enumerable.Range(0, full ? 5 : 1).Select(_ => new List<double>()).ToArray();
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"SELECT date, ret{(full ? ", cost, turnover, long_exposure, short_exposure" : string.Empty)} FROM read_parquet({DuckDbSql.List([file])}) ORDER BY date";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                dates.Add(reader.GetFieldValue<DateOnly>(0));
+                for (var c = 0; c < values.Length; c++)
+                {
+                    values[c].Add(reader.GetDouble(c + 1));
+                }
+            }
+        }
+
+        return new DailySeries([.. dates], [.. values[0]], full ? [.. values[1]] : null, full ? [.. values[2]] : null, full ? [.. values[3]] : null, full ? [.. values[4]] : null);
+    }
+
+    /// <summary>One page of a stored backtest's trades in date order (then permno), with the total count.</summary>
+    public async Task<(long Total, IReadOnlyList<StoredTrade> Rows)> ReadTradesAsync(string jobId, int skip, int take, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(skip);
+        ArgumentOutOfRangeException.ThrowIfNegative(take);
+        var file = await RequireVerifiedAsync(jobId, "trades.parquet", cancellationToken).ConfigureAwait(false);
+        using var connection = Open();
+        var source = $"read_parquet({DuckDbSql.List([file])})";
+        long total;
+        using (var count = connection.CreateCommand())
+        {
+            count.CommandText = $"SELECT count(*) FROM {source}";
+            total = Convert.ToInt64(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var rows = new List<StoredTrade>();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT date, permno, weight_before, weight_after, cost FROM {source} ORDER BY date, permno LIMIT {Math.Min(take, 10_000)} OFFSET {skip}";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            rows.Add(new StoredTrade(reader.GetFieldValue<DateOnly>(0), reader.GetInt32(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4)));
+        }
+
+        return (total, rows);
+    }
+
+    /// <summary>The positions of a stored backtest on its last rebalance date, largest absolute weight first.</summary>
+    public async Task<(DateOnly? Date, IReadOnlyList<(int Permno, double Weight)> Rows)> ReadLastPositionsAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        var file = await RequireVerifiedAsync(jobId, "positions.parquet", cancellationToken).ConfigureAwait(false);
+        using var connection = Open();
+        var source = $"read_parquet({DuckDbSql.List([file])})";
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT date, permno, weight FROM {source} WHERE date = (SELECT max(date) FROM {source}) ORDER BY abs(weight) DESC, permno";
+        using var reader = command.ExecuteReader();
+        DateOnly? date = null;
+        var rows = new List<(int, double)>();
+        while (reader.Read())
+        {
+            date = reader.GetFieldValue<DateOnly>(0);
+            rows.Add((reader.GetInt32(1), reader.GetDouble(2)));
+        }
+
+        return (date, rows);
+    }
+
+    /// <summary>The per-path metrics of a stored Monte Carlo, in path order.</summary>
+    public async Task<IReadOnlyList<PathMetrics>> ReadMonteCarloPathsAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        var file = await RequireVerifiedAsync(jobId, "paths.parquet", cancellationToken).ConfigureAwait(false);
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT path, sharpe, cagr, max_drawdown, terminal_wealth FROM read_parquet({DuckDbSql.List([file])}) ORDER BY path";
+        using var reader = command.ExecuteReader();
+        var rows = new List<PathMetrics>();
+        while (reader.Read())
+        {
+            rows.Add(new PathMetrics(reader.GetInt32(0), reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>The windows of a stored walk-forward, in order.</summary>
+    public async Task<IReadOnlyList<StoredWindow>> ReadWindowsAsync(string jobId, CancellationToken cancellationToken = default)
+    {
+        var file = await RequireVerifiedAsync(jobId, "windows.parquet", cancellationToken).ConfigureAwait(false);
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT window, train_from, train_to, test_from, test_to, chosen, in_sample_metric, out_of_sample_metric FROM read_parquet({DuckDbSql.List([file])}) ORDER BY window";
+        using var reader = command.ExecuteReader();
+        var rows = new List<StoredWindow>();
+        while (reader.Read())
+        {
+            rows.Add(new StoredWindow(reader.GetInt32(0), reader.GetInt32(1), reader.GetInt32(2), reader.GetInt32(3), reader.GetInt32(4), reader.GetString(5), reader.GetDouble(6), reader.GetDouble(7)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// The path of <paramref name="name"/> in a job's published folder, after its checksums were verified; a folder is
+    /// verified once per manifest (results are immutable once published), so browsing a result does not rehash it.
+    /// </summary>
+    private async Task<string> RequireVerifiedAsync(string jobId, string name, CancellationToken cancellationToken)
+    {
+        var folder = Folder(jobId);
+        var manifest = Path.Combine(folder, ManifestName);
+        if (!File.Exists(manifest))
+        {
+            throw new InvalidOperationException($"No stored series for job {jobId} under {Root}.");
+        }
+
+        var manifestHash = Hash(await File.ReadAllTextAsync(manifest, cancellationToken).ConfigureAwait(false));
+        if (!_verified.TryGetValue(jobId, out var known) || known != manifestHash)
+        {
+            var stored = await ReadAsync(jobId, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException($"No stored series for job {jobId} under {Root}.");
+            _verified[jobId] = stored.Sha256;
+        }
+
+        var path = Path.Combine(folder, name);
+        return File.Exists(path) ? path : throw new InvalidOperationException($"Job {jobId} has no {name}.");
+    }
+
+    private static DuckDBConnection Open()
+    {
+        var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        return connection;
+    }
+
+    private static HashSet<string> ColumnNames(DuckDBConnection connection, string file)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT name FROM parquet_schema({DuckDbSql.List([file])})";
+        using var reader = command.ExecuteReader();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
     /// <summary>Removes a job's folder (retention); absent folders are fine.</summary>
     public void Delete(string jobId)
     {
+        _verified.TryRemove(jobId, out _);
         var folder = Folder(jobId);
         if (Directory.Exists(folder))
         {

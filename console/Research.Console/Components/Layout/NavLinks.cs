@@ -17,6 +17,8 @@ public static class NavLinks
     [
         new("overview", "/", "Overview", ResearchActions.OverviewView),
         new("backtests", "/backtests", "Backtests", ResearchActions.BacktestView),
+        new("compare", "/backtests/compare", "Compare", ResearchActions.BacktestView, InNavigation: false),
+        new("dashboard", "/dashboard", "Performance", ResearchActions.DashboardView),
         new("audit", "/audit", "Audit", ResearchActions.AuditView),
         new("users", "/admin/users", "Users", ResearchActions.UsersView),
         new("sessions-all", "/admin/sessions", "All sessions", ResearchActions.UsersView, InNavigation: false),

@@ -1,0 +1,52 @@
+using System.Globalization;
+using Plotly.Blazor;
+using Plotly.Blazor.LayoutLib;
+using Plotly.Blazor.Traces;
+using Plotly.Blazor.Traces.ScatterLib;
+using Research.Grains.Abstractions.Backtests;
+
+namespace Research.Console.Components.Pages.Backtests;
+
+/// <summary>Plotly traces and layouts for the result pages (presentation only: the numbers come from the silo).</summary>
+public static class Charts
+{
+    public static Config Config { get; } = new() { Responsive = true, DisplayLogo = false };
+
+    public static Plotly.Blazor.Layout Layout(string title, string yTitle, string? yFormat = null) => new()
+    {
+        Title = new Title { Text = title },
+        Height = 320,
+        Margin = new Margin { L = 60, R = 20, T = 40, B = 40 },
+        YAxis = [new YAxis { Title = new Plotly.Blazor.LayoutLib.YAxisLib.Title { Text = yTitle }, TickFormat = yFormat }],
+        ShowLegend = true,
+    };
+
+    public static List<object> Days(IEnumerable<DateOnly> dates) => [.. dates.Select(d => (object)d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))];
+
+    public static Scatter Line(string name, IEnumerable<DateOnly> dates, IEnumerable<double> values, bool fill = false) => new()
+    {
+        Name = name,
+        Mode = ModeFlag.Lines,
+        X = Days(dates),
+        Y = [.. values.Select(v => (object)v)],
+        Fill = fill ? FillEnum.ToZeroY : null,
+    };
+
+    /// <summary>Years down, months across, compounded monthly return in each cell (empty where the track has no day).</summary>
+    public static HeatMap Monthly(IReadOnlyList<MonthlyReturn> months)
+    {
+        var years = months.Select(m => m.Year).Distinct().Order().ToList();
+        var z = years.Select(y => (object)Enumerable.Range(1, 12).Select(mo => months.FirstOrDefault(m => m.Year == y && m.Month == mo) is { } hit ? (object)Math.Round(hit.Return * 100, 2) : null!).ToList()).ToList();
+        return new HeatMap
+        {
+            Name = "Monthly return (%)",
+            X = [.. CultureInfo.InvariantCulture.DateTimeFormat.AbbreviatedMonthNames.Take(12).Select(m => (object)m)],
+            Y = [.. years.Select(y => (object)y.ToString(CultureInfo.InvariantCulture))],
+            Z = z,
+            ZMid = 0,
+            ColorScale = "RdBu",
+        };
+    }
+
+    public static Histogram Distribution(string name, IEnumerable<double> values) => new() { Name = name, X = [.. values.Where(double.IsFinite).Select(v => (object)v)], NBinsX = 60 };
+}

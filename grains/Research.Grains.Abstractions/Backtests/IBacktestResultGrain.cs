@@ -1,0 +1,82 @@
+using Research.Grains.Abstractions.Security;
+
+namespace Research.Grains.Abstractions.Backtests;
+
+/// <summary>What a result page draws for a backtest or walk-forward: the daily track and its derived views (computed in the silo by the library).</summary>
+[GenerateSerializer, Immutable, Alias("research.backtests.ResultView")]
+public sealed record ResultView(
+    [property: Id(0)] string JobId,
+    [property: Id(1)] DateOnly[] Dates,
+    [property: Id(2)] double[] Returns,
+    [property: Id(3)] double[] Wealth,
+    [property: Id(4)] double[] Drawdown,
+    [property: Id(5)] MonthlyReturn[] Monthly,
+    [property: Id(6)] double[]? Turnover,
+    [property: Id(7)] double[]? LongExposure,
+    [property: Id(8)] double[]? ShortExposure,
+    [property: Id(9)] double[]? Costs);
+
+[GenerateSerializer, Immutable, Alias("research.backtests.MonthlyReturn")]
+public sealed record MonthlyReturn([property: Id(0)] int Year, [property: Id(1)] int Month, [property: Id(2)] double Return);
+
+[GenerateSerializer, Immutable, Alias("research.backtests.TradeRow")]
+public sealed record TradeRow([property: Id(0)] DateOnly Date, [property: Id(1)] int Permno, [property: Id(2)] double WeightBefore, [property: Id(3)] double WeightAfter, [property: Id(4)] double Cost);
+
+[GenerateSerializer, Immutable, Alias("research.backtests.TradePage")]
+public sealed record TradePage([property: Id(0)] long Total, [property: Id(1)] TradeRow[] Rows);
+
+[GenerateSerializer, Immutable, Alias("research.backtests.PositionRow")]
+public sealed record PositionRow([property: Id(0)] int Permno, [property: Id(1)] double Weight);
+
+[GenerateSerializer, Immutable, Alias("research.backtests.PositionSnapshot")]
+public sealed record PositionSnapshot([property: Id(0)] DateOnly? Date, [property: Id(1)] PositionRow[] Rows, [property: Id(2)] double Long, [property: Id(3)] double Short);
+
+/// <summary>Per-path metrics of a Monte Carlo (one value per path, path order).</summary>
+[GenerateSerializer, Immutable, Alias("research.backtests.MonteCarloView")]
+public sealed record MonteCarloView([property: Id(0)] double[] Sharpe, [property: Id(1)] double[] Cagr, [property: Id(2)] double[] MaxDrawdown, [property: Id(3)] double[] TerminalWealth);
+
+[GenerateSerializer, Immutable, Alias("research.backtests.WindowRow")]
+public sealed record WindowRow(
+    [property: Id(0)] int Window,
+    [property: Id(1)] DateOnly TestFrom,
+    [property: Id(2)] DateOnly TestTo,
+    [property: Id(3)] string Chosen,
+    [property: Id(4)] double InSample,
+    [property: Id(5)] double OutOfSample);
+
+[GenerateSerializer, Immutable, Alias("research.backtests.BacktestOptions")]
+public sealed record BacktestOptions([property: Id(0)] string[] Strategies, [property: Id(1)] string[] Executions, [property: Id(2)] string[] Constructions);
+
+/// <summary>
+/// Bounded reads of stored results for the console (a stateless worker over the result store): the daily track with
+/// equity, drawdown and monthly returns, trades a page at a time, last positions, Monte Carlo path metrics,
+/// walk-forward windows. Opening a result is audited by the caller (the console), which knows who looked.
+/// </summary>
+[Alias("research.backtests.results")]
+public interface IBacktestResultGrain : IGrainWithIntegerKey
+{
+    /// <summary>The strategies, executions and constructions a backtest form offers.</summary>
+    [Alias("options")]
+    [RequiresAction(ResearchActions.BacktestView)]
+    Task<BacktestOptions> GetOptionsAsync();
+
+    [Alias("view")]
+    [RequiresAction(ResearchActions.BacktestView)]
+    Task<ResultView> GetViewAsync(string jobId);
+
+    [Alias("trades")]
+    [RequiresAction(ResearchActions.BacktestView)]
+    Task<TradePage> GetTradesAsync(string jobId, int skip, int take);
+
+    [Alias("positions")]
+    [RequiresAction(ResearchActions.BacktestView)]
+    Task<PositionSnapshot> GetPositionsAsync(string jobId, int top);
+
+    [Alias("monte-carlo")]
+    [RequiresAction(ResearchActions.BacktestView)]
+    Task<MonteCarloView> GetMonteCarloAsync(string jobId);
+
+    [Alias("windows")]
+    [RequiresAction(ResearchActions.BacktestView)]
+    Task<WindowRow[]> GetWindowsAsync(string jobId);
+}

@@ -1,0 +1,60 @@
+using Orleans.Concurrency;
+using Research.Backtesting.Metrics;
+using Research.Grains.Abstractions.Backtests;
+
+namespace Research.Grains.Backtests;
+
+/// <summary>Reads stored results for display; the derived views (wealth, drawdown, monthly returns) come from <see cref="PerformanceMetrics"/>.</summary>
+[StatelessWorker]
+public sealed class BacktestResultGrain(BacktestServices services) : Grain, IBacktestResultGrain
+{
+    public Task<BacktestOptions> GetOptionsAsync() =>
+        Task.FromResult(new BacktestOptions([.. Research.Backtesting.Jobs.BacktestRequest.Strategies.Keys], ["next-close", "next-open"], ["quantile", "optimizer"]));
+
+    public async Task<ResultView> GetViewAsync(string jobId)
+    {
+        var daily = await services.Series.ReadDailyAsync(jobId).ConfigureAwait(true);
+        var monthly = PerformanceMetrics.MonthlyReturns(daily.Dates, daily.Returns).Select(m => new MonthlyReturn(m.Year, m.Month, m.Return)).ToArray();
+        return new ResultView(jobId, daily.Dates, daily.Returns, PerformanceMetrics.Wealth(daily.Returns), PerformanceMetrics.Drawdowns(daily.Returns), monthly,
+            daily.Turnover, daily.LongExposure, daily.ShortExposure, daily.Costs);
+    }
+
+    public async Task<TradePage> GetTradesAsync(string jobId, int skip, int take)
+    {
+        var (total, rows) = await services.Series.ReadTradesAsync(jobId, Math.Max(0, skip), Math.Clamp(take, 0, 1000)).ConfigureAwait(true);
+        return new TradePage(total, [.. rows.Select(t => new TradeRow(t.Date, t.Permno, t.WeightBefore, t.WeightAfter, t.Cost))]);
+    }
+
+    public async Task<PositionSnapshot> GetPositionsAsync(string jobId, int top)
+    {
+        var (date, rows) = await services.Series.ReadLastPositionsAsync(jobId).ConfigureAwait(true);
+        return new PositionSnapshot(date, [.. rows.Take(Math.Clamp(top, 1, 500)).Select(r => new PositionRow(r.Permno, r.Weight))],
+            rows.Where(r => r.Weight > 0).Sum(r => r.Weight), rows.Where(r => r.Weight < 0).Sum(r => r.Weight));
+    }
+
+    public async Task<MonteCarloView> GetMonteCarloAsync(string jobId)
+    {
+        var paths = await services.Series.ReadMonteCarloPathsAsync(jobId).ConfigureAwait(true);
+        return new MonteCarloView([.. paths.Select(p => p.Sharpe)], [.. paths.Select(p => p.Cagr)], [.. paths.Select(p => p.MaxDrawdown)], [.. paths.Select(p => p.TerminalWealth)]);
+    }
+
+    public async Task<WindowRow[]> GetWindowsAsync(string jobId)
+    {
+        var windows = await services.Series.ReadWindowsAsync(jobId).ConfigureAwait(true);
+        var dates = (await services.Series.ReadDailyAsync(jobId).ConfigureAwait(true)).Dates;
+
+        // The stitched out-of-sample track is the windows' test sessions (TestFrom..TestTo inclusive) one after another.
+        var rows = new List<WindowRow>();
+        var at = 0;
+        foreach (var w in windows)
+        {
+            var length = w.TestTo - w.TestFrom + 1;
+            var first = dates.Length == 0 ? default : dates[Math.Clamp(at, 0, dates.Length - 1)];
+            var last = dates.Length == 0 ? default : dates[Math.Clamp(at + length - 1, 0, dates.Length - 1)];
+            rows.Add(new WindowRow(w.Window, first, last, w.Chosen, w.InSample, w.OutOfSample));
+            at += length;
+        }
+
+        return [.. rows];
+    }
+}
