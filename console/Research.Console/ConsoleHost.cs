@@ -51,6 +51,7 @@ public static class ConsoleHost
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAccountGate();
+        app.UseDeniedAsForbidden();
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapStaticAssets().AllowAnonymous();

@@ -41,6 +41,9 @@ public sealed class ConsolePlatform : IAsyncLifetime
 
     public Dictionary<string, string?> Configuration { get; } = [];
 
+    /// <summary>The console's own cluster client (for grain calls as a chosen identity).</summary>
+    public IClusterClient Cluster => _console!.Services.GetRequiredService<IClusterClient>();
+
     public async ValueTask InitializeAsync()
     {
         var layout = new WarehouseLayout(DataRoot);

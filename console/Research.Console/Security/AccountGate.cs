@@ -11,6 +11,34 @@ public static class AccountGate
 
     private static readonly string[] AlwaysOpen = ["/signout", "/_framework/", "/_content/", "/_blazor", "/app.", "/favicon", "/health", "/error", "/Plotly", "/plotly"];
 
+    /// <summary>
+    /// A refusal raised while a page renders (the second, server-side check of <see cref="ConsoleActions"/>; already
+    /// audited) becomes the "not allowed" page, or a 403 for the API, instead of a server error.
+    /// </summary>
+    public static IApplicationBuilder UseDeniedAsForbidden(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        return app.Use(async (context, next) =>
+        {
+            try
+            {
+                await next(context).ConfigureAwait(false);
+            }
+            catch (Research.Grains.Abstractions.Security.ActionDeniedException) when (!context.Response.HasStarted)
+            {
+                context.Response.Clear();
+                if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                }
+                else
+                {
+                    context.Response.Redirect("/denied");
+                }
+            }
+        });
+    }
+
     public static IApplicationBuilder UseAccountGate(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);

@@ -1,0 +1,334 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Research.Console.Components.Layout;
+using Research.Console.Security;
+using Research.Data.Audit;
+using Research.Grains.Abstractions.Backtests;
+using Research.Grains.Abstractions.Security;
+using Research.Testing;
+
+namespace Research.Console.Tests;
+
+/// <summary>
+/// Every page, endpoint and grain-facing action against every role and an anonymous caller, compared with the tables
+/// in docs/CONCEPTS/analytics-security.md (which must in turn equal the code's action catalogue): zero mismatches.
+/// </summary>
+[Collection(ConsoleCollection.Name)]
+public sealed partial class AuthorizationMatrixTests(ConsolePlatform platform)
+{
+    private static readonly string[] RoleNames = ["viewer", "researcher", "operator", "admin"];
+
+    private static string Doc => File.ReadAllText(Path.Combine(TestEnvironment.RepositoryRoot, "docs", "CONCEPTS", "analytics-security.md"));
+
+    [Fact]
+    public void The_documented_role_table_equals_the_action_catalogue_and_lists_every_page()
+    {
+        var documented = ActionRow().Matches(Doc).ToDictionary(m => m.Groups[1].Value, m => m.Groups);
+        Assert.Equal(ResearchActions.All.Select(a => a.Id).Order(), documented.Keys.Order());
+        var mismatches = new List<string>();
+        foreach (var rule in ResearchActions.All)
+        {
+            var row = documented[rule.Id];
+            for (var i = 0; i < RoleNames.Length; i++)
+            {
+                var role = ResearchActions.ParseRole(RoleNames[i]);
+                var expected = !ResearchActions.Allows(role, rule.Id) ? "no" : rule.StrategyGrant && role < Role.Operator ? "grant" : "yes";
+                if (row[i + 2].Value != expected)
+                {
+                    mismatches.Add($"{rule.Id} for {RoleNames[i]}: docs say {row[i + 2].Value}, code says {expected}");
+                }
+            }
+
+            if (row[6].Value != (rule.StepUp ? "yes" : "no"))
+            {
+                mismatches.Add($"{rule.Id} step-up: docs say {row[6].Value}, code says {rule.StepUp}");
+            }
+        }
+
+        var pages = PageRow().Matches(Doc).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value);
+        foreach (var page in NavLinks.Pages)
+        {
+            if (!pages.TryGetValue(page.Path, out var action) || action != page.Action)
+            {
+                mismatches.Add($"page {page.Path}: docs say {(pages.TryGetValue(page.Path, out var a) ? a : "nothing")}, code says {page.Action}");
+            }
+        }
+
+        Assert.Equal(NavLinks.Pages.Count, pages.Count);
+        Assert.Empty(mismatches);
+    }
+
+    [Fact]
+    public void Every_routable_page_is_in_the_page_table_with_the_policy_of_its_action()
+    {
+        var routable = typeof(ConsoleHost).Assembly.GetTypes()
+            .Select(t => (Type: t, Route: t.GetCustomAttribute<Microsoft.AspNetCore.Components.RouteAttribute>()?.Template))
+            .Where(x => x.Route is not null)
+            .ToList();
+        var open = new[] { "/signin", "/signin/2fa", "/denied", "/error", "/backtests/{JobId}" };
+        var mismatches = new List<string>();
+        foreach (var (type, route) in routable)
+        {
+            var policy = type.GetCustomAttribute<Microsoft.AspNetCore.Authorization.AuthorizeAttribute>()?.Policy;
+            var page = NavLinks.Pages.FirstOrDefault(p => p.Path == route);
+            if (route == "/backtests/{JobId}")
+            {
+                // A result page: the same action as the job list.
+                if (policy != ResearchActions.BacktestView)
+                {
+                    mismatches.Add($"{route}: policy {policy}");
+                }
+            }
+            else if (page is null && !open.Contains(route))
+            {
+                mismatches.Add($"{route} ({type.Name}) is not in NavLinks.Pages");
+            }
+            else if (page is not null && policy != page.Action)
+            {
+                mismatches.Add($"{route}: [Authorize] policy {policy ?? "(none)"}, table says {page.Action}");
+            }
+        }
+
+        Assert.Empty(mismatches);
+    }
+
+    [Fact]
+    public async Task Every_page_for_every_role_and_anonymous_matches_the_table()
+    {
+        var clients = await SignedInClientsAsync();
+        try
+        {
+            var mismatches = new List<string>();
+            foreach (var page in NavLinks.Pages)
+            {
+                foreach (var (role, client) in clients)
+                {
+                    var (status, location, _) = await client.GetAsync(page.Path);
+                    var expected = role is null ? "sign-in" : ConsoleClaims.Allows(client.Principal!, page.Action) ? "200" : "denied";
+                    var actual = status == HttpStatusCode.OK ? "200"
+                        : status == HttpStatusCode.Redirect && location!.StartsWith("/signin", StringComparison.Ordinal) ? "sign-in"
+                        : status == HttpStatusCode.Redirect && location!.StartsWith("/denied", StringComparison.Ordinal) ? "denied"
+                        : $"{(int)status} {location}";
+                    if (actual != expected)
+                    {
+                        mismatches.Add($"{page.Path} as {role ?? "anonymous"}: expected {expected}, got {actual}");
+                    }
+                }
+            }
+
+            Assert.Empty(mismatches);
+        }
+        finally
+        {
+            foreach (var (_, c) in clients)
+            {
+                c.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Every_endpoint_for_every_role_and_anonymous_matches_the_table_and_refusals_are_audited()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var clients = await SignedInClientsAsync();
+        try
+        {
+            // A job owned by someone else, to cancel (queued at low priority behind nothing: it may already run or finish).
+            var owner = clients.Single(c => c.Role == "researcher").Client;
+            var ownJob = await SubmitAsync(owner, new { strategy = "size", quantile = 0.31, priority = "low" });
+            Assert.Equal(HttpStatusCode.Accepted, ownJob.Status);
+            var jobId = ownJob.Json!.RootElement.GetProperty("jobId").GetString()!;
+
+            var mismatches = new List<string>();
+            foreach (var (role, client) in clients)
+            {
+                var who = role ?? "anonymous";
+                var r = role is null ? Role.None : ResearchActions.ParseRole(role);
+                void Expect(string what, HttpStatusCode actual, bool allowed, HttpStatusCode okStatus)
+                {
+                    var expected = role is null ? HttpStatusCode.Unauthorized : allowed ? okStatus : HttpStatusCode.Forbidden;
+                    if (actual != expected)
+                    {
+                        mismatches.Add($"{what} as {who}: expected {(int)expected}, got {(int)actual}");
+                    }
+                }
+
+                Expect("GET /api/backtests", (await client.Http.GetAsync(new Uri("/api/backtests", UriKind.Relative), ct)).StatusCode, ResearchActions.Allows(r, ResearchActions.BacktestView), HttpStatusCode.OK);
+                Expect("GET /api/backtests/{id}", (await client.Http.GetAsync(new Uri($"/api/backtests/{jobId}", UriKind.Relative), ct)).StatusCode, ResearchActions.Allows(r, ResearchActions.BacktestView), HttpStatusCode.OK);
+                Expect("POST /api/backtests", (await SubmitAsync(client, new { strategy = "value", quantile = 0.33, priority = "low" })).Status, ResearchActions.Allows(r, ResearchActions.BacktestSubmit), HttpStatusCode.Accepted);
+                var cancelAllowed = client == owner ? ResearchActions.Allows(r, ResearchActions.BacktestCancel) : ResearchActions.Allows(r, ResearchActions.BacktestCancelAny);
+                Expect("POST /api/backtests/{id}/cancel", (await PostAsync(client, $"/api/backtests/{jobId}/cancel", new { })).Status, cancelAllowed, HttpStatusCode.OK);
+                var code = client.User?.TotpKey is { } key ? Totp.Code(key, DateTimeOffset.UtcNow) : "000000";
+                Expect("POST /api/backtests/retention", (await PostAsync(client, "/api/backtests/retention", new { keepLatest = 1000, maxAgeDays = 3650, code, reason = "matrix" })).Status, ResearchActions.Allows(r, ResearchActions.BacktestPrune), HttpStatusCode.OK);
+            }
+
+            Assert.Empty(mismatches);
+
+            // The viewer's forged submit is in the audit log, with why it was refused.
+            var viewer = clients.Single(c => c.Role == "viewer").Client.User!;
+            var rows = await platform.Storage.Audit.ReadAsync(new AuditQuery(Actor: viewer.Name, Action: ResearchActions.BacktestSubmit, Limit: 10), ct);
+            var denied = Assert.Single(rows);
+            Assert.Equal("denied", denied.Entry.Outcome);
+            Assert.Contains("role viewer may not backtest.submit", denied.Entry.Details, StringComparison.Ordinal);
+            Assert.StartsWith("console@", denied.Entry.Source, StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (var (_, c) in clients)
+            {
+                c.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Every_grain_facing_action_refuses_a_caller_without_the_role()
+    {
+        var cluster = platform.Cluster;
+        var admin = await platform.CreateUserAsync("admin");
+        var calls = new Dictionary<string, Func<Task>>(StringComparer.Ordinal)
+        {
+            ["IBacktestSchedulerGrain.SubmitAsync"] = () => cluster.GetGrain<IBacktestSchedulerGrain>(IBacktestSchedulerGrain.Key).SubmitAsync(new JobSubmission(new BacktestJobSpec("value", Quantile: 0.27), null, JobPriority.Low, "x")),
+            ["IBacktestSchedulerGrain.ListAsync"] = () => cluster.GetGrain<IBacktestSchedulerGrain>(IBacktestSchedulerGrain.Key).ListAsync(1),
+            ["IBacktestSchedulerGrain.SetFlagsAsync"] = () => cluster.GetGrain<IBacktestSchedulerGrain>(IBacktestSchedulerGrain.Key).SetFlagsAsync("bt-00", null, null),
+            ["IBacktestSchedulerGrain.ApplyRetentionAsync"] = () => cluster.GetGrain<IBacktestSchedulerGrain>(IBacktestSchedulerGrain.Key).ApplyRetentionAsync(1000, 3650),
+            // Called by the scheduler and the job only (a real call would create or run work); same action as Submit, whose check is tested.
+            ["IBacktestJobGrain.InitialiseAsync"] = NoCall,
+            ["IBacktestJobGrain.StartAsync"] = NoCall,
+            ["IBacktestJobGrain.GetStatusAsync"] = () => cluster.GetGrain<IBacktestJobGrain>("bt-00").GetStatusAsync(),
+            ["IBacktestJobGrain.CancelAsync"] = () => cluster.GetGrain<IBacktestJobGrain>("bt-00").CancelAsync("x"),
+            ["IBacktestJobGrain.GetResultAsync"] = () => cluster.GetGrain<IBacktestJobGrain>("bt-00").GetResultAsync(),
+            ["IBacktestJobGrain.SubscribeAsync"] = NoCall, // needs an observer reference; same action as GetStatusAsync
+            ["IMonteCarloChunkGrain.RunAsync"] = NoCall, // units of a job, called by the job grain
+            ["IWalkForwardShardGrain.RunAsync"] = NoCall,
+            ["IWalkForwardShardGrain.CountUnitsAsync"] = NoCall,
+            ["IBacktestResultGrain.GetOptionsAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetOptionsAsync(),
+            ["IBacktestResultGrain.GetViewAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetViewAsync("bt-00"),
+            ["IBacktestResultGrain.GetTradesAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetTradesAsync("bt-00", 0, 1),
+            ["IBacktestResultGrain.GetPositionsAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetPositionsAsync("bt-00", 1),
+            ["IBacktestResultGrain.GetMonteCarloAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetMonteCarloAsync("mc-00"),
+            ["IBacktestResultGrain.GetWindowsAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetWindowsAsync("wf-00"),
+            ["IAccountGrain.ChangePasswordAsync"] = () => cluster.GetGrain<IAccountGrain>(0).ChangePasswordAsync(admin.Id, "x", "y", null, "tests"),
+            ["IAccountGrain.BeginAuthenticatorAsync"] = () => cluster.GetGrain<IAccountGrain>(0).BeginAuthenticatorAsync(admin.Id), // enrolled already: refused on its state, after the role check
+            ["IAccountGrain.ConfirmAuthenticatorAsync"] = () => cluster.GetGrain<IAccountGrain>(0).ConfirmAuthenticatorAsync(admin.Id, "000000", "tests"),
+            ["IAccountGrain.RegenerateRecoveryCodesAsync"] = () => cluster.GetGrain<IAccountGrain>(0).RegenerateRecoveryCodesAsync(admin.Id, "000000", "tests"),
+            ["ISessionDirectoryGrain.ListForUserAsync"] = () => cluster.GetGrain<ISessionDirectoryGrain>(0).ListForUserAsync(admin.Id),
+            ["ISessionDirectoryGrain.RevokeOwnAsync"] = () => cluster.GetGrain<ISessionDirectoryGrain>(0).RevokeOwnAsync(admin.Id, "none"),
+            ["ISessionDirectoryGrain.ListAllAsync"] = () => cluster.GetGrain<ISessionDirectoryGrain>(0).ListAllAsync(1),
+            ["ISessionDirectoryGrain.RevokeAnyAsync"] = () => cluster.GetGrain<ISessionDirectoryGrain>(0).RevokeAnyAsync("none", "matrix"),
+            ["IApiKeyGrain.CreateAsync"] = () => cluster.GetGrain<IApiKeyGrain>(0).CreateAsync(admin.Id, "matrix", [ResearchActions.BacktestView], 400), // too long a lifetime: refused on input
+            ["IApiKeyGrain.ListAsync"] = () => cluster.GetGrain<IApiKeyGrain>(0).ListAsync(admin.Id),
+            ["IApiKeyGrain.RevokeAsync"] = () => cluster.GetGrain<IApiKeyGrain>(0).RevokeAsync(admin.Id, "none"),
+            ["IAuditGrain.ReadAsync"] = () => cluster.GetGrain<IAuditGrain>(0).ReadAsync(new AuditFilter(Limit: 1)),
+            ["IAuditGrain.VerifyAsync"] = () => cluster.GetGrain<IAuditGrain>(0).VerifyAsync(),
+            ["IUserAdminGrain.ListAsync"] = () => cluster.GetGrain<IUserAdminGrain>(0).ListAsync(),
+            ["IUserAdminGrain.CreateAsync"] = () => cluster.GetGrain<IUserAdminGrain>(0).CreateAsync("bad name!", "viewer", "matrix", "tests"),
+            ["IUserAdminGrain.SetRoleAsync"] = () => cluster.GetGrain<IUserAdminGrain>(0).SetRoleAsync("nobody", "viewer", "matrix", "tests"),
+            ["IUserAdminGrain.SetGrantsAsync"] = () => cluster.GetGrain<IUserAdminGrain>(0).SetGrantsAsync("nobody", [], "matrix", "tests"),
+            ["IUserAdminGrain.SetDisabledAsync"] = () => cluster.GetGrain<IUserAdminGrain>(0).SetDisabledAsync("nobody", true, "matrix", "tests"),
+            ["IUserAdminGrain.ResetTwoFactorAsync"] = () => cluster.GetGrain<IUserAdminGrain>(0).ResetTwoFactorAsync("nobody", "matrix", "tests"),
+            ["IUserAdminGrain.ResetPasswordAsync"] = () => cluster.GetGrain<IUserAdminGrain>(0).ResetPasswordAsync("nobody", "matrix", "tests"),
+        };
+
+        // Every marked grain method has an entry (a new one without a matrix entry fails here).
+        var marked = typeof(IBacktestSchedulerGrain).Assembly.GetTypes().Where(t => t.IsInterface)
+            .SelectMany(t => t.GetMethods().Select(m => (Name: $"{t.Name}.{m.Name}", Action: m.GetCustomAttribute<RequiresActionAttribute>()?.Action)))
+            .Where(x => x.Action is not null)
+            .ToDictionary(x => x.Name, x => x.Action!);
+        Assert.Equal(marked.Keys.Order(), calls.Keys.Order());
+
+        var mismatches = new List<string>();
+        foreach (var (name, action) in marked.Where(m => calls[m.Key] != NoCall))
+        {
+            foreach (var role in Enum.GetValues<Role>())
+            {
+                // Self-service calls act as the admin test user: their name must be the caller's.
+                var caller = new CallerIdentity(action == ResearchActions.AccountSelf ? admin.Name : "matrix-" + role, role, "tests");
+                bool allowed;
+                try
+                {
+                    await caller.RunAsync(async () => { await calls[name](); return 0; });
+                    allowed = true;
+                }
+                catch (ActionDeniedException)
+                {
+                    allowed = false;
+                }
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException or InvalidDataException or KeyNotFoundException)
+                {
+                    allowed = true; // past the role check, refused on its input
+                }
+
+                if (allowed != ResearchActions.Allows(role, action))
+                {
+                    mismatches.Add($"{name} ({action}) as {role}: expected {(ResearchActions.Allows(role, action) ? "allowed" : "refused")}, was {(allowed ? "allowed" : "refused")}");
+                }
+            }
+        }
+
+        Assert.Empty(mismatches);
+    }
+
+    private static readonly Func<Task> NoCall = () => Task.CompletedTask;
+
+    private sealed record RoleClient(string? Role, SignedInClient Client)
+    {
+        public void Deconstruct(out string? role, out SignedInClient client) => (role, client) = (Role, Client);
+    }
+
+    /// <summary>Anonymous, then one signed-in client per role.</summary>
+    private async Task<List<RoleClient>> SignedInClientsAsync()
+    {
+        var clients = new List<RoleClient> { new(null, new SignedInClient(platform.NewClient(), null)) };
+        foreach (var role in RoleNames)
+        {
+            var user = await platform.CreateUserAsync(role);
+            var client = platform.NewClient();
+            Assert.Equal("/", await client.SignInAsync(user));
+            clients.Add(new RoleClient(role, new SignedInClient(client, user)));
+        }
+
+        return clients;
+    }
+
+    private static Task<(HttpStatusCode Status, System.Text.Json.JsonDocument? Json)> SubmitAsync(SignedInClient client, object body) => PostAsync(client, "/api/backtests", body);
+
+    /// <summary>A JSON POST as the console's own pages would make it: session cookie plus the antiforgery header.</summary>
+    private static async Task<(HttpStatusCode Status, System.Text.Json.JsonDocument? Json)> PostAsync(SignedInClient client, string path, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = JsonContent.Create(body) };
+        if (client.User is not null)
+        {
+            var (_, _, page) = await client.GetAsync("/account");
+            request.Headers.Add("X-CSRF-TOKEN", ConsoleClient.Token(page));
+        }
+
+        using var response = await client.Http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.StartsWith('{') ? System.Text.Json.JsonDocument.Parse(text) : null);
+    }
+
+    [GeneratedRegex(@"^\| `([a-z.\-]+)` \| (yes|no|grant) \| (yes|no|grant) \| (yes|no|grant) \| (yes|no|grant) \| (yes|no) \|", RegexOptions.Multiline)]
+    private static partial Regex ActionRow();
+
+    [GeneratedRegex(@"^\| `(/[^`]*)` \| `([a-z.\-]+)` \|$", RegexOptions.Multiline)]
+    private static partial Regex PageRow();
+}
+
+/// <summary>A client with the test user it signed in as (null: anonymous) and that user's principal as the console builds it.</summary>
+public sealed class SignedInClient(ConsoleClient client, TestUser? user) : IDisposable
+{
+    public TestUser? User => user;
+
+    public HttpClient Http => client.Http;
+
+    public System.Security.Claims.ClaimsPrincipal? Principal => user is null ? null : ConsoleClaims.Principal(
+        new AccountView(user.Id, user.Name, ResearchActions.ParseRole(user.Role), [], user.TotpKey is not null, false, false, null, DateTimeOffset.UtcNow, 0), "test");
+
+    public Task<(HttpStatusCode Status, string? Location, string Body)> GetAsync(string path) => client.GetAsync(path);
+
+    public void Dispose() => client.Dispose();
+}
