@@ -86,8 +86,11 @@ public static class ConsoleHost
                 o.DefaultChallengeScheme = Smart;
                 o.DefaultSignInScheme = ConsoleClaims.CookieScheme;
             })
+            // API keys count only on /api: a key never opens a page.
             .AddPolicyScheme(Smart, "Cookie or API key", o => o.ForwardDefaultSelector = context =>
-                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? ApiKeyAuthenticationHandler.SchemeName : ConsoleClaims.CookieScheme)
+                context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) && context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? ApiKeyAuthenticationHandler.SchemeName
+                    : ConsoleClaims.CookieScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddCookie(ConsoleClaims.CookieScheme);
         services.AddOptions<CookieAuthenticationOptions>(ConsoleClaims.CookieScheme).Configure<SessionTicketStore>((o, store) =>
