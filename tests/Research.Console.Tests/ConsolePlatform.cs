@@ -82,6 +82,11 @@ public sealed class ConsolePlatform : IAsyncLifetime
         {
             b.Configuration.AddInMemoryCollection(settings);
             b.Logging.ClearProviders();
+            if (Environment.GetEnvironmentVariable("RESEARCH_TEST_CONSOLE_LOG") is { Length: > 0 } log)
+            {
+                b.Logging.AddSimpleConsole().AddFilter(l => l >= LogLevel.Warning);
+                System.Console.SetOut(new StreamWriter(log, append: true) { AutoFlush = true });
+            }
         });
         await app.StartAsync();
         return app;

@@ -1,0 +1,132 @@
+using Microsoft.Playwright;
+using Research.Data.Audit;
+using Research.Testing;
+
+namespace Research.Console.Tests;
+
+/// <summary>
+/// The console in the system Chromium (Playwright, headless): sign in with password and TOTP, submit a backtest, watch
+/// its progress reach 100% without a reload, open the result and see the equity curve drawn (screenshot saved under
+/// artifacts/test-results/screenshots), sign out; a viewer sees no submit control and a forged submit is refused and
+/// audited.
+/// </summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class BrowserTests(ConsolePlatform platform)
+{
+    private static string Chromium()
+    {
+        var path = Environment.GetEnvironmentVariable("RESEARCH_CHROMIUM") is { Length: > 0 } p ? p : "/usr/bin/chromium";
+        if (!File.Exists(path))
+        {
+            TestEnvironment.Unavailable($"Chromium is not installed at {path} (apt package chromium; test.sh installs it)");
+        }
+
+        return path;
+    }
+
+    private static async Task<(IPlaywright Playwright, IBrowser Browser)> LaunchAsync()
+    {
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium(),
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"],
+        });
+        return (playwright, browser);
+    }
+
+    [Fact]
+    public async Task A_researcher_signs_in_with_TOTP_submits_a_backtest_watches_it_finish_and_sees_the_equity_curve()
+    {
+        var researcher = await platform.CreateUserAsync("researcher", twoFactor: true);
+        var (playwright, browser) = await LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = platform.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        var problems = new List<string>();
+        page.RequestFailed += (_, r) => problems.Add("failed " + r.Url);
+        page.Response += (_, r) => { if (r.Status >= 400) { problems.Add($"{r.Status} {r.Url}"); } };
+        page.Console += (_, m) =>
+        {
+            if (m.Type == "error")
+            {
+                problems.Add(m.Text);
+            }
+        };
+
+        await page.GotoAsync("/");
+        await page.WaitForURLAsync("**/signin**");
+        await page.FillAsync("#username", researcher.Name);
+        await page.FillAsync("#password", researcher.Password);
+        await page.ClickAsync("#signin");
+        await page.WaitForURLAsync("**/signin/2fa");
+        await page.FillAsync("#code", Totp.Code(researcher.TotpKey!, DateTimeOffset.UtcNow));
+        await page.ClickAsync("#verify");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        Assert.Contains(researcher.Name, await page.InnerTextAsync("#whoami"), StringComparison.Ordinal);
+
+        await page.WaitForSelectorAsync("#interactive", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+        await page.ClickAsync("#nav-backtests");
+        await page.WaitForSelectorAsync("#submit-card");
+        await page.WaitForSelectorAsync("#interactive", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+
+        // A marker on the window: if the page reloaded, it would be gone.
+        await page.EvaluateAsync("() => { window.__noReload = 'still here'; }");
+        await page.ClickAsync("#submit");
+        await page.WaitForFunctionAsync(
+            "() => [...document.querySelectorAll('#jobs tr')].some(r => r.innerText.includes('succeeded') && r.innerText.includes('100%'))",
+            null, new PageWaitForFunctionOptions { Timeout = 180_000, PollingInterval = 250 });
+        Assert.Equal("still here", await page.EvaluateAsync<string>("() => window.__noReload"));
+
+        var link = page.Locator("a.job-link").First;
+        var jobId = await link.GetAttributeAsync("data-job");
+        await link.ClickAsync();
+        await page.WaitForURLAsync($"**/backtests/{jobId}");
+        await page.WaitForSelectorAsync("#equity-chart .main-svg .scatterlayer path.js-line", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        var line = await page.GetAttributeAsync("#equity-chart .main-svg .scatterlayer path.js-line", "d");
+        Assert.True(line is { Length: > 200 }, "the equity line has no drawn path: " + line);
+        var shots = Directory.CreateDirectory(Path.Combine(TestEnvironment.RepositoryRoot, "artifacts", "test-results", "screenshots")).FullName;
+        var shot = Path.Combine(shots, "equity-curve.png");
+        await page.Locator("#equity-card").ScreenshotAsync(new LocatorScreenshotOptions { Path = shot });
+        Assert.True(new FileInfo(shot).Length > 5_000, $"{shot} is {new FileInfo(shot).Length} bytes");
+        Assert.True(await page.Locator("#trades").CountAsync() == 1);
+
+        await page.ClickAsync("#signout");
+        await page.WaitForURLAsync("**/signin");
+        await page.GotoAsync("/backtests");
+        await page.WaitForURLAsync("**/signin**");
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public async Task A_viewer_sees_no_submit_control_and_a_forged_submit_from_the_browser_is_refused_and_audited()
+    {
+        var viewer = await platform.CreateUserAsync("viewer");
+        var (playwright, browser) = await LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = platform.BaseAddress.ToString() });
+        await page.GotoAsync("/signin");
+        await page.FillAsync("#username", viewer.Name);
+        await page.FillAsync("#password", viewer.Password);
+        await page.ClickAsync("#signin");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await page.GotoAsync("/backtests");
+        await page.WaitForSelectorAsync("#read-only");
+        Assert.Equal(0, await page.Locator("#submit").CountAsync());
+        Assert.Equal(0, await page.Locator("#nav-audit").CountAsync());
+
+        // Forge the request the submit button would make, with the session cookie and a valid antiforgery token.
+        var status = await page.EvaluateAsync<int>("""
+            async () => {
+              const token = document.querySelector('input[name="__RequestVerificationToken"]').value;
+              const r = await fetch('/api/backtests', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-TOKEN': token }, body: JSON.stringify({ strategy: 'momentum', quantile: 0.37 }) });
+              return r.status;
+            }
+            """);
+        Assert.Equal(403, status);
+        var rows = await platform.Storage.Audit.ReadAsync(new AuditQuery(Actor: viewer.Name, Action: "backtest.submit", Limit: 10), TestContext.Current.CancellationToken);
+        Assert.Equal("denied", Assert.Single(rows).Entry.Outcome);
+    }
+}
