@@ -5,8 +5,9 @@ using Research.Testing;
 namespace Research.Cli.Tests;
 
 /// <summary>
-/// <c>research up</c> for real: seeds the demo warehouse, starts silo and console as processes, serves the
-/// console's first page with the demo datasets, and stops everything on Ctrl-C (SIGINT).
+/// <c>research up</c> for real: seeds the demo warehouse, creates the first administrator (one-time password printed
+/// once), starts silo and console as processes, lets that administrator sign in (new password, authenticator) and see
+/// the demo datasets, and stops everything on Ctrl-C (SIGINT).
 /// </summary>
 public sealed class LocalPlatformTests
 {
@@ -33,6 +34,7 @@ public sealed class LocalPlatformTests
         {
             string? line;
             var consoleUrl = (string?)null;
+            var adminPassword = (string?)null;
             using (var startup = CancellationTokenSource.CreateLinkedTokenSource(ct))
             {
                 startup.CancelAfter(TimeSpan.FromMinutes(4));
@@ -41,6 +43,13 @@ public sealed class LocalPlatformTests
                     if (line.StartsWith("Console: ", StringComparison.Ordinal))
                     {
                         consoleUrl = line["Console: ".Length..].Trim();
+                    }
+                    else if (line.StartsWith("First administrator: user 'admin', one-time password ", StringComparison.Ordinal))
+                    {
+                        adminPassword = line.Split(' ')[6];
+                    }
+                    else if (line.StartsWith("Silo health: ", StringComparison.Ordinal))
+                    {
                         break;
                     }
                 }
@@ -48,23 +57,36 @@ public sealed class LocalPlatformTests
 
             Assert.True(consoleUrl is not null, "research up never printed the console URL; stderr: " + (process.HasExited ? await stderr : "(still running)"));
             Assert.Equal("http://127.0.0.1:15080", consoleUrl);
+            Assert.Matches("^[a-z2-9]{5}(-[a-z2-9]{5}){3}$", adminPassword);
 
+            // Everything but sign-in needs a signed-in user; the sign-in page is styled with the locally served theme.
             using var http = new HttpClient();
-            using var page = await http.GetAsync(new Uri(consoleUrl), ct);
-            var html = await page.Content.ReadAsStringAsync(ct);
-            Assert.Equal(200, (int)page.StatusCode);
+            using (var anonymous = await http.GetAsync(new Uri(consoleUrl), ct))
+            {
+                Assert.Equal("/signin", anonymous.RequestMessage!.RequestUri!.AbsolutePath);
+                var signIn = await anonymous.Content.ReadAsStringAsync(ct);
+                var theme = System.Text.RegularExpressions.Regex.Match(signIn, "href=\"(_content/Radzen.Blazor/css/[^\"]+)\"").Groups[1].Value;
+                Assert.NotEmpty(theme);
+                var css = await http.GetByteArrayAsync(new Uri(new Uri(consoleUrl), theme), ct);
+                Assert.True(css.Length > 10_000, $"{theme} served {css.Length} bytes");
+            }
+
+            // The first administrator: one-time password, then their own password, then an authenticator, then the overview.
+            using var browser = new ConsoleClient(new Uri(consoleUrl));
+            Assert.Equal("/", await browser.SignInAsync("admin", adminPassword!));
+            Assert.Equal("/account/password", (await browser.GetAsync("/")).Location);
+            Assert.Equal("/account?changed=password", await browser.ChangePasswordAsync(adminPassword!, "the first administrator's own passphrase"));
+            Assert.Equal("/account/2fa", (await browser.GetAsync("/")).Location);
+            var (_, recovery) = await browser.EnrolAuthenticatorAsync();
+            Assert.Equal(10, recovery.Count);
+            var (overview, _, html) = await browser.GetAsync("/");
+            Assert.Equal(System.Net.HttpStatusCode.OK, overview);
             foreach (var dataset in new[] { "crsp/daily", "crsp/names", "compustat/annual", "ccm/links", "famafrench/factors_daily" })
             {
                 Assert.Contains(dataset, html, StringComparison.Ordinal);
             }
 
             Assert.Contains("1 silo(s)", html, StringComparison.Ordinal);
-
-            // The theme stylesheet is served with content (package assets from the build output).
-            var theme = System.Text.RegularExpressions.Regex.Match(html, "href=\"(_content/Radzen.Blazor/css/[^\"]+)\"").Groups[1].Value;
-            Assert.NotEmpty(theme);
-            var css = await http.GetByteArrayAsync(new Uri(new Uri(consoleUrl), theme), ct);
-            Assert.True(css.Length > 10_000, $"{theme} served {css.Length} bytes");
 
             // A backtest through the cluster, then a Monte Carlo of it, from the CLI.
             var gateway = new[] { "--data-root", dir.Path, "--gateway-port", "40000" };

@@ -161,3 +161,9 @@ public sealed class ConsoleCollection : ICollectionFixture<ConsolePlatform>
 {
     public const string Name = "console";
 }
+
+/// <summary>Signing in a test user.</summary>
+public static class ConsoleClientExtensions
+{
+    public static Task<string?> SignInAsync(this ConsoleClient client, TestUser user, string? code = null) => client.SignInAsync(user.Name, user.Password, user.TotpKey, code);
+}
