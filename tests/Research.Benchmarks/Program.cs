@@ -18,9 +18,15 @@ using Research.Silo.Storage;
 // Monte Carlo fan-out: N paths of D days from a 25-year buy-and-hold backtest, computed in process (no Orleans, the
 // baseline) and as a cluster job on 1 and on 3 silos in this process, each measured from submit to finished.
 var args2 = args.Length > 0 ? args : ["montecarlo"];
+if (args2[0] == "console-load")
+{
+    return await Research.Benchmarks.ConsoleLoad.RunAsync(args2);
+}
+
 if (args2[0] != "montecarlo")
 {
     Console.Error.WriteLine("usage: Research.Benchmarks montecarlo [--paths N] [--days D] [--repeats R]");
+    Console.Error.WriteLine("       Research.Benchmarks console-load --url URL --data-root DIR [--users 50] [--seconds 60]");
     return 2;
 }
 

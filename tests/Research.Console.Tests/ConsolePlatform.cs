@@ -18,9 +18,6 @@ using Research.Testing;
 
 namespace Research.Console.Tests;
 
-/// <summary>A user the tests created, with what they need to sign in.</summary>
-public sealed record TestUser(string Name, string Role, string Password, string? TotpKey, string Id);
-
 /// <summary>
 /// The platform as the console tests use it: a real silo (the production silo configuration, Development profile) over a
 /// small synthetic warehouse, and the real console on a free loopback port, both in this process. Users are created
@@ -96,28 +93,8 @@ public sealed class ConsolePlatform : IAsyncLifetime
     /// Creates a user ready to sign in: own password (no one-time password step) and, when <paramref name="twoFactor"/>
     /// (always for operators and administrators), an enrolled authenticator whose key is returned.
     /// </summary>
-    public async Task<TestUser> CreateUserAsync(string role, bool? twoFactor = null, string? name = null)
-    {
-        name ??= $"{role}{Interlocked.Increment(ref _users)}";
-        await using var services = new ServiceCollection().AddLogging().AddResearchSecurity(Storage).BuildServiceProvider();
-        await using var scope = services.CreateAsyncScope();
-        var admin = scope.ServiceProvider.GetRequiredService<UserAdministration>();
-        var (user, _) = await admin.CreateAsync(name, role, new AdminContext("tests", "tests", "test user"));
-        var password = $"{name} correct horse battery";
-        user.PasswordHash = admin.Users.PasswordHasher.HashPassword(user, password);
-        user.MustChangePassword = false;
-        string? key = null;
-        if (twoFactor ?? role is "operator" or "admin")
-        {
-            await admin.Users.ResetAuthenticatorKeyAsync(user);
-            key = await admin.Users.GetAuthenticatorKeyAsync(user);
-            user.TwoFactorEnabled = true;
-        }
-
-        var updated = await admin.Users.UpdateAsync(user);
-        Assert.True(updated.Succeeded, string.Join(" ", updated.Errors.Select(e => e.Description)));
-        return new TestUser(name, role, password, key, user.Id);
-    }
+    public Task<TestUser> CreateUserAsync(string role, bool? twoFactor = null, string? name = null) =>
+        TestUsers.CreateAsync(Storage, name ?? $"{role}{Interlocked.Increment(ref _users)}", role, twoFactor ?? role is "operator" or "admin");
 
     /// <summary>Gives <paramref name="name"/> a one-time password (as an administrator would) and returns it.</summary>
     public async Task<string> ResetPasswordAsync(string name)

@@ -47,7 +47,7 @@ public sealed partial class ConsoleClient : IDisposable
         var (status, location, body) = await SubmitAsync("/signin", "signin", new Dictionary<string, string> { ["Input.UserName"] = userName, ["Input.Password"] = password });
         if (status != HttpStatusCode.Redirect && status != HttpStatusCode.Found)
         {
-            return "error: " + Error(body);
+            return "error: " + (status == HttpStatusCode.OK ? string.Empty : $"{(int)status} ") + Error(body);
         }
 
         if (location == "/signin/2fa")

@@ -10,7 +10,7 @@ namespace Research.Console.Security;
 /// code (step-up). The call then carries the user's identity to the silo, which checks the role a third time. Every
 /// refusal is audited (who, what, from where, why refused); successes are audited when the action asks for it.
 /// </summary>
-public sealed class ConsoleActions(IClusterClient cluster, ILogger<ConsoleActions> logger)
+public sealed class ConsoleActions(IClusterClient cluster, TimeProvider clock, ILogger<ConsoleActions> logger)
 {
     /// <summary>Checks, then runs <paramref name="call"/> as <paramref name="user"/>; throws <see cref="ActionDeniedException"/> when refused.</summary>
     public async Task<T> RunAsync<T>(ClaimsPrincipal user, string action, string target, Func<Task<T>> call, ActionOptions? options = null)
@@ -62,6 +62,13 @@ public sealed class ConsoleActions(IClusterClient cluster, ILogger<ConsoleAction
     public Task RunAsync(ClaimsPrincipal user, string action, string target, Func<Task> call, ActionOptions? options = null) =>
         RunAsync(user, action, target, async () => { await call().ConfigureAwait(false); return true; }, options);
 
+    /// <summary>
+    /// A page that takes several actions in one request (a result page reads four things) checks its session once:
+    /// a live verdict is reused for <see cref="SessionRecheck"/> within this scope (one request, or one open page).
+    /// </summary>
+    private static readonly TimeSpan SessionRecheck = TimeSpan.FromSeconds(2);
+    private (string SessionId, string Source, long At)? _liveSession;
+
     /// <summary>Where the request comes from, and why its credential no longer counts (null when it does).</summary>
     private async Task<(string Source, string? Refusal)> CheckCredentialAsync(ClaimsPrincipal user, string action, ActionRule rule)
     {
@@ -72,6 +79,11 @@ public sealed class ConsoleActions(IClusterClient cluster, ILogger<ConsoleAction
 
         if (user.FindFirstValue(ConsoleClaims.Session) is { } sessionId)
         {
+            if (_liveSession is { } live && live.SessionId == sessionId && clock.GetElapsedTime(live.At) < SessionRecheck)
+            {
+                return (live.Source, null);
+            }
+
             var found = await cluster.GetGrain<ISessionDirectoryGrain>(0).LookupAsync(sessionId, touch: true).ConfigureAwait(false);
             if (found is null)
             {
@@ -79,7 +91,14 @@ public sealed class ConsoleActions(IClusterClient cluster, ILogger<ConsoleAction
             }
 
             var source = $"console@{found.Session.Remote}";
-            return found.Invalid is { } ended ? (source, $"session ended: {ended}") : (source, null);
+            if (found.Invalid is { } ended)
+            {
+                _liveSession = null;
+                return (source, $"session ended: {ended}");
+            }
+
+            _liveSession = (sessionId, source, clock.GetTimestamp());
+            return (source, null);
         }
 
         if (user.FindFirstValue(ConsoleClaims.ApiKey) is { } keyId)

@@ -33,7 +33,26 @@ public sealed class BacktestSeriesStore(string root)
 {
     public const string ManifestName = "series.json";
 
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _verified = new(StringComparer.Ordinal);
+    /// <summary>Published results do not change: what was read of one (under the manifest hash it was verified with) is kept for the next page view.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ResultCache> _cache = new(StringComparer.Ordinal);
+
+    /// <summary>How many results' reads are kept in memory (least recently used dropped first).</summary>
+    public const int CachedResults = 16;
+
+    private const int CachedTradePage = 200;
+
+    private sealed class ResultCache(string manifestSha)
+    {
+        public string ManifestSha { get; } = manifestSha;
+
+        public long LastUse { get; set; } = Environment.TickCount64;
+
+        public DailySeries? Daily { get; set; }
+
+        public (DateOnly? Date, IReadOnlyList<(int Permno, double Weight)> Rows)? LastPositions { get; set; }
+
+        public (long Total, IReadOnlyList<StoredTrade> FirstRows)? Trades { get; set; }
+    }
 
     public string Root { get; } = Path.GetFullPath(root);
 
@@ -168,7 +187,12 @@ public sealed class BacktestSeriesStore(string root)
     /// <summary>The daily series of a stored backtest (all columns) or walk-forward (returns only); checksums verified once per published folder.</summary>
     public async Task<DailySeries> ReadDailyAsync(string jobId, CancellationToken cancellationToken = default)
     {
-        var file = await RequireVerifiedAsync(jobId, "daily.parquet", cancellationToken).ConfigureAwait(false);
+        var (file, cache) = await RequireVerifiedAsync(jobId, "daily.parquet", cancellationToken).ConfigureAwait(false);
+        return cache.Daily ??= ReadDaily(file);
+    }
+
+    private static DailySeries ReadDaily(string file)
+    {
         using var connection = Open();
         var columns = ColumnNames(connection, file);
         var full = columns.Contains("cost");
@@ -196,7 +220,27 @@ public sealed class BacktestSeriesStore(string root)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(skip);
         ArgumentOutOfRangeException.ThrowIfNegative(take);
-        var file = await RequireVerifiedAsync(jobId, "trades.parquet", cancellationToken).ConfigureAwait(false);
+        var (file, cache) = await RequireVerifiedAsync(jobId, "trades.parquet", cancellationToken).ConfigureAwait(false);
+        if (cache.Trades is { } known && skip + take <= known.FirstRows.Count)
+        {
+            return (known.Total, [.. known.FirstRows.Skip(skip).Take(take)]);
+        }
+
+        var (total, rows) = ReadTrades(file, skip, take);
+        if (skip == 0 && take >= CachedTradePage)
+        {
+            cache.Trades = (total, rows);
+        }
+        else if (cache.Trades is null)
+        {
+            cache.Trades = ReadTrades(file, 0, CachedTradePage);
+        }
+
+        return (total, rows);
+    }
+
+    private static (long Total, IReadOnlyList<StoredTrade> Rows) ReadTrades(string file, int skip, int take)
+    {
         using var connection = Open();
         var source = $"read_parquet({DuckDbSql.List([file])})";
         long total;
@@ -221,7 +265,12 @@ public sealed class BacktestSeriesStore(string root)
     /// <summary>The positions of a stored backtest on its last rebalance date, largest absolute weight first.</summary>
     public async Task<(DateOnly? Date, IReadOnlyList<(int Permno, double Weight)> Rows)> ReadLastPositionsAsync(string jobId, CancellationToken cancellationToken = default)
     {
-        var file = await RequireVerifiedAsync(jobId, "positions.parquet", cancellationToken).ConfigureAwait(false);
+        var (file, cache) = await RequireVerifiedAsync(jobId, "positions.parquet", cancellationToken).ConfigureAwait(false);
+        return cache.LastPositions ??= ReadLastPositions(file);
+    }
+
+    private static (DateOnly? Date, IReadOnlyList<(int Permno, double Weight)> Rows) ReadLastPositions(string file)
+    {
         using var connection = Open();
         var source = $"read_parquet({DuckDbSql.List([file])})";
         using var command = connection.CreateCommand();
@@ -241,7 +290,7 @@ public sealed class BacktestSeriesStore(string root)
     /// <summary>The per-path metrics of a stored Monte Carlo, in path order.</summary>
     public async Task<IReadOnlyList<PathMetrics>> ReadMonteCarloPathsAsync(string jobId, CancellationToken cancellationToken = default)
     {
-        var file = await RequireVerifiedAsync(jobId, "paths.parquet", cancellationToken).ConfigureAwait(false);
+        var (file, _) = await RequireVerifiedAsync(jobId, "paths.parquet", cancellationToken).ConfigureAwait(false);
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT path, sharpe, cagr, max_drawdown, terminal_wealth FROM read_parquet({DuckDbSql.List([file])}) ORDER BY path";
@@ -258,7 +307,7 @@ public sealed class BacktestSeriesStore(string root)
     /// <summary>The windows of a stored walk-forward, in order.</summary>
     public async Task<IReadOnlyList<StoredWindow>> ReadWindowsAsync(string jobId, CancellationToken cancellationToken = default)
     {
-        var file = await RequireVerifiedAsync(jobId, "windows.parquet", cancellationToken).ConfigureAwait(false);
+        var (file, _) = await RequireVerifiedAsync(jobId, "windows.parquet", cancellationToken).ConfigureAwait(false);
         using var connection = Open();
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT window, train_from, train_to, test_from, test_to, chosen, in_sample_metric, out_of_sample_metric FROM read_parquet({DuckDbSql.List([file])}) ORDER BY window";
@@ -273,10 +322,11 @@ public sealed class BacktestSeriesStore(string root)
     }
 
     /// <summary>
-    /// The path of <paramref name="name"/> in a job's published folder, after its checksums were verified; a folder is
-    /// verified once per manifest (results are immutable once published), so browsing a result does not rehash it.
+    /// The path of <paramref name="name"/> in a job's published folder and the job's read cache, after its checksums
+    /// were verified; a folder is verified once per manifest (results are immutable once published), so browsing a
+    /// result does not rehash it.
     /// </summary>
-    private async Task<string> RequireVerifiedAsync(string jobId, string name, CancellationToken cancellationToken)
+    private async Task<(string Path, ResultCache Cache)> RequireVerifiedAsync(string jobId, string name, CancellationToken cancellationToken)
     {
         var folder = Folder(jobId);
         var manifest = Path.Combine(folder, ManifestName);
@@ -286,14 +336,19 @@ public sealed class BacktestSeriesStore(string root)
         }
 
         var manifestHash = Hash(await File.ReadAllTextAsync(manifest, cancellationToken).ConfigureAwait(false));
-        if (!_verified.TryGetValue(jobId, out var known) || known != manifestHash)
+        if (!_cache.TryGetValue(jobId, out var cache) || cache.ManifestSha != manifestHash)
         {
             var stored = await ReadAsync(jobId, cancellationToken).ConfigureAwait(false) ?? throw new InvalidOperationException($"No stored series for job {jobId} under {Root}.");
-            _verified[jobId] = stored.Sha256;
+            cache = _cache[jobId] = new ResultCache(stored.Sha256);
+            foreach (var stale in _cache.OrderByDescending(c => c.Value.LastUse).Skip(CachedResults).Select(c => c.Key).ToList())
+            {
+                _cache.TryRemove(stale, out _);
+            }
         }
 
+        cache.LastUse = Environment.TickCount64;
         var path = Path.Combine(folder, name);
-        return File.Exists(path) ? path : throw new InvalidOperationException($"Job {jobId} has no {name}.");
+        return File.Exists(path) ? (path, cache) : throw new InvalidOperationException($"Job {jobId} has no {name}.");
     }
 
     private static DuckDBConnection Open()
@@ -320,7 +375,7 @@ public sealed class BacktestSeriesStore(string root)
     /// <summary>Removes a job's folder (retention); absent folders are fine.</summary>
     public void Delete(string jobId)
     {
-        _verified.TryRemove(jobId, out _);
+        _cache.TryRemove(jobId, out _);
         var folder = Folder(jobId);
         if (Directory.Exists(folder))
         {
