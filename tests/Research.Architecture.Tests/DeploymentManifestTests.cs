@@ -93,6 +93,26 @@ public sealed partial class DeploymentManifestTests
 
     private static string Env(string key) => key.Replace(":", "__", StringComparison.Ordinal);
 
+    [Fact]
+    public void Only_the_platforms_pods_reach_the_silo_and_gateway_ports_and_consoles_share_the_key_ring()
+    {
+        var config = ConfigMapData();
+        var policy = Documents().Single(d => d.Child("kind").Text() == "NetworkPolicy").Child("spec");
+        Assert.Equal("research-silo", policy.Child("podSelector").Child("matchLabels").Child("app.kubernetes.io/name").Text());
+        var rules = policy.Child("ingress").Items().ToList();
+        var cluster = rules.Single(r => r.Has("from"));
+        Assert.Equal("research", cluster.Child("from").Items().Single().Child("podSelector").Child("matchLabels").Child("app.kubernetes.io/part-of").Text());
+        Assert.Equal(
+            new[] { config[Env(ConfigurationKeys.SiloPort)], config[Env(ConfigurationKeys.GatewayPort)] }.Order(),
+            cluster.Child("ports").Items().Select(p => p.Child("port").Text()).Order());
+        var open = rules.Single(r => !r.Has("from"));
+        Assert.Equal(HealthEndpoints.ContainerHttpPort.ToString(CultureInfo.InvariantCulture), open.Child("ports").Items().Single().Child("port").Text());
+
+        // The console keeps its data-protection keys under the data root: the shared volume, not the container's disk.
+        var console = Containers().Single(c => c.Container.Child("name").Text() == "console").Container;
+        Assert.Contains(console.Child("volumeMounts").Items(), m => m.Child("mountPath").Text() == config[Env(ConfigurationKeys.DataRoot)]);
+    }
+
     private static IEnumerable<string> EnvNames(YamlNode container) =>
         container.Has("env") ? container.Child("env").Items().Select(e => e.Child("name").Text()) : [];
 

@@ -31,9 +31,25 @@ public sealed record PositionRow([property: Id(0)] int Permno, [property: Id(1)]
 [GenerateSerializer, Immutable, Alias("research.backtests.PositionSnapshot")]
 public sealed record PositionSnapshot([property: Id(0)] DateOnly? Date, [property: Id(1)] PositionRow[] Rows, [property: Id(2)] double Long, [property: Id(3)] double Short);
 
-/// <summary>Per-path metrics of a Monte Carlo (one value per path, path order).</summary>
+/// <summary>Per-path metrics of a Monte Carlo (one value per path, path order) and its wealth fan when stored.</summary>
 [GenerateSerializer, Immutable, Alias("research.backtests.MonteCarloView")]
-public sealed record MonteCarloView([property: Id(0)] double[] Sharpe, [property: Id(1)] double[] Cagr, [property: Id(2)] double[] MaxDrawdown, [property: Id(3)] double[] TerminalWealth);
+public sealed record MonteCarloView(
+    [property: Id(0)] double[] Sharpe,
+    [property: Id(1)] double[] Cagr,
+    [property: Id(2)] double[] MaxDrawdown,
+    [property: Id(3)] double[] TerminalWealth,
+    [property: Id(4)] FanView? Fan = null);
+
+/// <summary>Wealth quantiles over the first <see cref="Paths"/> paths at sampled days (0 = after the first simulated day).</summary>
+[GenerateSerializer, Immutable, Alias("research.backtests.FanView")]
+public sealed record FanView(
+    [property: Id(0)] int Paths,
+    [property: Id(1)] int[] Days,
+    [property: Id(2)] double[] P05,
+    [property: Id(3)] double[] P25,
+    [property: Id(4)] double[] P50,
+    [property: Id(5)] double[] P75,
+    [property: Id(6)] double[] P95);
 
 [GenerateSerializer, Immutable, Alias("research.backtests.WindowRow")]
 public sealed record WindowRow(

@@ -5,6 +5,7 @@ using Research.Backtesting.MonteCarlo;
 using Research.Backtesting.Results;
 using Research.Backtesting.WalkForward;
 using Research.Grains.Abstractions.Backtests;
+using Research.Grains.Abstractions.Security;
 
 namespace Research.Grains.Backtests;
 
@@ -24,8 +25,15 @@ internal sealed class BacktestJobWork(
     ConcurrentDictionary<int, WalkForwardShardResult> shards,
     Action<Func<BacktestJobStatus, BacktestJobStatus>> update)
 {
+    /// <summary>
+    /// The identity the job's own calls (its chunks and shards) carry: the cluster acting for the job, whoever started
+    /// it (a submit, the scheduler's timer, or a resume after a silo's loss, which carry different request contexts).
+    /// </summary>
+    public static CallerIdentity JobIdentity(string jobId) => new($"job:{jobId}", Role.Operator, "silo");
+
     public async Task RunAsync(JobSubmission submission, Dictionary<string, string> versions, CancellationToken cancellationToken)
     {
+        JobIdentity(jobId).Apply();
         var slot = false;
         try
         {
@@ -113,7 +121,9 @@ internal sealed class BacktestJobWork(
         }
 
         var summary = MonteCarloSimulator.Summarise(paths, request.Method, request.Confidence);
-        var series = await services.Series.WriteMonteCarloAsync(jobId, paths, cancellationToken).ConfigureAwait(false);
+        update(s => s with { Stage = "drawing the wealth fan" });
+        var fan = await Task.Run(() => MonteCarloSimulator.Fan(returns, request.Spec(), periodStarts, cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
+        var series = await services.Series.WriteMonteCarloAsync(jobId, paths, fan, cancellationToken).ConfigureAwait(false);
         await RecordAsync(submission, request.Canonical(), versions, ResultDocuments.Serialize(summary), series, cancellationToken).ConfigureAwait(false);
     }
 

@@ -35,7 +35,9 @@ public sealed class BacktestResultGrain(BacktestServices services) : Grain, IBac
     public async Task<MonteCarloView> GetMonteCarloAsync(string jobId)
     {
         var paths = await services.Series.ReadMonteCarloPathsAsync(jobId).ConfigureAwait(true);
-        return new MonteCarloView([.. paths.Select(p => p.Sharpe)], [.. paths.Select(p => p.Cagr)], [.. paths.Select(p => p.MaxDrawdown)], [.. paths.Select(p => p.TerminalWealth)]);
+        var fan = await services.Series.ReadFanAsync(jobId, Math.Min(paths.Count, Research.Backtesting.MonteCarlo.MonteCarloSimulator.FanPaths)).ConfigureAwait(true);
+        return new MonteCarloView([.. paths.Select(p => p.Sharpe)], [.. paths.Select(p => p.Cagr)], [.. paths.Select(p => p.MaxDrawdown)], [.. paths.Select(p => p.TerminalWealth)],
+            fan is null ? null : new FanView(fan.Paths, fan.Days, fan.Bands[0], fan.Bands[1], fan.Bands[2], fan.Bands[3], fan.Bands[4]));
     }
 
     public async Task<WindowRow[]> GetWindowsAsync(string jobId)

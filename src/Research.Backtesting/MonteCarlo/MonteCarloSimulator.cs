@@ -48,6 +48,9 @@ public readonly record struct PathMetrics(int Path, double Sharpe, double Cagr, 
 /// <summary>A two-sided percentile interval and the median.</summary>
 public sealed record Interval(double Lower, double Median, double Upper);
 
+/// <summary>Wealth quantiles over paths at sampled days: <see cref="Bands"/>[q][i] is quantile q (of <see cref="MonteCarloSimulator.FanQuantiles"/>) at day <see cref="Days"/>[i] (0 = after the first day).</summary>
+public sealed record WealthFan(int Paths, int[] Days, double[][] Bands);
+
 /// <summary>Percentile intervals of each metric over the paths.</summary>
 public sealed record MonteCarloSummary(int Paths, double Confidence, Interval? Sharpe, Interval? Cagr, Interval MaxDrawdown, Interval TerminalWealth);
 
@@ -87,17 +90,78 @@ public static class MonteCarloSimulator
         Parallel.For(0, count, new ParallelOptions { CancellationToken = cancellationToken }, k =>
         {
             var path = first + k;
-            var rng = DeterministicRandom.ForStream(spec.Seed, StreamKind, (ulong)path);
-            var series = spec.Method switch
-            {
-                Resampling.Shuffle => Shuffle(returns, rng),
-                Resampling.TradeBootstrap => PeriodBootstrap(returns, periods, length, rng),
-                _ => StationaryBootstrap(returns, length, spec.MeanBlock, rng),
-            };
+            var series = Series(returns, spec, periods, length, path);
             var wealth = 1 + PerformanceMetrics.CumulativeReturn(series);
             result[k] = new PathMetrics(path, PerformanceMetrics.Sharpe(series), PerformanceMetrics.Cagr(series), PerformanceMetrics.MaxDrawdown(series), wealth);
         });
         return result;
+    }
+
+    /// <summary>How many paths (the first ones) a stored fan chart is drawn from.</summary>
+    public const int FanPaths = 2000;
+
+    /// <summary>The quantiles a fan chart draws: 5%, 25%, median, 75%, 95%.</summary>
+    public static IReadOnlyList<double> FanQuantiles { get; } = [0.05, 0.25, 0.5, 0.75, 0.95];
+
+    /// <summary>
+    /// A fan chart of wealth over time: at up to <paramref name="points"/> evenly spaced days (always the first and the
+    /// last), the <see cref="FanQuantiles"/> across paths of wealth from 1. Paths are regenerated from their own
+    /// streams (the same series <see cref="SimulateChunk"/> scored), so the fan of paths 0..n-1 is the same on any
+    /// machine; it uses the first <paramref name="maxPaths"/> paths, a fixed sample of the job's.
+    /// </summary>
+    public static WealthFan Fan(IReadOnlyList<double> returns, MonteCarloSpec spec, IReadOnlyList<int>? periodStarts = null, int maxPaths = FanPaths, int points = 250, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(returns);
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPaths, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(points, 2);
+        var length = spec.Length ?? returns.Count;
+        var periods = spec.Method == Resampling.TradeBootstrap ? Periods(periodStarts, returns.Count) : [];
+        var days = (length <= points ? Enumerable.Range(0, length) : Enumerable.Range(0, points).Select(i => (int)Math.Round(i * (length - 1.0) / (points - 1)))).Distinct().ToArray();
+        var paths = Math.Min(spec.Paths, maxPaths);
+        var wealth = new double[days.Length][];
+        for (var i = 0; i < days.Length; i++)
+        {
+            wealth[i] = new double[paths];
+        }
+
+        Parallel.For(0, paths, new ParallelOptions { CancellationToken = cancellationToken }, p =>
+        {
+            var series = Series(returns, spec, periods, length, p);
+            double w = 1;
+            var next = 0;
+            for (var t = 0; t < length && next < days.Length; t++)
+            {
+                w *= 1 + series[t];
+                if (t == days[next])
+                {
+                    wealth[next++][p] = w;
+                }
+            }
+        });
+
+        var bands = FanQuantiles.Select(_ => new double[days.Length]).ToArray();
+        for (var i = 0; i < days.Length; i++)
+        {
+            Array.Sort(wealth[i]);
+            for (var q = 0; q < bands.Length; q++)
+            {
+                bands[q][i] = Research.Analytics.Factors.CrossSection.Quantile(wealth[i], FanQuantiles[q]);
+            }
+        }
+
+        return new WealthFan(paths, days, bands);
+    }
+
+    private static double[] Series(IReadOnlyList<double> returns, MonteCarloSpec spec, (int Start, int Length)[] periods, int length, int path)
+    {
+        var rng = DeterministicRandom.ForStream(spec.Seed, StreamKind, (ulong)path);
+        return spec.Method switch
+        {
+            Resampling.Shuffle => Shuffle(returns, rng),
+            Resampling.TradeBootstrap => PeriodBootstrap(returns, periods, length, rng),
+            _ => StationaryBootstrap(returns, length, spec.MeanBlock, rng),
+        };
     }
 
     /// <summary>Percentile intervals (type 7) at <paramref name="confidence"/>; Sharpe and CAGR are left out for shuffles, where they never vary.</summary>

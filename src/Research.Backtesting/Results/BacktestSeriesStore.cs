@@ -88,14 +88,53 @@ public sealed class BacktestSeriesStore(string root)
         ], cancellationToken);
     }
 
-    public Task<StoredSeries> WriteMonteCarloAsync(string jobId, IReadOnlyList<PathMetrics> paths, CancellationToken cancellationToken = default)
+    /// <summary>A Monte Carlo's per-path metrics (<c>paths.parquet</c>) and, when given, its wealth fan (<c>fan.parquet</c>: day, then one column per quantile).</summary>
+    public Task<StoredSeries> WriteMonteCarloAsync(string jobId, IReadOnlyList<PathMetrics> paths, WealthFan? fan = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(paths);
-        return PublishAsync(jobId, [
+        var tables = new List<(string, ParquetColumnSpec[], Array[])>
+        {
             new("paths.parquet", [ParquetColumnSpec.Of<int>("path"), ParquetColumnSpec.Of<double>("sharpe"), ParquetColumnSpec.Of<double>("cagr"), ParquetColumnSpec.Of<double>("max_drawdown"), ParquetColumnSpec.Of<double>("terminal_wealth")],
                 [paths.Select(p => p.Path).ToArray(), paths.Select(p => p.Sharpe).ToArray(), paths.Select(p => p.Cagr).ToArray(), paths.Select(p => p.MaxDrawdown).ToArray(), paths.Select(p => p.TerminalWealth).ToArray()]),
-        ], cancellationToken);
+        };
+        if (fan is not null)
+        {
+            tables.Add(new("fan.parquet", [ParquetColumnSpec.Of<int>("day"), .. MonteCarloSimulator.FanQuantiles.Select(q => ParquetColumnSpec.Of<double>(FanColumn(q)))],
+                [fan.Days, .. fan.Bands]));
+        }
+
+        return PublishAsync(jobId, tables, cancellationToken);
     }
+
+    /// <summary>The stored wealth fan of a Monte Carlo, or null for one stored before fans were kept.</summary>
+    public async Task<WealthFan?> ReadFanAsync(string jobId, int paths, CancellationToken cancellationToken = default)
+    {
+        var (pathsFile, _) = await RequireVerifiedAsync(jobId, "paths.parquet", cancellationToken).ConfigureAwait(false);
+        var file = Path.Combine(Path.GetDirectoryName(pathsFile)!, "fan.parquet");
+        if (!File.Exists(file))
+        {
+            return null;
+        }
+
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT day, {string.Join(", ", MonteCarloSimulator.FanQuantiles.Select(FanColumn))} FROM read_parquet({DuckDbSql.List([file])}) ORDER BY day";
+        using var reader = command.ExecuteReader();
+        var days = new List<int>();
+        var bands = MonteCarloSimulator.FanQuantiles.Select(_ => new List<double>()).ToArray();
+        while (reader.Read())
+        {
+            days.Add(reader.GetInt32(0));
+            for (var q = 0; q < bands.Length; q++)
+            {
+                bands[q].Add(reader.GetDouble(q + 1));
+            }
+        }
+
+        return new WealthFan(paths, [.. days], [.. bands.Select(b => b.ToArray())]);
+    }
+
+    private static string FanColumn(double quantile) => "p" + ((int)Math.Round(quantile * 100)).ToString("D2", System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>A walk-forward's stitched out-of-sample track (<c>daily.parquet</c>: date, ret) and its windows.</summary>
     public Task<StoredSeries> WriteWalkForwardAsync(string jobId, DateOnly[] dates, double[] returns, IReadOnlyList<WalkForward.WindowOutcome> windows, CancellationToken cancellationToken = default)

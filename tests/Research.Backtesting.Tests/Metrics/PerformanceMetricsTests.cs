@@ -56,4 +56,26 @@ public sealed class PerformanceMetricsTests
         var error = Assert.Throws<ArgumentException>(() => PerformanceMetrics.Cagr([0.01, double.NaN]));
         Assert.Contains("return 1", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Wealth_and_monthly_returns_compound_by_hand()
+    {
+        double[] r = [0.10, -0.05, 0.02, 0.01];
+        DateOnly[] d = [new(2024, 1, 30), new(2024, 1, 31), new(2024, 2, 1), new(2024, 3, 28)];
+        Assert.Equal([1.10, 1.045, 1.0659, 1.076559], PerformanceMetrics.Wealth(r), new Tolerance(1e-12));
+        var months = PerformanceMetrics.MonthlyReturns(d, r);
+        Assert.Equal(3, months.Count);
+        Assert.Equal((2024, 1), (months[0].Year, months[0].Month));
+        Assert.Equal((1.10 * 0.95) - 1, months[0].Return, 12);
+        Assert.Equal(0.02, months[1].Return, 12);
+        Assert.Equal((2024, 3, 0.01), (months[2].Year, months[2].Month, Math.Round(months[2].Return, 12)));
+        Assert.Throws<ArgumentException>(() => PerformanceMetrics.MonthlyReturns(d[..3], r));
+    }
+
+    private sealed class Tolerance(double eps) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) <= eps;
+
+        public int GetHashCode(double obj) => 0;
+    }
 }

@@ -87,4 +87,45 @@ public sealed class MonteCarloSimulatorTests
         Assert.Throws<ArgumentOutOfRangeException>(() => MonteCarloSimulator.SimulateChunk([0.01, 0.02], new MonteCarloSpec { Paths = 10 }, 5, 6));
         Assert.Throws<ArgumentException>(() => MonteCarloSimulator.SimulateChunk([0.01, double.NaN], new MonteCarloSpec(), 0, 1));
     }
+
+    [Fact]
+    public void The_fan_at_the_last_day_is_the_quantiles_of_the_paths_terminal_wealth_and_bands_are_ordered()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var returns = Returns(300, 5);
+        var spec = new MonteCarloSpec { Paths = 400, Seed = 9, MeanBlock = 10 };
+        var fan = MonteCarloSimulator.Fan(returns, spec, maxPaths: 250, points: 40, cancellationToken: ct);
+        Assert.Equal(250, fan.Paths);
+        Assert.Equal(40, fan.Days.Length);
+        Assert.Equal(0, fan.Days[0]);
+        Assert.Equal(299, fan.Days[^1]);
+
+        // Paths 0..249 are the same series SimulateChunk scores: their terminal wealth gives the last column.
+        var terminal = MonteCarloSimulator.SimulateChunk(returns, spec, 0, 250, cancellationToken: ct).Select(p => p.TerminalWealth).Order().ToArray();
+        for (var q = 0; q < MonteCarloSimulator.FanQuantiles.Count; q++)
+        {
+            Assert.Equal(Research.Analytics.Factors.CrossSection.Quantile(terminal, MonteCarloSimulator.FanQuantiles[q]), fan.Bands[q][^1], 12);
+        }
+
+        for (var i = 0; i < fan.Days.Length; i++)
+        {
+            for (var q = 1; q < fan.Bands.Length; q++)
+            {
+                Assert.True(fan.Bands[q - 1][i] <= fan.Bands[q][i], $"band {q} below band {q - 1} at day {fan.Days[i]}");
+            }
+        }
+
+        // A shuffle keeps the product of (1 + r): every path ends at the same wealth, so the fan closes there.
+        var shuffled = MonteCarloSimulator.Fan(returns, spec with { Method = Resampling.Shuffle }, maxPaths: 50, points: 10, cancellationToken: ct);
+        var product = returns.Aggregate(1.0, (w, r) => w * (1 + r));
+        Assert.All(shuffled.Bands, band => Assert.Equal(product, band[^1], 10));
+        Assert.Equal(fan, MonteCarloSimulator.Fan(returns, spec, maxPaths: 250, points: 40, cancellationToken: ct), new FanComparer());
+    }
+
+    private sealed class FanComparer : IEqualityComparer<WealthFan>
+    {
+        public bool Equals(WealthFan? x, WealthFan? y) => x!.Paths == y!.Paths && x.Days.SequenceEqual(y.Days) && x.Bands.Zip(y.Bands).All(b => b.First.SequenceEqual(b.Second));
+
+        public int GetHashCode(WealthFan obj) => obj.Paths;
+    }
 }

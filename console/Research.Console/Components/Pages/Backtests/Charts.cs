@@ -48,5 +48,30 @@ public static class Charts
         };
     }
 
+    /// <summary>A fan of wealth over simulated days: the 5-95% and 25-75% bands filled, the median drawn.</summary>
+    public static List<ITrace> Fan(FanView fan)
+    {
+        ArgumentNullException.ThrowIfNull(fan);
+        var x = fan.Days.Select(d => (object)(d + 1)).ToList();
+        Scatter Band(string name, double[] y, bool fillToPrevious, string color, double width = 0.5) => new()
+        {
+            Name = name,
+            Mode = ModeFlag.Lines,
+            X = x,
+            Y = [.. y.Select(v => (object)v)],
+            Fill = fillToPrevious ? FillEnum.ToNextY : null,
+            FillColor = fillToPrevious ? color : null,
+            Line = new Plotly.Blazor.Traces.ScatterLib.Line { Width = (decimal)width, Color = "rgb(31,119,180)" },
+        };
+        return
+        [
+            Band("5%", fan.P05, false, string.Empty),
+            Band("95%", fan.P95, true, "rgba(31,119,180,0.15)"),
+            Band("25%", fan.P25, false, string.Empty),
+            Band("75%", fan.P75, true, "rgba(31,119,180,0.30)"),
+            Band("median", fan.P50, false, string.Empty, 2),
+        ];
+    }
+
     public static Histogram Distribution(string name, IEnumerable<double> values) => new() { Name = name, X = [.. values.Where(double.IsFinite).Select(v => (object)v)], NBinsX = 60 };
 }
