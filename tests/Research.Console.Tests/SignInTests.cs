@@ -54,6 +54,13 @@ public sealed partial class SignInTests(ConsolePlatform platform)
             var (status, _, body) = await client.GetAsync("/audit");
             Assert.Equal(HttpStatusCode.OK, status);
             Assert.Contains("Chain intact", body, StringComparison.Ordinal);
+
+            // Filters: only this operator's second-factor rows, newest first.
+            var (_, _, filtered) = await client.GetAsync($"/audit?actor={op.Name}&action=sign-in.2fa");
+            var shown = AuditRow().Matches(filtered).Select(m => (Actor: m.Groups[1].Value, Action: m.Groups[2].Value, Outcome: m.Groups[3].Value)).ToList();
+            Assert.Equal([(op.Name, "sign-in.2fa", "ok"), (op.Name, "sign-in.2fa", "failed")], shown);
+            var (_, _, bad) = await client.GetAsync("/audit?since=yesterday");
+            Assert.Contains("since: &#x27;yesterday&#x27; is not a date", bad, StringComparison.Ordinal);
         }
 
         var rows = await platform.Storage.Audit.ReadAsync(new AuditQuery(Actor: op.Name, Limit: 50), TestContext.Current.CancellationToken);
@@ -133,6 +140,9 @@ public sealed partial class SignInTests(ConsolePlatform platform)
         Assert.Contains(rows, r => r.Entry.Action == "account.password" && r.Entry.Outcome == "ok");
         Assert.Contains(rows, r => r.Entry.Action == "account.2fa.enrol" && r.Entry.Outcome == "ok");
     }
+
+    [GeneratedRegex("<tr>\\s*<td>\\d+</td><td>[^<]*</td><td>([^<]*)</td><td>([^<]*)</td><td>[^<]*</td>\\s*<td>([^<]*)</td>")]
+    private static partial Regex AuditRow();
 
     [GeneratedRegex("id=\"revoke-([A-Za-z0-9_-]{8})\"")]
     private static partial Regex RevokeButton();

@@ -174,18 +174,7 @@ public sealed class AccountGrain(UserManager<ResearchUser> users, SecurityStorag
             && await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, (code ?? string.Empty).Replace(" ", string.Empty, StringComparison.Ordinal)).ConfigureAwait(true);
     }
 
-    /// <summary>The account of <paramref name="userId"/>, which must be the caller's own when the call carries an identity.</summary>
-    private async Task<ResearchUser> SelfAsync(string userId)
-    {
-        var user = await users.FindByIdAsync(userId).ConfigureAwait(true);
-        var caller = CallerIdentity.Current;
-        if (user is null || (caller is not null && !string.Equals(caller.Actor, user.UserName, StringComparison.Ordinal)))
-        {
-            throw new ActionDeniedException(ResearchActions.AccountSelf, caller?.Actor, caller?.Role ?? Role.None);
-        }
-
-        return user;
-    }
+    private Task<ResearchUser> SelfAsync(string userId) => AccountViews.RequireSelfAsync(users, userId);
 
     private Task<AccountView> ViewAsync(ResearchUser user) => AccountViews.ToViewAsync(users, storage.Users, user);
 
@@ -206,9 +195,26 @@ public sealed class AccountGrain(UserManager<ResearchUser> users, SecurityStorag
     private static readonly Lazy<string> DummyHash = new(() => new PasswordHasher<ResearchUser>().HashPassword(new ResearchUser(), Guid.NewGuid().ToString()));
 }
 
-/// <summary>The client-facing view of a user (no secrets).</summary>
+/// <summary>The client-facing view of a user (no secrets), and the self-service rule.</summary>
 public static class AccountViews
 {
+    /// <summary>
+    /// The account of <paramref name="userId"/> for a self-service call: it must be the caller's own when the call
+    /// carries an identity (the silo's filter has already checked the caller's role).
+    /// </summary>
+    public static async Task<ResearchUser> RequireSelfAsync(UserManager<ResearchUser> users, string userId)
+    {
+        ArgumentNullException.ThrowIfNull(users);
+        var user = await users.FindByIdAsync(userId).ConfigureAwait(false);
+        var caller = CallerIdentity.Current;
+        if (user is null || (caller is not null && !string.Equals(caller.Actor, user.UserName, StringComparison.Ordinal)))
+        {
+            throw new ActionDeniedException(ResearchActions.AccountSelf, caller?.Actor, caller?.Role ?? Role.None);
+        }
+
+        return user;
+    }
+
     public static async Task<AccountView> ToViewAsync(UserManager<ResearchUser> users, UserStore store, ResearchUser user)
     {
         ArgumentNullException.ThrowIfNull(users);

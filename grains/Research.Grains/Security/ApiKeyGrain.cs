@@ -54,17 +54,7 @@ public sealed class ApiKeyGrain(UserManager<ResearchUser> users, SecurityStorage
         return revoked;
     }
 
-    private async Task<ResearchUser> SelfAsync(string userId)
-    {
-        var user = await users.FindByIdAsync(userId).ConfigureAwait(true);
-        var caller = CallerIdentity.Current;
-        if (user is null || (caller is not null && !string.Equals(caller.Actor, user.UserName, StringComparison.Ordinal)))
-        {
-            throw new ActionDeniedException(ResearchActions.AccountSelf, caller?.Actor, caller?.Role ?? Role.None);
-        }
-
-        return user;
-    }
+    private Task<ResearchUser> SelfAsync(string userId) => AccountViews.RequireSelfAsync(users, userId);
 
     private static ApiKeyInfo ToInfo(ApiKeyRecord k) => new(k.Id, k.UserId, k.Name, k.Scopes, k.CreatedAt, k.ExpiresAt, k.RevokedAt, k.LastUsedAt);
 }

@@ -11,31 +11,7 @@ namespace Research.Data.Tests.Security;
 /// <summary>Server-side sessions, API keys, strategy grants and user administration on SQLite and PostgreSQL.</summary>
 public sealed class SessionAndApiKeyStoreTests
 {
-    private static async Task<(SecurityStorage Storage, IAsyncDisposable Resources)> OpenAsync(string kind, TimeProvider clock)
-    {
-        var dir = TestEnvironment.CreateTempDirectory("security");
-        PostgresDatabase? database = null;
-        if (kind == "postgres")
-        {
-            database = await PostgresDatabase.CreateAsync();
-            await new PostgresMigrator(database.ConnectionString, TimeProvider.System).MigrateAsync(TestContext.Current.CancellationToken);
-        }
-
-        return (SecurityStorage.Open(database?.ConnectionString, dir.Path, clock), new Resources(dir, database));
-    }
-
-    private sealed class Resources(TempDirectory dir, PostgresDatabase? database) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            if (database is not null)
-            {
-                await database.DisposeAsync();
-            }
-
-            dir.Dispose();
-        }
-    }
+    private static Task<(SecurityStorage Storage, IAsyncDisposable Resources)> OpenAsync(string kind, TimeProvider clock) => SecurityStores.OpenAsync(kind, clock);
 
     [Theory]
     [InlineData("sqlite")]

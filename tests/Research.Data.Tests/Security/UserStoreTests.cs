@@ -12,38 +12,20 @@ public sealed class UserStoreTests
 {
     private static async Task<(ServiceProvider Services, UserManager<ResearchUser> Users, IAsyncDisposable Resources)> CreateAsync(string kind)
     {
-        var dir = TestEnvironment.CreateTempDirectory("users");
-        PostgresDatabase? database = null;
-        UserStore store;
-        if (kind == "postgres")
-        {
-            database = await PostgresDatabase.CreateAsync();
-            await new PostgresMigrator(database.ConnectionString, TimeProvider.System).MigrateAsync(TestContext.Current.CancellationToken);
-            store = UserStore.Postgres(database.ConnectionString);
-        }
-        else
-        {
-            store = UserStore.Sqlite(dir.Combine("users.db"));
-        }
-
+        var (storage, stores) = await SecurityStores.OpenAsync(kind, TimeProvider.System);
         var services = new ServiceCollection()
             .AddLogging()
-            .AddResearchIdentity(store)
+            .AddResearchIdentity(storage.Users)
             .BuildServiceProvider();
-        return (services, services.GetRequiredService<UserManager<ResearchUser>>(), new Resources(dir, database, services));
+        return (services, services.GetRequiredService<UserManager<ResearchUser>>(), new Resources(services, stores));
     }
 
-    private sealed class Resources(TempDirectory dir, PostgresDatabase? database, ServiceProvider services) : IAsyncDisposable
+    private sealed class Resources(ServiceProvider services, IAsyncDisposable stores) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
             await services.DisposeAsync();
-            if (database is not null)
-            {
-                await database.DisposeAsync();
-            }
-
-            dir.Dispose();
+            await stores.DisposeAsync();
         }
     }
 
