@@ -16,8 +16,9 @@ public sealed class ConsoleBacktests(IClusterClient cluster, ConsoleActions acti
 
     private IBacktestResultGrain Results => cluster.GetGrain<IBacktestResultGrain>(0);
 
-    public Task<IReadOnlyList<BacktestJobStatus>> ListAsync(ClaimsPrincipal user, int limit = 100) =>
-        actions.RunAsync(user, ResearchActions.BacktestView, "jobs", () => Scheduler.ListAsync(Math.Clamp(limit, 1, 1000)), new ActionOptions(Audit: false));
+    /// <summary>The newest jobs; <paramref name="background"/> for a page's own refresh, which does not count as the user's activity.</summary>
+    public Task<IReadOnlyList<BacktestJobStatus>> ListAsync(ClaimsPrincipal user, int limit = 100, bool background = false) =>
+        actions.RunAsync(user, ResearchActions.BacktestView, "jobs", () => Scheduler.ListAsync(Math.Clamp(limit, 1, 1000)), new ActionOptions(Audit: false, Touch: !background));
 
     public Task<BacktestJobStatus> StatusAsync(ClaimsPrincipal user, string jobId) =>
         actions.RunAsync(user, ResearchActions.BacktestView, jobId, () => cluster.GetGrain<IBacktestJobGrain>(RequireId(jobId)).GetStatusAsync(), new ActionOptions(Audit: false));

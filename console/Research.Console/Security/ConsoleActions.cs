@@ -21,7 +21,7 @@ public sealed class ConsoleActions(IClusterClient cluster, TimeProvider clock, I
         var rule = ResearchActions.Get(action);
         var signedIn = user.Identity?.IsAuthenticated == true;
         var actor = signedIn ? user.Identity!.Name ?? "?" : "anonymous";
-        var (source, refusal) = await CheckCredentialAsync(user, action, rule).ConfigureAwait(false);
+        var (source, refusal) = await CheckCredentialAsync(user, action, rule, options.Touch).ConfigureAwait(false);
 
         if (refusal is null && !ResearchActions.Allows(ConsoleClaims.RoleOf(user), action, ConsoleClaims.GrantsOf(user), options.Strategy))
         {
@@ -70,7 +70,7 @@ public sealed class ConsoleActions(IClusterClient cluster, TimeProvider clock, I
     private (string SessionId, string Source, long At)? _liveSession;
 
     /// <summary>Where the request comes from, and why its credential no longer counts (null when it does).</summary>
-    private async Task<(string Source, string? Refusal)> CheckCredentialAsync(ClaimsPrincipal user, string action, ActionRule rule)
+    private async Task<(string Source, string? Refusal)> CheckCredentialAsync(ClaimsPrincipal user, string action, ActionRule rule, bool touch)
     {
         if (user.Identity?.IsAuthenticated != true)
         {
@@ -84,7 +84,7 @@ public sealed class ConsoleActions(IClusterClient cluster, TimeProvider clock, I
                 return (live.Source, null);
             }
 
-            var found = await cluster.GetGrain<ISessionDirectoryGrain>(0).LookupAsync(sessionId, touch: true).ConfigureAwait(false);
+            var found = await cluster.GetGrain<ISessionDirectoryGrain>(0).LookupAsync(sessionId, touch).ConfigureAwait(false);
             if (found is null)
             {
                 return ("console", "session unknown");
@@ -132,8 +132,12 @@ public sealed class ConsoleActions(IClusterClient cluster, TimeProvider clock, I
     }
 }
 
-/// <summary>Per-action options: the step-up code, the strategy of a per-strategy action, the reason, and whether to audit success.</summary>
-public sealed record ActionOptions(string? StepUpCode = null, string? Strategy = null, string? Reason = null, bool Audit = true, string? Details = null)
+/// <summary>
+/// Per-action options: the step-up code, the strategy of a per-strategy action, the reason, whether to audit success,
+/// and whether the action counts as the user's activity (<see cref="Touch"/>; a page's own refresh timer does not, so
+/// an open page left alone still reaches the idle timeout).
+/// </summary>
+public sealed record ActionOptions(string? StepUpCode = null, string? Strategy = null, string? Reason = null, bool Audit = true, string? Details = null, bool Touch = true)
 {
     public static ActionOptions Default { get; } = new();
 }
