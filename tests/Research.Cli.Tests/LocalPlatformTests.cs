@@ -156,8 +156,12 @@ public sealed class LocalPlatformTests
 
             // research up gives each child 20 s to stop before killing it; under a loaded CI machine the whole stop
             // can take most of a minute, so the bound here is generous (and the time is printed).
+            // When this test runs as a background job of a shell without job control, the platform inherits SIGINT
+            // ignored (POSIX); Ctrl-C cannot reach it then, and the same graceful stop is asked for with SIGTERM.
+            var signal = Signals.IgnoresInterrupt(process.Id) ? Signals.SigTerm : Signals.SigInt;
+            TestContext.Current.SendDiagnosticMessage($"stopping research up with {(signal == Signals.SigInt ? "SIGINT" : "SIGTERM (SIGINT is ignored in this process tree)")}");
             var stopping = Stopwatch.StartNew();
-            Signals.Send(process.Id, Signals.SigInt);
+            Signals.Send(process.Id, signal);
             using (var stop = CancellationTokenSource.CreateLinkedTokenSource(ct))
             {
                 stop.CancelAfter(TimeSpan.FromMinutes(3));
