@@ -23,7 +23,7 @@ namespace Research.Console.Tests;
 /// small synthetic warehouse, and the real console on a free loopback port, both in this process. Users are created
 /// through the same administration service as <c>research admin</c>.
 /// </summary>
-public sealed class ConsolePlatform : IAsyncLifetime
+public class ConsolePlatform : IAsyncLifetime
 {
     private readonly TempDirectory _root = TestEnvironment.CreateTempDirectory("console");
     private IHost? _silo;
@@ -60,6 +60,7 @@ public sealed class ConsolePlatform : IAsyncLifetime
         Configuration[ConfigurationKeys.SiloPort] = silo.ToString(CultureInfo.InvariantCulture);
         Configuration[ConfigurationKeys.GatewayPort] = gateway.ToString(CultureInfo.InvariantCulture);
         Configuration[ConfigurationKeys.SignInsPerMinute] = "100000";
+        Configure(Configuration);
         Configuration[ConfigurationKeys.Urls] = BaseAddress.ToString().TrimEnd('/');
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(Configuration).Build();
 
@@ -70,6 +71,11 @@ public sealed class ConsolePlatform : IAsyncLifetime
         await _silo.StartAsync();
         _console = await StartConsoleAsync(Configuration);
         Storage = SecurityStorage.Open(null, DataRoot, TimeProvider.System);
+    }
+
+    /// <summary>Settings a derived platform changes (e.g. short session timeouts) before the silo and console start.</summary>
+    protected virtual void Configure(Dictionary<string, string?> settings)
+    {
     }
 
     /// <summary>Another console process-equivalent on the same cluster (e.g. with other limits); the caller stops it.</summary>
@@ -108,7 +114,7 @@ public sealed class ConsolePlatform : IAsyncLifetime
     /// <summary>A browser-like client: cookies kept, redirects not followed (the tests look at them).</summary>
     public ConsoleClient NewClient() => new(BaseAddress);
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         if (_console is not null)
         {

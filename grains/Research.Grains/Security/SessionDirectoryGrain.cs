@@ -10,7 +10,7 @@ namespace Research.Grains.Security;
 [StatelessWorker]
 public sealed class SessionDirectoryGrain(SecurityStorage storage, SessionPolicy policy, TimeProvider clock) : Grain, ISessionDirectoryGrain
 {
-    /// <summary>Requests closer together than this do not rewrite last-seen (one write a minute per session at most).</summary>
+    /// <summary>Requests closer together than this (or a quarter of the idle timeout, if shorter) do not rewrite last-seen: one write a minute per session at most.</summary>
     private static readonly TimeSpan TouchEvery = TimeSpan.FromMinutes(1);
 
     public async Task<SessionInfo> CreateAsync(string userId, string userName, string remote, string userAgent, byte[] ticket)
@@ -36,7 +36,7 @@ public sealed class SessionDirectoryGrain(SecurityStorage storage, SessionPolicy
         {
             await storage.Audit.AppendAsync(new AuditEntry(row.Session.UserName, "session.end", Short(sessionId), "ok", null, row.Session.Remote, invalid)).ConfigureAwait(true);
         }
-        else if (invalid is null && touch && now - row.Session.LastSeenAt >= TouchEvery)
+        else if (invalid is null && touch && now - row.Session.LastSeenAt >= TimeSpan.FromTicks(Math.Min(TouchEvery.Ticks, policy.Idle.Ticks / 4)))
         {
             await storage.Sessions.TouchAsync(sessionId, now).ConfigureAwait(true);
         }
