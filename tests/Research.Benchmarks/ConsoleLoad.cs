@@ -62,11 +62,12 @@ public static class ConsoleLoad
         Console.WriteLine($"{grants} users signed in; browsing for {seconds} s on {Environment.ProcessorCount} cores, think time {(thinkMs == 0 ? "none" : $"0-{2 * thinkMs} ms (mean {thinkMs})")}");
         string[] pages = ["/backtests", $"/backtests/{jobId}", "/dashboard", "/account"];
         var times = new ConcurrentBag<(string Page, double Ms, HttpStatusCode Status)>();
-        var stop = DateTime.UtcNow.AddSeconds(seconds);
+        var browsing = Stopwatch.StartNew();
+        var duration = TimeSpan.FromSeconds(seconds);
         var workers = clients.Select((client, index) => Task.Run(async () =>
         {
             var random = new Random(index);
-            while (DateTime.UtcNow < stop)
+            while (browsing.Elapsed < duration)
             {
                 var page = pages[random.Next(pages.Length)];
                 var watch = Stopwatch.StartNew();

@@ -206,6 +206,7 @@ public sealed partial class AuthorizationMatrixTests(ConsolePlatform platform)
             ["IWalkForwardShardGrain.RunAsync"] = NoCall,
             ["IWalkForwardShardGrain.CountUnitsAsync"] = NoCall,
             ["IBacktestResultGrain.GetOptionsAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetOptionsAsync(),
+            ["IBacktestResultGrain.GetStrategyPerformanceAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetStrategyPerformanceAsync("no-such-strategy", 1),
             ["IBacktestResultGrain.GetViewAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetViewAsync("bt-00"),
             ["IBacktestResultGrain.GetTradesAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetTradesAsync("bt-00", 0, 1),
             ["IBacktestResultGrain.GetPositionsAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetPositionsAsync("bt-00", 1),

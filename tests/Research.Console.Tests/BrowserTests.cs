@@ -74,16 +74,26 @@ public sealed class BrowserTests(ConsolePlatform platform)
         // A marker on the window: if the page reloaded, it would be gone.
         await page.EvaluateAsync("() => { window.__noReload = 'still here'; }");
         await page.ClickAsync("#submit");
+        // The platform is shared with other tests' jobs: watch this researcher's row.
         await page.WaitForFunctionAsync(
-            "() => [...document.querySelectorAll('#jobs tr')].some(r => r.innerText.includes('succeeded') && r.innerText.includes('100%'))",
-            null, new PageWaitForFunctionOptions { Timeout = 180_000, PollingInterval = 250 });
+            "name => [...document.querySelectorAll('#jobs tr')].some(r => r.innerText.includes(name) && r.innerText.includes('succeeded') && r.innerText.includes('100%'))",
+            researcher.Name, new PageWaitForFunctionOptions { Timeout = 180_000, PollingInterval = 250 });
         Assert.Equal("still here", await page.EvaluateAsync<string>("() => window.__noReload"));
 
-        var link = page.Locator("a.job-link").First;
+        var link = page.Locator("#jobs tr", new PageLocatorOptions { HasText = researcher.Name }).Locator("a.job-link").First;
         var jobId = await link.GetAttributeAsync("data-job");
         await link.ClickAsync();
         await page.WaitForURLAsync($"**/backtests/{jobId}");
-        await page.WaitForSelectorAsync("#equity-chart .main-svg .scatterlayer path.js-line", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        try
+        {
+            await page.WaitForSelectorAsync("#equity-chart .main-svg .scatterlayer path.js-line", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        }
+        catch (TimeoutException e)
+        {
+            // Say what the page showed instead of the chart.
+            throw new TimeoutException($"no equity line after 60 s; page: {await page.InnerTextAsync("body")}; console errors: {string.Join(" | ", problems)}", e);
+        }
+
         var line = await page.GetAttributeAsync("#equity-chart .main-svg .scatterlayer path.js-line", "d");
         Assert.True(line is { Length: > 200 }, "the equity line has no drawn path: " + line);
         var shots = Directory.CreateDirectory(Path.Combine(TestEnvironment.RepositoryRoot, "artifacts", "test-results", "screenshots")).FullName;

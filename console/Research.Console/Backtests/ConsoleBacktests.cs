@@ -32,23 +32,12 @@ public sealed class ConsoleBacktests(IClusterClient cluster, ConsoleActions acti
         }, new ActionOptions(Details: "result opened"));
 
     /// <summary>
-    /// A strategy's performance for the dashboard: its latest succeeded backtest, with the daily track and positions.
-    /// Per-strategy: below operator the user needs a grant for <paramref name="strategy"/>. Audited (P&amp;L access).
+    /// A strategy's performance for the dashboard: its latest stored backtest (looked up in the result index), with the
+    /// daily track and positions. Per-strategy: below operator the user needs a grant for <paramref name="strategy"/>.
+    /// Audited (P&amp;L access).
     /// </summary>
-    public Task<(BacktestJobStatus? Job, ResultView? View, PositionSnapshot? Positions)> StrategyPerformanceAsync(ClaimsPrincipal user, string strategy) =>
-        actions.RunAsync(user, ResearchActions.DashboardView, strategy, async () =>
-        {
-            var latest = (await Scheduler.ListAsync(500).ConfigureAwait(false))
-                .Where(j => j.Kind == BacktestJobStatus.KindBacktest && j.State == BacktestJobStatus.Succeeded && string.Equals(j.Label, strategy, StringComparison.Ordinal))
-                .OrderByDescending(j => j.FinishedAt)
-                .FirstOrDefault();
-            if (latest is null)
-            {
-                return ((BacktestJobStatus?)null, (ResultView?)null, (PositionSnapshot?)null);
-            }
-
-            return (latest, await Results.GetViewAsync(latest.JobId).ConfigureAwait(false), await Results.GetPositionsAsync(latest.JobId, 10).ConfigureAwait(false));
-        }, new ActionOptions(Strategy: strategy, Details: "dashboard opened"));
+    public Task<StrategyPerformance?> StrategyPerformanceAsync(ClaimsPrincipal user, string strategy) =>
+        actions.RunAsync(user, ResearchActions.DashboardView, strategy, () => Results.GetStrategyPerformanceAsync(strategy, 10), new ActionOptions(Strategy: strategy, Details: "dashboard opened"));
 
     public Task<BacktestOptions> OptionsAsync(ClaimsPrincipal user) =>
         actions.RunAsync(user, ResearchActions.BacktestView, "options", () => Results.GetOptionsAsync(), new ActionOptions(Audit: false));

@@ -21,15 +21,8 @@ public sealed class SessionTicketStore(IClusterClient cluster, ILogger<SessionTi
         ArgumentNullException.ThrowIfNull(ticket);
         var userId = ticket.Principal.FindFirstValue(ClaimTypes.NameIdentifier) ?? string.Empty;
         var userName = ticket.Principal.Identity?.Name ?? string.Empty;
-
-        // The session id is chosen by the silo, then written into the ticket, so pages know their own session.
-        var session = await Sessions.CreateAsync(userId, userName, ConsoleClaims.Remote(httpContext), httpContext?.Request.Headers.UserAgent.ToString() ?? string.Empty, []).ConfigureAwait(false);
-        if (ticket.Principal.Identity is ClaimsIdentity identity)
-        {
-            identity.AddClaim(new Claim(ConsoleClaims.Session, session.Id));
-        }
-
-        await Sessions.RenewAsync(session.Id, TicketSerializer.Default.Serialize(ticket)).ConfigureAwait(false);
+        var session = await Sessions.CreateAsync(userId, userName, ConsoleClaims.Remote(httpContext), httpContext?.Request.Headers.UserAgent.ToString() ?? string.Empty,
+            TicketSerializer.Default.Serialize(WithoutSession(ticket))).ConfigureAwait(false);
         return session.Id;
     }
 
@@ -38,7 +31,7 @@ public sealed class SessionTicketStore(IClusterClient cluster, ILogger<SessionTi
     public async Task<AuthenticationTicket?> RetrieveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken)
     {
         var found = await Sessions.LookupAsync(key, touch: true).ConfigureAwait(false);
-        if (found is null || found.Invalid is not null || found.Ticket.Length == 0)
+        if (found is null || found.Invalid is not null)
         {
             if (found is not null)
             {
@@ -48,27 +41,34 @@ public sealed class SessionTicketStore(IClusterClient cluster, ILogger<SessionTi
             return null;
         }
 
-        return TicketSerializer.Default.Deserialize(found.Ticket);
+        // The session claim is derived from the key on every retrieval, never stored: pages learn their own session from it.
+        var ticket = TicketSerializer.Default.Deserialize(found.Ticket);
+        if (ticket?.Principal.Identity is ClaimsIdentity identity)
+        {
+            identity.AddClaim(new Claim(ConsoleClaims.Session, key));
+        }
+
+        return ticket;
     }
 
     public Task RenewAsync(string key, AuthenticationTicket ticket) => RenewAsync(key, ticket, null!, CancellationToken.None);
 
-    public Task RenewAsync(string key, AuthenticationTicket ticket, HttpContext httpContext, CancellationToken cancellationToken)
+    public Task RenewAsync(string key, AuthenticationTicket ticket, HttpContext httpContext, CancellationToken cancellationToken) =>
+        Sessions.RenewAsync(key, TicketSerializer.Default.Serialize(WithoutSession(ticket)));
+
+    /// <summary>The ticket as stored: without the (derived) session claim.</summary>
+    private static AuthenticationTicket WithoutSession(AuthenticationTicket ticket)
     {
         ArgumentNullException.ThrowIfNull(ticket);
-
-        // A renewed principal (fresh claims after a password change or enrolment) keeps naming its session.
-        if (ticket.Principal.Identity is ClaimsIdentity identity && !identity.HasClaim(ConsoleClaims.Session, key))
+        if (ticket.Principal.Identity is ClaimsIdentity identity)
         {
-            foreach (var stale in identity.FindAll(ConsoleClaims.Session).ToList())
+            foreach (var claim in identity.FindAll(ConsoleClaims.Session).ToList())
             {
-                identity.RemoveClaim(stale);
+                identity.RemoveClaim(claim);
             }
-
-            identity.AddClaim(new Claim(ConsoleClaims.Session, key));
         }
 
-        return Sessions.RenewAsync(key, TicketSerializer.Default.Serialize(ticket));
+        return ticket;
     }
 
     public Task RemoveAsync(string key) => RemoveAsync(key, null!, CancellationToken.None);

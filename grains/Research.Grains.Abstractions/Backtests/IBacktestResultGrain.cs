@@ -60,6 +60,14 @@ public sealed record WindowRow(
     [property: Id(4)] double InSample,
     [property: Id(5)] double OutOfSample);
 
+/// <summary>A strategy's latest stored backtest, as the performance dashboard shows it.</summary>
+[GenerateSerializer, Immutable, Alias("research.backtests.StrategyPerformance")]
+public sealed record StrategyPerformance(
+    [property: Id(0)] string JobId,
+    [property: Id(1)] DateTimeOffset FinishedAt,
+    [property: Id(2)] ResultView View,
+    [property: Id(3)] PositionSnapshot Positions);
+
 [GenerateSerializer, Immutable, Alias("research.backtests.BacktestOptions")]
 public sealed record BacktestOptions([property: Id(0)] string[] Strategies, [property: Id(1)] string[] Executions, [property: Id(2)] string[] Constructions);
 
@@ -75,6 +83,11 @@ public interface IBacktestResultGrain : IGrainWithIntegerKey
     [Alias("options")]
     [RequiresAction(ResearchActions.BacktestView)]
     Task<BacktestOptions> GetOptionsAsync();
+
+    /// <summary>The strategy's latest stored backtest (from the result index), or null when it has none.</summary>
+    [Alias("strategy")]
+    [RequiresAction(ResearchActions.DashboardView)]
+    Task<StrategyPerformance?> GetStrategyPerformanceAsync(string strategy, int topPositions);
 
     [Alias("view")]
     [RequiresAction(ResearchActions.BacktestView)]

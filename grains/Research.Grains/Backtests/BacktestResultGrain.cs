@@ -11,6 +11,14 @@ public sealed class BacktestResultGrain(BacktestServices services) : Grain, IBac
     public Task<BacktestOptions> GetOptionsAsync() =>
         Task.FromResult(new BacktestOptions([.. Research.Backtesting.Jobs.BacktestRequest.Strategies.Keys], ["next-close", "next-open"], ["quantile", "optimizer"]));
 
+    public async Task<StrategyPerformance?> GetStrategyPerformanceAsync(string strategy, int topPositions)
+    {
+        var latest = await services.Index.LatestAsync(BacktestJobStatus.KindBacktest, strategy).ConfigureAwait(true);
+        return latest is null
+            ? null
+            : new StrategyPerformance(latest.JobId, latest.CreatedAt, await GetViewAsync(latest.JobId).ConfigureAwait(true), await GetPositionsAsync(latest.JobId, topPositions).ConfigureAwait(true));
+    }
+
     public async Task<ResultView> GetViewAsync(string jobId)
     {
         var daily = await services.Series.ReadDailyAsync(jobId).ConfigureAwait(true);

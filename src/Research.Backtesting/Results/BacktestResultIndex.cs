@@ -97,6 +97,18 @@ public sealed class BacktestResultIndex
         return await ReadAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>The newest result of <paramref name="kind"/> labelled <paramref name="label"/> (a strategy's latest backtest), or null.</summary>
+    public async Task<StoredResult?> LatestAsync(string kind, string label, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM backtest_results WHERE kind = @kind AND label = @label ORDER BY created_at_ms DESC, job_id LIMIT 1";
+        RelationalStore.Add(command, "kind", kind);
+        RelationalStore.Add(command, "label", label);
+        var rows = await ReadAsync(command, cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
     /// <summary>Pins or stars a result (null leaves a flag as it is); false when there is no such result.</summary>
     public async Task<bool> SetFlagsAsync(string jobId, bool? pinned, bool? starred, CancellationToken cancellationToken = default)
     {

@@ -39,6 +39,14 @@ public sealed class BacktestResultGrainTests(BacktestWarehouseFixture fixture) :
         Assert.Equal(5, positions.Rows.Length);
         Assert.True(positions.Long > 0 && positions.Short < 0);
 
+        // The dashboard's lookup: the strategy's latest backtest from the result index.
+        var performance = await results.GetStrategyPerformanceAsync("momentum", 3);
+        Assert.NotNull(performance);
+        Assert.Equal(bt.JobId, performance.JobId);
+        Assert.Equal(view.Wealth, performance.View.Wealth);
+        Assert.Equal(3, performance.Positions.Rows.Length);
+        Assert.Null(await results.GetStrategyPerformanceAsync("value", 3));
+
         var mc = await scheduler.SubmitAsync(new JobSubmission(null, new MonteCarloJobSpec(bt.JobId, 300, "bootstrap", 20, Seed: 3), JobPriority.Normal, "alice"));
         Assert.Equal(BacktestJobStatus.Succeeded, (await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(mc.JobId))).State);
         var paths = await results.GetMonteCarloAsync(mc.JobId);
