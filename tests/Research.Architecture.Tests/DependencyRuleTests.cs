@@ -29,11 +29,19 @@ public sealed class DependencyRuleTests
     [InlineData("grains", "Research.Grains.Abstractions", "<ProjectReference Include=\"..\\..\\src\\Research.Core\\Research.Core.csproj\" />", "reference no implementation")]
     [InlineData("src", "Research.Core", "<ProjectReference Include=\"..\\Research.Data\\Research.Data.csproj\" />", "dependencies point")]
     [InlineData("src", "Research.Data", "<PackageReference Include=\"Parquet.Net\" Version=\"6.1.0\" />", "Directory.Packages.props")]
+    [InlineData("src", "Research.Backtesting", "<ProjectReference Include=\"..\\Research.Platform.Storage\\Research.Platform.Storage.csproj\" />", "never reach the security stores")]
+    [InlineData("src", "Research.Analytics", "<PackageReference Include=\"Microsoft.Extensions.Identity.Stores\" />", "identity and the platform's SQL stores live in")]
+    [InlineData("src", "Research.Data", "<PackageReference Include=\"Microsoft.Data.Sqlite\" />", "identity and the platform's SQL stores live in")]
+    [InlineData("silo", "Research.Hosting", "<ProjectReference Include=\"..\\..\\src\\Research.Platform.Storage\\Research.Platform.Storage.csproj\" />", "use the platform's stores")]
     public void A_broken_rule_is_reported(string folder, string project, string reference, string expected)
     {
         using var repo = TestEnvironment.CreateTempDirectory("arch");
         Write(repo, "src", "Research.Core", string.Empty);
         Write(repo, "src", "Research.Data", "<ProjectReference Include=\"..\\Research.Core\\Research.Core.csproj\" />");
+        Write(repo, "src", "Research.Analytics", "<ProjectReference Include=\"..\\Research.Data\\Research.Data.csproj\" />");
+        Write(repo, "src", "Research.Backtesting", "<ProjectReference Include=\"..\\Research.Analytics\\Research.Analytics.csproj\" />");
+        Write(repo, "src", "Research.Platform.Storage", "<ProjectReference Include=\"..\\Research.Backtesting\\Research.Backtesting.csproj\" /><PackageReference Include=\"Microsoft.Extensions.Identity.Stores\" />");
+        Write(repo, "silo", "Research.Hosting", string.Empty);
         Write(repo, "grains", "Research.Grains.Abstractions", "<PackageReference Include=\"Microsoft.Orleans.Sdk\" />");
         Write(repo, "console", "Research.Console", "<ProjectReference Include=\"..\\..\\grains\\Research.Grains.Abstractions\\Research.Grains.Abstractions.csproj\" />");
         Assert.Empty(DependencyRules.Check(ProjectGraph.Load(repo.Path)));

@@ -7,7 +7,16 @@ namespace Research.Architecture.Tests;
 internal static class DependencyRules
 {
     /// <summary>Libraries in src/, lowest first: each may reference only those before it.</summary>
-    private static readonly string[] LibraryOrder = ["Research.Core", "Research.Data", "Research.Analytics", "Research.Backtesting"];
+    private static readonly string[] LibraryOrder = ["Research.Core", "Research.Data", "Research.Analytics", "Research.Backtesting", "Research.Platform.Storage"];
+
+    /// <summary>The libraries that hold the maths and the warehouse: they never reach identity or the platform's SQL stores.</summary>
+    private static readonly string[] AnalyticsLibraries = ["Research.Core", "Research.Data", "Research.Analytics", "Research.Backtesting"];
+
+    /// <summary>The platform's relational stores (users, sessions, API keys, audit, results, migrations).</summary>
+    private const string PlatformStorage = "Research.Platform.Storage";
+
+    /// <summary>The only projects (besides tests and benchmarks) that may reference <see cref="PlatformStorage"/>.</summary>
+    private static readonly string[] PlatformStorageUsers = ["Research.Grains", "Research.Silo", "Research.Cli"];
 
     public static List<string> Check(ProjectGraph graph)
     {
@@ -40,6 +49,24 @@ internal static class DependencyRules
                         violations.Add($"{node.Name} references {r}: dependencies point Backtesting -> Analytics -> Data -> Core.");
                     }
                 }
+            }
+
+            if (AnalyticsLibraries.Contains(node.Name))
+            {
+                if (graph.Closure(node.Name).Contains(PlatformStorage))
+                {
+                    violations.Add($"{node.Name} reaches {PlatformStorage}; analytics and backtesting never reach the security stores or the platform's SQL.");
+                }
+
+                foreach (var (project, package) in graph.PackagesInClosure(node.Name).Where(p => IsIdentityOrPlatformSql(p.Package)))
+                {
+                    violations.Add($"{node.Name} depends on {package} through {project}; identity and the platform's SQL stores live in {PlatformStorage}.");
+                }
+            }
+
+            if (node.ProjectReferences.Contains(PlatformStorage) && !PlatformStorageUsers.Contains(node.Name) && node.Folder != "tests")
+            {
+                violations.Add($"{node.Name} references {PlatformStorage}; only {string.Join(", ", PlatformStorageUsers)} use the platform's stores.");
             }
 
             if (node.Name == "Research.Cli")
@@ -82,6 +109,11 @@ internal static class DependencyRules
 
         return violations;
     }
+
+    private static bool IsIdentityOrPlatformSql(string package) =>
+        package.StartsWith("Microsoft.Extensions.Identity.", StringComparison.OrdinalIgnoreCase) ||
+        package.StartsWith("Microsoft.AspNetCore.Identity", StringComparison.OrdinalIgnoreCase) ||
+        package.Equals("Microsoft.Data.Sqlite", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsOrleans(string package) => package.StartsWith("Microsoft.Orleans.", StringComparison.OrdinalIgnoreCase);
 }

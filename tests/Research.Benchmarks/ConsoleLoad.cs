@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Research.Data.Security;
+using Research.Platform.Storage.Security;
 using Research.Testing;
 
 namespace Research.Benchmarks;

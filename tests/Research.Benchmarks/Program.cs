@@ -1,3 +1,4 @@
+using Research.Platform.Storage.Results;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,7 +63,7 @@ try
             silo.Services.AddGrainStorage(GrainStorageNames.Research, (sp, _) => new SqliteGrainStorage(Path.Combine(resultRoot, "grains.db"), sp.GetRequiredService<IGrainStorageSerializer>(), TimeProvider.System));
             silo.Services.AddSingleton(layout);
             silo.Services.AddSingleton(TimeProvider.System);
-            silo.Services.AddSingleton(_ => new BacktestServices(layout, new BacktestSeriesStore(Path.Combine(resultRoot, "series")), BacktestResultIndex.Sqlite(Path.Combine(resultRoot, "results.db")), new BacktestJobOptions()));
+            silo.Services.AddSingleton(_ => new BacktestServices(layout, new BacktestSeriesStore(Path.Combine(resultRoot, "series")), SqlBacktestResultIndex.Sqlite(Path.Combine(resultRoot, "results.db")), new BacktestJobOptions()));
             silo.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
             silo.AddIncomingGrainCallFilter<Research.Grains.Security.ActionAuthorizationFilter>();
         });

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Research.Data.Audit;
+using Research.Platform.Storage.Audit;
 using Research.Testing;
 
 namespace Research.Console.Tests;

@@ -4,7 +4,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using Research.Console.Components.Layout;
 using Research.Console.Security;
-using Research.Data.Audit;
+using Research.Platform.Storage.Audit;
 using Research.Grains.Abstractions.Backtests;
 using Research.Grains.Abstractions.Security;
 using Research.Testing;

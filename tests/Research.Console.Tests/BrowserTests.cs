@@ -1,5 +1,5 @@
 using Microsoft.Playwright;
-using Research.Data.Audit;
+using Research.Platform.Storage.Audit;
 using Research.Testing;
 
 namespace Research.Console.Tests;

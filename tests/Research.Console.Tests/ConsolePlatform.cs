@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Research.Console;
-using Research.Data.Security;
+using Research.Platform.Storage.Security;
 using Research.Data.Sync;
 using Research.Data.Synthetic;
 using Research.Data.Warehouse;

@@ -1,5 +1,5 @@
 using System.Net;
-using Research.Data.Audit;
+using Research.Platform.Storage.Audit;
 using Research.Grains.Client;
 using Research.Testing;
 

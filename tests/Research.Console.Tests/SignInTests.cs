@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using Research.Data.Audit;
+using Research.Platform.Storage.Audit;
 using Research.Testing;
 
 namespace Research.Console.Tests;

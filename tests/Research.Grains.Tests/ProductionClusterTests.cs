@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Research.Data.Relational;
+using Research.Platform.Storage.Relational;
 using Research.Grains.Abstractions.Warehouse;
 using Research.Grains.Client;
 using Research.Silo.Hosting;

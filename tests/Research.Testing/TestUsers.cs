@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
-using Research.Data.Security;
+using Research.Platform.Storage.Security;
 
 namespace Research.Testing;
 

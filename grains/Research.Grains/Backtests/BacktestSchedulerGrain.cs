@@ -134,7 +134,7 @@ public sealed class BacktestSchedulerGrain(
             throw new ArgumentException($"retention: keep {keepLatest} and max age {maxAgeDays} days must not be negative.");
         }
 
-        var outcome = await services.Index.ApplyRetentionAsync(keepLatest, TimeSpan.FromDays(maxAgeDays), DateTimeOffset.UtcNow, services.Series.Delete).ConfigureAwait(true);
+        var outcome = await ResultRetention.ApplyAsync(services.Index, keepLatest, TimeSpan.FromDays(maxAgeDays), DateTimeOffset.UtcNow, services.Series.Delete).ConfigureAwait(true);
         logger.LogInformation("Retention (keep {Keep}, max age {Days} d) deleted {Deleted} result(s): {Ids}", keepLatest, maxAgeDays, outcome.Deleted.Count, string.Join(", ", outcome.Deleted));
         return new RetentionReport(outcome.Deleted, outcome.KeptPinnedOrStarred, outcome.KeptRecent);
     }

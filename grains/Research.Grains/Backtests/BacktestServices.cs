@@ -35,7 +35,7 @@ public sealed record BacktestJobOptions
 /// <summary>What backtest grains need from their silo: the warehouse, the result stores, options and this silo's job slots.</summary>
 public sealed class BacktestServices : IDisposable
 {
-    public BacktestServices(WarehouseLayout layout, BacktestSeriesStore series, BacktestResultIndex index, BacktestJobOptions options)
+    public BacktestServices(WarehouseLayout layout, BacktestSeriesStore series, IBacktestResultIndex index, BacktestJobOptions options)
     {
         Layout = layout;
         Series = series;
@@ -48,7 +48,7 @@ public sealed class BacktestServices : IDisposable
 
     public BacktestSeriesStore Series { get; }
 
-    public BacktestResultIndex Index { get; }
+    public IBacktestResultIndex Index { get; }
 
     public BacktestJobOptions Options { get; }
 

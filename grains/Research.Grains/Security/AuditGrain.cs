@@ -1,6 +1,6 @@
 using Orleans.Concurrency;
-using Research.Data.Audit;
-using Research.Data.Security;
+using Research.Platform.Storage.Audit;
+using Research.Platform.Storage.Security;
 using Research.Grains.Abstractions.Security;
 
 namespace Research.Grains.Security;

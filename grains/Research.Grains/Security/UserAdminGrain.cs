@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Orleans.Concurrency;
-using Research.Data.Security;
+using Research.Platform.Storage.Security;
 using Research.Grains.Abstractions.Security;
 
 namespace Research.Grains.Security;

@@ -1,3 +1,4 @@
+using Research.Platform.Storage.Results;
 using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Configuration;
@@ -5,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
-using Research.Data.Security;
+using Research.Platform.Storage.Security;
 using Research.Data.Synthetic;
 using Research.Data.Warehouse;
 using Research.Backtesting.Results;
@@ -44,8 +45,8 @@ public static class SiloConfiguration
             MaxJobsPerUser = int.TryParse(configuration[ConfigurationKeys.BacktestJobsPerUser], NumberStyles.None, CultureInfo.InvariantCulture, out var perUser) && perUser > 0 ? perUser : 2,
         };
         var resultIndex = settings.Profile == HostingProfile.Production
-            ? BacktestResultIndex.Postgres(settings.ConnectionString!)
-            : BacktestResultIndex.Sqlite(Path.Combine(dataRoot, "results", "results.db"));
+            ? SqlBacktestResultIndex.Postgres(settings.ConnectionString!)
+            : SqlBacktestResultIndex.Sqlite(Path.Combine(dataRoot, "results", "results.db"));
         silo.Services.AddSingleton(sp => new BacktestServices(sp.GetRequiredService<WarehouseLayout>(), new BacktestSeriesStore(Path.Combine(dataRoot, "results", "backtests")), resultIndex, jobOptions));
 
         // Users, sessions, API keys and the audit log, behind the security grains (the console reaches them only through those).

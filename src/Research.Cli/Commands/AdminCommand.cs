@@ -3,7 +3,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Research.Cli.Infrastructure;
-using Research.Data.Security;
+using Research.Platform.Storage.Security;
 using Spectre.Console;
 
 namespace Research.Cli.Commands;

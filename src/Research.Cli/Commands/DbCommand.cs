@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Research.Cli.Infrastructure;
-using Research.Data.Relational;
+using Research.Platform.Storage.Relational;
 using Research.Grains.Client;
 using Spectre.Console;
 

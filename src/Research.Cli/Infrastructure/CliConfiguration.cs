@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
-using Research.Data.Security;
+using Research.Platform.Storage.Security;
 using Research.Grains.Client;
 
 namespace Research.Cli.Infrastructure;

@@ -4,7 +4,7 @@ using Research.Cli.Infrastructure;
 using Research.Data.Synthetic;
 using Research.Data.Warehouse;
 
-using Research.Data.Security;
+using Research.Platform.Storage.Security;
 
 namespace Research.Cli.Platform;
 

@@ -1,3 +1,4 @@
+using Research.Platform.Storage.Results;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
@@ -63,7 +64,7 @@ public static class BacktestCluster
             silo.Services.AddSingleton(layout);
             silo.Services.AddSingleton(TimeProvider.System);
             silo.AddIncomingGrainCallFilter<ActionAuthorizationFilter>();
-            silo.Services.AddSingleton(_ => new BacktestServices(layout, new BacktestSeriesStore(Path.Combine(resultRoot, "series")), BacktestResultIndex.Sqlite(Path.Combine(resultRoot, "results.db")), options));
+            silo.Services.AddSingleton(_ => new BacktestServices(layout, new BacktestSeriesStore(Path.Combine(resultRoot, "series")), SqlBacktestResultIndex.Sqlite(Path.Combine(resultRoot, "results.db")), options));
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 // Declare a killed silo dead within a few seconds instead of the production defaults.

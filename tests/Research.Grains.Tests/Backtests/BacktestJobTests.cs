@@ -1,3 +1,4 @@
+using Research.Platform.Storage.Results;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using DuckDB.NET.Data;
@@ -169,7 +170,7 @@ public sealed class BacktestJobTests(BacktestWarehouseFixture fixture) : IClassF
         Assert.Equal(BacktestJobStatus.Cancelled, cancelled.State);
         Assert.True(cancelled.Fraction < 0.5, $"the job ran on to {cancelled.Fraction:P0} after the cancel");
         Assert.Null(await job.GetResultAsync());
-        Assert.Null(await BacktestResultIndex.Sqlite(Path.Combine(results, "results.db")).GetAsync(running.JobId, TestContext.Current.CancellationToken));
+        Assert.Null(await SqlBacktestResultIndex.Sqlite(Path.Combine(results, "results.db")).GetAsync(running.JobId, TestContext.Current.CancellationToken));
 
         var other = cluster.Client.GetGrain<IBacktestJobGrain>(queued.JobId);
         var status = await other.GetStatusAsync();

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
 
-namespace Research.Data.Relational;
+namespace Research.Platform.Storage.Relational;
 
 /// <summary>
 /// Applies the project's PostgreSQL schema scripts (embedded, versioned <c>NNNN_name.sql</c>):

@@ -1,7 +1,7 @@
 using System.Data.Common;
-using Research.Data.Relational;
+using Research.Platform.Storage.Relational;
 
-namespace Research.Data.Security;
+namespace Research.Platform.Storage.Security;
 
 /// <summary>One signed-in browser session as the server keeps it (the cookie only carries <see cref="Id"/>).</summary>
 public sealed record SessionRecord(

@@ -2,9 +2,9 @@ using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Identity;
-using Research.Data.Relational;
+using Research.Platform.Storage.Relational;
 
-namespace Research.Data.Security;
+namespace Research.Platform.Storage.Security;
 
 /// <summary>
 /// ASP.NET Core Identity's user store over the platform's relational store (SQLite embedded, PostgreSQL through

@@ -2,7 +2,7 @@ using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
-namespace Research.Data.Relational;
+namespace Research.Platform.Storage.Relational;
 
 /// <summary>
 /// A connection source for one of the platform's relational tables: SQLite when embedded (the table's schema is created

@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Data.Sqlite;
-using Research.Data.Relational;
+using Research.Platform.Storage.Relational;
 
-namespace Research.Data.Audit;
+namespace Research.Platform.Storage.Audit;
 
 /// <summary>One audited event: who did what to what, when, why, from where, and how it ended.</summary>
 public sealed record AuditEntry(

@@ -1,10 +1,10 @@
 using Microsoft.Data.Sqlite;
 using Npgsql;
-using Research.Data.Audit;
-using Research.Data.Relational;
+using Research.Platform.Storage.Audit;
+using Research.Platform.Storage.Relational;
 using Research.Testing;
 
-namespace Research.Data.Tests.Audit;
+namespace Research.Platform.Storage.Tests.Audit;
 
 /// <summary>The hash-chained audit log on SQLite and on PostgreSQL: append, refuse rewrites, and find tampering by row.</summary>
 public sealed class AuditLogTests

@@ -1,8 +1,9 @@
+using Research.Platform.Storage.Results;
 using Research.Backtesting.Results;
-using Research.Data.Relational;
+using Research.Platform.Storage.Relational;
 using Research.Testing;
 
-namespace Research.Backtesting.Tests.Results;
+namespace Research.Platform.Storage.Tests.Results;
 
 /// <summary>The embedded result index: insert once, flags, and a retention policy that never drops pinned or starred results.</summary>
 public sealed class ResultStoreTests
@@ -18,16 +19,16 @@ public sealed class ResultStoreTests
         var ct = TestContext.Current.CancellationToken;
         using var dir = TestEnvironment.CreateTempDirectory("results");
         await using var database = store == "postgres" ? await PostgresDatabase.CreateAsync() : null;
-        BacktestResultIndex index;
+        IBacktestResultIndex index;
         if (database is null)
         {
-            index = BacktestResultIndex.Sqlite(Path.Combine(dir.Path, "results.db"));
+            index = SqlBacktestResultIndex.Sqlite(Path.Combine(dir.Path, "results.db"));
         }
         else
         {
             // The production table comes from the shipped migrations, as 'research db migrate' applies them.
             await new PostgresMigrator(database.ConnectionString, TimeProvider.System).MigrateAsync(ct);
-            index = BacktestResultIndex.Postgres(database.ConnectionString);
+            index = SqlBacktestResultIndex.Postgres(database.ConnectionString);
         }
 
         var now = new DateTimeOffset(2026, 6, 30, 12, 0, 0, TimeSpan.Zero);
@@ -43,7 +44,7 @@ public sealed class ResultStoreTests
         Assert.False(await index.SetFlagsAsync("bt-404", pinned: true, starred: null, ct));
 
         var removedSeries = new List<string>();
-        var outcome = await index.ApplyRetentionAsync(keepLatest: 3, maxAge: TimeSpan.FromDays(30), now, removedSeries.Add, ct);
+        var outcome = await ResultRetention.ApplyAsync(index, keepLatest: 3, maxAge: TimeSpan.FromDays(30), now, removedSeries.Add, ct);
         // Newest first: bt-9, 8, 7 are the latest three; bt-0 pinned, bt-1 and bt-2 starred; bt-3..bt-6 go.
         Assert.Equal(["bt-6", "bt-5", "bt-4", "bt-3"], outcome.Deleted);
         Assert.Equal(outcome.Deleted, removedSeries);

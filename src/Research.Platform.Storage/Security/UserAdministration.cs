@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
-using Research.Data.Audit;
+using Research.Platform.Storage.Audit;
 
-namespace Research.Data.Security;
+namespace Research.Platform.Storage.Security;
 
 /// <summary>Who is making an administrative change, for the audit log: the actor, where from, and why.</summary>
 public sealed record AdminContext(string Actor, string Source, string? Reason = null);

@@ -1,12 +1,12 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Research.Data.Audit;
-using Research.Data.Relational;
-using Research.Data.Security;
+using Research.Platform.Storage.Audit;
+using Research.Platform.Storage.Relational;
+using Research.Platform.Storage.Security;
 using Research.Testing;
 
-namespace Research.Data.Tests.Security;
+namespace Research.Platform.Storage.Tests.Security;
 
 /// <summary>Server-side sessions, API keys, strategy grants and user administration on SQLite and PostgreSQL.</summary>
 public sealed class SessionAndApiKeyStoreTests

@@ -1,8 +1,8 @@
-using Research.Data.Relational;
-using Research.Data.Security;
+using Research.Platform.Storage.Relational;
+using Research.Platform.Storage.Security;
 using Research.Testing;
 
-namespace Research.Data.Tests.Security;
+namespace Research.Platform.Storage.Tests.Security;
 
 /// <summary>The security tables on SQLite (a temporary folder) or on a fresh migrated PostgreSQL database, for theories over both.</summary>
 internal static class SecurityStores

@@ -1,4 +1,4 @@
-namespace Research.Data.Security;
+namespace Research.Platform.Storage.Security;
 
 /// <summary>A console user as ASP.NET Core Identity sees it, stored by <see cref="UserStore"/>.</summary>
 public sealed class ResearchUser

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Research.Data.Security;
+namespace Research.Platform.Storage.Security;
 
 /// <summary>
 /// The platform's sign-in rules, applied wherever Identity is configured (console, CLI, tests): passwords of at least 12

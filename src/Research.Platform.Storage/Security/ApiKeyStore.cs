@@ -1,9 +1,9 @@
 using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
-using Research.Data.Relational;
+using Research.Platform.Storage.Relational;
 
-namespace Research.Data.Security;
+namespace Research.Platform.Storage.Security;
 
 /// <summary>An API key as stored: never the secret, only its SHA-256.</summary>
 public sealed record ApiKeyRecord(

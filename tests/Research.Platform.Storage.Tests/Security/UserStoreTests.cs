@@ -1,11 +1,11 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
-using Research.Data.Relational;
-using Research.Data.Security;
+using Research.Platform.Storage.Relational;
+using Research.Platform.Storage.Security;
 using Research.Testing;
 
-namespace Research.Data.Tests.Security;
+namespace Research.Platform.Storage.Tests.Security;
 
 /// <summary>Identity's UserManager over our user store, on SQLite and PostgreSQL: passwords, roles, lockout, TOTP, recovery codes.</summary>
 public sealed class UserStoreTests

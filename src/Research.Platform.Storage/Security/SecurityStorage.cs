@@ -1,7 +1,7 @@
-using Research.Data.Audit;
-using Research.Data.Relational;
+using Research.Platform.Storage.Audit;
+using Research.Platform.Storage.Relational;
 
-namespace Research.Data.Security;
+namespace Research.Platform.Storage.Security;
 
 /// <summary>
 /// The security tables together, from one choice made in one place: embedded (SQLite files under the data root:

@@ -1,33 +1,15 @@
 using System.Data.Common;
-using Research.Data.Relational;
+using Research.Backtesting.Results;
+using Research.Platform.Storage.Relational;
 
-namespace Research.Backtesting.Results;
-
-/// <summary>A finished job's row in the relational store.</summary>
-public sealed record StoredResult(
-    string JobId,
-    string Kind,
-    string Label,
-    string RequestedBy,
-    string Spec,
-    string DataVersions,
-    string Metrics,
-    string MetricsSha256,
-    string SeriesFolder,
-    string SeriesSha256,
-    DateTimeOffset CreatedAt,
-    bool Pinned,
-    bool Starred);
-
-/// <summary>What a retention run removed and kept.</summary>
-public sealed record RetentionOutcome(IReadOnlyList<string> Deleted, int KeptPinnedOrStarred, int KeptRecent);
+namespace Research.Platform.Storage.Results;
 
 /// <summary>
-/// Summaries and metrics of finished jobs in the relational store: PostgreSQL in production (table from migration
+/// The result index (<see cref="IBacktestResultIndex"/>) in the relational store: PostgreSQL in production (table from migration
 /// <c>0005_backtest_results.sql</c>, applied by <c>research db migrate</c>), SQLite when embedded (created here). The SQL
 /// is the subset both speak; recording is insert-if-absent, so a job finished twice (after a silo loss) leaves one row.
 /// </summary>
-public sealed class BacktestResultIndex
+public sealed class SqlBacktestResultIndex : IBacktestResultIndex
 {
     private const string SqliteSchema = """
         CREATE TABLE IF NOT EXISTS backtest_results (
@@ -42,15 +24,15 @@ public sealed class BacktestResultIndex
 
     private readonly RelationalStore _store;
 
-    private BacktestResultIndex(RelationalStore store) => _store = store;
+    private SqlBacktestResultIndex(RelationalStore store) => _store = store;
 
     /// <summary>The embedded store: one SQLite file (created with its table when missing).</summary>
-    public static BacktestResultIndex Sqlite(string path) => new(RelationalStore.Sqlite(path, SqliteSchema));
+    public static SqlBacktestResultIndex Sqlite(string path) => new(RelationalStore.Sqlite(path, SqliteSchema));
 
     /// <summary>PostgreSQL; the table comes from the migrations.</summary>
-    public static BacktestResultIndex Postgres(string connectionString) => new(RelationalStore.Postgres(connectionString));
+    public static SqlBacktestResultIndex Postgres(string connectionString) => new(RelationalStore.Postgres(connectionString));
 
-    /// <summary>Records a finished job; returns false when it was already recorded (the first row stays).</summary>
+    /// <inheritdoc />
     public async Task<bool> RecordAsync(StoredResult row, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(row);
@@ -77,6 +59,7 @@ public sealed class BacktestResultIndex
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
+    /// <inheritdoc />
     public async Task<StoredResult?> GetAsync(string jobId, CancellationToken cancellationToken = default)
     {
         await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -87,7 +70,7 @@ public sealed class BacktestResultIndex
         return rows.Count == 0 ? null : rows[0];
     }
 
-    /// <summary>The newest results first.</summary>
+    /// <inheritdoc />
     public async Task<IReadOnlyList<StoredResult>> ListAsync(int limit = 100, CancellationToken cancellationToken = default)
     {
         await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -97,7 +80,7 @@ public sealed class BacktestResultIndex
         return await ReadAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The newest result of <paramref name="kind"/> labelled <paramref name="label"/> (a strategy's latest backtest), or null.</summary>
+    /// <inheritdoc />
     public async Task<StoredResult?> LatestAsync(string kind, string label, CancellationToken cancellationToken = default)
     {
         await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -109,7 +92,7 @@ public sealed class BacktestResultIndex
         return rows.Count == 0 ? null : rows[0];
     }
 
-    /// <summary>Pins or stars a result (null leaves a flag as it is); false when there is no such result.</summary>
+    /// <inheritdoc />
     public async Task<bool> SetFlagsAsync(string jobId, bool? pinned, bool? starred, CancellationToken cancellationToken = default)
     {
         await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -121,46 +104,14 @@ public sealed class BacktestResultIndex
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
-    /// <summary>
-    /// Retention: keeps the newest <paramref name="keepLatest"/> results and everything younger than
-    /// <paramref name="maxAge"/>; of the rest, deletes every result that is neither pinned nor starred (row first, then its
-    /// series folder through <paramref name="deleteSeries"/>). A pinned or starred result is never deleted.
-    /// </summary>
-    public async Task<RetentionOutcome> ApplyRetentionAsync(int keepLatest, TimeSpan maxAge, DateTimeOffset now, Action<string> deleteSeries, CancellationToken cancellationToken = default)
+    /// <inheritdoc />
+    public async Task<bool> DeleteUnflaggedAsync(string jobId, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(deleteSeries);
-        var all = await ListAsync(10_000, cancellationToken).ConfigureAwait(false);
-        var cutoff = now - maxAge;
-        var deleted = new List<string>();
-        var kept = 0;
-        var recent = 0;
-        for (var i = 0; i < all.Count; i++)
-        {
-            var row = all[i];
-            if (row.Pinned || row.Starred)
-            {
-                kept++;
-                continue;
-            }
-
-            if (i < keepLatest || row.CreatedAt >= cutoff)
-            {
-                recent++;
-                continue;
-            }
-
-            await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = connection.CreateCommand();
-            command.CommandText = "DELETE FROM backtest_results WHERE job_id = @job_id AND pinned = 0 AND starred = 0";
-            RelationalStore.Add(command, "job_id", row.JobId);
-            if (await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1)
-            {
-                deleteSeries(row.JobId);
-                deleted.Add(row.JobId);
-            }
-        }
-
-        return new RetentionOutcome(deleted, kept, recent);
+        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM backtest_results WHERE job_id = @job_id AND pinned = 0 AND starred = 0";
+        RelationalStore.Add(command, "job_id", jobId);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
     private static async Task<List<StoredResult>> ReadAsync(DbCommand command, CancellationToken cancellationToken)
