@@ -1,3 +1,5 @@
+using Research.Core.Statistics;
+
 namespace Research.Analytics.Factors;
 
 /// <summary>Cross-sectional transforms of one descriptor across a universe (NaN = missing).</summary>
@@ -19,8 +21,8 @@ public static class CrossSection
         }
 
         Array.Sort(present);
-        var low = Quantile(present, quantile);
-        var high = Quantile(present, 1 - quantile);
+        var low = Quantiles.Linear(present, quantile);
+        var high = Quantiles.Linear(present, 1 - quantile);
         for (var a = 0; a < values.Length; a++)
         {
             if (!double.IsNaN(values[a]))
@@ -28,16 +30,6 @@ public static class CrossSection
                 values[a] = Math.Clamp(values[a], low, high);
             }
         }
-    }
-
-    /// <summary>Linear-interpolated quantile of sorted values (type 7, as numpy's default).</summary>
-    public static double Quantile(double[] sorted, double p)
-    {
-        ArgumentNullException.ThrowIfNull(sorted);
-        var h = (sorted.Length - 1) * p;
-        var lo = (int)Math.Floor(h);
-        var hi = Math.Min(lo + 1, sorted.Length - 1);
-        return sorted[lo] + ((h - lo) * (sorted[hi] - sorted[lo]));
     }
 
     /// <summary>

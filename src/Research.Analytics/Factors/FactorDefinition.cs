@@ -1,3 +1,5 @@
+using Research.Core.Calendars;
+
 namespace Research.Analytics.Factors;
 
 /// <summary>What a factor definition needs from the panel.</summary>
@@ -35,9 +37,9 @@ public static class FactorRegistry
     /// <summary>Sessions in the momentum window: 12 months back to 1 month back (the last month is skipped).</summary>
     public const int MomentumMonths = 12;
 
-    public const int VolatilitySessions = 252;
+    public const int VolatilitySessions = Annualisation.SessionsPerYear;
 
-    public const int BetaSessions = 252;
+    public const int BetaSessions = Annualisation.SessionsPerYear;
 
     public const int LiquiditySessions = 63;
 

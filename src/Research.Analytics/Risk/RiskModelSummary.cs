@@ -1,6 +1,8 @@
+using Research.Core.Calendars;
+
 namespace Research.Analytics.Risk;
 
-/// <summary>A factor's forecast volatility, annualised (sqrt(252) x daily).</summary>
+/// <summary>A factor's forecast volatility, annualised (√(sessions a year) x daily, <see cref="Annualisation"/>).</summary>
 public sealed record FactorVolatility(string Name, double AnnualisedVolatility);
 
 /// <summary>What <c>research risk fit</c> reports about a model.</summary>
@@ -22,7 +24,7 @@ public sealed record RiskModelSummary(
         ArgumentNullException.ThrowIfNull(model);
         var last = model.Dates.Length - 1;
         var lastForecast = model.ForecastIndexOnOrBefore(model.Dates[^1]);
-        var factors = model.Factors.Select((f, k) => new FactorVolatility(f, lastForecast >= 0 ? Math.Sqrt(model.Covariance[lastForecast]![(k * model.K) + k] * 252) : double.NaN)).ToList();
+        var factors = model.Factors.Select((f, k) => new FactorVolatility(f, lastForecast >= 0 ? Math.Sqrt(model.Covariance[lastForecast]![(k * model.K) + k] * Annualisation.SessionsPerYear) : double.NaN)).ToList();
         var firstForecast = Array.FindIndex(model.Covariance, c => c is not null);
         var first = Math.Max(firstForecast + 1, last - 503);
         IReadOnlyList<double> bias = [];

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using Research.Analytics.Factors;
+using Research.Core.Calendars;
 
 namespace Research.Backtesting.Engine;
 
@@ -30,7 +31,7 @@ public sealed record CostModel
     /// </summary>
     public double ImpactCoefficient { get; init; } = 0.1;
 
-    /// <summary>Annual fee for borrowing stock, in basis points of the short value (charged daily, 252 days).</summary>
+    /// <summary>Annual fee for borrowing stock, in basis points of the short value (charged daily, over Annualisation.SessionsPerYear sessions).</summary>
     public double BorrowBps { get; init; } = 50.0;
 
     public static CostModel None { get; } = new() { CommissionBps = 0, HalfSpreadBps = 0, ImpactCoefficient = 0, BorrowBps = 0 };
@@ -117,7 +118,7 @@ public static class BacktestEngine
         var trades = new List<Trade>();
         var positions = new Dictionary<DateOnly, (int[] Assets, double[] Weights)>();
         var frictions = settings.Costs.ImpactCoefficient > 0 ? data.ImpactScale : null;
-        var borrow = settings.Costs.BorrowBps / 10_000 / 252;
+        var borrow = Annualisation.DailyRate(settings.Costs.BorrowBps / 10_000);
         var moves = new double[n];
         var target = new double[n];
         var returnsPanel = data.Panel.Returns;

@@ -1,3 +1,5 @@
+using Research.Core.Calendars;
+using Research.Core.Statistics;
 using MathNet.Numerics.Distributions;
 
 namespace Research.Backtesting.Metrics;
@@ -17,7 +19,8 @@ namespace Research.Backtesting.Metrics;
 /// </summary>
 public static class PerformanceMetrics
 {
-    public const int PeriodsPerYear = 252;
+    /// <summary>Periods a year: <see cref="Annualisation.SessionsPerYear"/>.</summary>
+    public const int PeriodsPerYear = Annualisation.SessionsPerYear;
 
     public static double CumulativeReturn(IReadOnlyList<double> returns)
     {
@@ -131,54 +134,25 @@ public static class PerformanceMetrics
         return (double)returns.Count(r => r > 0) / returns.Count;
     }
 
-    /// <summary>Skewness, the bias-corrected sample estimator (scipy.stats.skew with bias=False).</summary>
+    /// <summary>Skewness of the returns: <see cref="Moments.Skewness"/> (bias-corrected, scipy.stats.skew with bias=False).</summary>
     public static double Skewness(IReadOnlyList<double> returns)
     {
         Check(returns);
-        var n = returns.Count;
-        var mean = returns.Average();
-        double m2 = 0, m3 = 0;
-        foreach (var r in returns)
-        {
-            var d = r - mean;
-            m2 += d * d;
-            m3 += d * d * d;
-        }
-
-        m2 /= n;
-        m3 /= n;
-        var g1 = m3 / Math.Pow(m2, 1.5);
-        return n > 2 ? g1 * Math.Sqrt(n * (n - 1.0)) / (n - 2.0) : double.NaN;
+        return Moments.Skewness(returns);
     }
 
-    /// <summary>Kurtosis (not excess: a normal has 3), the plain moment estimator m4 / m2², as in the deflated Sharpe ratio paper.</summary>
+    /// <summary>Kurtosis of the returns: <see cref="Moments.Kurtosis"/> (m4 / m2², not excess), as in the deflated Sharpe ratio paper.</summary>
     public static double Kurtosis(IReadOnlyList<double> returns)
     {
         Check(returns);
-        var mean = returns.Average();
-        double m2 = 0, m4 = 0;
-        foreach (var r in returns)
-        {
-            var d = r - mean;
-            m2 += d * d;
-            m4 += d * d * d * d;
-        }
-
-        m2 /= returns.Count;
-        m4 /= returns.Count;
-        return m4 / (m2 * m2);
+        return Moments.Kurtosis(returns);
     }
 
+    /// <summary>Sample standard deviation (ddof = 1) of finite values: <see cref="Moments.StandardDeviation"/>.</summary>
     public static double StandardDeviation(IReadOnlyList<double> values)
     {
         Check(values);
-        if (values.Count < 2)
-        {
-            return double.NaN;
-        }
-
-        var mean = values.Average();
-        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+        return Moments.StandardDeviation(values);
     }
 
     /// <summary>

@@ -1,5 +1,7 @@
 using Research.Backtesting.Metrics;
 using Research.Data.Synthetic;
+using Research.Core.Randomness;
+using Research.Core.Statistics;
 
 namespace Research.Backtesting.MonteCarlo;
 
@@ -146,7 +148,7 @@ public static class MonteCarloSimulator
             Array.Sort(wealth[i]);
             for (var q = 0; q < bands.Length; q++)
             {
-                bands[q][i] = Research.Analytics.Factors.CrossSection.Quantile(wealth[i], FanQuantiles[q]);
+                bands[q][i] = Quantiles.Linear(wealth[i], FanQuantiles[q]);
             }
         }
 
@@ -177,8 +179,8 @@ public static class MonteCarloSimulator
         {
             var sorted = paths.Select(pick).Where(double.IsFinite).Order().ToArray();
             var tail = (1 - confidence) / 2;
-            return new Interval(Research.Analytics.Factors.CrossSection.Quantile(sorted, tail), Research.Analytics.Factors.CrossSection.Quantile(sorted, 0.5),
-                Research.Analytics.Factors.CrossSection.Quantile(sorted, 1 - tail));
+            return new Interval(Quantiles.Linear(sorted, tail), Quantiles.Linear(sorted, 0.5),
+                Quantiles.Linear(sorted, 1 - tail));
         }
 
         var shuffle = method == Resampling.Shuffle;

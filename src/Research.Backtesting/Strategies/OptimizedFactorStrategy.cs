@@ -1,5 +1,6 @@
 using Research.Analytics.Optimization;
 using Research.Backtesting.Engine;
+using Research.Core.Calendars;
 
 namespace Research.Backtesting.Strategies;
 
@@ -22,7 +23,7 @@ public sealed record OptimizedFactorSettings
     public double MaxBeta { get; init; } = 0.05;
 
     /// <summary>Sessions of history for betas and volatilities.</summary>
-    public int Lookback { get; init; } = 252;
+    public int Lookback { get; init; } = Annualisation.SessionsPerYear;
 }
 
 /// <summary>

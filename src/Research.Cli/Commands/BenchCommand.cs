@@ -6,6 +6,8 @@ using Research.Cli.Infrastructure;
 using Research.Data.Quality;
 using Research.Data.Warehouse;
 using Spectre.Console;
+using Research.Core.Randomness;
+using Research.Core.Calendars;
 
 namespace Research.Cli.Commands;
 
@@ -378,9 +380,9 @@ public static class BenchCommand
         command.SetAction(parse =>
         {
             var n = parse.GetValue(assets);
-            var sessions = parse.GetValue(years) * 252;
+            var sessions = parse.GetValue(years) * Annualisation.SessionsPerYear;
             var dates = Research.Core.Calendars.NyseCalendar.Instance.Sessions(new DateOnly(1990, 1, 2), new DateOnly(2100, 12, 31)).Take(sessions).ToArray();
-            var random = new Research.Data.Synthetic.DeterministicRandom(7);
+            var random = new Research.Core.Randomness.DeterministicRandom(7);
             var cells = sessions * n;
             var returns = new double[cells];
             var cap = new double[cells];

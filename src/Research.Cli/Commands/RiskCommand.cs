@@ -5,6 +5,7 @@ using Research.Analytics.Factors;
 using Research.Analytics.Risk;
 using Research.Cli.Infrastructure;
 using Spectre.Console;
+using Research.Core.Calendars;
 
 namespace Research.Cli.Commands;
 
@@ -151,7 +152,7 @@ public static class RiskCommand
                 var w = all.Select(a => holdings.FirstOrDefault(h => string.Equals(h.Asset, a, StringComparison.OrdinalIgnoreCase)).Weight).ToArray();
                 var b = all.Select(a => bench.FirstOrDefault(h => string.Equals(h.Asset, a, StringComparison.OrdinalIgnoreCase)).Weight).ToArray();
                 var te = PortfolioRisk.TrackingError(FactorsCommand.Guard(() => stored.FactorModel(allPermnos)), w, b);
-                tracking = new TrackingErrorSummary(te.Volatility, te.Volatility * Math.Sqrt(252), te.FactorVolatility, te.SpecificVolatility);
+                tracking = new TrackingErrorSummary(te.Volatility, te.Volatility * Annualisation.VolatilityScale, te.FactorVolatility, te.SpecificVolatility);
             }
 
             var byFactor = stored.Factors.Select((f, k) => new { factor = f, exposure = decomposition.Exposures[k], contribution = decomposition.ComponentByFactor[k] }).ToList();
@@ -163,7 +164,7 @@ public static class RiskCommand
                     forecastDate = stored.Date,
                     fitId = stored.FitId,
                     daily = new { volatility = decomposition.Volatility, factor = decomposition.FactorVolatility, specific = decomposition.SpecificVolatility },
-                    annualised = new { volatility = decomposition.Volatility * Math.Sqrt(252), factor = decomposition.FactorVolatility * Math.Sqrt(252), specific = decomposition.SpecificVolatility * Math.Sqrt(252) },
+                    annualised = new { volatility = decomposition.Volatility * Annualisation.VolatilityScale, factor = decomposition.FactorVolatility * Annualisation.VolatilityScale, specific = decomposition.SpecificVolatility * Annualisation.VolatilityScale },
                     byFactor,
                     specificContribution = decomposition.ComponentSpecific,
                     byAsset,
@@ -179,7 +180,7 @@ public static class RiskCommand
             }
 
             output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"forecast of {stored.Date:yyyy-MM-dd}: volatility {decomposition.Volatility * Math.Sqrt(252):P2} a year ({decomposition.Volatility:P3} a day); factor {decomposition.FactorVolatility * Math.Sqrt(252):P2}, specific {decomposition.SpecificVolatility * Math.Sqrt(252):P2}"));
+                $"forecast of {stored.Date:yyyy-MM-dd}: volatility {decomposition.Volatility * Annualisation.VolatilityScale:P2} a year ({decomposition.Volatility:P3} a day); factor {decomposition.FactorVolatility * Annualisation.VolatilityScale:P2}, specific {decomposition.SpecificVolatility * Annualisation.VolatilityScale:P2}"));
             var factorTable = new Table().AddColumns("Factor", "Exposure", "Risk contribution (daily)", "Share");
             foreach (var f in byFactor.Where(f => Math.Abs(f.exposure) > 1e-12))
             {

@@ -1,3 +1,5 @@
+using Research.Core.Statistics;
+
 namespace Research.Data.Synthetic;
 
 /// <summary>
@@ -183,11 +185,7 @@ internal sealed class FamaFrenchSorts
     private static int Tercile(double x, (double Low, double High) breaks) =>
         double.IsNaN(x) || double.IsNaN(breaks.Low) || double.IsNaN(breaks.High) ? -1 : x <= breaks.Low ? 0 : x <= breaks.High ? 1 : 2;
 
-    private static double Percentile(IEnumerable<double> values, double p)
-    {
-        var sorted = values.Where(v => !double.IsNaN(v)).Order().ToArray();
-        return sorted.Length == 0 ? double.NaN : sorted[(int)Math.Floor(p * (sorted.Length - 1))];
-    }
+    private static double Percentile(IEnumerable<double> values, double p) => Quantiles.Lower(values.Where(v => !double.IsNaN(v)).Order().ToArray(), p);
 
     private static double? Clean(double x) => double.IsFinite(x) ? Math.Round(x, 8) : null;
 

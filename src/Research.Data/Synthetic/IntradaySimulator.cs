@@ -1,4 +1,5 @@
 using Research.Core.Calendars;
+using Research.Core.Randomness;
 
 namespace Research.Data.Synthetic;
 

@@ -1,4 +1,5 @@
 using Research.Core.Calendars;
+using Research.Core.Randomness;
 
 namespace Research.Data.Synthetic;
 
@@ -104,7 +105,7 @@ public sealed class MarketPath
             multiplier[day] = Math.Pow(marketRatio, 0.25);
 
             annualRate = Math.Max(0.0, annualRate + (0.002 * (0.03 - annualRate)) + (0.0008 * rng.NextGaussian()));
-            riskFree[day] = Math.Round(annualRate / 252.0, 6);
+            riskFree[day] = Math.Round(annualRate / Annualisation.SessionsPerYear, 6);
             cumulative *= 1.0 + returns[row];
             level[day] = cumulative;
         }

@@ -1,3 +1,6 @@
+using Research.Core.Randomness;
+using Research.Core.Calendars;
+
 namespace Research.Data.Synthetic;
 
 /// <summary>Draws <see cref="SecurityPlan"/>s: the universe at the start and the new listings of each year.</summary>
@@ -40,7 +43,7 @@ internal static class SecurityPlanner
         {
             var first = Array.FindIndex(path.Sessions, d => d.Year == year);
             var last = Array.FindLastIndex(path.Sessions, d => d.Year == year);
-            var count = listings.NextPoisson(options.Stocks * ListingRatePerYear * (last - first + 1) / 252.0);
+            var count = listings.NextPoisson(options.Stocks * ListingRatePerYear * (last - first + 1) / (double)Annualisation.SessionsPerYear);
             var sessions = new int[count];
             for (var n = 0; n < count; n++)
             {
@@ -77,8 +80,8 @@ internal static class SecurityPlanner
         var exchcd = size0 > 0.3 ? (rng.Bernoulli(0.75) ? 1 : 3) : (rng.Bernoulli(0.15) ? 2 : rng.Bernoulli(0.25) ? 1 : 3);
 
         // How and when it ends: competing exponential hazards, small caps fail more often.
-        var performanceRate = PerformanceDelistingRatePerYear * Math.Exp(-0.6 * size0) / 252.0;
-        var mergerRate = MergerRatePerYear / 252.0;
+        var performanceRate = PerformanceDelistingRatePerYear * Math.Exp(-0.6 * size0) / Annualisation.SessionsPerYear;
+        var mergerRate = MergerRatePerYear / (double)Annualisation.SessionsPerYear;
         var toFailure = rng.NextExponential(1.0 / performanceRate);
         var toMerger = rng.NextExponential(1.0 / mergerRate);
         var life = (int)Math.Max(MinimumLifeSessions, Math.Min(toFailure, toMerger));
@@ -157,7 +160,7 @@ internal static class SecurityPlanner
         }
 
         var linked = rng.Bernoulli(0.92);
-        var linkStart = rng.Bernoulli(0.1) ? Math.Min(last, firstSession + rng.NextInt(252)) : firstSession;
+        var linkStart = rng.Bernoulli(0.1) ? Math.Min(last, firstSession + rng.NextInt(Annualisation.SessionsPerYear)) : firstSession;
         double[] styles = [size0, rng.NextGaussian(), rng.NextGaussian(), rng.NextGaussian(), rng.NextGaussian()];
         return new SecurityPlan
         {
@@ -230,11 +233,11 @@ internal static class SecurityPlanner
     private static IEnumerable<int> PoissonSessions(DeterministicRandom rng, int from, int to, double ratePerYear)
     {
         var result = new List<int>();
-        var t = from + rng.NextExponential(252.0 / ratePerYear);
+        var t = from + rng.NextExponential(Annualisation.SessionsPerYear / ratePerYear);
         while (t < to)
         {
             result.Add((int)t);
-            t += rng.NextExponential(252.0 / ratePerYear);
+            t += rng.NextExponential(Annualisation.SessionsPerYear / ratePerYear);
         }
 
         return result;

@@ -1,3 +1,5 @@
+using Research.Core.Randomness;
+
 namespace Research.Data.Synthetic;
 
 /// <summary>

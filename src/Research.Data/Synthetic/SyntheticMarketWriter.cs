@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Research.Data.Warehouse;
+using Research.Core.Randomness;
 
 namespace Research.Data.Synthetic;
 

@@ -1,6 +1,7 @@
 using Research.Backtesting.Metrics;
 using Research.Backtesting.MonteCarlo;
 using Research.Data.Synthetic;
+using Research.Core.Randomness;
 
 namespace Research.Backtesting.Tests.MonteCarlo;
 
@@ -104,7 +105,7 @@ public sealed class MonteCarloSimulatorTests
         var terminal = MonteCarloSimulator.SimulateChunk(returns, spec, 0, 250, cancellationToken: ct).Select(p => p.TerminalWealth).Order().ToArray();
         for (var q = 0; q < MonteCarloSimulator.FanQuantiles.Count; q++)
         {
-            Assert.Equal(Research.Analytics.Factors.CrossSection.Quantile(terminal, MonteCarloSimulator.FanQuantiles[q]), fan.Bands[q][^1], 12);
+            Assert.Equal(Research.Core.Statistics.Quantiles.Linear(terminal, MonteCarloSimulator.FanQuantiles[q]), fan.Bands[q][^1], 12);
         }
 
         for (var i = 0; i < fan.Days.Length; i++)

@@ -3,6 +3,7 @@ using Research.Backtesting.Engine;
 using Research.Backtesting.Strategies;
 using Research.Core.Calendars;
 using Research.Data.Synthetic;
+using Research.Core.Randomness;
 
 namespace Research.Backtesting.Tests.Strategies;
 

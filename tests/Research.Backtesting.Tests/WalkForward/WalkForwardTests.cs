@@ -2,6 +2,7 @@ using Research.Analytics.Factors;
 using Research.Backtesting.Engine;
 using Research.Backtesting.WalkForward;
 using Research.Core.Calendars;
+using Research.Core.Randomness;
 
 namespace Research.Backtesting.Tests.WalkForward;
 
@@ -29,7 +30,7 @@ public sealed class WalkForwardTests
         const int sessions = 300;
         var dates = NyseCalendar.Instance.Sessions(new DateOnly(2023, 1, 3), new DateOnly(2025, 12, 31)).Take(sessions).ToArray();
         var returns = new double[sessions * 2];
-        var rng = new Research.Data.Synthetic.DeterministicRandom(4);
+        var rng = new Research.Core.Randomness.DeterministicRandom(4);
         for (var t = 1; t < sessions; t++)
         {
             var aWins = t < 150;

@@ -54,7 +54,7 @@ public sealed class BacktestResultGrainTests(BacktestWarehouseFixture fixture) :
         var fan = Assert.IsType<FanView>(paths.Fan);
         Assert.Equal(300, fan.Paths);
         var sorted = paths.TerminalWealth.Order().ToArray();
-        Assert.Equal(Research.Analytics.Factors.CrossSection.Quantile(sorted, 0.5), fan.P50[^1], 12);
+        Assert.Equal(Research.Core.Statistics.Quantiles.Linear(sorted, 0.5), fan.P50[^1], 12);
         await Assert.ThrowsAsync<InvalidOperationException>(() => results.GetViewAsync(mc.JobId)); // a Monte Carlo has no daily track
     }
 }

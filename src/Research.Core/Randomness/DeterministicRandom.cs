@@ -1,4 +1,4 @@
-namespace Research.Data.Synthetic;
+namespace Research.Core.Randomness;
 
 /// <summary>
 /// xoshiro256** pseudo-random generator (Blackman and Vigna, "Scrambled linear pseudorandom number

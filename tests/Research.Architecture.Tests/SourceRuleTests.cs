@@ -1,0 +1,65 @@
+using System.Text.RegularExpressions;
+using Research.Testing;
+
+namespace Research.Architecture.Tests;
+
+/// <summary>Rules on production source text: constants with one name in one place.</summary>
+public sealed partial class SourceRuleTests
+{
+    [Fact]
+    public void Sessions_per_year_is_written_once_in_Research_Core()
+    {
+        var offenders = ProductionCode().Where(l => !l.File.EndsWith("Research.Core/Calendars/Annualisation.cs", StringComparison.Ordinal) && SessionsPerYearLiteral().IsMatch(l.Code)).ToList();
+        Assert.True(offenders.Count == 0, "252 written out (use Annualisation.SessionsPerYear):" + Environment.NewLine + string.Join(Environment.NewLine, offenders.Select(o => $"{o.File}:{o.Line}: {o.Code.Trim()}")));
+    }
+
+    [Fact]
+    public void The_rule_sees_a_literal_in_code_but_not_in_comments_or_strings()
+    {
+        Assert.Matches(SessionsPerYearLiteral(), CodeOf("var scale = Math.Sqrt(252.0);"));
+        Assert.DoesNotMatch(SessionsPerYearLiteral(), CodeOf("/// <item>252 periods a year</item>"));
+        Assert.DoesNotMatch(SessionsPerYearLiteral(), CodeOf("Description = \"Years of 252 sessions.\", x = 2520;"));
+    }
+
+    /// <summary>Code lines (comments and string literals blanked) of every .cs file under src/, grains/, silo/ and console/.</summary>
+    internal static IEnumerable<(string File, int Line, string Code)> ProductionCode()
+    {
+        foreach (var folder in new[] { "src", "grains", "silo", "console" })
+        {
+            var root = Path.Combine(TestEnvironment.RepositoryRoot, folder);
+            foreach (var file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories))
+            {
+                var relative = Path.GetRelativePath(TestEnvironment.RepositoryRoot, file).Replace('\\', '/');
+                if (relative.Contains("/obj/", StringComparison.Ordinal) || relative.Contains("/bin/", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var lines = File.ReadAllLines(file);
+                for (var i = 0; i < lines.Length; i++)
+                {
+                    yield return (relative, i + 1, CodeOf(lines[i]));
+                }
+            }
+        }
+    }
+
+    private static string CodeOf(string line)
+    {
+        var trimmed = line.TrimStart();
+        if (trimmed.StartsWith("//", StringComparison.Ordinal) || trimmed.StartsWith('*'))
+        {
+            return string.Empty;
+        }
+
+        var code = StringLiteral().Replace(line, "\"\"");
+        var comment = code.IndexOf("//", StringComparison.Ordinal);
+        return comment >= 0 ? code[..comment] : code;
+    }
+
+    [GeneratedRegex(@"(?<![\w.])252(\.0+)?(?![\w.])")]
+    private static partial Regex SessionsPerYearLiteral();
+
+    [GeneratedRegex("\"(?:[^\"\\\\]|\\\\.)*\"")]
+    private static partial Regex StringLiteral();
+}
