@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Research.Cli.Commands;
+using Research.Cli.Commands.Backtest;
 using Research.Cli.Infrastructure;
 
 namespace Research.Cli;

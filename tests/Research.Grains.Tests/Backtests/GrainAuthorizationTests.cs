@@ -69,6 +69,13 @@ public sealed class GrainAuthorizationTests(BacktestWarehouseFixture fixture) : 
         var alice = new CallerIdentity("alice", Role.Researcher, "tests");
         var bob = new CallerIdentity("bob", Role.Researcher, "tests");
 
+        // A long Monte Carlo job holds the only slot, so alice's job is still queued when it is cancelled (a short
+        // backtest could otherwise finish before the cancel arrives: seen once in CI as "done").
+        var source = await scheduler.SubmitAsync(new JobSubmission(Spec, null, JobPriority.Normal, "erin"));
+        await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(source.JobId));
+        var blocker = await scheduler.SubmitAsync(new JobSubmission(null, new MonteCarloJobSpec(source.JobId, 300_000, "bootstrap", 20, 6300, Seed: 7), JobPriority.High, "erin"));
+        Assert.Equal(BacktestJobStatus.Running, blocker.State);
+
         // Alice claims to submit as bob: the job is still alice's.
         var status = await alice.RunAsync(() => scheduler.SubmitAsync(new JobSubmission(Spec with { Quantile = 0.25 }, null, JobPriority.Low, "bob")));
         Assert.Equal("alice", status.RequestedBy);
@@ -80,6 +87,11 @@ public sealed class GrainAuthorizationTests(BacktestWarehouseFixture fixture) : 
 
         // The operator may; the stage names the operator, not the name the request carried.
         var cancelled = await new CallerIdentity("olga", Role.Operator, "tests").RunAsync(() => job.CancelAsync("olga"));
-        Assert.True(cancelled.State is BacktestJobStatus.Cancelled || cancelled.Stage == "cancelling", cancelled.Stage);
+        Assert.Equal(BacktestJobStatus.Cancelled, cancelled.State);
+        Assert.Equal("cancelled by olga", cancelled.Stage);
+
+        var blockerJob = cluster.Client.GetGrain<IBacktestJobGrain>(blocker.JobId);
+        await blockerJob.CancelAsync("erin");
+        await BacktestCluster.WaitAsync(blockerJob);
     }
 }

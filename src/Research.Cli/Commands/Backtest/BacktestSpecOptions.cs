@@ -1,0 +1,63 @@
+using System.CommandLine;
+using Research.Backtesting.Jobs;
+using Research.Cli.Infrastructure;
+
+namespace Research.Cli.Commands.Backtest;
+
+/// <summary>The spec options shared by <c>run</c> and <c>submit</c>: <c>--spec FILE</c> or flags.</summary>
+internal sealed class BacktestSpecOptions
+{
+    private readonly Option<string?> _spec = new("--spec") { Description = "JSON spec file (strategy, from, to, execution, quantile, capital, costs{...}); instead of the flags below." };
+    private readonly Option<string?> _strategy = new("--strategy") { Description = $"Strategy: {string.Join(", ", BacktestRequest.Strategies.Keys)}." };
+    private readonly Option<DateOnly?> _from = CliOptions.OptionalDate("--from", "First session (default: 13 months after the first CRSP session, when momentum exists).");
+    private readonly Option<DateOnly?> _to = CliOptions.OptionalDate("--to", "Last session (default: the last CRSP session).");
+    private readonly Option<string> _execution = new("--execution") { Description = "next-close (default) or next-open.", DefaultValueFactory = _ => "next-close" };
+    private readonly Option<double> _quantile = new("--quantile") { Description = "Factor strategies: the quantile held long and short (default 0.2).", DefaultValueFactory = _ => 0.2 };
+    private readonly Option<string> _construction = new("--construction") { Description = "Factor strategies: quantile (equal-weighted top/bottom quantiles, default) or optimizer (alpha from the factor, one-factor risk, the portfolio optimiser).", DefaultValueFactory = _ => "quantile" };
+    private readonly Option<double> _capital = new("--capital") { Description = "Capital in dollars (sets market impact; default 10,000,000).", DefaultValueFactory = _ => 10_000_000 };
+    private readonly Option<double> _commission = new("--commission-bps") { Description = "Commission, bp of traded value (default 1).", DefaultValueFactory = _ => 1.0 };
+    private readonly Option<double> _spread = new("--half-spread-bps") { Description = "Half spread, bp of traded value (default 5).", DefaultValueFactory = _ => 5.0 };
+    private readonly Option<double> _impact = new("--impact") { Description = "Square-root impact coefficient k (default 0.1; 0 = off).", DefaultValueFactory = _ => 0.1 };
+    private readonly Option<double> _borrow = new("--borrow-bps") { Description = "Annual borrow fee on shorts, bp (default 50).", DefaultValueFactory = _ => 50.0 };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { _spec, _strategy, _from, _to, _execution, _quantile, _construction, _capital, _commission, _spread, _impact, _borrow })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    public BacktestRequest Request(ParseResult parse)
+    {
+        var file = parse.GetValue(_spec);
+        var strategy = parse.GetValue(_strategy);
+        if (file is not null)
+        {
+            return strategy is null ? BacktestSpecFile.Read(file) : throw new CliException("Give either --spec or --strategy (with its flags), not both.");
+        }
+
+        if (strategy is null)
+        {
+            throw new CliException($"Give --strategy ({string.Join(", ", BacktestRequest.Strategies.Keys)}) or --spec FILE.");
+        }
+
+        return BacktestSpecFile.Validated(new BacktestRequest
+        {
+            Strategy = strategy,
+            From = parse.GetValue(_from),
+            To = parse.GetValue(_to),
+            Execution = BacktestSpecFile.ParseExecution(parse.GetValue(_execution), "--execution"),
+            Quantile = parse.GetValue(_quantile),
+            Construction = parse.GetValue(_construction)!,
+            Capital = parse.GetValue(_capital),
+            Costs = new Research.Backtesting.Engine.CostModel
+            {
+                CommissionBps = parse.GetValue(_commission),
+                HalfSpreadBps = parse.GetValue(_spread),
+                ImpactCoefficient = parse.GetValue(_impact),
+                BorrowBps = parse.GetValue(_borrow),
+            },
+        }, "backtest");
+    }
+}

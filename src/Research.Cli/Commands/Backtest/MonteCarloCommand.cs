@@ -1,0 +1,33 @@
+using System.CommandLine;
+using Research.Cli.Infrastructure;
+using Research.Grains.Abstractions.Backtests;
+
+namespace Research.Cli.Commands.Backtest;
+
+/// <summary><c>research backtest monte-carlo --job ID</c>: intervals for a finished backtest's metrics, computed on the cluster.</summary>
+internal static class MonteCarloCommand
+{
+    public static Command Create(CliOutput output)
+    {
+        var sourceJob = new Option<string>("--job") { Description = "The finished backtest job whose daily returns to resample.", Required = true };
+        var paths = new Option<int>("--paths") { Description = "Number of paths (default 1,000).", DefaultValueFactory = _ => 1000 };
+        var method = new Option<string>("--method") { Description = "bootstrap (stationary block, default), trades (whole holding periods between the strategy's trade dates) or shuffle (drawdowns only: Sharpe does not change).", DefaultValueFactory = _ => "bootstrap" };
+        var block = new Option<double>("--mean-block") { Description = "Mean block length in sessions (bootstrap; default 20).", DefaultValueFactory = _ => 20 };
+        var length = new Option<int?>("--length") { Description = "Sessions per path (default: the source's length)." };
+        var seed = new Option<ulong>("--seed") { Description = "Seed (default 1); paths depend only on (seed, path index).", DefaultValueFactory = _ => 1UL };
+        var confidence = new Option<double>("--confidence") { Description = "Interval level (default 0.95).", DefaultValueFactory = _ => 0.95 };
+        var priority = JobOptions.Priority();
+        var user = JobOptions.User();
+        var wait = JobOptions.Wait();
+        var command = new Command("monte-carlo", "Monte Carlo of a finished backtest job on the cluster: intervals for Sharpe, CAGR, max drawdown, terminal wealth.")
+        {
+            sourceJob, paths, method, block, length, seed, confidence, priority, user, wait, ClusterOptions.Gateway,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            var mc = new MonteCarloJobSpec(parse.GetValue(sourceJob)!, parse.GetValue(paths), parse.GetValue(method)!, parse.GetValue(block), parse.GetValue(length), parse.GetValue(seed), parse.GetValue(confidence));
+            return await JobFollowing.SubmitAsync(output, parse, new JobSubmission(null, mc, parse.GetValue(priority)!, parse.GetValue(user)!), parse.GetValue(wait), ct).ConfigureAwait(false);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,35 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Research.Backtesting.Jobs;
+using Research.Cli.Infrastructure;
+
+namespace Research.Cli.Commands.Backtest;
+
+/// <summary><c>research backtest run</c>: a backtest in this process (no cluster), printing its metrics.</summary>
+internal static class RunCommand
+{
+    public static Command Create(CliOutput output)
+    {
+        var spec = new BacktestSpecOptions();
+        var command = new Command("run", "Run a backtest in this process and print its metrics.");
+        spec.AddTo(command);
+        command.SetAction(async (parse, ct) =>
+        {
+            var request = spec.Request(parse);
+            var layout = WarehouseOptions.Layout(parse);
+            var watch = Stopwatch.StartNew();
+            var result = await output.WithProgressAsync($"backtest {request.Strategy}", progress => Task.Run(() => FactorsCommand.Guard(() =>
+                BacktestRunner.Run(layout, request, BacktestRunner.CurrentVersions(layout), progress, ct)), ct)).ConfigureAwait(false);
+            if (parse.GetValue(CliOptions.Json))
+            {
+                output.WriteJson(new { strategy = result.Result.Strategy, metrics = result.Metrics, dataVersions = result.DataVersions, seconds = watch.Elapsed.TotalSeconds });
+                return ExitCodes.Ok;
+            }
+
+            BacktestOutput.WriteMetrics(output, result.Result.Strategy, result.Metrics);
+            output.Info($"data: {string.Join(", ", result.DataVersions.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}@{p.Value}"))}; {watch.Elapsed.TotalSeconds:F1} s");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}
