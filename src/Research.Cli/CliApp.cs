@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Research.Cli.Commands;
 using Research.Cli.Commands.Backtest;
+using Research.Cli.Commands.Bench;
 using Research.Cli.Infrastructure;
 
 namespace Research.Cli;
