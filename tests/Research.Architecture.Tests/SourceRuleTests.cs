@@ -14,6 +14,13 @@ public sealed partial class SourceRuleTests
     }
 
     [Fact]
+    public void Production_code_reads_time_from_an_injected_clock()
+    {
+        var offenders = ProductionCode().Where(l => WallClock().IsMatch(l.Code)).ToList();
+        Assert.True(offenders.Count == 0, "wall clock read directly (inject TimeProvider; TimeProvider.System at the edge):" + Environment.NewLine + string.Join(Environment.NewLine, offenders.Select(o => $"{o.File}:{o.Line}: {o.Code.Trim()}")));
+    }
+
+    [Fact]
     public void The_rule_sees_a_literal_in_code_but_not_in_comments_or_strings()
     {
         Assert.Matches(SessionsPerYearLiteral(), CodeOf("var scale = Math.Sqrt(252.0);"));
@@ -59,6 +66,9 @@ public sealed partial class SourceRuleTests
 
     [GeneratedRegex(@"(?<![\w.])252(\.0+)?(?![\w.])")]
     private static partial Regex SessionsPerYearLiteral();
+
+    [GeneratedRegex(@"\bDateTime(Offset)?\.(Utc)?Now\b")]
+    private static partial Regex WallClock();
 
     [GeneratedRegex("\"(?:[^\"\\\\]|\\\\.)*\"")]
     private static partial Regex StringLiteral();

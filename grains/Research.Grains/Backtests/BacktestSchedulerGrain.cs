@@ -44,6 +44,7 @@ public sealed class BacktestSchedulerState
 public sealed class BacktestSchedulerGrain(
     [PersistentState("backtest-scheduler", GrainStorageNames.Research)] IPersistentState<BacktestSchedulerState> state,
     BacktestServices services,
+    TimeProvider clock,
     ILogger<BacktestSchedulerGrain> logger) : Grain, IBacktestSchedulerGrain
 {
     private const int RecentLimit = 1000;
@@ -134,7 +135,7 @@ public sealed class BacktestSchedulerGrain(
             throw new ArgumentException($"retention: keep {keepLatest} and max age {maxAgeDays} days must not be negative.");
         }
 
-        var outcome = await ResultRetention.ApplyAsync(services.Index, keepLatest, TimeSpan.FromDays(maxAgeDays), DateTimeOffset.UtcNow, services.Series.Delete).ConfigureAwait(true);
+        var outcome = await ResultRetention.ApplyAsync(services.Index, keepLatest, TimeSpan.FromDays(maxAgeDays), clock.GetUtcNow(), services.Series.Delete).ConfigureAwait(true);
         logger.LogInformation("Retention (keep {Keep}, max age {Days} d) deleted {Deleted} result(s): {Ids}", keepLatest, maxAgeDays, outcome.Deleted.Count, string.Join(", ", outcome.Deleted));
         return new RetentionReport(outcome.Deleted, outcome.KeptPinnedOrStarred, outcome.KeptRecent);
     }

@@ -176,7 +176,7 @@ public sealed class AccountGrain(UserManager<ResearchUser> users, SecurityStorag
 
     private Task<ResearchUser> SelfAsync(string userId) => AccountViews.RequireSelfAsync(users, userId);
 
-    private Task<AccountView> ViewAsync(ResearchUser user) => AccountViews.ToViewAsync(users, storage.Users, user);
+    private Task<AccountView> ViewAsync(ResearchUser user) => AccountViews.ToViewAsync(users, storage.Users, user, clock.GetUtcNow());
 
     private async Task<SignInOutcome> AuditAsync(string user, string action, SignInOutcome outcome, string source, string? details)
     {
@@ -215,14 +215,14 @@ public static class AccountViews
         return user;
     }
 
-    public static async Task<AccountView> ToViewAsync(UserManager<ResearchUser> users, UserStore store, ResearchUser user)
+    public static async Task<AccountView> ToViewAsync(UserManager<ResearchUser> users, UserStore store, ResearchUser user, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(users);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(user);
         var role = ResearchActions.Highest(await users.GetRolesAsync(user).ConfigureAwait(false));
         var grants = await store.GetGrantsAsync(user).ConfigureAwait(false);
-        var lockedUntil = user.LockoutEnd is { } end && end > DateTimeOffset.UtcNow ? end : (DateTimeOffset?)null;
+        var lockedUntil = user.LockoutEnd is { } end && end > now ? end : (DateTimeOffset?)null;
         return new AccountView(user.Id, user.UserName, role, grants, user.TwoFactorEnabled, user.MustChangePassword, user.Disabled, lockedUntil, user.CreatedAt, user.RecoveryCodeHashes.Count);
     }
 }

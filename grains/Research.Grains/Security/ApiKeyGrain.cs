@@ -37,7 +37,7 @@ public sealed class ApiKeyGrain(UserManager<ResearchUser> users, SecurityStorage
         }
 
         var owner = await users.FindByIdAsync(key.UserId).ConfigureAwait(true);
-        return owner is null || owner.Disabled ? null : new ApiKeyPrincipal(ToInfo(key), await AccountViews.ToViewAsync(users, storage.Users, owner).ConfigureAwait(true));
+        return owner is null || owner.Disabled ? null : new ApiKeyPrincipal(ToInfo(key), await AccountViews.ToViewAsync(users, storage.Users, owner, clock.GetUtcNow()).ConfigureAwait(true));
     }
 
     public async Task<IReadOnlyList<ApiKeyInfo>> ListAsync(string userId)

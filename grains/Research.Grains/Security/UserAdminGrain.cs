@@ -20,7 +20,7 @@ public sealed class UserAdminGrain(UserAdministration admin, TimeProvider clock)
         {
             var sessions = await admin.Storage.Sessions.ListAsync(user.Id).ConfigureAwait(true);
             var keys = await admin.Storage.ApiKeys.ListAsync(user.Id).ConfigureAwait(true);
-            rows.Add(new UserSummary(await AccountViews.ToViewAsync(admin.Users, admin.Storage.Users, user).ConfigureAwait(true), sessions.Count, keys.Count(k => k.IsLive(now))));
+            rows.Add(new UserSummary(await AccountViews.ToViewAsync(admin.Users, admin.Storage.Users, user, now).ConfigureAwait(true), sessions.Count, keys.Count(k => k.IsLive(now))));
         }
 
         return rows;

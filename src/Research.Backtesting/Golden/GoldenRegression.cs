@@ -51,7 +51,7 @@ public static class GoldenRegression
     ];
 
     /// <summary>Builds the pinned market under <paramref name="scratch"/> and runs every case.</summary>
-    public static async Task<GoldenSet> RunAsync(string scratch, string reason, IProgress<(string Stage, double Fraction)>? progress = null, CancellationToken cancellationToken = default)
+    public static async Task<GoldenSet> RunAsync(string scratch, string reason, IProgress<(string Stage, double Fraction)>? progress = null, CancellationToken cancellationToken = default, TimeProvider? clock = null)
     {
         var layout = new WarehouseLayout(scratch);
         var source = new SyntheticSyncSource(layout, Market);
@@ -78,7 +78,7 @@ public static class GoldenRegression
             cases.Add(new GoldenCase(name, request.Canonical(), run.Metrics, OrderListSha256(run)));
         }
 
-        return new GoldenSet(reason, DateTimeOffset.UtcNow, SyntheticMarketGenerator.ModelVersion, MarketText(), ResultDocuments.Sha256(checksums.ToString()), cases);
+        return new GoldenSet(reason, (clock ?? TimeProvider.System).GetUtcNow(), SyntheticMarketGenerator.ModelVersion, MarketText(), ResultDocuments.Sha256(checksums.ToString()), cases);
     }
 
     /// <summary>Differences of <paramref name="actual"/> from <paramref name="expected"/> beyond the thresholds; empty when none.</summary>

@@ -60,7 +60,7 @@ public static class AdminCommand
             foreach (var (u, roles, grants) in rows)
             {
                 table.AddRow(Markup.Escape(u.UserName), string.Join(", ", roles), Markup.Escape(string.Join(", ", grants)), u.TwoFactorEnabled ? "yes" : "no",
-                    u.LockoutEnd is { } end && end > DateTimeOffset.UtcNow ? end.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : string.Empty,
+                    u.LockoutEnd is { } end && end > TimeProvider.System.GetUtcNow() ? end.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : string.Empty,
                     u.Disabled ? "yes" : "no", u.CreatedAt.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture));
             }
 
