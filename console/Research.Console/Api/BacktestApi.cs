@@ -9,19 +9,19 @@ using Research.Grains.Abstractions.Security;
 
 namespace Research.Console.Api;
 
-/// <summary>A backtest submission over HTTP: the spec's fields (camelCase), plus a priority. Unknown fields are refused.</summary>
+/// <summary>A backtest submission over HTTP: the spec's fields (camelCase; defaults from <see cref="BacktestDefaults"/>), plus a priority. Unknown fields are refused.</summary>
 public sealed record BacktestSubmitRequest(
     string Strategy,
     DateOnly? From = null,
     DateOnly? To = null,
-    string Execution = "next-close",
-    double Quantile = 0.2,
-    double Capital = 10_000_000,
-    double CommissionBps = 1,
-    double HalfSpreadBps = 5,
-    double Impact = 0.1,
-    double BorrowBps = 50,
-    string Construction = "quantile",
+    string Execution = BacktestDefaults.Execution,
+    double Quantile = BacktestDefaults.Quantile,
+    double Capital = BacktestDefaults.Capital,
+    double CommissionBps = BacktestDefaults.CommissionBps,
+    double HalfSpreadBps = BacktestDefaults.HalfSpreadBps,
+    double Impact = BacktestDefaults.Impact,
+    double BorrowBps = BacktestDefaults.BorrowBps,
+    string Construction = BacktestDefaults.Construction,
     string Priority = JobPriority.Normal)
 {
     public BacktestJobSpec ToSpec() => new(Strategy, From, To, Execution, Quantile, Capital, CommissionBps, HalfSpreadBps, Impact, BorrowBps, Construction);

@@ -1,19 +1,19 @@
 namespace Research.Grains.Abstractions.Backtests;
 
-/// <summary>A backtest as a client submits it (see <c>Research.Backtesting.Jobs.BacktestRequest</c> for the meaning of each field).</summary>
+/// <summary>A backtest as a client submits it (see <c>Research.Backtesting.Jobs.BacktestRequest</c> for the meaning of each field; defaults from <see cref="BacktestDefaults"/>).</summary>
 [GenerateSerializer, Immutable, Alias("research.backtests.BacktestJobSpec")]
 public sealed record BacktestJobSpec(
     [property: Id(0)] string Strategy,
     [property: Id(1)] DateOnly? From = null,
     [property: Id(2)] DateOnly? To = null,
-    [property: Id(3)] string Execution = "next-close",
-    [property: Id(4)] double Quantile = 0.2,
-    [property: Id(5)] double Capital = 10_000_000,
-    [property: Id(6)] double CommissionBps = 1,
-    [property: Id(7)] double HalfSpreadBps = 5,
-    [property: Id(8)] double Impact = 0.1,
-    [property: Id(9)] double BorrowBps = 50,
-    [property: Id(10)] string Construction = "quantile");
+    [property: Id(3)] string Execution = BacktestDefaults.Execution,
+    [property: Id(4)] double Quantile = BacktestDefaults.Quantile,
+    [property: Id(5)] double Capital = BacktestDefaults.Capital,
+    [property: Id(6)] double CommissionBps = BacktestDefaults.CommissionBps,
+    [property: Id(7)] double HalfSpreadBps = BacktestDefaults.HalfSpreadBps,
+    [property: Id(8)] double Impact = BacktestDefaults.Impact,
+    [property: Id(9)] double BorrowBps = BacktestDefaults.BorrowBps,
+    [property: Id(10)] string Construction = BacktestDefaults.Construction);
 
 /// <summary>Monte Carlo of a finished backtest job's returns: method "bootstrap" (stationary block), "trades" (whole holding periods between trade dates) or "shuffle".</summary>
 [GenerateSerializer, Immutable, Alias("research.backtests.MonteCarloJobSpec")]

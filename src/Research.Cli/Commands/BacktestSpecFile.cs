@@ -131,10 +131,10 @@ public static class BacktestSpecFile
             Strategy = strategy,
             From = Date(root, "from", where),
             To = Date(root, "to", where),
-            Execution = root.TryGetProperty("execution", out var e) ? ParseExecution(e.GetString(), where) : Execution.NextClose,
-            Quantile = Number(root, "quantile", where) ?? 0.2,
-            Capital = Number(root, "capital", where) ?? 10_000_000,
-            Construction = root.TryGetProperty("construction", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : "quantile",
+            Execution = root.TryGetProperty("execution", out var e) ? ParseExecution(e.GetString(), where) : ParseExecution(BacktestDefaults.Execution, where),
+            Quantile = Number(root, "quantile", where) ?? BacktestDefaults.Quantile,
+            Capital = Number(root, "capital", where) ?? BacktestDefaults.Capital,
+            Construction = root.TryGetProperty("construction", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : BacktestDefaults.Construction,
         };
         if (root.TryGetProperty("costs", out var costs))
         {
@@ -148,15 +148,14 @@ public static class BacktestSpecFile
                 throw new CliException($"{where}: unknown field 'costs.{property.Name}' (known: {string.Join(", ", CostFields)}).");
             }
 
-            var d = new CostModel();
             request = request with
             {
                 Costs = new CostModel
                 {
-                    CommissionBps = Number(costs, "commission_bps", where) ?? d.CommissionBps,
-                    HalfSpreadBps = Number(costs, "half_spread_bps", where) ?? d.HalfSpreadBps,
-                    ImpactCoefficient = Number(costs, "impact", where) ?? d.ImpactCoefficient,
-                    BorrowBps = Number(costs, "borrow_bps", where) ?? d.BorrowBps,
+                    CommissionBps = Number(costs, "commission_bps", where) ?? BacktestDefaults.CommissionBps,
+                    HalfSpreadBps = Number(costs, "half_spread_bps", where) ?? BacktestDefaults.HalfSpreadBps,
+                    ImpactCoefficient = Number(costs, "impact", where) ?? BacktestDefaults.Impact,
+                    BorrowBps = Number(costs, "borrow_bps", where) ?? BacktestDefaults.BorrowBps,
                 },
             };
         }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Research.Backtesting.Jobs;
 using Research.Cli.Infrastructure;
+using Research.Grains.Abstractions.Backtests;
 
 namespace Research.Cli.Commands.Backtest;
 
@@ -11,14 +12,14 @@ internal sealed class BacktestSpecOptions
     private readonly Option<string?> _strategy = new("--strategy") { Description = $"Strategy: {string.Join(", ", BacktestRequest.Strategies.Keys)}." };
     private readonly Option<DateOnly?> _from = CliOptions.OptionalDate("--from", "First session (default: 13 months after the first CRSP session, when momentum exists).");
     private readonly Option<DateOnly?> _to = CliOptions.OptionalDate("--to", "Last session (default: the last CRSP session).");
-    private readonly Option<string> _execution = new("--execution") { Description = "next-close (default) or next-open.", DefaultValueFactory = _ => "next-close" };
-    private readonly Option<double> _quantile = new("--quantile") { Description = "Factor strategies: the quantile held long and short (default 0.2).", DefaultValueFactory = _ => 0.2 };
-    private readonly Option<string> _construction = new("--construction") { Description = "Factor strategies: quantile (equal-weighted top/bottom quantiles, default) or optimizer (alpha from the factor, one-factor risk, the portfolio optimiser).", DefaultValueFactory = _ => "quantile" };
-    private readonly Option<double> _capital = new("--capital") { Description = "Capital in dollars (sets market impact; default 10,000,000).", DefaultValueFactory = _ => 10_000_000 };
-    private readonly Option<double> _commission = new("--commission-bps") { Description = "Commission, bp of traded value (default 1).", DefaultValueFactory = _ => 1.0 };
-    private readonly Option<double> _spread = new("--half-spread-bps") { Description = "Half spread, bp of traded value (default 5).", DefaultValueFactory = _ => 5.0 };
-    private readonly Option<double> _impact = new("--impact") { Description = "Square-root impact coefficient k (default 0.1; 0 = off).", DefaultValueFactory = _ => 0.1 };
-    private readonly Option<double> _borrow = new("--borrow-bps") { Description = "Annual borrow fee on shorts, bp (default 50).", DefaultValueFactory = _ => 50.0 };
+    private readonly Option<string> _execution = new("--execution") { Description = $"next-close or next-open (default {BacktestDefaults.Execution}).", DefaultValueFactory = _ => BacktestDefaults.Execution };
+    private readonly Option<double> _quantile = new("--quantile") { Description = $"Factor strategies: the quantile held long and short (default {BacktestDefaults.Quantile}).", DefaultValueFactory = _ => BacktestDefaults.Quantile };
+    private readonly Option<string> _construction = new("--construction") { Description = "Factor strategies: quantile (equal-weighted top/bottom quantiles, default) or optimizer (alpha from the factor, one-factor risk, the portfolio optimiser).", DefaultValueFactory = _ => BacktestDefaults.Construction };
+    private readonly Option<double> _capital = new("--capital") { Description = $"Capital in dollars (sets market impact; default {BacktestDefaults.Capital:N0}).", DefaultValueFactory = _ => BacktestDefaults.Capital };
+    private readonly Option<double> _commission = new("--commission-bps") { Description = $"Commission, bp of traded value (default {BacktestDefaults.CommissionBps}).", DefaultValueFactory = _ => BacktestDefaults.CommissionBps };
+    private readonly Option<double> _spread = new("--half-spread-bps") { Description = $"Half spread, bp of traded value (default {BacktestDefaults.HalfSpreadBps}).", DefaultValueFactory = _ => BacktestDefaults.HalfSpreadBps };
+    private readonly Option<double> _impact = new("--impact") { Description = $"Square-root impact coefficient k (default {BacktestDefaults.Impact}; 0 = off).", DefaultValueFactory = _ => BacktestDefaults.Impact };
+    private readonly Option<double> _borrow = new("--borrow-bps") { Description = $"Annual borrow fee on shorts, bp (default {BacktestDefaults.BorrowBps}).", DefaultValueFactory = _ => BacktestDefaults.BorrowBps };
 
     public void AddTo(Command command)
     {
