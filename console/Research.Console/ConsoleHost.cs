@@ -11,6 +11,10 @@ using Research.Console.Components;
 using Research.Console.Security;
 using Research.Grains.Client;
 using Research.Hosting;
+using Research.Console.Overview;
+using Research.Console.Account;
+using Research.Console.Admin;
+using Research.Console.Audit;
 
 namespace Research.Console;
 
@@ -78,6 +82,10 @@ public static class ConsoleHost
         services.AddSingleton<PendingSignIn>();
         services.AddScoped<ConsoleActions>();
         services.AddScoped<ConsoleBacktests>();
+        services.AddScoped<ConsoleOverview>();
+        services.AddScoped<ConsoleAccount>();
+        services.AddScoped<ConsoleAdmin>();
+        services.AddScoped<ConsoleAudit>();
 
         const string Smart = "research";
         services.AddAuthentication(o =>

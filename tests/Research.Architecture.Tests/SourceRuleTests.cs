@@ -21,6 +21,24 @@ public sealed partial class SourceRuleTests
     }
 
     [Fact]
+    public void Console_pages_reach_the_cluster_only_through_their_areas_facade()
+    {
+        var components = Path.Combine(TestEnvironment.RepositoryRoot, "console", "Research.Console", "Components");
+        var offenders = ClusterAccess(components).ToList();
+        Assert.True(offenders.Count == 0, "a page or component reaches the cluster directly (use its area's facade, e.g. ConsoleBacktests, ConsoleAccount):" + Environment.NewLine + string.Join(Environment.NewLine, offenders));
+    }
+
+    [Fact]
+    public void The_page_rule_sees_an_injected_cluster_client()
+    {
+        using var dir = TestEnvironment.CreateTempDirectory("arch-page");
+        File.WriteAllText(dir.Combine("Page.razor"), "@page \"/x\"\n@inject IClusterClient Cluster\n");
+        File.WriteAllText(dir.Combine("Helper.cs"), "var grain = factory.GetGrain<IAuditGrain>(0);\n");
+        File.WriteAllText(dir.Combine("Fine.razor"), "@inject ConsoleAudit AuditLog\n");
+        Assert.Equal(2, ClusterAccess(dir.Path).Count());
+    }
+
+    [Fact]
     public void The_rule_sees_a_literal_in_code_but_not_in_comments_or_strings()
     {
         Assert.Matches(SessionsPerYearLiteral(), CodeOf("var scale = Math.Sqrt(252.0);"));
@@ -51,6 +69,22 @@ public sealed partial class SourceRuleTests
         }
     }
 
+    /// <summary>Lines of .razor and .cs files under <paramref name="folder"/> that name the cluster client or ask it for a grain.</summary>
+    private static IEnumerable<string> ClusterAccess(string folder)
+    {
+        foreach (var file in Directory.EnumerateFiles(folder, "*.*", SearchOption.AllDirectories).Where(f => f.EndsWith(".razor", StringComparison.Ordinal) || f.EndsWith(".cs", StringComparison.Ordinal)))
+        {
+            var lines = File.ReadAllLines(file);
+            for (var i = 0; i < lines.Length; i++)
+            {
+                if (ClusterClient().IsMatch(CodeOf(lines[i])))
+                {
+                    yield return $"{Path.GetRelativePath(folder, file)}:{i + 1}: {lines[i].Trim()}";
+                }
+            }
+        }
+    }
+
     private static string CodeOf(string line)
     {
         var trimmed = line.TrimStart();
@@ -66,6 +100,9 @@ public sealed partial class SourceRuleTests
 
     [GeneratedRegex(@"(?<![\w.])252(\.0+)?(?![\w.])")]
     private static partial Regex SessionsPerYearLiteral();
+
+    [GeneratedRegex(@"\b(IClusterClient|IGrainFactory)\b|\bGetGrain<")]
+    private static partial Regex ClusterClient();
 
     [GeneratedRegex(@"\bDateTime(Offset)?\.(Utc)?Now\b")]
     private static partial Regex WallClock();
