@@ -8,6 +8,7 @@ using Research.Platform.Storage.Audit;
 using Research.Grains.Abstractions.Backtests;
 using Research.Grains.Abstractions.Security;
 using Research.Testing;
+using Research.Grains.Abstractions.Warehouse;
 
 namespace Research.Console.Tests;
 
@@ -202,6 +203,9 @@ public sealed partial class AuthorizationMatrixTests(ConsolePlatform platform)
             ["IBacktestJobGrain.CancelAsync"] = () => cluster.GetGrain<IBacktestJobGrain>("bt-00").CancelAsync("x"),
             ["IBacktestJobGrain.GetResultAsync"] = () => cluster.GetGrain<IBacktestJobGrain>("bt-00").GetResultAsync(),
             ["IBacktestJobGrain.SubscribeAsync"] = NoCall, // needs an observer reference; same action as GetStatusAsync
+            ["IBacktestJobGrain.UnsubscribeAsync"] = NoCall,
+            ["IDatasetGrain.TagAsync"] = () => cluster.GetGrain<IDatasetGrain>("crsp/daily").TagAsync("matrix", " "), // no version: refused on input
+            ["ISyncWriterGrain.StartAsync"] = () => cluster.GetGrain<ISyncWriterGrain>(ISyncWriterGrain.Key).StartAsync(new SyncRequest([], Incremental: false, RequestedBy: "matrix")), // no dataset: refused on input
             ["IMonteCarloChunkGrain.RunAsync"] = NoCall, // units of a job, called by the job grain
             ["IWalkForwardShardGrain.RunAsync"] = NoCall,
             ["IWalkForwardShardGrain.CountUnitsAsync"] = NoCall,

@@ -7,6 +7,7 @@ using Research.Grains.Abstractions.Warehouse;
 using Research.Grains.Client;
 using Research.Silo.Hosting;
 using Research.Testing;
+using Research.Grains.Abstractions.Security;
 
 namespace Research.Grains.Tests;
 
@@ -55,7 +56,7 @@ public sealed class ProductionClusterTests
             silos[1] = await StartSilo(1);
             using var clientHost = Host.CreateDefaultBuilder()
                 .ConfigureLogging(l => l.ClearProviders())
-                .UseOrleansClient(c => c.UseResearchCluster(Config(ports[0].Item1, ports[0].Item2)))
+                .UseOrleansClient(c => c.UseResearchCluster(Config(ports[0].Item1, ports[0].Item2)).UseCallerIdentity(new CallerIdentity("tests", Role.Researcher, "tests")))
                 .Build();
             await clientHost.StartAsync(TestContext.Current.CancellationToken);
             var client = clientHost.Services.GetRequiredService<IClusterClient>();

@@ -80,7 +80,9 @@ public interface IBacktestJobGrain : IGrainWithStringKey
     [RequiresAction(ResearchActions.BacktestView)]
     Task SubscribeAsync(IBacktestJobObserver observer);
 
+    /// <summary>Stops pushing to <paramref name="observer"/>.</summary>
     [Alias("unsubscribe")]
+    [RequiresAction(ResearchActions.BacktestView)]
     Task UnsubscribeAsync(IBacktestJobObserver observer);
 }
 

@@ -37,6 +37,8 @@ public static class ResearchActions
     public const string BacktestFlag = "backtest.flag";
     public const string BacktestPrune = "backtest.prune";
     public const string DashboardView = "dashboard.view";
+    public const string DatasetTag = "dataset.tag";
+    public const string WarehouseSync = "warehouse.sync";
     public const string AuditView = "audit.view";
     public const string UsersView = "admin.users.view";
     public const string UsersManage = "admin.users.manage";
@@ -55,6 +57,8 @@ public static class ResearchActions
         new(BacktestFlag, Role.Researcher, false, false, "Pin or star a result (kept by retention)."),
         new(BacktestPrune, Role.Operator, true, false, "Apply retention: delete old unpinned results."),
         new(DashboardView, Role.Viewer, false, true, "A strategy's performance dashboard (P&L, drawdown, positions); below operator only for granted strategies."),
+        new(DatasetTag, Role.Researcher, false, false, "Point a dataset tag (e.g. paper-2025) at a version."),
+        new(WarehouseSync, Role.Operator, false, false, "Start a warehouse sync through the cluster's single writer."),
         new(AuditView, Role.Operator, false, false, "Read the audit log."),
         new(UsersView, Role.Admin, false, false, "List users, their roles, grants, 2FA and lockout state."),
         new(UsersManage, Role.Admin, true, false, "Create users, change roles and strategy grants."),

@@ -63,10 +63,12 @@ public sealed record AuthenticatorSetup([property: Id(0)] string SharedKey, [pro
 public interface IAccountGrain : IGrainWithIntegerKey
 {
     [Alias("password")]
+    [PlatformInternal("sign-in: the caller has no session yet; failures count towards lockout")]
     Task<SignInOutcome> SignInWithPasswordAsync(string userName, string password, string source);
 
     /// <summary>The second step: a TOTP code, or a single-use recovery code when <paramref name="recoveryCode"/>.</summary>
     [Alias("second-factor")]
+    [PlatformInternal("sign-in: the caller has no session yet; failures count towards lockout")]
     Task<SignInOutcome> SignInWithSecondFactorAsync(string userId, string code, bool recoveryCode, string source);
 
     /// <summary>The account as it is now (claims refresh); null when it no longer exists.</summary>
@@ -127,6 +129,7 @@ public sealed record SessionLookup(
 public interface ISessionDirectoryGrain : IGrainWithIntegerKey
 {
     [Alias("create")]
+    [PlatformInternal("the console's session store, at a successful sign-in")]
     Task<SessionInfo> CreateAsync(string userId, string userName, string remote, string userAgent, byte[] ticket);
 
     /// <summary>The session with its ticket and validity, touching last-seen when live (at most once a minute); null when unknown.</summary>
@@ -134,10 +137,12 @@ public interface ISessionDirectoryGrain : IGrainWithIntegerKey
     Task<SessionLookup?> LookupAsync(string sessionId, bool touch);
 
     [Alias("renew")]
+    [PlatformInternal("the console's session store, renewing the cookie of a live session")]
     Task RenewAsync(string sessionId, byte[] ticket);
 
     /// <summary>Ends a session: signing out (the owner's own) or revoking. Returns false when it was not live.</summary>
     [Alias("end")]
+    [PlatformInternal("the console's session store: sign-out, expiry")]
     Task<bool> EndAsync(string sessionId, string reason);
 
     /// <summary>Live sessions of one user, newest first.</summary>
@@ -228,6 +233,7 @@ public interface IAuditGrain : IGrainWithIntegerKey
 {
     /// <summary>Appends one event; the actor is the caller identity's when the call carries one.</summary>
     [Alias("append")]
+    [PlatformInternal("the audit trail: every checked action appends its row")]
     Task AppendAsync(string actor, string action, string target, string outcome, string? reason, string? source, string? details);
 
     [Alias("read")]

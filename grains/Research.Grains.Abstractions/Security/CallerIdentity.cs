@@ -53,11 +53,26 @@ public sealed record CallerIdentity(string Actor, Role Role, string Origin)
     }
 }
 
-/// <summary>Marks a grain interface method as an action of the catalogue (<see cref="ResearchActions"/>), checked in the silo.</summary>
+/// <summary>
+/// Marks a grain interface method as an action of the catalogue (<see cref="ResearchActions"/>), checked in the silo.
+/// Every grain method that changes something carries it, or <see cref="PlatformInternalAttribute"/> saying why not
+/// (tests/Research.Architecture.Tests/GrainContractRuleTests.cs).
+/// </summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
 public sealed class RequiresActionAttribute(string action) : Attribute
 {
     public string Action { get; } = action;
+}
+
+/// <summary>
+/// Marks a grain interface method that changes something but is no user's action: called by the platform's own
+/// machinery (the console's sign-in and session store, the audit trail, a job's own units), before any session exists or
+/// on behalf of one already checked. <see cref="Reason"/> says which; a method needs this or <see cref="RequiresActionAttribute"/>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
+public sealed class PlatformInternalAttribute(string reason) : Attribute
+{
+    public string Reason { get; } = reason;
 }
 
 /// <summary>Thrown (and sent back to the caller) when a grain-facing action is refused.</summary>

@@ -1,3 +1,5 @@
+using Research.Grains.Abstractions.Security;
+
 namespace Research.Grains.Abstractions.Warehouse;
 
 /// <summary>One dataset (key: dataset name, e.g. <c>crsp/daily</c>): tags and other persisted metadata.</summary>
@@ -6,6 +8,7 @@ public interface IDatasetGrain : IGrainWithStringKey
 {
     /// <summary>Points a tag (e.g. <c>paper-2025</c>) at a version id; replaces an existing tag of that name.</summary>
     [Alias("tag")]
+    [RequiresAction(ResearchActions.DatasetTag)]
     Task TagAsync(string tag, string versionId);
 
     /// <summary>All tags of the dataset.</summary>

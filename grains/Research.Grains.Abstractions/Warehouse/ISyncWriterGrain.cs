@@ -1,3 +1,5 @@
+using Research.Grains.Abstractions.Security;
+
 namespace Research.Grains.Abstractions.Warehouse;
 
 /// <summary>
@@ -12,6 +14,7 @@ public interface ISyncWriterGrain : IGrainWithStringKey
 
     /// <summary>Starts a sync, or returns the running job when it is the same request; throws when busy with another.</summary>
     [Alias("start")]
+    [RequiresAction(ResearchActions.WarehouseSync)]
     Task<SyncJobStatus> StartAsync(SyncRequest request);
 
     /// <summary>The running or last job.</summary>
