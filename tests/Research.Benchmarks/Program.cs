@@ -15,6 +15,7 @@ using Research.Grains;
 using Research.Grains.Abstractions.Backtests;
 using Research.Grains.Backtests;
 using Research.Silo.Storage;
+using Research.Grains.Hosting;
 
 // Monte Carlo fan-out: N paths of D days from a 25-year buy-and-hold backtest, computed in process (no Orleans, the
 // baseline) and as a cluster job on 1 and on 3 silos in this process, each measured from submit to finished.
@@ -61,11 +62,9 @@ try
         builder.ConfigureSilo((_, silo) =>
         {
             silo.Services.AddGrainStorage(GrainStorageNames.Research, (sp, _) => new SqliteGrainStorage(Path.Combine(resultRoot, "grains.db"), sp.GetRequiredService<IGrainStorageSerializer>(), TimeProvider.System));
-            silo.Services.AddSingleton(layout);
-            silo.Services.AddSingleton(TimeProvider.System);
-            silo.Services.AddSingleton(_ => new BacktestServices(layout, new BacktestSeriesStore(Path.Combine(resultRoot, "series")), SqlBacktestResultIndex.Sqlite(Path.Combine(resultRoot, "results.db")), new BacktestJobOptions()));
+            silo.AddResearchWarehouse(layout, TimeProvider.System);
+            silo.AddResearchBacktests(Path.Combine(resultRoot, "series"), SqlBacktestResultIndex.Sqlite(Path.Combine(resultRoot, "results.db")), new BacktestJobOptions());
             silo.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-            silo.AddIncomingGrainCallFilter<Research.Grains.Security.ActionAuthorizationFilter>();
         });
         builder.ConfigureClient(c => Research.Grains.Client.CallerIdentityClientExtensions.UseCallerIdentity(c, new("bench", Research.Grains.Abstractions.Security.Role.Admin, "bench")));
         var cluster = builder.Build();

@@ -4,34 +4,6 @@ using Research.Data.Warehouse;
 
 namespace Research.Grains.Backtests;
 
-/// <summary>Timings and limits of backtest jobs (silo configuration section <c>Research:Backtests</c>).</summary>
-public sealed record BacktestJobOptions
-{
-    /// <summary>How often a job persists its progress and renews its lease, and the scheduler looks at its queue.</summary>
-    public TimeSpan TickPeriod { get; init; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>A running job whose lease is this old is taken over by a new activation (its silo is presumed lost).</summary>
-    public TimeSpan LeaseLength { get; init; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>Paths per Monte Carlo chunk (one grain call; a few tens of milliseconds of work at 6,300 days).</summary>
-    public int MonteCarloChunkPaths { get; init; } = 250;
-
-    /// <summary>Chunk calls in flight per job.</summary>
-    public int MaxChunksInFlight { get; init; } = 8;
-
-    /// <summary>How long one chunk call may take before it is asked again (its silo may be gone).</summary>
-    public TimeSpan ChunkTimeout { get; init; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>Attempts per chunk before the job fails.</summary>
-    public int ChunkAttempts { get; init; } = 6;
-
-    /// <summary>Jobs running at once on one silo (each uses the silo's cores); the cluster's capacity is this times the active silos.</summary>
-    public int MaxJobsPerSilo { get; init; } = 1;
-
-    /// <summary>Jobs of one user running at once across the cluster.</summary>
-    public int MaxJobsPerUser { get; init; } = 2;
-}
-
 /// <summary>What backtest grains need from their silo: the warehouse, the result stores, options and this silo's job slots.</summary>
 public sealed class BacktestServices : IDisposable
 {

@@ -11,7 +11,7 @@ using Research.Data.Synthetic;
 using Research.Data.Warehouse;
 using Research.Backtesting.Results;
 using Research.Grains;
-using Research.Grains.Backtests;
+using Research.Grains.Hosting;
 using Research.Grains.Client;
 using Research.Grains.Security;
 using Research.Silo.Storage;
@@ -35,26 +35,16 @@ public static class SiloConfiguration
             o.ClusterId = settings.ClusterId;
             o.ServiceId = settings.ServiceId;
         });
-        silo.Services.AddSingleton(new WarehouseLayout(dataRoot));
-        silo.Services.AddSingleton(TimeProvider.System);
-        silo.AddIncomingGrainCallFilter<ActionAuthorizationFilter>();
+        silo.AddResearchWarehouse(new WarehouseLayout(dataRoot), TimeProvider.System);
         silo.Services.AddSingleton(SyntheticOptionsReader.Read(key => configuration[key], DemoWarehouseSeeder.DemoOptions));
-        var jobOptions = new BacktestJobOptions
-        {
-            MaxJobsPerSilo = int.TryParse(configuration[ConfigurationKeys.BacktestJobsPerSilo], NumberStyles.None, CultureInfo.InvariantCulture, out var perSilo) && perSilo > 0 ? perSilo : 1,
-            MaxJobsPerUser = int.TryParse(configuration[ConfigurationKeys.BacktestJobsPerUser], NumberStyles.None, CultureInfo.InvariantCulture, out var perUser) && perUser > 0 ? perUser : 2,
-        };
         var resultIndex = settings.Profile == HostingProfile.Production
             ? SqlBacktestResultIndex.Postgres(settings.ConnectionString!)
             : SqlBacktestResultIndex.Sqlite(Path.Combine(dataRoot, "results", "results.db"));
-        silo.Services.AddSingleton(sp => new BacktestServices(sp.GetRequiredService<WarehouseLayout>(), new BacktestSeriesStore(Path.Combine(dataRoot, "results", "backtests")), resultIndex, jobOptions));
+        silo.AddResearchBacktests(Path.Combine(dataRoot, "results", "backtests"), resultIndex, SiloRegistration.BindBacktestJobOptions(configuration));
 
         // Users, sessions, API keys and the audit log, behind the security grains (the console reaches them only through those).
         var security = SecurityStorage.Open(settings.Profile == HostingProfile.Production ? settings.ConnectionString : null, dataRoot, TimeProvider.System);
-        silo.Services.AddSingleton(new SessionPolicy(
-            TimeSpan.FromMinutes(Positive(configuration[ConfigurationKeys.SessionIdleMinutes]) ?? SessionPolicy.Default.Idle.TotalMinutes),
-            TimeSpan.FromHours(Positive(configuration[ConfigurationKeys.SessionAbsoluteHours]) ?? SessionPolicy.Default.Absolute.TotalHours)));
-        silo.Services.AddResearchSecurity(security);
+        silo.AddResearchSecurityGrains(security, SiloRegistration.BindSessionPolicy(configuration, ConfigurationKeys.SessionIdleMinutes, ConfigurationKeys.SessionAbsoluteHours));
 
         if (settings.Profile == HostingProfile.Production)
         {
@@ -86,7 +76,4 @@ public static class SiloConfiguration
 
         return silo;
     }
-
-    private static double? Positive(string? text) =>
-        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : null;
 }

@@ -16,6 +16,7 @@ using Research.Grains.Client;
 using Research.Grains.Security;
 using Research.Silo.Storage;
 using Research.Testing;
+using Research.Grains.Hosting;
 
 namespace Research.Grains.Tests.Backtests;
 
@@ -61,10 +62,8 @@ public static class BacktestCluster
         {
             var database = Path.Combine(resultRoot, "grains.db");
             silo.Services.AddGrainStorage(GrainStorageNames.Research, (sp, _) => new SqliteGrainStorage(database, sp.GetRequiredService<IGrainStorageSerializer>(), TimeProvider.System));
-            silo.Services.AddSingleton(layout);
-            silo.Services.AddSingleton(TimeProvider.System);
-            silo.AddIncomingGrainCallFilter<ActionAuthorizationFilter>();
-            silo.Services.AddSingleton(_ => new BacktestServices(layout, new BacktestSeriesStore(Path.Combine(resultRoot, "series")), SqlBacktestResultIndex.Sqlite(Path.Combine(resultRoot, "results.db")), options));
+            silo.AddResearchWarehouse(layout, TimeProvider.System);
+            silo.AddResearchBacktests(Path.Combine(resultRoot, "series"), SqlBacktestResultIndex.Sqlite(Path.Combine(resultRoot, "results.db")), options);
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 // Declare a killed silo dead within a few seconds instead of the production defaults.

@@ -1,0 +1,90 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Research.Backtesting.Results;
+using Research.Data.Warehouse;
+using Research.Grains.Backtests;
+using Research.Grains.Security;
+using Research.Platform.Storage.Security;
+
+namespace Research.Grains.Hosting;
+
+/// <summary>
+/// What a silo registers, one extension per area, used alike by the silo host (<c>silo/Research.Silo</c>), the test
+/// clusters and the benchmarks, so that a test runs the grains wired as production wires them. Options come in bound
+/// and validated (<see cref="BindBacktestJobOptions"/>, <see cref="BindSessionPolicy"/>): a bad value stops the silo at
+/// start with a sentence naming the key, instead of falling back silently.
+/// </summary>
+public static class SiloRegistration
+{
+    /// <summary>The warehouse the grains read and write, the clock, and the silo-side action check on every marked grain method.</summary>
+    public static ISiloBuilder AddResearchWarehouse(this ISiloBuilder silo, WarehouseLayout layout, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        silo.Services.AddSingleton(layout);
+        silo.Services.AddSingleton(clock);
+        silo.AddIncomingGrainCallFilter<ActionAuthorizationFilter>();
+        return silo;
+    }
+
+    /// <summary>Backtest jobs: series under <paramref name="seriesRoot"/>, rows in <paramref name="index"/>, limits from <paramref name="options"/>.</summary>
+    public static ISiloBuilder AddResearchBacktests(this ISiloBuilder silo, string seriesRoot, IBacktestResultIndex index, BacktestJobOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Problems() is { Count: > 0 } problems)
+        {
+            throw new InvalidOperationException("Backtest job options: " + string.Join(" ", problems));
+        }
+
+        silo.Services.AddSingleton(sp => new BacktestServices(sp.GetRequiredService<WarehouseLayout>(), new BacktestSeriesStore(seriesRoot), index, options));
+        return silo;
+    }
+
+    /// <summary>Users, sessions, API keys and the audit log behind the security grains.</summary>
+    public static ISiloBuilder AddResearchSecurityGrains(this ISiloBuilder silo, SecurityStorage storage, SessionPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        silo.Services.AddSingleton(policy);
+        silo.Services.AddResearchSecurity(storage);
+        return silo;
+    }
+
+    /// <summary>Binds section <see cref="BacktestJobOptions.Section"/> over the defaults; throws naming every bad key.</summary>
+    public static BacktestJobOptions BindBacktestJobOptions(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = new BacktestJobOptions();
+        try
+        {
+            configuration.GetSection(BacktestJobOptions.Section).Bind(options, o => o.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidOperationException($"Configuration section {BacktestJobOptions.Section}: {e.Message}", e);
+        }
+
+        return options.Problems() is { Count: > 0 } problems ? throw new InvalidOperationException("Backtest job options: " + string.Join(" ", problems)) : options;
+    }
+
+    /// <summary>Console session timeouts (minutes idle, hours in all) over the defaults; throws when one is not a positive number.</summary>
+    public static SessionPolicy BindSessionPolicy(IConfiguration configuration, string idleMinutesKey, string absoluteHoursKey)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var idle = Positive(configuration, idleMinutesKey) ?? SessionPolicy.Default.Idle.TotalMinutes;
+        var absolute = Positive(configuration, absoluteHoursKey) ?? SessionPolicy.Default.Absolute.TotalHours;
+        return new SessionPolicy(TimeSpan.FromMinutes(idle), TimeSpan.FromHours(absolute));
+    }
+
+    private static double? Positive(IConfiguration configuration, string key)
+    {
+        var text = configuration[key];
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0 && double.IsFinite(value)
+            ? value
+            : throw new InvalidOperationException($"Configuration {key}: '{text}' is not a positive number.");
+    }
+}
