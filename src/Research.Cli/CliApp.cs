@@ -3,6 +3,7 @@ using Research.Cli.Commands;
 using Research.Cli.Commands.Backtest;
 using Research.Cli.Commands.Bench;
 using Research.Cli.Infrastructure;
+using Research.Cli.Commands.Risk;
 
 namespace Research.Cli;
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using Research.Analytics.Optimization;
 using Research.Cli.Infrastructure;
 using Spectre.Console;
+using Research.Cli.Commands.Risk;
 
 namespace Research.Cli.Commands;
 
@@ -34,7 +35,7 @@ public static class OptimizeCommand
             string? riskNote = null;
             if (spec.RiskModel is { } reference)
             {
-                using var session = RiskCommand.OpenModel(parse);
+                using var session = RiskModelSession.Open(parse);
                 var stored = FactorsCommand.Guard(() => Research.Analytics.Risk.RiskModelStore.LoadAt(session, reference.Date));
                 var permnos = PortfolioFile.Resolve([.. spec.Assets.Select(a => (a, 0.0))], session, stored.Date);
                 spec = spec with { RiskModel = null, FactorModel = FactorsCommand.Guard(() => stored.FactorModel(permnos)), FactorNames = stored.Factors };

@@ -3,6 +3,7 @@ using System.Globalization;
 using Research.Analytics.Risk;
 using Research.Cli.Infrastructure;
 using Spectre.Console;
+using Research.Cli.Commands.Risk;
 
 namespace Research.Cli.Commands;
 
@@ -25,7 +26,7 @@ public static class StressCommand
         command.SetAction(parse =>
         {
             var holdings = PortfolioFile.Read(parse.GetValue(portfolio)!);
-            using var session = RiskCommand.OpenModel(parse);
+            using var session = RiskModelSession.Open(parse);
             var lastDate = FactorsCommand.Guard(() => RiskModelStore.Coverage(session)).Last;
             var stored = FactorsCommand.Guard(() => RiskModelStore.LoadAt(session, parse.GetValue(date) ?? lastDate));
             var permnos = PortfolioFile.Resolve(holdings, session, stored.Date);
