@@ -58,7 +58,11 @@ export RESEARCH_REQUIRE_INTEGRATION=1
 [ -x /usr/bin/chromium ] && export RESEARCH_CHROMIUM=/usr/bin/chromium
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-# 4. Build and test. -----------------------------------------------------------------------------------------
+# 4. Format check, build and test. --------------------------------------------------------------------------
+if ! dotnet format whitespace Research.sln --verify-no-changes -v quiet; then
+  log "formatting differs from .editorconfig (listed above): run 'dotnet format whitespace Research.sln'"
+  exit 1
+fi
 dotnet build Research.sln -c Debug --nologo -v quiet
 RESULTS="${ROOT}/artifacts/test-results"
 rm -rf "${RESULTS}"

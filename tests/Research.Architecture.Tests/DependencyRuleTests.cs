@@ -23,6 +23,31 @@ public sealed class DependencyRuleTests
         Assert.True(missing.Count == 0, "not in Research.sln: " + string.Join(", ", missing));
     }
 
+    [Fact]
+    public void Every_test_assembly_has_a_category_and_the_unit_loop_holds_the_unit_ones()
+    {
+        var root = TestEnvironment.RepositoryRoot;
+        var filter = File.ReadAllText(Path.Combine(root, "tests", "Unit.slnf"));
+        var problems = new List<string>();
+        foreach (var project in ProjectGraph.Load(root).Nodes.Values.Where(n => n.Folder == "tests" && n.Name.EndsWith(".Tests", StringComparison.Ordinal)))
+        {
+            var traits = Path.Combine(root, "tests", project.Name, "AssemblyTraits.cs");
+            var text = File.Exists(traits) ? File.ReadAllText(traits) : string.Empty;
+            var unit = text.Contains("[assembly: Trait(\"Category\", \"Unit\")]", StringComparison.Ordinal);
+            if (!unit && !text.Contains("[assembly: Trait(\"Category\", \"Integration\")]", StringComparison.Ordinal))
+            {
+                problems.Add($"{project.Name} has no assembly category (tests/{project.Name}/AssemblyTraits.cs: Unit or Integration).");
+            }
+
+            if (unit != filter.Contains(project.RelativePath.Replace('/', '\\').Replace("\\", "\\\\", StringComparison.Ordinal), StringComparison.Ordinal))
+            {
+                problems.Add($"{project.Name} is {(unit ? "a Unit assembly missing from" : "not a Unit assembly but listed in")} tests/Unit.slnf.");
+            }
+        }
+
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
     [Theory]
     [InlineData("src", "Research.Data", "<PackageReference Include=\"Microsoft.Orleans.Sdk\" />", "depends on Orleans package")]
     [InlineData("console", "Research.Console", "<ProjectReference Include=\"..\\..\\src\\Research.Core\\Research.Core.csproj\" />", "talks to grains through")]

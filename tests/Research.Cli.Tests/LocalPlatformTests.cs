@@ -9,6 +9,7 @@ namespace Research.Cli.Tests;
 /// once), starts silo and console as processes, lets that administrator sign in (new password, authenticator) and see
 /// the demo datasets, and stops everything on Ctrl-C (SIGINT).
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class LocalPlatformTests
 {
     [Fact]

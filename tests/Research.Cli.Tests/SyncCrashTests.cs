@@ -9,6 +9,7 @@ namespace Research.Cli.Tests;
 /// Crash safety with real processes: <c>research sync</c> killed with SIGKILL at 20 random moments (up to 40 runs) never leaves a
 /// partial version visible, and the run after the kills publishes the same bytes as an uninterrupted sync.
 /// </summary>
+[Trait("Category", "Slow")]
 public sealed class SyncCrashTests
 {
     private const string Dataset = "crsp/daily";

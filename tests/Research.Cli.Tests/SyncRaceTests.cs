@@ -6,6 +6,7 @@ using Research.Testing;
 namespace Research.Cli.Tests;
 
 /// <summary>Two real processes racing to sync the same warehouse: the lock file admits one writer at a time.</summary>
+[Trait("Category", "Slow")]
 public sealed partial class SyncRaceTests
 {
     [Fact]

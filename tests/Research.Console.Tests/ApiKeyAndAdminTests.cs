@@ -63,7 +63,10 @@ public sealed partial class ApiKeyAndAdminTests(ConsolePlatform platform)
         Assert.Equal("/", await adminBrowser.SignInAsync(admin));
         var (_, _, message) = await adminBrowser.SubmitAsync("/admin/users", "change-user", new Dictionary<string, string>
         {
-            ["Change.UserName"] = researcher.Name, ["Change.Operation"] = "disable", ["Change.Reason"] = "left the firm", ["Change.Code"] = Totp.Code(admin.TotpKey!, DateTimeOffset.UtcNow),
+            ["Change.UserName"] = researcher.Name,
+            ["Change.Operation"] = "disable",
+            ["Change.Reason"] = "left the firm",
+            ["Change.Code"] = Totp.Code(admin.TotpKey!, DateTimeOffset.UtcNow),
         });
         Assert.Contains("disabled; sessions ended, API keys revoked", message, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Unauthorized, (await script.GetAsync(new Uri("/api/backtests", UriKind.Relative), ct)).StatusCode);

@@ -11,6 +11,7 @@ namespace Research.Console.Tests;
 /// audited.
 /// </summary>
 [Collection(ConsoleCollection.Name)]
+[Trait("Category", "Browser")]
 public sealed class BrowserTests(ConsolePlatform platform)
 {
     private static string Chromium()

@@ -34,9 +34,13 @@ public sealed class FactorStructureTests
         var mu = assets.Select(_ => 0.02 + (0.06 * random.NextDouble())).ToArray();
         var constraints = new PortfolioConstraints
         {
-            Budget = 1, LongOnly = true, MaxPosition = 0.03,
+            Budget = 1,
+            LongOnly = true,
+            MaxPosition = 0.03,
             Groups = Enumerable.Range(0, 5).ToDictionary(g => $"industry{g}", g => new GroupBound([.. assets.Where((_, i) => i % 5 == g)], Min: 0.1, Max: 0.3)),
-            InitialWeights = assets.ToDictionary(a => a, _ => 1.0 / n), MaxTurnover = 0.6, LinearCost = 0.0005,
+            InitialWeights = assets.ToDictionary(a => a, _ => 1.0 / n),
+            MaxTurnover = 0.6,
+            LinearCost = 0.0005,
         };
         var factor = PortfolioOptimizer.Optimize(new PortfolioSpec { Objective = "mean_variance", Assets = assets, FactorModel = model, ExpectedReturns = mu, RiskAversion = 4, Constraints = constraints });
         var dense = PortfolioOptimizer.Optimize(new PortfolioSpec { Objective = "mean_variance", Assets = assets, Covariance = Dense(model), ExpectedReturns = mu, RiskAversion = 4, Constraints = constraints });

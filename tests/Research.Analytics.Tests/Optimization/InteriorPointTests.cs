@@ -41,9 +41,13 @@ public sealed class InteriorPointTests
         var mu = assets.Select(_ => 0.02 + (0.06 * random.NextDouble())).ToArray();
         var constraints = new PortfolioConstraints
         {
-            Budget = 1, LongOnly = true, MaxPosition = 0.01,
+            Budget = 1,
+            LongOnly = true,
+            MaxPosition = 0.01,
             Groups = Enumerable.Range(0, 6).ToDictionary(g => $"industry{g}", g => new GroupBound([.. assets.Where((_, i) => i % 6 == g)], Min: 0.1, Max: 0.25)),
-            InitialWeights = assets.ToDictionary(a => a, _ => 1.0 / n), MaxTurnover = 0.5, LinearCost = 0.0005,
+            InitialWeights = assets.ToDictionary(a => a, _ => 1.0 / n),
+            MaxTurnover = 0.5,
+            LinearCost = 0.0005,
         };
         var spec = new PortfolioSpec { Objective = "mean_variance", Assets = assets, FactorModel = model, ExpectedReturns = mu, RiskAversion = 4, Constraints = constraints };
         var ipm = PortfolioOptimizer.Optimize(spec);

@@ -130,7 +130,9 @@ public sealed class PortfolioOptimizerTests
         var names = Names(5);
         var spec = new PortfolioSpec
         {
-            Objective = "min_variance", Assets = names, Covariance = RandomCovariance(5, 31),
+            Objective = "min_variance",
+            Assets = names,
+            Covariance = RandomCovariance(5, 31),
             Constraints = new() { Budget = 1, LongOnly = true, MaxWeight = names.ToDictionary(a => a, _ => 0.1) },
         };
         var e = Assert.Throws<InfeasiblePortfolioException>(() => PortfolioOptimizer.Optimize(spec));

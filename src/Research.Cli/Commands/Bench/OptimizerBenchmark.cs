@@ -47,8 +47,17 @@ internal static class OptimizerBenchmark
                     maxDiff = spec.Assets.Max(a => Math.Abs(dense.Weights[a] - structured.Weights[a]));
                 }
 
-                results.Add(new { assets = n, factors = parse.GetValue(factors), industries = parse.GetValue(industries), structuredSeconds, denseSeconds, structured.Iterations,
-                    kkt = new { primal = structured.PrimalResidual, dual = structured.DualResidual, complementarity = structured.ComplementarityResidual }, maxWeightDifference = maxDiff });
+                results.Add(new
+                {
+                    assets = n,
+                    factors = parse.GetValue(factors),
+                    industries = parse.GetValue(industries),
+                    structuredSeconds,
+                    denseSeconds,
+                    structured.Iterations,
+                    kkt = new { primal = structured.PrimalResidual, dual = structured.DualResidual, complementarity = structured.ComplementarityResidual },
+                    maxWeightDifference = maxDiff
+                });
                 table.AddRow(n.ToString(CultureInfo.InvariantCulture), $"{structuredSeconds:F2} s ({structured.Iterations} it.)", denseSeconds is { } d ? $"{d:F2} s" : "-",
                     denseSeconds is { } d2 ? $"{d2 / structuredSeconds:F1}x" : "-",
                     $"{structured.PrimalResidual:E1} / {structured.DualResidual:E1} / {structured.ComplementarityResidual:E1}", maxDiff is { } m ? $"{m:E1}" : "-");
