@@ -39,6 +39,30 @@ public sealed partial class SourceRuleTests
     }
 
     [Fact]
+    public void Tests_wait_through_the_deadline_helper_not_in_their_own_loops()
+    {
+        // The benchmarks pace load on purpose; the idle-timeout test waits for the real console's clock (the stores'
+        // timeouts are tested on a fake clock); Eventually is the helper itself.
+        string[] allowed = ["tests/Research.Testing/Eventually.cs", "tests/Research.Console.Tests/SessionTimeoutTests.cs"];
+        var root = TestEnvironment.RepositoryRoot;
+        var offenders = new List<string>();
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(root, "tests"), "*.cs", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(root, file).Replace('\\', '/');
+            if (relative.Contains("/obj/", StringComparison.Ordinal) || relative.Contains("/bin/", StringComparison.Ordinal) ||
+                relative.StartsWith("tests/Research.Benchmarks/", StringComparison.Ordinal) || allowed.Contains(relative))
+            {
+                continue;
+            }
+
+            var lines = File.ReadAllLines(file);
+            offenders.AddRange(lines.Select((l, i) => (Code: CodeOf(l), Line: i + 1)).Where(x => OwnWait().IsMatch(x.Code)).Select(x => $"{relative}:{x.Line}: {x.Code.Trim()}"));
+        }
+
+        Assert.True(offenders.Count == 0, "a test waits in its own loop (use Research.Testing.Eventually, which has a deadline):" + Environment.NewLine + string.Join(Environment.NewLine, offenders));
+    }
+
+    [Fact]
     public void The_rule_sees_a_literal_in_code_but_not_in_comments_or_strings()
     {
         Assert.Matches(SessionsPerYearLiteral(), CodeOf("var scale = Math.Sqrt(252.0);"));
@@ -103,6 +127,9 @@ public sealed partial class SourceRuleTests
 
     [GeneratedRegex(@"\b(IClusterClient|IGrainFactory)\b|\bGetGrain<")]
     private static partial Regex ClusterClient();
+
+    [GeneratedRegex(@"while\s*\(\s*true\s*\)|\bTask\.Delay\(|\bThread\.Sleep\(")]
+    private static partial Regex OwnWait();
 
     [GeneratedRegex(@"\bDateTime(Offset)?\.(Utc)?Now\b")]
     private static partial Regex WallClock();

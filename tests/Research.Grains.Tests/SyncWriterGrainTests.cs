@@ -56,19 +56,6 @@ public sealed class SyncWriterGrainTests : IAsyncLifetime
         Assert.Equal(SyncJobStatus.Succeeded, (await PollAsync(writer)).State);
     }
 
-    private static async Task<SyncJobStatus> PollAsync(ISyncWriterGrain writer)
-    {
-        for (var i = 0; i < 1200; i++)
-        {
-            var status = await writer.GetStatusAsync();
-            if (status.State != SyncJobStatus.Running)
-            {
-                return status;
-            }
-
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-
-        throw new TimeoutException("the sync job did not finish within a minute");
-    }
+    private static Task<SyncJobStatus> PollAsync(ISyncWriterGrain writer) =>
+        Eventually.UntilAsync(() => writer.GetStatusAsync(), s => s.State != SyncJobStatus.Running, "the sync job to finish", cancellationToken: TestContext.Current.CancellationToken);
 }

@@ -1,6 +1,7 @@
 using Research.Data.Sync;
 using Research.Data.Tests.Warehouse;
 using Research.Data.Warehouse;
+using Research.Testing;
 
 namespace Research.Data.Tests.Sync;
 
@@ -61,11 +62,7 @@ public sealed class SyncManagerTests
         using var w = new TestWarehouse();
         var source = new ScriptedSource { TransientFailures = 3 };
         var task = new SyncManager(w.Layout, w.Clock).SyncAsync("crsp/daily", SyncMode.Full, source, "tests");
-        while (!task.IsCompleted)
-        {
-            w.Clock.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(1, TestContext.Current.CancellationToken);
-        }
+        await AdvanceUntilDoneAsync(w, task);
 
         var outcome = await task;
         Assert.True(outcome.Published);
@@ -103,11 +100,7 @@ public sealed class SyncManagerTests
         var manager = new SyncManager(w.Layout, w.Clock) { MinChunkInterval = TimeSpan.FromSeconds(10) };
         var start = w.Clock.GetUtcNow();
         var task = manager.SyncAsync("crsp/daily", SyncMode.Full, new ScriptedSource(), "tests");
-        while (!task.IsCompleted)
-        {
-            w.Clock.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(1, TestContext.Current.CancellationToken);
-        }
+        await AdvanceUntilDoneAsync(w, task);
 
         await task;
         Assert.True(w.Clock.GetUtcNow() - start >= TimeSpan.FromSeconds(30), $"four chunks 10 s apart finished after {w.Clock.GetUtcNow() - start}");
@@ -129,4 +122,17 @@ public sealed class SyncManagerTests
     }
 
     private static string Partition(string path) => path[(path.IndexOf('/', "versions/".Length) + 1)..];
+
+    /// <summary>Moves the fake clock a second at a time (letting the sync's timers fire) until <paramref name="task"/> ends.</summary>
+    private static Task AdvanceUntilDoneAsync(TestWarehouse w, Task task) =>
+        Eventually.UntilAsync(
+            () =>
+            {
+                w.Clock.Advance(TimeSpan.FromSeconds(1));
+                return Task.FromResult(task.IsCompleted);
+            },
+            done => done,
+            "the sync to finish on the fake clock",
+            interval: TimeSpan.FromMilliseconds(1),
+            cancellationToken: TestContext.Current.CancellationToken);
 }

@@ -1,6 +1,7 @@
 using Research.Data.Sync;
 using Research.Data.Tests.Sync;
 using Research.Data.Warehouse;
+using Research.Testing;
 
 namespace Research.Data.Tests.Warehouse;
 
@@ -16,20 +17,20 @@ public sealed class ReaderDuringSyncTests
         var oldRows = 40L * ScriptedSource.Sessions.Count;
         var sync = Task.Run(() => manager.SyncAsync("crsp/daily", SyncMode.Full, new ScriptedSource(permnos: 44), "tests"), TestContext.Current.CancellationToken);
 
+        // Read as fast as possible while the sync runs, and once more after it has finished.
         var seen = new List<long>();
-        while (true)
-        {
-            var done = sync.IsCompleted;
-            using (var session = w.Open())
+        await Eventually.UntilAsync(
+            () =>
             {
+                var done = sync.IsCompleted;
+                using var session = w.Open();
                 seen.Add((long)session.Query("SELECT count(*) FROM crsp.daily").Rows[0][0]!);
-            }
-
-            if (done)
-            {
-                break;
-            }
-        }
+                return Task.FromResult(done);
+            },
+            done => done,
+            "the sync to finish while a reader reads",
+            interval: TimeSpan.Zero,
+            cancellationToken: TestContext.Current.CancellationToken);
 
         await sync;
         var newRows = 44L * ScriptedSource.Sessions.Count;

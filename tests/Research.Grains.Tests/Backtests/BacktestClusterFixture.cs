@@ -79,25 +79,20 @@ public static class BacktestCluster
         return cluster;
     }
 
-    /// <summary>Polls a job until it finishes (a minute and a half at most), reporting what it saw.</summary>
-    public static async Task<BacktestJobStatus> WaitAsync(IBacktestJobGrain job, Func<BacktestJobStatus, Task>? onRunning = null)
-    {
-        for (var i = 0; i < 1800; i++)
-        {
-            var status = await job.GetStatusAsync();
-            if (status.IsFinished)
+    /// <summary>Polls a job until it finishes (a minute and a half at most), calling <paramref name="onRunning"/> with each running status seen.</summary>
+    public static Task<BacktestJobStatus> WaitAsync(IBacktestJobGrain job, Func<BacktestJobStatus, Task>? onRunning = null) =>
+        Eventually.UntilAsync(
+            async () =>
             {
+                var status = await job.GetStatusAsync();
+                if (onRunning is not null && status.State == BacktestJobStatus.Running)
+                {
+                    await onRunning(status);
+                }
+
                 return status;
-            }
-
-            if (onRunning is not null && status.State == BacktestJobStatus.Running)
-            {
-                await onRunning(status);
-            }
-
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-
-        throw new TimeoutException($"job {job.GetPrimaryKeyString()} did not finish within 90 s");
-    }
+            },
+            s => s.IsFinished,
+            $"job {job.GetPrimaryKeyString()} to finish",
+            cancellationToken: TestContext.Current.CancellationToken);
 }

@@ -7,6 +7,7 @@ using Research.Backtesting.Results;
 using Research.Data.Warehouse;
 using Research.Grains.Abstractions.Backtests;
 using Research.Grains.Backtests;
+using Research.Testing;
 
 namespace Research.Grains.Tests.Backtests;
 
@@ -158,10 +159,7 @@ public sealed class BacktestJobTests(BacktestWarehouseFixture fixture) : IClassF
         var queued = await scheduler.SubmitAsync(MonteCarlo(bt.JobId, 1000, priority: JobPriority.Low));
         Assert.Equal(BacktestJobStatus.Queued, queued.State); // one job per silo: it waits
         var job = cluster.Client.GetGrain<IBacktestJobGrain>(running.JobId);
-        while ((await job.GetStatusAsync()).Fraction <= 0)
-        {
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
+        await Eventually.UntilAsync(() => job.GetStatusAsync(), s => s.Fraction > 0, "the Monte Carlo job to make progress", cancellationToken: TestContext.Current.CancellationToken);
 
         var watch = Stopwatch.StartNew();
         await job.CancelAsync("alice");
@@ -217,10 +215,7 @@ public sealed class BacktestJobTests(BacktestWarehouseFixture fixture) : IClassF
         Assert.Equal(BacktestJobStatus.Succeeded, lowDone.State);
         Assert.True(highDone.StartedAt < lowDone.StartedAt, $"high started {highDone.StartedAt:O}, low {lowDone.StartedAt:O}");
 
-        for (var i = 0; i < 100 && !seen.Any(s => s.State == BacktestJobStatus.Succeeded); i++)
-        {
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
+        await Eventually.UntilAsync(() => seen.Any(s => s.State == BacktestJobStatus.Succeeded), "the observer to be told the job succeeded", TimeSpan.FromSeconds(30), cancellationToken: TestContext.Current.CancellationToken);
 
         var states = seen.Select(s => s.State).Distinct().ToList();
         Assert.Equal([BacktestJobStatus.Queued, BacktestJobStatus.Running, BacktestJobStatus.Succeeded], states);
@@ -285,12 +280,8 @@ public sealed class BacktestJobTests(BacktestWarehouseFixture fixture) : IClassF
         // When alice's first ends, her second starts.
         await jobs[0].CancelAsync("alice");
         await BacktestCluster.WaitAsync(jobs[0]);
-        for (var i = 0; i < 300 && (await jobs[1].GetStatusAsync()).State == BacktestJobStatus.Queued; i++)
-        {
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-
-        Assert.Equal(BacktestJobStatus.Running, (await jobs[1].GetStatusAsync()).State);
+        var second = await Eventually.UntilAsync(() => jobs[1].GetStatusAsync(), s => s.State != BacktestJobStatus.Queued, "alice's second job to leave the queue", cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(BacktestJobStatus.Running, second.State);
         foreach (var job in jobs.Skip(1))
         {
             await job.CancelAsync("tests");
