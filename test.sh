@@ -2,7 +2,7 @@
 # Runs every test. Installs what the integration tests need (PostgreSQL, Chromium) from Debian packages when
 # missing, starts a throwaway PostgreSQL (as the postgres user when run as root), points the tests at the
 # real data in ../shared/data when it exists, runs the whole suite and prints one summary line.
-# Usage: ./test.sh [extra dotnet test arguments, e.g. --filter Category!=Slow]
+# Usage: ./test.sh [extra dotnet test arguments, e.g. --filter "Category!=Slow"]
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -67,11 +67,18 @@ dotnet build Research.sln -c Debug --nologo -v quiet
 RESULTS="${ROOT}/artifacts/test-results"
 rm -rf "${RESULTS}"
 set +e
-dotnet test Research.sln -c Debug --no-build --nologo --results-directory "${RESULTS}" --logger "trx" "$@" 2>&1 | tee "${PGWORK}/test.log"
+dotnet test Research.sln -c Debug --no-build --nologo --results-directory "${RESULTS}" --logger "trx" --settings tests/coverage.runsettings "$@" 2>&1 | tee "${PGWORK}/test.log"
 status=${PIPESTATUS[0]}
 set -e
 
-# 5. One summary line over all test assemblies: "N passed, N failed, N skipped".
+# 5. Line coverage per production project (Microsoft code coverage, Cobertura), then one summary line over all test
+#    assemblies: "N passed, N failed, N skipped".
+if command -v python3 >/dev/null 2>&1; then
+  python3 tests/coverage_summary.py "${RESULTS}" || log "coverage summary failed"
+else
+  log "python3 not found: no coverage summary"
+fi
+
 passed=0; failed=0; skipped=0
 while read -r f p s; do passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s)); done < <(
   sed -n 's/.*Failed: *\([0-9]*\), Passed: *\([0-9]*\), Skipped: *\([0-9]*\).*/\1 \2 \3/p' "${PGWORK}/test.log")
