@@ -23,10 +23,13 @@ internal static class ReportCommand
         var command = new Command("report", "A portfolio's forecast risk: total, factor and specific; contributions by factor and asset; VaR and ES.") { portfolio, date, benchmark, confidence };
         command.SetAction(parse =>
         {
+            // The files are read (and refused, naming the line) before the warehouse is opened.
+            var rows = PortfolioFile.Read(parse.GetValue(portfolio)!);
+            var benchmarkRows = parse.GetValue(benchmark) is { } benchmarkPath ? PortfolioFile.Read(benchmarkPath) : null;
             using var session = RiskModelSession.Open(parse);
             var stored = FactorsCommand.Guard(() => RiskModelStore.LoadAt(session, parse.GetValue(date)));
-            var holdings = Holdings(parse.GetValue(portfolio)!, session, stored.Date);
-            var bench = parse.GetValue(benchmark) is { } benchmarkPath ? Holdings(benchmarkPath, session, stored.Date) : null;
+            var holdings = Holdings(rows, session, stored.Date);
+            var bench = benchmarkRows is null ? null : Holdings(benchmarkRows, session, stored.Date);
             var report = FactorsCommand.Guard(() => PortfolioRiskReport.Load(session, stored, holdings, bench, parse.GetValue(confidence)));
             if (parse.GetValue(CliOptions.Json))
             {
@@ -42,9 +45,8 @@ internal static class ReportCommand
         return command;
     }
 
-    private static PortfolioHolding[] Holdings(string path, WarehouseQuerySession session, DateOnly date)
+    private static PortfolioHolding[] Holdings(IReadOnlyList<(string Asset, double Weight)> rows, WarehouseQuerySession session, DateOnly date)
     {
-        var rows = PortfolioFile.Read(path);
         var permnos = PortfolioFile.Resolve(rows, session, date);
         return [.. rows.Select((r, i) => new PortfolioHolding(r.Asset, permnos[i], r.Weight))];
     }
