@@ -41,6 +41,9 @@ public class ConsolePlatform : IAsyncLifetime
     /// <summary>The console's own cluster client (for grain calls as a chosen identity).</summary>
     public IClusterClient Cluster => _console!.Services.GetRequiredService<IClusterClient>();
 
+    /// <summary>The console's own services (its area facades are scoped: create a scope).</summary>
+    public IServiceProvider ConsoleServices => _console!.Services;
+
     public async ValueTask InitializeAsync()
     {
         var layout = new WarehouseLayout(DataRoot);

@@ -10,7 +10,7 @@ namespace Research.Console.Backtests;
 /// <see cref="ConsoleActions"/> (session, role, step-up, audit) and then to the cluster's grains with the user's identity.
 /// Opening a result is audited (it shows P&amp;L and trades); listing is not.
 /// </summary>
-public sealed class ConsoleBacktests(IClusterClient cluster, ConsoleActions actions)
+public sealed class ConsoleBacktests(IClusterClient cluster, ConsoleActions actions, TimeProvider clock)
 {
     private IBacktestSchedulerGrain Scheduler => cluster.GetGrain<IBacktestSchedulerGrain>(IBacktestSchedulerGrain.Key);
 
@@ -19,6 +19,18 @@ public sealed class ConsoleBacktests(IClusterClient cluster, ConsoleActions acti
     /// <summary>The newest jobs; <paramref name="background"/> for a page's own refresh, which does not count as the user's activity.</summary>
     public Task<IReadOnlyList<BacktestJobStatus>> ListAsync(ClaimsPrincipal user, int limit = 100, bool background = false) =>
         actions.RunAsync(user, ResearchActions.BacktestView, "jobs", () => Scheduler.ListAsync(Math.Clamp(limit, 1, 1000)), new ActionOptions(Audit: false, Touch: !background));
+
+    /// <summary>
+    /// Pushes every change of <paramref name="jobId"/> (state and progress) to <paramref name="onChange"/> until the watch is
+    /// disposed; the subscription and its renewals go through the action check as <see cref="ResearchActions.BacktestView"/>,
+    /// not counted as the user's activity.
+    /// </summary>
+    public async Task<JobWatch> WatchAsync(ClaimsPrincipal user, string jobId, Action<BacktestJobStatus> onChange)
+    {
+        var watch = new JobWatch(cluster, RequireId(jobId), call => actions.RunAsync(user, ResearchActions.BacktestView, jobId, call, new ActionOptions(Audit: false, Touch: false)), onChange);
+        await watch.StartAsync(clock).ConfigureAwait(false);
+        return watch;
+    }
 
     public Task<BacktestJobStatus> StatusAsync(ClaimsPrincipal user, string jobId) =>
         actions.RunAsync(user, ResearchActions.BacktestView, jobId, () => cluster.GetGrain<IBacktestJobGrain>(RequireId(jobId)).GetStatusAsync(), new ActionOptions(Audit: false));
