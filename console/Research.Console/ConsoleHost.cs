@@ -4,17 +4,17 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Radzen;
+using Research.Console.Account;
+using Research.Console.Admin;
 using Research.Console.Api;
+using Research.Console.Audit;
 using Research.Console.Backtests;
 using Research.Console.Cluster;
 using Research.Console.Components;
+using Research.Console.Overview;
 using Research.Console.Security;
 using Research.Grains.Client;
 using Research.Hosting;
-using Research.Console.Overview;
-using Research.Console.Account;
-using Research.Console.Admin;
-using Research.Console.Audit;
 
 namespace Research.Console;
 

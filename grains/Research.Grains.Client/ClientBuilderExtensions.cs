@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Orleans.Configuration;
-using Orleans.Hosting;
 
 namespace Research.Grains.Client;
 

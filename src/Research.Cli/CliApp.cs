@@ -2,8 +2,8 @@ using System.CommandLine;
 using Research.Cli.Commands;
 using Research.Cli.Commands.Backtest;
 using Research.Cli.Commands.Bench;
-using Research.Cli.Infrastructure;
 using Research.Cli.Commands.Risk;
+using Research.Cli.Infrastructure;
 
 namespace Research.Cli;
 

@@ -1,5 +1,4 @@
 using Research.Backtesting.Overfitting;
-using Research.Data.Synthetic;
 using Research.Core.Randomness;
 
 namespace Research.Backtesting.Tests;

@@ -1,4 +1,3 @@
-using Research.Platform.Storage.Results;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,8 +13,9 @@ using Research.Data.Warehouse;
 using Research.Grains;
 using Research.Grains.Abstractions.Backtests;
 using Research.Grains.Backtests;
-using Research.Silo.Storage;
 using Research.Grains.Hosting;
+using Research.Platform.Storage.Results;
+using Research.Silo.Storage;
 
 // Monte Carlo fan-out: N paths of D days from a 25-year buy-and-hold backtest, computed in process (no Orleans, the
 // baseline) and as a cluster job on 1 and on 3 silos in this process, each measured from submit to finished.

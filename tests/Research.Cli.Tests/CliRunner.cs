@@ -1,4 +1,3 @@
-using Research.Cli;
 using Research.Cli.Infrastructure;
 
 namespace Research.Cli.Tests;

@@ -4,11 +4,11 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using Research.Console.Components.Layout;
 using Research.Console.Security;
-using Research.Platform.Storage.Audit;
 using Research.Grains.Abstractions.Backtests;
 using Research.Grains.Abstractions.Security;
-using Research.Testing;
 using Research.Grains.Abstractions.Warehouse;
+using Research.Platform.Storage.Audit;
+using Research.Testing;
 
 namespace Research.Console.Tests;
 

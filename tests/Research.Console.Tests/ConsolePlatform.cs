@@ -2,17 +2,15 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Research.Console;
-using Research.Platform.Storage.Security;
 using Research.Data.Sync;
 using Research.Data.Synthetic;
 using Research.Data.Warehouse;
 using Research.Grains.Client;
+using Research.Platform.Storage.Security;
 using Research.Silo.Hosting;
 using Research.Testing;
 

@@ -1,7 +1,6 @@
 using System.Net;
-using Research.Platform.Storage.Audit;
 using Research.Grains.Client;
-using Research.Testing;
+using Research.Platform.Storage.Audit;
 
 namespace Research.Console.Tests;
 

@@ -2,12 +2,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Research.Platform.Storage.Relational;
+using Research.Grains.Abstractions.Security;
 using Research.Grains.Abstractions.Warehouse;
 using Research.Grains.Client;
+using Research.Platform.Storage.Relational;
 using Research.Silo.Hosting;
 using Research.Testing;
-using Research.Grains.Abstractions.Security;
 
 namespace Research.Grains.Tests;
 

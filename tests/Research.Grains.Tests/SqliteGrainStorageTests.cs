@@ -1,6 +1,4 @@
-using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
-using Orleans.Runtime;
 using Orleans.Storage;
 using Research.Silo.Storage;
 using Research.Testing;

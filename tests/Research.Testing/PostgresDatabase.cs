@@ -1,5 +1,4 @@
 using Npgsql;
-using Research.Testing;
 
 namespace Research.Testing;
 

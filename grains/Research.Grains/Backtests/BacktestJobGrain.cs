@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
-using Orleans.Runtime;
 using Orleans.Utilities;
 using Research.Backtesting.Jobs;
 using Research.Backtesting.MonteCarlo;

@@ -1,4 +1,3 @@
-using Orleans.Runtime;
 using Research.Grains.Abstractions.Backtests;
 
 namespace Research.Grains.Backtests;

@@ -1,4 +1,3 @@
-using Orleans.Runtime;
 using Research.Backtesting.Jobs;
 using Research.Grains.Abstractions.Backtests;
 

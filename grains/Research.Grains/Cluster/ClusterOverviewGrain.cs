@@ -1,5 +1,4 @@
 using Orleans.Concurrency;
-using Orleans.Runtime;
 using Research.Grains.Abstractions.Cluster;
 
 namespace Research.Grains.Cluster;

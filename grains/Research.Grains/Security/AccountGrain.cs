@@ -1,9 +1,9 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Identity;
 using Orleans.Concurrency;
+using Research.Grains.Abstractions.Security;
 using Research.Platform.Storage.Audit;
 using Research.Platform.Storage.Security;
-using Research.Grains.Abstractions.Security;
 
 namespace Research.Grains.Security;
 

@@ -1,7 +1,7 @@
 using Orleans.Concurrency;
+using Research.Grains.Abstractions.Security;
 using Research.Platform.Storage.Audit;
 using Research.Platform.Storage.Security;
-using Research.Grains.Abstractions.Security;
 
 namespace Research.Grains.Security;
 

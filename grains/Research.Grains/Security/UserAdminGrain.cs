@@ -1,7 +1,6 @@
-using Microsoft.AspNetCore.Identity;
 using Orleans.Concurrency;
-using Research.Platform.Storage.Security;
 using Research.Grains.Abstractions.Security;
+using Research.Platform.Storage.Security;
 
 namespace Research.Grains.Security;
 

@@ -1,4 +1,3 @@
-using Orleans.Runtime;
 using Research.Data.Warehouse;
 using Research.Grains.Abstractions.Warehouse;
 

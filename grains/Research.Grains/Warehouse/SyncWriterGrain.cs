@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Orleans.Runtime;
 using Research.Data.Sync;
 using Research.Data.Synthetic;
 using Research.Data.Warehouse;

@@ -1,19 +1,14 @@
-using Research.Platform.Storage.Results;
-using System.Globalization;
 using System.Net;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
-using Research.Platform.Storage.Security;
 using Research.Data.Synthetic;
 using Research.Data.Warehouse;
-using Research.Backtesting.Results;
 using Research.Grains;
-using Research.Grains.Hosting;
 using Research.Grains.Client;
-using Research.Grains.Security;
+using Research.Grains.Hosting;
+using Research.Platform.Storage.Results;
+using Research.Platform.Storage.Security;
 using Research.Silo.Storage;
 
 namespace Research.Silo.Hosting;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using Orleans.Runtime;
 using Orleans.Storage;
 
 namespace Research.Silo.Storage;

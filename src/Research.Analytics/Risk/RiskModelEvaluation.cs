@@ -1,4 +1,3 @@
-using Research.Data.Synthetic;
 using Research.Core.Randomness;
 
 namespace Research.Analytics.Risk;

@@ -1,5 +1,4 @@
 using Research.Analytics.Factors;
-using Research.Data.Synthetic;
 using Research.Core.Randomness;
 
 namespace Research.Analytics.Risk;

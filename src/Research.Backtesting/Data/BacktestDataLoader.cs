@@ -1,8 +1,8 @@
 using System.Globalization;
 using Research.Analytics.Factors;
+using Research.Backtesting.Engine;
 using Research.Data.Providers.Crsp;
 using Research.Data.Warehouse;
-using Research.Backtesting.Engine;
 
 namespace Research.Backtesting.Data;
 

@@ -1,6 +1,6 @@
+using MathNet.Numerics.Distributions;
 using Research.Core.Calendars;
 using Research.Core.Statistics;
-using MathNet.Numerics.Distributions;
 
 namespace Research.Backtesting.Metrics;
 

@@ -1,5 +1,4 @@
 using Research.Backtesting.Metrics;
-using Research.Data.Synthetic;
 using Research.Core.Randomness;
 using Research.Core.Statistics;
 

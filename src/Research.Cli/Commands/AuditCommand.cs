@@ -1,9 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
 using Research.Cli.Infrastructure;
 using Research.Platform.Storage.Audit;
-using Research.Grains.Client;
 using Spectre.Console;
 
 namespace Research.Cli.Commands;

@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
 using Research.Cli.Infrastructure;
-using Research.Platform.Storage.Relational;
 using Research.Grains.Client;
+using Research.Platform.Storage.Relational;
 using Spectre.Console;
 
 namespace Research.Cli.Commands;

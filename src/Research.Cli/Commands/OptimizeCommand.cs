@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using Research.Analytics.Optimization;
+using Research.Cli.Commands.Risk;
 using Research.Cli.Infrastructure;
 using Spectre.Console;
-using Research.Cli.Commands.Risk;
 
 namespace Research.Cli.Commands;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
-using Research.Platform.Storage.Security;
 using Research.Grains.Client;
+using Research.Platform.Storage.Security;
 
 namespace Research.Cli.Infrastructure;
 

@@ -1,5 +1,5 @@
-using Research.Core.Randomness;
 using Research.Core.Calendars;
+using Research.Core.Randomness;
 
 namespace Research.Data.Synthetic;
 

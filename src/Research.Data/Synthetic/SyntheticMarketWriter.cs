@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Research.Data.Warehouse;
 using Research.Core.Randomness;
+using Research.Data.Warehouse;
 
 namespace Research.Data.Synthetic;
 

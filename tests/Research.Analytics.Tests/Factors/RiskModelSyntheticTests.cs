@@ -1,4 +1,3 @@
-using Research.Analytics.Factors;
 using Research.Analytics.Risk;
 using Research.Data.Synthetic;
 using Research.Data.Warehouse;

@@ -1,7 +1,6 @@
 using Research.Analytics.Factors;
 using Research.Analytics.Optimization;
 using Research.Analytics.Risk;
-using Research.Data.Synthetic;
 using Research.Core.Randomness;
 
 namespace Research.Analytics.Tests.Factors;

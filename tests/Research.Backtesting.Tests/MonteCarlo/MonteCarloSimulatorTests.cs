@@ -1,6 +1,5 @@
 using Research.Backtesting.Metrics;
 using Research.Backtesting.MonteCarlo;
-using Research.Data.Synthetic;
 using Research.Core.Randomness;
 
 namespace Research.Backtesting.Tests.MonteCarlo;

@@ -2,7 +2,6 @@ using Research.Analytics.Factors;
 using Research.Backtesting.Engine;
 using Research.Backtesting.Strategies;
 using Research.Core.Calendars;
-using Research.Data.Synthetic;
 using Research.Core.Randomness;
 
 namespace Research.Backtesting.Tests.Strategies;

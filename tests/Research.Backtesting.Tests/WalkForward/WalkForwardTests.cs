@@ -2,7 +2,6 @@ using Research.Analytics.Factors;
 using Research.Backtesting.Engine;
 using Research.Backtesting.WalkForward;
 using Research.Core.Calendars;
-using Research.Core.Randomness;
 
 namespace Research.Backtesting.Tests.WalkForward;
 

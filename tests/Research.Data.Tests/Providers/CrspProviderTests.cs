@@ -1,7 +1,6 @@
 using Research.Data.Providers.Crsp;
 using Research.Data.Synthetic;
 using Research.Data.Tests.Warehouse;
-using Research.Data.Warehouse;
 using ParquetQuery = Research.Data.Tests.Synthetic.Parquet;
 
 namespace Research.Data.Tests.Providers;

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using Research.Data.Providers.FamaFrench;
 using Research.Testing;
 

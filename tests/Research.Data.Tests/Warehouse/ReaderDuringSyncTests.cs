@@ -1,6 +1,5 @@
 using Research.Data.Sync;
 using Research.Data.Tests.Sync;
-using Research.Data.Warehouse;
 using Research.Testing;
 
 namespace Research.Data.Tests.Warehouse;

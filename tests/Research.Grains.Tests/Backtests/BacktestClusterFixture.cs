@@ -1,22 +1,19 @@
-using Research.Platform.Storage.Results;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 using Orleans.TestingHost;
-using Research.Backtesting.Results;
 using Research.Data.Sync;
 using Research.Data.Synthetic;
 using Research.Data.Warehouse;
-using Research.Grains;
 using Research.Grains.Abstractions.Backtests;
 using Research.Grains.Abstractions.Security;
 using Research.Grains.Backtests;
 using Research.Grains.Client;
-using Research.Grains.Security;
+using Research.Grains.Hosting;
+using Research.Platform.Storage.Results;
 using Research.Silo.Storage;
 using Research.Testing;
-using Research.Grains.Hosting;
 
 namespace Research.Grains.Tests.Backtests;
 

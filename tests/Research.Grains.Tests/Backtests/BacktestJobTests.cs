@@ -1,4 +1,3 @@
-using Research.Platform.Storage.Results;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using DuckDB.NET.Data;
@@ -7,6 +6,7 @@ using Research.Backtesting.Results;
 using Research.Data.Warehouse;
 using Research.Grains.Abstractions.Backtests;
 using Research.Grains.Backtests;
+using Research.Platform.Storage.Results;
 using Research.Testing;
 
 namespace Research.Grains.Tests.Backtests;

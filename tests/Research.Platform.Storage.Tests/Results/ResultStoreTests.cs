@@ -1,6 +1,6 @@
-using Research.Platform.Storage.Results;
 using Research.Backtesting.Results;
 using Research.Platform.Storage.Relational;
+using Research.Platform.Storage.Results;
 using Research.Testing;
 
 namespace Research.Platform.Storage.Tests.Results;

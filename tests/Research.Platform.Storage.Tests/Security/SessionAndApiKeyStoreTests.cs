@@ -1,10 +1,7 @@
-using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Research.Platform.Storage.Audit;
-using Research.Platform.Storage.Relational;
 using Research.Platform.Storage.Security;
-using Research.Testing;
 
 namespace Research.Platform.Storage.Tests.Security;
 

@@ -1,7 +1,5 @@
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
-using Research.Platform.Storage.Relational;
 using Research.Platform.Storage.Security;
 using Research.Testing;
 

@@ -1,12 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
+using Research.Backtesting.Jobs;
 using Research.Backtesting.Metrics;
 using Research.Backtesting.MonteCarlo;
 using Research.Backtesting.Results;
 using Research.Cli.Infrastructure;
 using Research.Grains.Abstractions.Backtests;
 using Spectre.Console;
-using Research.Backtesting.Jobs;
 
 namespace Research.Cli.Commands.Backtest;
 

@@ -6,8 +6,6 @@ using Research.Cli.Infrastructure;
 using Research.Data.Quality;
 using Research.Data.Warehouse;
 using Spectre.Console;
-using Research.Core.Randomness;
-using Research.Core.Calendars;
 
 namespace Research.Cli.Commands.Bench;
 

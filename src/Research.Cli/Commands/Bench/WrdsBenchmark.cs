@@ -1,13 +1,9 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using DuckDB.NET.Data;
 using Research.Cli.Infrastructure;
-using Research.Data.Quality;
 using Research.Data.Warehouse;
 using Spectre.Console;
-using Research.Core.Randomness;
-using Research.Core.Calendars;
 
 namespace Research.Cli.Commands.Bench;
 

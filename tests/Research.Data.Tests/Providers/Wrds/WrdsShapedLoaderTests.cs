@@ -1,8 +1,8 @@
 using Npgsql;
 using Research.Data.Providers.Wrds;
 using Research.Data.Synthetic;
-using ParquetQuery = Research.Data.Tests.Synthetic.Parquet;
 using Research.Testing;
+using ParquetQuery = Research.Data.Tests.Synthetic.Parquet;
 
 namespace Research.Data.Tests.Providers.Wrds;
 
