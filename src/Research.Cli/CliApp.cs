@@ -1,8 +1,13 @@
 using System.CommandLine;
 using Research.Cli.Commands;
+using Research.Cli.Commands.Audit;
 using Research.Cli.Commands.Backtest;
 using Research.Cli.Commands.Bench;
+using Research.Cli.Commands.Calendar;
+using Research.Cli.Commands.Crsp;
+using Research.Cli.Commands.Db;
 using Research.Cli.Commands.Risk;
+using Research.Cli.Commands.Versions;
 using Research.Cli.Infrastructure;
 
 namespace Research.Cli;

@@ -1,0 +1,28 @@
+using System.CommandLine;
+using Research.Cli.Infrastructure;
+using Research.Data.Warehouse;
+
+namespace Research.Cli.Commands.Versions;
+
+/// <summary><c>research versions gc</c>: delete versions that are not current, tagged or pinned by a stored result.</summary>
+internal static class GcCommand
+{
+    public static Command Create(CliOutput output, Option<string> dataset)
+    {
+        var dryRun = new Option<bool>("--dry-run") { Description = "Only show what would be deleted." };
+        var command = new Command("gc", "Delete versions that are not current, tagged or pinned by a stored result.") { dryRun };
+        command.SetAction(parse =>
+        {
+            var result = new DatasetVersions(WarehouseOptions.Layout(parse), TimeProvider.System).CollectGarbage(parse.GetValue(dataset)!, parse.GetValue(dryRun), Environment.UserName);
+            if (parse.GetValue(CliOptions.Json))
+            {
+                output.WriteJson(result);
+                return ExitCodes.Ok;
+            }
+
+            output.Out.WriteLine($"{result.Dataset}: {(result.DryRun ? "would delete" : "deleted")} {result.Deleted.Count} version(s) ({result.BytesFreed:N0} bytes); kept {string.Join(", ", result.Kept)}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}
