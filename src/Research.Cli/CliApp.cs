@@ -1,13 +1,19 @@
 using System.CommandLine;
 using Research.Cli.Commands;
+using Research.Cli.Commands.Admin;
 using Research.Cli.Commands.Audit;
 using Research.Cli.Commands.Backtest;
 using Research.Cli.Commands.Bench;
 using Research.Cli.Commands.Calendar;
+using Research.Cli.Commands.Compustat;
 using Research.Cli.Commands.Crsp;
 using Research.Cli.Commands.Db;
+using Research.Cli.Commands.Factors;
+using Research.Cli.Commands.FamaFrench;
+using Research.Cli.Commands.Platform;
 using Research.Cli.Commands.Risk;
 using Research.Cli.Commands.Versions;
+using Research.Cli.Commands.Wrds;
 using Research.Cli.Infrastructure;
 
 namespace Research.Cli;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using Research.Backtesting.Jobs;
-using Research.Cli.Commands;
 using Research.Cli.Commands.Backtest;
+using Research.Cli.Infrastructure;
 
 namespace Research.Cli.Tests;
 

@@ -51,7 +51,7 @@ public sealed class LocalPlatform(CliOutput output, PlatformLocator locator, Loc
 
         Directory.CreateDirectory(options.DataRoot);
         await SeedAsync(cancellationToken).ConfigureAwait(false);
-        var firstAdminPassword = await Commands.AdminCommand.CreateFirstAdminAsync(SecurityStorage.Open(null, options.DataRoot, clock), FirstAdmin, cancellationToken).ConfigureAwait(false);
+        var firstAdminPassword = await Commands.Admin.AdminCommand.CreateFirstAdminAsync(SecurityStorage.Open(null, options.DataRoot, clock), FirstAdmin, cancellationToken).ConfigureAwait(false);
 
         var siloUrl = $"http://127.0.0.1:{options.SiloHttpPort}";
         var consoleUrl = $"http://127.0.0.1:{options.ConsolePort}";

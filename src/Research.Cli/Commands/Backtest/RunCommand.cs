@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Research.Backtesting.Jobs;
+using Research.Cli.Commands.Factors;
 using Research.Cli.Infrastructure;
 
 namespace Research.Cli.Commands.Backtest;

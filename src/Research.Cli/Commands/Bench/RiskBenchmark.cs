@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using Research.Cli.Commands.Factors;
 using Research.Cli.Infrastructure;
 using Spectre.Console;
 

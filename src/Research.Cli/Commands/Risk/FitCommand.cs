@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Research.Analytics.Factors;
 using Research.Analytics.Risk;
+using Research.Cli.Commands.Factors;
 using Research.Cli.Infrastructure;
 using Spectre.Console;
 

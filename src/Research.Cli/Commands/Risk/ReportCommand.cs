@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Research.Analytics.Risk;
+using Research.Cli.Commands.Factors;
 using Research.Cli.Infrastructure;
 using Research.Core.Calendars;
 using Research.Data.Warehouse;

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using Research.Analytics.Risk;
+using Research.Cli.Commands.Factors;
+using Research.Cli.Infrastructure;
 using Research.Data.Warehouse;
 
 namespace Research.Cli.Commands.Risk;

@@ -4,14 +4,13 @@ using Research.Cli.Infrastructure;
 using Research.Data.Warehouse;
 using Spectre.Console;
 
-namespace Research.Cli.Commands;
+namespace Research.Cli.Commands.FamaFrench;
 
-/// <summary><c>research ff factors</c>: Fama-French factor returns from the warehouse (decimals).</summary>
-public static class FamaFrenchCommand
+/// <summary><c>research famafrench factors</c>: print factor returns (decimals) for a date range.</summary>
+internal static class FactorReturnsCommand
 {
     public static Command Create(CliOutput output)
     {
-        var ff = new Command("ff", "Fama-French factors from the warehouse.");
         var model = new Option<string>("--model") { Description = "ff3 (Mkt-RF, SMB, HML), ff5 (+ RMW, CMA) or ff6 (ff5 + UMD).", DefaultValueFactory = _ => "ff3" };
         model.AcceptOnlyFromAmong("ff3", "ff5", "ff6");
         var frequency = new Option<string>("--freq") { Description = "daily or monthly.", DefaultValueFactory = _ => "daily" };
@@ -19,9 +18,9 @@ public static class FamaFrenchCommand
         var from = CliOptions.Date("--from", "First date (YYYY-MM-DD).");
         var to = CliOptions.Date("--to", "Last date (YYYY-MM-DD).");
         var selector = new WarehouseOptions();
-        var factors = new Command("factors", "Print factor returns (decimals) for a date range.") { model, frequency, from, to };
-        selector.AddTo(factors);
-        factors.SetAction(parse =>
+        var command = new Command("factors", "Print factor returns (decimals) for a date range.") { model, frequency, from, to };
+        selector.AddTo(command);
+        command.SetAction(parse =>
         {
             var freq = parse.GetValue(frequency)!;
             var (dataset, sql) = parse.GetValue(model) switch
@@ -62,7 +61,6 @@ public static class FamaFrenchCommand
             output.Info($"{result.Rows.Count} row(s) from {string.Join(", ", result.Versions.Select(v => $"{v.Key}@{v.Value}"))}");
             return ExitCodes.Ok;
         });
-        ff.Subcommands.Add(factors);
-        return ff;
+        return command;
     }
 }

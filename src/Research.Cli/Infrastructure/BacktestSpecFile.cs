@@ -2,10 +2,9 @@ using System.Globalization;
 using System.Text.Json;
 using Research.Backtesting.Engine;
 using Research.Backtesting.Jobs;
-using Research.Cli.Infrastructure;
 using Research.Grains.Abstractions.Backtests;
 
-namespace Research.Cli.Commands;
+namespace Research.Cli.Infrastructure;
 
 /// <summary>
 /// The backtest spec file (JSON, snake_case), e.g.

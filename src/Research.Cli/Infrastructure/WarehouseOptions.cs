@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using Research.Cli.Infrastructure;
 using Research.Data.Warehouse;
 
-namespace Research.Cli.Commands;
+namespace Research.Cli.Infrastructure;
 
 /// <summary>Options that pick a version: <c>--version</c>, <c>--tag</c> or <c>--as-of</c>.</summary>
 internal sealed class WarehouseOptions

@@ -1,11 +1,10 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
-using Research.Cli.Infrastructure;
 using Research.Data.Providers.Wrds;
 using Research.Grains.Client;
 
-namespace Research.Cli.Commands;
+namespace Research.Cli.Infrastructure;
 
 /// <summary>
 /// Options that say how to reach WRDS, shared by <c>research sync --source wrds</c> and <c>research wrds ...</c>.

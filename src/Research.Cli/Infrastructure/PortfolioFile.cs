@@ -1,10 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
-using Research.Cli.Infrastructure;
 using Research.Data.Providers.Crsp;
 using Research.Data.Warehouse;
 
-namespace Research.Cli.Commands;
+namespace Research.Cli.Infrastructure;
 
 /// <summary>
 /// A portfolio given on the command line: JSON (<c>{"weights": {"AAPL": 0.4, "10001": 0.6}}</c> or the bare object) or
