@@ -9,7 +9,6 @@ namespace Research.Backtesting.Results;
 /// <summary>One Parquet file of a stored result.</summary>
 public sealed record SeriesFile(string Name, long Rows, string Sha256);
 
-/// <summary>The <c>series.json</c> of a result folder: its files with checksums; <see cref="Sha256"/> is the hash of that JSON.</summary>
 /// <summary>A stored backtest's daily series (walk-forwards have returns only: the other arrays are null).</summary>
 public sealed record DailySeries(DateOnly[] Dates, double[] Returns, double[]? Costs, double[]? Turnover, double[]? LongExposure, double[]? ShortExposure);
 

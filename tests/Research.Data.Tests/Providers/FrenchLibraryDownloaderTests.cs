@@ -12,7 +12,7 @@ public sealed class FrenchLibraryDownloaderTests
 {
     private static string October => Path.Combine(TestEnvironment.RequireRealData(), "french", "202510");
 
-    /// <summary>Serves files from <paramref name="folder"/> (404 for anything else) until disposed.</summary>
+    /// <summary>Serves files from a folder (404 for anything else) until disposed.</summary>
     private sealed class FileServer : IDisposable
     {
         private readonly HttpListener _listener = new();

@@ -5,7 +5,7 @@ using Research.Data.Providers.Compustat;
 
 namespace Research.Cli.Commands.Compustat;
 
-/// <summary><c>research compustat lookup</c>: gVKEY <-> ticker (and PERMNO through CCM) as known on a date; by ticker, CRSP names are asked first (point in time), then Compustat's tic.</summary>
+/// <summary><c>research compustat lookup</c>: GVKEY to ticker (and PERMNO through CCM) as known on a date; by ticker, CRSP names are asked first (point in time), then Compustat's tic.</summary>
 internal static class LookupCommand
 {
     public static Command Create(CliOutput output)

@@ -207,9 +207,13 @@ public sealed class WrdsShapedLoader(string connectionString)
 }
 
 /// <summary>One WRDS-shaped table: its qualified name, the warehouse dataset it comes from, its columns and the query.</summary>
+/// <param name="Name">Qualified table name, e.g. <c>crsp.dsf</c>.</param>
+/// <param name="Dataset">The warehouse dataset its rows come from.</param>
+/// <param name="Columns">Column names and PostgreSQL types, in order.</param>
+/// <param name="Query">The DuckDB query over the dataset that yields the rows.</param>
 /// <param name="Format">The CRSP format the table belongs to, or null for tables of both.</param>
 /// <param name="DateColumn">The market column that dates a row (daily tables), for cut-offs and appends.</param>
-/// <param name="Indexes">Indexes created after loading (column lists).</param>
+/// <param name="IndexColumns">Indexes created after loading (column lists).</param>
 public sealed record WrdsTable(string Name, string Dataset, IReadOnlyList<(string Name, string Type)> Columns, string Query,
     CrspFormat? Format = null, string? DateColumn = null, IReadOnlyList<string>? IndexColumns = null)
 {
