@@ -12,6 +12,8 @@ namespace Research.Console.Backtests;
 /// </summary>
 public sealed class ConsoleBacktests(IClusterClient cluster, ConsoleActions actions, TimeProvider clock)
 {
+    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdef");
+
     private IBacktestSchedulerGrain Scheduler => cluster.GetGrain<IBacktestSchedulerGrain>(IBacktestSchedulerGrain.Key);
 
     private IBacktestResultGrain Results => cluster.GetGrain<IBacktestResultGrain>(0);
@@ -97,7 +99,7 @@ public sealed class ConsoleBacktests(IClusterClient cluster, ConsoleActions acti
     public static string RequireId(string jobId)
     {
         if (jobId is { Length: > 3 and < 80 } && (jobId.StartsWith("bt-", StringComparison.Ordinal) || jobId.StartsWith("mc-", StringComparison.Ordinal) || jobId.StartsWith("wf-", StringComparison.Ordinal))
-            && jobId.AsSpan(3).ContainsAnyExcept("0123456789abcdef") == false)
+            && !jobId.AsSpan(3).ContainsAnyExcept(HexDigits))
         {
             return jobId;
         }

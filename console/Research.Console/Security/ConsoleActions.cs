@@ -10,7 +10,7 @@ namespace Research.Console.Security;
 /// code (step-up). The call then carries the user's identity to the silo, which checks the role a third time. Every
 /// refusal is audited (who, what, from where, why refused); successes are audited when the action asks for it.
 /// </summary>
-public sealed class ConsoleActions(IClusterClient cluster, TimeProvider clock, ILogger<ConsoleActions> logger)
+public sealed partial class ConsoleActions(IClusterClient cluster, TimeProvider clock, ILogger<ConsoleActions> logger)
 {
     /// <summary>Checks, then runs <paramref name="call"/> as <paramref name="user"/>; throws <see cref="ActionDeniedException"/> when refused.</summary>
     public async Task<T> RunAsync<T>(ClaimsPrincipal user, string action, string target, Func<Task<T>> call, ActionOptions? options = null)
@@ -37,7 +37,7 @@ public sealed class ConsoleActions(IClusterClient cluster, TimeProvider clock, I
         if (refusal is not null)
         {
             await audit.AppendAsync(actor, action, target, "denied", options.Reason, source, refusal).ConfigureAwait(false);
-            logger.LogWarning("Refused {Action} on {Target} for {Actor}: {Why}", action, target, actor, refusal);
+            LogRefused(logger, action, target, actor, refusal);
             throw new ActionDeniedException($"Not allowed: {refusal}.");
         }
 
@@ -130,6 +130,9 @@ public sealed class ConsoleActions(IClusterClient cluster, TimeProvider clock, I
         var ok = await cluster.GetGrain<IAccountGrain>(0).VerifyStepUpAsync(ConsoleClaims.UserId(user) ?? string.Empty, code).ConfigureAwait(false);
         return ok ? null : "the authenticator code is wrong or expired";
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused {Action} on {Target} for {Actor}: {Why}")]
+    private static partial void LogRefused(ILogger logger, string action, string target, string actor, string why);
 }
 
 /// <summary>

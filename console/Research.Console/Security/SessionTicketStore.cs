@@ -10,7 +10,7 @@ namespace Research.Console.Security;
 /// the cookie carries only a random 256-bit session id. Every request looks the session up: a revoked, idle or too old
 /// session is refused on that request (the browser is sent to sign in again), which a self-contained cookie could not do.
 /// </summary>
-public sealed class SessionTicketStore(IClusterClient cluster, ILogger<SessionTicketStore> logger) : ITicketStore
+public sealed partial class SessionTicketStore(IClusterClient cluster, ILogger<SessionTicketStore> logger) : ITicketStore
 {
     private ISessionDirectoryGrain Sessions => cluster.GetGrain<ISessionDirectoryGrain>(0);
 
@@ -35,7 +35,7 @@ public sealed class SessionTicketStore(IClusterClient cluster, ILogger<SessionTi
         {
             if (found is not null)
             {
-                logger.LogInformation("Session {Session} of {User} refused: {Reason}", key[..Math.Min(8, key.Length)], found.Session.UserName, found.Invalid);
+                LogRefused(logger, key[..Math.Min(8, key.Length)], found.Session.UserName, found.Invalid ?? "-");
             }
 
             return null;
@@ -74,4 +74,7 @@ public sealed class SessionTicketStore(IClusterClient cluster, ILogger<SessionTi
     public Task RemoveAsync(string key) => RemoveAsync(key, null!, CancellationToken.None);
 
     public Task RemoveAsync(string key, HttpContext httpContext, CancellationToken cancellationToken) => Sessions.EndAsync(key, "signed out");
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Session {Session} of {User} refused: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string session, string user, string reason);
 }

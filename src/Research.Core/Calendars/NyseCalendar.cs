@@ -178,7 +178,7 @@ public sealed class NyseCalendar
         return (new TimeOnly(9, 30), new TimeOnly(16, 0));
     }
 
-    private bool IsEarlyClose(DateOnly date)
+    private static bool IsEarlyClose(DateOnly date)
     {
         if (Array.IndexOf(ExtraEarlyCloses, date) >= 0)
         {
