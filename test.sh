@@ -58,12 +58,18 @@ export RESEARCH_REQUIRE_INTEGRATION=1
 [ -x /usr/bin/chromium ] && export RESEARCH_CHROMIUM=/usr/bin/chromium
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-# 4. Format check, build and test. --------------------------------------------------------------------------
+# 4. Locked restore, format check, build and test. ---------------------------------------------------------
+# Packages come exactly as packages.lock.json lists them; a changed dependency needs 'dotnet restore --force-evaluate'
+# and its lock files committed.
+if ! dotnet restore Research.sln --locked-mode -v quiet; then
+  log "restore does not match the committed packages.lock.json files (see above)"
+  exit 1
+fi
 if ! dotnet format whitespace Research.sln --verify-no-changes -v quiet; then
   log "formatting differs from .editorconfig (listed above): run 'dotnet format whitespace Research.sln'"
   exit 1
 fi
-dotnet build Research.sln -c Debug --nologo -v quiet
+dotnet build Research.sln -c Debug --nologo -v quiet --no-restore
 RESULTS="${ROOT}/artifacts/test-results"
 rm -rf "${RESULTS}"
 set +e
