@@ -1,4 +1,5 @@
 using Research.Analytics.Factors;
+using Research.Analytics.Risk.Stages;
 using Research.Core.Randomness;
 
 namespace Research.Analytics.Risk;
@@ -282,45 +283,7 @@ public static class RiskModelFitter
             return (sst > 0 ? 1 - (sse / sst) : double.NaN, used);
         }
 
-        public double[]?[] FactorCovariances(double[] factorReturns, int days)
-        {
-            var lags = options.FactorNeweyWestLags;
-            var volatility = new EwmaCrossProducts(k, lags, options.VolatilityHalfLife);
-            var correlation = new EwmaCrossProducts(k, lags, options.CorrelationHalfLife);
-            var result = new double[]?[days];
-            for (var d = 0; d < days; d++)
-            {
-                var f = factorReturns.AsSpan(d * k, k);
-                if (double.IsNaN(f[0]))
-                {
-                    continue;
-                }
-
-                volatility.Add(f);
-                correlation.Add(f);
-                if (volatility.Count < options.WarmUpSessions)
-                {
-                    continue;
-                }
-
-                var v = volatility.Covariance();
-                var c = correlation.Covariance();
-                var cov = new double[k * k];
-                for (var a = 0; a < k; a++)
-                {
-                    for (var b = 0; b < k; b++)
-                    {
-                        var denominator = Math.Sqrt(c[(a * k) + a] * c[(b * k) + b]);
-                        var rho = a == b ? 1.0 : denominator > 0 ? c[(a * k) + b] / denominator : 0.0;
-                        cov[(a * k) + b] = rho * Math.Sqrt(v[(a * k) + a] * v[(b * k) + b]);
-                    }
-                }
-
-                result[d] = cov;
-            }
-
-            return result;
-        }
+        public double[]?[] FactorCovariances(double[] factorReturns, int days) => FactorCovarianceStage.Estimate(factorReturns, days, k, options);
 
         public double[]?[] EigenAdjust(double[]?[] raw, CancellationToken cancellationToken)
         {
@@ -759,80 +722,6 @@ public static class RiskModelFitter
             }
 
             return (factorLambda, specificLambda);
-        }
-    }
-
-    /// <summary>Exponentially weighted sums of f_t f_{t-l}ᵀ for l = 0..L, zero mean, with a Newey-West (Bartlett) combination.</summary>
-    private sealed class EwmaCrossProducts(int k, int lags, int halfLife)
-    {
-        private readonly double _lambda = Math.Pow(0.5, 1.0 / halfLife);
-        private readonly double[][] _sums = [.. Enumerable.Range(0, lags + 1).Select(_ => new double[k * k])];
-        private readonly Queue<double[]> _previous = new();
-        private double _weight;
-
-        public int Count { get; private set; }
-
-        public void Add(ReadOnlySpan<double> f)
-        {
-            for (var l = 0; l <= lags; l++)
-            {
-                var sums = _sums[l];
-                ReadOnlySpan<double> lagged = l == 0 ? f : l <= _previous.Count ? _previous.ElementAt(_previous.Count - l) : [];
-                for (var c = 0; c < sums.Length; c++)
-                {
-                    sums[c] *= _lambda;
-                }
-
-                if (lagged.IsEmpty)
-                {
-                    continue;
-                }
-
-                for (var a = 0; a < k; a++)
-                {
-                    for (var b = 0; b < k; b++)
-                    {
-                        sums[(a * k) + b] += f[a] * lagged[b];
-                    }
-                }
-            }
-
-            _weight = (_lambda * _weight) + 1.0;
-            _previous.Enqueue(f.ToArray());
-            if (_previous.Count > lags)
-            {
-                _previous.Dequeue();
-            }
-
-            Count++;
-        }
-
-        public double[] Covariance()
-        {
-            var result = new double[k * k];
-            for (var c = 0; c < result.Length; c++)
-            {
-                result[c] = _sums[0][c] / _weight;
-            }
-
-            for (var l = 1; l <= lags; l++)
-            {
-                var bartlett = 1.0 - (l / (lags + 1.0));
-                for (var a = 0; a < k; a++)
-                {
-                    for (var b = 0; b < k; b++)
-                    {
-                        result[(a * k) + b] += bartlett * (_sums[l][(a * k) + b] + _sums[l][(b * k) + a]) / _weight;
-                    }
-                }
-            }
-
-            for (var a = 0; a < k; a++)
-            {
-                result[(a * k) + a] = Math.Max(result[(a * k) + a], 0.25 * _sums[0][(a * k) + a] / _weight);
-            }
-
-            return result;
         }
     }
 }
