@@ -25,7 +25,7 @@ public static class BacktestSpecs
             Quantile = spec.Quantile,
             Capital = spec.Capital,
             Costs = new CostModel { CommissionBps = spec.CommissionBps, HalfSpreadBps = spec.HalfSpreadBps, ImpactCoefficient = spec.Impact, BorrowBps = spec.BorrowBps },
-            Construction = spec.Construction ?? "quantile",
+            Construction = spec.Construction ?? BacktestDefaults.Construction,
         };
         request.Validate();
         return request;

@@ -93,7 +93,7 @@ public static class PortfolioRisk
     /// VaR = zσ − μ, ES = σ φ(z)/(1 − c) − μ, z = Φ⁻¹(c).</summary>
     public static (double ValueAtRisk, double ExpectedShortfall) Parametric(double volatility, double expectedReturn, double confidence)
     {
-        if (confidence is <= 0 or >= 1)
+        if (!(confidence > 0 && confidence < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(confidence), confidence, "confidence must be in (0, 1), e.g. 0.95.");
         }
@@ -110,7 +110,7 @@ public static class PortfolioRisk
     public static (double ValueAtRisk, double ExpectedShortfall) Historical(IReadOnlyList<double> returns, double confidence)
     {
         ArgumentNullException.ThrowIfNull(returns);
-        if (confidence is <= 0 or >= 1)
+        if (!(confidence > 0 && confidence < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(confidence), confidence, "confidence must be in (0, 1), e.g. 0.95.");
         }

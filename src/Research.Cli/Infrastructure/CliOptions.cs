@@ -30,6 +30,33 @@ public static class CliOptions
         CustomParser = r => ParseDate(name, r),
     };
 
+    /// <summary>Refuses, as a usage error naming both options, a <paramref name="from"/> date after <paramref name="to"/>.</summary>
+    public static void RequireOrdered(Command command, Option<DateOnly> from, Option<DateOnly> to)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(from) is var first && result.GetValue(to) is var last && first > last)
+            {
+                result.AddError($"{from.Name} {first:yyyy-MM-dd} is after {to.Name} {last:yyyy-MM-dd}.");
+            }
+        });
+    }
+
+    /// <summary>Refuses, as a usage error naming the option, a value that is not positive.</summary>
+    public static Option<int> Positive(this Option<int> option)
+    {
+        ArgumentNullException.ThrowIfNull(option);
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is var value && value <= 0)
+            {
+                result.AddError($"{option.Name} must be a positive number (got {value}).");
+            }
+        });
+        return option;
+    }
+
     private static DateOnly ParseDate(string name, System.CommandLine.Parsing.ArgumentResult r)
     {
         var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : string.Empty;

@@ -14,6 +14,7 @@ internal static class ClosuresCommand
         var closuresFrom = CliOptions.Date("--from", "First date (YYYY-MM-DD).");
         var closuresTo = CliOptions.Date("--to", "Last date (YYYY-MM-DD).");
         var command = new Command("closures", "List weekday closures (holidays and special closures) in a date range.") { closuresFrom, closuresTo };
+        CliOptions.RequireOrdered(command, closuresFrom, closuresTo);
         command.SetAction(parse =>
         {
             var list = NyseCalendar.Instance.Closures(parse.GetValue(closuresFrom), parse.GetValue(closuresTo));

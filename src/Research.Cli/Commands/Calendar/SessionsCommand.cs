@@ -14,6 +14,7 @@ internal static class SessionsCommand
         var from = CliOptions.Date("--from", "First date (YYYY-MM-DD).");
         var to = CliOptions.Date("--to", "Last date (YYYY-MM-DD).");
         var command = new Command("sessions", "Print every NYSE session in a date range, one ISO date per line.") { from, to };
+        CliOptions.RequireOrdered(command, from, to);
         command.SetAction(parse =>
         {
             var list = NyseCalendar.Instance.Sessions(parse.GetValue(from), parse.GetValue(to));

@@ -13,6 +13,8 @@ internal static class ReturnsCommand
         var from = CliOptions.Date("--from", "First date (YYYY-MM-DD).");
         var to = CliOptions.Date("--to", "Last date (YYYY-MM-DD).");
         var command = new Command("returns", "Daily returns of one security, with its delisting return (missing performance delisting returns: -30%, Shumway 1997).") { permno, from, to };
+        permno.Positive();
+        CliOptions.RequireOrdered(command, from, to);
         command.SetAction(parse => CrspCommand.Run(parse, output, crspProvider =>
         {
             var list = crspProvider.Returns(parse.GetValue(permno), parse.GetValue(from), parse.GetValue(to));

@@ -20,6 +20,7 @@ internal static class FactorReturnsCommand
         var selector = new WarehouseOptions();
         var command = new Command("factors", "Print factor returns (decimals) for a date range.") { model, frequency, from, to };
         selector.AddTo(command);
+        CliOptions.RequireOrdered(command, from, to);
         command.SetAction(parse =>
         {
             var freq = parse.GetValue(frequency)!;
