@@ -37,6 +37,21 @@ public sealed class CliConventionTests
         Assert.StartsWith("error: ", error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--from 2024-12-31 is after --to 2024-12-01", "calendar", "sessions", "--from", "2024-12-31", "--to", "2024-12-01")]
+    [InlineData("--from 2024-12-31 is after --to 2024-12-01", "calendar", "closures", "--from", "2024-12-31", "--to", "2024-12-01")]
+    [InlineData("--from 2024-02-01 is after --to 2024-01-02", "crsp", "returns", "--permno", "10001", "--from", "2024-02-01", "--to", "2024-01-02")]
+    [InlineData("--from 2024-02-01 is after --to 2024-01-02", "ff", "factors", "--from", "2024-02-01", "--to", "2024-01-02")]
+    [InlineData("--permno must be a positive number (got -5)", "crsp", "returns", "--permno", "-5", "--from", "2024-01-02", "--to", "2024-02-01")]
+    [InlineData("--assets must be a positive number (got -5)", "bench", "backtest", "--assets", "-5")]
+    public async Task A_bad_option_value_is_a_usage_error_naming_the_option(string expected, params string[] args)
+    {
+        var (code, output, error) = await CliRunner.RunAsync(args);
+        Assert.Equal(2, code);
+        Assert.Empty(output);
+        Assert.Contains("error: " + expected, error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_failure_exits_1_with_one_line_and_no_stack_trace()
     {

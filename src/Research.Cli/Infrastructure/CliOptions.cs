@@ -36,7 +36,18 @@ public static class CliOptions
         ArgumentNullException.ThrowIfNull(command);
         command.Validators.Add(result =>
         {
-            if (result.GetValue(from) is var first && result.GetValue(to) is var last && first > last)
+            // A date that did not parse has its own error already (reading it throws); compare only two dates.
+            DateOnly first, last;
+            try
+            {
+                (first, last) = (result.GetValue(from), result.GetValue(to));
+            }
+            catch (InvalidOperationException)
+            {
+                return;
+            }
+
+            if (first > last)
             {
                 result.AddError($"{from.Name} {first:yyyy-MM-dd} is after {to.Name} {last:yyyy-MM-dd}.");
             }
