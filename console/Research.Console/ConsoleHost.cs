@@ -41,6 +41,7 @@ public static class ConsoleHost
             client.UseConnectionRetryFilter<GatewayRetryFilter>();
         });
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(Research.Grains.Abstractions.WireNames.Policy)));
         builder.Services.AddRadzenComponents();
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
         AddSecurity(builder);

@@ -92,7 +92,7 @@ try
                 var clock = Stopwatch.StartNew();
                 var mc = await scheduler.SubmitAsync(new JobSubmission(null, new MonteCarloJobSpec(bt.JobId, paths, Length: days, Seed: (ulong)(100 + r)), JobPriority.Normal, "bench"));
                 var done = await WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(mc.JobId));
-                if (done.State != BacktestJobStatus.Succeeded)
+                if (done.State != JobState.Succeeded)
                 {
                     throw new InvalidOperationException($"job {mc.JobId} {done.State}: {done.Error}");
                 }

@@ -44,6 +44,9 @@ public sealed class CliConventionTests
     [InlineData("--from 2024-02-01 is after --to 2024-01-02", "ff", "factors", "--from", "2024-02-01", "--to", "2024-01-02")]
     [InlineData("--permno must be a positive number (got -5)", "crsp", "returns", "--permno", "-5", "--from", "2024-01-02", "--to", "2024-02-01")]
     [InlineData("--assets must be a positive number (got -5)", "bench", "backtest", "--assets", "-5")]
+    [InlineData("--priority: 'urgent' is not one of high, normal, low.", "backtest", "submit", "--strategy", "momentum", "--priority", "urgent")]
+    [InlineData("--execution: 'Next-Close' is not one of next-close, next-open.", "backtest", "run", "--strategy", "momentum", "--execution", "Next-Close")]
+    [InlineData("--method: 'block' is not one of bootstrap, trades, shuffle.", "backtest", "monte-carlo", "--job", "bt-1", "--method", "block")]
     public async Task A_bad_option_value_is_a_usage_error_naming_the_option(string expected, params string[] args)
     {
         var (code, output, error) = await CliRunner.RunAsync(args);

@@ -103,6 +103,13 @@ public sealed class BrowserTests(ConsolePlatform platform)
         Assert.True(new FileInfo(shot).Length > 5_000, $"{shot} is {new FileInfo(shot).Length} bytes");
         Assert.True(await page.Locator("#trades").CountAsync() == 1);
 
+        // Metrics read as labelled lines with units, grouped, not as the stored document's keys.
+        var metrics = await page.InnerTextAsync("#metrics");
+        Assert.Contains("Performance", metrics, StringComparison.Ordinal);
+        Assert.Contains("Sharpe (excess of rf, annual)", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("annualVolatility", metrics, StringComparison.Ordinal);
+        Assert.Matches(@"^-?\d+\.\d\d %$", await page.InnerTextAsync("#metrics tr[data-metric='cagr'] td"));
+
         await page.ClickAsync("#signout");
         await page.WaitForURLAsync("**/signin");
         await page.GotoAsync("/backtests");

@@ -34,19 +34,19 @@ public sealed class JobWatchTests(ConsolePlatform platform)
 
         var source = await backtests.SubmitAsync(user, new BacktestJobSpec("momentum", Quantile: 0.31), JobPriority.High);
         var finished = await Eventually.UntilAsync(() => backtests.StatusAsync(user, source.JobId), s => s.IsFinished, "the source backtest", cancellationToken: ct);
-        Assert.True(finished.State == BacktestJobStatus.Succeeded, $"{finished.State}: {finished.Error}");
+        Assert.True(finished.State == JobState.Succeeded, $"{finished.State}: {finished.Error}");
 
         // A long Monte Carlo: watched from its submission, so every state and progress tick is seen as it happens.
         var job = await backtests.SubmitMonteCarloAsync(user, new MonteCarloJobSpec(finished.JobId, 300_000, Length: 6300, Seed: 11), JobPriority.High);
         var seen = new ConcurrentQueue<BacktestJobStatus>();
         await using (var watch = await backtests.WatchAsync(user, job.JobId, seen.Enqueue))
         {
-            await Eventually.UntilAsync(() => seen.Count(s => s.State == BacktestJobStatus.Running && s.Fraction > 0) >= 2, "two progress ticks pushed", cancellationToken: ct);
+            await Eventually.UntilAsync(() => seen.Count(s => s.State == JobState.Running && s.Fraction > 0) >= 2, "two progress ticks pushed", cancellationToken: ct);
             await backtests.CancelAsync(user, job.JobId);
-            await Eventually.UntilAsync(() => seen.Any(s => s.State == BacktestJobStatus.Cancelled), "the cancellation pushed", cancellationToken: ct);
+            await Eventually.UntilAsync(() => seen.Any(s => s.State == JobState.Cancelled), "the cancellation pushed", cancellationToken: ct);
         }
 
         // Pushes can arrive out of order; a finished status is final, so a stale progress tick never follows it.
-        Assert.True(seen.Last().State == BacktestJobStatus.Cancelled, string.Join(" | ", seen.Select(s => $"{s.State} {s.Fraction:F3} {s.Stage}")));
+        Assert.True(seen.Last().State == JobState.Cancelled, string.Join(" | ", seen.Select(s => $"{s.State} {s.Fraction:F3} {s.Stage}")));
     }
 }

@@ -39,13 +39,13 @@ public sealed class SyncWriterGrainTests : IAsyncLifetime
         var writer = _cluster.Client.GetGrain<ISyncWriterGrain>(ISyncWriterGrain.Key);
         var request = new SyncRequest(["ccm/links", "crsp/names"], Incremental: false, RequestedBy: "tests");
         var started = await writer.StartAsync(request);
-        Assert.Equal(SyncJobStatus.Running, started.State);
+        Assert.Equal(SyncState.Running, started.State);
         Assert.Equal(started.JobId, (await writer.StartAsync(request)).JobId); // the same request is the same job
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => writer.StartAsync(new SyncRequest(["crsp/daily"], false, "someone else")));
 
         var status = await PollAsync(writer);
-        Assert.True(status.State == SyncJobStatus.Succeeded, status.Error);
+        Assert.True(status.State == SyncState.Succeeded, status.Error);
         Assert.Equal(2, status.Published.Count);
         var catalog = new WarehouseCatalog(new WarehouseLayout(DataRoot.Path));
         Assert.Equal($"ccm/links@{catalog.ReadCurrent("ccm/links")!.VersionId}", status.Published[0]);
@@ -53,9 +53,9 @@ public sealed class SyncWriterGrainTests : IAsyncLifetime
 
         var next = await writer.StartAsync(new SyncRequest(["famafrench/factors_daily"], false, "tests"));
         Assert.NotEqual(started.JobId, next.JobId);
-        Assert.Equal(SyncJobStatus.Succeeded, (await PollAsync(writer)).State);
+        Assert.Equal(SyncState.Succeeded, (await PollAsync(writer)).State);
     }
 
     private static Task<SyncJobStatus> PollAsync(ISyncWriterGrain writer) =>
-        Eventually.UntilAsync(() => writer.GetStatusAsync(), s => s.State != SyncJobStatus.Running, "the sync job to finish", cancellationToken: TestContext.Current.CancellationToken);
+        Eventually.UntilAsync(() => writer.GetStatusAsync(), s => s.State != SyncState.Running, "the sync job to finish", cancellationToken: TestContext.Current.CancellationToken);
 }

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Antiforgery;
 using Research.Console.Backtests;
 using Research.Console.Security;
+using Research.Grains.Abstractions;
 using Research.Grains.Abstractions.Backtests;
 using Research.Grains.Abstractions.Security;
 
@@ -14,7 +15,7 @@ public sealed record BacktestSubmitRequest(
     string Strategy,
     DateOnly? From = null,
     DateOnly? To = null,
-    string Execution = BacktestDefaults.Execution,
+    ExecutionTiming Execution = BacktestDefaults.Execution,
     double Quantile = BacktestDefaults.Quantile,
     double Capital = BacktestDefaults.Capital,
     double CommissionBps = BacktestDefaults.CommissionBps,
@@ -22,7 +23,7 @@ public sealed record BacktestSubmitRequest(
     double Impact = BacktestDefaults.Impact,
     double BorrowBps = BacktestDefaults.BorrowBps,
     string Construction = BacktestDefaults.Construction,
-    string Priority = JobPriority.Normal)
+    JobPriority Priority = JobPriority.Normal)
 {
     public BacktestJobSpec ToSpec() => new(Strategy, From, To, Execution, Quantile, Capital, CommissionBps, HalfSpreadBps, Impact, BorrowBps, Construction);
 }
@@ -37,7 +38,11 @@ public sealed record RetentionRequest(int KeepLatest, int MaxAgeDays, string? Co
 /// </summary>
 public static class BacktestApi
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        Converters = { new JsonStringEnumConverter(WireNames.Policy, allowIntegerValues: false) },
+    };
 
     public static IEndpointRouteBuilder MapBacktestApi(this IEndpointRouteBuilder endpoints)
     {

@@ -72,11 +72,11 @@ public sealed class ConsoleBacktests(IClusterClient cluster, ConsoleActions acti
     public Task<WindowRow[]> WindowsAsync(ClaimsPrincipal user, string jobId) =>
         actions.RunAsync(user, ResearchActions.BacktestView, RequireId(jobId), () => Results.GetWindowsAsync(jobId), new ActionOptions(Audit: false));
 
-    public Task<BacktestJobStatus> SubmitAsync(ClaimsPrincipal user, BacktestJobSpec spec, string priority) =>
+    public Task<BacktestJobStatus> SubmitAsync(ClaimsPrincipal user, BacktestJobSpec spec, JobPriority priority) =>
         actions.RunAsync(user, ResearchActions.BacktestSubmit, $"{spec.Strategy} {spec.From:yyyy-MM-dd}..{spec.To:yyyy-MM-dd}",
             () => Scheduler.SubmitAsync(new JobSubmission(spec, null, priority, user.Identity?.Name ?? "?")));
 
-    public Task<BacktestJobStatus> SubmitMonteCarloAsync(ClaimsPrincipal user, MonteCarloJobSpec spec, string priority) =>
+    public Task<BacktestJobStatus> SubmitMonteCarloAsync(ClaimsPrincipal user, MonteCarloJobSpec spec, JobPriority priority) =>
         actions.RunAsync(user, ResearchActions.BacktestSubmit, $"monte-carlo of {spec.SourceJob}",
             () => Scheduler.SubmitAsync(new JobSubmission(null, spec, priority, user.Identity?.Name ?? "?")));
 

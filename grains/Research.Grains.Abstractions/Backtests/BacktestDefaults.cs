@@ -13,7 +13,7 @@ public static class BacktestDefaults
     public const string Strategy = "momentum";
 
     /// <summary>Orders fill at the next session's close.</summary>
-    public const string Execution = "next-close";
+    public const ExecutionTiming Execution = ExecutionTiming.NextClose;
 
     /// <summary>Factor strategies: equal-weighted top and bottom quantiles.</summary>
     public const string Construction = "quantile";

@@ -6,7 +6,7 @@ public sealed record BacktestJobSpec(
     [property: Id(0)] string Strategy,
     [property: Id(1)] DateOnly? From = null,
     [property: Id(2)] DateOnly? To = null,
-    [property: Id(3)] string Execution = BacktestDefaults.Execution,
+    [property: Id(3)] ExecutionTiming Execution = BacktestDefaults.Execution,
     [property: Id(4)] double Quantile = BacktestDefaults.Quantile,
     [property: Id(5)] double Capital = BacktestDefaults.Capital,
     [property: Id(6)] double CommissionBps = BacktestDefaults.CommissionBps,
@@ -15,12 +15,12 @@ public sealed record BacktestJobSpec(
     [property: Id(9)] double BorrowBps = BacktestDefaults.BorrowBps,
     [property: Id(10)] string Construction = BacktestDefaults.Construction);
 
-/// <summary>Monte Carlo of a finished backtest job's returns: method "bootstrap" (stationary block), "trades" (whole holding periods between trade dates) or "shuffle".</summary>
+/// <summary>Monte Carlo of a finished backtest job's returns by one of the <see cref="MonteCarloMethod"/>s.</summary>
 [GenerateSerializer, Immutable, Alias("research.backtests.MonteCarloJobSpec")]
 public sealed record MonteCarloJobSpec(
     [property: Id(0)] string SourceJob,
     [property: Id(1)] int Paths = 1000,
-    [property: Id(2)] string Method = "bootstrap",
+    [property: Id(2)] MonteCarloMethod Method = MonteCarloMethod.Bootstrap,
     [property: Id(3)] double MeanBlock = 20,
     [property: Id(4)] int? Length = null,
     [property: Id(5)] ulong Seed = 1,
@@ -40,29 +40,11 @@ public sealed record WalkForwardJobSpec(
     [property: Id(5)] bool Expanding = false,
     [property: Id(6)] string Metric = "sharpe");
 
-/// <summary>Job priorities, highest first.</summary>
-public static class JobPriority
-{
-    public const string High = "high";
-    public const string Normal = "normal";
-    public const string Low = "low";
-
-    public static IReadOnlyList<string> All { get; } = [High, Normal, Low];
-
-    public static int Rank(string priority) => priority switch
-    {
-        High => 0,
-        Normal => 1,
-        Low => 2,
-        _ => throw new ArgumentException($"priority: '{priority}' is not one of high, normal, low."),
-    };
-}
-
 /// <summary>What is submitted: exactly one of a backtest, a Monte Carlo or a walk-forward, with a priority and the submitting user.</summary>
 [GenerateSerializer, Immutable, Alias("research.backtests.JobSubmission")]
 public sealed record JobSubmission(
     [property: Id(0)] BacktestJobSpec? Backtest,
     [property: Id(1)] MonteCarloJobSpec? MonteCarlo,
-    [property: Id(2)] string Priority,
+    [property: Id(2)] JobPriority Priority,
     [property: Id(3)] string RequestedBy,
     [property: Id(4)] WalkForwardJobSpec? WalkForward = null);

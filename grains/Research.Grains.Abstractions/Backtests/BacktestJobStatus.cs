@@ -4,12 +4,12 @@ namespace Research.Grains.Abstractions.Backtests;
 [GenerateSerializer, Immutable, Alias("research.backtests.BacktestJobStatus")]
 public sealed record BacktestJobStatus(
     [property: Id(0)] string JobId,
-    [property: Id(1)] string Kind,
+    [property: Id(1)] JobKind Kind,
     [property: Id(2)] string Label,
-    [property: Id(3)] string State,
+    [property: Id(3)] JobState State,
     [property: Id(4)] string Stage,
     [property: Id(5)] double Fraction,
-    [property: Id(6)] string Priority,
+    [property: Id(6)] JobPriority Priority,
     [property: Id(7)] string RequestedBy,
     [property: Id(8)] DateTimeOffset? SubmittedAt,
     [property: Id(9)] DateTimeOffset? StartedAt,
@@ -18,27 +18,16 @@ public sealed record BacktestJobStatus(
     [property: Id(12)] string? Silo,
     [property: Id(13)] int Attempts)
 {
-    public const string KindBacktest = "backtest";
-    public const string KindMonteCarlo = "monte-carlo";
-    public const string KindWalkForward = "walk-forward";
+    public bool IsFinished => State is JobState.Succeeded or JobState.Failed or JobState.Cancelled;
 
-    public const string None = "none";
-    public const string Queued = "queued";
-    public const string Running = "running";
-    public const string Succeeded = "succeeded";
-    public const string Failed = "failed";
-    public const string Cancelled = "cancelled";
-
-    public bool IsFinished => State is Succeeded or Failed or Cancelled;
-
-    public static BacktestJobStatus Unknown(string jobId) => new(jobId, string.Empty, string.Empty, None, string.Empty, 0, JobPriority.Normal, string.Empty, null, null, null, null, null, 0);
+    public static BacktestJobStatus Unknown(string jobId) => new(jobId, JobKind.None, string.Empty, JobState.None, string.Empty, 0, JobPriority.Normal, string.Empty, null, null, null, null, null, 0);
 }
 
-/// <summary>A finished job's stored result: metrics as canonical JSON (equal metrics, equal bytes) and where its series are.</summary>
+/// <summary>A finished job's stored result: metrics as canonical JSON (equal metrics, equal bytes; for scripts and hashing) and as labelled lines (for pages), and where its series are.</summary>
 [GenerateSerializer, Immutable, Alias("research.backtests.BacktestJobResult")]
 public sealed record BacktestJobResult(
     [property: Id(0)] string JobId,
-    [property: Id(1)] string Kind,
+    [property: Id(1)] JobKind Kind,
     [property: Id(2)] string Label,
     [property: Id(3)] string MetricsJson,
     [property: Id(4)] string MetricsSha256,
@@ -47,7 +36,8 @@ public sealed record BacktestJobResult(
     [property: Id(7)] string SeriesSha256,
     [property: Id(8)] DateTimeOffset CreatedAt,
     [property: Id(9)] bool Pinned,
-    [property: Id(10)] bool Starred);
+    [property: Id(10)] bool Starred,
+    [property: Id(11)] IReadOnlyList<ResultMetric> Metrics);
 
 /// <summary>A Monte Carlo chunk's work: paths [First, First + Count) of the spec over the given returns (and, for the trade bootstrap, the indexes where holding periods start).</summary>
 [GenerateSerializer, Immutable, Alias("research.backtests.MonteCarloChunkRequest")]

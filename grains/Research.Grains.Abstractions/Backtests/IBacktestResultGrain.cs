@@ -69,7 +69,7 @@ public sealed record StrategyPerformance(
     [property: Id(3)] PositionSnapshot Positions);
 
 [GenerateSerializer, Immutable, Alias("research.backtests.BacktestOptions")]
-public sealed record BacktestOptions([property: Id(0)] string[] Strategies, [property: Id(1)] string[] Executions, [property: Id(2)] string[] Constructions);
+public sealed record BacktestOptions([property: Id(0)] string[] Strategies, [property: Id(1)] ExecutionTiming[] Executions, [property: Id(2)] string[] Constructions);
 
 /// <summary>
 /// Bounded reads of stored results for the console (a stateless worker over the result store): the daily track with

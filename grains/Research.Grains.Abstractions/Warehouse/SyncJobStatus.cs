@@ -4,7 +4,7 @@ namespace Research.Grains.Abstractions.Warehouse;
 [GenerateSerializer, Immutable, Alias("research.warehouse.SyncJobStatus")]
 public sealed record SyncJobStatus(
     [property: Id(0)] string JobId,
-    [property: Id(1)] string State,
+    [property: Id(1)] SyncState State,
     [property: Id(2)] IReadOnlyList<string> Datasets,
     [property: Id(3)] string? CurrentDataset,
     [property: Id(4)] string Stage,
@@ -14,10 +14,5 @@ public sealed record SyncJobStatus(
     [property: Id(8)] string? Error,
     [property: Id(9)] IReadOnlyList<string> Published)
 {
-    public const string Idle = "idle";
-    public const string Running = "running";
-    public const string Succeeded = "succeeded";
-    public const string Failed = "failed";
-
-    public static SyncJobStatus None { get; } = new(string.Empty, Idle, [], null, string.Empty, 0, null, null, null, []);
+    public static SyncJobStatus None { get; } = new(string.Empty, SyncState.Idle, [], null, string.Empty, 0, null, null, null, []);
 }

@@ -67,8 +67,8 @@ public sealed class BacktestJobGrain(
         ArgumentNullException.ThrowIfNull(dataVersions);
         var (kind, label) = BacktestSpecs.Describe(submission);
         var current = Snapshot();
-        var pruned = current.State == BacktestJobStatus.Succeeded && await services.Index.GetAsync(JobId).ConfigureAwait(true) is null;
-        if (state.State.Submission is not null && current.State is not (BacktestJobStatus.Failed or BacktestJobStatus.Cancelled) && !pruned)
+        var pruned = current.State == JobState.Succeeded && await services.Index.GetAsync(JobId).ConfigureAwait(true) is null;
+        if (state.State.Submission is not null && current.State is not (JobState.Failed or JobState.Cancelled) && !pruned)
         {
             return current;
         }
@@ -77,7 +77,7 @@ public sealed class BacktestJobGrain(
         state.State.Submission ??= submission;
         state.State.DataVersions = new Dictionary<string, string>(dataVersions, StringComparer.Ordinal);
         state.State.CancelRequested = false;
-        var status = new BacktestJobStatus(JobId, kind, label, BacktestJobStatus.Queued, "queued", 0, submission.Priority, submission.RequestedBy,
+        var status = new BacktestJobStatus(JobId, kind, label, JobState.Queued, "queued", 0, submission.Priority, submission.RequestedBy,
             clock.GetUtcNow(), null, null, null, null, current.Attempts);
         Publish(status);
         state.State.Status = status;
@@ -89,7 +89,7 @@ public sealed class BacktestJobGrain(
     {
         await CollectFinishedAsync().ConfigureAwait(true);
         var current = Snapshot();
-        if (current.State == BacktestJobStatus.Queued)
+        if (current.State == JobState.Queued)
         {
             await BeginAsync().ConfigureAwait(true);
             Notify(); // state changes are pushed at once; progress within a state on the next tick
@@ -116,7 +116,7 @@ public sealed class BacktestJobGrain(
         requestedBy = CallerIdentity.Current is { Role: < Role.Operator } self ? self.Actor : requestedBy;
         await CollectFinishedAsync().ConfigureAwait(true);
         var current = Snapshot();
-        if (current.IsFinished || current.State == BacktestJobStatus.None)
+        if (current.IsFinished || current.State == JobState.None)
         {
             return current;
         }
@@ -131,7 +131,7 @@ public sealed class BacktestJobGrain(
         else
         {
             // Queued, or running on an activation that is gone: nothing to stop here.
-            Publish(current with { State = BacktestJobStatus.Cancelled, Stage = $"cancelled by {requestedBy}", FinishedAt = clock.GetUtcNow() });
+            Publish(current with { State = JobState.Cancelled, Stage = $"cancelled by {requestedBy}", FinishedAt = clock.GetUtcNow() });
         }
 
         state.State.Status = Snapshot();
@@ -142,14 +142,21 @@ public sealed class BacktestJobGrain(
 
     public async Task<BacktestJobResult?> GetResultAsync()
     {
-        if (Snapshot().State != BacktestJobStatus.Succeeded)
+        if (Snapshot().State != JobState.Succeeded)
         {
             return null;
         }
 
         var row = await services.Index.GetAsync(JobId).ConfigureAwait(true);
-        return row is null ? null : new BacktestJobResult(row.JobId, row.Kind, row.Label, row.Metrics, row.MetricsSha256,
-            ResultDocuments.Deserialize<Dictionary<string, string>>(row.DataVersions), row.SeriesFolder, row.SeriesSha256, row.CreatedAt, row.Pinned, row.Starred);
+        if (row is null)
+        {
+            return null;
+        }
+
+        var kind = WireNames.Parse<JobKind>(row.Kind, $"result index: kind of {row.JobId}");
+        return new BacktestJobResult(row.JobId, kind, row.Label, row.Metrics, row.MetricsSha256,
+            ResultDocuments.Deserialize<Dictionary<string, string>>(row.DataVersions), row.SeriesFolder, row.SeriesSha256, row.CreatedAt, row.Pinned, row.Starred,
+            ResultMetrics.Of(kind, row.Metrics));
     }
 
     public Task SubscribeAsync(IBacktestJobObserver observer)
@@ -169,7 +176,7 @@ public sealed class BacktestJobGrain(
     {
         if (state.State.CancelRequested)
         {
-            Publish(Snapshot() with { State = BacktestJobStatus.Cancelled, Stage = "cancelled", FinishedAt = clock.GetUtcNow() });
+            Publish(Snapshot() with { State = JobState.Cancelled, Stage = "cancelled", FinishedAt = clock.GetUtcNow() });
             state.State.Status = Snapshot();
             await state.WriteStateAsync().ConfigureAwait(true);
             return;
@@ -178,7 +185,7 @@ public sealed class BacktestJobGrain(
         var now = clock.GetUtcNow();
         var status = Snapshot() with
         {
-            State = BacktestJobStatus.Running,
+            State = JobState.Running,
             Stage = "starting",
             StartedAt = now,
             Silo = silo.SiloAddress.ToParsableString(),
@@ -242,7 +249,7 @@ public sealed class BacktestJobGrain(
             state.State.LeaseExpiresAt = clock.GetUtcNow() + Options.LeaseLength;
             await state.WriteStateAsync(cancellationToken).ConfigureAwait(true);
         }
-        else if (live.State == BacktestJobStatus.Running && clock.GetUtcNow() >= state.State.LeaseExpiresAt)
+        else if (live.State == JobState.Running && clock.GetUtcNow() >= state.State.LeaseExpiresAt)
         {
             logger.LogWarning("Job {Job} was running on {Silo}, whose lease expired: resuming it here (attempt {Attempt})", JobId, live.Silo, live.Attempts + 1);
             await BeginAsync().ConfigureAwait(true);

@@ -53,16 +53,16 @@ internal sealed class BacktestJobWork(
                 await RunMonteCarloAsync(submission, submission.MonteCarlo!, versions, cancellationToken).ConfigureAwait(false);
             }
 
-            update(s => s with { State = BacktestJobStatus.Succeeded, Stage = "done", Fraction = 1, FinishedAt = clock.GetUtcNow() });
+            update(s => s with { State = JobState.Succeeded, Stage = "done", Fraction = 1, FinishedAt = clock.GetUtcNow() });
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            update(s => s with { State = BacktestJobStatus.Cancelled, Stage = "cancelled", FinishedAt = clock.GetUtcNow() });
+            update(s => s with { State = JobState.Cancelled, Stage = "cancelled", FinishedAt = clock.GetUtcNow() });
         }
         catch (Exception e)
         {
             logger.LogError(e, "Job {Job} failed", jobId);
-            update(s => s with { State = BacktestJobStatus.Failed, Stage = "failed", FinishedAt = clock.GetUtcNow(), Error = e.Message });
+            update(s => s with { State = JobState.Failed, Stage = "failed", FinishedAt = clock.GetUtcNow(), Error = e.Message });
         }
         finally
         {
@@ -182,7 +182,7 @@ internal sealed class BacktestJobWork(
     {
         var (kind, label) = BacktestSpecs.Describe(submission);
         var sorted = new SortedDictionary<string, string>(versions.ToDictionary(), StringComparer.Ordinal);
-        await services.Index.RecordAsync(new StoredResult(jobId, kind, label, submission.RequestedBy, canonical, ResultDocuments.Serialize(sorted), metrics,
+        await services.Index.RecordAsync(new StoredResult(jobId, WireNames.Of(kind), label, submission.RequestedBy, canonical, ResultDocuments.Serialize(sorted), metrics,
             ResultDocuments.Sha256(metrics), series.Folder, series.Sha256, clock.GetUtcNow(), Pinned: false, Starred: false), cancellationToken).ConfigureAwait(false);
     }
 

@@ -9,11 +9,11 @@ namespace Research.Grains.Backtests;
 public sealed class BacktestResultGrain(BacktestServices services) : Grain, IBacktestResultGrain
 {
     public Task<BacktestOptions> GetOptionsAsync() =>
-        Task.FromResult(new BacktestOptions([.. Research.Backtesting.Jobs.BacktestRequest.Strategies.Keys], ["next-close", "next-open"], ["quantile", "optimizer"]));
+        Task.FromResult(new BacktestOptions([.. Research.Backtesting.Jobs.BacktestRequest.Strategies.Keys], [.. WireNames.Values<ExecutionTiming>()], ["quantile", "optimizer"]));
 
     public async Task<StrategyPerformance?> GetStrategyPerformanceAsync(string strategy, int topPositions)
     {
-        var latest = await services.Index.LatestAsync(BacktestJobStatus.KindBacktest, strategy).ConfigureAwait(true);
+        var latest = await services.Index.LatestAsync(WireNames.Of(JobKind.Backtest), strategy).ConfigureAwait(true);
         return latest is null
             ? null
             : new StrategyPerformance(latest.JobId, latest.CreatedAt, await GetViewAsync(latest.JobId).ConfigureAwait(true), await GetPositionsAsync(latest.JobId, topPositions).ConfigureAwait(true));

@@ -85,14 +85,15 @@ public sealed class BacktestSchedulerGrain(
         {
             var request = BacktestSpecs.ToRequest(submission.MonteCarlo!);
             var source = await services.Index.GetAsync(request.SourceJob).ConfigureAwait(true);
-            if (source is null || source.Kind is not (BacktestJobStatus.KindBacktest or BacktestJobStatus.KindWalkForward))
+            var sourceKind = source is null ? JobKind.None : WireNames.Parse<JobKind>(source.Kind, $"result index: kind of {source.JobId}");
+            if (source is null || sourceKind is not (JobKind.Backtest or JobKind.WalkForward))
             {
                 throw new ArgumentException($"source job: '{request.SourceJob}' has no stored backtest or walk-forward result (submit it and wait for it to succeed).");
             }
 
-            if (request.Method == Research.Backtesting.MonteCarlo.Resampling.TradeBootstrap && source.Kind != BacktestJobStatus.KindBacktest)
+            if (request.Method == Research.Backtesting.MonteCarlo.Resampling.TradeBootstrap && sourceKind != JobKind.Backtest)
             {
-                throw new ArgumentException($"method: the trade bootstrap needs a backtest's trades; '{request.SourceJob}' is a {source.Kind}.");
+                throw new ArgumentException($"method: the trade bootstrap needs a backtest's trades; '{request.SourceJob}' is a {WireNames.Of(sourceKind)}.");
             }
 
             versions = ResultDocuments.Deserialize<Dictionary<string, string>>(source.DataVersions);
@@ -101,9 +102,9 @@ public sealed class BacktestSchedulerGrain(
 
         var job = GrainFactory.GetGrain<IBacktestJobGrain>(jobId);
         var status = await job.InitialiseAsync(submission, versions).ConfigureAwait(true);
-        if (status.State == BacktestJobStatus.Queued && !state.State.Running.ContainsKey(jobId) && state.State.Queue.All(q => q.JobId != jobId))
+        if (status.State == JobState.Queued && !state.State.Running.ContainsKey(jobId) && state.State.Queue.All(q => q.JobId != jobId))
         {
-            state.State.Queue.Add(new QueueEntry(jobId, JobPriority.Rank(submission.Priority), submission.RequestedBy, ++state.State.Sequence));
+            state.State.Queue.Add(new QueueEntry(jobId, (int)submission.Priority, submission.RequestedBy, ++state.State.Sequence));
             state.State.Recent.Remove(jobId);
             state.State.Recent.Add(jobId);
             if (state.State.Recent.Count > RecentLimit)
@@ -146,7 +147,7 @@ public sealed class BacktestSchedulerGrain(
         foreach (var entry in state.State.Queue.ToList())
         {
             var status = await GrainFactory.GetGrain<IBacktestJobGrain>(entry.JobId).GetStatusAsync().ConfigureAwait(true);
-            if (status.State != BacktestJobStatus.Queued)
+            if (status.State != JobState.Queued)
             {
                 state.State.Queue.Remove(entry);
                 changed = true;
@@ -168,7 +169,7 @@ public sealed class BacktestSchedulerGrain(
         foreach (var jobId in state.State.Running.Keys.ToList())
         {
             var status = await GrainFactory.GetGrain<IBacktestJobGrain>(jobId).GetStatusAsync().ConfigureAwait(true);
-            if (status.State != BacktestJobStatus.Running)
+            if (status.State != JobState.Running)
             {
                 state.State.Running.Remove(jobId);
                 changed = true;
@@ -205,7 +206,7 @@ public sealed class BacktestSchedulerGrain(
             var status = await GrainFactory.GetGrain<IBacktestJobGrain>(entry.JobId).StartAsync().ConfigureAwait(true);
             state.State.Queue.Remove(entry);
             changed = true;
-            if (status.State == BacktestJobStatus.Running)
+            if (status.State == JobState.Running)
             {
                 state.State.Running[entry.JobId] = entry.User;
             }

@@ -18,9 +18,9 @@ public static class BacktestSpecs
             To = spec.To,
             Execution = spec.Execution switch
             {
-                "next-close" => Execution.NextClose,
-                "next-open" => Execution.NextOpen,
-                var other => throw new ArgumentException($"execution: '{other}' is not next-close or next-open."),
+                ExecutionTiming.NextClose => Execution.NextClose,
+                ExecutionTiming.NextOpen => Execution.NextOpen,
+                var other => throw new ArgumentException($"execution: {(int)other} is not one of {string.Join(", ", WireNames.All<ExecutionTiming>())}."),
             },
             Quantile = spec.Quantile,
             Capital = spec.Capital,
@@ -40,10 +40,10 @@ public static class BacktestSpecs
             Paths = spec.Paths,
             Method = spec.Method switch
             {
-                "bootstrap" => Resampling.StationaryBootstrap,
-                "shuffle" => Resampling.Shuffle,
-                "trades" => Resampling.TradeBootstrap,
-                var other => throw new ArgumentException($"method: '{other}' is not bootstrap, trades or shuffle."),
+                MonteCarloMethod.Bootstrap => Resampling.StationaryBootstrap,
+                MonteCarloMethod.Shuffle => Resampling.Shuffle,
+                MonteCarloMethod.Trades => Resampling.TradeBootstrap,
+                var other => throw new ArgumentException($"method: {(int)other} is not one of {string.Join(", ", WireNames.All<MonteCarloMethod>())}."),
             },
             MeanBlock = spec.MeanBlock,
             Length = spec.Length,
@@ -72,7 +72,7 @@ public static class BacktestSpecs
     }
 
     /// <summary>Checks a submission's shape; returns its kind and display label.</summary>
-    public static (string Kind, string Label) Describe(JobSubmission submission)
+    public static (JobKind Kind, string Label) Describe(JobSubmission submission)
     {
         ArgumentNullException.ThrowIfNull(submission);
         if ((submission.Backtest is null ? 0 : 1) + (submission.MonteCarlo is null ? 0 : 1) + (submission.WalkForward is null ? 0 : 1) != 1)
@@ -80,7 +80,10 @@ public static class BacktestSpecs
             throw new ArgumentException("Submit exactly one of a backtest, a Monte Carlo or a walk-forward.");
         }
 
-        JobPriority.Rank(submission.Priority);
+        if (!Enum.IsDefined(submission.Priority))
+        {
+            throw new ArgumentException($"priority: {(int)submission.Priority} is not one of {string.Join(", ", WireNames.All<JobPriority>())}.");
+        }
         if (string.IsNullOrWhiteSpace(submission.RequestedBy))
         {
             throw new ArgumentException("requested by: name the user submitting the job.");
@@ -88,11 +91,11 @@ public static class BacktestSpecs
 
         if (submission.WalkForward is { } w)
         {
-            return (BacktestJobStatus.KindWalkForward, $"walk-forward {string.Join('/', w.Strategies ?? [])} ({(w.Expanding ? "expanding" : "rolling")} {w.TrainSessions}/{w.TestSessions})");
+            return (JobKind.WalkForward, $"walk-forward {string.Join('/', w.Strategies ?? [])} ({(w.Expanding ? "expanding" : "rolling")} {w.TrainSessions}/{w.TestSessions})");
         }
 
         return submission.Backtest is { } b
-            ? (BacktestJobStatus.KindBacktest, b.Strategy)
-            : (BacktestJobStatus.KindMonteCarlo, $"{submission.MonteCarlo!.Method} x {submission.MonteCarlo.Paths} of {submission.MonteCarlo.SourceJob}");
+            ? (JobKind.Backtest, b.Strategy)
+            : (JobKind.MonteCarlo, $"{WireNames.Of(submission.MonteCarlo!.Method)} x {submission.MonteCarlo.Paths} of {submission.MonteCarlo.SourceJob}");
     }
 }

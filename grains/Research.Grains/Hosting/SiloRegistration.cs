@@ -1,5 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Newtonsoft.Json.Converters;
+using Newtonsoft.Json.Serialization;
+using Orleans.Serialization;
 using Research.Backtesting.Results;
 using Research.Data.Warehouse;
 using Research.Grains.Backtests;
@@ -23,7 +26,19 @@ public static class SiloRegistration
         silo.Services.AddSingleton(layout);
         silo.Services.AddSingleton(clock);
         silo.AddIncomingGrainCallFilter<ActionAuthorizationFilter>();
+        silo.Services.Configure<OrleansJsonSerializerOptions>(UseWireNames);
         return silo;
+    }
+
+    /// <summary>
+    /// Grain state (JSON) names enum values as the wire does (<see cref="WireNames"/>: <c>"running"</c>,
+    /// <c>"next-close"</c>), so a state persisted before the contracts were enums, when these were strings, still reads,
+    /// and a stored value does not depend on member order.
+    /// </summary>
+    public static void UseWireNames(OrleansJsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.JsonSerializerSettings.Converters.Add(new StringEnumConverter(new KebabCaseNamingStrategy()) { AllowIntegerValues = true });
     }
 
     /// <summary>Backtest jobs: series under <paramref name="seriesRoot"/>, rows in <paramref name="index"/>, limits from <paramref name="options"/>.</summary>

@@ -33,7 +33,7 @@ public sealed class SyncWriterGrain(
     {
         _live = state.State.Job;
         this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2)) { KeepAlive = true, Interleave = false });
-        if (state.State.Job.State == SyncJobStatus.Running && state.State.Request is { } request && clock.GetUtcNow() >= state.State.LeaseExpiresAt)
+        if (state.State.Job.State == SyncState.Running && state.State.Request is { } request && clock.GetUtcNow() >= state.State.LeaseExpiresAt)
         {
             logger.LogWarning("Resuming sync job {Job} after the loss of its previous activation", state.State.Job.JobId);
             await BeginAsync(request, state.State.Job.JobId).ConfigureAwait(true);
@@ -59,7 +59,7 @@ public sealed class SyncWriterGrain(
             await state.WriteStateAsync().ConfigureAwait(true);
         }
 
-        if (state.State.Job.State == SyncJobStatus.Running)
+        if (state.State.Job.State == SyncState.Running)
         {
             if (_work is not null && state.State.Request is { } running && running.Datasets.SequenceEqual(request.Datasets) && running.Incremental == request.Incremental)
             {
@@ -81,7 +81,7 @@ public sealed class SyncWriterGrain(
     private async Task BeginAsync(SyncRequest request, string jobId)
     {
         var started = clock.GetUtcNow();
-        _live = new SyncJobStatus(jobId, SyncJobStatus.Running, request.Datasets, null, "starting", 0, started, null, null, []);
+        _live = new SyncJobStatus(jobId, SyncState.Running, request.Datasets, null, "starting", 0, started, null, null, []);
         state.State.Job = _live;
         state.State.Request = request;
         state.State.LeaseHolder = _activation;
@@ -106,12 +106,12 @@ public sealed class SyncWriterGrain(
                 published.Add($"{dataset}@{outcome.Manifest.VersionId}");
             }
 
-            Update(job with { State = SyncJobStatus.Succeeded, Stage = "done", Fraction = 1, CurrentDataset = null, FinishedAt = clock.GetUtcNow(), Published = [.. published] });
+            Update(job with { State = SyncState.Succeeded, Stage = "done", Fraction = 1, CurrentDataset = null, FinishedAt = clock.GetUtcNow(), Published = [.. published] });
         }
         catch (Exception e)
         {
             logger.LogError(e, "Sync job {Job} failed", job.JobId);
-            Update(job with { State = SyncJobStatus.Failed, Stage = "failed", FinishedAt = clock.GetUtcNow(), Error = e.Message, Published = [.. published] });
+            Update(job with { State = SyncState.Failed, Stage = "failed", FinishedAt = clock.GetUtcNow(), Error = e.Message, Published = [.. published] });
         }
     }
 
@@ -134,13 +134,13 @@ public sealed class SyncWriterGrain(
     private async Task TickAsync(CancellationToken cancellationToken)
     {
         var live = Snapshot();
-        if (live == state.State.Job && live.State != SyncJobStatus.Running)
+        if (live == state.State.Job && live.State != SyncState.Running)
         {
             return;
         }
 
         state.State.Job = live;
-        if (live.State == SyncJobStatus.Running)
+        if (live.State == SyncState.Running)
         {
             state.State.LeaseHolder = _activation;
             state.State.LeaseExpiresAt = clock.GetUtcNow() + LeaseLength;

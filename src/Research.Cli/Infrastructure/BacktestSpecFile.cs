@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Research.Backtesting.Engine;
 using Research.Backtesting.Jobs;
+using Research.Grains.Abstractions;
 using Research.Grains.Abstractions.Backtests;
 
 namespace Research.Cli.Infrastructure;
@@ -130,7 +131,7 @@ public static class BacktestSpecFile
             Strategy = strategy,
             From = Date(root, "from", where),
             To = Date(root, "to", where),
-            Execution = root.TryGetProperty("execution", out var e) ? ParseExecution(e.GetString(), where) : ParseExecution(BacktestDefaults.Execution, where),
+            Execution = ToEngine(root.TryGetProperty("execution", out var e) ? ParseExecution(e.ValueKind == JsonValueKind.String ? e.GetString() : e.GetRawText(), where) : BacktestDefaults.Execution),
             Quantile = Number(root, "quantile", where) ?? BacktestDefaults.Quantile,
             Capital = Number(root, "capital", where) ?? BacktestDefaults.Capital,
             Construction = root.TryGetProperty("construction", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : BacktestDefaults.Construction,
@@ -175,16 +176,16 @@ public static class BacktestSpecFile
         }
     }
 
-    public static Execution ParseExecution(string? value, string where) => value switch
-    {
-        "next-close" => Execution.NextClose,
-        "next-open" => Execution.NextOpen,
-        _ => throw new CliException($"{where}: execution '{value}' is not next-close or next-open."),
-    };
+    public static ExecutionTiming ParseExecution(string? value, string where) => WireNames.TryParse<ExecutionTiming>(value, out var timing)
+        ? timing
+        : throw new CliException($"{where}: execution '{value}' is not one of {string.Join(", ", WireNames.All<ExecutionTiming>())}.");
+
+    /// <summary>The engine's execution for a wire timing (the two enums share their names; a test pins it).</summary>
+    public static Execution ToEngine(ExecutionTiming timing) => WireNames.Parse<Execution>(WireNames.Of(timing), "execution");
 
     /// <summary>The wire form a cluster job takes.</summary>
     public static BacktestJobSpec ToJobSpec(BacktestRequest request) => new(
-        request.Strategy, request.From, request.To, request.Execution == Execution.NextOpen ? "next-open" : "next-close", request.Quantile, request.Capital,
+        request.Strategy, request.From, request.To, WireNames.Parse<ExecutionTiming>(WireNames.Of(request.Execution), "execution"), request.Quantile, request.Capital,
         request.Costs.CommissionBps, request.Costs.HalfSpreadBps, request.Costs.ImpactCoefficient, request.Costs.BorrowBps, request.Construction);
 
     private static DateOnly? Date(JsonElement element, string name, string where)

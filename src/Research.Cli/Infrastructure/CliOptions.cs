@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Research.Grains.Abstractions;
 
 namespace Research.Cli.Infrastructure;
 
@@ -29,6 +30,25 @@ public static class CliOptions
         Description = description,
         CustomParser = r => ParseDate(name, r),
     };
+
+    /// <summary>An option that takes one of an enum's wire names (<see cref="WireNames"/>); anything else is a usage error listing them.</summary>
+    public static Option<T> Choice<T>(string name, string description, T defaultValue)
+        where T : struct, Enum => new(name)
+        {
+            Description = $"{description} One of {string.Join(", ", WireNames.All<T>())} (default {WireNames.Of(defaultValue)}).",
+            DefaultValueFactory = _ => defaultValue,
+            CustomParser = r =>
+            {
+                var text = r.Tokens.Count > 0 ? r.Tokens[0].Value : string.Empty;
+                if (WireNames.TryParse<T>(text, out var value))
+                {
+                    return value;
+                }
+
+                r.AddError($"{name}: '{text}' is not one of {string.Join(", ", WireNames.All<T>())}.");
+                return default;
+            },
+        };
 
     /// <summary>Refuses, as a usage error naming both options, a <paramref name="from"/> date after <paramref name="to"/>.</summary>
     public static void RequireOrdered(Command command, Option<DateOnly> from, Option<DateOnly> to)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Research.Grains.Abstractions;
 using Spectre.Console;
 
 namespace Research.Cli.Infrastructure;
@@ -14,7 +15,7 @@ public sealed class CliOutput
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
         WriteIndented = true,
-        Converters = { new JsonStringEnumConverter() },
+        Converters = { new JsonStringEnumConverter(WireNames.Policy) },
     };
 
     public CliOutput(TextWriter output, TextWriter error, bool interactive)

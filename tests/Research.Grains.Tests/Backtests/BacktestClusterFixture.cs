@@ -82,7 +82,7 @@ public static class BacktestCluster
             async () =>
             {
                 var status = await job.GetStatusAsync();
-                if (onRunning is not null && status.State == BacktestJobStatus.Running)
+                if (onRunning is not null && status.State == JobState.Running)
                 {
                     await onRunning(status);
                 }

@@ -16,10 +16,10 @@ public sealed class BacktestJobTests(BacktestWarehouseFixture fixture) : IClassF
 {
     private static readonly BacktestJobSpec Momentum = new("momentum", From: new DateOnly(2022, 1, 3));
 
-    private static JobSubmission Backtest(BacktestJobSpec spec, string priority = JobPriority.Normal, string user = "alice") => new(spec, null, priority, user);
+    private static JobSubmission Backtest(BacktestJobSpec spec, JobPriority priority = JobPriority.Normal, string user = "alice") => new(spec, null, priority, user);
 
-    private static JobSubmission MonteCarlo(string source, int paths, int? length = null, string priority = JobPriority.Normal, string user = "alice") =>
-        new(null, new MonteCarloJobSpec(source, paths, "bootstrap", 20, length, Seed: 7), priority, user);
+    private static JobSubmission MonteCarlo(string source, int paths, int? length = null, JobPriority priority = JobPriority.Normal, string user = "alice") =>
+        new(null, new MonteCarloJobSpec(source, paths, MonteCarloMethod.Bootstrap, 20, length, Seed: 7), priority, user);
 
     [Fact]
     public async Task The_same_spec_is_the_same_job_and_its_result_equals_the_in_process_run_byte_for_byte()
@@ -36,10 +36,10 @@ public sealed class BacktestJobTests(BacktestWarehouseFixture fixture) : IClassF
 
         var job = cluster.Client.GetGrain<IBacktestJobGrain>(first.JobId);
         var done = await BacktestCluster.WaitAsync(job);
-        Assert.True(done.State == BacktestJobStatus.Succeeded, done.Error);
+        Assert.True(done.State == JobState.Succeeded, done.Error);
         Assert.Equal(1, done.Attempts);
         Assert.Equal(first.JobId, (await scheduler.SubmitAsync(Backtest(Momentum))).JobId); // finished: still the same job, not rerun
-        Assert.Equal(BacktestJobStatus.Succeeded, (await job.GetStatusAsync()).State);
+        Assert.Equal(JobState.Succeeded, (await job.GetStatusAsync()).State);
 
         var result = (await job.GetResultAsync())!;
         var inProcess = BacktestRunner.Run(fixture.Layout, BacktestSpecs.ToRequest(Momentum), result.DataVersions, cancellationToken: TestContext.Current.CancellationToken);
@@ -56,9 +56,9 @@ public sealed class BacktestJobTests(BacktestWarehouseFixture fixture) : IClassF
         Assert.Equal(inProcess.Result.Returns, returns);
 
         // A trade bootstrap of the stored backtest: whole holding periods between its (monthly) trade dates.
-        var trades = await scheduler.SubmitAsync(new JobSubmission(null, new MonteCarloJobSpec(first.JobId, 400, "trades", Seed: 5), JobPriority.Normal, "alice"));
+        var trades = await scheduler.SubmitAsync(new JobSubmission(null, new MonteCarloJobSpec(first.JobId, 400, MonteCarloMethod.Trades, Seed: 5), JobPriority.Normal, "alice"));
         var tradesDone = await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(trades.JobId));
-        Assert.True(tradesDone.State == BacktestJobStatus.Succeeded, tradesDone.Error);
+        Assert.True(tradesDone.State == JobState.Succeeded, tradesDone.Error);
         var summary = ResultDocuments.Deserialize<Research.Backtesting.MonteCarlo.MonteCarloSummary>((await cluster.Client.GetGrain<IBacktestJobGrain>(trades.JobId).GetResultAsync())!.MetricsJson);
         Assert.Equal(400, summary.Paths);
         Assert.True(summary.Sharpe!.Lower < inProcess.Metrics.Sharpe && inProcess.Metrics.Sharpe < summary.Sharpe.Upper, $"{summary.Sharpe} vs {inProcess.Metrics.Sharpe}");
@@ -76,7 +76,7 @@ public sealed class BacktestJobTests(BacktestWarehouseFixture fixture) : IClassF
         Assert.Null(await cluster.Client.GetGrain<IBacktestJobGrain>(other).GetResultAsync());
         var again = await scheduler.SubmitAsync(Backtest(Momentum with { Quantile = 0.3 }));
         Assert.Equal(other, again.JobId);
-        Assert.Equal(BacktestJobStatus.Succeeded, (await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(other))).State);
+        Assert.Equal(JobState.Succeeded, (await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(other))).State);
         Assert.NotNull(await cluster.Client.GetGrain<IBacktestJobGrain>(other).GetResultAsync());
 
         // A damaged series file is refused by name.
@@ -101,7 +101,7 @@ public sealed class BacktestJobTests(BacktestWarehouseFixture fixture) : IClassF
             await using var cluster = await BacktestCluster.StartAsync(silos, fixture.Layout, results, options);
             var scheduler = cluster.Client.GetGrain<IBacktestSchedulerGrain>(IBacktestSchedulerGrain.Key);
             var bt = await scheduler.SubmitAsync(Backtest(Momentum));
-            Assert.Equal(BacktestJobStatus.Succeeded, (await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(bt.JobId))).State);
+            Assert.Equal(JobState.Succeeded, (await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(bt.JobId))).State);
             var mc = await scheduler.SubmitAsync(MonteCarlo(bt.JobId, Paths, Days));
             var job = cluster.Client.GetGrain<IBacktestJobGrain>(mc.JobId);
             string? killed = null;
@@ -115,7 +115,7 @@ public sealed class BacktestJobTests(BacktestWarehouseFixture fixture) : IClassF
                     await cluster.KillSiloAsync(victim);
                 }
             });
-            Assert.True(status.State == BacktestJobStatus.Succeeded, status.Error);
+            Assert.True(status.State == JobState.Succeeded, status.Error);
             var btResult = (await cluster.Client.GetGrain<IBacktestJobGrain>(bt.JobId).GetResultAsync())!;
             var mcResult = (await job.GetResultAsync())!;
             return (btResult, mcResult, mcResult.SeriesFolder, status, killed);
@@ -157,7 +157,7 @@ public sealed class BacktestJobTests(BacktestWarehouseFixture fixture) : IClassF
 
         var running = await scheduler.SubmitAsync(MonteCarlo(bt.JobId, 200_000, 6300));
         var queued = await scheduler.SubmitAsync(MonteCarlo(bt.JobId, 1000, priority: JobPriority.Low));
-        Assert.Equal(BacktestJobStatus.Queued, queued.State); // one job per silo: it waits
+        Assert.Equal(JobState.Queued, queued.State); // one job per silo: it waits
         var job = cluster.Client.GetGrain<IBacktestJobGrain>(running.JobId);
         await Eventually.UntilAsync(() => job.GetStatusAsync(), s => s.Fraction > 0, "the Monte Carlo job to make progress", cancellationToken: TestContext.Current.CancellationToken);
 
@@ -165,22 +165,22 @@ public sealed class BacktestJobTests(BacktestWarehouseFixture fixture) : IClassF
         await job.CancelAsync("alice");
         var cancelled = await BacktestCluster.WaitAsync(job);
         TestContext.Current.TestOutputHelper?.WriteLine($"cancel to cancelled: {watch.ElapsedMilliseconds} ms (at {cancelled.Fraction:P1})");
-        Assert.Equal(BacktestJobStatus.Cancelled, cancelled.State);
+        Assert.Equal(JobState.Cancelled, cancelled.State);
         Assert.True(cancelled.Fraction < 0.5, $"the job ran on to {cancelled.Fraction:P0} after the cancel");
         Assert.Null(await job.GetResultAsync());
         Assert.Null(await SqlBacktestResultIndex.Sqlite(Path.Combine(results, "results.db")).GetAsync(running.JobId, TestContext.Current.CancellationToken));
 
         var other = cluster.Client.GetGrain<IBacktestJobGrain>(queued.JobId);
         var status = await other.GetStatusAsync();
-        if (status.State == BacktestJobStatus.Queued)
+        if (status.State == JobState.Queued)
         {
-            Assert.Equal(BacktestJobStatus.Cancelled, (await other.CancelAsync("alice")).State);
+            Assert.Equal(JobState.Cancelled, (await other.CancelAsync("alice")).State);
         }
 
         // Submitting a cancelled job again queues it again, under the same id.
         var again = await scheduler.SubmitAsync(MonteCarlo(bt.JobId, 200_000, 6300));
         Assert.Equal(running.JobId, again.JobId);
-        Assert.Contains(again.State, new[] { BacktestJobStatus.Queued, BacktestJobStatus.Running });
+        Assert.Contains(again.State, new[] { JobState.Queued, JobState.Running });
         await job.CancelAsync("alice");
         await BacktestCluster.WaitAsync(job);
     }
@@ -197,11 +197,11 @@ public sealed class BacktestJobTests(BacktestWarehouseFixture fixture) : IClassF
 
         // A long job occupies the only slot; of the two that wait, the high-priority one goes next although submitted last.
         var blocker = await scheduler.SubmitAsync(MonteCarlo(bt.JobId, 300_000, 6300, user: "erin"));
-        Assert.Equal(BacktestJobStatus.Running, blocker.State);
+        Assert.Equal(JobState.Running, blocker.State);
         var low = await scheduler.SubmitAsync(Backtest(Momentum with { Quantile = 0.25 }, JobPriority.Low, "carol"));
         var high = await scheduler.SubmitAsync(Backtest(Momentum with { Quantile = 0.3 }, JobPriority.High, "dave"));
-        Assert.Equal(BacktestJobStatus.Queued, low.State);
-        Assert.Equal(BacktestJobStatus.Queued, high.State);
+        Assert.Equal(JobState.Queued, low.State);
+        Assert.Equal(JobState.Queued, high.State);
 
         var seen = new ConcurrentQueue<BacktestJobStatus>();
         var observer = new Observer(seen);
@@ -212,14 +212,14 @@ public sealed class BacktestJobTests(BacktestWarehouseFixture fixture) : IClassF
         await cluster.Client.GetGrain<IBacktestJobGrain>(blocker.JobId).CancelAsync("erin");
         var lowDone = await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(low.JobId));
         var highDone = await BacktestCluster.WaitAsync(highJob);
-        Assert.Equal(BacktestJobStatus.Succeeded, lowDone.State);
+        Assert.Equal(JobState.Succeeded, lowDone.State);
         Assert.True(highDone.StartedAt < lowDone.StartedAt, $"high started {highDone.StartedAt:O}, low {lowDone.StartedAt:O}");
 
-        await Eventually.UntilAsync(() => seen.Any(s => s.State == BacktestJobStatus.Succeeded), "the observer to be told the job succeeded", TimeSpan.FromSeconds(30), cancellationToken: TestContext.Current.CancellationToken);
+        await Eventually.UntilAsync(() => seen.Any(s => s.State == JobState.Succeeded), "the observer to be told the job succeeded", TimeSpan.FromSeconds(30), cancellationToken: TestContext.Current.CancellationToken);
 
         var states = seen.Select(s => s.State).Distinct().ToList();
-        Assert.Equal([BacktestJobStatus.Queued, BacktestJobStatus.Running, BacktestJobStatus.Succeeded], states);
-        var fractions = seen.Where(s => s.State == BacktestJobStatus.Running).Select(s => s.Fraction).ToList();
+        Assert.Equal([JobState.Queued, JobState.Running, JobState.Succeeded], states);
+        var fractions = seen.Where(s => s.State == JobState.Running).Select(s => s.Fraction).ToList();
         Assert.NotEmpty(fractions); // the start is pushed at once; how many progress ticks follow depends on the run's length
         Assert.Equal(fractions.Order(), fractions);
 
@@ -239,7 +239,7 @@ public sealed class BacktestJobTests(BacktestWarehouseFixture fixture) : IClassF
         Assert.StartsWith("wf-", submitted.JobId, StringComparison.Ordinal);
         var job = cluster.Client.GetGrain<IBacktestJobGrain>(submitted.JobId);
         var done = await BacktestCluster.WaitAsync(job);
-        Assert.True(done.State == BacktestJobStatus.Succeeded, done.Error);
+        Assert.True(done.State == JobState.Succeeded, done.Error);
         var result = (await job.GetResultAsync())!;
 
         var request = BacktestSpecs.ToRequest(spec);
@@ -254,7 +254,7 @@ public sealed class BacktestJobTests(BacktestWarehouseFixture fixture) : IClassF
 
         // Its out-of-sample track can be resampled like a backtest's.
         var mc = await scheduler.SubmitAsync(new JobSubmission(null, new MonteCarloJobSpec(submitted.JobId, 200), JobPriority.Normal, "alice"));
-        Assert.Equal(BacktestJobStatus.Succeeded, (await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(mc.JobId))).State);
+        Assert.Equal(JobState.Succeeded, (await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(mc.JobId))).State);
     }
 
     [Fact]
@@ -271,17 +271,17 @@ public sealed class BacktestJobTests(BacktestWarehouseFixture fixture) : IClassF
         var alice1 = await scheduler.SubmitAsync(MonteCarlo(bt.JobId, 300_000, 6300, user: "alice"));
         var alice2 = await scheduler.SubmitAsync(MonteCarlo(bt.JobId, 300_001, 6300, user: "alice"));
         var bob = await scheduler.SubmitAsync(MonteCarlo(bt.JobId, 300_002, 6300, user: "bob"));
-        Assert.Equal(BacktestJobStatus.Running, alice1.State);
-        Assert.Equal(BacktestJobStatus.Queued, alice2.State);
-        Assert.Equal(BacktestJobStatus.Running, bob.State);
+        Assert.Equal(JobState.Running, alice1.State);
+        Assert.Equal(JobState.Queued, alice2.State);
+        Assert.Equal(JobState.Running, bob.State);
         var jobs = new[] { alice1, alice2, bob }.Select(j => cluster.Client.GetGrain<IBacktestJobGrain>(j.JobId)).ToList();
-        Assert.Equal(BacktestJobStatus.Queued, (await jobs[1].GetStatusAsync()).State);
+        Assert.Equal(JobState.Queued, (await jobs[1].GetStatusAsync()).State);
 
         // When alice's first ends, her second starts.
         await jobs[0].CancelAsync("alice");
         await BacktestCluster.WaitAsync(jobs[0]);
-        var second = await Eventually.UntilAsync(() => jobs[1].GetStatusAsync(), s => s.State != BacktestJobStatus.Queued, "alice's second job to leave the queue", cancellationToken: TestContext.Current.CancellationToken);
-        Assert.Equal(BacktestJobStatus.Running, second.State);
+        var second = await Eventually.UntilAsync(() => jobs[1].GetStatusAsync(), s => s.State != JobState.Queued, "alice's second job to leave the queue", cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(JobState.Running, second.State);
         foreach (var job in jobs.Skip(1))
         {
             await job.CancelAsync("tests");
@@ -295,7 +295,7 @@ public sealed class BacktestJobTests(BacktestWarehouseFixture fixture) : IClassF
         await using var cluster = await BacktestCluster.StartAsync(1, fixture.Layout, fixture.Scratch("bad"), new BacktestJobOptions());
         var scheduler = cluster.Client.GetGrain<IBacktestSchedulerGrain>(IBacktestSchedulerGrain.Key);
         Assert.Contains("strategy", (await Assert.ThrowsAsync<ArgumentException>(() => scheduler.SubmitAsync(Backtest(new BacktestJobSpec("alpha-9"))))).Message, StringComparison.Ordinal);
-        Assert.Contains("priority", (await Assert.ThrowsAsync<ArgumentException>(() => scheduler.SubmitAsync(Backtest(Momentum, "urgent")))).Message, StringComparison.Ordinal);
+        Assert.Contains("priority", (await Assert.ThrowsAsync<ArgumentException>(() => scheduler.SubmitAsync(Backtest(Momentum, (JobPriority)7)))).Message, StringComparison.Ordinal);
         Assert.Contains("source job", (await Assert.ThrowsAsync<ArgumentException>(() => scheduler.SubmitAsync(MonteCarlo("bt-0000000000000000", 100)))).Message, StringComparison.Ordinal);
         Assert.Contains("quantile", (await Assert.ThrowsAsync<ArgumentException>(() => scheduler.SubmitAsync(Backtest(Momentum with { Quantile = 0.9 })))).Message, StringComparison.Ordinal);
     }

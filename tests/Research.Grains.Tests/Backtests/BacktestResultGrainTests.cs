@@ -12,7 +12,7 @@ public sealed class BacktestResultGrainTests(BacktestWarehouseFixture fixture) :
         await using var cluster = await BacktestCluster.StartAsync(1, fixture.Layout, fixture.Scratch("views"), new BacktestJobOptions());
         var scheduler = cluster.Client.GetGrain<IBacktestSchedulerGrain>(IBacktestSchedulerGrain.Key);
         var bt = await scheduler.SubmitAsync(new JobSubmission(new BacktestJobSpec("momentum", From: new DateOnly(2022, 6, 1)), null, JobPriority.Normal, "alice"));
-        Assert.Equal(BacktestJobStatus.Succeeded, (await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(bt.JobId))).State);
+        Assert.Equal(JobState.Succeeded, (await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(bt.JobId))).State);
         var results = cluster.Client.GetGrain<IBacktestResultGrain>(0);
 
         var view = await results.GetViewAsync(bt.JobId);
@@ -47,8 +47,8 @@ public sealed class BacktestResultGrainTests(BacktestWarehouseFixture fixture) :
         Assert.Equal(3, performance.Positions.Rows.Length);
         Assert.Null(await results.GetStrategyPerformanceAsync("value", 3));
 
-        var mc = await scheduler.SubmitAsync(new JobSubmission(null, new MonteCarloJobSpec(bt.JobId, 300, "bootstrap", 20, Seed: 3), JobPriority.Normal, "alice"));
-        Assert.Equal(BacktestJobStatus.Succeeded, (await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(mc.JobId))).State);
+        var mc = await scheduler.SubmitAsync(new JobSubmission(null, new MonteCarloJobSpec(bt.JobId, 300, MonteCarloMethod.Bootstrap, 20, Seed: 3), JobPriority.Normal, "alice"));
+        Assert.Equal(JobState.Succeeded, (await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(mc.JobId))).State);
         var paths = await results.GetMonteCarloAsync(mc.JobId);
         Assert.Equal(300, paths.TerminalWealth.Length);
         var fan = Assert.IsType<FanView>(paths.Fan);

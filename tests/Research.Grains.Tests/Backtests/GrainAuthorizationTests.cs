@@ -73,8 +73,8 @@ public sealed class GrainAuthorizationTests(BacktestWarehouseFixture fixture) : 
         // backtest could otherwise finish before the cancel arrives: seen once in CI as "done").
         var source = await scheduler.SubmitAsync(new JobSubmission(Spec, null, JobPriority.Normal, "erin"));
         await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(source.JobId));
-        var blocker = await scheduler.SubmitAsync(new JobSubmission(null, new MonteCarloJobSpec(source.JobId, 300_000, "bootstrap", 20, 6300, Seed: 7), JobPriority.High, "erin"));
-        Assert.Equal(BacktestJobStatus.Running, blocker.State);
+        var blocker = await scheduler.SubmitAsync(new JobSubmission(null, new MonteCarloJobSpec(source.JobId, 300_000, MonteCarloMethod.Bootstrap, 20, 6300, Seed: 7), JobPriority.High, "erin"));
+        Assert.Equal(JobState.Running, blocker.State);
 
         // Alice claims to submit as bob: the job is still alice's.
         var status = await alice.RunAsync(() => scheduler.SubmitAsync(new JobSubmission(Spec with { Quantile = 0.25 }, null, JobPriority.Low, "bob")));
@@ -87,7 +87,7 @@ public sealed class GrainAuthorizationTests(BacktestWarehouseFixture fixture) : 
 
         // The operator may; the stage names the operator, not the name the request carried.
         var cancelled = await new CallerIdentity("olga", Role.Operator, "tests").RunAsync(() => job.CancelAsync("olga"));
-        Assert.Equal(BacktestJobStatus.Cancelled, cancelled.State);
+        Assert.Equal(JobState.Cancelled, cancelled.State);
         Assert.Equal("cancelled by olga", cancelled.Stage);
 
         var blockerJob = cluster.Client.GetGrain<IBacktestJobGrain>(blocker.JobId);

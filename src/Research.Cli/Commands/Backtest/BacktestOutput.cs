@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using Research.Backtesting.Jobs;
 using Research.Backtesting.Metrics;
-using Research.Backtesting.MonteCarlo;
 using Research.Backtesting.Results;
 using Research.Cli.Infrastructure;
+using Research.Grains.Abstractions;
 using Research.Grains.Abstractions.Backtests;
 using Spectre.Console;
 
@@ -24,7 +24,7 @@ internal static class BacktestOutput
         var table = new Table().AddColumns("Job", "Kind", "Label", "State", "Progress", "Priority", "User", "Submitted (UTC)", "Silo");
         foreach (var s in jobs)
         {
-            table.AddRow(s.JobId, s.Kind, Markup.Escape(s.Label), s.State, Markup.Escape($"{s.Fraction:P0} {s.Stage}"), s.Priority, Markup.Escape(s.RequestedBy),
+            table.AddRow(s.JobId, WireNames.Of(s.Kind), Markup.Escape(s.Label), WireNames.Of(s.State), Markup.Escape($"{s.Fraction:P0} {s.Stage}"), WireNames.Of(s.Priority), Markup.Escape(s.RequestedBy),
                 s.SubmittedAt?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? string.Empty, Markup.Escape(s.Silo ?? string.Empty));
         }
 
@@ -54,11 +54,8 @@ internal static class BacktestOutput
             return;
         }
 
-        if (r.Kind == BacktestJobStatus.KindBacktest)
-        {
-            WriteMetrics(output, r.Label, ResultDocuments.Deserialize<BacktestMetrics>(r.MetricsJson));
-        }
-        else if (r.Kind == BacktestJobStatus.KindWalkForward)
+        var lines = r.Metrics.Select(m => (m.Group, m.Label, m.Display)).ToList();
+        if (r.Kind == JobKind.WalkForward)
         {
             var w = ResultDocuments.Deserialize<WalkForwardSummary>(r.MetricsJson);
             var table = new Table().Title($"{r.Label}: {w.Windows.Count} windows").AddColumns("Test window", "Chosen", "In-sample", "Out-of-sample");
@@ -68,47 +65,40 @@ internal static class BacktestOutput
             }
 
             output.Console.Write(table);
-            WriteMetrics(output, "out of sample (stitched)", w.OutOfSample);
-            output.Out.WriteLine($"efficiency {w.Efficiency:F2}, stability {w.Stability:P0}, PBO {(w.Pbo is { } p ? p.ToString("P0", CultureInfo.InvariantCulture) : "n/a (one grid point)")}, deflated Sharpe {w.DeflatedSharpe:F3}");
+            WriteSheet(output, $"{r.Label}: out of sample (stitched) and overfitting", lines);
+        }
+        else if (r.Kind == JobKind.MonteCarlo)
+        {
+            // Each metric's group holds its lower, median and upper line, in that order.
+            var table = new Table().Title(Markup.Escape(r.Label)).AddColumns("Metric", "Lower", "Median", "Upper");
+            foreach (var group in r.Metrics.Where(m => m.Group != MetricSheet.Period).GroupBy(m => m.Group))
+            {
+                table.AddRow([Markup.Escape(group.Key), .. group.Select(m => m.Display)]);
+            }
+
+            output.Console.Write(table);
+            WriteSheet(output, "paths", lines.Where(l => l.Group == MetricSheet.Period));
         }
         else
         {
-            var m = ResultDocuments.Deserialize<MonteCarloSummary>(r.MetricsJson);
-            var table = new Table().Title($"{r.Label}: {m.Paths:N0} paths, {m.Confidence:P0} intervals").AddColumns("Metric", "Lower", "Median", "Upper");
-            void Row(string name, Interval? i, string format)
-            {
-                if (i is not null)
-                {
-                    table.AddRow(name, i.Lower.ToString(format, CultureInfo.InvariantCulture), i.Median.ToString(format, CultureInfo.InvariantCulture), i.Upper.ToString(format, CultureInfo.InvariantCulture));
-                }
-            }
-
-            Row("Sharpe", m.Sharpe, "F2");
-            Row("CAGR", m.Cagr, "P2");
-            Row("Max drawdown", m.MaxDrawdown, "P2");
-            Row("Terminal wealth", m.TerminalWealth, "F3");
-            output.Console.Write(table);
+            WriteSheet(output, r.Label, lines);
         }
 
         output.Info($"job {r.JobId}; series {r.SeriesFolder} (sha256 {r.SeriesSha256[..12]}...); data {string.Join(", ", r.DataVersions.Select(p => $"{p.Key}@{p.Value}"))}");
     }
 
-    public static void WriteMetrics(CliOutput output, string strategy, BacktestMetrics m)
+    public static void WriteMetrics(CliOutput output, string strategy, BacktestMetrics m) =>
+        WriteSheet(output, strategy, MetricSheet.Of(m).Select(l => (l.Group, l.Label, l.Display)));
+
+    /// <summary>Labelled metrics as a table: group, metric, value.</summary>
+    private static void WriteSheet(CliOutput output, string title, IEnumerable<(string Group, string Label, string Display)> lines)
     {
-        var table = new Table().Title($"{strategy}: {m.From:yyyy-MM-dd}..{m.To:yyyy-MM-dd} ({m.Days} sessions)").AddColumns("Metric", "Value");
-        void Row(string label, string value) => table.AddRow(label, value);
-        Row("Total return", m.TotalReturn.ToString("P2", CultureInfo.InvariantCulture));
-        Row("CAGR", m.Cagr.ToString("P2", CultureInfo.InvariantCulture));
-        Row("Volatility (annual)", m.AnnualVolatility.ToString("P2", CultureInfo.InvariantCulture));
-        Row("Sharpe (excess of rf)", m.Sharpe.ToString("F2", CultureInfo.InvariantCulture));
-        Row("Sortino", m.Sortino.ToString("F2", CultureInfo.InvariantCulture));
-        Row("Max drawdown", m.MaxDrawdown.ToString("P2", CultureInfo.InvariantCulture));
-        Row("Calmar", m.Calmar.ToString("F2", CultureInfo.InvariantCulture));
-        Row("Hit rate", m.HitRate.ToString("P1", CultureInfo.InvariantCulture));
-        Row("Turnover (one-way, a year)", m.AnnualTurnover.ToString("P0", CultureInfo.InvariantCulture));
-        Row("Costs (a year)", m.AnnualCosts.ToString("P2", CultureInfo.InvariantCulture));
-        Row("Gross exposure (mean)", m.MeanGrossExposure.ToString("P0", CultureInfo.InvariantCulture));
-        Row("Trades", m.Trades.ToString(CultureInfo.InvariantCulture));
+        var table = new Table().Title(Markup.Escape(title)).AddColumns("Group", "Metric", "Value");
+        foreach (var (group, label, display) in lines)
+        {
+            table.AddRow(Markup.Escape(group), Markup.Escape(label), Markup.Escape(display));
+        }
+
         output.Console.Write(table);
     }
 }

@@ -12,7 +12,7 @@ internal sealed class BacktestSpecOptions
     private readonly Option<string?> _strategy = new("--strategy") { Description = $"Strategy: {string.Join(", ", BacktestRequest.Strategies.Keys)}." };
     private readonly Option<DateOnly?> _from = CliOptions.OptionalDate("--from", "First session (default: 13 months after the first CRSP session, when momentum exists).");
     private readonly Option<DateOnly?> _to = CliOptions.OptionalDate("--to", "Last session (default: the last CRSP session).");
-    private readonly Option<string> _execution = new("--execution") { Description = $"next-close or next-open (default {BacktestDefaults.Execution}).", DefaultValueFactory = _ => BacktestDefaults.Execution };
+    private readonly Option<ExecutionTiming> _execution = CliOptions.Choice("--execution", "When orders fill.", BacktestDefaults.Execution);
     private readonly Option<double> _quantile = new("--quantile") { Description = $"Factor strategies: the quantile held long and short (default {BacktestDefaults.Quantile}).", DefaultValueFactory = _ => BacktestDefaults.Quantile };
     private readonly Option<string> _construction = new("--construction") { Description = "Factor strategies: quantile (equal-weighted top/bottom quantiles, default) or optimizer (alpha from the factor, one-factor risk, the portfolio optimiser).", DefaultValueFactory = _ => BacktestDefaults.Construction };
     private readonly Option<double> _capital = new("--capital") { Description = $"Capital in dollars (sets market impact; default {BacktestDefaults.Capital:N0}).", DefaultValueFactory = _ => BacktestDefaults.Capital };
@@ -48,7 +48,7 @@ internal sealed class BacktestSpecOptions
             Strategy = strategy,
             From = parse.GetValue(_from),
             To = parse.GetValue(_to),
-            Execution = BacktestSpecFile.ParseExecution(parse.GetValue(_execution), "--execution"),
+            Execution = BacktestSpecFile.ToEngine(parse.GetValue(_execution)),
             Quantile = parse.GetValue(_quantile),
             Construction = parse.GetValue(_construction)!,
             Capital = parse.GetValue(_capital),

@@ -17,7 +17,7 @@ internal static class CancelCommand
             await using var cluster = await ClusterConnection.ConnectAsync(ClusterOptions.Configuration(parse), ct).ConfigureAwait(false);
             var job = cluster.Client.GetGrain<IBacktestJobGrain>(parse.GetValue(jobId)!);
             var s = await job.CancelAsync(parse.GetValue(user)!).ConfigureAwait(false);
-            while (s.State == BacktestJobStatus.Running)
+            while (s.State == JobState.Running)
             {
                 await Task.Delay(100, ct).ConfigureAwait(false);
                 s = await job.GetStatusAsync().ConfigureAwait(false);

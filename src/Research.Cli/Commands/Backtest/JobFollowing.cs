@@ -43,7 +43,7 @@ internal static class JobFollowing
                 await Task.Delay(250, ct).ConfigureAwait(false);
             }
         }).ConfigureAwait(false);
-        if (final.State != BacktestJobStatus.Succeeded)
+        if (final.State != JobState.Succeeded)
         {
             throw new CliException($"Job {final.JobId} {final.State}{(final.Error is null ? string.Empty : $": {final.Error}")}.");
         }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Research.Cli.Infrastructure;
 using Research.Grains.Abstractions.Backtests;
 
 namespace Research.Cli.Commands.Backtest;
@@ -8,7 +9,7 @@ internal static class JobOptions
 {
     public static Argument<string> JobId() => new("job") { Description = "Job id (from submit or list)." };
 
-    public static Option<string> Priority() => new("--priority") { Description = "high, normal (default) or low.", DefaultValueFactory = _ => JobPriority.Normal };
+    public static Option<JobPriority> Priority() => CliOptions.Choice("--priority", "Queue priority.", JobPriority.Normal);
 
     public static Option<string> User() => new("--user") { Description = "Submitting user (default: the OS user).", DefaultValueFactory = _ => Environment.UserName };
 

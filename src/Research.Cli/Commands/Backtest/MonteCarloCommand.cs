@@ -11,7 +11,7 @@ internal static class MonteCarloCommand
     {
         var sourceJob = new Option<string>("--job") { Description = "The finished backtest job whose daily returns to resample.", Required = true };
         var paths = new Option<int>("--paths") { Description = "Number of paths (default 1,000).", DefaultValueFactory = _ => 1000 };
-        var method = new Option<string>("--method") { Description = "bootstrap (stationary block, default), trades (whole holding periods between the strategy's trade dates) or shuffle (drawdowns only: Sharpe does not change).", DefaultValueFactory = _ => "bootstrap" };
+        var method = CliOptions.Choice("--method", "bootstrap: stationary blocks; trades: whole holding periods between the strategy's trade dates; shuffle: the days reordered (drawdowns only: Sharpe does not change).", MonteCarloMethod.Bootstrap);
         var block = new Option<double>("--mean-block") { Description = "Mean block length in sessions (bootstrap; default 20).", DefaultValueFactory = _ => 20 };
         var length = new Option<int?>("--length") { Description = "Sessions per path (default: the source's length)." };
         var seed = new Option<ulong>("--seed") { Description = "Seed (default 1); paths depend only on (seed, path index).", DefaultValueFactory = _ => 1UL };
@@ -25,8 +25,8 @@ internal static class MonteCarloCommand
         };
         command.SetAction(async (parse, ct) =>
         {
-            var mc = new MonteCarloJobSpec(parse.GetValue(sourceJob)!, parse.GetValue(paths), parse.GetValue(method)!, parse.GetValue(block), parse.GetValue(length), parse.GetValue(seed), parse.GetValue(confidence));
-            return await JobFollowing.SubmitAsync(output, parse, new JobSubmission(null, mc, parse.GetValue(priority)!, parse.GetValue(user)!), parse.GetValue(wait), ct).ConfigureAwait(false);
+            var mc = new MonteCarloJobSpec(parse.GetValue(sourceJob)!, parse.GetValue(paths), parse.GetValue(method), parse.GetValue(block), parse.GetValue(length), parse.GetValue(seed), parse.GetValue(confidence));
+            return await JobFollowing.SubmitAsync(output, parse, new JobSubmission(null, mc, parse.GetValue(priority), parse.GetValue(user)!), parse.GetValue(wait), ct).ConfigureAwait(false);
         });
         return command;
     }

@@ -21,8 +21,8 @@ internal static class ResultCommand
                 var s = await job.GetStatusAsync().ConfigureAwait(false);
                 throw new CliException(s.State switch
                 {
-                    BacktestJobStatus.None => $"No job {s.JobId}.",
-                    BacktestJobStatus.Succeeded => $"Job {s.JobId} succeeded, but its stored result was deleted by retention; submit the same spec again to recompute it.",
+                    JobState.None => $"No job {s.JobId}.",
+                    JobState.Succeeded => $"Job {s.JobId} succeeded, but its stored result was deleted by retention; submit the same spec again to recompute it.",
                     _ => $"Job {s.JobId} has no result: it is {s.State}{(s.Error is null ? string.Empty : $" ({s.Error})")}.",
                 });
             }

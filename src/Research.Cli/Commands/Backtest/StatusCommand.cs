@@ -15,13 +15,13 @@ internal static class StatusCommand
         {
             await using var cluster = await ClusterConnection.ConnectAsync(ClusterOptions.Configuration(parse), ct).ConfigureAwait(false);
             var s = await cluster.Client.GetGrain<IBacktestJobGrain>(parse.GetValue(jobId)!).GetStatusAsync().ConfigureAwait(false);
-            if (s.State == BacktestJobStatus.None)
+            if (s.State == JobState.None)
             {
                 throw new CliException($"No job {s.JobId} (list them with 'research backtest list').");
             }
 
             BacktestOutput.WriteStatuses(output, parse, [s]);
-            return s.State == BacktestJobStatus.Failed ? ExitCodes.Failed : ExitCodes.Ok;
+            return s.State == JobState.Failed ? ExitCodes.Failed : ExitCodes.Ok;
         });
         return command;
     }

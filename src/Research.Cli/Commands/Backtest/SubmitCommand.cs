@@ -18,7 +18,7 @@ internal static class SubmitCommand
         command.SetAction(async (parse, ct) =>
         {
             var request = spec.Request(parse);
-            var submission = new JobSubmission(BacktestSpecFile.ToJobSpec(request), null, parse.GetValue(priority)!, parse.GetValue(user)!);
+            var submission = new JobSubmission(BacktestSpecFile.ToJobSpec(request), null, parse.GetValue(priority), parse.GetValue(user)!);
             return await JobFollowing.SubmitAsync(output, parse, submission, parse.GetValue(wait), ct).ConfigureAwait(false);
         });
         return command;

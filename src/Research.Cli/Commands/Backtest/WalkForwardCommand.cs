@@ -20,7 +20,7 @@ internal static class WalkForwardCommand
         command.SetAction(async (parse, ct) =>
         {
             var request = BacktestSpecFile.ReadWalkForward(parse.GetValue(spec)!);
-            var submission = new JobSubmission(null, null, parse.GetValue(priority)!, parse.GetValue(user)!, BacktestSpecFile.ToJobSpec(request));
+            var submission = new JobSubmission(null, null, parse.GetValue(priority), parse.GetValue(user)!, BacktestSpecFile.ToJobSpec(request));
             return await JobFollowing.SubmitAsync(output, parse, submission, parse.GetValue(wait), ct).ConfigureAwait(false);
         });
         return command;

@@ -1,0 +1,23 @@
+using Research.Backtesting.Jobs;
+using Research.Backtesting.Metrics;
+using Research.Backtesting.MonteCarlo;
+using Research.Backtesting.Results;
+using Research.Grains.Abstractions.Backtests;
+
+namespace Research.Grains.Backtests;
+
+/// <summary>A stored result's metrics document as labelled lines for the wire (<see cref="MetricSheet"/> does the labelling).</summary>
+public static class ResultMetrics
+{
+    public static IReadOnlyList<ResultMetric> Of(JobKind kind, string metricsJson)
+    {
+        var lines = kind switch
+        {
+            JobKind.Backtest => MetricSheet.Of(ResultDocuments.Deserialize<BacktestMetrics>(metricsJson)),
+            JobKind.WalkForward => MetricSheet.Of(ResultDocuments.Deserialize<WalkForwardSummary>(metricsJson)),
+            JobKind.MonteCarlo => MetricSheet.Of(ResultDocuments.Deserialize<MonteCarloSummary>(metricsJson)),
+            _ => throw new ArgumentException($"kind: a {WireNames.Of(kind)} job has no metrics."),
+        };
+        return [.. lines.Select(l => new ResultMetric(l.Group, l.Key, l.Label, (ResultMetricUnit)(int)l.Unit, l.Value, l.Display))];
+    }
+}

@@ -1,0 +1,105 @@
+using System.Globalization;
+using Research.Backtesting.Jobs;
+using Research.Backtesting.MonteCarlo;
+
+namespace Research.Backtesting.Metrics;
+
+/// <summary>
+/// The metrics of a stored result as labelled lines with units, in reading order: what the console's result and
+/// comparison pages, the CLI and reports show. Keys are the stored document's field names (camelCase, dotted for
+/// nested values), so a line can be traced to the JSON that was hashed. A value that is not a number (a Sharpe ratio
+/// of a flat track) reads "n/a".
+/// </summary>
+public static class MetricSheet
+{
+    /// <summary>Group of the period lines.</summary>
+    public const string Period = "Period";
+
+    /// <summary>Group of the return and risk lines.</summary>
+    public const string Performance = "Performance";
+
+    /// <summary>Group of the trading lines.</summary>
+    public const string Trading = "Trading";
+
+    /// <summary>Group of the walk-forward overfitting measures.</summary>
+    public const string Overfitting = "Overfitting";
+
+    /// <summary>A backtest's headline numbers (empyrical conventions; Sharpe and Sortino in excess of the risk-free rate the run used).</summary>
+    public static IReadOnlyList<MetricLine> Of(BacktestMetrics metrics, string prefix = "")
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        return
+        [
+            Text(Period, prefix + "from", "From", MetricUnit.Date, metrics.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+            Text(Period, prefix + "to", "To", MetricUnit.Date, metrics.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+            Count(Period, prefix + "days", "Sessions", metrics.Days),
+            Percent(Performance, prefix + "totalReturn", "Total return", metrics.TotalReturn, 2),
+            Percent(Performance, prefix + "cagr", "CAGR", metrics.Cagr, 2),
+            Percent(Performance, prefix + "annualVolatility", "Volatility (annual)", metrics.AnnualVolatility, 2),
+            Number(Performance, prefix + "sharpe", "Sharpe (excess of rf, annual)", metrics.Sharpe, 2),
+            Number(Performance, prefix + "sortino", "Sortino (annual)", metrics.Sortino, 2),
+            Percent(Performance, prefix + "maxDrawdown", "Max drawdown", metrics.MaxDrawdown, 2),
+            Number(Performance, prefix + "calmar", "Calmar", metrics.Calmar, 2),
+            Percent(Performance, prefix + "hitRate", "Hit rate (days up)", metrics.HitRate, 1),
+            Number(Performance, prefix + "skewness", "Skewness", metrics.Skewness, 3),
+            Number(Performance, prefix + "kurtosis", "Kurtosis (not excess)", metrics.Kurtosis, 3),
+            Percent(Trading, prefix + "annualTurnover", "Turnover (one-way, a year)", metrics.AnnualTurnover, 0),
+            Percent(Trading, prefix + "annualCosts", "Costs (a year)", metrics.AnnualCosts, 2),
+            Percent(Trading, prefix + "meanGrossExposure", "Gross exposure (mean)", metrics.MeanGrossExposure, 0),
+            Count(Trading, prefix + "trades", "Trades", metrics.Trades),
+        ];
+    }
+
+    /// <summary>A walk-forward's stitched out-of-sample track and its overfitting measures.</summary>
+    public static IReadOnlyList<MetricLine> Of(WalkForwardSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        var choices = string.Join(", ", summary.Choices.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} x{c.Value}"));
+        return
+        [
+            .. Of(summary.OutOfSample, "outOfSample."),
+            Count(Overfitting, "windows", "Windows", summary.Windows.Count),
+            Number(Overfitting, "efficiency", "Walk-forward efficiency (out / in sample)", summary.Efficiency, 2),
+            Percent(Overfitting, "stability", "Stability (windows keeping the last choice)", summary.Stability, 0),
+            Percent(Overfitting, "pbo", "Probability of backtest overfitting (CSCV)", summary.Pbo, 0),
+            Number(Overfitting, "deflatedSharpe", "Deflated Sharpe ratio (probability)", summary.DeflatedSharpe, 3),
+            Text(Overfitting, "choices", "Choices (times chosen)", MetricUnit.Text, choices),
+        ];
+    }
+
+    /// <summary>A Monte Carlo's percentile intervals: lower, median and upper of each metric over the paths.</summary>
+    public static IReadOnlyList<MetricLine> Of(MonteCarloSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        var lines = new List<MetricLine>
+        {
+            Count(Period, "paths", "Paths", summary.Paths),
+            Percent(Period, "confidence", "Interval confidence", summary.Confidence, 0),
+        };
+        void Interval(string key, string label, Interval? interval, Func<string, string, double, MetricLine> line)
+        {
+            lines.Add(line(key + ".lower", label + ", lower", interval?.Lower ?? double.NaN));
+            lines.Add(line(key + ".median", label + ", median", interval?.Median ?? double.NaN));
+            lines.Add(line(key + ".upper", label + ", upper", interval?.Upper ?? double.NaN));
+        }
+
+        Interval("sharpe", "Sharpe", summary.Sharpe, (k, l, v) => Number("Sharpe", k, l, v, 2));
+        Interval("cagr", "CAGR", summary.Cagr, (k, l, v) => Percent("CAGR", k, l, v, 2));
+        Interval("maxDrawdown", "Max drawdown", summary.MaxDrawdown, (k, l, v) => Percent("Max drawdown", k, l, v, 2));
+        Interval("terminalWealth", "Terminal wealth (x capital)", summary.TerminalWealth, (k, l, v) => Number("Terminal wealth", k, l, v, 3));
+        return lines;
+    }
+
+    private static MetricLine Number(string group, string key, string label, double value, int decimals) =>
+        new(group, key, label, MetricUnit.Number, Finite(value), Finite(value) is { } v ? v.ToString("F" + decimals, CultureInfo.InvariantCulture) : "n/a");
+
+    private static MetricLine Percent(string group, string key, string label, double? value, int decimals) =>
+        new(group, key, label, MetricUnit.Percent, Finite(value), Finite(value) is { } v ? v.ToString("P" + decimals, CultureInfo.InvariantCulture) : "n/a");
+
+    private static MetricLine Count(string group, string key, string label, int value) =>
+        new(group, key, label, MetricUnit.Count, value, value.ToString("N0", CultureInfo.InvariantCulture));
+
+    private static MetricLine Text(string group, string key, string label, MetricUnit unit, string text) => new(group, key, label, unit, null, text);
+
+    private static double? Finite(double? value) => value is { } v && double.IsFinite(v) ? v : null;
+}
