@@ -1,24 +1,21 @@
+using Research.Core.Panels;
+
 namespace Research.Analytics.Factors;
 
 /// <summary>
-/// Daily equity data as dense dates x assets arrays (row-major: <c>[t * Assets + i]</c>, NaN = missing), the
-/// input of the factor builder and the risk model. Built from the warehouse's CRSP and Compustat datasets
+/// Daily equity data as series on dense date x asset axes (<see cref="PanelAxes"/>: row-major <c>[t * Assets + i]</c>,
+/// NaN = missing), the input of the factor builder and the risk model. Built from the warehouse's CRSP and Compustat datasets
 /// (<see cref="EquityPanelLoader"/>) or from a plain prices file (<see cref="PricesCsvPanel"/>).
 /// </summary>
 public sealed class EquityPanel
 {
     public EquityPanel(DateOnly[] dates, int[] ids, string[] labels, double[] returns, double[] marketCap, double[] dollarVolume, double[] turnover)
     {
-        ArgumentNullException.ThrowIfNull(dates);
-        ArgumentNullException.ThrowIfNull(ids);
-        var cells = dates.Length * ids.Length;
-        if (returns.Length != cells || marketCap.Length != cells || dollarVolume.Length != cells || turnover.Length != cells)
-        {
-            throw new ArgumentException($"panel arrays must hold {dates.Length} dates x {ids.Length} assets = {cells} cells.");
-        }
-
-        Dates = dates;
-        Ids = ids;
+        Axes = new PanelAxes(dates, ids);
+        Axes.Require(returns, nameof(returns));
+        Axes.Require(marketCap, nameof(marketCap));
+        Axes.Require(dollarVolume, nameof(dollarVolume));
+        Axes.Require(turnover, nameof(turnover));
         Labels = labels;
         Returns = returns;
         MarketCap = marketCap;
@@ -33,11 +30,14 @@ public sealed class EquityPanel
         }
     }
 
+    /// <summary>The sessions and assets every series here is laid out on.</summary>
+    public PanelAxes Axes { get; }
+
     /// <summary>Trading sessions, ascending.</summary>
-    public DateOnly[] Dates { get; }
+    public DateOnly[] Dates => Axes.Dates;
 
     /// <summary>Asset identifiers (CRSP PERMNO, or a sequence number for a prices file).</summary>
-    public int[] Ids { get; }
+    public int[] Ids => Axes.Ids;
 
     /// <summary>A readable label per asset (ticker at the end of the panel).</summary>
     public string[] Labels { get; }
@@ -60,9 +60,9 @@ public sealed class EquityPanel
     /// <summary>Per asset: quarterly fundamentals in the order they became known.</summary>
     public QuarterlyFundamentals[][] Fundamentals { get; }
 
-    public int Assets => Ids.Length;
+    public int Assets => Axes.Assets;
 
-    public int Sessions => Dates.Length;
+    public int Sessions => Axes.Sessions;
 
     /// <summary>Whether market caps are known (CRSP) or must be proxied (a prices-only file).</summary>
     public bool HasMarketCap { get; init; } = true;
@@ -76,20 +76,8 @@ public sealed class EquityPanel
     /// <summary>Where the data came from (dataset versions or file), for the record of a fit.</summary>
     public string Provenance { get; init; } = string.Empty;
 
-    /// <summary>An array of <paramref name="cells"/> missing values (NaN), the empty state of every panel series.</summary>
-    public static double[] Missing(int cells)
-    {
-        var array = new double[cells];
-        Array.Fill(array, double.NaN);
-        return array;
-    }
-
     /// <summary>Index of the last session on or before <paramref name="date"/>, or -1.</summary>
-    public int SessionOnOrBefore(DateOnly date)
-    {
-        var index = Array.BinarySearch(Dates, date);
-        return index >= 0 ? index : ~index - 1;
-    }
+    public int SessionOnOrBefore(DateOnly date) => Axes.SessionOnOrBefore(date);
 
     /// <summary>The name record of asset <paramref name="asset"/> in force on <paramref name="date"/>, or null.</summary>
     public NameSpan? NameOn(int asset, DateOnly date)
@@ -106,19 +94,7 @@ public sealed class EquityPanel
     }
 
     /// <summary>Indexes of the last session of each calendar month, ascending.</summary>
-    public int[] MonthEnds()
-    {
-        var ends = new List<int>();
-        for (var t = 0; t < Dates.Length; t++)
-        {
-            if (t == Dates.Length - 1 || Dates[t + 1].Month != Dates[t].Month)
-            {
-                ends.Add(t);
-            }
-        }
-
-        return [.. ends];
-    }
+    public int[] MonthEnds() => Axes.MonthEnds();
 }
 
 /// <summary>A period in which an asset carried one classification.</summary>

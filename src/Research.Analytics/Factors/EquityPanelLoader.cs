@@ -1,5 +1,6 @@
 using Research.Data.Providers.Compustat;
 using Research.Data.Warehouse;
+using Research.Core.Panels;
 
 namespace Research.Analytics.Factors;
 
@@ -49,11 +50,11 @@ public static class EquityPanelLoader
         }
 
         var n = ids.Count;
-        var cells = dates.Count * n;
-        var returns = EquityPanel.Missing(cells);
-        var cap = EquityPanel.Missing(cells);
-        var dollarVolume = EquityPanel.Missing(cells);
-        var turnover = EquityPanel.Missing(cells);
+        var axes = new PanelAxes([.. dates], [.. ids]);
+        var returns = axes.Missing();
+        var cap = axes.Missing();
+        var dollarVolume = axes.Missing();
+        var turnover = axes.Missing();
         progress?.Report($"loading crsp.daily: {dates.Count} sessions x {n} securities");
         using (var command = session.CreateTrustedCommand($"""
             SELECT date, permno, ret, abs(prc) * shrout, abs(prc) * vol, vol / nullif(shrout * 1000.0, 0)
@@ -102,7 +103,7 @@ public static class EquityPanelLoader
         }
 
         var hasFundamentals = session.Pinned.ContainsKey("compustat/quarterly") && session.Pinned.ContainsKey("ccm/links");
-        var panel = new EquityPanel([.. dates], [.. ids], labels, returns, cap, dollarVolume, turnover)
+        var panel = new EquityPanel(axes.Dates, axes.Ids, labels, returns, cap, dollarVolume, turnover)
         {
             HasFundamentals = hasFundamentals,
             Provenance = string.Join(", ", session.Pinned.Where(p => p.Key is "crsp/daily" or "crsp/names" or "compustat/quarterly" or "ccm/links")

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Research.Core.Panels;
 
 namespace Research.Analytics.Factors;
 
@@ -76,8 +77,9 @@ public static class PricesCsvPanel
         var dateIndex = dates.Select((d, t) => (d, t)).ToDictionary(x => x.d, x => x.t);
         var tickerIndex = tickers.Select((s, i) => (s, i)).ToDictionary(x => x.s, x => x.i, StringComparer.Ordinal);
         var n = tickers.Length;
-        var closes = EquityPanel.Missing(dates.Length * n);
-        var dollarVolume = EquityPanel.Missing(dates.Length * n);
+        var axes = new PanelAxes(dates, [.. Enumerable.Range(1, n)]);
+        var closes = axes.Missing();
+        var dollarVolume = axes.Missing();
         foreach (var row in rows)
         {
             var cell = (dateIndex[row.Date] * n) + tickerIndex[row.Name];
@@ -90,7 +92,7 @@ public static class PricesCsvPanel
             dollarVolume[cell] = row.Close * row.Volume;
         }
 
-        var returns = EquityPanel.Missing(closes.Length);
+        var returns = axes.Missing();
         for (var t = 1; t < dates.Length; t++)
         {
             for (var i = 0; i < n; i++)
@@ -103,7 +105,7 @@ public static class PricesCsvPanel
             }
         }
 
-        var panel = new EquityPanel(dates, [.. Enumerable.Range(1, n)], tickers, returns, EquityPanel.Missing(closes.Length), dollarVolume, EquityPanel.Missing(closes.Length))
+        var panel = new EquityPanel(axes.Dates, axes.Ids, tickers, returns, axes.Missing(), dollarVolume, axes.Missing())
         {
             HasMarketCap = false,
             HasIndustries = false,

@@ -1,5 +1,6 @@
 using Research.Analytics.Factors;
 using Research.Analytics.Optimization;
+using Research.Core.Panels;
 
 namespace Research.Analytics.Risk;
 
@@ -103,8 +104,7 @@ public sealed class RiskModel
     /// <summary>Index of the latest date with a forecast on or before <paramref name="date"/>, or -1.</summary>
     public int ForecastIndexOnOrBefore(DateOnly date)
     {
-        var index = Array.BinarySearch(Dates, date);
-        index = index >= 0 ? index : ~index - 1;
+        var index = PanelAxes.OnOrBefore(Dates, date);
         while (index >= 0 && Covariance[index] is null)
         {
             index--;

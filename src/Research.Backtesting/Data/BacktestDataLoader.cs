@@ -32,7 +32,7 @@ public static class BacktestDataLoader
         }
 
         var range = $"BETWEEN {DuckDbSql.Date(from)} AND {DuckDbSql.Date(to)}";
-        var intraday = EquityPanel.Missing(panel.Sessions * n);
+        var intraday = panel.Axes.Missing();
         using (var command = session.CreateTrustedCommand($"SELECT date, permno, abs(prc) / abs(openprc) - 1 FROM crsp.daily WHERE date {range} AND openprc IS NOT NULL AND openprc <> 0 AND prc > 0"))
         using (var reader = command.ExecuteReader())
         {
@@ -42,7 +42,7 @@ public static class BacktestDataLoader
             }
         }
 
-        var delisting = EquityPanel.Missing(panel.Sessions * n);
+        var delisting = panel.Axes.Missing();
         if (session.Pinned.ContainsKey("crsp/delisting"))
         {
             var imputed = CrspProvider.ImputedPerformanceDelistingReturn.ToString("R", CultureInfo.InvariantCulture);

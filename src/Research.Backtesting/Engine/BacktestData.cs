@@ -16,10 +16,11 @@ public sealed class BacktestData
         ArgumentNullException.ThrowIfNull(intradayReturns);
         ArgumentNullException.ThrowIfNull(delistingReturns);
         ArgumentNullException.ThrowIfNull(riskFree);
-        var cells = panel.Sessions * panel.Assets;
-        if (intradayReturns.Length != cells || delistingReturns.Length != cells || riskFree.Length != panel.Sessions)
+        panel.Axes.Require(intradayReturns, nameof(intradayReturns));
+        panel.Axes.Require(delistingReturns, nameof(delistingReturns));
+        if (riskFree.Length != panel.Sessions)
         {
-            throw new ArgumentException($"backtest arrays must hold {panel.Sessions} sessions x {panel.Assets} assets and one risk-free rate per session.");
+            throw new ArgumentException($"riskFree: {riskFree.Length} values, but the panel has {panel.Sessions} sessions (one risk-free rate per session).", nameof(riskFree));
         }
 
         Panel = panel;
@@ -61,8 +62,7 @@ public sealed class BacktestData
     public static BacktestData FromPanel(EquityPanel panel)
     {
         ArgumentNullException.ThrowIfNull(panel);
-        var cells = panel.Sessions * panel.Assets;
-        return new BacktestData(panel, EquityPanel.Missing(cells), EquityPanel.Missing(cells), new double[panel.Sessions]);
+        return new BacktestData(panel, panel.Axes.Missing(), panel.Axes.Missing(), new double[panel.Sessions]);
     }
 
     private double[] ComputeImpactScale()
