@@ -67,12 +67,15 @@ public class ConsolePlatform : IAsyncLifetime
 
         _silo = Host.CreateDefaultBuilder()
             .ConfigureLogging(l => l.ClearProviders())
-            .UseOrleans(s => s.ConfigureResearchSilo(configuration))
+            .UseOrleans(s => s.ConfigureResearchSilo(configuration, SiloClock))
             .Build();
         await _silo.StartAsync();
         _console = await StartConsoleAsync(Configuration);
         Storage = SecurityStorage.Open(null, DataRoot, TimeProvider.System);
     }
+
+    /// <summary>The silo's clock: the system clock, or a fake one a derived platform moves by hand.</summary>
+    protected virtual TimeProvider SiloClock => TimeProvider.System;
 
     /// <summary>Settings a derived platform changes (e.g. short session timeouts) before the silo and console start.</summary>
     protected virtual void Configure(Dictionary<string, string?> settings)

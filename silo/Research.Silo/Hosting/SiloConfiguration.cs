@@ -20,9 +20,13 @@ namespace Research.Silo.Hosting;
 /// </summary>
 public static class SiloConfiguration
 {
-    public static ISiloBuilder ConfigureResearchSilo(this ISiloBuilder silo, IConfiguration configuration)
+    /// <param name="silo">The silo to configure.</param>
+    /// <param name="configuration">The settings (<see cref="ConfigurationKeys"/>).</param>
+    /// <param name="clock">The silo's one clock (warehouse, jobs, sessions, grain state); the system clock unless a test passes a fake one.</param>
+    public static ISiloBuilder ConfigureResearchSilo(this ISiloBuilder silo, IConfiguration configuration, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(silo);
+        clock ??= TimeProvider.System;
         var settings = ClusterSettings.From(configuration);
         var dataRoot = Path.GetFullPath(configuration[ConfigurationKeys.DataRoot] ?? "data");
         silo.Configure<ClusterOptions>(o =>
@@ -30,7 +34,7 @@ public static class SiloConfiguration
             o.ClusterId = settings.ClusterId;
             o.ServiceId = settings.ServiceId;
         });
-        silo.AddResearchWarehouse(new WarehouseLayout(dataRoot), TimeProvider.System);
+        silo.AddResearchWarehouse(new WarehouseLayout(dataRoot), clock);
         silo.Services.AddSingleton(SyntheticOptionsReader.Read(key => configuration[key], DemoWarehouseSeeder.DemoOptions));
         var resultIndex = settings.Profile == HostingProfile.Production
             ? SqlBacktestResultIndex.Postgres(settings.ConnectionString!)
@@ -38,7 +42,7 @@ public static class SiloConfiguration
         silo.AddResearchBacktests(Path.Combine(dataRoot, "results", "backtests"), resultIndex, SiloRegistration.BindBacktestJobOptions(configuration));
 
         // Users, sessions, API keys and the audit log, behind the security grains (the console reaches them only through those).
-        var security = SecurityStorage.Open(settings.Profile == HostingProfile.Production ? settings.ConnectionString : null, dataRoot, TimeProvider.System);
+        var security = SecurityStorage.Open(settings.Profile == HostingProfile.Production ? settings.ConnectionString : null, dataRoot, clock);
         silo.AddResearchSecurityGrains(security, SiloRegistration.BindSessionPolicy(configuration, ConfigurationKeys.SessionIdleMinutes, ConfigurationKeys.SessionAbsoluteHours));
 
         if (settings.Profile == HostingProfile.Production)
