@@ -133,6 +133,7 @@ public class ConsolePlatform : IAsyncLifetime
         }
 
         _root.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     private static int FreePort()

@@ -30,7 +30,9 @@ public static class Totp
             Array.Reverse(counter);
         }
 
+#pragma warning disable CA5350 // RFC 6238 TOTP as authenticator apps compute it is HMAC-SHA1; this reproduces the user's phone.
         var hash = HMACSHA1.HashData(key.ToArray(), counter);
+#pragma warning restore CA5350
         var offset = hash[^1] & 0x0F;
         var binary = ((hash[offset] & 0x7F) << 24) | (hash[offset + 1] << 16) | (hash[offset + 2] << 8) | hash[offset + 3];
         return (binary % 1_000_000).ToString("D6", CultureInfo.InvariantCulture);

@@ -28,7 +28,9 @@ public sealed record TradePage([property: Id(0)] long Total, [property: Id(1)] T
 [GenerateSerializer, Immutable, Alias("research.backtests.PositionRow")]
 public sealed record PositionRow([property: Id(0)] int Permno, [property: Id(1)] double Weight);
 
+/// <summary>The last positions of a result, largest first, and the sums of the long and the short side.</summary>
 [GenerateSerializer, Immutable, Alias("research.backtests.PositionSnapshot")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "Long and Short are the two sides of a book, not integer types.")]
 public sealed record PositionSnapshot([property: Id(0)] DateOnly? Date, [property: Id(1)] PositionRow[] Rows, [property: Id(2)] double Long, [property: Id(3)] double Short);
 
 /// <summary>Per-path metrics of a Monte Carlo (one value per path, path order) and its wealth fan when stored.</summary>

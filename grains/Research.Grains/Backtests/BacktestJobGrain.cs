@@ -23,6 +23,7 @@ namespace Research.Grains.Backtests;
 ///    folder and result row are written once, so a rerun cannot duplicate anything.
 /// 5. Cancellation trips the work's token; the engine checks it every session and chunks between calls.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "The work's CancellationTokenSource is disposed when the work ends (RunAsync); the activation holds none otherwise.")]
 public sealed class BacktestJobGrain(
     [PersistentState("backtest-job", GrainStorageNames.Research)] IPersistentState<BacktestJobState> state,
     BacktestServices services,

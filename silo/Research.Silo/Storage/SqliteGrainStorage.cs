@@ -10,6 +10,7 @@ namespace Research.Silo.Storage;
 /// one fails with <see cref="InconsistentStateException"/>, as with the ADO.NET provider. WAL mode, so reads
 /// do not block the writer. Payloads use the silo's configured <see cref="IGrainStorageSerializer"/>.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "The SemaphoreSlim is an async lock whose wait handle is never read, so it holds nothing to release.")]
 public sealed class SqliteGrainStorage : IGrainStorage
 {
     private readonly string _connectionString;

@@ -293,7 +293,7 @@ public sealed class AdmmQpSolver
         return d;
     }
 
-    private bool PrimalInfeasible(IQpStructure s, double[] l, double[] u, double[] dy)
+    private bool PrimalInfeasible(ScaledQpStructure s, double[] l, double[] u, double[] dy)
     {
         var norm = MaxAbs(dy);
         if (norm < 1e-12)
@@ -333,7 +333,7 @@ public sealed class AdmmQpSolver
         return support < -eps;
     }
 
-    private bool DualInfeasible(IQpStructure s, double[] q, double[] l, double[] u, double[] dx)
+    private bool DualInfeasible(ScaledQpStructure s, double[] q, double[] l, double[] u, double[] dx)
     {
         var norm = MaxAbs(dx);
         if (norm < 1e-12)

@@ -50,8 +50,10 @@ public static class GoldenRegression
         ("buy-and-hold", new BacktestRequest { Strategy = "buy-and-hold", From = new DateOnly(2021, 1, 4) }),
     ];
 
+    private static readonly System.Text.Json.JsonSerializerOptions Indented = new(ResultDocuments.Options) { WriteIndented = true };
+
     /// <summary>Builds the pinned market under <paramref name="scratch"/> and runs every case.</summary>
-    public static async Task<GoldenSet> RunAsync(string scratch, string reason, IProgress<(string Stage, double Fraction)>? progress = null, CancellationToken cancellationToken = default, TimeProvider? clock = null)
+    public static async Task<GoldenSet> RunAsync(string scratch, string reason, IProgress<(string Stage, double Fraction)>? progress = null, TimeProvider? clock = null, CancellationToken cancellationToken = default)
     {
         var layout = new WarehouseLayout(scratch);
         var source = new SyntheticSyncSource(layout, Market);
@@ -140,7 +142,7 @@ public static class GoldenRegression
             throw new ArgumentException("A golden set needs a reason for regenerating it.");
         }
 
-        var json = System.Text.Json.JsonSerializer.Serialize(set, new System.Text.Json.JsonSerializerOptions(ResultDocuments.Options) { WriteIndented = true });
+        var json = System.Text.Json.JsonSerializer.Serialize(set, Indented);
         await DurableFile.WriteAsync(path, json + "\n", cancellationToken).ConfigureAwait(false);
     }
 

@@ -61,7 +61,7 @@ public sealed class FactorQuantileLongShort(string factor, double quantile = 0.2
         ArgumentNullException.ThrowIfNull(view);
         if (quantile is <= 0 or > 0.5)
         {
-            throw new ArgumentOutOfRangeException(nameof(quantile), quantile, "quantile must be in (0, 0.5].");
+            throw new ArgumentException($"quantile must be in (0, 0.5], not {quantile}.");
         }
 
         var snapshot = view.Exposures(out var factors);

@@ -12,6 +12,7 @@ namespace Research.Data.Sync;
 /// files are the chunks. Same options, same bytes: a resumed sync publishes exactly what an uninterrupted
 /// one would.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "The SemaphoreSlim is an async lock whose wait handle is never read, so it holds nothing to release.")]
 public sealed class SyntheticSyncSource(WarehouseLayout layout, SyntheticMarketOptions options) : ISyncSource
 {
     private readonly SemaphoreSlim _gate = new(1, 1);

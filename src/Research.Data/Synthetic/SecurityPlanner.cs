@@ -230,7 +230,7 @@ internal static class SecurityPlanner
     private static string CompanyName(DeterministicRandom rng) =>
         $"{NameStems[rng.NextInt(NameStems.Length)]} {NameStems[rng.NextInt(NameStems.Length)]} {NameSuffixes[rng.NextInt(NameSuffixes.Length)]}".ToUpperInvariant();
 
-    private static IEnumerable<int> PoissonSessions(DeterministicRandom rng, int from, int to, double ratePerYear)
+    private static List<int> PoissonSessions(DeterministicRandom rng, int from, int to, double ratePerYear)
     {
         var result = new List<int>();
         var t = from + rng.NextExponential(Annualisation.SessionsPerYear / ratePerYear);

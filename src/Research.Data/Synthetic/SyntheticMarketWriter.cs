@@ -302,7 +302,7 @@ internal sealed class SyntheticMarketWriter(string root)
              rows.Select(r => r.a.PriceClose).ToArray(), rows.Select(r => r.a.DeferredTaxes).ToArray()], ct).ConfigureAwait(false);
     }
 
-    private async Task WriteAsync(string dataset, string? partition, IReadOnlyList<ParquetColumnSpec> specs, IReadOnlyList<Array> columns, CancellationToken ct, int rowGroup = 500_000)
+    private async Task WriteAsync(string dataset, string? partition, IReadOnlyList<ParquetColumnSpec> specs, List<Array> columns, CancellationToken ct, int rowGroup = 500_000)
     {
         var relative = partition is null ? $"{dataset}/part-0.parquet" : $"{dataset}/{partition}/part-0.parquet";
         var file = Path.Combine(root, relative.Replace('/', Path.DirectorySeparatorChar));

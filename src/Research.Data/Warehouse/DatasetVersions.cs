@@ -104,7 +104,7 @@ public sealed class DatasetVersions(WarehouseLayout layout, TimeProvider clock)
     /// Deletes versions that are not current, not tagged and not pinned (<see cref="WarehousePins"/>), and the files
     /// no kept version references. Returns what was (or, with <paramref name="dryRun"/>, would be) deleted.
     /// </summary>
-    public GarbageCollection CollectGarbage(string dataset, bool dryRun, string by)
+    public GarbageCollectionReport CollectGarbage(string dataset, bool dryRun, string by)
     {
         using var writeLock = dryRun ? null : SyncLock.Acquire(layout, dataset, $"gc by {by}", clock);
         var versions = List(dataset);
@@ -144,7 +144,7 @@ public sealed class DatasetVersions(WarehouseLayout layout, TimeProvider clock)
             }
         }
 
-        return new GarbageCollection(dataset, delete.Select(v => v.VersionId).ToList(), keep.Order(StringComparer.Ordinal).ToList(), bytes, dryRun);
+        return new GarbageCollectionReport(dataset, delete.Select(v => v.VersionId).ToList(), keep.Order(StringComparer.Ordinal).ToList(), bytes, dryRun);
     }
 
     private static void RequirePublished(DatasetManifest manifest)
@@ -159,4 +159,4 @@ public sealed class DatasetVersions(WarehouseLayout layout, TimeProvider clock)
 }
 
 /// <summary>Result of a garbage collection.</summary>
-public sealed record GarbageCollection(string Dataset, IReadOnlyList<string> Deleted, IReadOnlyList<string> Kept, long BytesFreed, bool DryRun);
+public sealed record GarbageCollectionReport(string Dataset, IReadOnlyList<string> Deleted, IReadOnlyList<string> Kept, long BytesFreed, bool DryRun);

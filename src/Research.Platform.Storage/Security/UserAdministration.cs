@@ -134,7 +134,7 @@ public sealed class UserAdministration(UserManager<ResearchUser> users, Security
         return string.Join('-', Enumerable.Range(0, 4).Select(g => new string(chars, g * 5, 5)));
     }
 
-    private Task AuditAsync(AdminContext who, string action, string target, string outcome, string? details, CancellationToken cancellationToken) =>
+    private Task<AuditRecord> AuditAsync(AdminContext who, string action, string target, string outcome, string? details, CancellationToken cancellationToken) =>
         storage.Audit.AppendAsync(new AuditEntry(who.Actor, action, target, outcome, who.Reason, who.Source, details), cancellationToken);
 
     private static string RequireRole(string role)

@@ -11,7 +11,7 @@ namespace Research.Analytics.Tests.Factors;
 /// </summary>
 public sealed class RiskModelSyntheticTests(SyntheticRiskFixture fixture) : IClassFixture<SyntheticRiskFixture>
 {
-    private DateOnly EvaluationStart => new(SyntheticRiskFixture.Options.StartYear + 1, 2, 1);
+    private static DateOnly EvaluationStart => new(SyntheticRiskFixture.Options.StartYear + 1, 2, 1);
 
     [Fact]
     public void Estimated_style_factor_returns_correlate_with_the_planted_ones_at_0_95_or_more()

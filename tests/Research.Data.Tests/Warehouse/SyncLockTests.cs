@@ -6,6 +6,8 @@ namespace Research.Data.Tests.Warehouse;
 
 public sealed class SyncLockTests
 {
+    private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
+
     [Fact]
     public void A_held_lock_refuses_a_second_writer_naming_the_holder()
     {
@@ -77,7 +79,7 @@ public sealed class SyncLockTests
     private static void WriteHolder(TestWarehouse w, SyncLockHolder holder)
     {
         Directory.CreateDirectory(w.Layout.Root);
-        File.WriteAllText(SyncLock.PathFor(w.Layout), JsonSerializer.Serialize(holder, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+        File.WriteAllText(SyncLock.PathFor(w.Layout), JsonSerializer.Serialize(holder, WebJson));
     }
 
     [Fact]

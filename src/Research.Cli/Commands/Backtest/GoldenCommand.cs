@@ -28,7 +28,7 @@ internal static class GoldenCommand
             var scratch = Directory.CreateTempSubdirectory("research-golden-");
             try
             {
-                var actual = await output.WithProgressAsync("golden backtests", progress => GoldenRegression.RunAsync(scratch.FullName, why ?? "check", progress, ct)).ConfigureAwait(false);
+                var actual = await output.WithProgressAsync("golden backtests", progress => GoldenRegression.RunAsync(scratch.FullName, why ?? "check", progress, cancellationToken: ct)).ConfigureAwait(false);
                 if (parse.GetValue(regenerate))
                 {
                     await GoldenRegression.WriteAsync(path, actual, ct).ConfigureAwait(false);

@@ -57,7 +57,7 @@ internal static class WrdsBenchmark
 
                 // Provider latencies on the last round's warehouse (names and delistings synced too).
                 var last = new WarehouseLayout(Path.Combine(scratchRoot, "round-" + (rounds - 1).ToString(CultureInfo.InvariantCulture)));
-                foreach (var dataset in new[] { "crsp/names", "crsp/delisting" })
+                foreach (var dataset in (string[])["crsp/names", "crsp/delisting"])
                 {
                     await new Research.Data.Sync.SyncManager(last, TimeProvider.System).SyncAsync(dataset, Research.Data.Sync.SyncMode.Full, source, "bench", null, ct).ConfigureAwait(false);
                 }

@@ -14,7 +14,7 @@ internal static class RiskModelSession
     {
         var layout = WarehouseOptions.Layout(parse);
         var catalog = new WarehouseCatalog(layout);
-        var datasets = RiskModelStore.Datasets.Concat(new[] { "crsp/names" }.Where(d => catalog.ReadCurrent(d) is not null)).ToList();
+        List<string> datasets = [.. RiskModelStore.Datasets, .. catalog.ReadCurrent("crsp/names") is null ? [] : (string[])["crsp/names"]];
         var session = WarehouseOptions.OpenDatasets(parse, datasets, "'research risk fit'");
         try
         {

@@ -108,9 +108,9 @@ public sealed class WrdsClient(WrdsSettings settings, WrdsCredentials credential
 
     /// <summary>Runs a query and returns all rows (for small metadata queries: counts, date ranges).</summary>
     public Task<IReadOnlyList<object?[]>> QueryAsync(string sql, string what, CancellationToken cancellationToken = default) =>
-        QueryAsync(sql, what, cancellationToken, []);
+        QueryAsync(sql, what, [], cancellationToken);
 
-    private async Task<IReadOnlyList<object?[]>> QueryAsync(string sql, string what, CancellationToken cancellationToken, (string Name, object Value)[] parameters)
+    private async Task<IReadOnlyList<object?[]>> QueryAsync(string sql, string what, (string Name, object Value)[] parameters, CancellationToken cancellationToken)
     {
         await RateLimitAsync(cancellationToken).ConfigureAwait(false);
         var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
@@ -395,7 +395,7 @@ public sealed class WrdsClient(WrdsSettings settings, WrdsCredentials credential
 
     private async Task<object?[]> QueryRowAsync(string sql, string what, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
-        var rows = await QueryAsync(sql, what, cancellationToken, parameters).ConfigureAwait(false);
+        var rows = await QueryAsync(sql, what, parameters, cancellationToken).ConfigureAwait(false);
         return rows.Count > 0 ? rows[0] : throw new WrdsException(WrdsErrorKind.QueryFailed, $"{what}: the query returned no row.");
     }
 
