@@ -57,21 +57,7 @@ public sealed class AdmmQpSolver
         var m = problem.Rows;
 
         // Iterate on the equilibrated problem (P̄ = cDPD, q̄ = cDq, Ā = EAD, l̄ = El, ū = Eu); judge and polish in original units.
-        var (dScale, eScale, cScale) = Scale ? ScaledQpStructure.Equilibrate(problem) : (Enumerable.Repeat(1.0, n).ToArray(), Enumerable.Repeat(1.0, m).ToArray(), 1.0);
-        var s = new ScaledQpStructure(problem.Structure, dScale, eScale, cScale);
-        var q = new double[n];
-        for (var j = 0; j < n; j++)
-        {
-            q[j] = cScale * dScale[j] * problem.Q[j];
-        }
-
-        var l = new double[m];
-        var u = new double[m];
-        for (var i = 0; i < m; i++)
-        {
-            l[i] = eScale[i] * problem.Lower[i];
-            u[i] = eScale[i] * problem.Upper[i];
-        }
+        var (s, q, l, u, dScale, eScale, cScale) = ScaledQp.Of(problem, Scale);
 
         var sigmaVector = Enumerable.Repeat(Sigma, n).ToArray();
         (double[] X, double[] Y, double[] Z) Unscaled(double[] xs, double[] ys, double[] zs) =>

@@ -40,21 +40,7 @@ public sealed class InteriorPointQpSolver
         ArgumentNullException.ThrowIfNull(problem);
         var n = problem.Variables;
         var m = problem.Rows;
-        var (dScale, eScale, cScale) = ScaledQpStructure.Equilibrate(problem);
-        var s = new ScaledQpStructure(problem.Structure, dScale, eScale, cScale);
-        var q = new double[n];
-        for (var j = 0; j < n; j++)
-        {
-            q[j] = cScale * dScale[j] * problem.Q[j];
-        }
-
-        var l = new double[m];
-        var u = new double[m];
-        for (var i = 0; i < m; i++)
-        {
-            l[i] = eScale[i] * problem.Lower[i];
-            u[i] = eScale[i] * problem.Upper[i];
-        }
+        var (s, q, l, u, dScale, eScale, cScale) = ScaledQp.Of(problem);
 
         var iterate = new InteriorPointIterate(s, l, u);
         var qNorm = MaxAbs(q);
