@@ -1,4 +1,7 @@
 using Microsoft.Playwright;
+using Research.Grains.Abstractions;
+using Research.Grains.Abstractions.Backtests;
+using Research.Grains.Abstractions.Security;
 using Research.Platform.Storage.Audit;
 using Research.Testing;
 
@@ -114,6 +117,73 @@ public sealed class BrowserTests(ConsolePlatform platform)
         await page.WaitForURLAsync("**/signin");
         await page.GotoAsync("/backtests");
         await page.WaitForURLAsync("**/signin**");
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public async Task Every_result_kind_opens_in_the_browser_without_an_error()
+    {
+        // A backtest, a Monte Carlo of it and a walk-forward, submitted as the researcher through the cluster.
+        var researcher = await platform.CreateUserAsync("researcher", twoFactor: false);
+        var caller = new CallerIdentity(researcher.Name, Role.Researcher, "tests");
+        var scheduler = platform.Cluster.GetGrain<IBacktestSchedulerGrain>(IBacktestSchedulerGrain.Key);
+        async Task<string> RunAsync(JobSubmission submission)
+        {
+            var submitted = await caller.RunAsync(() => scheduler.SubmitAsync(submission));
+            var job = platform.Cluster.GetGrain<IBacktestJobGrain>(submitted.JobId);
+            var done = await Eventually.UntilAsync(() => caller.RunAsync(job.GetStatusAsync), s => s.IsFinished, $"job {submitted.JobId} to finish", TimeSpan.FromMinutes(3));
+            Assert.True(done.State == JobState.Succeeded, $"{submitted.JobId}: {WireNames.Of(done.State)} {done.Error}");
+            return submitted.JobId;
+        }
+
+        var backtest = await RunAsync(new JobSubmission(new BacktestJobSpec("low-vol", Quantile: 0.23), null, JobPriority.Normal, researcher.Name));
+        var monteCarlo = await RunAsync(new JobSubmission(null, new MonteCarloJobSpec(backtest, 300), JobPriority.Normal, researcher.Name));
+        var walkForward = await RunAsync(new JobSubmission(null, null, JobPriority.Normal, researcher.Name,
+            new WalkForwardJobSpec(new BacktestJobSpec("momentum"), ["momentum", "low-vol"], [0.2, 0.3], TrainSessions: 126, TestSessions: 63)));
+
+        var (playwright, browser) = await LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = platform.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        var problems = new List<string>();
+        page.Response += (_, r) => { if (r.Status >= 400) { problems.Add($"{r.Status} {r.Url}"); } };
+        page.Console += (_, m) => { if (m.Type == "error") { problems.Add(m.Text); } };
+        await page.GotoAsync("/signin");
+        await page.FillAsync("#username", researcher.Name);
+        await page.FillAsync("#password", researcher.Password);
+        await page.ClickAsync("#signin");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        var shots = Directory.CreateDirectory(Path.Combine(TestEnvironment.RepositoryRoot, "artifacts", "test-results", "screenshots")).FullName;
+
+        async Task OpenAsync(string path, string ready, string shot)
+        {
+            var response = await page.GotoAsync(path);
+            Assert.True(response is { Status: 200 }, $"{path}: HTTP {response?.Status}");
+            try
+            {
+                await page.WaitForSelectorAsync(ready, new PageWaitForSelectorOptions { Timeout = 60_000 });
+            }
+            catch (TimeoutException e)
+            {
+                throw new TimeoutException($"{path}: no {ready} after 60 s; page: {await page.InnerTextAsync("body")}", e);
+            }
+
+            Assert.Equal(0, await page.Locator("#result-error, #compare-error").CountAsync());
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, shot), FullPage = true });
+        }
+
+        await OpenAsync($"/backtests/{walkForward}", "#windows tbody tr", "walk-forward.png");
+        Assert.True(await page.Locator("#windows tbody tr").CountAsync() >= 2);
+        Assert.Contains("Probability of backtest overfitting", await page.InnerTextAsync("#metrics"), StringComparison.Ordinal);
+        await page.WaitForSelectorAsync("#equity-chart .main-svg .scatterlayer path.js-line");
+
+        await OpenAsync($"/backtests/{monteCarlo}", "#mc-wealth-chart .main-svg", "monte-carlo.png");
+        Assert.Contains("Sharpe, median", await page.InnerTextAsync("#metrics"), StringComparison.Ordinal);
+
+        await OpenAsync($"/backtests/compare?ids={backtest},{walkForward}", "#compare-metrics tbody tr", "compare.png");
+        Assert.Contains("Sharpe (excess of rf, annual)", await page.InnerTextAsync("#compare-metrics"), StringComparison.Ordinal);
+        Assert.Equal(2, await page.Locator("#compare-chart .main-svg .scatterlayer path.js-line").CountAsync());
+
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 

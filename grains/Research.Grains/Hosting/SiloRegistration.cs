@@ -26,6 +26,7 @@ public static class SiloRegistration
         silo.Services.AddSingleton(layout);
         silo.Services.AddSingleton(clock);
         silo.AddIncomingGrainCallFilter<ActionAuthorizationFilter>();
+        silo.AddIncomingGrainCallFilter<PortableErrorFilter>();
         silo.Services.Configure<OrleansJsonSerializerOptions>(UseWireNames);
         return silo;
     }

@@ -55,9 +55,10 @@ public static class MetricSheet
     {
         ArgumentNullException.ThrowIfNull(summary);
         var choices = string.Join(", ", summary.Choices.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} x{c.Value}"));
+        // The stitched track is returns only: its turnover, costs, exposure and trades are not computed (stored as 0).
         return
         [
-            .. Of(summary.OutOfSample, "outOfSample."),
+            .. Of(summary.OutOfSample, "outOfSample.").Select(l => l.Group == Trading ? l with { Value = null, Display = "not available" } : l),
             Count(Overfitting, "windows", "Windows", summary.Windows.Count),
             Number(Overfitting, "efficiency", "Walk-forward efficiency (out / in sample)", summary.Efficiency, 2),
             Percent(Overfitting, "stability", "Stability (windows keeping the last choice)", summary.Stability, 0),

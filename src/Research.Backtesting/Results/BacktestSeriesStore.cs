@@ -348,7 +348,8 @@ public sealed class BacktestSeriesStore(string root)
         var (file, _) = await RequireVerifiedAsync(jobId, "windows.parquet", cancellationToken).ConfigureAwait(false);
         using var connection = Open();
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT window, train_from, train_to, test_from, test_to, chosen, in_sample_metric, out_of_sample_metric FROM read_parquet({DuckDbSql.List([file])}) ORDER BY window";
+        // "window" is a DuckDB keyword: quoted.
+        command.CommandText = $"SELECT \"window\", train_from, train_to, test_from, test_to, chosen, in_sample_metric, out_of_sample_metric FROM read_parquet({DuckDbSql.List([file])}) ORDER BY \"window\"";
         using var reader = command.ExecuteReader();
         var rows = new List<StoredWindow>();
         while (reader.Read())

@@ -53,6 +53,7 @@ public sealed class MetricSheetTests
         Assert.Equal("n/a", lines["pbo"].Display);
         Assert.Equal("momentum q0.2 x3, value q0.2 x1", lines["choices"].Display);
         Assert.Equal("0.912", lines["deflatedSharpe"].Display);
+        Assert.All(lines.Values.Where(l => l.Group == MetricSheet.Trading), l => Assert.Equal(((double?)null, "not available"), (l.Value, l.Display)));
     }
 
     [Fact]

@@ -252,6 +252,14 @@ public sealed class BacktestJobTests(BacktestWarehouseFixture fixture) : IClassF
         Assert.InRange(summary.Pbo!.Value, 0, 1);
         Assert.InRange(summary.DeflatedSharpe, 0, 1);
 
+        // The result page's reads: the windows as stored (their query once failed on DuckDB's WINDOW keyword) and the track.
+        var reader = cluster.Client.GetGrain<IBacktestResultGrain>(0);
+        var windows = await reader.GetWindowsAsync(submitted.JobId);
+        Assert.Equal(summary.Windows.Select(w => (w.Chosen, w.InSampleMetric, w.OutOfSampleMetric)), windows.Select(w => (w.Chosen, w.InSample, w.OutOfSample)));
+        Assert.Equal(Enumerable.Range(0, windows.Length), windows.Select(w => w.Window));
+        Assert.Equal(summary.OutOfSample.Days, (await reader.GetViewAsync(submitted.JobId)).Dates.Length);
+        Assert.Contains(result.Metrics, m => m.Key == "outOfSample.sharpe");
+
         // Its out-of-sample track can be resampled like a backtest's.
         var mc = await scheduler.SubmitAsync(new JobSubmission(null, new MonteCarloJobSpec(submitted.JobId, 200), JobPriority.Normal, "alice"));
         Assert.Equal(JobState.Succeeded, (await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(mc.JobId))).State);
