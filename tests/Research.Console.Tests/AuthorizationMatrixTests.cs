@@ -143,6 +143,15 @@ public sealed partial class AuthorizationMatrixTests(ConsolePlatform platform)
             Assert.Equal(HttpStatusCode.Accepted, ownJob.Status);
             var jobId = ownJob.Json!.RootElement.GetProperty("jobId").GetString()!;
 
+            // The API result states the settings the job runs with, in the wire names a script submits.
+            using (var opened = System.Text.Json.JsonDocument.Parse(await owner.Http.GetStringAsync(new Uri($"/api/backtests/{jobId}", UriKind.Relative), ct)))
+            {
+                var submitted = opened.RootElement.GetProperty("submission");
+                Assert.Equal("low", submitted.GetProperty("priority").GetString());
+                Assert.Equal(0.31, submitted.GetProperty("backtest").GetProperty("quantile").GetDouble());
+                Assert.Equal("next-close", submitted.GetProperty("backtest").GetProperty("execution").GetString());
+            }
+
             var mismatches = new List<string>();
             foreach (var (role, client) in clients)
             {
@@ -202,6 +211,7 @@ public sealed partial class AuthorizationMatrixTests(ConsolePlatform platform)
             ["IBacktestJobGrain.GetStatusAsync"] = () => cluster.GetGrain<IBacktestJobGrain>("bt-00").GetStatusAsync(),
             ["IBacktestJobGrain.CancelAsync"] = () => cluster.GetGrain<IBacktestJobGrain>("bt-00").CancelAsync("x"),
             ["IBacktestJobGrain.GetResultAsync"] = () => cluster.GetGrain<IBacktestJobGrain>("bt-00").GetResultAsync(),
+            ["IBacktestJobGrain.GetSubmissionAsync"] = () => cluster.GetGrain<IBacktestJobGrain>("bt-00").GetSubmissionAsync(),
             ["IBacktestJobGrain.SubscribeAsync"] = NoCall, // needs an observer reference; same action as GetStatusAsync
             ["IBacktestJobGrain.UnsubscribeAsync"] = NoCall,
             ["IDatasetGrain.TagAsync"] = () => cluster.GetGrain<IDatasetGrain>("crsp/daily").TagAsync("matrix", " "), // no version: refused on input

@@ -75,6 +75,16 @@ public sealed class BrowserTests(ConsolePlatform platform)
         await page.WaitForSelectorAsync("#submit-card");
         await page.WaitForSelectorAsync("#interactive", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
 
+        // An out-of-range input is refused with the reason, not silently clamped (a quantile of 0.9 once ran as 0.5).
+        await page.FillAsync("#quantile input", "0.9");
+        await page.Keyboard.PressAsync("Tab");
+        await page.ClickAsync("#submit");
+        var refusal = await page.WaitForSelectorAsync("#backtests-error");
+        Assert.Contains("quantile: 0.9 is not in (0, 0.5]", await refusal!.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await page.Locator("#jobs tr", new PageLocatorOptions { HasText = researcher.Name }).CountAsync());
+        await page.FillAsync("#quantile input", "0.2");
+        await page.Keyboard.PressAsync("Tab");
+
         // A marker on the window: if the page reloaded, it would be gone.
         await page.EvaluateAsync("() => { window.__noReload = 'still here'; }");
         await page.ClickAsync("#submit");
@@ -177,12 +187,22 @@ public sealed class BrowserTests(ConsolePlatform platform)
         Assert.Contains("Probability of backtest overfitting", await page.InnerTextAsync("#metrics"), StringComparison.Ordinal);
         await page.WaitForSelectorAsync("#equity-chart .main-svg .scatterlayer path.js-line");
 
+        Assert.Contains("momentum, low-vol", await page.InnerTextAsync("#settings"), StringComparison.Ordinal);
+
+        // A backtest's settings, and "run again with changes" opens the form with them.
+        await OpenAsync($"/backtests/{backtest}", "#settings", "backtest-settings.png");
+        Assert.Contains("0.23", await page.InnerTextAsync("#settings"), StringComparison.Ordinal);
+        await page.ClickAsync("#rerun");
+        await page.WaitForURLAsync($"**/backtests?rerun={backtest}");
+        await page.WaitForSelectorAsync("#submit-card");
+        await Eventually.UntilAsync(() => page.InputValueAsync("#quantile input"), v => v == "0.23", "the form to carry the previous quantile");
+
         await OpenAsync($"/backtests/{monteCarlo}", "#mc-wealth-chart .main-svg", "monte-carlo.png");
         Assert.Contains("Sharpe, median", await page.InnerTextAsync("#metrics"), StringComparison.Ordinal);
 
         await OpenAsync($"/backtests/compare?ids={backtest},{walkForward}", "#compare-metrics tbody tr", "compare.png");
         Assert.Contains("Sharpe (excess of rf, annual)", await page.InnerTextAsync("#compare-metrics"), StringComparison.Ordinal);
-        Assert.Equal(2, await page.Locator("#compare-chart .main-svg .scatterlayer path.js-line").CountAsync());
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('#compare-chart .main-svg .scatterlayer path.js-line').length === 2"); // one line per run
 
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }

@@ -51,13 +51,14 @@ public static class BacktestApi
         api.MapGet("/{jobId}", (HttpContext http, ConsoleBacktests backtests, string jobId) => Handle(http, async () =>
         {
             var (status, result) = await backtests.OpenAsync(http.User, jobId).ConfigureAwait(false);
+            var submission = await backtests.SubmissionAsync(http.User, jobId).ConfigureAwait(false);
             if (result is null)
             {
-                return Results.Ok(new { status, result = (object?)null });
+                return Results.Ok(new { status, submission, result = (object?)null });
             }
 
             using var metrics = JsonDocument.Parse(result.MetricsJson);
-            return Results.Ok(new { status, result = new { result.Label, metrics = metrics.RootElement.Clone(), result.MetricsSha256, result.DataVersions, result.SeriesSha256, result.CreatedAt, result.Pinned, result.Starred } });
+            return Results.Ok(new { status, submission, result = new { result.Label, metrics = metrics.RootElement.Clone(), result.MetricsSha256, result.DataVersions, result.SeriesSha256, result.CreatedAt, result.Pinned, result.Starred } });
         }));
         api.MapPost("/", (HttpContext http, ConsoleBacktests backtests) => Handle(http, async () =>
         {

@@ -56,6 +56,10 @@ public sealed class ConsoleBacktests(IClusterClient cluster, ConsoleActions acti
     public Task<BacktestOptions> OptionsAsync(ClaimsPrincipal user) =>
         actions.RunAsync(user, ResearchActions.BacktestView, "options", () => Results.GetOptionsAsync(), new ActionOptions(Audit: false));
 
+    /// <summary>The settings a job runs with (part of opening a result, audited once by <see cref="OpenAsync"/>).</summary>
+    public Task<JobSubmission?> SubmissionAsync(ClaimsPrincipal user, string jobId) =>
+        actions.RunAsync(user, ResearchActions.BacktestView, RequireId(jobId), () => cluster.GetGrain<IBacktestJobGrain>(jobId).GetSubmissionAsync(), new ActionOptions(Audit: false));
+
     /// <summary>The daily track with equity, drawdown and monthly returns (part of opening a result, which is audited once by <see cref="OpenAsync"/>).</summary>
     public Task<ResultView> ViewAsync(ClaimsPrincipal user, string jobId) =>
         actions.RunAsync(user, ResearchActions.BacktestView, RequireId(jobId), () => Results.GetViewAsync(jobId), new ActionOptions(Audit: false));

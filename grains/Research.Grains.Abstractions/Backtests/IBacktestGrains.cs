@@ -75,6 +75,11 @@ public interface IBacktestJobGrain : IGrainWithStringKey
     [RequiresAction(ResearchActions.BacktestView)]
     Task<BacktestJobResult?> GetResultAsync();
 
+    /// <summary>What was submitted: the settings the job runs with (null for an unknown job).</summary>
+    [Alias("submission")]
+    [RequiresAction(ResearchActions.BacktestView)]
+    Task<JobSubmission?> GetSubmissionAsync();
+
     /// <summary>Progress pushed to <paramref name="observer"/> on every change until the job finishes (resubscribe within a minute).</summary>
     [Alias("subscribe")]
     [RequiresAction(ResearchActions.BacktestView)]

@@ -160,6 +160,8 @@ public sealed class BacktestJobGrain(
             ResultMetrics.Of(kind, row.Metrics));
     }
 
+    public Task<JobSubmission?> GetSubmissionAsync() => Task.FromResult(state.State.Submission);
+
     public Task SubscribeAsync(IBacktestJobObserver observer)
     {
         _observers.Subscribe(observer, observer);

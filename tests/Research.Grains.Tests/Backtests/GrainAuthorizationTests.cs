@@ -28,6 +28,7 @@ public sealed class GrainAuthorizationTests(BacktestWarehouseFixture fixture) : 
             (ResearchActions.BacktestView, () => scheduler.ListAsync(5)),
             (ResearchActions.BacktestView, () => job.GetStatusAsync()),
             (ResearchActions.BacktestView, () => job.GetResultAsync()),
+            (ResearchActions.BacktestView, () => job.GetSubmissionAsync()),
             (ResearchActions.BacktestSubmit, () => scheduler.SubmitAsync(new JobSubmission(Spec, null, JobPriority.Normal, "owner"))),
             (ResearchActions.BacktestFlag, () => scheduler.SetFlagsAsync(owned.JobId, null, null)),
             (ResearchActions.BacktestPrune, () => scheduler.ApplyRetentionAsync(1000, 3650)),
