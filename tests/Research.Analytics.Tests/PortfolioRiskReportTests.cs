@@ -33,6 +33,15 @@ public sealed class PortfolioRiskReportTests
     }
 
     [Fact]
+    public void A_security_listed_twice_by_ticker_and_by_permno_is_refused_naming_both()
+    {
+        PortfolioHolding[] twice = [new("AAPL", 1, 0.3), new("2", 2, 0.4), new("1", 1, 0.3)];
+        var error = Assert.Throws<ArgumentException>(() => PortfolioRiskReport.Build(Forecast, twice, null, [], [], 0.95));
+        Assert.Equal("portfolio: the same security is listed more than once (AAPL and 1 are PERMNO 1); list each once with its total weight.", error.Message);
+        Assert.StartsWith("benchmark:", Assert.Throws<ArgumentException>(() => PortfolioRiskReport.Build(Forecast, Book, twice, [], [], 0.95)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Tracking_error_aligns_the_two_books_by_permno()
     {
         // The benchmark names PERMNO 1 by number and holds 3, which the book does not: active a = (0.6 - 0.5, 0.4, -0.5).

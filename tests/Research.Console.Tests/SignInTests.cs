@@ -113,6 +113,27 @@ public sealed partial class SignInTests(ConsolePlatform platform)
     }
 
     [Fact]
+    public async Task Refused_passwords_are_not_written_back_into_the_page()
+    {
+        var user = await platform.CreateUserAsync("viewer", twoFactor: false);
+        using var client = platform.NewClient();
+        const string Wrong = "wrong-typed-secret-7781";
+        var (_, _, refused) = await client.SubmitAsync("/signin", "signin", new Dictionary<string, string> { ["Input.UserName"] = user.Name, ["Input.Password"] = Wrong });
+        Assert.Contains("Wrong user name or password.", refused, StringComparison.Ordinal);
+        Assert.DoesNotContain(Wrong, refused, StringComparison.Ordinal);
+
+        Assert.Equal("/", await client.SignInAsync(user));
+        const string Next = "typed-new-passphrase-5512";
+        foreach (var (current, confirm) in new[] { (Wrong, Next), (user.Password, Next + "x") })
+        {
+            var (_, _, page) = await client.SubmitAsync("/account/password", "password", new Dictionary<string, string> { ["Input.Current"] = current, ["Input.New"] = Next, ["Input.Confirm"] = confirm });
+            Assert.Contains("rz-", page, StringComparison.Ordinal); // the page itself came back, with its error
+            Assert.DoesNotContain(Next, page, StringComparison.Ordinal);
+            Assert.DoesNotContain(current, page, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task A_one_time_password_must_be_changed_and_an_operator_must_enrol_an_authenticator_before_anything_else()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -56,12 +56,31 @@ public sealed record PortfolioRiskReport(
         ArgumentNullException.ThrowIfNull(holdings);
         ArgumentNullException.ThrowIfNull(historyDates);
         ArgumentNullException.ThrowIfNull(factorReturns);
+        RequireDistinct(holdings, "portfolio");
+        if (benchmark is not null)
+        {
+            RequireDistinct(benchmark, "benchmark");
+        }
+
         var risk = PortfolioRisk.Decompose(stored.FactorModel([.. holdings.Select(h => h.Permno)]), [.. holdings.Select(h => h.Weight)]);
         var (var1, es1) = PortfolioRisk.Parametric(risk.Volatility, 0, confidence);
         var byFactor = stored.Factors.Select((f, k) => new FactorRiskLine(f, risk.Exposures[k], risk.ComponentByFactor[k])).ToList();
         var byAsset = holdings.Select((h, i) => new AssetRiskLine(h.Asset, h.Permno, h.Weight, risk.MarginalByAsset[i], risk.ComponentByAsset[i])).ToList();
         return new PortfolioRiskReport(stored.Date, stored.FitId, risk, byFactor, byAsset, confidence, var1, es1,
             Systematic(historyDates, factorReturns, risk.Exposures, confidence), benchmark is null ? null : Tracking(stored, holdings, benchmark));
+    }
+
+    /// <summary>
+    /// Refuses a book that lists one security twice (a ticker and its PERMNO, or the same name twice): each line would get
+    /// its own marginal risk, and which weight was meant is the user's to say.
+    /// </summary>
+    private static void RequireDistinct(IReadOnlyList<PortfolioHolding> book, string what)
+    {
+        var twice = book.GroupBy(h => h.Permno).Where(g => g.Count() > 1).Select(g => $"{string.Join(" and ", g.Select(h => h.Asset))} are PERMNO {g.Key}").ToList();
+        if (twice.Count > 0)
+        {
+            throw new ArgumentException($"{what}: the same security is listed more than once ({string.Join("; ", twice)}); list each once with its total weight.");
+        }
     }
 
     private static HistoricalRisk? Systematic(DateOnly[] dates, double[][] factorReturns, double[] exposures, double confidence)
