@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics;
 using Radzen;
 using Research.Console.Account;
 using Research.Console.Admin;
@@ -52,6 +53,18 @@ public static class ConsoleHost
             app.UseExceptionHandler("/error", createScopeForErrors: true);
         }
 
+        // An address with no page gets the console's own "not found" page (status 404), not the browser's; the API keeps
+        // its bare status codes.
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.Use((context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) && context.Features.Get<IStatusCodePagesFeature>() is { } pages)
+            {
+                pages.Enabled = false;
+            }
+
+            return next(context);
+        });
         app.UseSecurityHeaders();
         app.UseRateLimiter();
         app.UseAuthentication();

@@ -68,7 +68,7 @@ public sealed partial class AuthorizationMatrixTests(ConsolePlatform platform)
             .Select(t => (Type: t, Route: t.GetCustomAttribute<Microsoft.AspNetCore.Components.RouteAttribute>()?.Template))
             .Where(x => x.Route is not null)
             .ToList();
-        var open = new[] { "/signin", "/signin/2fa", "/denied", "/error", "/backtests/{JobId}" };
+        var open = new[] { "/signin", "/signin/2fa", "/denied", "/error", "/not-found", "/backtests/{JobId}" };
         var mismatches = new List<string>();
         foreach (var (type, route) in routable)
         {
