@@ -44,6 +44,7 @@ public sealed class CliConventionTests
     [InlineData("--from 2024-02-01 is after --to 2024-01-02", "ff", "factors", "--from", "2024-02-01", "--to", "2024-01-02")]
     [InlineData("--permno must be a positive number (got -5)", "crsp", "returns", "--permno", "-5", "--from", "2024-01-02", "--to", "2024-02-01")]
     [InlineData("--assets must be a positive number (got -5)", "bench", "backtest", "--assets", "-5")]
+    [InlineData("2024-06-01 is not an NYSE session (Saturday); the session before it is 2024-05-31.", "crsp", "universe", "--date", "2024-06-01")]
     [InlineData("--priority: 'urgent' is not one of high, normal, low.", "backtest", "submit", "--strategy", "momentum", "--priority", "urgent")]
     [InlineData("--execution: 'Next-Close' is not one of next-close, next-open.", "backtest", "run", "--strategy", "momentum", "--execution", "Next-Close")]
     [InlineData("--method: 'block' is not one of bootstrap, trades, shuffle.", "backtest", "monte-carlo", "--job", "bt-1", "--method", "block")]
@@ -60,7 +61,7 @@ public sealed class CliConventionTests
     {
         var (code, _, error) = await CliRunner.RunAsync("calendar", "hours", "--date", "2025-12-25");
         Assert.Equal(1, code);
-        Assert.Equal("error: 2025-12-25 is not an NYSE session (Christmas Day).", error.Trim());
+        Assert.Equal("error: 2025-12-25 is not an NYSE session (Christmas Day); the session before it is 2025-12-24.", error.Trim());
     }
 
     [Fact]

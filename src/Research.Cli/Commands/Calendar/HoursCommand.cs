@@ -15,8 +15,7 @@ internal static class HoursCommand
         command.SetAction(parse =>
         {
             var d = parse.GetValue(date);
-            var h = NyseCalendar.Instance.GetSessionHours(d)
-                ?? throw new CliException($"{d:yyyy-MM-dd} is not an NYSE session ({NyseCalendar.Instance.GetClosure(d)?.Reason ?? d.DayOfWeek.ToString()}).");
+            var h = NyseCalendar.Instance.GetSessionHours(SessionDates.Require(d))!;
             if (parse.GetValue(CliOptions.Json))
             {
                 output.WriteJson(new { date = d, open = h.Open.ToString("HH:mm", CultureInfo.InvariantCulture), close = h.Close.ToString("HH:mm", CultureInfo.InvariantCulture), earlyClose = h.IsEarlyClose, timeZone = "America/New_York" });

@@ -12,6 +12,22 @@ internal static class UniverseCommand
     {
         var date = CliOptions.Date("--date", "The date (YYYY-MM-DD).");
         var command = new Command("universe", "Common stocks (share codes 10/11) on NYSE, AMEX or NASDAQ trading on a date.") { date };
+        command.Validators.Add(result =>
+        {
+            // A Saturday or a holiday has no universe: said at once, with the session meant (not "0 securities").
+            try
+            {
+                SessionDates.Require(result.GetValue(date));
+            }
+            catch (CliException e)
+            {
+                result.AddError(e.Message);
+            }
+            catch (InvalidOperationException)
+            {
+                // the date did not parse: its own error says so
+            }
+        });
         command.SetAction(parse => CrspCommand.Run(parse, output, crspProvider =>
         {
             var list = crspProvider.Universe(parse.GetValue(date));
