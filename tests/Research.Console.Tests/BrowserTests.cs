@@ -193,6 +193,11 @@ public sealed class BrowserTests(ConsolePlatform platform)
         // A backtest's settings, and "run again with changes" opens the form with them.
         await OpenAsync($"/backtests/{backtest}", "#settings", "backtest-settings.png");
         Assert.Contains("0.23", await page.InnerTextAsync("#settings"), StringComparison.Ordinal);
+
+        // One view, one audit row, although the page loads twice (prerendered, then interactive).
+        await page.WaitForSelectorAsync("#result-ready[data-interactive='yes']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+        var views = await platform.Storage.Audit.ReadAsync(new AuditQuery(Actor: researcher.Name, Action: "backtest.view", Limit: 50), TestContext.Current.CancellationToken);
+        Assert.Single(views, v => v.Entry.Target == backtest && v.Entry.Details == "result opened");
         await page.ClickAsync("#rerun");
         await page.WaitForURLAsync($"**/backtests?rerun={backtest}");
         await page.WaitForSelectorAsync("#submit-card");

@@ -38,20 +38,21 @@ public sealed class ConsoleBacktests(IClusterClient cluster, ConsoleActions acti
         actions.RunAsync(user, ResearchActions.BacktestView, jobId, () => cluster.GetGrain<IBacktestJobGrain>(RequireId(jobId)).GetStatusAsync(), new ActionOptions(Audit: false));
 
     /// <summary>Status and stored result (null until succeeded); audited as access to P&amp;L.</summary>
-    public Task<(BacktestJobStatus Status, BacktestJobResult? Result)> OpenAsync(ClaimsPrincipal user, string jobId) =>
+    /// <summary>A job's status and result. Audited as "result opened" unless <paramref name="audit"/> is false (the page's second render of a view already audited while prerendering).</summary>
+    public Task<(BacktestJobStatus Status, BacktestJobResult? Result)> OpenAsync(ClaimsPrincipal user, string jobId, bool audit = true) =>
         actions.RunAsync(user, ResearchActions.BacktestView, RequireId(jobId), async () =>
         {
             var job = cluster.GetGrain<IBacktestJobGrain>(jobId);
             return (await job.GetStatusAsync().ConfigureAwait(false), await job.GetResultAsync().ConfigureAwait(false));
-        }, new ActionOptions(Details: "result opened"));
+        }, new ActionOptions(Audit: audit, Details: "result opened"));
 
     /// <summary>
     /// A strategy's performance for the dashboard: its latest stored backtest (looked up in the result index), with the
     /// daily track and positions. Per-strategy: below operator the user needs a grant for <paramref name="strategy"/>.
     /// Audited (P&amp;L access).
     /// </summary>
-    public Task<StrategyPerformance?> StrategyPerformanceAsync(ClaimsPrincipal user, string strategy) =>
-        actions.RunAsync(user, ResearchActions.DashboardView, strategy, () => Results.GetStrategyPerformanceAsync(strategy, 10), new ActionOptions(Strategy: strategy, Details: "dashboard opened"));
+    public Task<StrategyPerformance?> StrategyPerformanceAsync(ClaimsPrincipal user, string strategy, bool audit = true) =>
+        actions.RunAsync(user, ResearchActions.DashboardView, strategy, () => Results.GetStrategyPerformanceAsync(strategy, 10), new ActionOptions(Strategy: strategy, Audit: audit, Details: "dashboard opened"));
 
     public Task<BacktestOptions> OptionsAsync(ClaimsPrincipal user) =>
         actions.RunAsync(user, ResearchActions.BacktestView, "options", () => Results.GetOptionsAsync(), new ActionOptions(Audit: false));
