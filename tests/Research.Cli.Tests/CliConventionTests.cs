@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Research.Testing;
 
 namespace Research.Cli.Tests;
 
@@ -54,6 +55,21 @@ public sealed class CliConventionTests
         Assert.Equal(2, code);
         Assert.Empty(output);
         Assert.Contains("error: " + expected, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_cluster_command_with_no_platform_running_says_so_at_once_with_the_fix()
+    {
+        using var dir = TestEnvironment.CreateTempDirectory("no-platform");
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop(); // a port nothing listens on
+
+        var (code, output, error) = await CliRunner.RunAsync("backtest", "list", "--data-root", dir.Path, "--gateway-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(1, code);
+        Assert.Empty(output);
+        Assert.Contains($"No platform is running here: nothing listens on the silo gateway 127.0.0.1:{port}. Start the platform with 'research up'", error, StringComparison.Ordinal);
     }
 
     [Fact]

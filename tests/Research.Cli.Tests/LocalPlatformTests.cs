@@ -122,7 +122,8 @@ public sealed class LocalPlatformTests
                 Assert.True(wf.RootElement.GetProperty("metrics").GetProperty("windows").GetArrayLength() >= 3);
             }
 
-            var (listCode, listOut, _) = await CliRunner.RunAsync(["backtest", "list", "--json", .. gateway]);
+            // Without --gateway-port: the port 'research up' recorded for this data root.
+            var (listCode, listOut, _) = await CliRunner.RunAsync(["backtest", "list", "--json", "--data-root", dir.Path]);
             Assert.Equal(0, listCode);
             using (var list = JsonDocument.Parse(listOut))
             {

@@ -30,6 +30,13 @@ public sealed class ClusterConnection : IAsyncDisposable
     public static async Task<ClusterConnection> ConnectAsync(IConfiguration configuration, CancellationToken cancellationToken)
     {
         var settings = ClusterSettings.From(configuration);
+        var fix = $"Start the platform with 'research up' (or set {ConfigurationKeys.GatewayPort.Replace(":", "__", StringComparison.Ordinal)} or --gateway-port), or use 'research backtest run' to run in this process.";
+        if (settings.Profile != HostingProfile.Production && !await GatewayListensAsync(settings.GatewayPort, cancellationToken).ConfigureAwait(false))
+        {
+            // Nothing listens: say so at once (the Orleans client would retry for minutes first).
+            throw new CliException($"No platform is running here: nothing listens on the silo gateway 127.0.0.1:{settings.GatewayPort}. {fix}");
+        }
+
         var host = Host.CreateDefaultBuilder()
             .ConfigureLogging(l => l.ClearProviders())
             .UseOrleansClient(c => c.UseResearchCluster(configuration).UseCallerIdentity(CliIdentity))
@@ -43,7 +50,24 @@ public sealed class ClusterConnection : IAsyncDisposable
         {
             host.Dispose();
             var where = settings.Profile == HostingProfile.Production ? "the cluster in ConnectionStrings:Orleans" : $"a silo gateway on 127.0.0.1:{settings.GatewayPort}";
-            throw new CliException($"Could not connect to {where} ({e.GetType().Name}: {e.Message}). Start the platform with 'research up' (or set {ConfigurationKeys.GatewayPort.Replace(":", "__", StringComparison.Ordinal)}), or use 'research backtest run' to run in this process.", e);
+            throw new CliException($"Could not connect to {where} ({e.GetType().Name}: {e.Message}). {fix}", e);
+        }
+    }
+
+    /// <summary>Whether a TCP connection to the local gateway opens within two seconds.</summary>
+    private static async Task<bool> GatewayListensAsync(int port, CancellationToken cancellationToken)
+    {
+        using var probe = new System.Net.Sockets.TcpClient();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(2));
+        try
+        {
+            await probe.ConnectAsync(System.Net.IPAddress.Loopback, port, timeout.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return false;
         }
     }
 

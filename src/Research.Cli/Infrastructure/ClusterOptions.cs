@@ -10,14 +10,22 @@ public static class ClusterOptions
     /// <summary><c>--gateway-port</c>: the local platform's Orleans gateway.</summary>
     public static Option<int?> Gateway { get; } = new("--gateway-port") { Description = "Orleans gateway of the local platform (default: Research:Cluster:GatewayPort, else 30000)." };
 
-    /// <summary>The CLI's configuration with <c>--gateway-port</c> applied.</summary>
+    /// <summary>
+    /// The CLI's configuration with the gateway to use: <c>--gateway-port</c>, else the configured port, else the one
+    /// <c>research up</c> recorded for this data root (<c>.research/platform.json</c>, as <c>research status</c> shows it).
+    /// </summary>
     public static IConfiguration Configuration(ParseResult parse)
     {
         ArgumentNullException.ThrowIfNull(parse);
         var configuration = CliConfiguration.Build(parse);
+        var key = Research.Grains.Client.ConfigurationKeys.GatewayPort;
         if (parse.GetValue(Gateway) is { } port)
         {
-            configuration[Research.Grains.Client.ConfigurationKeys.GatewayPort] = port.ToString(CultureInfo.InvariantCulture);
+            configuration[key] = port.ToString(CultureInfo.InvariantCulture);
+        }
+        else if (string.IsNullOrEmpty(configuration[key]) && Platform.PlatformRunState.TryRead(CliConfiguration.DataRoot(configuration)) is { } running)
+        {
+            configuration[key] = running.GatewayPort.ToString(CultureInfo.InvariantCulture);
         }
 
         return configuration;
