@@ -91,6 +91,19 @@ public static class MetricSheet
         return lines;
     }
 
+    /// <summary>A plain number, "n/a" when not finite.</summary>
+    public static MetricLine NumberLine(string group, string key, string label, double value, int decimals) => Number(group, key, label, value, decimals);
+
+    /// <summary>A fraction shown as a percentage, "n/a" when not finite.</summary>
+    public static MetricLine PercentLine(string group, string key, string label, double value, int decimals) => Percent(group, key, label, value, decimals);
+
+    /// <summary>A whole count.</summary>
+    public static MetricLine CountLine(string group, string key, string label, int value) => Count(group, key, label, value);
+
+    /// <summary>A date, ISO 8601.</summary>
+    public static MetricLine DateLine(string group, string key, string label, DateOnly value) =>
+        Text(group, key, label, MetricUnit.Date, value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+
     private static MetricLine Number(string group, string key, string label, double value, int decimals) =>
         new(group, key, label, MetricUnit.Number, Finite(value), Finite(value) is { } v ? v.ToString("F" + decimals, CultureInfo.InvariantCulture) : "n/a");
 
