@@ -194,6 +194,12 @@ public sealed class BrowserTests(ConsolePlatform platform)
         await OpenAsync($"/backtests/{backtest}", "#settings", "backtest-settings.png");
         Assert.Contains("0.23", await page.InnerTextAsync("#settings"), StringComparison.Ordinal);
 
+        // The tear sheet: calendar years, the worst drawdowns, rolling figures, and the market (or why there is none).
+        Assert.True(await page.Locator("#years tbody tr").CountAsync() >= 2);
+        Assert.True(await page.Locator("#drawdowns tbody tr").CountAsync() >= 1);
+        Assert.Equal(1, await page.Locator("#benchmark, #no-benchmark").CountAsync());
+        await page.WaitForSelectorAsync("#rolling-chart .main-svg .scatterlayer path.js-line");
+
         // One view, one audit row, although the page loads twice (prerendered, then interactive).
         await page.WaitForSelectorAsync("#result-ready[data-interactive='yes']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
         var views = await platform.Storage.Audit.ReadAsync(new AuditQuery(Actor: researcher.Name, Action: "backtest.view", Limit: 50), TestContext.Current.CancellationToken);

@@ -65,6 +65,9 @@ public sealed class ConsoleBacktests(IClusterClient cluster, ConsoleActions acti
     public Task<ResultView> ViewAsync(ClaimsPrincipal user, string jobId) =>
         actions.RunAsync(user, ResearchActions.BacktestView, RequireId(jobId), () => Results.GetViewAsync(jobId), new ActionOptions(Audit: false));
 
+    public Task<TearSheetView> TearSheetAsync(ClaimsPrincipal user, string jobId) =>
+        actions.RunAsync(user, ResearchActions.BacktestView, RequireId(jobId), () => Results.GetTearSheetAsync(jobId), new ActionOptions(Audit: false));
+
     public Task<TradePage> TradesAsync(ClaimsPrincipal user, string jobId, int skip, int take) =>
         actions.RunAsync(user, ResearchActions.BacktestView, RequireId(jobId), () => Results.GetTradesAsync(jobId, skip, take), new ActionOptions(Audit: false));
 

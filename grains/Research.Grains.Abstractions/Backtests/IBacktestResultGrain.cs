@@ -95,6 +95,11 @@ public interface IBacktestResultGrain : IGrainWithIntegerKey
     [RequiresAction(ResearchActions.BacktestView)]
     Task<ResultView> GetViewAsync(string jobId);
 
+    /// <summary>The tear sheet of a backtest's or walk-forward's daily track, against the market at the run's data version.</summary>
+    [Alias("tear-sheet")]
+    [RequiresAction(ResearchActions.BacktestView)]
+    Task<TearSheetView> GetTearSheetAsync(string jobId);
+
     [Alias("trades")]
     [RequiresAction(ResearchActions.BacktestView)]
     Task<TradePage> GetTradesAsync(string jobId, int skip, int take);

@@ -1,5 +1,7 @@
 using Orleans.Concurrency;
 using Research.Backtesting.Metrics;
+using Research.Backtesting.Results;
+using Research.Backtesting.TearSheets;
 using Research.Grains.Abstractions.Backtests;
 
 namespace Research.Grains.Backtests;
@@ -25,6 +27,29 @@ public sealed class BacktestResultGrain(BacktestServices services) : Grain, IBac
         var monthly = PerformanceMetrics.MonthlyReturns(daily.Dates, daily.Returns).Select(m => new MonthlyReturn(m.Year, m.Month, m.Return)).ToArray();
         return new ResultView(jobId, daily.Dates, daily.Returns, PerformanceMetrics.Wealth(daily.Returns), PerformanceMetrics.Drawdowns(daily.Returns), monthly,
             daily.Turnover, daily.LongExposure, daily.ShortExposure, daily.Costs);
+    }
+
+    public async Task<TearSheetView> GetTearSheetAsync(string jobId)
+    {
+        var daily = await services.Series.ReadDailyAsync(jobId).ConfigureAwait(true);
+        var row = await services.Index.GetAsync(jobId).ConfigureAwait(true) ?? throw new ArgumentException($"job '{jobId}' has no stored result.");
+        var versions = ResultDocuments.Deserialize<Dictionary<string, string>>(row.DataVersions);
+        var market = MarketBenchmark.Load(services.Layout, versions, daily.Dates);
+        var sheet = TearSheet.Of(daily.Dates, daily.Returns, market.Returns, market.RiskFreePerDay);
+        var first = Math.Min(sheet.Rolling.Window - 1, daily.Dates.Length);
+        return new TearSheetView(
+            [.. sheet.Lines.Select(l => new ResultMetric(l.Group, l.Key, l.Label, (ResultMetricUnit)(int)l.Unit, l.Value, l.Display))],
+            [.. sheet.Years.Select(y => new AnnualRow(y.Year, y.Return, y.Benchmark, y.Sessions))],
+            [.. sheet.WorstDrawdowns.Select(d => new DrawdownRow(d.Peak, d.Trough, d.Recovery, d.Depth, d.Sessions))],
+            sheet.Rolling.Window,
+            daily.Dates[first..],
+            sheet.Rolling.Sharpe[first..],
+            sheet.Rolling.Volatility[first..],
+            sheet.Rolling.Beta?[first..],
+            market.Returns is { } m ? PerformanceMetrics.Wealth(m) : null,
+            market.Returns is null ? null : MarketBenchmark.Name,
+            market.Missing,
+            [.. sheet.Conventions]);
     }
 
     public async Task<TradePage> GetTradesAsync(string jobId, int skip, int take)

@@ -47,6 +47,31 @@ public sealed class BacktestResultGrainTests(BacktestWarehouseFixture fixture) :
         Assert.Equal(3, performance.Positions.Rows.Length);
         Assert.Null(await results.GetStrategyPerformanceAsync("value", 3));
 
+        // The tear sheet against the market, recomputed here from the stored track and the Fama-French file: the market
+        // is mktrf + rf, everything in excess of the period's mean daily rf, beta = cov / var, alpha = (1 + mean)^252 - 1.
+        // The synthetic Fama-French file starts in July 2023: a run from June 2022 has no benchmark, and says why.
+        Assert.Matches(@"^\d+ of the run's \d+ days have no Fama-French market return at famafrench/factors_daily@v", (await results.GetTearSheetAsync(bt.JobId)).BenchmarkMissing);
+        var recent = await scheduler.SubmitAsync(new JobSubmission(new BacktestJobSpec("momentum", From: new DateOnly(2023, 8, 1)), null, JobPriority.Normal, "alice"));
+        Assert.Equal(JobState.Succeeded, (await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(recent.JobId))).State);
+        var sheet = await results.GetTearSheetAsync(recent.JobId);
+        var track = await results.GetViewAsync(recent.JobId);
+        var (market, rf) = Market(track.Dates);
+        var x = track.Returns.Select(r => r - rf).ToArray();
+        var y = market.Select(m => m - rf).ToArray();
+        var (mx, my) = (x.Average(), y.Average());
+        var beta = x.Zip(y, (a, b) => (a - mx) * (b - my)).Sum() / y.Sum(b => (b - my) * (b - my));
+        var active = track.Returns.Zip(market, (r, m) => r - m).ToArray();
+        var te = Math.Sqrt(active.Sum(a => (a - active.Average()) * (a - active.Average())) / (active.Length - 1));
+        double Line(string key) => sheet.Lines.Single(l => l.Key == key).Value!.Value;
+        Assert.Equal(beta, Line("beta"), 10);
+        Assert.Equal(Math.Pow(1 + mx - (beta * my), 252) - 1, Line("alpha"), 10);
+        Assert.Equal(te * Math.Sqrt(252), Line("trackingError"), 10);
+        Assert.Equal(active.Average() / te * Math.Sqrt(252), Line("informationRatio"), 10);
+        Assert.Equal(track.Dates.Select(d => d.Year).Distinct(), sheet.Years.Select(r => r.Year));
+        Assert.Equal(track.Drawdown.Min(), sheet.Drawdowns[0].Depth, 12);
+        Assert.Equal(track.Dates.Length - sheet.RollingWindow + 1, sheet.RollingSharpe.Length);
+        Assert.Null(sheet.BenchmarkMissing);
+
         var mc = await scheduler.SubmitAsync(new JobSubmission(null, new MonteCarloJobSpec(bt.JobId, 300, MonteCarloMethod.Bootstrap, 20, Seed: 3), JobPriority.Normal, "alice"));
         Assert.Equal(JobState.Succeeded, (await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(mc.JobId))).State);
         var paths = await results.GetMonteCarloAsync(mc.JobId);
@@ -56,5 +81,21 @@ public sealed class BacktestResultGrainTests(BacktestWarehouseFixture fixture) :
         var sorted = paths.TerminalWealth.Order().ToArray();
         Assert.Equal(Research.Core.Statistics.Quantiles.Linear(sorted, 0.5), fan.P50[^1], 12);
         await Assert.ThrowsAsync<InvalidOperationException>(() => results.GetViewAsync(mc.JobId)); // a Monte Carlo has no daily track
+    }
+
+    /// <summary>The market's daily return (mktrf + rf) on <paramref name="dates"/> and the mean daily rf, read from the warehouse's Parquet files.</summary>
+    private (double[] Market, double RiskFree) Market(DateOnly[] dates)
+    {
+        using var session = Research.Data.Warehouse.WarehouseQuerySession.Open(fixture.Layout, Research.Data.Warehouse.VersionSelector.Current, Research.Data.Warehouse.QueryLimits.Default, TimeProvider.System, ["famafrench/factors_daily"]);
+        using var command = session.CreateTrustedCommand("SELECT date, mktrf, rf FROM famafrench.factors_daily");
+        using var reader = command.ExecuteReader();
+        var rows = new Dictionary<DateOnly, (double Mkt, double Rf)>();
+        while (reader.Read())
+        {
+            rows[reader.GetFieldValue<DateOnly>(0)] = (reader.GetDouble(1), reader.GetDouble(2));
+        }
+
+        Assert.True(dates.All(rows.ContainsKey), $"{rows.Count} rows {rows.Keys.Min()}..{rows.Keys.Max()}; missing {string.Join(",", dates.Where(d => !rows.ContainsKey(d)).Take(5))} of {dates.Length}");
+        return ([.. dates.Select(d => rows[d].Mkt + rows[d].Rf)], dates.Average(d => rows[d].Rf));
     }
 }

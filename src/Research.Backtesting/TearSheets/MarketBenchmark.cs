@@ -1,0 +1,55 @@
+using Research.Data.Warehouse;
+
+namespace Research.Backtesting.TearSheets;
+
+/// <summary>
+/// The market a stored result is compared with: the Fama-French daily market return (mktrf + rf) and the risk-free rate
+/// from <c>famafrench/factors_daily</c> at the version the run used, on the run's own dates. The risk-free rate is the
+/// mean daily rf over those dates, as the run's Sharpe used it. When the run had no Fama-French data, or some of its days
+/// have no market return, there is no benchmark and <see cref="Missing"/> says why.
+/// </summary>
+public sealed record MarketBenchmark(double[]? Returns, double RiskFreePerDay, string? Missing)
+{
+    /// <summary>Name shown next to the benchmark.</summary>
+    public const string Name = "Market (Fama-French Mkt-RF + RF)";
+
+    public static MarketBenchmark Load(WarehouseLayout layout, IReadOnlyDictionary<string, string> versions, DateOnly[] dates)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(versions);
+        ArgumentNullException.ThrowIfNull(dates);
+        const string Dataset = "famafrench/factors_daily";
+        if (dates.Length == 0 || !versions.TryGetValue(Dataset, out var version))
+        {
+            return new MarketBenchmark(null, 0, "the run used no Fama-French factors, so there is no market series or risk-free rate to compare with");
+        }
+
+        var index = new Dictionary<DateOnly, int>(dates.Length);
+        for (var t = 0; t < dates.Length; t++)
+        {
+            index[dates[t]] = t;
+        }
+
+        var market = Enumerable.Repeat(double.NaN, dates.Length).ToArray();
+        var riskFree = 0.0;
+        using var session = WarehouseQuerySession.OpenVersions(layout, new Dictionary<string, string> { [Dataset] = version }, QueryLimits.Default, TimeProvider.System);
+        using (var command = session.CreateTrustedCommand($"SELECT date, mktrf, rf FROM famafrench.factors_daily WHERE date BETWEEN {DuckDbSql.Date(dates[0])} AND {DuckDbSql.Date(dates[^1])}"))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                if (index.TryGetValue(reader.GetFieldValue<DateOnly>(0), out var t) && !reader.IsDBNull(1) && !reader.IsDBNull(2))
+                {
+                    var rf = reader.GetDouble(2);
+                    market[t] = reader.GetDouble(1) + rf;
+                    riskFree += rf;
+                }
+            }
+        }
+
+        var missing = market.Count(double.IsNaN);
+        return missing > 0
+            ? new MarketBenchmark(null, 0, $"{missing} of the run's {dates.Length} days have no Fama-French market return at {Dataset}@{version}")
+            : new MarketBenchmark(market, riskFree / dates.Length, null);
+    }
+}
