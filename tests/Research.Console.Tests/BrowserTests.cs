@@ -179,12 +179,20 @@ public sealed class BrowserTests(ConsolePlatform platform)
                 throw new TimeoutException($"{path}: no {ready} after 60 s; page: {await page.InnerTextAsync("body")}", e);
             }
 
+            if (path.StartsWith("/backtests/", StringComparison.Ordinal) && !path.Contains("compare", StringComparison.Ordinal))
+            {
+                // The interactive render loads the page again after the prerendered one: look once it has.
+                await page.WaitForSelectorAsync("#result-ready[data-interactive='yes']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+                await page.WaitForSelectorAsync(ready, new PageWaitForSelectorOptions { Timeout = 60_000 });
+            }
+
             Assert.Equal(0, await page.Locator("#result-error, #compare-error").CountAsync());
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, shot), FullPage = true });
         }
 
         await OpenAsync($"/backtests/{walkForward}", "#windows tbody tr", "walk-forward.png");
         Assert.True(await page.Locator("#windows tbody tr").CountAsync() >= 2);
+        Assert.Contains("In-sample sharpe", await page.InnerTextAsync("#windows thead"), StringComparison.Ordinal);
         Assert.Contains("Probability of backtest overfitting", await page.InnerTextAsync("#metrics"), StringComparison.Ordinal);
         await page.WaitForSelectorAsync("#equity-chart .main-svg .scatterlayer path.js-line");
 
@@ -199,6 +207,12 @@ public sealed class BrowserTests(ConsolePlatform platform)
         Assert.True(await page.Locator("#drawdowns tbody tr").CountAsync() >= 1);
         Assert.Equal(1, await page.Locator("#benchmark, #no-benchmark").CountAsync());
         await page.WaitForSelectorAsync("#rolling-chart .main-svg .scatterlayer path.js-line");
+
+        // Pinning makes the run its strategy's record (the button says what it will do next).
+        await page.WaitForSelectorAsync("#result-ready[data-interactive='yes']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+        Assert.Contains("Pin as the strategy's record", await page.InnerTextAsync("#pin"), StringComparison.OrdinalIgnoreCase); // buttons are shown in capitals
+        await page.ClickAsync("#pin");
+        await page.WaitForFunctionAsync("() => document.querySelector('#pin').innerText.toLowerCase().includes('unpin')");
 
         // One view, one audit row, although the page loads twice (prerendered, then interactive).
         await page.WaitForSelectorAsync("#result-ready[data-interactive='yes']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });

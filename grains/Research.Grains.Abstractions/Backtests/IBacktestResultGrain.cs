@@ -62,13 +62,14 @@ public sealed record WindowRow(
     [property: Id(4)] double InSample,
     [property: Id(5)] double OutOfSample);
 
-/// <summary>A strategy's latest stored backtest, as the performance dashboard shows it.</summary>
+/// <summary>A strategy's record (its pinned backtest, else its latest), as the performance dashboard shows it.</summary>
 [GenerateSerializer, Immutable, Alias("research.backtests.StrategyPerformance")]
 public sealed record StrategyPerformance(
     [property: Id(0)] string JobId,
     [property: Id(1)] DateTimeOffset FinishedAt,
     [property: Id(2)] ResultView View,
-    [property: Id(3)] PositionSnapshot Positions);
+    [property: Id(3)] PositionSnapshot Positions,
+    [property: Id(4)] bool Pinned = false);
 
 [GenerateSerializer, Immutable, Alias("research.backtests.BacktestOptions")]
 public sealed record BacktestOptions([property: Id(0)] string[] Strategies, [property: Id(1)] ExecutionTiming[] Executions, [property: Id(2)] string[] Constructions);
@@ -86,7 +87,7 @@ public interface IBacktestResultGrain : IGrainWithIntegerKey
     [RequiresAction(ResearchActions.BacktestView)]
     Task<BacktestOptions> GetOptionsAsync();
 
-    /// <summary>The strategy's latest stored backtest (from the result index), or null when it has none.</summary>
+    /// <summary>The strategy's record from the result index (its pinned backtest, else its latest), or null when it has none.</summary>
     [Alias("strategy")]
     [RequiresAction(ResearchActions.DashboardView)]
     Task<StrategyPerformance?> GetStrategyPerformanceAsync(string strategy, int topPositions);

@@ -15,10 +15,10 @@ public sealed class BacktestResultGrain(BacktestServices services) : Grain, IBac
 
     public async Task<StrategyPerformance?> GetStrategyPerformanceAsync(string strategy, int topPositions)
     {
-        var latest = await services.Index.LatestAsync(WireNames.Of(JobKind.Backtest), strategy).ConfigureAwait(true);
-        return latest is null
+        var record = await services.Index.RecordAsync(WireNames.Of(JobKind.Backtest), strategy).ConfigureAwait(true);
+        return record is null
             ? null
-            : new StrategyPerformance(latest.JobId, latest.CreatedAt, await GetViewAsync(latest.JobId).ConfigureAwait(true), await GetPositionsAsync(latest.JobId, topPositions).ConfigureAwait(true));
+            : new StrategyPerformance(record.JobId, record.CreatedAt, await GetViewAsync(record.JobId).ConfigureAwait(true), await GetPositionsAsync(record.JobId, topPositions).ConfigureAwait(true), record.Pinned);
     }
 
     public async Task<ResultView> GetViewAsync(string jobId)

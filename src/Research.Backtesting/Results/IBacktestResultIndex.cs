@@ -16,8 +16,11 @@ public interface IBacktestResultIndex
     /// <summary>The newest results first, at most <paramref name="limit"/> (clamped to 1..10,000).</summary>
     Task<IReadOnlyList<StoredResult>> ListAsync(int limit = 100, CancellationToken cancellationToken = default);
 
-    /// <summary>The newest result of <paramref name="kind"/> labelled <paramref name="label"/> (a strategy's latest backtest), or null.</summary>
-    Task<StoredResult?> LatestAsync(string kind, string label, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// The record of <paramref name="kind"/> labelled <paramref name="label"/> (a strategy's backtest for its dashboard):
+    /// the newest pinned result when one is pinned, else the newest, else null.
+    /// </summary>
+    Task<StoredResult?> RecordAsync(string kind, string label, CancellationToken cancellationToken = default);
 
     /// <summary>Pins or stars a result (null leaves a flag as it is); false when there is no such result.</summary>
     Task<bool> SetFlagsAsync(string jobId, bool? pinned, bool? starred, CancellationToken cancellationToken = default);

@@ -81,11 +81,11 @@ public sealed class SqlBacktestResultIndex : IBacktestResultIndex
     }
 
     /// <inheritdoc />
-    public async Task<StoredResult?> LatestAsync(string kind, string label, CancellationToken cancellationToken = default)
+    public async Task<StoredResult?> RecordAsync(string kind, string label, CancellationToken cancellationToken = default)
     {
         await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM backtest_results WHERE kind = @kind AND label = @label ORDER BY created_at_ms DESC, job_id LIMIT 1";
+        command.CommandText = $"SELECT {Columns} FROM backtest_results WHERE kind = @kind AND label = @label ORDER BY pinned DESC, created_at_ms DESC, job_id LIMIT 1";
         RelationalStore.Add(command, "kind", kind);
         RelationalStore.Add(command, "label", label);
         var rows = await ReadAsync(command, cancellationToken).ConfigureAwait(false);

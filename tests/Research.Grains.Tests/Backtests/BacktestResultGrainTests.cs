@@ -72,6 +72,14 @@ public sealed class BacktestResultGrainTests(BacktestWarehouseFixture fixture) :
         Assert.Equal(track.Dates.Length - sheet.RollingWindow + 1, sheet.RollingSharpe.Length);
         Assert.Null(sheet.BenchmarkMissing);
 
+        // The dashboard shows a strategy's record: its latest run, unless one is pinned (then the pinned one, even if older).
+        Assert.Equal((recent.JobId, false), await Record());
+        Assert.True(await scheduler.SetFlagsAsync(bt.JobId, true, null));
+        Assert.Equal((bt.JobId, true), await Record());
+        Assert.True(await scheduler.SetFlagsAsync(bt.JobId, false, null));
+        Assert.Equal((recent.JobId, false), await Record());
+        async Task<(string, bool)> Record() => (await results.GetStrategyPerformanceAsync("momentum", 3)) is { } p ? (p.JobId, p.Pinned) : default;
+
         var mc = await scheduler.SubmitAsync(new JobSubmission(null, new MonteCarloJobSpec(bt.JobId, 300, MonteCarloMethod.Bootstrap, 20, Seed: 3), JobPriority.Normal, "alice"));
         Assert.Equal(JobState.Succeeded, (await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(mc.JobId))).State);
         var paths = await results.GetMonteCarloAsync(mc.JobId);
