@@ -66,11 +66,20 @@ public static class CliApp
         ArgumentNullException.ThrowIfNull(output);
         var root = BuildRoot(output);
         var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
+
+        // With --help the parser prints the nearest command's help and drops its errors: 'research nosuch --help' would
+        // exit 0 with the root help. An unknown word is an error with or without --help.
+        var unknown = parse.Errors.Count == 0 ? parse.UnmatchedTokens : [];
+        if (parse.Errors.Count > 0 || unknown.Count > 0)
         {
             foreach (var error in parse.Errors)
             {
                 output.Error.WriteLine($"error: {error.Message}");
+            }
+
+            foreach (var token in unknown)
+            {
+                output.Error.WriteLine($"error: unknown command or argument '{token}' for '{parse.CommandResult.Command.Name}'.");
             }
 
             output.Error.WriteLine("Run 'research --help' for usage.");

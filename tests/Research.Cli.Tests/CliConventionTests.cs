@@ -30,6 +30,8 @@ public sealed class CliConventionTests
     [InlineData("calendar", "sessions", "--from", "2025-13-01", "--to", "2025-12-31")]
     [InlineData("calendar", "sessions", "--to", "2025-12-31")]
     [InlineData("no-such-command")]
+    [InlineData("no-such-command", "--help")]
+    [InlineData("backtest", "no-such-subcommand", "--help")]
     public async Task Usage_errors_exit_2_with_a_message(params string[] args)
     {
         var (code, output, error) = await CliRunner.RunAsync(args);
