@@ -65,7 +65,7 @@ public sealed partial class ApiKeyAndAdminTests(ConsolePlatform platform)
             ["Change.UserName"] = researcher.Name,
             ["Change.Operation"] = "disable",
             ["Change.Reason"] = "left the firm",
-            ["Change.Code"] = Totp.Code(admin.TotpKey!, DateTimeOffset.UtcNow),
+            ["Change.Code"] = Totp.Code(admin.TotpKey!, DateTimeOffset.UtcNow.AddSeconds(30)),
         });
         Assert.Contains("disabled; sessions ended, API keys revoked", message, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Unauthorized, (await script.GetAsync(new Uri("/api/backtests", UriKind.Relative), ct)).StatusCode);
@@ -92,7 +92,7 @@ public sealed partial class ApiKeyAndAdminTests(ConsolePlatform platform)
         var (_, _, wrong) = await browser.SubmitAsync("/admin/users", "create-user", new Dictionary<string, string> { ["Create.UserName"] = name, ["Create.Role"] = "researcher", ["Create.Reason"] = "joined", ["Create.Code"] = Totp.Wrong(admin.TotpKey!, DateTimeOffset.UtcNow) });
         Assert.Contains("authenticator code is wrong or expired", ConsoleClient.Error(wrong), StringComparison.Ordinal);
 
-        var (_, _, ok) = await browser.SubmitAsync("/admin/users", "create-user", new Dictionary<string, string> { ["Create.UserName"] = name, ["Create.Role"] = "researcher", ["Create.Reason"] = "joined", ["Create.Code"] = Totp.Code(admin.TotpKey!, DateTimeOffset.UtcNow) });
+        var (_, _, ok) = await browser.SubmitAsync("/admin/users", "create-user", new Dictionary<string, string> { ["Create.UserName"] = name, ["Create.Role"] = "researcher", ["Create.Reason"] = "joined", ["Create.Code"] = Totp.Code(admin.TotpKey!, DateTimeOffset.UtcNow.AddSeconds(60)) });
         var password = OneTimePassword().Match(ok).Groups[1].Value;
         Assert.Matches("^[a-z2-9]{5}(-[a-z2-9]{5}){3}$", password);
 

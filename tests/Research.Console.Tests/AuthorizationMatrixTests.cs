@@ -171,7 +171,7 @@ public sealed partial class AuthorizationMatrixTests(ConsolePlatform platform)
                 Expect("POST /api/backtests", (await SubmitAsync(client, new { strategy = "value", quantile = 0.33, priority = "low" })).Status, ResearchActions.Allows(r, ResearchActions.BacktestSubmit), HttpStatusCode.Accepted);
                 var cancelAllowed = client == owner ? ResearchActions.Allows(r, ResearchActions.BacktestCancel) : ResearchActions.Allows(r, ResearchActions.BacktestCancelAny);
                 Expect("POST /api/backtests/{id}/cancel", (await PostAsync(client, $"/api/backtests/{jobId}/cancel", new { })).Status, cancelAllowed, HttpStatusCode.OK);
-                var code = client.User?.TotpKey is { } key ? Totp.Code(key, DateTimeOffset.UtcNow) : "000000";
+                var code = client.User?.TotpKey is { } key ? Totp.Code(key, DateTimeOffset.UtcNow.AddSeconds(30)) : "000000";
                 Expect("POST /api/backtests/retention", (await PostAsync(client, "/api/backtests/retention", new { keepLatest = 1000, maxAgeDays = 3650, code, reason = "matrix" })).Status, ResearchActions.Allows(r, ResearchActions.BacktestPrune), HttpStatusCode.OK);
             }
 

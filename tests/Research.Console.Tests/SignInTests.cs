@@ -113,6 +113,31 @@ public sealed partial class SignInTests(ConsolePlatform platform)
     }
 
     [Fact]
+    public async Task An_authenticator_code_works_once_for_sign_in_and_for_step_up()
+    {
+        var admin = await platform.CreateUserAsync("admin");
+        var target = await platform.CreateUserAsync("viewer", twoFactor: false);
+        var code = Totp.Code(admin.TotpKey!, DateTimeOffset.UtcNow);
+        using var first = platform.NewClient();
+        Assert.Equal("/", await first.SignInAsync(admin.Name, admin.Password, code: code));
+
+        // The same code again, from another browser: refused like a wrong one.
+        using var replay = platform.NewClient();
+        var again = await replay.SignInAsync(admin.Name, admin.Password, code: code);
+        Assert.StartsWith("error: ", again, StringComparison.Ordinal);
+
+        // Nor does it authorise an administrative action; the next code does, once.
+        Dictionary<string, string> Disable(string withCode) => new() { ["Change.UserName"] = target.Name, ["Change.Operation"] = "disable", ["Change.Reason"] = "replay test", ["Change.Code"] = withCode };
+        var (_, _, refused) = await first.SubmitAsync("/admin/users", "change-user", Disable(code));
+        Assert.Contains("authenticator code is wrong or expired", ConsoleClient.Error(refused), StringComparison.Ordinal);
+        var next = Totp.Code(admin.TotpKey!, DateTimeOffset.UtcNow.AddSeconds(30));
+        var (_, _, done) = await first.SubmitAsync("/admin/users", "change-user", Disable(next));
+        Assert.Contains("disabled", done, StringComparison.Ordinal);
+        var (_, _, twice) = await first.SubmitAsync("/admin/users", "change-user", Disable(next));
+        Assert.Contains("authenticator code is wrong or expired", ConsoleClient.Error(twice), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Refused_passwords_are_not_written_back_into_the_page()
     {
         var user = await platform.CreateUserAsync("viewer", twoFactor: false);

@@ -20,7 +20,7 @@ public static class IdentityPolicy
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(store);
         services.AddIdentityCore<ResearchUser>(Apply)
-            .AddTokenProvider<AuthenticatorTokenProvider<ResearchUser>>(TokenOptions.DefaultAuthenticatorProvider);
+            .AddTokenProvider<OneTimeAuthenticatorTokenProvider>(TokenOptions.DefaultAuthenticatorProvider);
         return services.AddSingleton(store).AddSingleton<IUserStore<ResearchUser>>(store);
     }
 

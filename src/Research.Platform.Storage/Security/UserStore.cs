@@ -38,6 +38,8 @@ public sealed class UserStore :
         CREATE TABLE IF NOT EXISTS research_user_grants (
             user_id TEXT NOT NULL REFERENCES research_users (id) ON DELETE CASCADE, strategy TEXT NOT NULL,
             PRIMARY KEY (user_id, strategy));
+        CREATE TABLE IF NOT EXISTS research_totp_steps (
+            user_id TEXT NOT NULL PRIMARY KEY REFERENCES research_users (id) ON DELETE CASCADE, last_step INTEGER NOT NULL);
         """;
 
     private const string Columns = "id, user_name, normalized_user_name, password_hash, security_stamp, concurrency_stamp, lockout_end_ms, lockout_enabled, access_failed_count, two_factor_enabled, authenticator_key, recovery_codes, disabled, must_change_password, created_at_ms";
@@ -45,6 +47,24 @@ public sealed class UserStore :
     private readonly RelationalStore _store;
 
     private UserStore(RelationalStore store) => _store = store;
+
+    /// <summary>
+    /// Records that the user's authenticator code of time step <paramref name="step"/> was used, if that step is later
+    /// than the last one recorded; false (nothing changed) when it is not. One statement, so two requests racing with the
+    /// same code cannot both succeed.
+    /// </summary>
+    public async Task<bool> TryUseTotpStepAsync(string userId, long step, CancellationToken cancellationToken)
+    {
+        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO research_totp_steps (user_id, last_step) VALUES (@id, @step)
+            ON CONFLICT (user_id) DO UPDATE SET last_step = excluded.last_step WHERE research_totp_steps.last_step < excluded.last_step
+            """;
+        RelationalStore.Add(command, "id", userId);
+        RelationalStore.Add(command, "step", step);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
 
     public static UserStore Sqlite(string path) => new(RelationalStore.Sqlite(path, SqliteSchema));
 

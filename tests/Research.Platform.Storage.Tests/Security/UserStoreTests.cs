@@ -82,6 +82,9 @@ public sealed class UserStoreTests
         var key = (await users.GetAuthenticatorKeyAsync(bob))!;
         var code = Totp.Code(key, DateTimeOffset.UtcNow);
         Assert.True(await users.VerifyTwoFactorTokenAsync(bob, TokenOptions.DefaultAuthenticatorProvider, code));
+        Assert.False(await users.VerifyTwoFactorTokenAsync(bob, TokenOptions.DefaultAuthenticatorProvider, code)); // a code works once
+        Assert.False(await users.VerifyTwoFactorTokenAsync(bob, TokenOptions.DefaultAuthenticatorProvider, Totp.Code(key, DateTimeOffset.UtcNow.AddSeconds(-30)))); // nor does an earlier one
+        Assert.True(await users.VerifyTwoFactorTokenAsync(bob, TokenOptions.DefaultAuthenticatorProvider, Totp.Code(key, DateTimeOffset.UtcNow.AddSeconds(30))));
         Assert.False(await users.VerifyTwoFactorTokenAsync(bob, TokenOptions.DefaultAuthenticatorProvider, code == "000000" ? "111111" : "000000"));
         await users.SetTwoFactorEnabledAsync(bob, true);
 
@@ -93,5 +96,22 @@ public sealed class UserStoreTests
         Assert.True((await users.RedeemTwoFactorRecoveryCodeAsync(stored, codes[0])).Succeeded);
         Assert.False((await users.RedeemTwoFactorRecoveryCodeAsync(stored, codes[0])).Succeeded);
         Assert.Equal(9, await users.CountRecoveryCodesAsync((await users.FindByIdAsync(bob.Id))!));
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Of_two_racing_uses_of_one_time_step_exactly_one_wins(string kind)
+    {
+        var (services, users, resources) = await CreateAsync(kind);
+        await using var _ = resources;
+        var store = services.GetRequiredService<UserStore>();
+        var carol = new ResearchUser { UserName = "carol", CreatedAt = DateTimeOffset.UtcNow };
+        Assert.True((await users.CreateAsync(carol, "a long enough password")).Succeeded);
+        var ct = TestContext.Current.CancellationToken;
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => store.TryUseTotpStepAsync(carol.Id, 1000, ct), ct)));
+        Assert.Single(outcomes, won => won);
+        Assert.False(await store.TryUseTotpStepAsync(carol.Id, 999, ct));
+        Assert.True(await store.TryUseTotpStepAsync(carol.Id, 1001, ct));
     }
 }
