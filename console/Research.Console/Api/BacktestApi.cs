@@ -6,7 +6,6 @@ using Research.Console.Backtests;
 using Research.Console.Security;
 using Research.Grains.Abstractions;
 using Research.Grains.Abstractions.Backtests;
-using Research.Grains.Abstractions.Security;
 
 namespace Research.Console.Api;
 
@@ -104,13 +103,9 @@ public static class BacktestApi
         {
             return await action().ConfigureAwait(false);
         }
-        catch (ActionDeniedException e)
+        catch (Exception e) when (ApiErrors.For(e) is { } answer)
         {
-            return Results.Json(new { error = e.Message }, statusCode: StatusCodes.Status403Forbidden);
-        }
-        catch (ArgumentException e)
-        {
-            return Results.Json(new { error = e.Message }, statusCode: StatusCodes.Status400BadRequest);
+            return answer;
         }
     }
 }
