@@ -124,6 +124,13 @@ public sealed class LocalPlatformTests
 
             // Without --gateway-port: the port 'research up' recorded for this data root.
             var (listCode, listOut, _) = await CliRunner.RunAsync(["backtest", "list", "--json", "--data-root", dir.Path]);
+            // Into a pipe (the test's output is one): tab-separated lines, a header and one line per job, no wrapping.
+            var (plainCode, plainOut, _) = await CliRunner.RunAsync(["backtest", "list", "--data-root", dir.Path]);
+            Assert.Equal(0, plainCode);
+            var plain = plainOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.StartsWith("job\tkind\tlabel\tstate", plain[0], StringComparison.Ordinal);
+            Assert.All(plain, line => Assert.Equal(10, line.Split('\t').Length));
+            Assert.Contains(plain, line => line.StartsWith(jobId + "\tbacktest\t", StringComparison.Ordinal));
             Assert.Equal(0, listCode);
             using (var list = JsonDocument.Parse(listOut))
             {

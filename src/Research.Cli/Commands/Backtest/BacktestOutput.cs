@@ -21,6 +21,24 @@ internal static class BacktestOutput
             return;
         }
 
+        if (!output.Interactive)
+        {
+            // Into a pipe or a file: one tab-separated line per job, no wrapping, ready for cut, awk or a spreadsheet.
+            output.Out.WriteLine("job\tkind\tlabel\tstate\tprogress\tstage\tpriority\tuser\tsubmitted_utc\tsilo");
+            foreach (var s in jobs)
+            {
+                output.Out.WriteLine(string.Join('\t', s.JobId, WireNames.Of(s.Kind), Cell(s.Label), WireNames.Of(s.State), s.Fraction.ToString("0.###", CultureInfo.InvariantCulture),
+                    Cell(s.Stage), WireNames.Of(s.Priority), Cell(s.RequestedBy), s.SubmittedAt?.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture) ?? string.Empty, Cell(s.Silo ?? string.Empty)));
+            }
+
+            foreach (var s in jobs.Where(j => j.Error is not null))
+            {
+                output.Info($"{s.JobId}: {s.Error}");
+            }
+
+            return;
+        }
+
         var table = new Table().AddColumns("Job", "Kind", "Label", "State", "Progress", "Priority", "User", "Submitted (UTC)", "Silo");
         foreach (var s in jobs)
         {
@@ -86,6 +104,9 @@ internal static class BacktestOutput
 
         output.Info($"job {r.JobId}; series {r.SeriesFolder} (sha256 {r.SeriesSha256[..12]}...); data {string.Join(", ", r.DataVersions.Select(p => $"{p.Key}@{p.Value}"))}");
     }
+
+    /// <summary>A value for a tab-separated line: tabs and line breaks become spaces.</summary>
+    private static string Cell(string value) => value.Replace('\t', ' ').ReplaceLineEndings(" ");
 
     public static void WriteMetrics(CliOutput output, string strategy, BacktestMetrics m) =>
         WriteSheet(output, strategy, MetricSheet.Of(m).Select(l => (l.Group, l.Label, l.Display)));
