@@ -30,6 +30,16 @@ public sealed class StatusPageTests(ConsolePlatform platform)
     }
 
     [Fact]
+    public async Task The_icon_font_is_preloaded_with_every_page_and_is_served()
+    {
+        using var client = platform.NewClient();
+        var (_, _, page) = await client.GetAsync("/signin");
+        Assert.Contains("<link rel=\"preload\" href=\"_content/Radzen.Blazor/fonts/MaterialSymbolsOutlined.woff2\" as=\"font\"", page, StringComparison.Ordinal);
+        var (status, _, _) = await client.GetAsync("/_content/Radzen.Blazor/fonts/MaterialSymbolsOutlined.woff2");
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    [Fact]
     public async Task The_denied_page_answers_403()
     {
         var user = await platform.CreateUserAsync("viewer", twoFactor: false);
