@@ -35,10 +35,21 @@ public sealed class BacktestResultGrain(BacktestServices services) : Grain, IBac
         var row = await services.Index.GetAsync(jobId).ConfigureAwait(true) ?? throw new ArgumentException($"job '{jobId}' has no stored result.");
         var versions = ResultDocuments.Deserialize<Dictionary<string, string>>(row.DataVersions);
         var market = MarketBenchmark.Load(services.Layout, versions, daily.Dates);
-        var sheet = TearSheet.Of(daily.Dates, daily.Returns, market.Returns, market.RiskFreePerDay);
+
+        // A market that starts after the run is compared over the days it covers (the sheet itself covers the whole run).
+        var partial = market.Returns is not null && market.From > 0;
+        var sheet = TearSheet.Of(daily.Dates, daily.Returns, partial ? null : market.Returns, market.RiskFreePerDay);
+        var lines = sheet.Lines.ToList();
+        if (partial)
+        {
+            var tail = TearSheet.Of(daily.Dates[market.From..], daily.Returns[market.From..], market.Returns, market.RiskFreePerDay);
+            lines.AddRange(tail.Lines.Where(l => l.Group == TearSheet.BenchmarkGroup));
+        }
+
         var first = Math.Min(sheet.Rolling.Window - 1, daily.Dates.Length);
+        var start = market.From > 0 ? sheet.Wealth[market.From - 1] : 1.0; // the market's curve starts at the strategy's wealth
         return new TearSheetView(
-            [.. sheet.Lines.Select(l => new ResultMetric(l.Group, l.Key, l.Label, (ResultMetricUnit)(int)l.Unit, l.Value, l.Display))],
+            [.. lines.Select(l => new ResultMetric(l.Group, l.Key, l.Label, (ResultMetricUnit)(int)l.Unit, l.Value, l.Display))],
             [.. sheet.Years.Select(y => new AnnualRow(y.Year, y.Return, y.Benchmark, y.Sessions))],
             [.. sheet.WorstDrawdowns.Select(d => new DrawdownRow(d.Peak, d.Trough, d.Recovery, d.Depth, d.Sessions))],
             sheet.Rolling.Window,
@@ -46,7 +57,7 @@ public sealed class BacktestResultGrain(BacktestServices services) : Grain, IBac
             sheet.Rolling.Sharpe[first..],
             sheet.Rolling.Volatility[first..],
             sheet.Rolling.Beta?[first..],
-            market.Returns is { } m ? PerformanceMetrics.Wealth(m) : null,
+            market.Returns is { } m ? [.. PerformanceMetrics.Wealth(m).Select(w => w * start)] : null,
             market.Returns is null ? null : MarketBenchmark.Name,
             market.Missing,
             [.. sheet.Conventions]);

@@ -5,10 +5,12 @@ namespace Research.Backtesting.TearSheets;
 /// <summary>
 /// The market a stored result is compared with: the Fama-French daily market return (mktrf + rf) and the risk-free rate
 /// from <c>famafrench/factors_daily</c> at the version the run used, on the run's own dates. The risk-free rate is the
-/// mean daily rf over those dates, as the run's Sharpe used it. When the run had no Fama-French data, or some of its days
-/// have no market return, there is no benchmark and <see cref="Missing"/> says why.
+/// mean daily rf over the covered dates, as the run's Sharpe used it. When the file starts after the run (the synthetic
+/// market's factors begin later than its CRSP data), the comparison covers the run's days from <see cref="From"/> on
+/// (<see cref="Returns"/> then holds those days only) and <see cref="Missing"/> says so; when the run had no Fama-French
+/// data, or days are missing after the file starts, there is no benchmark and <see cref="Missing"/> says why.
 /// </summary>
-public sealed record MarketBenchmark(double[]? Returns, double RiskFreePerDay, string? Missing)
+public sealed record MarketBenchmark(double[]? Returns, double RiskFreePerDay, string? Missing, int From = 0)
 {
     /// <summary>Name shown next to the benchmark.</summary>
     public const string Name = "Market (Fama-French Mkt-RF + RF)";
@@ -48,8 +50,18 @@ public sealed record MarketBenchmark(double[]? Returns, double RiskFreePerDay, s
         }
 
         var missing = market.Count(double.IsNaN);
-        return missing > 0
-            ? new MarketBenchmark(null, 0, $"{missing} of the run's {dates.Length} days have no Fama-French market return at {Dataset}@{version}")
-            : new MarketBenchmark(market, riskFree / dates.Length, null);
+        var from = Array.FindIndex(market, double.IsFinite);
+        var covered = dates.Length - Math.Max(from, 0);
+        if (missing == 0)
+        {
+            return new MarketBenchmark(market, riskFree / dates.Length, null);
+        }
+
+        if (from > 0 && covered >= 2 && market.Skip(from).All(double.IsFinite))
+        {
+            return new MarketBenchmark(market[from..], riskFree / covered, $"the Fama-French file at {Dataset}@{version} starts on {dates[from]:yyyy-MM-dd}: the comparison covers the run's last {covered} of {dates.Length} days", from);
+        }
+
+        return new MarketBenchmark(null, 0, $"{missing} of the run's {dates.Length} days have no Fama-French market return at {Dataset}@{version}");
     }
 }
