@@ -49,7 +49,7 @@ public sealed class BacktestResultGrain(BacktestServices services) : Grain, IBac
         var first = Math.Min(sheet.Rolling.Window - 1, daily.Dates.Length);
         var start = market.From > 0 ? sheet.Wealth[market.From - 1] : 1.0; // the market's curve starts at the strategy's wealth
         return new TearSheetView(
-            [.. lines.Select(l => new ResultMetric(l.Group, l.Key, l.Label, (ResultMetricUnit)(int)l.Unit, l.Value, l.Display))],
+            [.. lines.Select(ResultMetrics.Of)],
             [.. sheet.Years.Select(y => new AnnualRow(y.Year, y.Return, y.Benchmark, y.Sessions))],
             [.. sheet.WorstDrawdowns.Select(d => new DrawdownRow(d.Peak, d.Trough, d.Recovery, d.Depth, d.Sessions))],
             sheet.Rolling.Window,

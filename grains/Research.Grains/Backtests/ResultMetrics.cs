@@ -18,6 +18,13 @@ public static class ResultMetrics
             JobKind.MonteCarlo => MetricSheet.Of(ResultDocuments.Deserialize<MonteCarloSummary>(metricsJson)),
             _ => throw new ArgumentException($"kind: a {WireNames.Of(kind)} job has no metrics."),
         };
-        return [.. lines.Select(l => new ResultMetric(l.Group, l.Key, l.Label, (ResultMetricUnit)(int)l.Unit, l.Value, l.Display))];
+        return [.. lines.Select(Of)];
+    }
+
+    /// <summary>One library line on the wire (the two unit enums share their members; a test pins it).</summary>
+    public static ResultMetric Of(MetricLine line)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        return new ResultMetric(line.Group, line.Key, line.Label, (ResultMetricUnit)(int)line.Unit, line.Value, line.Display);
     }
 }
