@@ -8,11 +8,15 @@ namespace Research.Analytics.Factors;
 /// the public S&amp;P 500 five-year panel) into an <see cref="EquityPanel"/> without market caps, industries or
 /// fundamentals. The return of a day is close / previous session's close - 1 when the ticker traded on both
 /// sessions; closes are split-adjusted and carry no dividends, so returns are price returns.
-/// Rows with an empty close are skipped and counted; a malformed number, a duplicated (ticker, date) or a
-/// missing column is an error naming the file and line.
+/// Rows with an empty close are skipped and counted; a malformed number, a close that is not a finite positive price
+/// (NaN, infinity, above <see cref="MaximumPrice"/>), a negative or non-finite volume, a duplicated (ticker, date), a
+/// missing column or a file without a single price is an error naming the file and line.
 /// </summary>
 public static class PricesCsvPanel
 {
+    /// <summary>No listed share has traded near this ($1 billion): a larger close is a unit or parsing error, not a price.</summary>
+    public const double MaximumPrice = 1e9;
+
     public static EquityPanel Load(string path, out int skippedRows)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -58,18 +62,24 @@ public static class PricesCsvPanel
                 throw new InvalidDataException($"{path} line {line}: date '{fields[dateColumn]}' is not yyyy-MM-dd.");
             }
 
-            if (!double.TryParse(fields[closeColumn], NumberStyles.Float, CultureInfo.InvariantCulture, out var close) || close <= 0)
+            if (!double.TryParse(fields[closeColumn], NumberStyles.Float, CultureInfo.InvariantCulture, out var close) || !double.IsFinite(close) || close <= 0 || close > MaximumPrice)
             {
-                throw new InvalidDataException($"{path} line {line}: close '{fields[closeColumn]}' is not a positive number.");
+                throw new InvalidDataException($"{path} line {line}: close '{fields[closeColumn]}' is not a price (a finite number above 0 and at most {MaximumPrice:G}).");
             }
 
             var volume = double.NaN;
-            if (fields[volumeColumn].Length > 0 && !double.TryParse(fields[volumeColumn], NumberStyles.Float, CultureInfo.InvariantCulture, out volume))
+            if (fields[volumeColumn].Length > 0
+                && (!double.TryParse(fields[volumeColumn], NumberStyles.Float, CultureInfo.InvariantCulture, out volume) || !double.IsFinite(volume) || volume < 0))
             {
-                throw new InvalidDataException($"{path} line {line}: volume '{fields[volumeColumn]}' is not a number.");
+                throw new InvalidDataException($"{path} line {line}: volume '{fields[volumeColumn]}' is not a finite number of shares at or above 0.");
             }
 
             rows.Add((date, fields[nameColumn].Trim(), close, volume));
+        }
+
+        if (rows.Count == 0)
+        {
+            throw new InvalidDataException($"{path}: no prices below the header ({skippedRows} row(s) without a close); the panel needs at least two days.");
         }
 
         var dates = rows.Select(r => r.Date).Distinct().Order().ToArray();
