@@ -26,12 +26,25 @@ public sealed record BacktestMetrics(
     public static BacktestMetrics Of(BacktestResult result, double riskFreePerDay = 0)
     {
         ArgumentNullException.ThrowIfNull(result);
-        var r = result.Returns;
-        var years = r.Length / (double)PerformanceMetrics.PeriodsPerYear;
+        var years = result.Returns.Length / (double)PerformanceMetrics.PeriodsPerYear;
+        return OfReturns(result.Dates, result.Returns, riskFreePerDay) with
+        {
+            AnnualTurnover = result.Turnover.Sum() / years,
+            AnnualCosts = result.Costs.Sum() / years,
+            MeanGrossExposure = result.LongExposure.Zip(result.ShortExposure, (l, s) => l - s).Average(),
+            Trades = result.Trades.Count,
+        };
+    }
+
+    /// <summary>The return figures of a daily series alone (a tear sheet of any series); the trading figures are 0.</summary>
+    public static BacktestMetrics OfReturns(IReadOnlyList<DateOnly> dates, IReadOnlyList<double> r, double riskFreePerDay = 0)
+    {
+        ArgumentNullException.ThrowIfNull(dates);
+        ArgumentNullException.ThrowIfNull(r);
         return new BacktestMetrics(
-            result.Dates[0],
-            result.Dates[^1],
-            r.Length,
+            dates[0],
+            dates[^1],
+            r.Count,
             PerformanceMetrics.CumulativeReturn(r),
             PerformanceMetrics.Cagr(r),
             PerformanceMetrics.AnnualVolatility(r),
@@ -40,11 +53,11 @@ public sealed record BacktestMetrics(
             PerformanceMetrics.MaxDrawdown(r),
             PerformanceMetrics.Calmar(r),
             PerformanceMetrics.HitRate(r),
-            r.Length > 2 ? PerformanceMetrics.Skewness(r) : double.NaN,
+            r.Count > 2 ? PerformanceMetrics.Skewness(r) : double.NaN,
             PerformanceMetrics.Kurtosis(r),
-            result.Turnover.Sum() / years,
-            result.Costs.Sum() / years,
-            result.LongExposure.Zip(result.ShortExposure, (l, s) => l - s).Average(),
-            result.Trades.Count);
+            0,
+            0,
+            0,
+            0);
     }
 }

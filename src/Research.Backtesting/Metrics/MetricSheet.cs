@@ -21,6 +21,9 @@ public static class MetricSheet
     /// <summary>Group of the trading lines.</summary>
     public const string Trading = "Trading";
 
+    /// <summary>Group of a Monte Carlo's paths and interval level.</summary>
+    public const string Simulation = "Simulation";
+
     /// <summary>Group of the walk-forward overfitting measures.</summary>
     public const string Overfitting = "Overfitting";
 
@@ -74,8 +77,8 @@ public static class MetricSheet
         ArgumentNullException.ThrowIfNull(summary);
         var lines = new List<MetricLine>
         {
-            Count(Period, "paths", "Paths", summary.Paths),
-            Percent(Period, "confidence", "Interval confidence", summary.Confidence, 0),
+            Count(Simulation, "paths", "Paths", summary.Paths),
+            Percent(Simulation, "confidence", "Interval confidence", summary.Confidence, 0),
         };
         void Interval(string key, string label, Interval? interval, Func<string, string, double, MetricLine> line)
         {
@@ -96,13 +99,6 @@ public static class MetricSheet
 
     /// <summary>A fraction shown as a percentage, "n/a" when not finite.</summary>
     public static MetricLine PercentLine(string group, string key, string label, double value, int decimals) => Percent(group, key, label, value, decimals);
-
-    /// <summary>A whole count.</summary>
-    public static MetricLine CountLine(string group, string key, string label, int value) => Count(group, key, label, value);
-
-    /// <summary>A date, ISO 8601.</summary>
-    public static MetricLine DateLine(string group, string key, string label, DateOnly value) =>
-        Text(group, key, label, MetricUnit.Date, value.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
 
     private static MetricLine Number(string group, string key, string label, double value, int decimals) =>
         new(group, key, label, MetricUnit.Number, Finite(value), Finite(value) is { } v ? v.ToString("F" + decimals, CultureInfo.InvariantCulture) : "n/a");

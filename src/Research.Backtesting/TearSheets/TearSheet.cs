@@ -39,24 +39,10 @@ public sealed record TearSheet(
         }
 
         var relative = benchmark is null ? null : BenchmarkRelative.Of(returns, benchmark, riskFreePerDay);
-        var lines = new List<MetricLine>
-        {
-            MetricSheet.DateLine(MetricSheet.Period, "from", "From", dates[0]),
-            MetricSheet.DateLine(MetricSheet.Period, "to", "To", dates[^1]),
-            MetricSheet.CountLine(MetricSheet.Period, "days", "Sessions", returns.Length),
-            MetricSheet.PercentLine(MetricSheet.Performance, "totalReturn", "Total return", PerformanceMetrics.CumulativeReturn(returns), 2),
-            MetricSheet.PercentLine(MetricSheet.Performance, "cagr", "CAGR", PerformanceMetrics.Cagr(returns), 2),
-            MetricSheet.PercentLine(MetricSheet.Performance, "annualVolatility", "Volatility (annual)", PerformanceMetrics.AnnualVolatility(returns), 2),
-            MetricSheet.NumberLine(MetricSheet.Performance, "sharpe", "Sharpe (excess of rf, annual)", PerformanceMetrics.Sharpe(returns, riskFreePerDay), 2),
-            MetricSheet.NumberLine(MetricSheet.Performance, "sortino", "Sortino (annual)", PerformanceMetrics.Sortino(returns, riskFreePerDay), 2),
-            MetricSheet.PercentLine(MetricSheet.Performance, "maxDrawdown", "Max drawdown", PerformanceMetrics.MaxDrawdown(returns), 2),
-            MetricSheet.NumberLine(MetricSheet.Performance, "calmar", "Calmar", PerformanceMetrics.Calmar(returns), 2),
-            MetricSheet.PercentLine(MetricSheet.Performance, "hitRate", "Hit rate (days up)", PerformanceMetrics.HitRate(returns), 1),
-            MetricSheet.NumberLine(MetricSheet.Performance, "skewness", "Skewness", returns.Length > 2 ? PerformanceMetrics.Skewness(returns) : double.NaN, 3),
-            MetricSheet.NumberLine(MetricSheet.Performance, "kurtosis", "Kurtosis (not excess)", PerformanceMetrics.Kurtosis(returns), 3),
-            MetricSheet.PercentLine(MetricSheet.Performance, "bestDay", "Best day", returns.Max(), 2),
-            MetricSheet.PercentLine(MetricSheet.Performance, "worstDay", "Worst day", returns.Min(), 2),
-        };
+        // The return lines as a backtest's result states them (same labels and units), then the day extremes.
+        var lines = MetricSheet.Of(BacktestMetrics.OfReturns(dates, returns, riskFreePerDay)).Where(l => l.Group != MetricSheet.Trading).ToList();
+        lines.Add(MetricSheet.PercentLine(MetricSheet.Performance, "bestDay", "Best day", returns.Max(), 2));
+        lines.Add(MetricSheet.PercentLine(MetricSheet.Performance, "worstDay", "Worst day", returns.Min(), 2));
         if (relative is not null)
         {
             lines.Add(MetricSheet.PercentLine(BenchmarkGroup, "alpha", "Alpha (annual, geometric)", relative.Alpha, 2));

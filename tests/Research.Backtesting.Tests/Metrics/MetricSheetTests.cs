@@ -61,8 +61,8 @@ public sealed class MetricSheetTests
     {
         var summary = new MonteCarloSummary(1000, 0.95, new Interval(-0.1, 0.5, 1.1), null, new Interval(-0.4, -0.2, -0.1), new Interval(0.8, 1.3, 2.2));
         var lines = MetricSheet.Of(summary);
-        Assert.Equal(["Period", "Sharpe", "CAGR", "Max drawdown", "Terminal wealth"], lines.Select(l => l.Group).Distinct());
-        Assert.All(lines.Where(l => l.Group != MetricSheet.Period).GroupBy(l => l.Group), g => Assert.Equal(3, g.Count()));
+        Assert.Equal(["Simulation", "Sharpe", "CAGR", "Max drawdown", "Terminal wealth"], lines.Select(l => l.Group).Distinct());
+        Assert.All(lines.Where(l => l.Group != MetricSheet.Simulation).GroupBy(l => l.Group), g => Assert.Equal(3, g.Count()));
         Assert.Equal(["-0.10", "0.50", "1.10"], lines.Where(l => l.Group == "Sharpe").Select(l => l.Display));
         Assert.All(lines.Where(l => l.Group == "CAGR"), l => Assert.Equal("n/a", l.Display));
     }

@@ -89,13 +89,13 @@ internal static class BacktestOutput
         {
             // Each metric's group holds its lower, median and upper line, in that order.
             var table = new Table().Title(Markup.Escape(r.Label)).AddColumns("Metric", "Lower", "Median", "Upper");
-            foreach (var group in r.Metrics.Where(m => m.Group != MetricSheet.Period).GroupBy(m => m.Group))
+            foreach (var group in r.Metrics.Where(m => m.Group != MetricSheet.Simulation).GroupBy(m => m.Group))
             {
                 table.AddRow([Markup.Escape(group.Key), .. group.Select(m => m.Display)]);
             }
 
             output.Console.Write(table);
-            WriteSheet(output, "paths", lines.Where(l => l.Group == MetricSheet.Period));
+            WriteSheet(output, "paths", lines.Where(l => l.Group == MetricSheet.Simulation));
         }
         else
         {
