@@ -80,9 +80,46 @@ public static class CliOptions
         ArgumentNullException.ThrowIfNull(option);
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() is var value && value <= 0)
+            int value;
+            try
+            {
+                value = result.GetValueOrDefault<int>();
+            }
+            catch (InvalidOperationException)
+            {
+                // not a whole number: say so here (reading it threw, and the parser's own message would be lost with it)
+                result.AddError($"{option.Name}: '{string.Join(" ", result.Tokens.Select(t => t.Value))}' is not a whole number.");
+                return;
+            }
+
+            if (value <= 0)
             {
                 result.AddError($"{option.Name} must be a positive number (got {value}).");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>Refuses, as a usage error naming the option, a value that is not finite or lies outside [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    public static Option<double> Within(this Option<double> option, double min, double max)
+    {
+        ArgumentNullException.ThrowIfNull(option);
+        option.Validators.Add(result =>
+        {
+            double value;
+            try
+            {
+                value = result.GetValueOrDefault<double>();
+            }
+            catch (InvalidOperationException)
+            {
+                result.AddError($"{option.Name}: '{string.Join(" ", result.Tokens.Select(t => t.Value))}' is not a number.");
+                return;
+            }
+
+            if (!double.IsFinite(value) || value < min || value > max)
+            {
+                result.AddError($"{option.Name} must be a finite number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)} (got {value.ToString(CultureInfo.InvariantCulture)}).");
             }
         });
         return option;
