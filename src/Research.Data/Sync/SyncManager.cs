@@ -19,10 +19,12 @@ namespace Research.Data.Sync;
 /// 5. Validate the staged files against the dataset's contract and the parent version.
 /// 6. Files identical to the parent's (same path, same checksum) are shared, not copied; chunks an
 ///    incremental sync did not pull are carried over from the parent.
-/// 7. Publish: move staged files into the version, write the manifest, swap CURRENT. On a failed validation
+/// 7. Publish (<see cref="DatasetPublisher"/>): write the manifest into staging, rename staging into the version, swap
+///    CURRENT, append the history; the checkpoint is removed only after that. On a failed validation
 ///    the version is quarantined instead (kept, never current) and <see cref="DatasetValidationException"/> is thrown.
 /// 8. Remove the checkpoint and staging, release the lock.
-/// A crash at any point leaves CURRENT on the previous version; the next run recovers the stale lock and resumes.
+/// A crash before CURRENT moves leaves the previous version current; the next run recovers the stale lock, repairs what
+/// the dead run left (<see cref="DatasetRecovery"/>) and resumes.
 /// </summary>
 public sealed class SyncManager(WarehouseLayout layout, TimeProvider clock, ILogger? logger = null)
 {
@@ -41,6 +43,7 @@ public sealed class SyncManager(WarehouseLayout layout, TimeProvider clock, ILog
         ArgumentNullException.ThrowIfNull(source);
         WarehouseLayout.ValidateName(dataset);
         using var writeLock = SyncLock.Acquire(layout, dataset, $"sync from {source.Name} by {by}", clock, _logger);
+        await DatasetRecovery.RepairAsync(layout, dataset, clock, _logger, cancellationToken).ConfigureAwait(false);
         var parent = new WarehouseCatalog(layout).ReadCurrent(dataset);
         progress?.Report(new SyncProgress(dataset, "planning", 0));
         var jitter = new Random(dataset.GetHashCode(StringComparison.Ordinal));
@@ -170,7 +173,7 @@ public sealed class SyncManager(WarehouseLayout layout, TimeProvider clock, ILog
             QuarantineReason = report.Passed ? null : report.Summary(),
         };
         progress?.Report(new SyncProgress(dataset, report.Passed ? "publishing" : "quarantining", 0.96));
-        var manifest = await new DatasetPublisher(layout, clock).PublishAsync(request, cancellationToken).ConfigureAwait(false);
+        var manifest = await new DatasetPublisher(layout, clock, _logger).PublishAsync(request, cancellationToken).ConfigureAwait(false);
         File.Delete(checkpointFile);
         if (Directory.Exists(staging))
         {

@@ -1,17 +1,24 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Research.Core.Diagnostics;
 
 namespace Research.Data.Warehouse;
 
 /// <summary>
-/// Publishes a new immutable version of a dataset:
-/// 1. Move the staged files into <c>versions/&lt;id&gt;/</c> (same file system: a rename, no copy).
-/// 2. Checksum every file and write <c>manifest.json</c> (temp file, fsync, rename).
-/// 3. Atomically repoint <c>CURRENT</c> (temp file, fsync, rename, fsync the directory).
+/// Publishes a new immutable version of a dataset. The caller holds the warehouse write lock (<see cref="SyncLock"/>).
+/// 0. Repair what a writer that died mid-publish left (<see cref="DatasetRecovery"/>), so the parent is right.
+/// 1. Checksum every staged file and write <c>manifest.json</c> inside the staged folder (temp file, fsync, rename).
+/// 2. Rename the staged folder to <c>versions/&lt;id&gt;/</c> and fsync <c>versions/</c>: the version appears with its
+///    manifest in one step (same file system: a rename, no copy), never as a folder without one.
+/// 3. Atomically repoint <c>CURRENT</c> (temp file, fsync, rename, fsync the directory). This is the commit.
+/// 4. Append the history entry (time travel reads it).
+/// A kill between any two steps is repaired by the next writer and read consistently before that; the crash tests
+/// kill at each step (<see cref="Research.Core.Diagnostics.CrashPoint"/> names <c>publish:manifest-written</c>,
+/// <c>publish:folder-moved</c>, <c>publish:current-moved</c>, <c>publish:history-written</c>).
 /// Readers that opened the previous version keep reading it: its files are never modified.
 /// </summary>
-public sealed class DatasetPublisher(WarehouseLayout layout, TimeProvider clock)
+public sealed class DatasetPublisher(WarehouseLayout layout, TimeProvider clock, Microsoft.Extensions.Logging.ILogger? logger = null)
 {
     internal static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
@@ -33,6 +40,7 @@ public sealed class DatasetPublisher(WarehouseLayout layout, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(request);
         var dataset = WarehouseLayout.ValidateName(request.Dataset);
+        await DatasetRecovery.RepairAsync(layout, dataset, clock, logger, cancellationToken).ConfigureAwait(false);
         var now = clock.GetUtcNow();
         var parent = WarehouseCatalog.ReadCurrentVersionId(layout, dataset);
         var versionId = "v" + now.ToString("yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture);
@@ -42,20 +50,13 @@ public sealed class DatasetPublisher(WarehouseLayout layout, TimeProvider clock)
             throw new IOException($"Dataset '{dataset}': version {versionId} already exists; two publishes in the same millisecond.");
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(versionFolder)!);
-        if (request.NewFiles.Count > 0)
-        {
-            Directory.Move(request.StagedFolder, versionFolder);
-        }
-        else
-        {
-            Directory.CreateDirectory(versionFolder);
-        }
-
+        // A publish of shared files only still gets a folder of its own to carry the manifest.
+        var staged = request.NewFiles.Count > 0 ? request.StagedFolder : Path.Combine(layout.StagingFolder, "publish-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(staged);
         var files = new List<ManifestFile>(request.SharedFiles);
         foreach (var (relative, rows) in request.NewFiles.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
-            var path = Path.Combine(versionFolder, relative.Replace('/', Path.DirectorySeparatorChar));
+            var path = Path.Combine(staged, relative.Replace('/', Path.DirectorySeparatorChar));
             var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
             await using (stream.ConfigureAwait(false))
             {
@@ -79,15 +80,23 @@ public sealed class DatasetPublisher(WarehouseLayout layout, TimeProvider clock)
             Status = request.Quarantine ? DatasetManifest.Quarantined : DatasetManifest.Published,
             Files = [.. files.OrderBy(f => f.Path, StringComparer.Ordinal)],
         };
-        await DurableFile.WriteAsync(layout.ManifestFile(dataset, versionId), JsonSerializer.Serialize(manifest, JsonOptions) + "\n", cancellationToken).ConfigureAwait(false);
+        await DurableFile.WriteAsync(Path.Combine(staged, WarehouseLayout.ManifestFileName), JsonSerializer.Serialize(manifest, JsonOptions) + "\n", cancellationToken).ConfigureAwait(false);
+        CrashPoint.Reach("publish:manifest-written");
+
+        Directory.CreateDirectory(Path.GetDirectoryName(versionFolder)!);
+        Directory.Move(staged, versionFolder);
+        DurableFile.SyncDirectory(Path.GetDirectoryName(versionFolder)!);
+        CrashPoint.Reach("publish:folder-moved");
         if (request.Quarantine)
         {
-            DatasetHistory.Append(layout, dataset, new DatasetHistoryEntry(now, "quarantine", versionId, request.PublishedBy, request.QuarantineReason));
+            DatasetHistory.Append(layout, dataset, new DatasetHistoryEntry(clock.GetUtcNow(), "quarantine", versionId, request.PublishedBy, request.QuarantineReason));
             return manifest;
         }
 
         await DurableFile.WriteAsync(layout.CurrentFile(dataset), versionId + "\n", cancellationToken).ConfigureAwait(false);
-        DatasetHistory.Append(layout, dataset, new DatasetHistoryEntry(now, "publish", versionId, request.PublishedBy, parent));
+        CrashPoint.Reach("publish:current-moved");
+        DatasetHistory.Append(layout, dataset, new DatasetHistoryEntry(clock.GetUtcNow(), "publish", versionId, request.PublishedBy, parent));
+        CrashPoint.Reach("publish:history-written");
         return manifest;
     }
 }

@@ -10,7 +10,10 @@ public sealed class DatasetVersions(WarehouseLayout layout, TimeProvider clock)
 {
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    /// <summary>Every version of a dataset (published and quarantined), oldest first.</summary>
+    /// <summary>
+    /// Every version of a dataset, oldest first, with its status: published, quarantined, or (see
+    /// <see cref="DatasetRecovery"/>) interrupted or abandoned when a writer stopped before it became current.
+    /// </summary>
     public IReadOnlyList<DatasetManifest> List(string dataset)
     {
         var folder = Path.Combine(layout.DatasetFolder(dataset), "versions");
@@ -20,13 +23,20 @@ public sealed class DatasetVersions(WarehouseLayout layout, TimeProvider clock)
         }
 
         var catalog = new WarehouseCatalog(layout);
+        var state = DatasetRecovery.Inspect(layout, dataset);
         return Directory.EnumerateDirectories(folder)
             .Select(Path.GetFileName)
             .Where(id => File.Exists(layout.ManifestFile(dataset, id!)))
             .Order(StringComparer.Ordinal)
             .Select(id => catalog.ReadVersion(dataset, id!))
+            .Select(m => state.Interrupted.Contains(m.VersionId) && m.Status == DatasetManifest.Published ? m with { Status = DatasetRecovery.Interrupted }
+                : state.Abandoned.Contains(m.VersionId) ? m with { Status = DatasetRecovery.Abandoned }
+                : m)
             .ToList();
     }
+
+    /// <summary>The history of a dataset (pointer moves, tags, quarantines, repairs), oldest first, as readers see it.</summary>
+    public IReadOnlyList<DatasetHistoryEntry> History(string dataset) => DatasetRecovery.Inspect(layout, dataset).History;
 
     /// <summary>The manifest a selector points at; throws naming the dataset and selector when there is none.</summary>
     public DatasetManifest Resolve(string dataset, VersionSelector selector)
@@ -41,6 +51,11 @@ public sealed class DatasetVersions(WarehouseLayout layout, TimeProvider clock)
             {
                 throw new VersionNotFoundException($"Dataset '{dataset}' has no version '{id}'. 'research versions list --dataset {dataset}' shows them.");
             }
+
+            if (DatasetRecovery.Inspect(layout, dataset).Interrupted.Contains(id))
+            {
+                throw new VersionNotFoundException($"Dataset '{dataset}' version '{id}' was never published: its writer stopped before it became current (the next write to the dataset completes or abandons it).");
+            }
         }
         else if (selector.Tag is not null)
         {
@@ -51,7 +66,7 @@ public sealed class DatasetVersions(WarehouseLayout layout, TimeProvider clock)
         }
         else if (selector.AsOf is { } at)
         {
-            var moves = DatasetHistory.Read(layout, dataset).Where(e => e.Action is "publish" or "rollback").ToList();
+            var moves = History(dataset).Where(e => e.Action is "publish" or "rollback").ToList();
             id = moves.LastOrDefault(e => e.At <= at)?.VersionId
                 ?? throw new VersionNotFoundException($"Dataset '{dataset}' had no current version at {at:O} (first published {(moves.Count > 0 ? moves[0].At.ToString("O") : "never")}).");
         }
@@ -80,9 +95,9 @@ public sealed class DatasetVersions(WarehouseLayout layout, TimeProvider clock)
             throw new ArgumentException($"Invalid tag '{tag}': use letters, digits, '-', '_' or '.'.", nameof(tag));
         }
 
-        var manifest = Resolve(dataset, VersionSelector.Version(versionId));
-        RequirePublished(manifest);
         using var writeLock = SyncLock.Acquire(layout, dataset, $"tag by {by}", clock);
+        await DatasetRecovery.RepairAsync(layout, dataset, clock, cancellationToken: cancellationToken).ConfigureAwait(false);
+        RequirePublished(Resolve(dataset, VersionSelector.Version(versionId)));
         var tags = new Dictionary<string, string>(Tags(dataset), StringComparer.Ordinal) { [tag] = versionId };
         await DurableFile.WriteAsync(TagsFile(dataset), JsonSerializer.Serialize(tags, JsonOptions), cancellationToken).ConfigureAwait(false);
         DatasetHistory.Append(layout, dataset, new DatasetHistoryEntry(clock.GetUtcNow(), "tag", versionId, by, tag));
@@ -91,9 +106,10 @@ public sealed class DatasetVersions(WarehouseLayout layout, TimeProvider clock)
     /// <summary>Re-points <c>CURRENT</c> at an earlier published version.</summary>
     public async Task<DatasetManifest> RollbackAsync(string dataset, string versionId, string by, CancellationToken cancellationToken = default)
     {
+        using var writeLock = SyncLock.Acquire(layout, dataset, $"rollback by {by}", clock);
+        await DatasetRecovery.RepairAsync(layout, dataset, clock, cancellationToken: cancellationToken).ConfigureAwait(false);
         var target = Resolve(dataset, VersionSelector.Version(versionId));
         RequirePublished(target);
-        using var writeLock = SyncLock.Acquire(layout, dataset, $"rollback by {by}", clock);
         var previous = WarehouseCatalog.ReadCurrentVersionId(layout, dataset);
         await DurableFile.WriteAsync(layout.CurrentFile(dataset), versionId + "\n", cancellationToken).ConfigureAwait(false);
         DatasetHistory.Append(layout, dataset, new DatasetHistoryEntry(clock.GetUtcNow(), "rollback", versionId, by, previous));
@@ -102,23 +118,39 @@ public sealed class DatasetVersions(WarehouseLayout layout, TimeProvider clock)
 
     /// <summary>
     /// Deletes versions that are not current, not tagged and not pinned (<see cref="WarehousePins"/>), and the files
-    /// no kept version references. Returns what was (or, with <paramref name="dryRun"/>, would be) deleted.
+    /// no kept version references; then what dead writers left: folders under <c>versions/</c> without a manifest,
+    /// and staging without a checkpoint (a sync's checkpointed chunks are kept until that sync publishes). Holding
+    /// the warehouse write lock means no writer is alive, so nothing in progress is touched. Returns what was (or,
+    /// with <paramref name="dryRun"/>, would be) deleted.
     /// </summary>
     public GarbageCollectionReport CollectGarbage(string dataset, bool dryRun, string by)
     {
         using var writeLock = dryRun ? null : SyncLock.Acquire(layout, dataset, $"gc by {by}", clock);
+        if (!dryRun)
+        {
+            DatasetRecovery.RepairAsync(layout, dataset, clock).GetAwaiter().GetResult();
+        }
+
+        var state = DatasetRecovery.Inspect(layout, dataset);
         var versions = List(dataset);
         var keep = new HashSet<string>(StringComparer.Ordinal);
-        if (WarehouseCatalog.ReadCurrentVersionId(layout, dataset) is { } current)
+        if (state.CurrentVersion is { } current)
         {
             keep.Add(current);
         }
 
         keep.UnionWith(Tags(dataset).Values);
         keep.UnionWith(new WarehousePins(layout).PinnedVersions(dataset));
+        if (dryRun)
+        {
+            keep.UnionWith(state.Interrupted); // the next writer may still complete them
+        }
+
         var delete = versions.Where(v => !keep.Contains(v.VersionId)).ToList();
         var referenced = versions.Where(v => keep.Contains(v.VersionId)).SelectMany(v => v.Files.Select(f => f.Path)).ToHashSet(StringComparer.Ordinal);
         var bytes = delete.SelectMany(v => v.Files).Where(f => !referenced.Contains(f.Path)).DistinctBy(f => f.Path).Sum(f => f.Bytes);
+        var leftovers = state.Leftovers.Select(id => layout.VersionFolder(dataset, id)).Concat(OrphanedStaging(dataset)).ToList();
+        bytes += leftovers.Sum(FolderBytes);
         if (!dryRun)
         {
             foreach (var version in delete)
@@ -142,10 +174,42 @@ public sealed class DatasetVersions(WarehouseLayout layout, TimeProvider clock)
 
                 DatasetHistory.Append(layout, dataset, new DatasetHistoryEntry(clock.GetUtcNow(), "gc", version.VersionId, by, null));
             }
+
+            foreach (var folder in leftovers)
+            {
+                Directory.Delete(folder, recursive: true);
+            }
         }
 
-        return new GarbageCollectionReport(dataset, delete.Select(v => v.VersionId).ToList(), keep.Order(StringComparer.Ordinal).ToList(), bytes, dryRun);
+        return new GarbageCollectionReport(dataset, delete.Select(v => v.VersionId).ToList(), keep.Order(StringComparer.Ordinal).ToList(), bytes, dryRun)
+        {
+            Leftovers = leftovers.Select(f => Path.GetRelativePath(layout.Root, f).Replace(Path.DirectorySeparatorChar, '/')).ToList(),
+        };
     }
+
+    /// <summary>Staging of dead writers: this dataset's sync staging without a checkpoint, derived and publish scratch folders.</summary>
+    private IEnumerable<string> OrphanedStaging(string dataset)
+    {
+        var staging = layout.StagingFolder;
+        if (!Directory.Exists(staging))
+        {
+            yield break;
+        }
+
+        var sync = Path.Combine(staging, "sync", dataset.Replace('/', '_'));
+        if (Directory.Exists(sync) && !File.Exists(sync + ".checkpoint.json"))
+        {
+            yield return sync;
+        }
+
+        foreach (var folder in Directory.EnumerateDirectories(staging).Where(d => Path.GetFileName(d) is { } n && (n.StartsWith("derived-", StringComparison.Ordinal) || n.StartsWith("publish-", StringComparison.Ordinal))))
+        {
+            yield return folder;
+        }
+    }
+
+    private static long FolderBytes(string folder) =>
+        Directory.Exists(folder) ? Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length) : 0;
 
     private static void RequirePublished(DatasetManifest manifest)
     {
@@ -159,4 +223,8 @@ public sealed class DatasetVersions(WarehouseLayout layout, TimeProvider clock)
 }
 
 /// <summary>Result of a garbage collection.</summary>
-public sealed record GarbageCollectionReport(string Dataset, IReadOnlyList<string> Deleted, IReadOnlyList<string> Kept, long BytesFreed, bool DryRun);
+public sealed record GarbageCollectionReport(string Dataset, IReadOnlyList<string> Deleted, IReadOnlyList<string> Kept, long BytesFreed, bool DryRun)
+{
+    /// <summary>Folders dead writers left (relative to the warehouse root): version folders without a manifest, orphaned staging.</summary>
+    public IReadOnlyList<string> Leftovers { get; init; } = [];
+}
