@@ -8,6 +8,9 @@ public static class ConfigurationKeys
 {
     public const string Profile = "Research:Profile";
     public const string DataRoot = "Research:DataRoot";
+
+    /// <summary>The audit log's MAC key file (default <c>&lt;DataRoot&gt;/.research/audit.key</c>); mount it from a secret in production.</summary>
+    public const string AuditKeyFile = "Research:Audit:KeyFile";
     public const string ClusterId = "Research:Cluster:ClusterId";
     public const string ServiceId = "Research:Cluster:ServiceId";
     public const string SiloPort = "Research:Cluster:SiloPort";

@@ -42,7 +42,7 @@ public static class SiloConfiguration
         silo.AddResearchBacktests(Path.Combine(dataRoot, "results", "backtests"), resultIndex, SiloRegistration.BindBacktestJobOptions(configuration));
 
         // Users, sessions, API keys and the audit log, behind the security grains (the console reaches them only through those).
-        var security = SecurityStorage.Open(settings.Profile == HostingProfile.Production ? settings.ConnectionString : null, dataRoot, clock);
+        var security = SecurityStorage.Open(settings.Profile == HostingProfile.Production ? settings.ConnectionString : null, dataRoot, clock, configuration[ConfigurationKeys.AuditKeyFile]);
         silo.AddResearchSecurityGrains(security, SiloRegistration.BindSessionPolicy(configuration, ConfigurationKeys.SessionIdleMinutes, ConfigurationKeys.SessionAbsoluteHours));
 
         if (settings.Profile == HostingProfile.Production)

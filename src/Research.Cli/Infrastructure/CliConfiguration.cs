@@ -35,6 +35,6 @@ public static class CliConfiguration
     public static SecurityStorage Security(IConfiguration configuration)
     {
         var settings = ClusterSettings.From(configuration);
-        return SecurityStorage.Open(settings.Profile == HostingProfile.Production ? settings.ConnectionString : null, DataRoot(configuration), TimeProvider.System);
+        return SecurityStorage.Open(settings.Profile == HostingProfile.Production ? settings.ConnectionString : null, DataRoot(configuration), TimeProvider.System, configuration[ConfigurationKeys.AuditKeyFile]);
     }
 }

@@ -10,22 +10,28 @@ namespace Research.Platform.Storage.Security;
 /// </summary>
 public sealed record SecurityStorage(UserStore Users, SessionStore Sessions, ApiKeyStore ApiKeys, AuditLog Audit)
 {
-    /// <summary>PostgreSQL when <paramref name="postgresConnectionString"/> is given (production profile), else SQLite under <paramref name="dataRoot"/>.</summary>
-    public static SecurityStorage Open(string? postgresConnectionString, string dataRoot, TimeProvider clock)
+    /// <summary>
+    /// PostgreSQL when <paramref name="postgresConnectionString"/> is given (production profile), else SQLite under
+    /// <paramref name="dataRoot"/>. The audit log's MAC key is <paramref name="auditKeyFile"/> (<c>Research:Audit:KeyFile</c>)
+    /// or <c>&lt;dataRoot&gt;/.research/audit.key</c>, its anchors <c>&lt;dataRoot&gt;/.research/audit-anchors.jsonl</c>:
+    /// outside the database either way.
+    /// </summary>
+    public static SecurityStorage Open(string? postgresConnectionString, string dataRoot, TimeProvider clock, string? auditKeyFile = null)
     {
         ArgumentNullException.ThrowIfNull(clock);
+        ArgumentException.ThrowIfNullOrWhiteSpace(dataRoot);
+        var integrity = AuditIntegrity.Under(dataRoot, auditKeyFile);
         if (!string.IsNullOrWhiteSpace(postgresConnectionString))
         {
             var pg = RelationalStore.Postgres(postgresConnectionString);
-            return new SecurityStorage(UserStore.Postgres(postgresConnectionString), new SessionStore(pg), new ApiKeyStore(pg), AuditLog.Postgres(postgresConnectionString, clock));
+            return new SecurityStorage(UserStore.Postgres(postgresConnectionString), new SessionStore(pg), new ApiKeyStore(pg), AuditLog.Postgres(postgresConnectionString, clock, integrity));
         }
 
-        ArgumentException.ThrowIfNullOrWhiteSpace(dataRoot);
         var users = Path.Combine(dataRoot, "security", "users.db");
         return new SecurityStorage(
             UserStore.Sqlite(users),
             new SessionStore(RelationalStore.Sqlite(users, SessionStore.SqliteSchema)),
             new ApiKeyStore(RelationalStore.Sqlite(users, ApiKeyStore.SqliteSchema)),
-            AuditLog.Sqlite(Path.Combine(dataRoot, "audit", "audit.db"), clock));
+            AuditLog.Sqlite(Path.Combine(dataRoot, "audit", "audit.db"), clock, integrity));
     }
 }
