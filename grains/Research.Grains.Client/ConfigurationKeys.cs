@@ -9,6 +9,9 @@ public static class ConfigurationKeys
     public const string Profile = "Research:Profile";
     public const string DataRoot = "Research:DataRoot";
 
+    /// <summary>Failed sign-ins one client address may make in 15 minutes before it is refused (default 20).</summary>
+    public const string FailedSignInsPerAddress = "Research:Security:FailedSignInsPerAddress";
+
     /// <summary>The audit log's MAC key file (default <c>&lt;DataRoot&gt;/.research/audit.key</c>); mount it from a secret in production.</summary>
     public const string AuditKeyFile = "Research:Audit:KeyFile";
     public const string ClusterId = "Research:Cluster:ClusterId";

@@ -61,6 +61,7 @@ public class ConsolePlatform : IAsyncLifetime
         Configuration[ConfigurationKeys.SiloPort] = silo.ToString(CultureInfo.InvariantCulture);
         Configuration[ConfigurationKeys.GatewayPort] = gateway.ToString(CultureInfo.InvariantCulture);
         Configuration[ConfigurationKeys.SignInsPerMinute] = "100000";
+        Configuration[ConfigurationKeys.FailedSignInsPerAddress] = "60"; // every test signs in from 127.0.0.1
         Configure(Configuration);
         Configuration[ConfigurationKeys.Urls] = BaseAddress.ToString().TrimEnd('/');
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(Configuration).Build();

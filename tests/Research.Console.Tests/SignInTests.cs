@@ -68,25 +68,66 @@ public sealed partial class SignInTests(ConsolePlatform platform)
         Assert.Contains(rows, r => r.Entry.Action == "sign-in.2fa" && r.Entry.Outcome == "ok" && r.Entry.Source == "127.0.0.1");
     }
 
+    private const string WrongPassword = "error: Wrong user name or password. After 5 wrong passwords an account without an authenticator is locked for 15 minutes.";
+
     [Fact]
-    public async Task Five_wrong_passwords_lock_the_account_even_against_the_right_password()
+    public async Task Five_wrong_passwords_lock_an_account_without_an_authenticator_and_a_stranger_cannot_tell_it_from_a_missing_one()
     {
-        var user = await platform.CreateUserAsync("researcher");
+        var user = await platform.CreateUserAsync("researcher", twoFactor: false);
         using var client = platform.NewClient();
         var wrong = user with { Password = "not the password at all" };
-        for (var i = 1; i <= 4; i++)
+        var ghost = user with { Name = "nobody-" + user.Name };
+        for (var i = 1; i <= 6; i++)
         {
-            Assert.Equal("error: Wrong user name or password.", await client.SignInAsync(wrong));
+            // Before, at and after the lock, the existing and the missing account answer in the same words.
+            Assert.Equal(WrongPassword, await client.SignInAsync(wrong));
+            Assert.Equal(WrongPassword, await client.SignInAsync(ghost));
         }
 
-        Assert.StartsWith("error: This account is locked", await client.SignInAsync(wrong), StringComparison.Ordinal);
+        // Only the right password learns of the lock.
         Assert.StartsWith("error: This account is locked", await client.SignInAsync(user), StringComparison.Ordinal);
         var (status, _, _) = await client.GetAsync("/");
         Assert.Equal(HttpStatusCode.Redirect, status); // not signed in
 
         var rows = await platform.Storage.Audit.ReadAsync(new AuditQuery(Actor: user.Name, Action: "sign-in", Limit: 50), TestContext.Current.CancellationToken);
         Assert.Equal(4, rows.Count(r => r.Entry.Outcome == "failed"));
-        Assert.Equal(2, rows.Count(r => r.Entry.Outcome == "locked"));
+        Assert.Equal(3, rows.Count(r => r.Entry.Outcome == "locked"));
+    }
+
+    [Fact]
+    public async Task Strangers_guessing_an_administrators_password_do_not_lock_out_the_administrator()
+    {
+        var admin = await platform.CreateUserAsync("admin");
+        using var stranger = platform.NewClient();
+        for (var i = 1; i <= 8; i++)
+        {
+            Assert.Equal(WrongPassword, await stranger.SignInAsync(admin with { Password = $"guess number {i} of many" }));
+        }
+
+        using var owner = platform.NewClient();
+        Assert.Equal("/", await owner.SignInAsync(admin));
+    }
+
+    [Fact]
+    public async Task An_address_with_too_many_failures_is_refused_for_every_account_and_others_are_not()
+    {
+        var user = await platform.CreateUserAsync("viewer", twoFactor: false);
+        var account = platform.Cluster.GetGrain<Research.Grains.Abstractions.Security.IAccountGrain>(0);
+        const string Guesser = "203.0.113.77";
+        var limit = int.Parse(platform.Configuration[Research.Grains.Client.ConfigurationKeys.FailedSignInsPerAddress]!, System.Globalization.CultureInfo.InvariantCulture);
+        for (var i = 0; i < limit; i++)
+        {
+            var guess = await account.SignInWithPasswordAsync($"someone{i % 7}", "a guessed password", Guesser);
+            Assert.Equal(Research.Grains.Abstractions.Security.SignInStatus.Failed, guess.Result);
+        }
+
+        var refused = await account.SignInWithPasswordAsync(user.Name, user.Password, Guesser);
+        Assert.Equal(Research.Grains.Abstractions.Security.SignInStatus.Throttled, refused.Result);
+        Assert.InRange(refused.LockedOutUntil!.Value, DateTimeOffset.UtcNow.AddMinutes(14), DateTimeOffset.UtcNow.AddMinutes(16));
+        var elsewhere = await account.SignInWithPasswordAsync(user.Name, user.Password, "198.51.100.5");
+        Assert.Equal(Research.Grains.Abstractions.Security.SignInStatus.Succeeded, elsewhere.Result);
+        var rows = await platform.Storage.Audit.ReadAsync(new AuditQuery(Actor: user.Name, Action: "sign-in", Limit: 10), TestContext.Current.CancellationToken);
+        Assert.Contains(rows, r => r.Entry.Outcome == "throttled" && r.Entry.Source == Guesser);
     }
 
     [Fact]

@@ -29,11 +29,17 @@ public enum SignInStatus
     /// <summary>Wrong user name, password or code (the two are not told apart).</summary>
     Failed,
 
-    /// <summary>Too many failures: locked until <see cref="SignInOutcome.LockedOutUntil"/>.</summary>
+    /// <summary>
+    /// Too many wrong second factors (any account) or wrong passwords (an account without a second factor): locked until
+    /// <see cref="SignInOutcome.LockedOutUntil"/>. Only said to a caller who gave the right password.
+    /// </summary>
     LockedOut,
 
     /// <summary>The account is disabled.</summary>
     Disabled,
+
+    /// <summary>Too many failures from the caller's address: refused until <see cref="SignInOutcome.LockedOutUntil"/>, whatever the account.</summary>
+    Throttled,
 }
 
 [GenerateSerializer, Immutable, Alias("research.security.SignInOutcome")]

@@ -57,10 +57,11 @@ public static class SiloRegistration
     }
 
     /// <summary>Users, sessions, API keys and the audit log behind the security grains.</summary>
-    public static ISiloBuilder AddResearchSecurityGrains(this ISiloBuilder silo, SecurityStorage storage, SessionPolicy policy)
+    public static ISiloBuilder AddResearchSecurityGrains(this ISiloBuilder silo, SecurityStorage storage, SessionPolicy policy, SignInThrottlePolicy? throttle = null)
     {
         ArgumentNullException.ThrowIfNull(silo);
         silo.Services.AddSingleton(policy);
+        silo.Services.AddSingleton(throttle ?? SignInThrottlePolicy.Default);
         silo.Services.AddResearchSecurity(storage);
         return silo;
     }
@@ -89,6 +90,19 @@ public static class SiloRegistration
         var idle = Positive(configuration, idleMinutesKey) ?? SessionPolicy.Default.Idle.TotalMinutes;
         var absolute = Positive(configuration, absoluteHoursKey) ?? SessionPolicy.Default.Absolute.TotalHours;
         return new SessionPolicy(TimeSpan.FromMinutes(idle), TimeSpan.FromHours(absolute));
+    }
+
+    /// <summary>Failed sign-ins per address in 15 minutes (<paramref name="key"/>) over the default; throws when not a positive whole number.</summary>
+    public static SignInThrottlePolicy BindSignInThrottle(IConfiguration configuration, string key)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var value = Positive(configuration, key);
+        return value switch
+        {
+            null => SignInThrottlePolicy.Default,
+            { } v when v == Math.Floor(v) && v <= int.MaxValue => SignInThrottlePolicy.Default with { FailuresPerWindow = (int)v },
+            _ => throw new InvalidOperationException($"Configuration {key}: '{configuration[key]}' is not a whole number."),
+        };
     }
 
     private static double? Positive(IConfiguration configuration, string key)

@@ -16,29 +16,49 @@ public sealed class AccountGrain(UserManager<ResearchUser> users, SecurityStorag
 {
     private const string Issuer = "Research";
 
+    /// <summary>
+    /// The password step, in order: (1) an address over its failure limit is refused, whatever the account
+    /// (<see cref="SignInThrottleGrain"/>); (2) the password is checked, for an unknown name against a dummy hash, so
+    /// neither the answer nor its timing tells whether the account exists or is locked; (3) a wrong password counts
+    /// against the address, and against the account only when the account has no second factor (so strangers cannot
+    /// lock out anyone who has one: a valid password and code still pass); (4) only after the right password does the
+    /// caller learn that the account is disabled or locked.
+    /// </summary>
     public async Task<SignInOutcome> SignInWithPasswordAsync(string userName, string password, string source)
     {
         var name = (userName ?? string.Empty).Trim();
+        var throttle = GrainFactory.GetGrain<ISignInThrottleGrain>(ThrottleKey(source));
+        if (await throttle.RefusedUntilAsync().ConfigureAwait(true) is { } until)
+        {
+            return await AuditAsync(name, "sign-in", new SignInOutcome(SignInStatus.Throttled, LockedOutUntil: until), source, "too many failed sign-ins from this address").ConfigureAwait(true);
+        }
+
         var user = name.Length is > 0 and <= 64 ? await users.FindByNameAsync(name).ConfigureAwait(true) : null;
         if (user is null)
         {
             // Spend the time a password check costs, so a missing user is not told apart by timing.
             users.PasswordHasher.VerifyHashedPassword(new ResearchUser(), DummyHash.Value, password ?? string.Empty);
+            await throttle.RecordFailureAsync().ConfigureAwait(true);
             return await AuditAsync(name, "sign-in", new SignInOutcome(SignInStatus.Failed), source, "unknown user").ConfigureAwait(true);
-        }
-
-        if (await users.IsLockedOutAsync(user).ConfigureAwait(true))
-        {
-            return await AuditAsync(user.UserName, "sign-in", new SignInOutcome(SignInStatus.LockedOut, LockedOutUntil: user.LockoutEnd), source, null).ConfigureAwait(true);
         }
 
         if (!await users.CheckPasswordAsync(user, password ?? string.Empty).ConfigureAwait(true))
         {
-            await users.AccessFailedAsync(user).ConfigureAwait(true);
-            var locked = await users.IsLockedOutAsync(user).ConfigureAwait(true);
-            return await AuditAsync(user.UserName, "sign-in",
-                locked ? new SignInOutcome(SignInStatus.LockedOut, LockedOutUntil: user.LockoutEnd) : new SignInOutcome(SignInStatus.Failed), source,
-                locked ? $"wrong password; locked after {IdentityPolicy.MaxFailedAttempts} failures" : $"wrong password ({user.AccessFailedCount} of {IdentityPolicy.MaxFailedAttempts})").ConfigureAwait(true);
+            await throttle.RecordFailureAsync().ConfigureAwait(true);
+            if (user.TwoFactorEnabled)
+            {
+                return await AuditAsync(user.UserName, "sign-in", new SignInOutcome(SignInStatus.Failed), source, "wrong password (second factor enrolled: not counted towards lockout)").ConfigureAwait(true);
+            }
+
+            var wasLocked = await users.IsLockedOutAsync(user).ConfigureAwait(true);
+            if (!wasLocked)
+            {
+                await users.AccessFailedAsync(user).ConfigureAwait(true);
+            }
+
+            var locked = wasLocked || await users.IsLockedOutAsync(user).ConfigureAwait(true);
+            return await AuditAsync(user.UserName, "sign-in", new SignInOutcome(SignInStatus.Failed), source,
+                wasLocked ? "wrong password while locked" : locked ? $"wrong password; locked after {IdentityPolicy.MaxFailedAttempts} failures" : $"wrong password ({user.AccessFailedCount} of {IdentityPolicy.MaxFailedAttempts})").ConfigureAwait(true);
         }
 
         if (user.Disabled)
@@ -46,21 +66,34 @@ public sealed class AccountGrain(UserManager<ResearchUser> users, SecurityStorag
             return await AuditAsync(user.UserName, "sign-in", new SignInOutcome(SignInStatus.Disabled), source, null).ConfigureAwait(true);
         }
 
-        await users.ResetAccessFailedCountAsync(user).ConfigureAwait(true);
         if (user.TwoFactorEnabled)
         {
+            // A lock from wrong codes is reported by the second step; wrong passwords never lock this account.
             return await AuditAsync(user.UserName, "sign-in", new SignInOutcome(SignInStatus.TwoFactorRequired, user.Id), source, "password accepted; second factor next").ConfigureAwait(true);
         }
 
+        if (await users.IsLockedOutAsync(user).ConfigureAwait(true))
+        {
+            return await AuditAsync(user.UserName, "sign-in", new SignInOutcome(SignInStatus.LockedOut, LockedOutUntil: user.LockoutEnd), source, "right password while locked").ConfigureAwait(true);
+        }
+
+        await users.ResetAccessFailedCountAsync(user).ConfigureAwait(true);
         return await AuditAsync(user.UserName, "sign-in", new SignInOutcome(SignInStatus.Succeeded, user.Id, await ViewAsync(user).ConfigureAwait(true)), source, "password only").ConfigureAwait(true);
     }
 
+    /// <summary>The second step; reached only with the right password. Wrong codes count against the address and the account.</summary>
     public async Task<SignInOutcome> SignInWithSecondFactorAsync(string userId, string code, bool recoveryCode, string source)
     {
         var user = await users.FindByIdAsync(userId).ConfigureAwait(true);
         if (user is null || !user.TwoFactorEnabled)
         {
             return await AuditAsync(user?.UserName ?? userId, "sign-in.2fa", new SignInOutcome(SignInStatus.Failed), source, "no second factor for this user").ConfigureAwait(true);
+        }
+
+        var throttle = GrainFactory.GetGrain<ISignInThrottleGrain>(ThrottleKey(source));
+        if (await throttle.RefusedUntilAsync().ConfigureAwait(true) is { } until)
+        {
+            return await AuditAsync(user.UserName, "sign-in.2fa", new SignInOutcome(SignInStatus.Throttled, LockedOutUntil: until), source, "too many failed sign-ins from this address").ConfigureAwait(true);
         }
 
         if (user.Disabled)
@@ -79,6 +112,7 @@ public sealed class AccountGrain(UserManager<ResearchUser> users, SecurityStorag
             : await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, cleaned).ConfigureAwait(true);
         if (!ok)
         {
+            await throttle.RecordFailureAsync().ConfigureAwait(true);
             await users.AccessFailedAsync(user).ConfigureAwait(true);
             var locked = await users.IsLockedOutAsync(user).ConfigureAwait(true);
             return await AuditAsync(user.UserName, "sign-in.2fa",
@@ -90,6 +124,9 @@ public sealed class AccountGrain(UserManager<ResearchUser> users, SecurityStorag
         return await AuditAsync(user.UserName, "sign-in.2fa", new SignInOutcome(SignInStatus.Succeeded, user.Id, await ViewAsync(user).ConfigureAwait(true)), source,
             recoveryCode ? $"recovery code used; {user.RecoveryCodeHashes.Count} left" : "authenticator code").ConfigureAwait(true);
     }
+
+    /// <summary>The throttle's key: the address the console reports (one key for callers that give none).</summary>
+    private static string ThrottleKey(string? source) => string.IsNullOrWhiteSpace(source) ? "unknown" : source.Trim();
 
     public async Task<AccountView?> GetAsync(string userId)
     {
@@ -186,6 +223,8 @@ public sealed class AccountGrain(UserManager<ResearchUser> users, SecurityStorag
             SignInStatus.TwoFactorRequired => "second-factor",
             SignInStatus.LockedOut => "locked",
             SignInStatus.Disabled => "disabled",
+            SignInStatus.Throttled => "throttled",
+            _ when details?.Contains("locked", StringComparison.Ordinal) == true => "locked",
             _ => "failed",
         };
         await storage.Audit.AppendAsync(new AuditEntry(user.Length == 0 ? "(empty)" : user, action, user, result, null, source, details)).ConfigureAwait(true);
