@@ -44,6 +44,8 @@ public static class QueryCommand
                     types = result.Types,
                     rows = result.Rows,
                     truncated = result.Truncated,
+                    cutBy = result.CutBy,
+                    bytes = result.Bytes,
                     versions = result.Versions,
                 });
                 return Task.FromResult(ExitCodes.Ok);
@@ -61,7 +63,12 @@ public static class QueryCommand
             }
 
             output.Console.Write(table);
-            output.Info($"{result.Rows.Count} row(s){(result.Truncated ? $" (cut at --max-rows {limits.MaxRows})" : string.Empty)}");
+            output.Info($"{result.Rows.Count} row(s){result.CutBy switch
+            {
+                "rows" => $" (cut at --max-rows {limits.MaxRows})",
+                "bytes" => $" (cut at the result limit of {limits.MaxResultBytes / (1 << 20)} MB)",
+                _ => string.Empty,
+            }}");
             return Task.FromResult(ExitCodes.Ok);
         });
         return command;
@@ -74,6 +81,7 @@ public static class QueryCommand
         DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
         double x => x.ToString("G10", CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        System.Collections.IEnumerable and not string => System.Text.Json.JsonSerializer.Serialize(value), // lists, structs, maps
         _ => value.ToString() ?? string.Empty,
     };
 }

@@ -9,19 +9,23 @@ namespace Research.Data.Warehouse;
 ///    (<c>crsp/daily</c> becomes <c>crsp.daily</c>, WRDS-style); a sync publishing meanwhile is invisible.
 /// 3. Lock the connection down: only the pinned files are readable (<c>allowed_paths</c>), all other file and
 ///    network access is off, and the configuration is locked so that SQL cannot undo it.
-/// 4. User SQL must be one SELECT statement (checked by DuckDB's own parser); results are cut at a row limit
-///    and the query is interrupted at a time limit.
+/// 4. User SQL must be one SELECT statement (checked by DuckDB's own parser) that calls none of the functions that
+///    show the session's settings, catalog or paths (<see cref="HiddenFunction"/>); results are cut at a row limit and
+///    at a byte limit (each row's size is computed by DuckDB and read before the row's values are), the query is
+///    interrupted at a time limit, and error messages name the warehouse root as <c>&lt;warehouse&gt;</c>.
 /// </summary>
 public sealed class WarehouseQuerySession : IDisposable
 {
     private readonly DuckDBConnection _connection;
     private readonly QueryLimits _limits;
+    private readonly string _root;
 
-    private WarehouseQuerySession(DuckDBConnection connection, IReadOnlyDictionary<string, DatasetManifest> pinned, QueryLimits limits)
+    private WarehouseQuerySession(DuckDBConnection connection, IReadOnlyDictionary<string, DatasetManifest> pinned, QueryLimits limits, string root)
     {
         _connection = connection;
         Pinned = pinned;
         _limits = limits;
+        _root = root;
     }
 
     /// <summary>The version of each dataset this session reads.</summary>
@@ -119,7 +123,7 @@ public sealed class WarehouseQuerySession : IDisposable
 
             Execute(connection, "SET enable_external_access = false");
             Execute(connection, "SET lock_configuration = true");
-            return new WarehouseQuerySession(connection, pinned, limits);
+            return new WarehouseQuerySession(connection, pinned, limits, layout.Root);
         }
         catch
         {
@@ -133,28 +137,56 @@ public sealed class WarehouseQuerySession : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sql);
         RequireSingleSelect(sql);
+        var body = sql.TrimEnd().TrimEnd(';');
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_limits.Timeout);
-        using var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        using var registration = timeout.Token.Register(command.Cancel);
         try
         {
+            // The user's own column names (a wrapping subquery would rename duplicates).
+            var columns = new List<string>();
+            var types = new List<string>();
+            using (var describe = _connection.CreateCommand())
+            {
+                describe.CommandText = "DESCRIBE " + body + "\n";
+                using var described = describe.ExecuteReader();
+                while (described.Read())
+                {
+                    columns.Add(described.GetString(0));
+                    types.Add(described.GetString(1));
+                }
+            }
+
+            using var command = _connection.CreateCommand();
+            command.CommandText = $"SELECT __research_q.*, strlen(CAST(__research_q AS VARCHAR)) FROM (\n{body}\n) AS __research_q";
+            using var registration = timeout.Token.Register(command.Cancel);
             using var reader = command.ExecuteReader();
-            var columns = Enumerable.Range(0, reader.FieldCount).Select(reader.GetName).ToList();
-            var types = Enumerable.Range(0, reader.FieldCount).Select(i => reader.GetDataTypeName(i)).ToList();
+            var width = reader.FieldCount - 1;
             var rows = new List<object?[]>();
-            var truncated = false;
+            string? cutBy = null;
+            long bytes = 0;
             while (reader.Read())
             {
                 if (rows.Count == _limits.MaxRows)
                 {
-                    truncated = true;
+                    cutBy = "rows";
                     break;
                 }
 
-                var row = new object?[reader.FieldCount];
-                for (var i = 0; i < row.Length; i++)
+                var size = reader.IsDBNull(width) ? 0 : reader.GetInt64(width);
+                if (bytes + size > _limits.MaxResultBytes)
+                {
+                    if (rows.Count == 0)
+                    {
+                        throw new QueryRejectedException($"The first row is {size:N0} bytes, more than the result limit of {_limits.MaxResultBytes:N0} bytes: select fewer or shorter columns.");
+                    }
+
+                    cutBy = "bytes";
+                    break;
+                }
+
+                bytes += size;
+                var row = new object?[width];
+                for (var i = 0; i < width; i++)
                 {
                     row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
                 }
@@ -162,7 +194,7 @@ public sealed class WarehouseQuerySession : IDisposable
                 rows.Add(row);
             }
 
-            return new QueryResult(columns, types, rows, truncated, Pinned.ToDictionary(p => p.Key, p => p.Value.VersionId, StringComparer.Ordinal));
+            return new QueryResult(columns, types, rows, cutBy is not null, Pinned.ToDictionary(p => p.Key, p => p.Value.VersionId, StringComparer.Ordinal)) { CutBy = cutBy, Bytes = bytes };
         }
         catch (Exception e) when (e is DuckDBException or OperationCanceledException && timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -170,8 +202,20 @@ public sealed class WarehouseQuerySession : IDisposable
         }
         catch (DuckDBException e)
         {
-            throw new QueryRejectedException($"Query failed: {FirstLine(e.Message)}", e);
+            throw new QueryRejectedException($"Query failed: {Hide(FirstLine(e.Message))}", e);
         }
+    }
+
+    /// <summary>
+    /// Functions user SQL may not call: they show the session's settings (among them the absolute paths of the pinned
+    /// files), its catalog (the views' definitions hold the same paths) or the environment.
+    /// </summary>
+    public static bool HiddenFunction(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var n = name.ToLowerInvariant();
+        return n is "current_setting" or "getenv" or "which_secret" or "glob" or "sniff_csv"
+            || n.StartsWith("duckdb_", StringComparison.Ordinal) || n.StartsWith("pragma_", StringComparison.Ordinal);
     }
 
     /// <summary>Runs trusted SQL written by the platform (not user input), e.g. a provider's universe query.</summary>
@@ -187,7 +231,7 @@ public sealed class WarehouseQuerySession : IDisposable
     private void RequireSingleSelect(string sql)
     {
         using var check = _connection.CreateCommand();
-        check.CommandText = "SELECT (j->>'error')::BOOLEAN, coalesce(json_array_length(j->'statements'), 0), j->>'error_message' FROM (SELECT json_serialize_sql($sql::VARCHAR)::JSON AS j)";
+        check.CommandText = "SELECT (j->>'error')::BOOLEAN, coalesce(json_array_length(j->'statements'), 0), j->>'error_message', j::VARCHAR FROM (SELECT json_serialize_sql($sql::VARCHAR)::JSON AS j)";
         check.Parameters.Add(new DuckDBParameter("sql", sql));
         using var reader = check.ExecuteReader();
         reader.Read();
@@ -196,14 +240,59 @@ public sealed class WarehouseQuerySession : IDisposable
             var message = reader.IsDBNull(2) ? "not a query" : reader.GetString(2);
             throw new QueryRejectedException(message.Contains("Only SELECT", StringComparison.Ordinal)
                 ? "Only SELECT queries are allowed: the warehouse is read-only."
-                : $"Query rejected: {FirstLine(message)}");
+                : $"Query rejected: {Hide(FirstLine(message))}");
         }
 
         if (reader.GetInt64(1) != 1)
         {
             throw new QueryRejectedException($"Send exactly one SELECT statement (got {reader.GetInt64(1)}).");
         }
+
+        var tree = reader.IsDBNull(3) ? null : reader.GetString(3);
+        if (tree is not null)
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(tree, new System.Text.Json.JsonDocumentOptions { MaxDepth = 4096 });
+            if (FunctionNames(json.RootElement).FirstOrDefault(HiddenFunction) is { } hidden)
+            {
+                throw new QueryRejectedException($"Function {hidden}() is not available in warehouse queries: it shows the session's settings, catalog or files.");
+            }
+        }
     }
+
+    private static IEnumerable<string> FunctionNames(System.Text.Json.JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case System.Text.Json.JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    if (property.Name == "function_name" && property.Value.ValueKind == System.Text.Json.JsonValueKind.String)
+                    {
+                        yield return property.Value.GetString()!;
+                    }
+
+                    foreach (var name in FunctionNames(property.Value))
+                    {
+                        yield return name;
+                    }
+                }
+
+                break;
+            case System.Text.Json.JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    foreach (var name in FunctionNames(item))
+                    {
+                        yield return name;
+                    }
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>A message with the warehouse root replaced by <c>&lt;warehouse&gt;</c>.</summary>
+    private string Hide(string message) => message.Replace(_root, "<warehouse>", StringComparison.Ordinal);
 
     private static void Execute(DuckDBConnection connection, string sql)
     {
