@@ -124,6 +124,32 @@ public sealed record PortfolioSpec
                         throw new ArgumentException($"covariance: entry [{i}][{j}] is not finite or not symmetric with [{j}][{i}].");
                     }
                 }
+
+                if (Covariance[i][i] < 0)
+                {
+                    throw new ArgumentException($"covariance: variance [{i}][{i}] of {Assets[i]} is negative ({Covariance[i][i].ToString(System.Globalization.CultureInfo.InvariantCulture)}).");
+                }
+            }
+
+            // A covariance is positive semi-definite: its smallest eigenvalue may be 0 up to rounding, never below.
+            // Cholesky of Σ + εI (a third of the work of an eigendecomposition) decides; the eigenvalue is only for the message.
+            var sigma = MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseOfRowArrays(Covariance);
+            var scale = Math.Max(Enumerable.Range(0, n).Max(i => Covariance[i][i]), 1e-300);
+            bool factors;
+            try
+            {
+                _ = (sigma + MathNet.Numerics.LinearAlgebra.Matrix<double>.Build.DenseIdentity(n) * (1e-10 * scale)).Cholesky();
+                factors = true;
+            }
+            catch (ArgumentException)
+            {
+                factors = false;
+            }
+
+            if (!factors)
+            {
+                var smallest = sigma.Evd(MathNet.Numerics.LinearAlgebra.Symmetricity.Symmetric).EigenValues.Min(e => e.Real);
+                throw new ArgumentException($"covariance: not positive semi-definite (smallest eigenvalue {smallest.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)}): no set of returns has this covariance.");
             }
         }
 

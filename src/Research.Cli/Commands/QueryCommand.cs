@@ -12,18 +12,24 @@ public static class QueryCommand
     public static Command Create(CliOutput output)
     {
         var sql = new Argument<string>("sql") { Description = "One SELECT statement. Datasets are views named schema.table: crsp.daily, compustat.annual, famafrench.factors_daily, ..." };
-        var maxRows = new Option<int>("--max-rows") { Description = "Return at most this many rows.", DefaultValueFactory = _ => 1000 };
-        var timeout = new Option<int>("--timeout") { Description = "Stop the query after this many seconds.", DefaultValueFactory = _ => 60 };
+        var maxRows = new Option<int>("--max-rows") { Description = "Return at most this many rows.", DefaultValueFactory = _ => 1000 }.Positive();
+        var timeout = new Option<int>("--timeout") { Description = "Stop the query after this many seconds.", DefaultValueFactory = _ => 60 }.Positive();
         var selector = new WarehouseOptions();
         var command = new Command("query", "Run read-only SQL over the warehouse (pinned versions; no file or network access).") { sql, maxRows, timeout };
         selector.AddTo(command);
         command.SetAction((parse, ct) =>
         {
             var limits = QueryLimits.Default with { MaxRows = parse.GetValue(maxRows), Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)) };
-            using var session = WarehouseQuerySession.Open(WarehouseOptions.Layout(parse), selector.Selector(parse), limits, TimeProvider.System);
+            var layout = WarehouseOptions.Layout(parse);
+            var chosen = selector.Selector(parse);
+            using var session = WarehouseQuerySession.Open(layout, chosen, limits, TimeProvider.System);
             if (session.Pinned.Count == 0)
             {
-                throw new CliException("The warehouse has no datasets (at that time): nothing to query.");
+                throw new CliException(new WarehouseCatalog(layout).CurrentManifests().Count == 0
+                    ? $"The warehouse at {layout.Root} has no datasets: run 'research sync' first."
+                    : chosen.VersionId is { } id ? $"--version: no dataset has a version '{id}' ('research versions list --dataset D' lists a dataset's versions)."
+                    : chosen.Tag is { } tag ? $"--tag: no dataset has a tag '{tag}' ('research versions list --dataset D' shows tags)."
+                    : $"--as-of: no dataset had a current version at {chosen.AsOf:yyyy-MM-dd HH:mm:ss} UTC (before its first publish).");
             }
 
             QueryResult result;

@@ -11,11 +11,11 @@ public static class SynthCommand
 {
     public static Command Create(CliOutput output)
     {
-        var stocks = new Option<int>("--stocks") { Description = "Securities listed on the first session.", DefaultValueFactory = _ => 1000 };
-        var years = new Option<int>("--years") { Description = "Calendar years to simulate.", DefaultValueFactory = _ => 10 };
+        var stocks = new Option<int>("--stocks") { Description = "Securities listed on the first session.", DefaultValueFactory = _ => 1000 }.Positive();
+        var years = new Option<int>("--years") { Description = "Calendar years to simulate.", DefaultValueFactory = _ => 10 }.Positive();
         var endYear = new Option<int>("--end-year") { Description = "Last simulated year.", DefaultValueFactory = _ => 2024 };
         var seed = new Option<ulong>("--seed") { Description = "Random seed (same seed and options = byte-identical files).", DefaultValueFactory = _ => 42UL };
-        var alphaIc = new Option<double>("--alpha-ic") { Description = "Planted IC of the alpha score.", DefaultValueFactory = _ => 0.03 };
+        var alphaIc = new Option<double>("--alpha-ic") { Description = "Planted IC of the alpha score.", DefaultValueFactory = _ => 0.03 }.Within(-1, 1);
         var outDir = new Option<string>("--out") { Description = "Output folder.", Required = true };
         var command = new Command("synth", "Generate a deterministic WRDS-shaped synthetic market with planted truth.")
         {

@@ -75,7 +75,13 @@ public static class CliOptions
     }
 
     /// <summary>Refuses, as a usage error naming the option, a value that is not positive.</summary>
-    public static Option<int> Positive(this Option<int> option)
+    public static Option<int> Positive(this Option<int> option) => Between(option, 1, int.MaxValue, "a positive number");
+
+    /// <summary>Refuses, as a usage error naming the option, a negative value.</summary>
+    public static Option<int> NonNegative(this Option<int> option) => Between(option, 0, int.MaxValue, "zero or more");
+
+    /// <summary>Refuses, as a usage error naming the option, a whole number outside [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    public static Option<int> Between(this Option<int> option, int min, int max, string? rule = null)
     {
         ArgumentNullException.ThrowIfNull(option);
         option.Validators.Add(result =>
@@ -92,7 +98,32 @@ public static class CliOptions
                 return;
             }
 
-            if (value <= 0)
+            if (value < min || value > max)
+            {
+                result.AddError($"{option.Name} must be {rule ?? $"a whole number from {min} to {max}"} (got {value}).");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>Refuses, as a usage error naming the option, a given value that is not positive (absent is fine).</summary>
+    public static Option<int?> Positive(this Option<int?> option)
+    {
+        ArgumentNullException.ThrowIfNull(option);
+        option.Validators.Add(result =>
+        {
+            int? value;
+            try
+            {
+                value = result.GetValueOrDefault<int?>();
+            }
+            catch (InvalidOperationException)
+            {
+                result.AddError($"{option.Name}: '{string.Join(" ", result.Tokens.Select(t => t.Value))}' is not a whole number.");
+                return;
+            }
+
+            if (value is <= 0)
             {
                 result.AddError($"{option.Name} must be a positive number (got {value}).");
             }

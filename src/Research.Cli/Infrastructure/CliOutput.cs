@@ -61,6 +61,20 @@ public sealed class CliOutput
     /// <summary>Writes a value as indented JSON (camelCase) to standard output.</summary>
     public void WriteJson<T>(T value) => Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
 
+    /// <summary>What a command did: <paramref name="value"/> as JSON with <c>--json</c>, else the sentence <paramref name="text"/>.</summary>
+    public void Done<T>(System.CommandLine.ParseResult parse, string text, T value)
+    {
+        ArgumentNullException.ThrowIfNull(parse);
+        if (parse.GetValue(CliOptions.Json))
+        {
+            WriteJson(value);
+        }
+        else
+        {
+            Out.WriteLine(text);
+        }
+    }
+
     /// <summary>Writes one diagnostic line to standard error.</summary>
     public void Info(string message) => Error.WriteLine(message);
 

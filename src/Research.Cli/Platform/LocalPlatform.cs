@@ -76,13 +76,30 @@ public sealed class LocalPlatform(CliOutput output, PlatformLocator locator, Loc
 
             await new PlatformRunState(Environment.ProcessId, silo.Pid, console.Pid, siloUrl, consoleUrl, options.GatewayPort, options.DataRoot, clock.GetUtcNow())
                 .WriteAsync(cancellationToken).ConfigureAwait(false);
-            output.Out.WriteLine($"Console: {consoleUrl}");
-            if (firstAdminPassword is not null)
+            if (options.Json)
             {
-                output.Out.WriteLine($"First administrator: user '{FirstAdmin}', one-time password {firstAdminPassword} (shown once: sign in, choose your own password, enrol an authenticator).");
+                output.WriteJson(new
+                {
+                    console = consoleUrl,
+                    siloHealth = $"{siloUrl}/health",
+                    dataRoot = options.DataRoot,
+                    firstAdministrator = firstAdminPassword is null ? null : new { user = FirstAdmin, oneTimePassword = firstAdminPassword },
+                    siloPid = silo.Pid,
+                    consolePid = console.Pid,
+                });
             }
-            output.Out.WriteLine($"Silo health: {siloUrl}/health   data root: {options.DataRoot}");
-            output.Out.WriteLine("Press Ctrl-C to stop.");
+            else
+            {
+                output.Out.WriteLine($"Console: {consoleUrl}");
+                if (firstAdminPassword is not null)
+                {
+                    output.Out.WriteLine($"First administrator: user '{FirstAdmin}', one-time password {firstAdminPassword} (shown once: sign in, choose your own password, enrol an authenticator).");
+                }
+
+                output.Out.WriteLine($"Silo health: {siloUrl}/health   data root: {options.DataRoot}");
+                output.Out.WriteLine("Press Ctrl-C to stop.");
+            }
+
             output.Out.Flush();
 
             var exited = await Task.WhenAny(

@@ -8,4 +8,8 @@ public sealed record LocalPlatformOptions(
     int SiloPort,
     int GatewayPort,
     bool Build,
-    bool SeedDemo);
+    bool SeedDemo)
+{
+    /// <summary>Print the ready state (URLs, first administrator) as one JSON line instead of sentences.</summary>
+    public bool Json { get; init; }
+}

@@ -14,7 +14,7 @@ internal static class ResetPasswordCommand
             await using var scope = AdminCommand.Open(parse);
             var account = await AdminCommand.Find(scope, parse.GetValue(user)!).ConfigureAwait(false);
             var password = await AdminCommand.Run(() => scope.Admin.ResetPasswordAsync(account, AdminCommand.Who(parse, reason), ct)).ConfigureAwait(false);
-            output.Out.WriteLine($"one-time password for '{account.UserName}' (shown once, must be changed at next sign-in): {password}");
+            output.Done(parse, $"one-time password for '{account.UserName}' (shown once, must be changed at next sign-in): {password}", new { user = account.UserName, oneTimePassword = password, mustChange = true });
             return ExitCodes.Ok;
         });
         return command;

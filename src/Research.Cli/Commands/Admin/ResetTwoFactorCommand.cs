@@ -14,7 +14,7 @@ internal static class ResetTwoFactorCommand
             await using var scope = AdminCommand.Open(parse);
             var account = await AdminCommand.Find(scope, parse.GetValue(user)!).ConfigureAwait(false);
             await AdminCommand.Run(async () => { await scope.Admin.ResetTwoFactorAsync(account, AdminCommand.Who(parse, reason), ct).ConfigureAwait(false); return 0; }).ConfigureAwait(false);
-            output.Out.WriteLine($"2FA of '{account.UserName}' reset; their sessions were ended.");
+            output.Done(parse, $"2FA of '{account.UserName}' reset; their sessions were ended.", new { user = account.UserName, twoFactorReset = true, sessionsEnded = true });
             return ExitCodes.Ok;
         });
         return command;

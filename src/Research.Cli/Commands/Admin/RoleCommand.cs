@@ -14,7 +14,7 @@ internal static class RoleCommand
             await using var scope = AdminCommand.Open(parse);
             var account = await AdminCommand.Find(scope, parse.GetValue(user)!).ConfigureAwait(false);
             await AdminCommand.Run(async () => { await scope.Admin.SetRoleAsync(account, parse.GetValue(role)!, AdminCommand.Who(parse, reason), ct).ConfigureAwait(false); return 0; }).ConfigureAwait(false);
-            output.Out.WriteLine($"'{account.UserName}' is now {parse.GetValue(role)!.Trim().ToLowerInvariant()}; their sessions were ended.");
+            output.Done(parse, $"'{account.UserName}' is now {parse.GetValue(role)!.Trim().ToLowerInvariant()}; their sessions were ended.", new { user = account.UserName, role = parse.GetValue(role)!.Trim().ToLowerInvariant(), sessionsEnded = true });
             return ExitCodes.Ok;
         });
         return command;

@@ -16,7 +16,7 @@ internal static class ToggleCommand
             await using var scope = AdminCommand.Open(parse);
             var account = await AdminCommand.Find(scope, parse.GetValue(user)!).ConfigureAwait(false);
             await AdminCommand.Run(async () => { await scope.Admin.SetDisabledAsync(account, disabled, AdminCommand.Who(parse, reason), ct).ConfigureAwait(false); return 0; }).ConfigureAwait(false);
-            output.Out.WriteLine(disabled ? $"'{account.UserName}' disabled; sessions ended and API keys revoked." : $"'{account.UserName}' enabled.");
+            output.Done(parse, disabled ? $"'{account.UserName}' disabled; sessions ended and API keys revoked." : $"'{account.UserName}' enabled.", new { user = account.UserName, disabled });
             return ExitCodes.Ok;
         });
         return command;

@@ -14,7 +14,7 @@ internal static class ListCommand
         var actor = new Option<string?>("--actor") { Description = "Only this actor." };
         var action = new Option<string?>("--action") { Description = "Only this action (e.g. sign-in, backtest.submit)." };
         var since = new Option<string?>("--since") { Description = "From this time (ISO 8601)." };
-        var limit = new Option<int>("--limit") { Description = "At most this many rows, newest first (default 50).", DefaultValueFactory = _ => 50 };
+        var limit = new Option<int>("--limit") { Description = "At most this many rows, newest first (default 50).", DefaultValueFactory = _ => 50 }.Positive();
         var command = new Command("list", "Show audit rows, newest first.") { actor, action, since, limit };
         command.SetAction(async (parse, ct) =>
         {

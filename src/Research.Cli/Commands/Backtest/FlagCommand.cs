@@ -27,7 +27,7 @@ internal static class FlagCommand
                 throw new CliException($"No stored result {id} (only finished jobs have one).");
             }
 
-            output.Info($"{id}: {(pinning ? "pinned" : "starred")} {(on ? "on" : "off")}");
+            output.Done(parse, $"{id}: {(pinning ? "pinned" : "starred")} {(on ? "on" : "off")}", new { job = id, flag = pinning ? "pinned" : "starred", on });
             return ExitCodes.Ok;
         });
         return command;

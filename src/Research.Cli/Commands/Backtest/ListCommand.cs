@@ -9,7 +9,7 @@ internal static class ListCommand
 {
     public static Command Create(CliOutput output)
     {
-        var limit = new Option<int>("--limit") { Description = "At most this many jobs, newest first (default 20).", DefaultValueFactory = _ => 20 };
+        var limit = new Option<int>("--limit") { Description = "At most this many jobs, newest first (default 20).", DefaultValueFactory = _ => 20 }.Positive();
         var command = new Command("list", "List jobs, newest first.") { limit, ClusterOptions.Gateway };
         command.SetAction(async (parse, ct) =>
         {

@@ -10,12 +10,12 @@ internal static class MonteCarloCommand
     public static Command Create(CliOutput output)
     {
         var sourceJob = new Option<string>("--job") { Description = "The finished backtest job whose daily returns to resample.", Required = true };
-        var paths = new Option<int>("--paths") { Description = "Number of paths (default 1,000).", DefaultValueFactory = _ => 1000 };
+        var paths = new Option<int>("--paths") { Description = "Number of paths (default 1,000).", DefaultValueFactory = _ => 1000 }.Positive();
         var method = CliOptions.Choice("--method", "bootstrap: stationary blocks; trades: whole holding periods between the strategy's trade dates; shuffle: the days reordered (drawdowns only: Sharpe does not change).", MonteCarloMethod.Bootstrap);
-        var block = new Option<double>("--mean-block") { Description = "Mean block length in sessions (bootstrap; default 20).", DefaultValueFactory = _ => 20 };
-        var length = new Option<int?>("--length") { Description = "Sessions per path (default: the source's length)." };
+        var block = new Option<double>("--mean-block") { Description = "Mean block length in sessions (bootstrap; default 20).", DefaultValueFactory = _ => 20 }.Within(1, 1_000_000);
+        var length = new Option<int?>("--length") { Description = "Sessions per path (default: the source's length)." }.Positive();
         var seed = new Option<ulong>("--seed") { Description = "Seed (default 1); paths depend only on (seed, path index).", DefaultValueFactory = _ => 1UL };
-        var confidence = new Option<double>("--confidence") { Description = "Interval level (default 0.95).", DefaultValueFactory = _ => 0.95 };
+        var confidence = new Option<double>("--confidence") { Description = "Interval level (default 0.95).", DefaultValueFactory = _ => 0.95 }.Within(0.5, 0.9999);
         var priority = JobOptions.Priority();
         var user = JobOptions.User();
         var wait = JobOptions.Wait();

@@ -9,8 +9,8 @@ internal static class PruneCommand
 {
     public static Command Create(CliOutput output)
     {
-        var keep = new Option<int>("--keep") { Description = "Keep the newest N results whatever their age (default 100).", DefaultValueFactory = _ => 100 };
-        var maxAge = new Option<int>("--max-age-days") { Description = "Keep results younger than this (default 90).", DefaultValueFactory = _ => 90 };
+        var keep = new Option<int>("--keep") { Description = "Keep the newest N results whatever their age (default 100).", DefaultValueFactory = _ => 100 }.NonNegative();
+        var maxAge = new Option<int>("--max-age-days") { Description = "Keep results younger than this (default 90).", DefaultValueFactory = _ => 90 }.NonNegative();
         var command = new Command("prune", "Apply the retention policy: delete results that are old, beyond the newest N, and neither pinned nor starred.") { keep, maxAge, ClusterOptions.Gateway };
         command.SetAction(async (parse, ct) =>
         {

@@ -20,7 +20,7 @@ internal static class BacktestBenchmark
         var assets = new Option<int>("--assets") { Description = "Stocks.", DefaultValueFactory = _ => 3000 }.Positive();
         var years = new Option<int>("--years") { Description = "Years of 252 sessions.", DefaultValueFactory = _ => 25 }.Positive();
         var noCosts = new Option<bool>("--no-costs") { Description = "Run without costs (isolates the impact model's share)." };
-        var impact = new Option<double>("--impact") { Description = "Square-root impact coefficient (default 0.1; 0 = linear costs only).", DefaultValueFactory = _ => 0.1 };
+        var impact = new Option<double>("--impact") { Description = "Square-root impact coefficient (default 0.1; 0 = linear costs only).", DefaultValueFactory = _ => 0.1 }.Within(0, 10);
         var command = new Command("backtest", "Engine time per asset-day on a daily-rebalanced long/short book (targets precomputed).") { assets, years, noCosts, impact };
         command.SetAction(parse =>
         {

@@ -17,9 +17,9 @@ internal static class OptimizerBenchmark
     public static Command Create(CliOutput output)
     {
         var sizes = new Option<string>("--assets") { Description = "Comma-separated numbers of assets.", DefaultValueFactory = _ => "500,3000" };
-        var factors = new Option<int>("--factors") { Description = "Factors in the model.", DefaultValueFactory = _ => 60 };
-        var industries = new Option<int>("--industries") { Description = "Industry groups with weight bounds.", DefaultValueFactory = _ => 30 };
-        var denseLimit = new Option<int>("--dense-up-to") { Description = "Largest problem also solved densely.", DefaultValueFactory = _ => 3000 };
+        var factors = new Option<int>("--factors") { Description = "Factors in the model.", DefaultValueFactory = _ => 60 }.Positive();
+        var industries = new Option<int>("--industries") { Description = "Industry groups with weight bounds.", DefaultValueFactory = _ => 30 }.Positive();
+        var denseLimit = new Option<int>("--dense-up-to") { Description = "Largest problem also solved densely.", DefaultValueFactory = _ => 3000 }.Positive();
         var command = new Command("optimizer", "Factor-structured vs dense optimisation of the same constrained problem.") { sizes, factors, industries, denseLimit };
         command.SetAction(parse =>
         {

@@ -20,7 +20,7 @@ internal static class WarehouseBenchmark
     public static Command Create(CliOutput output)
     {
         var date = new Option<string?>("--date") { Description = "Universe date (default: the middle session of crsp/daily)." };
-        var repeat = new Option<int>("--repeat") { Description = "Timed repetitions (median reported).", DefaultValueFactory = _ => 15 };
+        var repeat = new Option<int>("--repeat") { Description = "Timed repetitions (median reported).", DefaultValueFactory = _ => 15 }.Positive();
         var warehouse = new Command("warehouse", "Pinned-reader universe query vs hand-written DuckDB; validation and publish throughput.") { date, repeat };
         warehouse.SetAction(async (parse, ct) =>
         {

@@ -16,7 +16,7 @@ internal static class WrdsBenchmark
 {
     public static Command Create(CliOutput output)
     {
-        var repeat = new Option<int>("--repeat") { Description = "Alternating raw/sync rounds (median reported).", DefaultValueFactory = _ => 3 };
+        var repeat = new Option<int>("--repeat") { Description = "Alternating raw/sync rounds (median reported).", DefaultValueFactory = _ => 3 }.Positive();
         var command = new Command("wrds", "Sync throughput (rows/s) vs raw COPY TO STDOUT of the same query; CRSP provider latencies on the result.") { repeat };
         foreach (var option in WrdsConnectionOptions.All)
         {

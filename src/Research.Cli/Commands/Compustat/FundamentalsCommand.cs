@@ -13,7 +13,7 @@ internal static class FundamentalsCommand
     {
         var gvkey = new Option<string>("--gvkey") { Description = "Compustat GVKEY (six digits).", Required = true };
         var asOf = CliOptions.Date("--as-of", "Date of knowledge (YYYY-MM-DD).");
-        var lag = new Option<int>("--annual-lag-days") { Description = "Days after fiscal year end before annual data counts as known.", DefaultValueFactory = _ => 180 };
+        var lag = new Option<int>("--annual-lag-days") { Description = "Days after fiscal year end before annual data counts as known.", DefaultValueFactory = _ => 180 }.Between(0, 730);
         var command = new Command("fundamentals", "Latest quarterly (by report date) and annual (after the lag) rows known on a date, and the linked PERMNO.") { gvkey, asOf, lag };
         command.SetAction(parse =>
         {

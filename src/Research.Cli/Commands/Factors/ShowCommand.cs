@@ -13,7 +13,7 @@ internal static class ShowCommand
     {
         var date = CliOptions.Date("--date", "The date (YYYY-MM-DD): the latest snapshot on or before it is shown.");
         var factor = new Option<string?>("--factor") { Description = "Also list the stocks with the highest and lowest exposure to this factor." };
-        var top = new Option<int>("--top") { Description = "How many stocks at each end (default 10).", DefaultValueFactory = _ => 10 };
+        var top = new Option<int>("--top") { Description = "How many stocks at each end (default 10).", DefaultValueFactory = _ => 10 }.Positive();
         var command = new Command("show", "One date's exposures: cross-sectional summary per factor, optionally the extremes of one factor.") { date, factor, top };
         command.SetAction(parse =>
         {

@@ -20,11 +20,11 @@ internal static class FitCommand
         var pricesCsv = new Option<string?>("--prices-csv") { Description = "Fit on a long prices file (date,open,high,low,close,volume,Name) instead of the warehouse; reports only, nothing is stored." };
         var eigen = new Option<bool>("--eigen") { Description = "Apply the eigenfactor adjustment (recommended when the model feeds an optimiser)." };
         var vra = new Option<bool>("--vra") { Description = "Apply the volatility regime adjustment." };
-        var nwLags = new Option<int>("--nw-lags") { Description = "Newey-West lags of factor covariance and specific variance (default 0: one-day horizon)." };
+        var nwLags = new Option<int>("--nw-lags") { Description = "Newey-West lags of factor covariance and specific variance (default 0: one-day horizon)." }.NonNegative();
         var defaults = new RiskModelOptions();
-        var volHalfLife = new Option<int>("--vol-half-life") { Description = $"Half-life of factor volatilities in sessions (default {defaults.VolatilityHalfLife}).", DefaultValueFactory = _ => defaults.VolatilityHalfLife };
-        var corrHalfLife = new Option<int>("--corr-half-life") { Description = $"Half-life of factor correlations in sessions (default {defaults.CorrelationHalfLife}).", DefaultValueFactory = _ => defaults.CorrelationHalfLife };
-        var specificHalfLife = new Option<int>("--specific-half-life") { Description = $"Half-life of specific variances in sessions (default {defaults.SpecificHalfLife}).", DefaultValueFactory = _ => defaults.SpecificHalfLife };
+        var volHalfLife = new Option<int>("--vol-half-life") { Description = $"Half-life of factor volatilities in sessions (default {defaults.VolatilityHalfLife}).", DefaultValueFactory = _ => defaults.VolatilityHalfLife }.Positive();
+        var corrHalfLife = new Option<int>("--corr-half-life") { Description = $"Half-life of factor correlations in sessions (default {defaults.CorrelationHalfLife}).", DefaultValueFactory = _ => defaults.CorrelationHalfLife }.Positive();
+        var specificHalfLife = new Option<int>("--specific-half-life") { Description = $"Half-life of specific variances in sessions (default {defaults.SpecificHalfLife}).", DefaultValueFactory = _ => defaults.SpecificHalfLife }.Positive();
         var command = new Command("fit", "Fit the model: daily factor returns, covariance and specific risk forecasts, stored as risk/* datasets.")
         {
             from, to, styles, pricesCsv, eigen, vra, nwLags, volHalfLife, corrHalfLife, specificHalfLife,

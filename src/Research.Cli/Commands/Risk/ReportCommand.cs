@@ -20,7 +20,7 @@ internal static class ReportCommand
         var portfolio = new Option<string>("--portfolio") { Description = "Portfolio: JSON {\"weights\": {asset: weight}} or CSV asset,weight; assets are PERMNOs or tickers.", Required = true };
         var date = CliOptions.Date("--date", "Date of the forecast (the latest on or before it is used).");
         var benchmark = new Option<string?>("--benchmark") { Description = "Benchmark portfolio (same formats): adds ex-ante tracking error." };
-        var confidence = new Option<double>("--confidence") { Description = "VaR / ES confidence (default 0.95).", DefaultValueFactory = _ => 0.95 };
+        var confidence = new Option<double>("--confidence") { Description = "VaR / ES confidence (default 0.95).", DefaultValueFactory = _ => 0.95 }.Within(0.5, 0.9999);
         var command = new Command("report", "A portfolio's forecast risk: total, factor and specific; contributions by factor and asset; VaR and ES.") { portfolio, date, benchmark, confidence };
         command.SetAction(parse =>
         {

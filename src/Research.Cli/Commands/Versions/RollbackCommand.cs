@@ -15,7 +15,7 @@ internal static class RollbackCommand
         {
             var name = parse.GetValue(dataset)!;
             var manifest = await new DatasetVersions(WarehouseOptions.Layout(parse), TimeProvider.System).RollbackAsync(name, parse.GetValue(rollbackVersion)!, Environment.UserName, ct).ConfigureAwait(false);
-            output.Out.WriteLine($"{name}: CURRENT -> {manifest.VersionId}");
+            output.Done(parse, $"{name}: CURRENT -> {manifest.VersionId}", new { dataset = name, current = manifest.VersionId });
             return ExitCodes.Ok;
         });
         return command;

@@ -19,7 +19,7 @@ internal static class TagCommand
             var store = new DatasetVersions(layout, TimeProvider.System);
             var version = parse.GetValue(tagVersion) ?? store.Resolve(name, VersionSelector.Current).VersionId;
             await store.TagAsync(name, parse.GetValue(tagName)!, version, Environment.UserName, ct).ConfigureAwait(false);
-            output.Out.WriteLine($"{name}: tagged {version} as '{parse.GetValue(tagName)}'");
+            output.Done(parse, $"{name}: tagged {version} as '{parse.GetValue(tagName)}'", new { dataset = name, version, tag = parse.GetValue(tagName) });
             return ExitCodes.Ok;
         });
         return command;

@@ -11,8 +11,8 @@ internal static class FakeLoadCommand
     public static Command Create(CliOutput output)
     {
         var connection = new Option<string>("--connection-string") { Description = "Target PostgreSQL database (tables are replaced).", Required = true };
-        var stocks = new Option<int>("--stocks") { Description = "Securities at the start.", DefaultValueFactory = _ => 2000 };
-        var years = new Option<int>("--years") { Description = "Years simulated.", DefaultValueFactory = _ => 10 };
+        var stocks = new Option<int>("--stocks") { Description = "Securities at the start.", DefaultValueFactory = _ => 2000 }.Positive();
+        var years = new Option<int>("--years") { Description = "Years simulated.", DefaultValueFactory = _ => 10 }.Positive();
         var seed = new Option<ulong>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => 42UL };
         var command = new Command("fake-load", "Write the synthetic market into PostgreSQL under WRDS schema, table and column names (SIZ crsp.dsf, dsenames, dsedelist; CIZ crsp.dsf_v2, stksecurityinfohist, stkdelists; crsp.ccmxpf_lnkhist, comp.funda, comp.fundq, ff.factors_daily).")
         {
