@@ -38,11 +38,11 @@ public sealed class BacktestResultGrain(BacktestServices services) : Grain, IBac
 
         // A market that starts after the run is compared over the days it covers (the sheet itself covers the whole run).
         var partial = market.Returns is not null && market.From > 0;
-        var sheet = TearSheet.Of(daily.Dates, daily.Returns, partial ? null : market.Returns, market.RiskFreePerDay);
+        var sheet = TearSheet.Of(daily.Dates, daily.Returns, partial ? null : market.Returns, market.RiskFreePerDay, riskFreeMissingDays: market.RiskFreeMissingDays);
         var lines = sheet.Lines.ToList();
         if (partial)
         {
-            var tail = TearSheet.Of(daily.Dates[market.From..], daily.Returns[market.From..], market.Returns, market.RiskFreePerDay);
+            var tail = TearSheet.Of(daily.Dates[market.From..], daily.Returns[market.From..], market.Returns, market.TailRiskFreePerDay);
             lines.AddRange(tail.Lines.Where(l => l.Group == TearSheet.BenchmarkGroup));
         }
 

@@ -10,7 +10,8 @@ namespace Research.Backtesting.Data;
 /// Builds <see cref="BacktestData"/> from a pinned warehouse session: the CRSP panel (<see cref="EquityPanelLoader"/>),
 /// open-to-close returns |prc| / |openprc| − 1 where an open price exists, delisting returns from <c>crsp.delisting</c>
 /// (a missing performance-delisting return is −30%, Shumway 1997, as in <see cref="CrspProvider"/>) placed on the
-/// delisting date, and the daily risk-free rate from <c>famafrench.factors_daily</c> (0 when that dataset is absent).
+/// delisting date, and the daily risk-free rate from <c>famafrench.factors_daily</c> (0, and flagged as unknown, on a
+/// session the file does not cover or when that dataset is absent).
 /// </summary>
 public static class BacktestDataLoader
 {
@@ -67,6 +68,7 @@ public static class BacktestDataLoader
         }
 
         var riskFree = new double[panel.Sessions];
+        var known = new bool[panel.Sessions];
         if (session.Pinned.ContainsKey("famafrench/factors_daily"))
         {
             using var command = session.CreateTrustedCommand($"SELECT date, rf FROM famafrench.factors_daily WHERE date {range} AND rf IS NOT NULL");
@@ -76,10 +78,11 @@ public static class BacktestDataLoader
                 if (dates.TryGetValue(reader.GetFieldValue<DateOnly>(0), out var t))
                 {
                     riskFree[t] = reader.GetDouble(1);
+                    known[t] = true;
                 }
             }
         }
 
-        return new BacktestData(panel, intraday, delisting, riskFree);
+        return new BacktestData(panel, intraday, delisting, riskFree, known);
     }
 }

@@ -10,7 +10,7 @@ namespace Research.Backtesting.Engine;
 /// </summary>
 public sealed class BacktestData
 {
-    public BacktestData(EquityPanel panel, double[] intradayReturns, double[] delistingReturns, double[] riskFree)
+    public BacktestData(EquityPanel panel, double[] intradayReturns, double[] delistingReturns, double[] riskFree, bool[]? riskFreeKnown = null)
     {
         ArgumentNullException.ThrowIfNull(panel);
         ArgumentNullException.ThrowIfNull(intradayReturns);
@@ -27,6 +27,12 @@ public sealed class BacktestData
         IntradayReturns = intradayReturns;
         DelistingReturns = delistingReturns;
         RiskFree = riskFree;
+        RiskFreeKnown = riskFreeKnown ?? Enumerable.Repeat(true, riskFree.Length).ToArray();
+        if (RiskFreeKnown.Length != riskFree.Length)
+        {
+            throw new ArgumentException($"riskFreeKnown: {RiskFreeKnown.Length} flags for {riskFree.Length} sessions.", nameof(riskFreeKnown));
+        }
+
         _impactScale = new Lazy<double[]>(ComputeImpactScale, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -44,8 +50,11 @@ public sealed class BacktestData
     /// <summary>Delisting return on the stock's delisting date (NaN otherwise); after it the stock is gone.</summary>
     public double[] DelistingReturns { get; }
 
-    /// <summary>Daily simple risk-free rate per session.</summary>
+    /// <summary>Daily simple risk-free rate per session (0 on a session without one: see <see cref="RiskFreeKnown"/>).</summary>
     public double[] RiskFree { get; }
+
+    /// <summary>Whether the source had a risk-free rate for each session; a session without one counts it as 0 (cash earns nothing).</summary>
+    public bool[] RiskFreeKnown { get; }
 
     /// <summary>
     /// The square-root impact scale σ / √ADV of each stock before each session (<c>[t * Assets + i]</c>; σ the daily

@@ -67,15 +67,18 @@ public static class BacktestRunner
         var settings = new BacktestSettings { From = start, To = end, Capital = request.Capital, Execution = request.Execution, Costs = request.Costs };
         var result = BacktestEngine.Run(data, strategy, settings, exposures, progress is null ? null : new Relay(f => progress.Report(("simulating", f))), cancellationToken);
         var offset = Array.IndexOf(data.Dates, result.Dates[0]);
+        // The mean daily risk-free rate over the run; a session without one counts as 0 and is reported (BacktestMetrics.RiskFreeMissingDays).
         var riskFree = 0.0;
+        var missing = 0;
         for (var t = 0; t < result.Dates.Length; t++)
         {
             riskFree += data.RiskFree[offset + t];
+            missing += data.RiskFreeKnown[offset + t] ? 0 : 1;
         }
 
         riskFree /= result.Dates.Length;
         var versions = session.Pinned.ToDictionary(p => p.Key, p => p.Value.VersionId, StringComparer.Ordinal);
-        return new BacktestRun(request, result, BacktestMetrics.Of(result, riskFree), versions, data.Panel.Ids.ToArray());
+        return new BacktestRun(request, result, BacktestMetrics.Of(result, riskFree) with { RiskFreeMissingDays = missing }, versions, data.Panel.Ids.ToArray());
     }
 
     /// <summary>The request's window on the pinned CRSP calendar (defaults filled in) and where loading starts (13 months earlier, for momentum).</summary>

@@ -22,6 +22,14 @@ public sealed record BacktestMetrics(
     double MeanGrossExposure,
     int Trades)
 {
+    /// <summary>
+    /// Sessions of the run without a risk-free rate in the data (the synthetic market's Fama-French file starts after its
+    /// CRSP data, for example). Convention: such a session counts the rate as 0 (cash earns nothing there, and the mean
+    /// daily rate that Sharpe and Sortino subtract is the sum of the known rates over all sessions). 0 for a series whose
+    /// rate was given, not looked up.
+    /// </summary>
+    public int RiskFreeMissingDays { get; init; }
+
     /// <summary>Metrics of a result; the risk-free rate per day (e.g. from Fama-French) makes Sharpe an excess-return ratio.</summary>
     public static BacktestMetrics Of(BacktestResult result, double riskFreePerDay = 0)
     {

@@ -59,6 +59,22 @@ public sealed class BacktestResultGrainTests(BacktestWarehouseFixture fixture) :
         var tailBeta = Research.Backtesting.TearSheets.BenchmarkRelative.Of(view.Returns[^covered..], tailMarket, tailRf).Beta;
         Assert.Equal(tailBeta, partial.Lines.Single(l => l.Key == "beta").Value!.Value, 10);
         Assert.Null(partial.RollingBeta);
+
+        // The risk-free rate: the file has none before July 2023, so those sessions count it as 0 and the page says how
+        // many; the sheet's Sharpe is the run's own (the mean over all sessions of the known rates, 0 where missing).
+        var rates = RiskFree(view.Dates);
+        var missingDays = rates.Count(r => r is null);
+        Assert.Equal(view.Dates.Length - covered, missingDays);
+        var rfMean = rates.Sum(r => r ?? 0) / view.Dates.Length;
+        var excess = view.Returns.Select(r => r - rfMean).ToArray();
+        var sd = Math.Sqrt(excess.Sum(e => (e - excess.Average()) * (e - excess.Average())) / (excess.Length - 1));
+        var sharpe = excess.Average() / sd * Math.Sqrt(252);
+        Assert.Equal(sharpe, partial.Lines.Single(l => l.Key == "sharpe").Value!.Value, 10);
+        Assert.Equal(missingDays, partial.Lines.Single(l => l.Key == "riskFreeMissingDays").Value!.Value);
+        Assert.Contains(partial.Conventions, c => c.Contains($"no risk-free rate on {missingDays} of the {view.Dates.Length} sessions", StringComparison.Ordinal));
+        var stored = (await cluster.Client.GetGrain<IBacktestJobGrain>(bt.JobId).GetResultAsync())!;
+        Assert.Equal(sharpe, stored.Metrics.Single(m => m.Key == "sharpe").Value!.Value, 10);
+        Assert.Equal(missingDays, stored.Metrics.Single(m => m.Key == "riskFreeMissingDays").Value!.Value);
         var recent = await scheduler.SubmitAsync(new JobSubmission(new BacktestJobSpec("momentum", From: new DateOnly(2023, 8, 1)), null, JobPriority.Normal, "alice"));
         Assert.Equal(JobState.Succeeded, (await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(recent.JobId))).State);
         var sheet = await results.GetTearSheetAsync(recent.JobId);
@@ -79,6 +95,7 @@ public sealed class BacktestResultGrainTests(BacktestWarehouseFixture fixture) :
         Assert.Equal(track.Drawdown.Min(), sheet.Drawdowns[0].Depth, 12);
         Assert.Equal(track.Dates.Length - sheet.RollingWindow + 1, sheet.RollingSharpe.Length);
         Assert.Null(sheet.BenchmarkMissing);
+        Assert.DoesNotContain(sheet.Lines, l => l.Key == "riskFreeMissingDays");
 
         // The dashboard shows a strategy's record: its latest run, unless one is pinned (then the pinned one, even if older).
         Assert.Equal((recent.JobId, false), await Record());
@@ -97,6 +114,21 @@ public sealed class BacktestResultGrainTests(BacktestWarehouseFixture fixture) :
         var sorted = paths.TerminalWealth.Order().ToArray();
         Assert.Equal(Research.Core.Statistics.Quantiles.Linear(sorted, 0.5), fan.P50[^1], 12);
         await Assert.ThrowsAsync<InvalidOperationException>(() => results.GetViewAsync(mc.JobId)); // a Monte Carlo has no daily track
+    }
+
+    /// <summary>The Fama-French daily rf on each of <paramref name="dates"/>, null where the file has none.</summary>
+    private double?[] RiskFree(DateOnly[] dates)
+    {
+        using var session = Research.Data.Warehouse.WarehouseQuerySession.Open(fixture.Layout, Research.Data.Warehouse.VersionSelector.Current, Research.Data.Warehouse.QueryLimits.Default, TimeProvider.System, ["famafrench/factors_daily"]);
+        using var command = session.CreateTrustedCommand("SELECT date, rf FROM famafrench.factors_daily WHERE rf IS NOT NULL");
+        using var reader = command.ExecuteReader();
+        var rows = new Dictionary<DateOnly, double>();
+        while (reader.Read())
+        {
+            rows[reader.GetFieldValue<DateOnly>(0)] = reader.GetDouble(1);
+        }
+
+        return [.. dates.Select(d => rows.TryGetValue(d, out var rf) ? rf : (double?)null)];
     }
 
     /// <summary>The market's daily return (mktrf + rf) on <paramref name="dates"/> and the mean daily rf, read from the warehouse's Parquet files.</summary>
