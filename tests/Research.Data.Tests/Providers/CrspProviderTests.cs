@@ -44,6 +44,20 @@ public sealed class CrspProviderTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_date_outside_the_daily_data_is_an_unknown_universe_not_an_empty_one()
+    {
+        using var session = Warehouse.Open();
+        var crsp = new CrspProvider(session);
+        var last = (DateOnly)ParquetQuery.Query($"SELECT max(date) FROM read_parquet('{ParquetQuery.Glob(Market, "crsp/daily")}')")[0][0]!;
+        var after = Assert.Throws<ArgumentException>(() => crsp.Universe(last.AddDays(7)));
+        Assert.Contains($"is after the daily data in crsp/daily@{session.Pinned["crsp/daily"].VersionId}", after.Message, StringComparison.Ordinal);
+        Assert.Contains($"to {last:yyyy-MM-dd}", after.Message, StringComparison.Ordinal);
+        var before = Assert.Throws<ArgumentException>(() => crsp.Universe(new DateOnly(1990, 1, 2)));
+        Assert.Contains("1990-01-02 is before the daily data", before.Message, StringComparison.Ordinal);
+        Assert.NotEmpty(crsp.Universe(last));
+    }
+
+    [Fact]
     public void Delisting_returns_are_applied_on_the_delisting_date_and_missing_performance_returns_are_minus_30_percent()
     {
         using var session = Warehouse.Open();

@@ -22,6 +22,21 @@ public sealed class CrspProvider(WarehouseQuerySession session)
 
     public IReadOnlyList<CrspSecurity> Universe(DateOnly date)
     {
+        // A date outside the daily file is not an empty universe but an unknown one: said, with the file's range.
+        using (var range = session.CreateTrustedCommand("SELECT min(date), max(date) FROM crsp.daily"))
+        using (var bounds = range.ExecuteReader())
+        {
+            if (bounds.Read() && !bounds.IsDBNull(0))
+            {
+                var (first, last) = (bounds.GetFieldValue<DateOnly>(0), bounds.GetFieldValue<DateOnly>(1));
+                if (date < first || date > last)
+                {
+                    throw new ArgumentException(
+                        $"{date:yyyy-MM-dd} is {(date < first ? "before" : "after")} the daily data in crsp/daily@{session.Pinned["crsp/daily"].VersionId} ({first:yyyy-MM-dd} to {last:yyyy-MM-dd}): the universe there is unknown.");
+                }
+            }
+        }
+
         using var command = session.CreateTrustedCommand($"""
             SELECT n.permno, n.ticker, n.comnam, n.shrcd, n.exchcd
             FROM crsp.daily d
