@@ -29,7 +29,8 @@ internal static class UpCommand
                 parse.GetValue(siloPort),
                 parse.GetValue(gatewayPort),
                 parse.GetValue(build),
-                !parse.GetValue(noSeed)) { Json = parse.GetValue(CliOptions.Json) };
+                !parse.GetValue(noSeed))
+            { Json = parse.GetValue(CliOptions.Json) };
             return await new LocalPlatform(output, PlatformLocator.Find(), options, TimeProvider.System).RunAsync(ct).ConfigureAwait(false);
         });
         return command;
