@@ -21,6 +21,7 @@ public sealed class SyncWriterGrain(
     WarehouseLayout layout,
     SyntheticMarketOptions syntheticOptions,
     TimeProvider clock,
+    Research.Platform.Storage.Security.SecurityStorage security,
     ILogger<SyncWriterGrain> logger) : Grain, ISyncWriterGrain
 {
     private static readonly TimeSpan LeaseLength = TimeSpan.FromMinutes(1);
@@ -104,6 +105,10 @@ public sealed class SyncWriterGrain(
                 var outcome = await manager.SyncAsync(dataset, request.Incremental ? SyncMode.Incremental : SyncMode.Full, source, request.RequestedBy,
                     new SyncProgressSink(p => Update(job with { CurrentDataset = p.Dataset, Stage = p.Stage, Fraction = (index + p.Fraction) / request.Datasets.Count, Published = [.. published] })));
                 published.Add($"{dataset}@{outcome.Manifest.VersionId}");
+                if (outcome.LockRecovered is { } recovered)
+                {
+                    await security.Audit.AppendAsync(new Research.Platform.Storage.Audit.AuditEntry(request.RequestedBy, "warehouse.lock.recover", dataset, "ok", recovered, "sync-writer")).ConfigureAwait(true);
+                }
             }
 
             Update(job with { State = SyncState.Succeeded, Stage = "done", Fraction = 1, CurrentDataset = null, FinishedAt = clock.GetUtcNow(), Published = [.. published] });

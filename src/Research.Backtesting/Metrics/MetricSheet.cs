@@ -31,15 +31,12 @@ public static class MetricSheet
     public static IReadOnlyList<MetricLine> Of(BacktestMetrics metrics, string prefix = "")
     {
         ArgumentNullException.ThrowIfNull(metrics);
-        MetricLine[] missing = metrics.RiskFreeMissingDays > 0
-            ? [Count(Period, prefix + "riskFreeMissingDays", "Sessions without a risk-free rate (counted as 0)", metrics.RiskFreeMissingDays)]
-            : [];
         return
         [
             Text(Period, prefix + "from", "From", MetricUnit.Date, metrics.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
             Text(Period, prefix + "to", "To", MetricUnit.Date, metrics.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
             Count(Period, prefix + "days", "Sessions", metrics.Days),
-            .. missing,
+            Count(Period, prefix + "riskFreeMissingDays", "Sessions without a risk-free rate (counted as 0)", metrics.RiskFreeMissingDays),
             Percent(Performance, prefix + "totalReturn", "Total return", metrics.TotalReturn, 2),
             Percent(Performance, prefix + "cagr", "CAGR", metrics.Cagr, 2),
             Percent(Performance, prefix + "annualVolatility", "Volatility (annual)", metrics.AnnualVolatility, 2),

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using Research.Cli.Commands.Audit;
 using Research.Cli.Infrastructure;
+using Research.Platform.Storage.Audit;
 using Research.Data.Providers.FamaFrench;
 using Research.Data.Providers.Wrds;
 using Research.Data.Sync;
@@ -102,6 +104,13 @@ public static class SyncCommand
 
                 return outcomes.Count;
             }).ConfigureAwait(false);
+
+            // A recovered stale lock is recorded in the audit log as well as in .research/lock-recoveries.jsonl.
+            foreach (var o in outcomes.Where(o => o.LockRecovered is not null))
+            {
+                output.Info($"{o.Dataset}: {o.LockRecovered}");
+                await AuditCommand.Open(parse).AppendAsync(new AuditEntry(Environment.UserName, "warehouse.lock.recover", o.Dataset, "ok", o.LockRecovered, $"cli@{Environment.MachineName}"), ct).ConfigureAwait(false);
+            }
 
             if (parse.GetValue(CliOptions.Json))
             {

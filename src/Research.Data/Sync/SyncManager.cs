@@ -171,6 +171,7 @@ public sealed class SyncManager(WarehouseLayout layout, TimeProvider clock, ILog
             Validation = report.Findings,
             Quarantine = !report.Passed,
             QuarantineReason = report.Passed ? null : report.Summary(),
+            Fence = writeLock,
         };
         progress?.Report(new SyncProgress(dataset, report.Passed ? "publishing" : "quarantining", 0.96));
         var manifest = await new DatasetPublisher(layout, clock, _logger).PublishAsync(request, cancellationToken).ConfigureAwait(false);
@@ -187,7 +188,7 @@ public sealed class SyncManager(WarehouseLayout layout, TimeProvider clock, ILog
             throw new DatasetValidationException(report, manifest.VersionId);
         }
 
-        return new SyncOutcome(dataset, manifest, report, pulled, resumed, shared.Count);
+        return new SyncOutcome(dataset, manifest, report, pulled, resumed, shared.Count) { LockRecovered = writeLock.Recovered };
     }
 
     private static Dictionary<string, CompletedChunk> LoadCheckpoint(string file, string staging, string dataset, SyncMode mode, string sourceHash)

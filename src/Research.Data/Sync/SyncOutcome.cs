@@ -13,6 +13,9 @@ namespace Research.Data.Sync;
 public sealed record SyncOutcome(string Dataset, DatasetManifest Manifest, ValidationReport Validation, int ChunksPulled, int ChunksResumed, int FilesShared)
 {
     public bool Published => Manifest.Status == DatasetManifest.Published;
+
+    /// <summary>The stale warehouse lock this sync recovered before it could start, or null (the caller audits it).</summary>
+    public string? LockRecovered { get; init; }
 }
 
 /// <summary>Progress of a sync.</summary>

@@ -13,6 +13,8 @@ namespace Research.Data.Warehouse;
 ///    manifest in one step (same file system: a rename, no copy), never as a folder without one.
 /// 3. Atomically repoint <c>CURRENT</c> (temp file, fsync, rename, fsync the directory). This is the commit.
 /// 4. Append the history entry (time travel reads it).
+/// Before steps 2 and 3 the writer's lock is checked (<see cref="PublishRequest.Fence"/>): a writer that lost it (paused
+/// past its lease while another took over) publishes nothing.
 /// A kill between any two steps is repaired by the next writer and read consistently before that; the crash tests
 /// kill at each step (<see cref="Research.Core.Diagnostics.CrashPoint"/> names <c>publish:manifest-written</c>,
 /// <c>publish:folder-moved</c>, <c>publish:current-moved</c>, <c>publish:history-written</c>).
@@ -83,6 +85,7 @@ public sealed class DatasetPublisher(WarehouseLayout layout, TimeProvider clock,
         await DurableFile.WriteAsync(Path.Combine(staged, WarehouseLayout.ManifestFileName), JsonSerializer.Serialize(manifest, JsonOptions) + "\n", cancellationToken).ConfigureAwait(false);
         CrashPoint.Reach("publish:manifest-written");
 
+        request.Fence?.EnsureHeld();
         Directory.CreateDirectory(Path.GetDirectoryName(versionFolder)!);
         Directory.Move(staged, versionFolder);
         DurableFile.SyncDirectory(Path.GetDirectoryName(versionFolder)!);
@@ -93,6 +96,7 @@ public sealed class DatasetPublisher(WarehouseLayout layout, TimeProvider clock,
             return manifest;
         }
 
+        request.Fence?.EnsureHeld();
         await DurableFile.WriteAsync(layout.CurrentFile(dataset), versionId + "\n", cancellationToken).ConfigureAwait(false);
         CrashPoint.Reach("publish:current-moved");
         DatasetHistory.Append(layout, dataset, new DatasetHistoryEntry(clock.GetUtcNow(), "publish", versionId, request.PublishedBy, parent));
@@ -126,4 +130,7 @@ public sealed record PublishRequest(
     public bool Quarantine { get; init; }
 
     public string? QuarantineReason { get; init; }
+
+    /// <summary>The writer's lock: checked before the version folder moves in and before CURRENT moves (<see cref="SyncLock.EnsureHeld"/>).</summary>
+    public SyncLock? Fence { get; init; }
 }

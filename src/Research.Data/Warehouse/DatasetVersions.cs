@@ -99,6 +99,7 @@ public sealed class DatasetVersions(WarehouseLayout layout, TimeProvider clock)
         await DatasetRecovery.RepairAsync(layout, dataset, clock, cancellationToken: cancellationToken).ConfigureAwait(false);
         RequirePublished(Resolve(dataset, VersionSelector.Version(versionId)));
         var tags = new Dictionary<string, string>(Tags(dataset), StringComparer.Ordinal) { [tag] = versionId };
+        writeLock.EnsureHeld();
         await DurableFile.WriteAsync(TagsFile(dataset), JsonSerializer.Serialize(tags, JsonOptions), cancellationToken).ConfigureAwait(false);
         DatasetHistory.Append(layout, dataset, new DatasetHistoryEntry(clock.GetUtcNow(), "tag", versionId, by, tag));
     }
@@ -111,6 +112,7 @@ public sealed class DatasetVersions(WarehouseLayout layout, TimeProvider clock)
         var target = Resolve(dataset, VersionSelector.Version(versionId));
         RequirePublished(target);
         var previous = WarehouseCatalog.ReadCurrentVersionId(layout, dataset);
+        writeLock.EnsureHeld();
         await DurableFile.WriteAsync(layout.CurrentFile(dataset), versionId + "\n", cancellationToken).ConfigureAwait(false);
         DatasetHistory.Append(layout, dataset, new DatasetHistoryEntry(clock.GetUtcNow(), "rollback", versionId, by, previous));
         return target;

@@ -41,6 +41,7 @@ public static class DerivedDatasets
                 {
                     Watermark = watermark,
                     SourceQueryHash = watermark,
+                    Fence = writeLock,
                 };
                 manifests.Add(await publisher.PublishAsync(request, cancellationToken).ConfigureAwait(false));
             }

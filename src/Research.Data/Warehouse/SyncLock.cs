@@ -7,38 +7,136 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Research.Data.Warehouse;
 
 /// <summary>
-/// The cross-process single-writer fence: every write path holds <c>&lt;DataRoot&gt;/sync_lock.json</c>.
-/// 1. Acquire = write the holder (pid, process start time, host, time, dataset, owner, token) to a temp file,
-///    fsync it, and hard-link it as <c>sync_lock.json</c> (fails if the name exists): exclusive, and never seen
-///    half-written.
-/// 2. If the file exists, read the holder. It is stale when older than <see cref="StaleAfter"/> or when its pid on
-///    this host is gone (or is a different process that reused the pid). A live holder gets
+/// The cross-process single-writer fence: every write path holds <c>&lt;DataRoot&gt;/sync_lock.json</c>, as a lease.
+/// 1. Acquire = write this acquisition's lease (<c>.research/leases/&lt;token&gt;</c>, the time it was last renewed), then
+///    write the holder (pid, process start time, host, time, dataset, owner, token) to a temp file, fsync it, and
+///    hard-link it as <c>sync_lock.json</c> (fails if the name exists): exclusive, and never seen half-written.
+/// 2. The holder renews its lease every <see cref="LeaseDuration"/>/4 (a timer on the injected clock) while the lock
+///    file still names its token.
+/// 3. If the file exists, read the holder. It is stale when its lease was not renewed for <see cref="LeaseDuration"/>
+///    (on any host: a dead or paused holder anywhere on a shared file system frees the warehouse within that bound), or,
+///    on this host, when its pid is gone (or is a different process that reused the pid). A live holder gets
 ///    <see cref="SyncLockHeldException"/> naming it.
-/// 3. Recovery of a stale lock runs under a short recovery lock (<c>sync_lock.recovery</c>, itself exclusive), re-reads
-///    the holder, moves the stale file aside and records the recovery in <c>.research/lock-recoveries.jsonl</c>;
-///    then acquisition is retried. Two processes recovering at once cannot both win: only one holds the
-///    recovery lock, and the other then sees the new live holder.
-/// 4. Release deletes the file only if it still carries this acquisition's token.
+/// 4. Recovery of a stale lock runs under a short recovery lock (<c>sync_lock.recovery</c>, itself exclusive), re-reads
+///    the holder, moves the stale file aside and records the recovery in <c>.research/lock-recoveries.jsonl</c> (and
+///    <see cref="Recovered"/> tells the caller, who audits it); then acquisition is retried.
+/// 5. Fencing: before each publishing step the writer calls <see cref="EnsureHeld"/>, which refuses when the lock file
+///    names another token or this writer's own lease has lapsed, so a holder that was paused past its lease and woke
+///    up cannot publish over the writer that took over.
+/// 6. Release deletes the file only if it still carries this acquisition's token.
+/// Hosts' clocks are assumed to agree to well within <see cref="LeaseDuration"/> (NTP).
 /// </summary>
 public sealed partial class SyncLock : IDisposable
 {
-    /// <summary>A lock older than this is stale whatever its holder.</summary>
-    public static readonly TimeSpan StaleAfter = TimeSpan.FromHours(4);
+    /// <summary>A holder whose lease was not renewed for this long is stale, on any host.</summary>
+    public static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(60);
 
     private static readonly TimeSpan RecoveryLockStaleAfter = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan CorruptAfter = TimeSpan.FromSeconds(10);
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
     private readonly string _path;
+    private readonly string _lease;
+    private readonly TimeProvider _clock;
+    private readonly Lock _gate = new();
+    private ITimer? _renewal;
+    private DateTimeOffset _renewedAt;
     private bool _released;
 
-    private SyncLock(string path, SyncLockHolder holder)
+    private SyncLock(string path, string lease, SyncLockHolder holder, TimeProvider clock, string? recovered)
     {
         _path = path;
+        _lease = lease;
         Holder = holder;
+        _clock = clock;
+        _renewedAt = clock.GetUtcNow();
+        Recovered = recovered;
+        _renewal = clock.CreateTimer(_ => Renew(), null, LeaseDuration / 4, LeaseDuration / 4);
     }
 
     /// <summary>This acquisition.</summary>
     public SyncLockHolder Holder { get; }
+
+    /// <summary>What this acquisition recovered ("the holder ... : reason"), or null; the caller records it in the audit log.</summary>
+    public string? Recovered { get; }
+
+    /// <summary>Where a holder's lease (the time it was last renewed) is kept.</summary>
+    public static string LeasePath(WarehouseLayout layout, string token)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        return Path.Combine(layout.Root, ".research", "leases", token);
+    }
+
+    /// <summary>When the holder with <paramref name="token"/> last renewed its lease, or null when it has no lease file.</summary>
+    public static DateTimeOffset? LeaseRenewedAt(WarehouseLayout layout, string token)
+    {
+        try
+        {
+            return DateTimeOffset.Parse(File.ReadAllText(LeasePath(layout, token)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Refuses, before a publishing step, when this writer no longer holds the warehouse: the lock file names another
+    /// holder (this one was paused or stalled past its lease and someone took over), or its own lease has lapsed.
+    /// </summary>
+    public void EnsureHeld()
+    {
+        var current = TryRead(_path);
+        if (current?.Token != Holder.Token)
+        {
+            throw new SyncLockLostException(
+                $"This writer ({Holder.Describe()}) lost the warehouse lock: {(current is null ? "it was released or recovered" : $"it is now held by {current.Describe()}")} (a lease not renewed for {LeaseDuration.TotalSeconds:F0} s expires). Nothing more is published; run it again.");
+        }
+
+        DateTimeOffset renewed;
+        lock (_gate)
+        {
+            renewed = _renewedAt;
+        }
+
+        if (_clock.GetUtcNow() - renewed > LeaseDuration)
+        {
+            throw new SyncLockLostException(
+                $"This writer's lease on the warehouse lock lapsed (last renewed {renewed:yyyy-MM-dd HH:mm:ss} UTC, more than {LeaseDuration.TotalSeconds:F0} s ago: the process was paused or stalled). Nothing more is published; run it again.");
+        }
+    }
+
+    private void Renew()
+    {
+        try
+        {
+            lock (_gate)
+            {
+                if (_released || TryRead(_path)?.Token != Holder.Token)
+                {
+                    return; // released, or lost: EnsureHeld says so at the next step
+                }
+
+                var now = _clock.GetUtcNow();
+                WriteLease(_lease, now);
+                _renewedAt = now;
+            }
+        }
+        catch (IOException)
+        {
+            // a renewal that failed is retried by the next tick; the lease lapses if they all fail
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static void WriteLease(string path, DateTimeOffset at)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, at.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        File.Move(temp, path, overwrite: true);
+    }
 
     /// <summary>Path of the lock file under a warehouse root.</summary>
     public static string PathFor(WarehouseLayout layout) => Path.Combine(layout.Root, "sync_lock.json");
@@ -46,64 +144,85 @@ public sealed partial class SyncLock : IDisposable
     /// <summary>The current holder, or null when the warehouse is not locked.</summary>
     public static SyncLockHolder? ReadHolder(WarehouseLayout layout) => TryRead(PathFor(layout));
 
-    /// <summary>Takes the lock, recovering a stale one; throws <see cref="SyncLockHeldException"/> when held.</summary>
-    public static SyncLock Acquire(WarehouseLayout layout, string dataset, string owner, TimeProvider clock, ILogger? logger = null)
+    /// <summary>
+    /// Takes the lock, recovering a stale one; throws <see cref="SyncLockHeldException"/> when held. <paramref name="host"/>
+    /// names this machine (default <see cref="Environment.MachineName"/>; tests simulate other hosts with it).
+    /// </summary>
+    public static SyncLock Acquire(WarehouseLayout layout, string dataset, string owner, TimeProvider clock, ILogger? logger = null, string? host = null)
     {
         ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(clock);
         logger ??= NullLogger.Instance;
         Directory.CreateDirectory(layout.Root);
         var path = PathFor(layout);
         using var self = Process.GetCurrentProcess();
-        var holder = new SyncLockHolder(Environment.ProcessId, self.StartTime.ToUniversalTime(), Environment.MachineName, clock.GetUtcNow(), dataset, owner, Guid.NewGuid().ToString("N"));
-        for (var attempt = 0; attempt < 4; attempt++)
+        var holder = new SyncLockHolder(Environment.ProcessId, self.StartTime.ToUniversalTime(), host ?? Environment.MachineName, clock.GetUtcNow(), dataset, owner, Guid.NewGuid().ToString("N"));
+        var lease = LeasePath(layout, holder.Token);
+        WriteLease(lease, clock.GetUtcNow());
+        string? recovered = null;
+        try
         {
-            if (TryCreate(path, holder))
+            for (var attempt = 0; attempt < 4; attempt++)
             {
-                return new SyncLock(path, holder);
-            }
-
-            var current = TryRead(path);
-            if (current is null)
-            {
-                // Released between our create and read, or left unreadable by a writer that died mid-write.
-                if (File.Exists(path) && clock.GetUtcNow() - File.GetLastWriteTimeUtc(path) > CorruptAfter)
+                if (TryCreate(path, holder))
                 {
-                    Recover(layout, path, null, "lock file is unreadable (its writer died while writing it)", holder, clock, logger);
+                    return new SyncLock(path, lease, holder, clock, recovered);
                 }
 
-                continue;
+                var current = TryRead(path);
+                if (current is null)
+                {
+                    // Released between our create and read, or left unreadable by a writer that died mid-write.
+                    if (File.Exists(path) && clock.GetUtcNow() - File.GetLastWriteTimeUtc(path) > CorruptAfter)
+                    {
+                        recovered = Recover(layout, path, null, "lock file is unreadable (its writer died while writing it)", holder, clock, logger) ?? recovered;
+                    }
+
+                    continue;
+                }
+
+                var staleReason = StaleReason(layout, current, clock, host ?? Environment.MachineName);
+                if (staleReason is null)
+                {
+                    throw new SyncLockHeldException(dataset, current);
+                }
+
+                recovered = Recover(layout, path, current, staleReason, holder, clock, logger) ?? recovered;
             }
 
-            var staleReason = StaleReason(current, clock);
-            if (staleReason is null)
-            {
-                throw new SyncLockHeldException(dataset, current);
-            }
-
-            Recover(layout, path, current, staleReason, holder, clock, logger);
+            var last = TryRead(path);
+            throw last is null
+                ? new IOException($"Cannot take the warehouse lock {path}: it keeps appearing and disappearing.")
+                : new SyncLockHeldException(dataset, last);
         }
-
-        var last = TryRead(path);
-        throw last is null
-            ? new IOException($"Cannot take the warehouse lock {path}: it keeps appearing and disappearing.")
-            : new SyncLockHeldException(dataset, last);
+        catch
+        {
+            File.Delete(lease);
+            throw;
+        }
     }
 
-    /// <summary>Why a holder is stale, or null when it is live.</summary>
+    /// <summary>Why a holder is stale, seen from this host, or null when it is live.</summary>
+    public static string? StaleReason(WarehouseLayout layout, SyncLockHolder holder, TimeProvider clock, string? host = null)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(holder);
+        ArgumentNullException.ThrowIfNull(clock);
+        var renewed = LeaseRenewedAt(layout, holder.Token) ?? holder.StartedAt;
+        var silence = clock.GetUtcNow() - renewed;
+        if (silence > LeaseDuration)
+        {
+            return $"its lease was last renewed {silence.TotalSeconds:F0} s ago, at {renewed:yyyy-MM-dd HH:mm:ss} UTC (a lease lapses after {LeaseDuration.TotalSeconds:F0} s)";
+        }
+
+        return string.Equals(holder.Host, host ?? Environment.MachineName, StringComparison.Ordinal) ? StaleReason(holder, clock) : null;
+    }
+
+    /// <summary>Why a holder on this host is stale judged by its process alone (gone, a zombie, a reused pid), or null.</summary>
     public static string? StaleReason(SyncLockHolder holder, TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(holder);
-        var age = clock.GetUtcNow() - holder.StartedAt;
-        if (age > StaleAfter)
-        {
-            return $"held for {age.TotalHours:F1} h (stale after {StaleAfter.TotalHours:F0} h)";
-        }
-
-        if (!string.Equals(holder.Host, Environment.MachineName, StringComparison.Ordinal))
-        {
-            return null;
-        }
-
+        ArgumentNullException.ThrowIfNull(clock);
         try
         {
             using var process = Process.GetProcessById(holder.Pid);
@@ -194,11 +313,19 @@ public sealed partial class SyncLock : IDisposable
             return;
         }
 
-        _released = true;
+        lock (_gate)
+        {
+            _released = true;
+        }
+
+        _renewal?.Dispose();
+        _renewal = null;
         if (TryRead(_path) is { } current && current.Token == Holder.Token)
         {
             File.Delete(_path);
         }
+
+        File.Delete(_lease);
     }
 
     private static bool TryCreate(string path, SyncLockHolder holder)
@@ -264,7 +391,7 @@ public sealed partial class SyncLock : IDisposable
     [LibraryImport("libc", EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Link(string existing, string created);
 
-    private static void Recover(WarehouseLayout layout, string path, SyncLockHolder? stale, string reason, SyncLockHolder recoverer, TimeProvider clock, ILogger logger)
+    private static string? Recover(WarehouseLayout layout, string path, SyncLockHolder? stale, string reason, SyncLockHolder recoverer, TimeProvider clock, ILogger logger)
     {
         var recoveryPath = path + ".recovery";
         if (File.Exists(recoveryPath) && clock.GetUtcNow() - File.GetLastWriteTimeUtc(recoveryPath) > RecoveryLockStaleAfter)
@@ -279,7 +406,7 @@ public sealed partial class SyncLock : IDisposable
         }
         catch (IOException) when (File.Exists(recoveryPath))
         {
-            return; // someone else is recovering; the caller retries and sees their result
+            return null; // someone else is recovering; the caller retries and sees their result
         }
 
         using (recovery)
@@ -290,7 +417,7 @@ public sealed partial class SyncLock : IDisposable
                 var current = TryRead(path);
                 if (stale is null ? current is not null || !File.Exists(path) : current is null || current.Token != stale.Token)
                 {
-                    return;
+                    return null;
                 }
 
                 var aside = Path.Combine(layout.Root, ".research", $"sync_lock.stale-{stale?.Token ?? Guid.NewGuid().ToString("N")}.json");
@@ -299,6 +426,12 @@ public sealed partial class SyncLock : IDisposable
                 var record = new { recoveredAt = clock.GetUtcNow(), reason, stale, recoveredBy = recoverer };
                 File.AppendAllText(Path.Combine(layout.Root, ".research", "lock-recoveries.jsonl"), JsonSerializer.Serialize(record, JsonOptions) + "\n");
                 logger.LogWarning("Recovered stale warehouse lock held by {Holder}: {Reason}", stale?.Describe() ?? "(unreadable)", reason);
+                if (stale is not null)
+                {
+                    File.Delete(LeasePath(layout, stale.Token));
+                }
+
+                return $"recovered the warehouse lock of {stale?.Describe() ?? "an unreadable holder"}: {reason}";
             }
             finally
             {

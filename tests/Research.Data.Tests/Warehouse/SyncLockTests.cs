@@ -42,15 +42,68 @@ public sealed class SyncLockTests
     }
 
     [Fact]
-    public void A_lock_from_another_host_is_stale_only_after_four_hours()
+    public void A_lock_from_another_host_without_a_renewed_lease_is_stale_after_the_lease()
     {
         using var w = new TestWarehouse();
         WriteHolder(w, new SyncLockHolder(1, null, "other-host", w.Clock.GetUtcNow(), "crsp/daily", "sync", "remote"));
-        w.Clock.Advance(TimeSpan.FromHours(3.9));
+        w.Clock.Advance(SyncLock.LeaseDuration - TimeSpan.FromSeconds(1));
         Assert.Throws<SyncLockHeldException>(() => SyncLock.Acquire(w.Layout, "crsp/daily", "test", w.Clock));
-        w.Clock.Advance(TimeSpan.FromHours(0.2));
+        w.Clock.Advance(TimeSpan.FromSeconds(2));
         using var taken = SyncLock.Acquire(w.Layout, "crsp/daily", "test", w.Clock);
         Assert.Equal(taken.Holder.Token, SyncLock.ReadHolder(w.Layout)!.Token);
+        Assert.Contains("its lease was last renewed 61 s ago", taken.Recovered, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_hosts_on_a_shared_folder_a_renewing_holder_keeps_the_lock_a_silent_one_loses_it_and_cannot_publish_after_waking()
+    {
+        using var w = new TestWarehouse();
+        var v1 = await w.PublishPricesAsync("crsp/daily", 3, 1.0);
+        var hostA = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(w.Clock.GetUtcNow());
+        using var a = SyncLock.Acquire(w.Layout, "crsp/daily", "sync on host a", hostA, host: "host-a");
+
+        // Ten minutes in which host a renews its lease (its clock runs with everyone's): host b is refused throughout.
+        for (var step = 0; step < 120; step++)
+        {
+            hostA.Advance(TimeSpan.FromSeconds(5));
+            w.Clock.Advance(TimeSpan.FromSeconds(5));
+            if (step % 20 == 0)
+            {
+                var held = Assert.Throws<SyncLockHeldException>(() => SyncLock.Acquire(w.Layout, "crsp/daily", "sync on host b", w.Clock, host: "host-b"));
+                Assert.Contains("on host host-a", held.Message, StringComparison.Ordinal);
+            }
+        }
+
+        a.EnsureHeld();
+
+        // Host a stops (killed, or paused): its clock no longer moves its timer. Within one lease host b takes over,
+        // and the recovery is recorded with the reason.
+        w.Clock.Advance(SyncLock.LeaseDuration / 2);
+        Assert.Throws<SyncLockHeldException>(() => SyncLock.Acquire(w.Layout, "crsp/daily", "sync on host b", w.Clock, host: "host-b"));
+        w.Clock.Advance(SyncLock.LeaseDuration / 2 + TimeSpan.FromSeconds(15));
+        using var b = SyncLock.Acquire(w.Layout, "crsp/daily", "sync on host b", w.Clock, host: "host-b");
+        Assert.Contains("on host host-a", b.Recovered, StringComparison.Ordinal);
+        Assert.Contains("its lease was last renewed", b.Recovered, StringComparison.Ordinal);
+        Assert.Contains("host-a", File.ReadAllText(Path.Combine(w.Layout.Root, ".research", "lock-recoveries.jsonl")), StringComparison.Ordinal);
+
+        // Host a wakes up mid-publish: it is refused before anything moves, and CURRENT stays where host b left it.
+        var lost = Assert.Throws<SyncLockLostException>(a.EnsureHeld);
+        Assert.Contains("now held by", lost.Message, StringComparison.Ordinal);
+        Assert.Contains("on host host-b", lost.Message, StringComparison.Ordinal);
+        var staged = Path.Combine(w.Layout.StagingFolder, "late");
+        Directory.CreateDirectory(staged);
+        File.Copy(Path.Combine(w.Layout.DatasetFolder("crsp/daily"), v1.Files[0].Path), Path.Combine(staged, "part-0.parquet"));
+        var request = new PublishRequest("crsp/daily", staged, new Dictionary<string, long> { ["part-0.parquet"] = 3 }, [], "late", "host a") { Fence = a };
+        await Assert.ThrowsAsync<SyncLockLostException>(() => new DatasetPublisher(w.Layout, w.Clock).PublishAsync(request, TestContext.Current.CancellationToken));
+        Assert.Equal(v1.VersionId, w.Versions.Resolve("crsp/daily", VersionSelector.Current).VersionId);
+        Assert.Single(w.Versions.List("crsp/daily"));
+        Assert.True(Directory.Exists(staged), "the late writer's staged files stay in staging");
+
+        // Host a's release leaves host b's lock alone; host b's renewals keep it.
+        a.Dispose();
+        w.Clock.Advance(SyncLock.LeaseDuration * 3);
+        Assert.Equal(b.Holder.Token, SyncLock.ReadHolder(w.Layout)!.Token);
+        b.EnsureHeld();
     }
 
     [Fact]

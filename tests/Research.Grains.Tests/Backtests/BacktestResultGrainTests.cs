@@ -95,7 +95,8 @@ public sealed class BacktestResultGrainTests(BacktestWarehouseFixture fixture) :
         Assert.Equal(track.Drawdown.Min(), sheet.Drawdowns[0].Depth, 12);
         Assert.Equal(track.Dates.Length - sheet.RollingWindow + 1, sheet.RollingSharpe.Length);
         Assert.Null(sheet.BenchmarkMissing);
-        Assert.DoesNotContain(sheet.Lines, l => l.Key == "riskFreeMissingDays");
+        Assert.Equal(0, sheet.Lines.Single(l => l.Key == "riskFreeMissingDays").Value!.Value);
+        Assert.DoesNotContain(sheet.Conventions, c => c.Contains("no risk-free rate", StringComparison.Ordinal));
 
         // The dashboard shows a strategy's record: its latest run, unless one is pinned (then the pinned one, even if older).
         Assert.Equal((recent.JobId, false), await Record());
