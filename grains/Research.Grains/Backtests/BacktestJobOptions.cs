@@ -21,8 +21,11 @@ public sealed record BacktestJobOptions
     /// <summary>How long one chunk call may take before it is asked again (its silo may be gone).</summary>
     public TimeSpan ChunkTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Attempts per chunk before the job fails.</summary>
-    public int ChunkAttempts { get; init; } = 6;
+    /// <summary>Attempts per unit before the job fails, for a failure that is not a lost silo (<see cref="UnitRetryPolicy"/>).</summary>
+    public int ChunkAttempts { get; init; } = 3;
+
+    /// <summary>How long a unit is asked again after a lost or unreachable silo before the job fails (longer than failure detection, with a margin).</summary>
+    public TimeSpan UnitRetryFor { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Jobs running at once on one silo (each uses the silo's cores); the cluster's capacity is this times the active silos.</summary>
     public int MaxJobsPerSilo { get; init; } = 1;
@@ -48,6 +51,7 @@ public sealed record BacktestJobOptions
         Positive(nameof(MaxChunksInFlight), MaxChunksInFlight);
         Positive(nameof(ChunkTimeout), ChunkTimeout.TotalMilliseconds);
         Positive(nameof(ChunkAttempts), ChunkAttempts);
+        Positive(nameof(UnitRetryFor), UnitRetryFor.TotalMilliseconds);
         Positive(nameof(MaxJobsPerSilo), MaxJobsPerSilo);
         Positive(nameof(MaxJobsPerUser), MaxJobsPerUser);
         if (LeaseLength <= TickPeriod)

@@ -157,11 +157,12 @@ internal sealed class BacktestJobWork(
         await RecordAsync(submission, request.Canonical(), versions, ResultDocuments.Serialize(summary), series, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Runs units with bounded calls in flight; a failed call is asked again (its silo may be gone) up to the attempt limit.</summary>
+    /// <summary>Runs units with bounded calls in flight; a failed call is asked again as <see cref="UnitRetryPolicy"/> says (by time after a lost silo).</summary>
     private async Task FanOutAsync(IReadOnlyList<int> units, Func<int, CancellationToken, Task> call, CancellationToken cancellationToken)
     {
         await Parallel.ForEachAsync(units, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, services.Options.MaxChunksInFlight), CancellationToken = cancellationToken }, async (unit, token) =>
         {
+            var began = clock.GetUtcNow();
             for (var attempt = 1; ; attempt++)
             {
                 try
@@ -169,10 +170,12 @@ internal sealed class BacktestJobWork(
                     await call(unit, token).ConfigureAwait(false);
                     return;
                 }
-                catch (Exception e) when (!token.IsCancellationRequested && attempt < services.Options.ChunkAttempts && e is not ArgumentException)
+                catch (Exception e) when (!token.IsCancellationRequested
+                    && UnitRetryPolicy.NextDelay(e, attempt, clock.GetUtcNow() - began, services.Options, Random.Shared.NextDouble()) is { } delay)
                 {
-                    logger.LogWarning(e, "Job {Job}: unit {Unit} attempt {Attempt} failed; asking again", jobId, unit, attempt);
-                    await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), token).ConfigureAwait(false);
+                    logger.LogWarning(e, "Job {Job}: unit {Unit} attempt {Attempt} failed ({Kind}); asking again in {Delay}", jobId, unit, attempt,
+                        UnitRetryPolicy.IsSiloLoss(e) ? "silo lost or unreachable" : "error", delay);
+                    await Task.Delay(delay, clock, token).ConfigureAwait(false);
                 }
             }
         }).ConfigureAwait(false);
