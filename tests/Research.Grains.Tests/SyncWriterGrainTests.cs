@@ -11,6 +11,8 @@ namespace Research.Grains.Tests;
 public sealed class SyncWriterGrainTests : IAsyncLifetime
 {
     private static readonly TempDirectory DataRoot = TestEnvironment.CreateTempDirectory("sync-writer");
+    private static readonly Research.Platform.Storage.Security.SecurityStorage Security = Research.Platform.Storage.Security.SecurityStorage.Open(null, DataRoot.Path, TimeProvider.System);
+    private static readonly System.Text.Json.JsonSerializerOptions WebJson = new(System.Text.Json.JsonSerializerDefaults.Web);
     private InProcessTestCluster _cluster = null!;
 
     public async ValueTask InitializeAsync()
@@ -22,6 +24,7 @@ public sealed class SyncWriterGrainTests : IAsyncLifetime
             silo.Services.AddSingleton(new WarehouseLayout(DataRoot.Path));
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.AddSingleton(new SyntheticMarketOptions { Stocks = 40, Years = 2, Seed = 5, IntradaySymbols = 1, IntradayDays = 1 });
+            silo.Services.AddSingleton(Security);
         });
         _cluster = builder.Build();
         await _cluster.DeployAsync();
@@ -51,9 +54,16 @@ public sealed class SyncWriterGrainTests : IAsyncLifetime
         Assert.Equal($"ccm/links@{catalog.ReadCurrent("ccm/links")!.VersionId}", status.Published[0]);
         Assert.Null(SyncLock.ReadHolder(new WarehouseLayout(DataRoot.Path)));
 
+        // A writer that died holding the lock (another host, lease long lapsed): the next sync recovers it and audits that.
+        var stale = new SyncLockHolder(1, null, "lost-host", DateTimeOffset.UtcNow.AddMinutes(-10), "crsp/daily", "sync on a lost pod", "lost");
+        await File.WriteAllTextAsync(SyncLock.PathFor(new WarehouseLayout(DataRoot.Path)), System.Text.Json.JsonSerializer.Serialize(stale, WebJson), TestContext.Current.CancellationToken);
         var next = await writer.StartAsync(new SyncRequest(["famafrench/factors_daily"], false, "tests"));
         Assert.NotEqual(started.JobId, next.JobId);
         Assert.Equal(SyncState.Succeeded, (await PollAsync(writer)).State);
+        var audited = Assert.Single(await Security.Audit.ReadAsync(new Research.Platform.Storage.Audit.AuditQuery(Action: "warehouse.lock.recover"), TestContext.Current.CancellationToken));
+        Assert.Equal("famafrench/factors_daily", audited.Entry.Target);
+        Assert.Contains("on host lost-host", audited.Entry.Reason, StringComparison.Ordinal);
+        Assert.Contains("its lease was last renewed", audited.Entry.Reason, StringComparison.Ordinal);
     }
 
     private static Task<SyncJobStatus> PollAsync(ISyncWriterGrain writer) =>
