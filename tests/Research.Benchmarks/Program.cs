@@ -63,6 +63,7 @@ try
         {
             silo.Services.AddGrainStorage(GrainStorageNames.Research, (sp, _) => new SqliteGrainStorage(Path.Combine(resultRoot, "grains.db"), sp.GetRequiredService<IGrainStorageSerializer>(), TimeProvider.System));
             silo.AddResearchWarehouse(layout, TimeProvider.System);
+            silo.UseInMemoryReminderService();
             silo.AddResearchBacktests(Path.Combine(resultRoot, "series"), SqlBacktestResultIndex.Sqlite(Path.Combine(resultRoot, "results.db")), new BacktestJobOptions());
             silo.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         });

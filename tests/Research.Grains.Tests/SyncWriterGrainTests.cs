@@ -21,6 +21,7 @@ public sealed class SyncWriterGrainTests : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddMemoryGrainStorage(GrainStorageNames.Research);
+            silo.UseInMemoryReminderService();
             silo.Services.AddSingleton(new WarehouseLayout(DataRoot.Path));
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.AddSingleton(new SyntheticMarketOptions { Stocks = 40, Years = 2, Seed = 5, IntradaySymbols = 1, IntradayDays = 1 });
@@ -47,8 +48,11 @@ public sealed class SyncWriterGrainTests : IAsyncLifetime
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => writer.StartAsync(new SyncRequest(["crsp/daily"], false, "someone else")));
 
+        var reminders = _cluster.Silos[0].ServiceProvider.GetRequiredService<IReminderTable>();
+        Assert.Contains(Research.Grains.Hosting.WakeReminder.Name, (await reminders.ReadRows(writer.GetGrainId())).Reminders.Select(r => r.ReminderName));
         var status = await PollAsync(writer);
         Assert.True(status.State == SyncState.Succeeded, status.Error);
+        await Eventually.UntilAsync(async () => (await reminders.ReadRows(writer.GetGrainId())).Reminders.Count, n => n == 0, "the finished writer to remove its wake reminder", cancellationToken: TestContext.Current.CancellationToken);
         Assert.Equal(2, status.Published.Count);
         var catalog = new WarehouseCatalog(new WarehouseLayout(DataRoot.Path));
         Assert.Equal($"ccm/links@{catalog.ReadCurrent("ccm/links")!.VersionId}", status.Published[0]);

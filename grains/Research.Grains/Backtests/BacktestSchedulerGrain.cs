@@ -39,20 +39,56 @@ public sealed class BacktestSchedulerState
 ///    own limit) and the job's user is under <see cref="BacktestJobOptions.MaxJobsPerUser"/>.
 /// 3. The timer polls running jobs: finished ones leave the running set; polling also reactivates a job whose silo was
 ///    lost, which resumes it.
+/// 4. While anything is queued or running, a reminder (<see cref="WakeReminder"/>, durable in the reminder service)
+///    wakes the scheduler every minute: if its silo died with it, the reminder reactivates it on a live silo, whose
+///    timer resumes steps 2 and 3, so no client call is needed. Bound: failure detection plus one reminder period
+///    (about 2 minutes on the defaults). The reminder is removed when the queue and the running set are empty.
 /// Calls go one way, scheduler to job, so the two grains never wait on each other.
 /// </summary>
 public sealed class BacktestSchedulerGrain(
     [PersistentState("backtest-scheduler", GrainStorageNames.Research)] IPersistentState<BacktestSchedulerState> state,
     BacktestServices services,
     TimeProvider clock,
-    ILogger<BacktestSchedulerGrain> logger) : Grain, IBacktestSchedulerGrain
+    ILogger<BacktestSchedulerGrain> logger) : Grain, IBacktestSchedulerGrain, IRemindable
 {
-    private const int RecentLimit = 1000;
+    /// <summary>The reminder that keeps the scheduler alive across silo loss while it has work.</summary>
+    public const string WakeReminder = Hosting.WakeReminder.Name;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    private const int RecentLimit = 1000;
+    private bool _reminded;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(services.Options.TickPeriod, services.Options.TickPeriod) { KeepAlive = true, Interleave = false });
-        return base.OnActivateAsync(cancellationToken);
+        _reminded = await Hosting.WakeReminder.IsRegisteredAsync(this, logger, cancellationToken).ConfigureAwait(true);
+        if (HasWork && !_reminded)
+        {
+            _reminded = await Hosting.WakeReminder.TryRegisterAsync(this, logger).ConfigureAwait(true);
+        }
+
+        await base.OnActivateAsync(cancellationToken).ConfigureAwait(true);
+    }
+
+    /// <summary>The reminder's call: being active again is the point (the timer does the work); tick once now as well.</summary>
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        logger.LogDebug("Scheduler woken by reminder {Reminder} ({Queued} queued, {Running} running)", reminderName, state.State.Queue.Count, state.State.Running.Count);
+        return TickAsync(CancellationToken.None);
+    }
+
+    private bool HasWork => state.State.Queue.Count > 0 || state.State.Running.Count > 0;
+
+    /// <summary>Keeps the wake reminder exactly while there is work.</summary>
+    private async Task KeepRemindedAsync()
+    {
+        if (HasWork && !_reminded)
+        {
+            _reminded = await Hosting.WakeReminder.TryRegisterAsync(this, logger).ConfigureAwait(true);
+        }
+        else if (!HasWork && _reminded)
+        {
+            _reminded = !await Hosting.WakeReminder.TryRemoveAsync(this, logger).ConfigureAwait(true);
+        }
     }
 
     public async Task<BacktestJobStatus> SubmitAsync(JobSubmission submission)
@@ -114,6 +150,8 @@ public sealed class BacktestSchedulerGrain(
 
             logger.LogInformation("Queued job {Job} ({Label}) for {User} at {Priority} priority", jobId, status.Label, submission.RequestedBy, submission.Priority);
             await state.WriteStateAsync().ConfigureAwait(true);
+            await KeepRemindedAsync().ConfigureAwait(true);
+
             await DispatchAsync().ConfigureAwait(true);
             return await job.GetStatusAsync().ConfigureAwait(true);
         }
@@ -160,6 +198,7 @@ public sealed class BacktestSchedulerGrain(
         }
 
         await DispatchAsync().ConfigureAwait(true);
+        await KeepRemindedAsync().ConfigureAwait(true);
     }
 
     /// <summary>Drops jobs that are no longer running from the running set (polling also reactivates a job whose silo was lost).</summary>

@@ -15,6 +15,9 @@ namespace Research.Grains.Warehouse;
 /// 3. If the silo dies, the next activation finds a running job whose lease has expired and restarts it; the
 ///    sync manager resumes from its checkpoint. While another activation's lease is live (a brief duplicate
 ///    during failover) it refuses to start; the lock file fences the writes either way.
+/// 4. While a job runs, a durable wake reminder (<see cref="Hosting.WakeReminder"/>) makes the reminder service
+///    reactivate the grain on a live silo after its silo died, so step 3 happens without any client call (bound:
+///    failure detection plus the one-minute lease, within two reminder periods). It is removed when the job ends.
 /// </summary>
 public sealed class SyncWriterGrain(
     [PersistentState("sync-writer", GrainStorageNames.Research)] IPersistentState<SyncWriterState> state,
@@ -22,7 +25,7 @@ public sealed class SyncWriterGrain(
     SyntheticMarketOptions syntheticOptions,
     TimeProvider clock,
     Research.Platform.Storage.Security.SecurityStorage security,
-    ILogger<SyncWriterGrain> logger) : Grain, ISyncWriterGrain
+    ILogger<SyncWriterGrain> logger) : Grain, ISyncWriterGrain, IRemindable
 {
     private static readonly TimeSpan LeaseLength = TimeSpan.FromMinutes(1);
     private readonly string _activation = Guid.NewGuid().ToString("N");
@@ -79,6 +82,9 @@ public sealed class SyncWriterGrain(
 
     public Task<SyncJobStatus> GetStatusAsync() => Task.FromResult(Snapshot());
 
+    /// <summary>The wake reminder's call: activation (which resumes an orphaned job) is the point; the timer does the rest.</summary>
+    public Task ReceiveReminder(string reminderName, TickStatus status) => TickAsync(CancellationToken.None);
+
     private async Task BeginAsync(SyncRequest request, string jobId)
     {
         var started = clock.GetUtcNow();
@@ -88,6 +94,7 @@ public sealed class SyncWriterGrain(
         state.State.LeaseHolder = _activation;
         state.State.LeaseExpiresAt = started + LeaseLength;
         await state.WriteStateAsync().ConfigureAwait(true);
+        state.State.ReminderSet = await Hosting.WakeReminder.TryRegisterAsync(this, logger).ConfigureAwait(true) || state.State.ReminderSet;
         _work = Task.Run(() => RunAsync(request, _live));
     }
 
@@ -141,6 +148,12 @@ public sealed class SyncWriterGrain(
         var live = Snapshot();
         if (live == state.State.Job && live.State != SyncState.Running)
         {
+            if (state.State.ReminderSet)
+            {
+                state.State.ReminderSet = !await Hosting.WakeReminder.TryRemoveAsync(this, logger).ConfigureAwait(true);
+                await state.WriteStateAsync(cancellationToken).ConfigureAwait(true);
+            }
+
             return;
         }
 
@@ -149,11 +162,19 @@ public sealed class SyncWriterGrain(
         {
             state.State.LeaseHolder = _activation;
             state.State.LeaseExpiresAt = clock.GetUtcNow() + LeaseLength;
+            if (!state.State.ReminderSet)
+            {
+                state.State.ReminderSet = await Hosting.WakeReminder.TryRegisterAsync(this, logger).ConfigureAwait(true);
+            }
         }
         else
         {
             state.State.LeaseHolder = null;
             _work = null;
+            if (state.State.ReminderSet)
+            {
+                state.State.ReminderSet = !await Hosting.WakeReminder.TryRemoveAsync(this, logger).ConfigureAwait(true);
+            }
         }
 
         await state.WriteStateAsync(cancellationToken).ConfigureAwait(true);

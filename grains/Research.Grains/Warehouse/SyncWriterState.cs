@@ -19,4 +19,8 @@ public sealed class SyncWriterState
 
     [Id(3)]
     public DateTimeOffset LeaseExpiresAt { get; set; }
+
+    /// <summary>Whether the wake reminder is registered (kept while a job runs).</summary>
+    [Id(4)]
+    public bool ReminderSet { get; set; }
 }

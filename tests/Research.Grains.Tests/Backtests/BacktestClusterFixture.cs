@@ -60,6 +60,7 @@ public static class BacktestCluster
             var database = Path.Combine(resultRoot, "grains.db");
             silo.Services.AddGrainStorage(GrainStorageNames.Research, (sp, _) => new SqliteGrainStorage(database, sp.GetRequiredService<IGrainStorageSerializer>(), TimeProvider.System));
             silo.AddResearchWarehouse(layout, TimeProvider.System);
+            silo.UseInMemoryReminderService();
             silo.AddResearchBacktests(Path.Combine(resultRoot, "series"), SqlBacktestResultIndex.Sqlite(Path.Combine(resultRoot, "results.db")), options);
             silo.Configure<ClusterMembershipOptions>(o =>
             {
