@@ -22,6 +22,13 @@ namespace Research.Grains.Backtests;
 ///    Monte Carlo skips the chunks already in the checkpoint. Chunk results are keyed by chunk index and the series
 ///    folder and result row are written once, so a rerun cannot duplicate anything.
 /// 5. Cancellation trips the work's token; the engine checks it every session and chunks between calls.
+/// 6. An activation that is deactivated while its work runs (its silo shutting down, Orleans moving it) stops the work,
+///    keeps the completed chunks and hands the job over at once: the persisted status stays running with the lease
+///    expired, so the next activation resumes it without waiting out the lease.
+/// 7. Fencing: every persisted write carries the grain state's ETag. An old activation that kept running after a new
+///    one took the job over (a split, a lost directory entry) fails its next write with an inconsistent-state error;
+///    it then stops its work and deactivates, so it never writes over the new owner. Its results could not conflict
+///    anyway: the series folder and the result row are written once, first writer wins, and both runs make the same bytes.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "The work's CancellationTokenSource is disposed when the work ends (RunAsync); the activation holds none otherwise.")]
 public sealed class BacktestJobGrain(
@@ -38,6 +45,7 @@ public sealed class BacktestJobGrain(
     private readonly ObserverManager<IBacktestJobObserver> _observers = new(TimeSpan.FromMinutes(1), logger);
     private Task? _work;
     private CancellationTokenSource? _cancel;
+    private volatile bool _stopping;
     private BacktestJobStatus _live = BacktestJobStatus.Unknown(string.Empty);
     private BacktestJobStatus? _notified;
 
@@ -60,6 +68,71 @@ public sealed class BacktestJobGrain(
 
         this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(Options.TickPeriod, Options.TickPeriod) { KeepAlive = true, Interleave = false });
         return base.OnActivateAsync(cancellationToken);
+    }
+
+    /// <summary>Step 6: stop the work, keep its chunks, and hand the job over with the lease expired.</summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_work is { IsCompleted: false } work && !_stopping)
+        {
+            var running = Snapshot();
+            logger.LogWarning("Job {Job}: activation deactivating ({Reason}) while its work runs; stopping it so another activation resumes the job", JobId, reason.Description);
+            _stopping = true;
+            await _cancel!.CancelAsync().ConfigureAwait(true);
+            try
+            {
+                await work.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(true);
+            }
+            catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+            {
+                logger.LogWarning("Job {Job}: work did not stop within 10 s of deactivation; its writes are fenced", JobId);
+            }
+
+            if (running.State == JobState.Running)
+            {
+                state.State.Status = running with { Stage = "resuming on another silo" };
+                foreach (var (index, chunk) in _chunks)
+                {
+                    state.State.Chunks.TryAdd(index, chunk);
+                }
+
+                foreach (var (index, shard) in _shards)
+                {
+                    state.State.Shards.TryAdd(index, shard);
+                }
+
+                state.State.LeaseHolder = null;
+                state.State.LeaseExpiresAt = clock.GetUtcNow();
+                await WriteFencedAsync(cancellationToken).ConfigureAwait(true);
+            }
+        }
+
+        await base.OnDeactivateAsync(reason, cancellationToken).ConfigureAwait(true);
+    }
+
+    /// <summary>
+    /// Step 7: persists the state; when another activation wrote it since (the ETag moved on), this one has lost the job:
+    /// it stops its work and deactivates instead of overwriting the new owner. False when the write was fenced off.
+    /// </summary>
+    private async Task<bool> WriteFencedAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await state.WriteStateAsync(cancellationToken).ConfigureAwait(true);
+            return true;
+        }
+        catch (Orleans.Storage.InconsistentStateException e)
+        {
+            logger.LogWarning(e, "Job {Job}: another activation owns this job now; this one stops its work and deactivates", JobId);
+            if (!_stopping && _cancel is not null)
+            {
+                _stopping = true;
+                await _cancel.CancelAsync().ConfigureAwait(true);
+            }
+
+            this.DeactivateOnIdle();
+            return false;
+        }
     }
 
     public async Task<BacktestJobStatus> InitialiseAsync(JobSubmission submission, IReadOnlyDictionary<string, string> dataVersions)
@@ -102,7 +175,10 @@ public sealed class BacktestJobGrain(
     public async Task<BacktestJobStatus> GetStatusAsync()
     {
         await CollectFinishedAsync().ConfigureAwait(true);
-        return Snapshot();
+        var current = Snapshot();
+        return current.State == JobState.Running && _work is null && clock.GetUtcNow() >= state.State.LeaseExpiresAt
+            ? current with { Stage = $"its silo {current.Silo} was lost; resuming on a live silo" } // not "running" on a dead address
+            : current;
     }
 
     public async Task<BacktestJobStatus> CancelAsync(string requestedBy)
@@ -189,8 +265,8 @@ public sealed class BacktestJobGrain(
         var status = Snapshot() with
         {
             State = JobState.Running,
-            Stage = "starting",
-            StartedAt = now,
+            Stage = Snapshot().Attempts > 0 ? $"resuming (attempt {Snapshot().Attempts + 1})" : "starting",
+            StartedAt = Snapshot().StartedAt ?? now, // a resumed job keeps its original start
             Silo = silo.SiloAddress.ToParsableString(),
             Attempts = Snapshot().Attempts + 1,
         };
@@ -218,11 +294,16 @@ public sealed class BacktestJobGrain(
         _work = null;
         _cancel?.Dispose();
         _cancel = null;
+        if (_stopping)
+        {
+            return; // stopped for a hand-over (step 6 or 7): its "cancelled" is not the job's outcome
+        }
+
         state.State.Status = Snapshot();
         state.State.LeaseHolder = null;
         state.State.Chunks = [];
         state.State.Shards = [];
-        await state.WriteStateAsync().ConfigureAwait(true);
+        await WriteFencedAsync().ConfigureAwait(true);
         Notify();
     }
 
@@ -250,9 +331,12 @@ public sealed class BacktestJobGrain(
 
             state.State.LeaseHolder = _activation;
             state.State.LeaseExpiresAt = clock.GetUtcNow() + Options.LeaseLength;
-            await state.WriteStateAsync(cancellationToken).ConfigureAwait(true);
+            if (!await WriteFencedAsync(cancellationToken).ConfigureAwait(true))
+            {
+                return;
+            }
         }
-        else if (live.State == JobState.Running && clock.GetUtcNow() >= state.State.LeaseExpiresAt)
+        else if (live.State == JobState.Running && !_stopping && clock.GetUtcNow() >= state.State.LeaseExpiresAt)
         {
             logger.LogWarning("Job {Job} was running on {Silo}, whose lease expired: resuming it here (attempt {Attempt})", JobId, live.Silo, live.Attempts + 1);
             await BeginAsync().ConfigureAwait(true);

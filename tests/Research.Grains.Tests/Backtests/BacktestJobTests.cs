@@ -146,6 +146,43 @@ public sealed class BacktestJobTests(BacktestWarehouseFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task A_job_whose_silo_shuts_down_hands_over_at_once_instead_of_waiting_out_its_lease()
+    {
+        // A ten-minute lease: without the hand-over on deactivation, the job could not resume within the wait's bound.
+        var options = new BacktestJobOptions { MonteCarloChunkPaths = 100, MaxChunksInFlight = 2, TickPeriod = TimeSpan.FromMilliseconds(200), LeaseLength = TimeSpan.FromMinutes(10), ChunkTimeout = TimeSpan.FromSeconds(5) };
+        const int Paths = 4000;
+        await using var cluster = await BacktestCluster.StartAsync(2, fixture.Layout, fixture.Scratch("handover"), options);
+        var scheduler = cluster.Client.GetGrain<IBacktestSchedulerGrain>(IBacktestSchedulerGrain.Key);
+        var bt = await scheduler.SubmitAsync(Backtest(Momentum));
+        Assert.Equal(JobState.Succeeded, (await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(bt.JobId))).State);
+        var mc = await scheduler.SubmitAsync(MonteCarlo(bt.JobId, Paths, 2520));
+        var job = cluster.Client.GetGrain<IBacktestJobGrain>(mc.JobId);
+        string? stopped = null;
+        var status = await BacktestCluster.WaitAsync(job, async running =>
+        {
+            if (stopped is null && running.Fraction > 0.15)
+            {
+                var victim = cluster.Silos.First(s => s.SiloAddress.ToParsableString() == running.Silo);
+                stopped = running.Silo;
+                await cluster.StopSiloAsync(victim); // graceful: the activation is deactivated
+            }
+        });
+
+        Assert.True(status.State == JobState.Succeeded, status.Error);
+        Assert.NotNull(stopped);
+        Assert.NotEqual(stopped, status.Silo);
+        Assert.Equal(2, status.Attempts);
+        var result = (await job.GetResultAsync())!;
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT count(*), count(DISTINCT path) FROM read_parquet({DuckDbSql.List([Path.Combine(result.SeriesFolder, "paths.parquet")])})";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        Assert.Equal(((long)Paths, (long)Paths), (reader.GetInt64(0), reader.GetInt64(1)));
+    }
+
+    [Fact]
     public async Task Cancel_stops_a_running_job_and_a_queued_one_and_no_result_is_stored()
     {
         var results = fixture.Scratch("cancel");
