@@ -37,6 +37,11 @@ public sealed class ClusterConnection : IAsyncDisposable
             throw new CliException($"No platform is running here: nothing listens on the silo gateway 127.0.0.1:{settings.GatewayPort}. {fix}");
         }
 
+        if (settings.Profile == HostingProfile.Production && await ProductionGateways.ProblemAsync(settings, cancellationToken).ConfigureAwait(false) is { } problem)
+        {
+            throw new CliException(problem);
+        }
+
         var host = Host.CreateDefaultBuilder()
             .ConfigureLogging(l => l.ClearProviders())
             .UseOrleansClient(c => c.UseResearchCluster(configuration).UseCallerIdentity(CliIdentity))
@@ -50,7 +55,10 @@ public sealed class ClusterConnection : IAsyncDisposable
         {
             host.Dispose();
             var where = settings.Profile == HostingProfile.Production ? "the cluster in ConnectionStrings:Orleans" : $"a silo gateway on 127.0.0.1:{settings.GatewayPort}";
-            throw new CliException($"Could not connect to {where} ({e.GetType().Name}: {e.Message}). {fix}", e);
+            var advice = settings.Profile == HostingProfile.Production
+                ? "Check the membership table (research db migrate; the silos' logs) and the connection string."
+                : fix;
+            throw new CliException($"Could not connect to {where} ({e.GetType().Name}: {e.Message}). {advice}", e);
         }
     }
 

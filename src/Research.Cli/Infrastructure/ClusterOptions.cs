@@ -19,6 +19,11 @@ public static class ClusterOptions
         ArgumentNullException.ThrowIfNull(parse);
         var configuration = CliConfiguration.Build(parse);
         var key = Research.Grains.Client.ConfigurationKeys.GatewayPort;
+        if (parse.GetValue(Gateway) is { } given && Research.Grains.Client.ClusterSettings.From(configuration).Profile == Research.Grains.Client.HostingProfile.Production)
+        {
+            throw new CliException($"--gateway-port {given}: in the Production profile the gateways come from the membership table in {Research.Grains.Client.ConfigurationKeys.OrleansConnectionString}, not from a port; leave it out.");
+        }
+
         if (parse.GetValue(Gateway) is { } port)
         {
             configuration[key] = port.ToString(CultureInfo.InvariantCulture);
