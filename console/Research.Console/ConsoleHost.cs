@@ -36,6 +36,10 @@ public static class ConsoleHost
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddResearchObservability(builder.Configuration, "research-console");
         builder.Services.AddSingleton(TimeProvider.System);
+
+        // The HTTP server starts while the cluster client is still connecting (GatewayRetryFilter keeps trying), so the
+        // console answers /health (degraded) instead of being restarted in a loop while its silos are not up yet.
+        builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
         builder.UseOrleansClient(client =>
         {
             client.UseResearchCluster(builder.Configuration);
@@ -74,6 +78,15 @@ public static class ConsoleHost
         app.UseAntiforgery();
         app.MapStaticAssets().AllowAnonymous();
         app.MapHealthChecks(HealthEndpoints.Health).AllowAnonymous();
+        app.MapHealthChecks(HealthEndpoints.Ready, new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions
+        {
+            ResultStatusCodes =
+            {
+                [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+                [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        }).AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapBacktestApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

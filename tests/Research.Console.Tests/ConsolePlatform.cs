@@ -137,7 +137,7 @@ public class ConsolePlatform : IAsyncLifetime
         GC.SuppressFinalize(this);
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -1,26 +1,31 @@
 namespace Research.Console.Cluster;
 
-/// <summary>Keeps trying the silo gateway for up to two minutes at start (the silo may still be starting).</summary>
+/// <summary>
+/// Keeps trying the silo gateways for as long as the console runs (the silos may be starting, or all restarting): the
+/// console serves its pages and answers <c>/health</c> as degraded meanwhile. Waits 1 s between attempts, growing to
+/// 10 s, and logs a warning at most once a minute.
+/// </summary>
 public sealed partial class GatewayRetryFilter(ILogger<GatewayRetryFilter> logger, TimeProvider clock) : IClientConnectionRetryFilter
 {
-    private readonly DateTimeOffset _giveUpAt = clock.GetUtcNow().AddMinutes(2);
+    private readonly DateTimeOffset _since = clock.GetUtcNow();
+    private DateTimeOffset _lastLog = DateTimeOffset.MinValue;
+    private int _attempts;
 
     public async Task<bool> ShouldRetryConnectionAttempt(Exception exception, CancellationToken cancellationToken)
     {
-        if (clock.GetUtcNow() > _giveUpAt)
+        ArgumentNullException.ThrowIfNull(exception);
+        _attempts++;
+        var now = clock.GetUtcNow();
+        if (now - _lastLog >= TimeSpan.FromMinutes(1))
         {
-            LogGaveUp(logger, exception);
-            return false;
+            _lastLog = now;
+            LogRetrying(logger, (now - _since).TotalSeconds, _attempts, exception.Message);
         }
 
-        LogRetrying(logger, exception.Message);
-        await Task.Delay(TimeSpan.FromSeconds(1), clock, cancellationToken);
+        await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, _attempts)), clock, cancellationToken);
         return true;
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Could not reach a silo gateway for two minutes; giving up.")]
-    private static partial void LogGaveUp(ILogger logger, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Silo gateway not reachable yet ({Message}); retrying.")]
-    private static partial void LogRetrying(ILogger logger, string message);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No silo gateway reachable for {Seconds:F0} s ({Attempts} attempts; last: {Message}); still trying, /health reports degraded.")]
+    private static partial void LogRetrying(ILogger logger, double seconds, int attempts, string message);
 }

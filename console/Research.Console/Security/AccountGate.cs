@@ -9,7 +9,7 @@ public static class AccountGate
     public const string PasswordPath = "/account/password";
     public const string TwoFactorPath = "/account/2fa";
 
-    private static readonly string[] AlwaysOpen = ["/signout", "/_framework/", "/_content/", "/_blazor", "/app.", "/favicon", "/health", "/error"];
+    private static readonly string[] AlwaysOpen = ["/signout", "/_framework/", "/_content/", "/_blazor", "/app.", "/favicon", "/health", "/ready", "/error"];
 
     /// <summary>
     /// A refusal raised while a page renders (the second, server-side check of <see cref="ConsoleActions"/>; already
