@@ -156,6 +156,22 @@ public sealed class LocalPlatformTests
             Assert.NotEqual(0, missingCode);
             Assert.Contains("No job bt-0000000000000000", missingErr, StringComparison.Ordinal);
 
+            // A sync through the cluster's writer (how a Production warehouse is seeded or refreshed), followed to the end.
+            var before = new Research.Data.Warehouse.WarehouseCatalog(new Research.Data.Warehouse.WarehouseLayout(dir.Path)).ReadCurrent("famafrench/factors_daily")!.VersionId;
+            var (syncCode, syncOut, syncErr) = await CliRunner.RunAsync(["sync", "--via-cluster", "--full-sync", "--dataset", "famafrench/factors_daily", "--json", .. gateway]);
+            Assert.True(syncCode == 0, syncErr);
+            using (var synced = JsonDocument.Parse(syncOut))
+            {
+                Assert.Equal("succeeded", synced.RootElement.GetProperty("state").GetString());
+                var resynced = new Research.Data.Warehouse.WarehouseCatalog(new Research.Data.Warehouse.WarehouseLayout(dir.Path)).ReadCurrent("famafrench/factors_daily")!.VersionId;
+                Assert.NotEqual(before, resynced);
+                Assert.Equal($"famafrench/factors_daily@{resynced}", Assert.Single(synced.RootElement.GetProperty("published").EnumerateArray()).GetString());
+            }
+
+            var (wrongCode, _, wrongErr) = await CliRunner.RunAsync(["sync", "--via-cluster", "--full-sync", "--all", "--source", "wrds", .. gateway]);
+            Assert.Equal(1, wrongCode);
+            Assert.Contains("--via-cluster: the cluster's writer syncs the synthetic source only", wrongErr, StringComparison.Ordinal);
+
             var (code, status, _) = await CliRunner.RunAsync("status", "--data-root", dir.Path, "--json");
             Assert.Equal(0, code);
             using var json = JsonDocument.Parse(status);

@@ -31,9 +31,10 @@ public static class SyncCommand
         };
         var frenchUrl = new Option<string?>("--french-url") { Description = $"Base URL of the Ken French library downloads (default {FrenchLibraryDownloader.DefaultBaseUri})." };
         var status = new Option<bool>("--status") { Description = "Show each dataset's current version, last sync, rows, watermark, validation and the lock holder." };
+        var viaCluster = new Option<bool>("--via-cluster") { Description = "Ask the cluster's warehouse writer to sync (the way to seed or refresh a Production warehouse) and follow it; synthetic source only." };
         var command = new Command("sync", "Sync datasets into new immutable versions: one writer at a time, checkpointed, validated before publish.")
         {
-            full, incremental, dataset, all, sourceName, status, frenchUrl,
+            full, incremental, dataset, all, sourceName, status, frenchUrl, viaCluster, ClusterOptions.Gateway,
         };
         foreach (var option in WrdsConnectionOptions.All)
         {
@@ -60,6 +61,18 @@ public static class SyncCommand
             }
 
             var sourceArgs = parse.GetValue(sourceName) ?? ["synthetic"];
+            if (parse.GetValue(viaCluster))
+            {
+                if (sourceArgs is not ["synthetic"])
+                {
+                    throw new CliException($"--via-cluster: the cluster's writer syncs the synthetic source only for now; run --source {string.Join(' ', sourceArgs)} without --via-cluster on a machine that mounts the warehouse.");
+                }
+
+                var offered = new SyntheticSyncSource(layout, SyntheticOptions(configuration)).Datasets;
+                var requested = parse.GetValue(all) ? offered : DatasetGroups.Expand(parse.GetValue(dataset)!, offered);
+                return await ClusterSync.RunAsync(output, parse, requested, parse.GetValue(incremental), ct).ConfigureAwait(false);
+            }
+
             await using var wrdsClient = sourceArgs is ["wrds"] ? WrdsConnectionOptions.CreateClient(parse, configuration) : null;
             var downloadFolder = sourceArgs is ["french"] ? Path.Combine(layout.StagingFolder, "french-download-" + Environment.ProcessId) : null;
             using var cleanup = new FolderCleanup(downloadFolder);

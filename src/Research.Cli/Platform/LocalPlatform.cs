@@ -161,8 +161,9 @@ public sealed class LocalPlatform(CliOutput output, PlatformLocator locator, Loc
                 throw new CliException($"The {process.Name} exited during start (code {process.ExitCode}); last log lines:\n{process.Tail(15)}");
             }
 
+            // "200 Degraded" is alive but not ready (the console before it reaches the silo): keep waiting for Healthy.
             var health = await LocalPlatformStatus.HealthAsync(http, baseUrl, cancellationToken).ConfigureAwait(false);
-            if (health.StartsWith("200", StringComparison.Ordinal))
+            if (health.StartsWith("200 Healthy", StringComparison.Ordinal))
             {
                 output.Info($"{process.Name}: healthy at {baseUrl}");
                 return;
