@@ -30,7 +30,7 @@ public sealed partial class DeploymentManifestTests
     }
 
     [Fact]
-    public void Probes_point_at_the_health_endpoint_on_the_port_the_process_listens_on()
+    public void Probes_point_at_the_health_endpoints_on_the_port_the_process_listens_on()
     {
         var containers = Containers().ToList();
         Assert.Equal(["console", "silo"], containers.Select(c => c.Container.Child("name").Text()).Order());
@@ -39,10 +39,13 @@ public sealed partial class DeploymentManifestTests
             var ports = container.Child("ports").Items().ToDictionary(p => p.Child("name").Text(), p => int.Parse(p.Child("containerPort").Text(), CultureInfo.InvariantCulture));
             var urls = container.Child("env").Items().Single(e => e.Child("name").Text() == "ASPNETCORE_URLS").Child("value").Text();
             Assert.Equal(HealthEndpoints.ContainerHttpPort, int.Parse(urls[(urls.LastIndexOf(':') + 1)..], CultureInfo.InvariantCulture));
-            foreach (var probe in new[] { "readinessProbe", "livenessProbe" })
+            // Liveness: /health (200 while the process works, even degraded); readiness: the console's /ready (503 until
+            // it reaches the cluster, so it is kept out of the service without a restart), the silo's /health.
+            var name = container.Child("name").Text();
+            foreach (var (probe, path) in new[] { ("readinessProbe", name == "console" ? HealthEndpoints.Ready : HealthEndpoints.Health), ("livenessProbe", HealthEndpoints.Health) })
             {
                 var http = container.Child(probe).Child("httpGet");
-                Assert.Equal(HealthEndpoints.Health, http.Child("path").Text());
+                Assert.Equal(path, http.Child("path").Text());
                 Assert.Equal(HealthEndpoints.ContainerHttpPort, ports[http.Child("port").Text()]);
             }
         }

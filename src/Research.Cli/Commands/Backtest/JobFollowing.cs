@@ -4,17 +4,22 @@ using Research.Grains.Abstractions.Backtests;
 
 namespace Research.Cli.Commands.Backtest;
 
-/// <summary>Submits a job to the cluster's scheduler and, when asked, follows it with a progress bar to its result.</summary>
+/// <summary>
+/// Submits a job to the cluster's scheduler and, when asked, follows it with a progress bar to its result, riding through
+/// a silo loss (<see cref="ClusterRideThrough"/>): the job resumes on a surviving silo and the CLI keeps waiting.
+/// </summary>
 internal static class JobFollowing
 {
     public static async Task<int> SubmitAsync(CliOutput output, ParseResult parse, JobSubmission submission, bool wait, CancellationToken ct)
     {
         await using var cluster = await ClusterConnection.ConnectAsync(ClusterOptions.Configuration(parse), ct).ConfigureAwait(false);
         var scheduler = cluster.Client.GetGrain<IBacktestSchedulerGrain>(IBacktestSchedulerGrain.Key);
+        var calls = new ClusterRideThrough(output, TimeProvider.System);
         BacktestJobStatus submitted;
         try
         {
-            submitted = await scheduler.SubmitAsync(submission).ConfigureAwait(false);
+            // Submitting is idempotent (the same spec on the same data is the same job), so a retry after a lost silo is safe.
+            submitted = await calls.CallAsync(() => scheduler.SubmitAsync(submission), "submitting", ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
@@ -33,7 +38,7 @@ internal static class JobFollowing
         {
             while (true)
             {
-                var s = await job.GetStatusAsync().ConfigureAwait(false);
+                var s = await calls.CallAsync(job.GetStatusAsync, $"waiting for job {submitted.JobId}", ct).ConfigureAwait(false);
                 progress.Report((s.Stage, s.Fraction));
                 if (s.IsFinished)
                 {
@@ -48,7 +53,7 @@ internal static class JobFollowing
             throw new CliException($"Job {final.JobId} {final.State}{(final.Error is null ? string.Empty : $": {final.Error}")}.");
         }
 
-        BacktestOutput.WriteResult(output, parse, (await job.GetResultAsync().ConfigureAwait(false))!);
+        BacktestOutput.WriteResult(output, parse, (await calls.CallAsync(job.GetResultAsync, $"reading the result of {submitted.JobId}", ct).ConfigureAwait(false))!);
         return ExitCodes.Ok;
     }
 }
