@@ -34,7 +34,7 @@ public sealed class ProductionConnectionTests
         Assert.Contains("No active silo of cluster 'research' is listed in the membership table", error, StringComparison.Ordinal);
 
         // A silo the table still lists as active, whose gateway is gone (it died a moment ago).
-        var port = FreePort();
+        var port = FreePorts.Next();
         await database.ExecuteAsync($"""
             INSERT INTO orleansmembershipversiontable (deploymentid) VALUES ('research');
             INSERT INTO orleansmembershiptable (deploymentid, address, port, generation, siloname, hostname, status, proxyport, starttime, iamalivetime)
@@ -53,33 +53,14 @@ public sealed class ProductionConnectionTests
         Assert.Contains("--gateway-port 30001: in the Production profile the gateways come from the membership table", error, StringComparison.Ordinal);
     }
 
-    private static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     private static async Task<(int Code, string Error, TimeSpan Elapsed)> RunAsync(string connectionString, params string[] args)
     {
-        var ct = TestContext.Current.CancellationToken;
         using var dir = TestEnvironment.CreateTempDirectory("production-cli");
-        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir.Path };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "research.dll") }.Concat(args).Concat(["--data-root", dir.Path]))
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        info.Environment["Research__Profile"] = "Production";
-        info.Environment["ConnectionStrings__Orleans"] = connectionString;
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync(ct);
-        var error = process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        await output;
-        return (process.ExitCode, (await error).Trim(), clock.Elapsed);
+        var (code, _, error) = await CliProcess.RunAsync(
+            new Dictionary<string, string> { ["Research__Profile"] = "Production", ["ConnectionStrings__Orleans"] = connectionString },
+            [.. args, "--data-root", dir.Path], TestContext.Current.CancellationToken, dir.Path);
+        return (code, error.Trim(), clock.Elapsed);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Research.Core.Diagnostics;
@@ -100,29 +99,23 @@ public sealed class PublishCrashTests
     /// <summary>Runs one sync in its own process (with a crash point when given) and returns its exit code.</summary>
     private static async Task<int> SyncAsync(string root, int seed, string? crashAt, CancellationToken ct)
     {
-        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "research.dll"), "sync", "--full-sync", "--dataset", Dataset, "--data-root", root })
+        var environment = new Dictionary<string, string>
         {
-            info.ArgumentList.Add(a);
-        }
-
-        info.Environment["Research__Synthetic__Stocks"] = "60";
-        info.Environment["Research__Synthetic__Years"] = "2";
-        info.Environment["Research__Synthetic__Seed"] = seed.ToString(CultureInfo.InvariantCulture);
+            ["Research__Synthetic__Stocks"] = "60",
+            ["Research__Synthetic__Years"] = "2",
+            ["Research__Synthetic__Seed"] = seed.ToString(CultureInfo.InvariantCulture),
+        };
         if (crashAt is not null)
         {
-            info.Environment[CrashPoint.Variable] = crashAt;
+            environment[CrashPoint.Variable] = crashAt;
         }
 
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync(ct);
-        var error = process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        if (process.ExitCode != 0 && crashAt is null)
+        var (code, output, error) = await CliProcess.RunAsync(environment, ["sync", "--full-sync", "--dataset", Dataset, "--data-root", root], ct);
+        if (code != 0 && crashAt is null)
         {
-            Assert.Fail($"research sync exited {process.ExitCode}: {await error}{await output}");
+            Assert.Fail($"research sync exited {code}: {error}{output}");
         }
 
-        return process.ExitCode;
+        return code;
     }
 }

@@ -47,7 +47,7 @@ public sealed class SiloLossTests
         {
             for (var i = 0; i < 3; i++)
             {
-                var (siloPort, gatewayPort, httpPort) = (FreePort(), FreePort(), FreePort());
+                var (siloPort, gatewayPort, httpPort) = (FreePorts.Next(), FreePorts.Next(), FreePorts.Next());
                 var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
                 info.ArgumentList.Add(locator.SiloAssembly);
                 foreach (var (k, v) in environment)
@@ -122,33 +122,6 @@ public sealed class SiloLossTests
         return JsonDocument.Parse(output).RootElement.GetProperty("jobId").GetString()!;
     }
 
-    private static int FreePort()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
-    private static async Task<(int Code, string Output, string Error)> RunCliAsync(Dictionary<string, string> environment, string[] args, CancellationToken ct)
-    {
-        var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "research.dll"));
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        foreach (var (k, v) in environment)
-        {
-            info.Environment[k] = v;
-        }
-
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync(ct);
-        var error = process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<(int Code, string Output, string Error)> RunCliAsync(Dictionary<string, string> environment, string[] args, CancellationToken ct) =>
+        CliProcess.RunAsync(environment, args, ct);
 }

@@ -1,9 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Research.Grains.Tests;
+namespace Research.Testing;
 
-internal static class FreePorts
+/// <summary>Free TCP ports for test servers and silos.</summary>
+public static class FreePorts
 {
     /// <summary>A TCP port that was free a moment ago on the loopback interface.</summary>
     public static int Next()
