@@ -7,7 +7,8 @@ namespace Research.Console.Backtests;
 /// One open page's subscription to one job: the job grain pushes every state change and progress tick to this observer
 /// (<see cref="IBacktestJobObserver"/>), which hands it to the page. The grain forgets an observer a minute after its
 /// last subscription, so the watch renews every <see cref="Renewal"/> (each renewal goes through the action check again,
-/// so an ended session stops receiving); disposing it unsubscribes and releases the reference. Pushes are one-way
+/// so an ended session stops receiving, and re-subscribes to the job's new activation after a silo loss); disposing it
+/// unsubscribes and releases the reference. Pushes are one-way
 /// messages and can arrive out of order (a progress tick taken before a cancellation was seen arriving after it), so a
 /// finished status is final: nothing after it is passed on.
 /// </summary>
@@ -61,10 +62,15 @@ public sealed class JobWatch : IBacktestJobObserver, IAsyncDisposable
         {
             await _checked(() => _job.SubscribeAsync(_reference!)).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is ActionDeniedException or OrleansException or TimeoutException)
+        catch (ActionDeniedException)
         {
-            // The session ended or the cluster is unreachable: stop renewing; the page's own refresh reports it.
+            // The session ended: stop renewing.
             _renew?.Dispose();
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            // A silo was lost (the job resumes on another): keep renewing, so the next renewal subscribes to the job's new
+            // activation and the page receives its pushes again; the page's own refresh shows the job meanwhile.
         }
     }
 
