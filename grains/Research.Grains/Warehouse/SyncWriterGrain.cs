@@ -145,6 +145,19 @@ public sealed class SyncWriterGrain(
 
     private async Task TickAsync(CancellationToken cancellationToken)
     {
+        // A job that runs in no activation here (its silo died): wait for the dead activation's lease to run out, then
+        // resume it (the sync manager resumes from its checkpoint). Never renew a lease for work this activation is not doing.
+        if (_work is null && state.State.Job.State == SyncState.Running && state.State.Request is { } orphan)
+        {
+            if (clock.GetUtcNow() >= state.State.LeaseExpiresAt)
+            {
+                logger.LogWarning("Resuming sync job {Job}: the activation that ran it is gone and its lease expired", state.State.Job.JobId);
+                await BeginAsync(orphan, state.State.Job.JobId).ConfigureAwait(true);
+            }
+
+            return;
+        }
+
         var live = Snapshot();
         if (live == state.State.Job && live.State != SyncState.Running)
         {
