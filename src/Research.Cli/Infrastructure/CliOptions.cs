@@ -81,15 +81,21 @@ public static class CliOptions
     public static Option<int> NonNegative(this Option<int> option) => Between(option, 0, int.MaxValue, "zero or more");
 
     /// <summary>Refuses, as a usage error naming the option, a whole number outside [<paramref name="min"/>, <paramref name="max"/>].</summary>
-    public static Option<int> Between(this Option<int> option, int min, int max, string? rule = null)
+    public static Option<int> Between(this Option<int> option, int min, int max, string? rule = null) => WholeNumber(option, v => v, min, max, rule);
+
+    /// <summary>Refuses, as a usage error naming the option, a given value that is not positive (absent is fine).</summary>
+    public static Option<int?> Positive(this Option<int?> option) => WholeNumber(option, v => v, 1, int.MaxValue, "a positive number");
+
+    /// <summary>The one whole-number rule behind <see cref="Between"/>, <see cref="Positive(Option{int})"/> and friends.</summary>
+    private static Option<T> WholeNumber<T>(Option<T> option, Func<T, int?> read, int min, int max, string? rule)
     {
         ArgumentNullException.ThrowIfNull(option);
         option.Validators.Add(result =>
         {
-            int value;
+            int? value;
             try
             {
-                value = result.GetValueOrDefault<int>();
+                value = read(result.GetValueOrDefault<T>());
             }
             catch (InvalidOperationException)
             {
@@ -101,31 +107,6 @@ public static class CliOptions
             if (value < min || value > max)
             {
                 result.AddError($"{option.Name} must be {rule ?? $"a whole number from {min} to {max}"} (got {value}).");
-            }
-        });
-        return option;
-    }
-
-    /// <summary>Refuses, as a usage error naming the option, a given value that is not positive (absent is fine).</summary>
-    public static Option<int?> Positive(this Option<int?> option)
-    {
-        ArgumentNullException.ThrowIfNull(option);
-        option.Validators.Add(result =>
-        {
-            int? value;
-            try
-            {
-                value = result.GetValueOrDefault<int?>();
-            }
-            catch (InvalidOperationException)
-            {
-                result.AddError($"{option.Name}: '{string.Join(" ", result.Tokens.Select(t => t.Value))}' is not a whole number.");
-                return;
-            }
-
-            if (value is <= 0)
-            {
-                result.AddError($"{option.Name} must be a positive number (got {value}).");
             }
         });
         return option;

@@ -31,7 +31,7 @@ public sealed class ClusterConnection : IAsyncDisposable
     {
         var settings = ClusterSettings.From(configuration);
         var fix = $"Start the platform with 'research up' (or set {ConfigurationKeys.GatewayPort.Replace(":", "__", StringComparison.Ordinal)} or --gateway-port), or use 'research backtest run' to run in this process.";
-        if (settings.Profile != HostingProfile.Production && !await GatewayListensAsync(settings.GatewayPort, cancellationToken).ConfigureAwait(false))
+        if (settings.Profile != HostingProfile.Production && !await TcpProbe.ListensAsync("127.0.0.1", settings.GatewayPort, cancellationToken).ConfigureAwait(false))
         {
             // Nothing listens: say so at once (the Orleans client would retry for minutes first).
             throw new CliException($"No platform is running here: nothing listens on the silo gateway 127.0.0.1:{settings.GatewayPort}. {fix}");
@@ -59,23 +59,6 @@ public sealed class ClusterConnection : IAsyncDisposable
                 ? "Check the membership table (research db migrate; the silos' logs) and the connection string."
                 : fix;
             throw new CliException($"Could not connect to {where} ({e.GetType().Name}: {e.Message}). {advice}", e);
-        }
-    }
-
-    /// <summary>Whether a TCP connection to the local gateway opens within two seconds.</summary>
-    private static async Task<bool> GatewayListensAsync(int port, CancellationToken cancellationToken)
-    {
-        using var probe = new System.Net.Sockets.TcpClient();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(2));
-        try
-        {
-            await probe.ConnectAsync(System.Net.IPAddress.Loopback, port, timeout.Token).ConfigureAwait(false);
-            return true;
-        }
-        catch (Exception e) when (e is System.Net.Sockets.SocketException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            return false;
         }
     }
 

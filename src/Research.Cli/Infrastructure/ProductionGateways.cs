@@ -48,7 +48,7 @@ internal static class ProductionGateways
 
         foreach (var (host, port, _) in gateways)
         {
-            if (await ListensAsync(host, port, cancellationToken).ConfigureAwait(false))
+            if (await TcpProbe.ListensAsync(host, port, cancellationToken).ConfigureAwait(false))
             {
                 return null;
             }
@@ -58,20 +58,4 @@ internal static class ProductionGateways
     }
 
     private static string Where(NpgsqlConnectionStringBuilder b) => $"{b.Host}:{b.Port}/{b.Database}";
-
-    private static async Task<bool> ListensAsync(string host, int port, CancellationToken cancellationToken)
-    {
-        using var probe = new System.Net.Sockets.TcpClient();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(2));
-        try
-        {
-            await probe.ConnectAsync(host, port, timeout.Token).ConfigureAwait(false);
-            return true;
-        }
-        catch (Exception e) when (e is System.Net.Sockets.SocketException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            return false;
-        }
-    }
 }

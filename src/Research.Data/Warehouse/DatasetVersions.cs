@@ -52,7 +52,8 @@ public sealed class DatasetVersions(WarehouseLayout layout, TimeProvider clock)
                 throw new VersionNotFoundException($"Dataset '{dataset}' has no version '{id}'. 'research versions list --dataset {dataset}' shows them.");
             }
 
-            if (DatasetRecovery.Inspect(layout, dataset).Interrupted.Contains(id))
+            // The current version is published by definition; any other may be one a dead writer left (read the history).
+            if (id != WarehouseCatalog.ReadCurrentVersionId(layout, dataset) && DatasetRecovery.Inspect(layout, dataset).Interrupted.Contains(id))
             {
                 throw new VersionNotFoundException($"Dataset '{dataset}' version '{id}' was never published: its writer stopped before it became current (the next write to the dataset completes or abandons it).");
             }
