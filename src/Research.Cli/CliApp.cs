@@ -5,6 +5,7 @@ using Research.Cli.Commands.Audit;
 using Research.Cli.Commands.Backtest;
 using Research.Cli.Commands.Bench;
 using Research.Cli.Commands.Calendar;
+using Research.Cli.Commands.Cluster;
 using Research.Cli.Commands.Compustat;
 using Research.Cli.Commands.Crsp;
 using Research.Cli.Commands.Db;
@@ -52,6 +53,7 @@ public static class CliApp
         root.Subcommands.Add(BacktestCommand.Create(output));
         root.Subcommands.Add(AuditCommand.Create(output));
         root.Subcommands.Add(AdminCommand.Create(output));
+        root.Subcommands.Add(ClusterCommand.Create(output));
         foreach (var command in PlatformCommands.Create(output))
         {
             root.Subcommands.Add(command);

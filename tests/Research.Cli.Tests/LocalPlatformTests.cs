@@ -168,6 +168,21 @@ public sealed class LocalPlatformTests
                 Assert.Equal($"famafrench/factors_daily@{resynced}", Assert.Single(synced.RootElement.GetProperty("published").EnumerateArray()).GetString());
             }
 
+            // Where things run: one silo, with the scheduler and the sync writer on it (tab-separated into a pipe).
+            var (showCode, showOut, showErr) = await CliRunner.RunAsync(["cluster", "show", .. gateway]);
+            Assert.True(showCode == 0, showErr);
+            var shown = showOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal("silo\tname\thost\tstatus\tstarted_utc", shown[0]);
+            Assert.Equal("Active", shown[1].Split('\t')[3]);
+            Assert.Equal("grain_type\tsilo\tactivations", shown[2]);
+            Assert.Contains(shown, line => line.StartsWith("BacktestSchedulerGrain\t", StringComparison.Ordinal));
+            var (writerCode, writerOut, _) = await CliRunner.RunAsync(["cluster", "show", "--grain", "syncwriter", "--json", .. gateway]);
+            Assert.Equal(0, writerCode);
+            using (var writer = JsonDocument.Parse(writerOut))
+            {
+                Assert.Equal("SyncWriterGrain", Assert.Single(writer.RootElement.GetProperty("activations").EnumerateArray()).GetProperty("grainType").GetString());
+            }
+
             var (wrongCode, _, wrongErr) = await CliRunner.RunAsync(["sync", "--via-cluster", "--full-sync", "--all", "--source", "wrds", .. gateway]);
             Assert.Equal(1, wrongCode);
             Assert.Contains("--via-cluster: the cluster's writer syncs the synthetic source only", wrongErr, StringComparison.Ordinal);

@@ -18,52 +18,6 @@ public sealed class SiloLossTests
     private static readonly TimeSpan Bound = TimeSpan.FromMinutes(4);
 
     /// <summary>
-    /// A Monte Carlo job's silo is killed mid-run; from then on the test makes no call to the cluster at all and watches
-    /// the result table in PostgreSQL: the cluster itself must resume the job and store exactly one result. Then the CLI
-    /// reads the job, which says it ran again and finished on a surviving silo.
-    /// </summary>
-    [Fact]
-    public async Task A_job_whose_silo_is_killed_finishes_on_the_survivors_without_any_client_call_and_stores_one_result()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        await using var database = await PostgresDatabase.CreateAsync();
-        using var dir = TestEnvironment.CreateTempDirectory("silo-loss");
-        await using var cluster = await ProductionCluster.StartAsync(database, dir.Path, seed: true, ct);
-        var env = cluster.Environment;
-
-        var (code, output, error) = await CliProcess.RunAsync(env, ["backtest", "submit", "--strategy", "momentum", "--wait", "--json"], ct);
-        Assert.True(code == 0, error);
-        var backtest = JsonDocument.Parse(output).RootElement.GetProperty("jobId").GetString()!;
-        (code, output, error) = await CliProcess.RunAsync(env, ["backtest", "monte-carlo", "--job", backtest, "--paths", "100000", "--length", "2520", "--json"], ct);
-        Assert.True(code == 0, error);
-        var job = JsonDocument.Parse(output).RootElement.GetProperty("jobId").GetString()!;
-        var running = await Eventually.UntilAsync(async () =>
-        {
-            var (c, o, _) = await CliProcess.RunAsync(env, ["backtest", "status", job, "--json"], ct);
-            return c == 0 ? JsonDocument.Parse(o).RootElement.Clone() : default;
-        }, s => s.ValueKind == JsonValueKind.Object && s.GetProperty("state").GetString() == "running" && s.GetProperty("fraction").GetDouble() > 0.05,
-            "the Monte Carlo to be running", deadline: TimeSpan.FromMinutes(2), cancellationToken: ct);
-        Assert.Equal(0L, await database.ScalarAsync($"SELECT count(*) FROM backtest_results WHERE job_id = '{job}'"));
-
-        var address = running.GetProperty("silo").GetString()!;
-        cluster.KillSiloAt(address);
-
-        // No call to the cluster from here on: only the database is watched.
-        var killed = Stopwatch.StartNew();
-        await Eventually.UntilAsync(() => database.ScalarAsync($"SELECT count(*) FROM backtest_results WHERE job_id = '{job}'"),
-            n => n > 0, "the cluster to finish the job by itself", deadline: Bound, interval: TimeSpan.FromSeconds(2), cancellationToken: ct);
-        TestContext.Current.SendDiagnosticMessage($"job stored {killed.Elapsed.TotalSeconds:F0} s after the kill");
-        Assert.Equal(1L, await database.ScalarAsync($"SELECT count(*) FROM backtest_results WHERE job_id = '{job}'"));
-
-        var (statusCode, statusOut, statusErr) = await CliProcess.RunAsync(env, ["backtest", "status", job, "--json"], ct);
-        Assert.True(statusCode == 0, statusErr);
-        var done = JsonDocument.Parse(statusOut).RootElement;
-        Assert.Equal("succeeded", done.GetProperty("state").GetString());
-        Assert.True(done.GetProperty("attempts").GetInt32() >= 2, statusOut);
-        Assert.NotEqual(address, done.GetProperty("silo").GetString());
-    }
-
-    /// <summary>
     /// The silo that runs the warehouse writer (it holds the warehouse lock) is killed mid-sync while the CLI follows the
     /// sync: the writer resumes on a survivor, the dead holder's lock lapses and is recovered (audited), the sync publishes
     /// every dataset, and the CLI's follow ends with success.
@@ -74,7 +28,7 @@ public sealed class SiloLossTests
         var ct = TestContext.Current.CancellationToken;
         await using var database = await PostgresDatabase.CreateAsync();
         using var dir = TestEnvironment.CreateTempDirectory("writer-loss");
-        await using var cluster = await ProductionCluster.StartAsync(database, dir.Path, seed: false, ct);
+        await using var cluster = await ProductionCluster.StartAsync(database, dir.Path, silos: 3, ct);
         var layout = new WarehouseLayout(dir.Path);
         var follow = CliProcess.RunAsync(cluster.Environment, ["sync", "--via-cluster", "--full-sync", "--all", "--json"], ct);
 
@@ -99,66 +53,226 @@ public sealed class SiloLossTests
         Assert.True(await database.ScalarAsync("SELECT count(*) FROM audit_log WHERE action = 'warehouse.lock.recover'") >= 1, "the lock recovery is audited");
     }
 
+    /// <summary>
+    /// On four Production silos a Monte Carlo runs while a walk-forward and a second Monte Carlo wait behind it (one job
+    /// per user). The scheduler's silo and, once it is gone, a silo that runs only Monte Carlo units are SIGKILLed;
+    /// a replacement silo joins; when the second Monte Carlo runs, its silo is SIGKILLed too. Only the scheduler starts
+    /// queued jobs, so the cluster must bring it back by itself: after the kills the test calls neither the scheduler
+    /// nor a job whose silo died (only the queued Monte Carlo's status, to see where it starts), and after the last kill
+    /// nothing at all. Every job finishes within <see cref="Bound"/> of the last kill, stored once, with the metric and
+    /// series bytes of the same jobs on an undisturbed one-silo cluster over a copy of the same warehouse; every CLI
+    /// call made during the kills succeeded.
+    /// </summary>
+    [Fact]
+    public async Task Jobs_outlive_the_schedulers_silo_a_unit_only_silo_and_a_jobs_silo_with_the_bytes_of_an_undisturbed_cluster()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var calmDatabase = await PostgresDatabase.CreateAsync();
+        await using var stormDatabase = await PostgresDatabase.CreateAsync();
+        using var dir = TestEnvironment.CreateTempDirectory("silo-storm");
+        var (calmRoot, stormRoot) = (Path.Combine(dir.Path, "calm"), Path.Combine(dir.Path, "storm"));
+        await ProductionCluster.SeedAsync(calmDatabase, calmRoot, ct);
+        CopyDirectory(calmRoot, stormRoot); // the same versions, hence the same job ids
+        var spec = Path.Combine(dir.Path, "walk-forward.json");
+        await File.WriteAllTextAsync(spec, """{"strategies":["momentum","low-vol","value","quality","size"],"quantiles":[0.1,0.2,0.3,0.4,0.5],"train_sessions":126,"test_sessions":21,"expanding":true}""", ct);
+        const string Stored = "SELECT coalesce(string_agg(job_id || ' ' || metrics_sha256 || ' ' || series_sha256, '; ' ORDER BY job_id), '') FROM backtest_results";
+
+        string undisturbed;
+        await using (var calm = await ProductionCluster.StartAsync(calmDatabase, calmRoot, silos: 1, ct))
+        {
+            var jobs = await SubmitJobsAsync(calm.Environment, spec, ct);
+            await Eventually.UntilAsync(() => calmDatabase.ScalarAsync("SELECT count(*) FROM backtest_results"), n => n == 4, "the undisturbed jobs", deadline: Bound,
+                interval: TimeSpan.FromSeconds(1), cancellationToken: ct);
+            undisturbed = await calmDatabase.TextAsync(Stored);
+            Assert.All(jobs, id => Assert.Contains(id, undisturbed, StringComparison.Ordinal));
+        }
+
+        await using var storm = await ProductionCluster.StartAsync(stormDatabase, stormRoot, silos: 4, ct);
+        var env = storm.Environment;
+        var submitted = await SubmitJobsAsync(env, spec, ct);
+        var (first, walkForward, second) = (submitted[1], submitted[2], submitted[3]);
+        await Eventually.UntilAsync(() => JobAsync(env, first, ct), s => s.GetProperty("state").GetString() == "running" && s.GetProperty("fraction").GetDouble() > 0.02,
+            "the first Monte Carlo to be running", deadline: TimeSpan.FromMinutes(2), cancellationToken: ct);
+        Assert.Equal("queued", (await JobAsync(env, walkForward, ct)).GetProperty("state").GetString());
+
+        // 1 and 2. The scheduler's silo, then a silo that runs Monte Carlo units and nothing else of the jobs.
+        var (scheduler, unitOnly) = await Eventually.UntilAsync(async () =>
+        {
+            var shown = await ShowAsync(env, ct);
+            var at = shown.Where(a => a.GrainType == "BacktestSchedulerGrain").Select(a => a.Silo).SingleOrDefault();
+            return (Scheduler: at, UnitOnly: at is null ? null : UnitOnly(shown, except: at));
+        }, found => found.Scheduler is not null && found.UnitOnly is not null, "the scheduler and a unit-only silo", deadline: TimeSpan.FromMinutes(1), cancellationToken: ct);
+        Assert.Equal(0L, await stormDatabase.ScalarAsync($"SELECT count(*) FROM backtest_results WHERE job_id = '{first}'"));
+        storm.KillSiloAt(scheduler!, "the backtest scheduler's");
+        storm.KillSiloAt(unitOnly!, "a unit-only");
+        await storm.StartSiloAsync(ct);
+
+        // 3. The second Monte Carlo's silo once the revived scheduler has started it and it has made progress.
+        var running = await Eventually.UntilAsync(() => JobAsync(env, second, ct), s => s.GetProperty("state").GetString() == "running" && s.GetProperty("fraction").GetDouble() > 0.1,
+            "the queued Monte Carlo to start by itself and progress", deadline: Bound, interval: TimeSpan.FromSeconds(1), cancellationToken: ct);
+        storm.KillSiloAt(running.GetProperty("silo").GetString()!, "the second Monte Carlo's");
+
+        // No call to the cluster from here on: only the database is watched.
+        var lastKill = Stopwatch.StartNew();
+        await Eventually.UntilAsync(() => stormDatabase.ScalarAsync("SELECT count(*) FROM backtest_results"), n => n >= 4, "the cluster to finish every job by itself",
+            deadline: Bound, interval: TimeSpan.FromSeconds(1), cancellationToken: ct);
+        TestContext.Current.SendDiagnosticMessage($"every job stored {lastKill.Elapsed.TotalSeconds:F0} s after the last kill ({string.Join("; ", storm.Kills)})");
+        Assert.Equal(undisturbed, await stormDatabase.TextAsync(Stored));
+
+        var statuses = await Task.WhenAll(new[] { first, walkForward, second }.Select(job => JobAsync(env, job, ct)));
+        Assert.All(statuses, s => Assert.Equal("succeeded", s.GetProperty("state").GetString()));
+        Assert.True(statuses[2].GetProperty("attempts").GetInt32() >= 2, "the second Monte Carlo ran again after its silo died");
+        Assert.NotEqual(running.GetProperty("silo").GetString(), statuses[2].GetProperty("silo").GetString());
+    }
+
+    /// <summary>A backtest (waited for), then a Monte Carlo of it, a walk-forward and a second Monte Carlo, queued in that order.</summary>
+    private static async Task<string[]> SubmitJobsAsync(Dictionary<string, string> env, string walkForwardSpec, CancellationToken ct)
+    {
+        async Task<string> SubmitAsync(params string[] args)
+        {
+            var (code, output, error) = await CliProcess.RunAsync(env, ["backtest", .. args, "--json"], ct);
+            Assert.True(code == 0, error);
+            return JsonDocument.Parse(output).RootElement.GetProperty("jobId").GetString()!;
+        }
+
+        var backtest = await SubmitAsync("submit", "--strategy", "momentum", "--wait");
+        return
+        [
+            backtest,
+            await SubmitAsync("monte-carlo", "--job", backtest, "--paths", "300000", "--length", "2520"),
+            await SubmitAsync("walk-forward", "--spec", walkForwardSpec),
+            await SubmitAsync("monte-carlo", "--job", backtest, "--paths", "150000", "--length", "2520"),
+        ];
+    }
+
+    private static async Task<JsonElement> JobAsync(Dictionary<string, string> env, string job, CancellationToken ct)
+    {
+        var (code, output, error) = await CliProcess.RunAsync(env, ["backtest", "status", job, "--json"], ct);
+        Assert.True(code == 0, $"backtest status {job}: {error}");
+        return JsonDocument.Parse(output).RootElement.Clone();
+    }
+
+    /// <summary>What <c>research cluster show</c> reports as active: grain type and silo, one per pair.</summary>
+    private static async Task<IReadOnlyList<(string GrainType, string Silo)>> ShowAsync(Dictionary<string, string> env, CancellationToken ct)
+    {
+        var (code, output, error) = await CliProcess.RunAsync(env, ["cluster", "show", "--json"], ct);
+        Assert.True(code == 0, $"cluster show: {error}");
+        return [.. JsonDocument.Parse(output).RootElement.GetProperty("activations").EnumerateArray()
+            .Select(a => (a.GetProperty("grainType").GetString()!, a.GetProperty("silo").GetString()!))];
+    }
+
+    /// <summary>A silo other than <paramref name="except"/> with units of a job but no job, scheduler or sync writer.</summary>
+    private static string? UnitOnly(IReadOnlyList<(string GrainType, string Silo)> activations, string except)
+    {
+        string[] units = ["MonteCarloChunkGrain", "WalkForwardShardGrain"];
+        string[] others = ["BacktestJobGrain", "BacktestSchedulerGrain", "SyncWriterGrain"];
+        return activations.Where(a => units.Contains(a.GrainType) && a.Silo != except).Select(a => a.Silo)
+            .FirstOrDefault(silo => !activations.Any(a => a.Silo == silo && others.Contains(a.GrainType)));
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var folder in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
+        {
+            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, folder)));
+        }
+
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
+        }
+    }
+
     /// <summary>PostgreSQL-backed silos as separate processes, and the environment the CLI needs to reach them.</summary>
     private sealed class ProductionCluster : IAsyncDisposable
     {
         private readonly List<(Process Process, int SiloPort)> _silos = [];
+        private readonly PostgresDatabase _database;
+        private readonly string _clusterId;
 
-        private ProductionCluster(Dictionary<string, string> environment) => Environment = environment;
+        private ProductionCluster(PostgresDatabase database, string clusterId, Dictionary<string, string> environment) =>
+            (_database, _clusterId, Environment) = (database, clusterId, environment);
 
         public Dictionary<string, string> Environment { get; }
 
-        public static async Task<ProductionCluster> StartAsync(PostgresDatabase database, string dataRoot, bool seed, CancellationToken ct)
+        /// <summary>What was killed, in order, for the test's diagnostics.</summary>
+        public List<string> Kills { get; } = [];
+
+        private static Dictionary<string, string> EnvironmentFor(PostgresDatabase database, string dataRoot, string clusterId) => new()
+        {
+            ["Research__Profile"] = "Production",
+            ["Research__Cluster__ClusterId"] = clusterId,
+            ["ConnectionStrings__Orleans"] = database.ConnectionString,
+            ["Research__Cluster__AdvertisedAddress"] = "127.0.0.1",
+            ["Research__DataRoot"] = dataRoot,
+            ["Research__Synthetic__Stocks"] = "150",
+            ["Research__Synthetic__Years"] = "4",
+            ["Research__Backtests__MaxJobsPerUser"] = "1",
+        };
+
+        /// <summary>Seeds the shared warehouse with the CLI in its own process (the silos only read it).</summary>
+        public static async Task SeedAsync(PostgresDatabase database, string dataRoot, CancellationToken ct)
+        {
+            await new PostgresMigrator(database.ConnectionString, TimeProvider.System).MigrateAsync(ct);
+            var (seeded, _, seedError) = await CliProcess.RunAsync(EnvironmentFor(database, dataRoot, "seed"), ["sync", "--full-sync", "--all"], ct);
+            Assert.True(seeded == 0, seedError);
+        }
+
+        public static async Task<ProductionCluster> StartAsync(PostgresDatabase database, string dataRoot, int silos, CancellationToken ct)
         {
             await new PostgresMigrator(database.ConnectionString, TimeProvider.System).MigrateAsync(ct);
             var clusterId = "loss-" + Guid.NewGuid().ToString("N")[..8];
-            var cluster = new ProductionCluster(new Dictionary<string, string>
-            {
-                ["Research__Profile"] = "Production",
-                ["Research__Cluster__ClusterId"] = clusterId,
-                ["ConnectionStrings__Orleans"] = database.ConnectionString,
-                ["Research__Cluster__AdvertisedAddress"] = "127.0.0.1",
-                ["Research__DataRoot"] = dataRoot,
-                ["Research__Synthetic__Stocks"] = "150",
-                ["Research__Synthetic__Years"] = "4",
-            });
-            if (seed)
-            {
-                // The shared warehouse, seeded by the CLI in its own process (the silos only read it).
-                var (seeded, _, seedError) = await CliProcess.RunAsync(cluster.Environment, ["sync", "--full-sync", "--all"], ct);
-                Assert.True(seeded == 0, seedError);
-            }
-
-            var locator = PlatformLocator.Find();
-            for (var i = 0; i < 3; i++)
-            {
-                var (siloPort, gatewayPort, httpPort) = (FreePorts.Next(), FreePorts.Next(), FreePorts.Next());
-                var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-                info.ArgumentList.Add(locator.SiloAssembly);
-                foreach (var (k, v) in cluster.Environment)
-                {
-                    info.Environment[k] = v;
-                }
-
-                info.Environment["Research__Cluster__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture);
-                info.Environment["Research__Cluster__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture);
-                info.Environment["Urls"] = $"http://127.0.0.1:{httpPort}";
-                var process = Process.Start(info)!;
-                process.OutputDataReceived += (_, _) => { };
-                process.ErrorDataReceived += (_, _) => { };
-                process.BeginOutputReadLine();
-                process.BeginErrorReadLine();
-                cluster._silos.Add((process, siloPort));
-            }
-
-            await Eventually.UntilAsync(() => database.ScalarAsync($"SELECT count(*) FROM orleansmembershiptable WHERE deploymentid = '{clusterId}' AND status = 3"),
-                n => n == 3, "three active silos", deadline: TimeSpan.FromMinutes(2), cancellationToken: ct);
+            var cluster = new ProductionCluster(database, clusterId, EnvironmentFor(database, dataRoot, clusterId));
+            var ports = Enumerable.Range(0, silos).Select(_ => cluster.Launch()).ToList();
+            await Task.WhenAll(ports.Select(port => cluster.ActiveAsync(port, ct)));
             return cluster;
         }
 
-        /// <summary>SIGKILLs the silo whose Orleans address (as a job status shows it) is <paramref name="address"/>.</summary>
-        public void KillSiloAt(string address) =>
-            _silos.Single(s => address.Contains($":{s.SiloPort.ToString(CultureInfo.InvariantCulture)}@", StringComparison.Ordinal)).Process.Kill();
+        /// <summary>Starts one more silo and waits until the membership table lists it active.</summary>
+        public Task StartSiloAsync(CancellationToken ct) => ActiveAsync(Launch(), ct);
+
+        private int Launch()
+        {
+            var (siloPort, gatewayPort, httpPort) = (FreePorts.Next(), FreePorts.Next(), FreePorts.Next());
+            var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+            info.ArgumentList.Add(PlatformLocator.Find().SiloAssembly);
+            foreach (var (k, v) in Environment)
+            {
+                info.Environment[k] = v;
+            }
+
+            info.Environment["Research__Cluster__SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture);
+            info.Environment["Research__Cluster__GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture);
+            info.Environment["Urls"] = $"http://127.0.0.1:{httpPort}";
+            var process = Process.Start(info)!;
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            _silos.Add((process, siloPort));
+            return siloPort;
+        }
+
+        private Task ActiveAsync(int siloPort, CancellationToken ct) =>
+            Eventually.UntilAsync(() => _database.ScalarAsync($"SELECT count(*) FROM orleansmembershiptable WHERE deploymentid = '{_clusterId}' AND port = {siloPort} AND status = 3"),
+                n => n == 1, $"the silo on port {siloPort} to be active", deadline: TimeSpan.FromMinutes(2), cancellationToken: ct);
+
+        /// <summary>SIGKILLs the silo whose Orleans address (as a job status or <c>cluster show</c> gives it) is <paramref name="address"/>.</summary>
+        public void KillSiloAt(string address, string what)
+        {
+            var process = _silos.Single(s => s.SiloPort == PortOf(address)).Process;
+            process.Kill();
+            process.WaitForExit();
+            Kills.Add($"{what} silo {address}");
+        }
+
+        private static int PortOf(string address)
+        {
+            var colon = address.IndexOf(':', StringComparison.Ordinal);
+            var at = address.IndexOf('@', colon);
+            return int.Parse(address[(colon + 1)..at], CultureInfo.InvariantCulture);
+        }
 
         /// <summary>SIGKILLs the silo process <paramref name="pid"/>; false when no silo has that pid.</summary>
         public bool KillSiloByPid(int pid)

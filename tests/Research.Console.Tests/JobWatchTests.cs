@@ -49,4 +49,56 @@ public sealed class JobWatchTests(ConsolePlatform platform)
         // Pushes can arrive out of order; a finished status is final, so a stale progress tick never follows it.
         Assert.True(seen.Last().State == JobState.Cancelled, string.Join(" | ", seen.Select(s => $"{s.State} {s.Fraction:F3} {s.Stage}")));
     }
+
+    /// <summary>
+    /// While a job's silo is lost, renewing the subscription fails with the faults of a dead silo; the watch keeps
+    /// renewing, so the first renewal that gets through subscribes the page to the job's new activation (which knows no
+    /// observer until then). An ended session stops the renewals for good.
+    /// </summary>
+    [Fact]
+    public async Task A_watch_keeps_renewing_through_a_lost_silo_until_a_renewal_gets_through_and_stops_when_the_session_ends()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var scope = platform.ConsoleServices.CreateAsyncScope();
+        var backtests = scope.ServiceProvider.GetRequiredService<ConsoleBacktests>();
+        var actions = scope.ServiceProvider.GetRequiredService<ConsoleActions>();
+        var user = Researcher("xavier");
+        var job = await backtests.SubmitAsync(user, new BacktestJobSpec("momentum", Quantile: 0.29), JobPriority.High);
+        await Eventually.UntilAsync(() => backtests.StatusAsync(user, job.JobId), s => s.IsFinished, "the backtest", cancellationToken: ct);
+
+        // Call 0 subscribes; renewals 1-3 meet a lost silo; 4 gets through; 5 finds the session ended.
+        Exception?[] outcomes = [null, new SiloUnavailableException("silo S10.0.0.7:11111 is dead"), new TimeoutException("no answer"), new OrleansException("target silo is dead"), null, new ActionDeniedException("session ended")];
+        var (calls, through) = (0, 0);
+        async Task Checked(Func<Task> call)
+        {
+            if (outcomes[Math.Min(Interlocked.Increment(ref calls) - 1, outcomes.Length - 1)] is { } fault)
+            {
+                throw fault;
+            }
+
+            await actions.RunAsync(user, ResearchActions.BacktestView, job.JobId, call, new ActionOptions(Audit: false, Touch: false));
+            Interlocked.Increment(ref through);
+        }
+
+        var pushes = new ConcurrentQueue<BacktestJobStatus>();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        await using var watch = new JobWatch(platform.ConsoleServices.GetRequiredService<IClusterClient>(), job.JobId, Checked, pushes.Enqueue);
+        await watch.StartAsync(clock);
+        await Eventually.UntilAsync(() => pushes.Count == 1, "the subscription's push", cancellationToken: ct);
+
+        for (var renewal = 1; renewal <= 3; renewal++)
+        {
+            clock.Advance(JobWatch.Renewal);
+            Assert.Equal(renewal + 1, Volatile.Read(ref calls)); // the timer still runs after each fault
+        }
+
+        Assert.Equal(1, Volatile.Read(ref through));
+        clock.Advance(JobWatch.Renewal);
+        await Eventually.UntilAsync(() => Volatile.Read(ref through) == 2, "the renewal that gets through to subscribe again", cancellationToken: ct);
+
+        clock.Advance(JobWatch.Renewal);
+        Assert.Equal(6, Volatile.Read(ref calls));
+        clock.Advance(JobWatch.Renewal * 5);
+        Assert.Equal(6, Volatile.Read(ref calls)); // denied: no renewal after the session ended
+    }
 }
