@@ -1,10 +1,24 @@
 using System.Text.Json;
+using Spectre.Console;
 using Research.Testing;
 
 namespace Research.Cli.Tests;
 
 public sealed class CliConventionTests
 {
+    [Fact]
+    public void A_table_into_a_pipe_keeps_one_line_per_row_however_wide()
+    {
+        using var writer = new StringWriter();
+        var output = new Research.Cli.Infrastructure.CliOutput(writer, TextWriter.Null, interactive: false);
+        var table = new Table().AddColumns("Dataset", "Version", "By", "Reason");
+        table.AddRow("crsp/daily", "v20261203T005459537Z", "someone-with-a-long-name", new string('x', 150));
+        output.Console.Write(table);
+        var lines = writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(5, lines.Length); // border, header, rule, the row, border: nothing wrapped at 80 columns
+        Assert.Contains(new string('x', 150), lines[3], StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Calendar_sessions_prints_one_ISO_date_per_line()
     {

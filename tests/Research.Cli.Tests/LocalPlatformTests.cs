@@ -131,6 +131,7 @@ public sealed class LocalPlatformTests
             Assert.StartsWith("job\tkind\tlabel\tstate", plain[0], StringComparison.Ordinal);
             Assert.All(plain, line => Assert.Equal(10, line.Split('\t').Length));
             Assert.Contains(plain, line => line.StartsWith(jobId + "\tbacktest\t", StringComparison.Ordinal));
+            Assert.Equal($"cli:{Environment.UserName}", plain.Single(line => line.StartsWith(jobId, StringComparison.Ordinal)).Split('\t')[7]); // a CLI job says so
             Assert.Equal(0, listCode);
             using (var list = JsonDocument.Parse(listOut))
             {

@@ -62,6 +62,35 @@ public static class ReturnSeriesFile
         return ([.. rows.Keys], [.. rows.Values]);
     }
 
+    /// <summary>
+    /// Writes <paramref name="returns"/> in the format <see cref="Read"/> takes (header <c>date,return</c>, round-trip
+    /// decimals), through a temporary file renamed into place, so a reader never sees half a file.
+    /// </summary>
+    public static void Write(string path, IReadOnlyList<DateOnly> dates, IReadOnlyList<double> returns)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(dates);
+        ArgumentNullException.ThrowIfNull(returns);
+        if (dates.Count != returns.Count)
+        {
+            throw new ArgumentException($"{dates.Count} dates but {returns.Count} returns.", nameof(returns));
+        }
+
+        var temporary = path + ".tmp";
+        using (var writer = new StreamWriter(temporary))
+        {
+            writer.WriteLine("date,return");
+            for (var i = 0; i < dates.Count; i++)
+            {
+                writer.Write(dates[i].ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+                writer.Write(',');
+                writer.WriteLine(returns[i].ToString("R", CultureInfo.InvariantCulture));
+            }
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+
     /// <summary>The days both series have, in order, with how many of each series' days were left out.</summary>
     public static (DateOnly[] Dates, double[] Returns, double[] Benchmark, int DroppedReturns, int DroppedBenchmark) Align(
         (DateOnly[] Dates, double[] Returns) series, (DateOnly[] Dates, double[] Returns) benchmark)

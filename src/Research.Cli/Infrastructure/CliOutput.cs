@@ -18,6 +18,9 @@ public sealed class CliOutput
         Converters = { new JsonStringEnumConverter(WireNames.Policy) },
     };
 
+    /// <summary>The width tables are laid out for when no terminal is attached.</summary>
+    public const int NonInteractiveWidth = 1000;
+
     public CliOutput(TextWriter output, TextWriter error, bool interactive)
     {
         Out = output;
@@ -30,6 +33,13 @@ public sealed class CliOutput
             ColorSystem = interactive ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = interactive ? InteractionSupport.Yes : InteractionSupport.No,
         });
+        if (!interactive)
+        {
+            // Into a pipe or a file there is no screen to fit: a table keeps one line per row instead of wrapping its
+            // cells at Spectre's default of 80 columns (unreadable in a log, and useless to grep).
+            Console.Profile.Width = NonInteractiveWidth;
+        }
+
         ErrorConsole = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(error),

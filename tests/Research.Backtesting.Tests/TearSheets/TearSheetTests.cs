@@ -95,4 +95,20 @@ public sealed class TearSheetTests
         Assert.Throws<ArgumentException>(() => TearSheet.Of(dates, [0.01, 0.02], null));
         Assert.Throws<ArgumentException>(() => TearSheet.Of(dates[..1], [0.01], null));
     }
+
+    [Fact]
+    public void A_written_return_series_reads_back_to_the_same_doubles()
+    {
+        using var dir = Research.Testing.TestEnvironment.CreateTempDirectory("returns-csv");
+        var path = Path.Combine(dir.Path, "r.csv");
+        DateOnly[] dates = [new(2024, 1, 2), new(2024, 1, 3), new(2024, 1, 4)];
+        double[] returns = [0.1 + 0.2, -1.0 / 3, 5e-324];
+        ReturnSeriesFile.Write(path, dates, returns);
+        var (readDates, readReturns) = ReturnSeriesFile.Read(path);
+        Assert.Equal(dates, readDates);
+        Assert.Equal(returns, readReturns); // bit for bit: written round-trip
+        Assert.Equal("date,return", File.ReadLines(path).First());
+        Assert.False(File.Exists(path + ".tmp"));
+        Assert.Throws<ArgumentException>(() => ReturnSeriesFile.Write(path, dates, [0.01]));
+    }
 }

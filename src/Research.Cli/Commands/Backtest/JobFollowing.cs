@@ -10,7 +10,7 @@ namespace Research.Cli.Commands.Backtest;
 /// </summary>
 internal static class JobFollowing
 {
-    public static async Task<int> SubmitAsync(CliOutput output, ParseResult parse, JobSubmission submission, bool wait, CancellationToken ct)
+    public static async Task<int> SubmitAsync(CliOutput output, ParseResult parse, JobSubmission submission, bool wait, bool quiet, CancellationToken ct)
     {
         await using var cluster = await ClusterConnection.ConnectAsync(ClusterOptions.Configuration(parse), ct).ConfigureAwait(false);
         var scheduler = cluster.Client.GetGrain<IBacktestSchedulerGrain>(IBacktestSchedulerGrain.Key);
@@ -28,6 +28,12 @@ internal static class JobFollowing
 
         if (!wait)
         {
+            if (quiet)
+            {
+                output.Out.WriteLine(submitted.JobId);
+                return ExitCodes.Ok;
+            }
+
             BacktestOutput.WriteStatuses(output, parse, [submitted]);
             return ExitCodes.Ok;
         }
@@ -51,6 +57,12 @@ internal static class JobFollowing
         if (final.State != JobState.Succeeded)
         {
             throw new CliException($"Job {final.JobId} {final.State}{(final.Error is null ? string.Empty : $": {final.Error}")}.");
+        }
+
+        if (quiet)
+        {
+            output.Out.WriteLine(final.JobId);
+            return ExitCodes.Ok;
         }
 
         BacktestOutput.WriteResult(output, parse, (await calls.CallAsync(job.GetResultAsync, $"reading the result of {submitted.JobId}", ct).ConfigureAwait(false))!);

@@ -19,14 +19,15 @@ internal static class MonteCarloCommand
         var priority = JobOptions.Priority();
         var user = JobOptions.User();
         var wait = JobOptions.Wait();
+        var quiet = JobOptions.Quiet();
         var command = new Command("monte-carlo", "Monte Carlo of a finished backtest job on the cluster: intervals for Sharpe, CAGR, max drawdown, terminal wealth.")
         {
-            sourceJob, paths, method, block, length, seed, confidence, priority, user, wait, ClusterOptions.Gateway,
+            sourceJob, paths, method, block, length, seed, confidence, priority, user, wait, quiet, ClusterOptions.Gateway,
         };
         command.SetAction(async (parse, ct) =>
         {
             var mc = new MonteCarloJobSpec(parse.GetValue(sourceJob)!, parse.GetValue(paths), parse.GetValue(method), parse.GetValue(block), parse.GetValue(length), parse.GetValue(seed), parse.GetValue(confidence));
-            return await JobFollowing.SubmitAsync(output, parse, new JobSubmission(null, mc, parse.GetValue(priority), parse.GetValue(user)!), parse.GetValue(wait), ct).ConfigureAwait(false);
+            return await JobFollowing.SubmitAsync(output, parse, new JobSubmission(null, mc, parse.GetValue(priority), parse.GetValue(user)!), parse.GetValue(wait), parse.GetValue(quiet), ct).ConfigureAwait(false);
         });
         return command;
     }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Research.Backtesting.Jobs;
+using Research.Backtesting.TearSheets;
 using Research.Cli.Commands.Factors;
 using Research.Cli.Infrastructure;
 
@@ -12,7 +13,8 @@ internal static class RunCommand
     public static Command Create(CliOutput output)
     {
         var spec = new BacktestSpecOptions();
-        var command = new Command("run", "Run a backtest in this process and print its metrics.");
+        var returnsCsv = new Option<FileInfo?>("--returns-csv") { Description = "Also write the run's daily net returns to this CSV (date,return), the format 'research tearsheet --returns' reads." };
+        var command = new Command("run", "Run a backtest in this process and print its metrics.") { returnsCsv };
         spec.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
@@ -21,6 +23,12 @@ internal static class RunCommand
             var watch = Stopwatch.StartNew();
             var result = await output.WithProgressAsync($"backtest {request.Strategy}", progress => Task.Run(() => FactorsCommand.Guard(() =>
                 BacktestRunner.Run(layout, request, BacktestRunner.CurrentVersions(layout), progress, ct)), ct)).ConfigureAwait(false);
+            if (parse.GetValue(returnsCsv) is { } csv)
+            {
+                ReturnSeriesFile.Write(csv.FullName, result.Result.Dates, result.Result.Returns);
+                output.Info($"daily net returns: {result.Result.Dates.Length} days to {csv.FullName}");
+            }
+
             if (parse.GetValue(CliOptions.Json))
             {
                 output.WriteJson(new { strategy = result.Result.Strategy, metrics = result.Metrics, dataVersions = result.DataVersions, seconds = watch.Elapsed.TotalSeconds });

@@ -13,13 +13,14 @@ internal static class SubmitCommand
         var priority = JobOptions.Priority();
         var user = JobOptions.User();
         var wait = JobOptions.Wait();
-        var command = new Command("submit", "Submit a backtest to the cluster; the same spec on the same data is the same job.") { priority, user, wait, ClusterOptions.Gateway };
+        var quiet = JobOptions.Quiet();
+        var command = new Command("submit", "Submit a backtest to the cluster; the same spec on the same data is the same job.") { priority, user, wait, quiet, ClusterOptions.Gateway };
         spec.AddTo(command);
         command.SetAction(async (parse, ct) =>
         {
             var request = spec.Request(parse);
             var submission = new JobSubmission(BacktestSpecFile.ToJobSpec(request), null, parse.GetValue(priority), parse.GetValue(user)!);
-            return await JobFollowing.SubmitAsync(output, parse, submission, parse.GetValue(wait), ct).ConfigureAwait(false);
+            return await JobFollowing.SubmitAsync(output, parse, submission, parse.GetValue(wait), parse.GetValue(quiet), ct).ConfigureAwait(false);
         });
         return command;
     }

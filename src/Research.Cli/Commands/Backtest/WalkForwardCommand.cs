@@ -13,15 +13,16 @@ internal static class WalkForwardCommand
         var priority = JobOptions.Priority();
         var user = JobOptions.User();
         var wait = JobOptions.Wait();
+        var quiet = JobOptions.Quiet();
         var command = new Command("walk-forward", "Walk-forward optimisation on the cluster: windows fanned out across silos, stitched out-of-sample track, efficiency, stability, PBO and deflated Sharpe.")
         {
-            spec, priority, user, wait, ClusterOptions.Gateway,
+            spec, priority, user, wait, quiet, ClusterOptions.Gateway,
         };
         command.SetAction(async (parse, ct) =>
         {
             var request = BacktestSpecFile.ReadWalkForward(parse.GetValue(spec)!);
             var submission = new JobSubmission(null, null, parse.GetValue(priority), parse.GetValue(user)!, BacktestSpecFile.ToJobSpec(request));
-            return await JobFollowing.SubmitAsync(output, parse, submission, parse.GetValue(wait), ct).ConfigureAwait(false);
+            return await JobFollowing.SubmitAsync(output, parse, submission, parse.GetValue(wait), parse.GetValue(quiet), ct).ConfigureAwait(false);
         });
         return command;
     }
