@@ -207,6 +207,7 @@ public sealed class BrowserTests(ConsolePlatform platform)
         Assert.True(await page.Locator("#drawdowns tbody tr").CountAsync() >= 1);
         Assert.Equal(1, await page.Locator("#benchmark, #no-benchmark").CountAsync());
         await page.WaitForSelectorAsync("#rolling-chart .main-svg .scatterlayer path.js-line");
+        await page.WaitForSelectorAsync("#returns-chart .main-svg .barlayer"); // the distribution of daily returns
 
         // Pinning makes the run its strategy's record (the button says what it will do next).
         await page.WaitForSelectorAsync("#result-ready[data-interactive='yes']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
@@ -225,6 +226,14 @@ public sealed class BrowserTests(ConsolePlatform platform)
 
         await OpenAsync($"/backtests/{monteCarlo}", "#mc-wealth-chart .main-svg", "monte-carlo.png");
         Assert.Contains("Sharpe, median", await page.InnerTextAsync("#metrics"), StringComparison.Ordinal);
+        // The source's own track is marked on each distribution (a dashed line) and linked.
+        Assert.Contains("of paths below", await page.InnerTextAsync("#mc-observed"), StringComparison.Ordinal);
+        Assert.Equal($"/backtests/{backtest}", await page.GetAttributeAsync("#mc-source", "href"));
+        foreach (var chart in new[] { "#mc-wealth-chart", "#mc-sharpe-chart", "#mc-drawdown-chart" })
+        {
+            // Every one (the paths are as long as the track); attached, as a vertical line has no width to be "visible".
+            await page.WaitForSelectorAsync($"{chart} .layer-above .shapelayer path", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
+        }
 
         await OpenAsync($"/backtests/compare?ids={backtest},{walkForward}", "#compare-metrics tbody tr", "compare.png");
         Assert.Contains("Sharpe (excess of rf, annual)", await page.InnerTextAsync("#compare-metrics"), StringComparison.Ordinal);

@@ -40,7 +40,26 @@ public sealed record MonteCarloView(
     [property: Id(1)] double[] Cagr,
     [property: Id(2)] double[] MaxDrawdown,
     [property: Id(3)] double[] TerminalWealth,
-    [property: Id(4)] FanView? Fan = null);
+    [property: Id(4)] FanView? Fan = null,
+    [property: Id(5)] ObservedPath? Observed = null);
+
+/// <summary>
+/// The resampled backtest's own track measured as each path is (no risk-free rate, 252 sessions a year), to mark on the
+/// path distributions. Wealth and drawdown are comparable with the paths only when the paths are as long as the track
+/// (<see cref="Comparable"/>); Sharpe and CAGR are annual figures and always are.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("research.backtests.ObservedPath")]
+public sealed record ObservedPath(
+    [property: Id(0)] string SourceJob,
+    [property: Id(1)] int Days,
+    [property: Id(2)] int PathDays,
+    [property: Id(3)] double Sharpe,
+    [property: Id(4)] double Cagr,
+    [property: Id(5)] double MaxDrawdown,
+    [property: Id(6)] double TerminalWealth)
+{
+    public bool Comparable => Days == PathDays;
+}
 
 /// <summary>Wealth quantiles over the first <see cref="Paths"/> paths at sampled days (0 = after the first simulated day).</summary>
 [GenerateSerializer, Immutable, Alias("research.backtests.FanView")]

@@ -81,7 +81,28 @@ public sealed class BacktestResultGrain(BacktestServices services) : Grain, IBac
         var paths = await services.Series.ReadMonteCarloPathsAsync(jobId).ConfigureAwait(true);
         var fan = await services.Series.ReadFanAsync(jobId, Math.Min(paths.Count, Research.Backtesting.MonteCarlo.MonteCarloSimulator.FanPaths)).ConfigureAwait(true);
         return new MonteCarloView([.. paths.Select(p => p.Sharpe)], [.. paths.Select(p => p.Cagr)], [.. paths.Select(p => p.MaxDrawdown)], [.. paths.Select(p => p.TerminalWealth)],
-            fan is null ? null : new FanView(fan.Paths, fan.Days, fan.Bands[0], fan.Bands[1], fan.Bands[2], fan.Bands[3], fan.Bands[4]));
+            fan is null ? null : new FanView(fan.Paths, fan.Days, fan.Bands[0], fan.Bands[1], fan.Bands[2], fan.Bands[3], fan.Bands[4]),
+            await ObservedAsync(jobId).ConfigureAwait(true));
+    }
+
+    /// <summary>The source track measured as the simulator measures a path; null when the source result is gone (pruned).</summary>
+    private async Task<ObservedPath?> ObservedAsync(string jobId)
+    {
+        var row = await services.Index.GetAsync(jobId).ConfigureAwait(true);
+        if (row is null)
+        {
+            return null;
+        }
+
+        var (source, length) = Research.Backtesting.Jobs.MonteCarloRequest.SourceOf(row.Spec);
+        if (await services.Index.GetAsync(source).ConfigureAwait(true) is null)
+        {
+            return null;
+        }
+
+        var returns = (await services.Series.ReadDailyAsync(source).ConfigureAwait(true)).Returns;
+        return new ObservedPath(source, returns.Length, length ?? returns.Length, PerformanceMetrics.Sharpe(returns), PerformanceMetrics.Cagr(returns),
+            PerformanceMetrics.MaxDrawdown(returns), 1 + PerformanceMetrics.CumulativeReturn(returns));
     }
 
     public async Task<WindowRow[]> GetWindowsAsync(string jobId)

@@ -55,6 +55,24 @@ public sealed record MonteCarloRequest
 
     public MonteCarloSpec Spec() => new() { Method = Method, Paths = Paths, MeanBlock = MeanBlock, Length = Length, Seed = Seed };
 
+    /// <summary>The source job and path length (null = the source's length) of a stored <see cref="Canonical"/> spec.</summary>
+    public static (string SourceJob, int? Length) SourceOf(string canonical)
+    {
+        ArgumentNullException.ThrowIfNull(canonical);
+        if (!canonical.StartsWith("montecarlo/v1;", StringComparison.Ordinal))
+        {
+            throw new FormatException($"'{canonical}' is not a stored Monte Carlo spec (montecarlo/v1).");
+        }
+
+        var fields = canonical["montecarlo/v1;".Length..].Split(';').Select(f => f.Split('=', 2)).Where(kv => kv.Length == 2).ToDictionary(kv => kv[0], kv => kv[1], StringComparer.Ordinal);
+        if (!fields.TryGetValue("source", out var source) || !fields.TryGetValue("length", out var length))
+        {
+            throw new FormatException($"'{canonical}' has no source or length.");
+        }
+
+        return (source, length == "auto" ? null : int.Parse(length, CultureInfo.InvariantCulture));
+    }
+
     public string Canonical() =>
         $"montecarlo/v1;source={SourceJob};paths={Paths};method={Method};mean_block={MeanBlock.ToString("R", CultureInfo.InvariantCulture)};" +
         $"length={(Length is { } l ? l.ToString(CultureInfo.InvariantCulture) : "auto")};seed={Seed.ToString(CultureInfo.InvariantCulture)};confidence={Confidence.ToString("R", CultureInfo.InvariantCulture)}";

@@ -114,6 +114,21 @@ public sealed class BacktestResultGrainTests(BacktestWarehouseFixture fixture) :
         Assert.Equal(300, fan.Paths);
         var sorted = paths.TerminalWealth.Order().ToArray();
         Assert.Equal(Research.Core.Statistics.Quantiles.Linear(sorted, 0.5), fan.P50[^1], 12);
+
+        // The observed track marked on the distributions: the source's returns measured as a path is (no risk-free rate).
+        var observed = Assert.IsType<ObservedPath>(paths.Observed);
+        Assert.Equal(bt.JobId, observed.SourceJob);
+        Assert.True(observed.Comparable);
+        Assert.Equal(view.Returns.Length, observed.Days);
+        Assert.Equal(view.Wealth[^1], observed.TerminalWealth, 12);
+        Assert.Equal(view.Drawdown.Min(), observed.MaxDrawdown, 12);
+        var mean = view.Returns.Average();
+        var sdAll = Math.Sqrt(view.Returns.Sum(r => (r - mean) * (r - mean)) / (view.Returns.Length - 1));
+        Assert.Equal(mean / sdAll * Math.Sqrt(252), observed.Sharpe, 10);
+        var longer = await scheduler.SubmitAsync(new JobSubmission(null, new MonteCarloJobSpec(bt.JobId, 100, MonteCarloMethod.Bootstrap, 20, Length: 2520, Seed: 3), JobPriority.Normal, "alice"));
+        Assert.Equal(JobState.Succeeded, (await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(longer.JobId))).State);
+        var other = (await results.GetMonteCarloAsync(longer.JobId)).Observed!;
+        Assert.Equal((2520, false), (other.PathDays, other.Comparable));
         await Assert.ThrowsAsync<InvalidOperationException>(() => results.GetViewAsync(mc.JobId)); // a Monte Carlo has no daily track
     }
 

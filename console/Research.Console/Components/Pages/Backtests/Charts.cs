@@ -74,4 +74,21 @@ public static class Charts
     }
 
     public static Histogram Distribution(string name, IEnumerable<double> values) => new() { Name = name, X = [.. values.Where(double.IsFinite).Select(v => (object)v)], NBinsX = 60 };
+
+    /// <summary><paramref name="layout"/> with a dashed vertical line at <paramref name="x"/>, labelled at the top.</summary>
+    public static Plotly.Blazor.Layout Marked(Plotly.Blazor.Layout layout, double x, string label)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        layout.Shapes = [new Shape { Type = Plotly.Blazor.LayoutLib.ShapeLib.TypeEnum.Line, X0 = x, X1 = x, Y0 = 0, Y1 = 1, YRef = "paper", Line = new Plotly.Blazor.LayoutLib.ShapeLib.Line { Color = "rgb(214,39,40)", Width = 2, Dash = "dash" } }];
+        layout.Annotations = [new Annotation { X = x, Y = 1, YRef = "paper", Text = label, ShowArrow = false, YAnchor = Plotly.Blazor.LayoutLib.AnnotationLib.YAnchorEnum.Bottom }];
+        return layout;
+    }
+
+    /// <summary>The share of the finite <paramref name="values"/> below <paramref name="x"/>.</summary>
+    public static double ShareBelow(IReadOnlyCollection<double> values, double x)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var finite = values.Where(double.IsFinite).ToList();
+        return finite.Count == 0 ? double.NaN : (double)finite.Count(v => v < x) / finite.Count;
+    }
 }
