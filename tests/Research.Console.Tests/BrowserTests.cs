@@ -208,6 +208,9 @@ public sealed class BrowserTests(ConsolePlatform platform)
         Assert.Equal(1, await page.Locator("#benchmark, #no-benchmark").CountAsync());
         await page.WaitForSelectorAsync("#rolling-chart .main-svg .scatterlayer path.js-line");
         await page.WaitForSelectorAsync("#returns-chart .main-svg .barlayer"); // the distribution of daily returns
+        // Positions and trades name their securities as they were named then (ticker and company), not only by PERMNO.
+        Assert.Matches(@"^\d+\t[A-Z]+\t\S.*\t-?[\d.]+ ?%$", await page.InnerTextAsync("#positions tbody tr:first-child"));
+        Assert.Contains("Ticker (then)", await page.InnerTextAsync("#trades"), StringComparison.OrdinalIgnoreCase);
 
         // Pinning makes the run its strategy's record (the button says what it will do next).
         await page.WaitForSelectorAsync("#result-ready[data-interactive='yes']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });

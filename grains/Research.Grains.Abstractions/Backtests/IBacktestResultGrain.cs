@@ -20,13 +20,14 @@ public sealed record ResultView(
 public sealed record MonthlyReturn([property: Id(0)] int Year, [property: Id(1)] int Month, [property: Id(2)] double Return);
 
 [GenerateSerializer, Immutable, Alias("research.backtests.TradeRow")]
-public sealed record TradeRow([property: Id(0)] DateOnly Date, [property: Id(1)] int Permno, [property: Id(2)] double WeightBefore, [property: Id(3)] double WeightAfter, [property: Id(4)] double Cost);
+public sealed record TradeRow([property: Id(0)] DateOnly Date, [property: Id(1)] int Permno, [property: Id(2)] double WeightBefore, [property: Id(3)] double WeightAfter, [property: Id(4)] double Cost,
+    [property: Id(5)] string? Ticker = null, [property: Id(6)] string? Name = null);
 
 [GenerateSerializer, Immutable, Alias("research.backtests.TradePage")]
 public sealed record TradePage([property: Id(0)] long Total, [property: Id(1)] TradeRow[] Rows);
 
 [GenerateSerializer, Immutable, Alias("research.backtests.PositionRow")]
-public sealed record PositionRow([property: Id(0)] int Permno, [property: Id(1)] double Weight);
+public sealed record PositionRow([property: Id(0)] int Permno, [property: Id(1)] double Weight, [property: Id(2)] string? Ticker = null, [property: Id(3)] string? Name = null);
 
 /// <summary>The last positions of a result, largest first, and the sums of the long and the short side.</summary>
 [GenerateSerializer, Immutable, Alias("research.backtests.PositionSnapshot")]

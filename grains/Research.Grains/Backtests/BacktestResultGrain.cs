@@ -66,14 +66,36 @@ public sealed class BacktestResultGrain(BacktestServices services) : Grain, IBac
     public async Task<TradePage> GetTradesAsync(string jobId, int skip, int take)
     {
         var (total, rows) = await services.Series.ReadTradesAsync(jobId, Math.Max(0, skip), Math.Clamp(take, 0, 1000)).ConfigureAwait(true);
-        return new TradePage(total, [.. rows.Select(t => new TradeRow(t.Date, t.Permno, t.WeightBefore, t.WeightAfter, t.Cost))]);
+        var names = await NamesAsync(jobId, [.. rows.Select(t => (t.Permno, t.Date))]).ConfigureAwait(true);
+        return new TradePage(total, [.. rows.Select(t => names.TryGetValue((t.Permno, t.Date), out var n)
+            ? new TradeRow(t.Date, t.Permno, t.WeightBefore, t.WeightAfter, t.Cost, n.Ticker, n.Name)
+            : new TradeRow(t.Date, t.Permno, t.WeightBefore, t.WeightAfter, t.Cost))]);
     }
 
     public async Task<PositionSnapshot> GetPositionsAsync(string jobId, int top)
     {
         var (date, rows) = await services.Series.ReadLastPositionsAsync(jobId).ConfigureAwait(true);
-        return new PositionSnapshot(date, [.. rows.Take(Math.Clamp(top, 1, 500)).Select(r => new PositionRow(r.Permno, r.Weight))],
+        var shown = rows.Take(Math.Clamp(top, 1, 500)).ToList();
+        var names = date is { } on ? await NamesAsync(jobId, [.. shown.Select(r => (r.Permno, on))]).ConfigureAwait(true) : new Dictionary<(int, DateOnly), (string?, string?)>();
+        return new PositionSnapshot(date, [.. shown.Select(r => date is { } on && names.TryGetValue((r.Permno, on), out var n) ? new PositionRow(r.Permno, r.Weight, n.Ticker, n.Name) : new PositionRow(r.Permno, r.Weight))],
             rows.Where(r => r.Weight > 0).Sum(r => r.Weight), rows.Where(r => r.Weight < 0).Sum(r => r.Weight));
+    }
+
+    /// <summary>
+    /// Tickers and names as they were on each date, from the crsp/names version the run used (point in time: a ticker
+    /// that changed later shows as it was); empty when the run used no names or its result row is gone.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<(int Permno, DateOnly Date), (string? Ticker, string? Name)>> NamesAsync(string jobId, IReadOnlyCollection<(int Permno, DateOnly Date)> keys)
+    {
+        const string Names = "crsp/names";
+        var row = keys.Count == 0 ? null : await services.Index.GetAsync(jobId).ConfigureAwait(true);
+        if (row is null || !ResultDocuments.Deserialize<Dictionary<string, string>>(row.DataVersions).TryGetValue(Names, out var version))
+        {
+            return new Dictionary<(int, DateOnly), (string?, string?)>();
+        }
+
+        using var session = Research.Data.Warehouse.WarehouseQuerySession.OpenVersions(services.Layout, new Dictionary<string, string> { [Names] = version }, Research.Data.Warehouse.QueryLimits.Default, TimeProvider.System);
+        return new Research.Data.Providers.Crsp.CrspProvider(session).NamesOn(keys);
     }
 
     public async Task<MonteCarloView> GetMonteCarloAsync(string jobId)

@@ -37,6 +37,12 @@ public sealed class BacktestResultGrainTests(BacktestWarehouseFixture fixture) :
         Assert.Equal(both.Rows, first.Rows.Concat(second.Rows));
         var positions = await results.GetPositionsAsync(bt.JobId, 5);
         Assert.Equal(5, positions.Rows.Length);
+
+        // Tickers and names as they were on the trade's (or the positions') date, from the names file the run used.
+        var named = Name(both.Rows.Select(t => (t.Permno, t.Date)).Concat(positions.Rows.Select(p => (p.Permno, positions.Date!.Value))));
+        Assert.All(both.Rows, t => Assert.Equal(named[(t.Permno, t.Date)], (t.Ticker, t.Name)));
+        Assert.All(positions.Rows, p => Assert.Equal(named[(p.Permno, positions.Date!.Value)], (p.Ticker, p.Name)));
+        Assert.All(both.Rows, t => Assert.False(string.IsNullOrEmpty(t.Ticker)));
         Assert.True(positions.Long > 0 && positions.Short < 0);
 
         // The dashboard's lookup: the strategy's latest backtest from the result index.
@@ -130,6 +136,23 @@ public sealed class BacktestResultGrainTests(BacktestWarehouseFixture fixture) :
         var other = (await results.GetMonteCarloAsync(longer.JobId)).Observed!;
         Assert.Equal((2520, false), (other.PathDays, other.Comparable));
         await Assert.ThrowsAsync<InvalidOperationException>(() => results.GetViewAsync(mc.JobId)); // a Monte Carlo has no daily track
+    }
+
+    /// <summary>The ticker and company name of each (permno, date), read here from the current crsp/names file.</summary>
+    private Dictionary<(int, DateOnly), (string?, string?)> Name(IEnumerable<(int Permno, DateOnly Date)> keys)
+    {
+        using var session = Research.Data.Warehouse.WarehouseQuerySession.Open(fixture.Layout, Research.Data.Warehouse.VersionSelector.Current, Research.Data.Warehouse.QueryLimits.Default, TimeProvider.System, ["crsp/names"]);
+        using var command = session.CreateTrustedCommand("SELECT permno, namedt, nameendt, ticker, comnam FROM crsp.names");
+        using var reader = command.ExecuteReader();
+        var spans = new List<(int Permno, DateOnly From, DateOnly To, string? Ticker, string? Name)>();
+        while (reader.Read())
+        {
+            spans.Add((reader.GetInt32(0), reader.GetFieldValue<DateOnly>(1), reader.GetFieldValue<DateOnly>(2), reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
+        }
+
+        // In force on the date, else the latest that began before it (a sale on the day after the last name ended: this
+        // run has such trades, so a lookup of the record in force alone fails here).
+        return keys.Distinct().ToDictionary(k => (k.Permno, k.Date), k => spans.Where(s => s.Permno == k.Permno && s.From <= k.Date).MaxBy(s => s.From) is var s ? (s.Ticker, s.Name) : default);
     }
 
     /// <summary>The Fama-French daily rf on each of <paramref name="dates"/>, null where the file has none.</summary>

@@ -93,5 +93,35 @@ public sealed class CrspProvider(WarehouseQuerySession session)
         return reader.Read() ? reader.GetInt32(0) : null;
     }
 
+    /// <summary>
+    /// The ticker and company name each (permno, date) carried on that date: the name record in force then, else (a
+    /// trade on the day a stock left the file, after its last name record ended) the latest record that began on or
+    /// before the date, never a later one. A pair with no such record is left out. Needs only <c>crsp.names</c>.
+    /// </summary>
+    public IReadOnlyDictionary<(int Permno, DateOnly Date), (string? Ticker, string? Name)> NamesOn(IReadOnlyCollection<(int Permno, DateOnly Date)> keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var found = new Dictionary<(int, DateOnly), (string?, string?)>();
+        if (keys.Count == 0)
+        {
+            return found;
+        }
+
+        var values = string.Join(", ", keys.Distinct().Select(k => $"({k.Permno.ToString(CultureInfo.InvariantCulture)}, {Date(k.Date)})"));
+        using var command = session.CreateTrustedCommand($"""
+            SELECT k.permno, k.date, n.ticker, n.comnam
+            FROM (VALUES {values}) AS k(permno, date)
+            JOIN crsp.names n ON n.permno = k.permno AND n.namedt <= k.date
+            QUALIFY row_number() OVER (PARTITION BY k.permno, k.date ORDER BY n.namedt DESC) = 1
+            """);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            found[(reader.GetInt32(0), reader.GetFieldValue<DateOnly>(1))] = (reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3));
+        }
+
+        return found;
+    }
+
     private static string Date(DateOnly d) => DuckDbSql.Date(d);
 }
