@@ -211,6 +211,12 @@ public sealed class BrowserTests(ConsolePlatform platform)
         // Positions and trades name their securities as they were named then (ticker and company), not only by PERMNO.
         Assert.Matches(@"^\d+\t[A-Z]+\t\S.*\t-?[\d.]+ ?%$", await page.InnerTextAsync("#positions tbody tr:first-child"));
         Assert.Contains("Ticker (then)", await page.InnerTextAsync("#trades"), StringComparison.OrdinalIgnoreCase);
+        var download = await page.APIRequest.GetAsync((await page.GetAttributeAsync("#trades-csv", "href"))!);
+        Assert.Equal(200, download.Status);
+        var csv = (await download.TextAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("date,permno,ticker,company,weight_before,weight_after,cost", csv[0]);
+        Assert.True(csv.Length > 100, $"{csv.Length - 1} trades in the CSV");
+        Assert.All(csv.Skip(1), line => Assert.Matches(@"^\d{4}-\d\d-\d\d,\d+,[A-Z]+,[^,]+,[-\dE.]+,[-\dE.]+,[-\dE.]+$", line));
 
         // Pinning makes the run its strategy's record (the button says what it will do next).
         await page.WaitForSelectorAsync("#result-ready[data-interactive='yes']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });

@@ -49,4 +49,13 @@ public sealed class JobSettingsTests
         form.Fill(spec);
         Assert.Equal(spec, form.ToSpec());
     }
+
+    [Theory]
+    [InlineData(null, "")]
+    [InlineData("ACME CORP", "ACME CORP")]
+    [InlineData("ACME, INC", "\"ACME, INC\"")]
+    [InlineData("THE \"BEST\" CO", "\"THE \"\"BEST\"\" CO\"")]
+    [InlineData("TWO\nLINES", "\"TWO\nLINES\"")]
+    public void A_trade_download_quotes_a_company_name_only_where_CSV_needs_it(string? name, string field) =>
+        Assert.Equal(field, ConsoleBacktests.Csv(name));
 }

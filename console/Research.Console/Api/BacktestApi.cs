@@ -59,6 +59,13 @@ public static class BacktestApi
             using var metrics = JsonDocument.Parse(result.MetricsJson);
             return Results.Ok(new { status, submission, result = new { result.Label, metrics = metrics.RootElement.Clone(), result.MetricsSha256, result.DataVersions, result.SeriesSha256, result.CreatedAt, result.Pinned, result.Starred } });
         }));
+        api.MapGet("/{jobId}/trades.csv", (HttpContext http, ConsoleBacktests backtests, string jobId) => Handle(http, async () =>
+        {
+            // Written to a buffer first: a refusal or a missing result becomes a clean error, never half a file.
+            await using var buffer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+            await backtests.WriteTradesCsvAsync(http.User, jobId, buffer, http.RequestAborted).ConfigureAwait(false);
+            return Results.File(System.Text.Encoding.UTF8.GetBytes(buffer.ToString()), "text/csv; charset=utf-8", $"{jobId}-trades.csv");
+        }));
         api.MapPost("/", (HttpContext http, ConsoleBacktests backtests) => Handle(http, async () =>
         {
             var request = await ReadAsync<BacktestSubmitRequest>(http).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Claims;
 using Research.Console.Security;
 using Research.Grains.Abstractions.Backtests;
@@ -70,6 +71,39 @@ public sealed class ConsoleBacktests(IClusterClient cluster, ConsoleActions acti
 
     public Task<TradePage> TradesAsync(ClaimsPrincipal user, string jobId, int skip, int take) =>
         actions.RunAsync(user, ResearchActions.BacktestView, RequireId(jobId), () => Results.GetTradesAsync(jobId, skip, take), new ActionOptions(Audit: false));
+
+    /// <summary>
+    /// Writes every trade of a stored backtest to <paramref name="writer"/> as CSV (header first; ticker and company as
+    /// they were on the date), read from the silo a page at a time. Audited once, as "trades downloaded".
+    /// </summary>
+    public async Task WriteTradesCsvAsync(ClaimsPrincipal user, string jobId, TextWriter writer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        const int Page = 1000;
+        var page = await actions.RunAsync(user, ResearchActions.BacktestView, RequireId(jobId), () => Results.GetTradesAsync(jobId, 0, Page), new ActionOptions(Details: "trades downloaded")).ConfigureAwait(false);
+        await writer.WriteLineAsync("date,permno,ticker,company,weight_before,weight_after,cost").ConfigureAwait(false);
+        for (var skip = 0; ;)
+        {
+            foreach (var t in page.Rows)
+            {
+                await writer.WriteLineAsync(string.Join(',', t.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), t.Permno.ToString(CultureInfo.InvariantCulture), Csv(t.Ticker), Csv(t.Name),
+                    t.WeightBefore.ToString("R", CultureInfo.InvariantCulture), t.WeightAfter.ToString("R", CultureInfo.InvariantCulture), t.Cost.ToString("R", CultureInfo.InvariantCulture))).ConfigureAwait(false);
+            }
+
+            skip += page.Rows.Length;
+            if (page.Rows.Length == 0 || skip >= page.Total)
+            {
+                return;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            page = await TradesAsync(user, jobId, skip, Page).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A CSV field: quoted (quotes doubled) when it holds a comma, a quote or a line break.</summary>
+    internal static string Csv(string? value) =>
+        value is null ? string.Empty : value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
 
     public Task<PositionSnapshot> PositionsAsync(ClaimsPrincipal user, string jobId, int top) =>
         actions.RunAsync(user, ResearchActions.BacktestView, RequireId(jobId), () => Results.GetPositionsAsync(jobId, top), new ActionOptions(Audit: false));
