@@ -233,6 +233,19 @@ public sealed class BrowserTests(ConsolePlatform platform)
         await page.WaitForSelectorAsync("#submit-card");
         await Eventually.UntilAsync(() => page.InputValueAsync("#quantile input"), v => v == "0.23", "the form to carry the previous quantile");
 
+        // Further analyses from the result page: a bad quantile grid is refused naming it; a Monte Carlo of the run opens its page.
+        await OpenAsync($"/backtests/{backtest}", "#launch-card", "backtest-launch.png");
+        await page.FillAsync("#wf-quantiles", "0.2, abc");
+        await page.ClickAsync("#launch-wf");
+        await page.WaitForSelectorAsync("#launch-error");
+        Assert.Contains("quantiles: 'abc' is not a number", await page.InnerTextAsync("#launch-error"), StringComparison.Ordinal);
+        await page.FillAsync("#mc-paths input", "400");
+        await page.Keyboard.PressAsync("Tab");
+        await page.ClickAsync("#launch-mc");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/backtests/mc-", StringComparison.Ordinal));
+        await page.WaitForFunctionAsync($"() => document.querySelector('h1').innerText.includes('x 400 of {backtest}')"); // the new job's page has loaded
+        Assert.Equal(1, await page.Locator("#result-pending, #metrics").CountAsync());
+
         await OpenAsync($"/backtests/{monteCarlo}", "#mc-wealth-chart .main-svg", "monte-carlo.png");
         Assert.Contains("Sharpe, median", await page.InnerTextAsync("#metrics"), StringComparison.Ordinal);
         // The source's own track is marked on each distribution (a dashed line) and linked.

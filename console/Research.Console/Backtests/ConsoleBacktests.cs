@@ -122,6 +122,10 @@ public sealed class ConsoleBacktests(IClusterClient cluster, ConsoleActions acti
         actions.RunAsync(user, ResearchActions.BacktestSubmit, $"monte-carlo of {spec.SourceJob}",
             () => Scheduler.SubmitAsync(new JobSubmission(null, spec, priority, user.Identity?.Name ?? "?")));
 
+    public Task<BacktestJobStatus> SubmitWalkForwardAsync(ClaimsPrincipal user, WalkForwardJobSpec spec, JobPriority priority) =>
+        actions.RunAsync(user, ResearchActions.BacktestSubmit, $"walk-forward of {string.Join('/', spec.Strategies)}",
+            () => Scheduler.SubmitAsync(new JobSubmission(null, null, priority, user.Identity?.Name ?? "?", spec)));
+
     /// <summary>Own jobs need <see cref="ResearchActions.BacktestCancel"/>; anyone's need <see cref="ResearchActions.BacktestCancelAny"/> (checked here and by the job grain).</summary>
     public async Task<BacktestJobStatus> CancelAsync(ClaimsPrincipal user, string jobId)
     {
