@@ -260,6 +260,10 @@ public sealed class BrowserTests(ConsolePlatform platform)
         await OpenAsync($"/backtests/compare?ids={backtest},{walkForward}", "#compare-metrics tbody tr", "compare.png");
         Assert.Contains("Sharpe (excess of rf, annual)", await page.InnerTextAsync("#compare-metrics"), StringComparison.Ordinal);
         await page.WaitForFunctionAsync("() => document.querySelectorAll('#compare-chart .main-svg .scatterlayer path.js-line').length === 2"); // one line per run
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('#compare-drawdown-chart .main-svg .scatterlayer path.js-line').length === 2");
+        Assert.Equal(2, await page.Locator("#compare-correlation tbody tr").CountAsync());
+        Assert.Matches(@"^-?[01]\.\d\d$", (await page.InnerTextAsync("#compare-correlation tbody tr:first-child td:nth-child(3)")).Trim());
+        Assert.True(await page.Locator("#compare-metrics .difference").CountAsync() > 5, "differences from the first run");
 
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
