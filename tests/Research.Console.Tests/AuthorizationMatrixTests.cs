@@ -212,6 +212,7 @@ public sealed partial class AuthorizationMatrixTests(ConsolePlatform platform)
             ["IBacktestJobGrain.CancelAsync"] = () => cluster.GetGrain<IBacktestJobGrain>("bt-00").CancelAsync("x"),
             ["IBacktestJobGrain.GetResultAsync"] = () => cluster.GetGrain<IBacktestJobGrain>("bt-00").GetResultAsync(),
             ["IBacktestResultGrain.GetTearSheetAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetTearSheetAsync("bt-00"),
+            ["IBacktestResultGrain.GetTearSheetAgainstAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetTearSheetAgainstAsync("bt-00", "bt-01"),
             ["IBacktestJobGrain.GetSubmissionAsync"] = () => cluster.GetGrain<IBacktestJobGrain>("bt-00").GetSubmissionAsync(),
             ["IBacktestJobGrain.SubscribeAsync"] = NoCall, // needs an observer reference; same action as GetStatusAsync
             ["IBacktestJobGrain.UnsubscribeAsync"] = NoCall,

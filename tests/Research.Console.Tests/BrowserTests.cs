@@ -149,6 +149,7 @@ public sealed class BrowserTests(ConsolePlatform platform)
 
         var backtest = await RunAsync(new JobSubmission(new BacktestJobSpec("low-vol", Quantile: 0.23), null, JobPriority.Normal, researcher.Name));
         var monteCarlo = await RunAsync(new JobSubmission(null, new MonteCarloJobSpec(backtest, 300), JobPriority.Normal, researcher.Name));
+        var hold = await RunAsync(new JobSubmission(new BacktestJobSpec("buy-and-hold"), null, JobPriority.Normal, researcher.Name));
         var walkForward = await RunAsync(new JobSubmission(null, null, JobPriority.Normal, researcher.Name,
             new WalkForwardJobSpec(new BacktestJobSpec("momentum"), ["momentum", "low-vol"], [0.2, 0.3], TrainSessions: 126, TestSessions: 63)));
 
@@ -232,6 +233,15 @@ public sealed class BrowserTests(ConsolePlatform platform)
         await page.WaitForURLAsync($"**/backtests?rerun={backtest}");
         await page.WaitForSelectorAsync("#submit-card");
         await Eventually.UntilAsync(() => page.InputValueAsync("#quantile input"), v => v == "0.23", "the form to carry the previous quantile");
+
+        // A chosen benchmark: another run over the same sessions; one that lacks some is refused with the reason, and the
+        // sheet stays against the market.
+        await OpenAsync($"/backtests/{backtest}?benchmark={hold}", "#benchmark", "backtest-against-buy-and-hold.png");
+        Assert.Contains("Against buy-and-hold", await page.InnerTextAsync("#benchmark-card"), StringComparison.Ordinal);
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('#equity-chart .main-svg .scatterlayer path.js-line').length === 2");
+        await OpenAsync($"/backtests/{backtest}?benchmark={walkForward}", "#benchmark-error", "backtest-benchmark-refused.png");
+        Assert.Contains("lacks", await page.InnerTextAsync("#benchmark-error"), StringComparison.Ordinal);
+        Assert.Contains("Against Market (Fama-French", await page.InnerTextAsync("#benchmark-card"), StringComparison.Ordinal);
 
         // Further analyses from the result page: a bad quantile grid is refused naming it; a Monte Carlo of the run opens its page.
         await OpenAsync($"/backtests/{backtest}", "#launch-card", "backtest-launch.png");

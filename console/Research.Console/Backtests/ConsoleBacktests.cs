@@ -66,8 +66,10 @@ public sealed class ConsoleBacktests(IClusterClient cluster, ConsoleActions acti
     public Task<ResultView> ViewAsync(ClaimsPrincipal user, string jobId) =>
         actions.RunAsync(user, ResearchActions.BacktestView, RequireId(jobId), () => Results.GetViewAsync(jobId), new ActionOptions(Audit: false));
 
-    public Task<TearSheetView> TearSheetAsync(ClaimsPrincipal user, string jobId) =>
-        actions.RunAsync(user, ResearchActions.BacktestView, RequireId(jobId), () => Results.GetTearSheetAsync(jobId), new ActionOptions(Audit: false));
+    /// <summary>The tear sheet against the market, or against another stored run when <paramref name="benchmarkJob"/> is given.</summary>
+    public Task<TearSheetView> TearSheetAsync(ClaimsPrincipal user, string jobId, string? benchmarkJob = null) =>
+        actions.RunAsync(user, ResearchActions.BacktestView, RequireId(jobId),
+            () => benchmarkJob is null ? Results.GetTearSheetAsync(jobId) : Results.GetTearSheetAgainstAsync(jobId, RequireId(benchmarkJob)), new ActionOptions(Audit: false));
 
     public Task<TradePage> TradesAsync(ClaimsPrincipal user, string jobId, int skip, int take) =>
         actions.RunAsync(user, ResearchActions.BacktestView, RequireId(jobId), () => Results.GetTradesAsync(jobId, skip, take), new ActionOptions(Audit: false));

@@ -121,6 +121,14 @@ public interface IBacktestResultGrain : IGrainWithIntegerKey
     [RequiresAction(ResearchActions.BacktestView)]
     Task<TearSheetView> GetTearSheetAsync(string jobId);
 
+    /// <summary>
+    /// The same tear sheet against another stored backtest or walk-forward chosen as the benchmark (for example a
+    /// buy-and-hold run), which must cover every session of the run; the risk-free rate stays the market's.
+    /// </summary>
+    [Alias("tear-sheet-against")]
+    [RequiresAction(ResearchActions.BacktestView)]
+    Task<TearSheetView> GetTearSheetAgainstAsync(string jobId, string benchmarkJob);
+
     [Alias("trades")]
     [RequiresAction(ResearchActions.BacktestView)]
     Task<TradePage> GetTradesAsync(string jobId, int skip, int take);

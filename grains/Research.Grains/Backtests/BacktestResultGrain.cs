@@ -46,20 +46,57 @@ public sealed class BacktestResultGrain(BacktestServices services) : Grain, IBac
             lines.AddRange(tail.Lines.Where(l => l.Group == TearSheet.BenchmarkGroup));
         }
 
-        var first = Math.Min(sheet.Rolling.Window - 1, daily.Dates.Length);
         var start = market.From > 0 ? sheet.Wealth[market.From - 1] : 1.0; // the market's curve starts at the strategy's wealth
+        return View(daily.Dates, sheet, lines, market.Returns is { } m ? [.. PerformanceMetrics.Wealth(m).Select(w => w * start)] : null,
+            market.Returns is null ? null : MarketBenchmark.Name, market.Missing);
+    }
+
+    public async Task<TearSheetView> GetTearSheetAgainstAsync(string jobId, string benchmarkJob)
+    {
+        var daily = await services.Series.ReadDailyAsync(jobId).ConfigureAwait(true);
+        var row = await services.Index.GetAsync(jobId).ConfigureAwait(true) ?? throw new ArgumentException($"job '{jobId}' has no stored result.");
+        var other = await services.Index.GetAsync(benchmarkJob).ConfigureAwait(true);
+        if (other is null || other.Kind == WireNames.Of(JobKind.MonteCarlo))
+        {
+            throw new ArgumentException($"benchmark: '{benchmarkJob}' has no stored backtest or walk-forward result.");
+        }
+
+        var theirs = await services.Series.ReadDailyAsync(benchmarkJob).ConfigureAwait(true);
+        var at = new Dictionary<DateOnly, double>(theirs.Dates.Length);
+        for (var t = 0; t < theirs.Dates.Length; t++)
+        {
+            at[theirs.Dates[t]] = theirs.Returns[t];
+        }
+
+        var missing = daily.Dates.Count(d => !at.ContainsKey(d));
+        if (missing > 0)
+        {
+            throw new ArgumentException(
+                $"benchmark: '{benchmarkJob}' ({theirs.Dates[0]:yyyy-MM-dd} to {theirs.Dates[^1]:yyyy-MM-dd}) lacks {missing} of the {daily.Dates.Length} sessions of '{jobId}' ({daily.Dates[0]:yyyy-MM-dd} to {daily.Dates[^1]:yyyy-MM-dd}); choose a run over the same period.");
+        }
+
+        // The risk-free rate is the market's at the run's data version, as on the default sheet, so Sharpe is the same.
+        var market = MarketBenchmark.Load(services.Layout, ResultDocuments.Deserialize<Dictionary<string, string>>(row.DataVersions), daily.Dates);
+        double[] benchmark = [.. daily.Dates.Select(d => at[d])];
+        var sheet = TearSheet.Of(daily.Dates, daily.Returns, benchmark, market.RiskFreePerDay, riskFreeMissingDays: market.RiskFreeMissingDays);
+        return View(daily.Dates, sheet, [.. sheet.Lines], PerformanceMetrics.Wealth(benchmark), $"{other.Label} ({benchmarkJob})", null);
+    }
+
+    private static TearSheetView View(DateOnly[] dates, TearSheet sheet, List<MetricLine> lines, double[]? benchmarkWealth, string? benchmarkName, string? benchmarkMissing)
+    {
+        var first = Math.Min(sheet.Rolling.Window - 1, dates.Length);
         return new TearSheetView(
             [.. lines.Select(ResultMetrics.Of)],
             [.. sheet.Years.Select(y => new AnnualRow(y.Year, y.Return, y.Benchmark, y.Sessions))],
             [.. sheet.WorstDrawdowns.Select(d => new DrawdownRow(d.Peak, d.Trough, d.Recovery, d.Depth, d.Sessions))],
             sheet.Rolling.Window,
-            daily.Dates[first..],
+            dates[first..],
             sheet.Rolling.Sharpe[first..],
             sheet.Rolling.Volatility[first..],
             sheet.Rolling.Beta?[first..],
-            market.Returns is { } m ? [.. PerformanceMetrics.Wealth(m).Select(w => w * start)] : null,
-            market.Returns is null ? null : MarketBenchmark.Name,
-            market.Missing,
+            benchmarkWealth,
+            benchmarkName,
+            benchmarkMissing,
             [.. sheet.Conventions]);
     }
 

@@ -104,6 +104,25 @@ public sealed class BacktestResultGrainTests(BacktestWarehouseFixture fixture) :
         Assert.Equal(0, sheet.Lines.Single(l => l.Key == "riskFreeMissingDays").Value!.Value);
         Assert.DoesNotContain(sheet.Conventions, c => c.Contains("no risk-free rate", StringComparison.Ordinal));
 
+        // A chosen benchmark: another stored run over the same sessions (buy-and-hold here); the risk-free rate stays the
+        // market's. Beta and tracking error recomputed here from the two stored tracks.
+        var hold = await scheduler.SubmitAsync(new JobSubmission(new BacktestJobSpec("buy-and-hold", From: new DateOnly(2023, 8, 1)), null, JobPriority.Normal, "alice"));
+        Assert.Equal(JobState.Succeeded, (await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(hold.JobId))).State);
+        var against = await results.GetTearSheetAgainstAsync(recent.JobId, hold.JobId);
+        var held = (await results.GetViewAsync(hold.JobId)).Returns;
+        var hx = held.Select(r => r - rf).ToArray();
+        var hm = hx.Average();
+        var heldBeta = x.Zip(hx, (a, b) => (a - mx) * (b - hm)).Sum() / hx.Sum(b => (b - hm) * (b - hm));
+        Assert.Equal(heldBeta, against.Lines.Single(l => l.Key == "beta").Value!.Value, 10);
+        var heldActive = track.Returns.Zip(held, (r, m) => r - m).ToArray();
+        var heldTe = Math.Sqrt(heldActive.Sum(a => (a - heldActive.Average()) * (a - heldActive.Average())) / (heldActive.Length - 1));
+        Assert.Equal(heldTe * Math.Sqrt(252), against.Lines.Single(l => l.Key == "trackingError").Value!.Value, 10);
+        Assert.Equal(Line("sharpe"), against.Lines.Single(l => l.Key == "sharpe").Value!.Value, 12); // the same rf
+        Assert.StartsWith("buy-and-hold", against.BenchmarkName, StringComparison.Ordinal);
+        Assert.Equal(track.Wealth.Length, against.BenchmarkWealth!.Length);
+        var shorter = await Assert.ThrowsAsync<ArgumentException>(() => results.GetTearSheetAgainstAsync(bt.JobId, hold.JobId));
+        Assert.Contains($"lacks", shorter.Message, StringComparison.Ordinal);
+
         // The dashboard shows a strategy's record: its latest run, unless one is pinned (then the pinned one, even if older).
         Assert.Equal((recent.JobId, false), await Record());
         Assert.True(await scheduler.SetFlagsAsync(bt.JobId, true, null));
