@@ -126,7 +126,8 @@ public sealed partial class ReadmeTests
         }
 
         var process = Process.Start(info)!;
-        process.ErrorDataReceived += (_, _) => { };
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        process.ErrorDataReceived += (_, e) => { if (e.Data is { } l) { errors.Enqueue(l); } };
         process.BeginErrorReadLine();
         using var startup = CancellationTokenSource.CreateLinkedTokenSource(ct);
         startup.CancelAfter(TimeSpan.FromMinutes(4));
@@ -138,7 +139,7 @@ public sealed partial class ReadmeTests
         if (line is null)
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail("research up ended before its silo answered");
+            Assert.Fail("research up ended before its silo answered:\n" + string.Join("\n", errors.TakeLast(30)));
         }
 
         _ = process.StandardOutput.ReadToEndAsync(CancellationToken.None); // keep draining, so the platform never blocks on a full pipe

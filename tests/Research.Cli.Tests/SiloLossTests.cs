@@ -20,7 +20,7 @@ public sealed class SiloLossTests
     /// <summary>
     /// The silo that runs the warehouse writer (it holds the warehouse lock) is killed mid-sync while the CLI follows the
     /// sync: the writer resumes on a survivor, the dead holder's lock lapses and is recovered (audited), the sync publishes
-    /// every dataset, and the CLI's follow ends with success.
+    /// every dataset with the bytes of an undisturbed sync, and the CLI's follow ends with success.
     /// </summary>
     [Fact]
     public async Task The_sync_writers_silo_killed_mid_sync_the_sync_resumes_recovers_the_lock_and_the_following_cli_succeeds()
@@ -49,6 +49,17 @@ public sealed class SiloLossTests
         }
 
         Assert.Equal(15, status.GetProperty("published").GetArrayLength());
+
+        // The same bytes as an undisturbed sync of the same source into another folder (the CLI in its own process).
+        using var calmDir = TestEnvironment.CreateTempDirectory("writer-calm");
+        await ProductionCluster.SeedAsync(database, calmDir.Path, TestContext.Current.CancellationToken);
+        var calm = new WarehouseCatalog(new WarehouseLayout(calmDir.Path));
+        foreach (var published in status.GetProperty("published").EnumerateArray().Select(p => p.GetString()!))
+        {
+            var dataset = published[..published.IndexOf('@', StringComparison.Ordinal)];
+            Assert.Equal(calm.ReadCurrent(dataset)!.Files.Select(f => f.Sha256), catalog.ReadCurrent(dataset)!.Files.Select(f => f.Sha256));
+        }
+
         Assert.Null(SyncLock.ReadHolder(layout));
         Assert.True(await database.ScalarAsync("SELECT count(*) FROM audit_log WHERE action = 'warehouse.lock.recover'") >= 1, "the lock recovery is audited");
     }

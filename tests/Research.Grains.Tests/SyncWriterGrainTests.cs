@@ -42,11 +42,15 @@ public sealed class SyncWriterGrainTests : IAsyncLifetime
     {
         var writer = _cluster.Client.GetGrain<ISyncWriterGrain>(ISyncWriterGrain.Key);
         var request = new SyncRequest(["ccm/links", "crsp/names"], Incremental: false, RequestedBy: "tests");
-        var started = await writer.StartAsync(request);
+        // Sent together, so the grain takes the three one after another while the first sync runs (awaiting each before
+        // sending the next let a small sync finish in between on a loaded machine, and the other request then started).
+        var first = writer.StartAsync(request);
+        var other = writer.StartAsync(new SyncRequest(["crsp/daily"], false, "someone else"));
+        var again = writer.StartAsync(request);
+        var started = await first;
         Assert.Equal(SyncState.Running, started.State);
-        Assert.Equal(started.JobId, (await writer.StartAsync(request)).JobId); // the same request is the same job
-
-        await Assert.ThrowsAsync<InvalidOperationException>(() => writer.StartAsync(new SyncRequest(["crsp/daily"], false, "someone else")));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => other);
+        Assert.Equal(started.JobId, (await again).JobId); // the same request is the same job
 
         var reminders = _cluster.Silos[0].ServiceProvider.GetRequiredService<IReminderTable>();
         Assert.Contains(Research.Grains.Hosting.WakeReminder.Name, (await reminders.ReadRows(writer.GetGrainId())).Reminders.Select(r => r.ReminderName));
