@@ -225,6 +225,7 @@ public sealed partial class AuthorizationMatrixTests(ConsolePlatform platform)
             ["IBacktestResultGrain.GetStrategyPerformanceAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetStrategyPerformanceAsync("no-such-strategy", 1),
             ["IBacktestResultGrain.GetViewAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetViewAsync("bt-00"),
             ["IBacktestResultGrain.GetTradesAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetTradesAsync("bt-00", 0, 1),
+            ["IBacktestResultGrain.GetTradesSelectedAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetTradesSelectedAsync("bt-00", 0, 10, 10001, null, null),
             ["IBacktestResultGrain.GetPositionsAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetPositionsAsync("bt-00", 1),
             ["IBacktestResultGrain.GetMonteCarloAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetMonteCarloAsync("mc-00"),
             ["IBacktestResultGrain.GetWindowsAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetWindowsAsync("wf-00"),

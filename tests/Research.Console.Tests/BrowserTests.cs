@@ -212,6 +212,12 @@ public sealed class BrowserTests(ConsolePlatform platform)
         // Positions and trades name their securities as they were named then (ticker and company), not only by PERMNO.
         Assert.Matches(@"^\d+\t[A-Z]+\t\S.*\t-?[\d.]+ ?%$", await page.InnerTextAsync("#positions tbody tr:first-child"));
         Assert.Contains("Ticker (then)", await page.InnerTextAsync("#trades"), StringComparison.OrdinalIgnoreCase);
+        // Trades of one security: the grid then shows only its rows.
+        var firstPermno = (await page.Locator("#trades tr.rz-data-row td:nth-child(2)").First.InnerTextAsync()).Trim();
+        await page.FillAsync("#trade-permno input", firstPermno);
+        await page.Keyboard.PressAsync("Tab");
+        await page.ClickAsync("#trade-apply");
+        await page.WaitForFunctionAsync($"() => (rows => rows.length > 0 && rows.every(td => td.innerText.trim() === '{firstPermno}'))([...document.querySelectorAll('#trades tr.rz-data-row td:nth-child(2)')])");
         var download = await page.APIRequest.GetAsync((await page.GetAttributeAsync("#trades-csv", "href"))!);
         Assert.Equal(200, download.Status);
         var csv = (await download.TextAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -71,8 +71,11 @@ public sealed class ConsoleBacktests(IClusterClient cluster, ConsoleActions acti
         actions.RunAsync(user, ResearchActions.BacktestView, RequireId(jobId),
             () => benchmarkJob is null ? Results.GetTearSheetAsync(jobId) : Results.GetTearSheetAgainstAsync(jobId, RequireId(benchmarkJob)), new ActionOptions(Audit: false));
 
-    public Task<TradePage> TradesAsync(ClaimsPrincipal user, string jobId, int skip, int take) =>
-        actions.RunAsync(user, ResearchActions.BacktestView, RequireId(jobId), () => Results.GetTradesAsync(jobId, skip, take), new ActionOptions(Audit: false));
+    /// <summary>A page of trades; of one security and/or a date range when given.</summary>
+    public Task<TradePage> TradesAsync(ClaimsPrincipal user, string jobId, int skip, int take, int? permno = null, DateOnly? from = null, DateOnly? to = null) =>
+        actions.RunAsync(user, ResearchActions.BacktestView, RequireId(jobId),
+            () => permno is null && from is null && to is null ? Results.GetTradesAsync(jobId, skip, take) : Results.GetTradesSelectedAsync(jobId, skip, take, permno, from, to),
+            new ActionOptions(Audit: false));
 
     /// <summary>
     /// Writes every trade of a stored backtest to <paramref name="writer"/> as CSV (header first; ticker and company as

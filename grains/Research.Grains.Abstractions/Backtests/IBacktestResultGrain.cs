@@ -133,6 +133,11 @@ public interface IBacktestResultGrain : IGrainWithIntegerKey
     [RequiresAction(ResearchActions.BacktestView)]
     Task<TradePage> GetTradesAsync(string jobId, int skip, int take);
 
+    /// <summary>A page of the trades of one security (<paramref name="permno"/>) and/or within a date range (inclusive).</summary>
+    [Alias("trades-selected")]
+    [RequiresAction(ResearchActions.BacktestView)]
+    Task<TradePage> GetTradesSelectedAsync(string jobId, int skip, int take, int? permno, DateOnly? from, DateOnly? to);
+
     [Alias("positions")]
     [RequiresAction(ResearchActions.BacktestView)]
     Task<PositionSnapshot> GetPositionsAsync(string jobId, int top);

@@ -100,9 +100,12 @@ public sealed class BacktestResultGrain(BacktestServices services) : Grain, IBac
             [.. sheet.Conventions]);
     }
 
-    public async Task<TradePage> GetTradesAsync(string jobId, int skip, int take)
+    public Task<TradePage> GetTradesAsync(string jobId, int skip, int take) => GetTradesSelectedAsync(jobId, skip, take, null, null, null);
+
+    public async Task<TradePage> GetTradesSelectedAsync(string jobId, int skip, int take, int? permno, DateOnly? from, DateOnly? to)
     {
-        var (total, rows) = await services.Series.ReadTradesAsync(jobId, Math.Max(0, skip), Math.Clamp(take, 0, 1000)).ConfigureAwait(true);
+        var selection = new TradeSelection(permno, from, to);
+        var (total, rows) = await services.Series.ReadTradesAsync(jobId, Math.Max(0, skip), Math.Clamp(take, 0, 1000), selection).ConfigureAwait(true);
         var names = await NamesAsync(jobId, [.. rows.Select(t => (t.Permno, t.Date))]).ConfigureAwait(true);
         return new TradePage(total, [.. rows.Select(t => names.TryGetValue((t.Permno, t.Date), out var n)
             ? new TradeRow(t.Date, t.Permno, t.WeightBefore, t.WeightAfter, t.Cost, n.Ticker, n.Name)

@@ -15,6 +15,21 @@ public sealed record DailySeries(DateOnly[] Dates, double[] Returns, double[]? C
 /// <summary>One stored trade: weights before and after, and its cost as a fraction of capital.</summary>
 public sealed record StoredTrade(DateOnly Date, int Permno, double WeightBefore, double WeightAfter, double Cost);
 
+/// <summary>Which trades to read: one security and/or a date range (inclusive); empty = all.</summary>
+public sealed record TradeSelection(int? Permno = null, DateOnly? From = null, DateOnly? To = null)
+{
+    public bool IsEmpty => Permno is null && From is null && To is null;
+
+    /// <summary>The SQL condition (literals only from typed values).</summary>
+    internal string Where() => string.Join(" AND ", new[]
+    {
+        "true",
+        Permno is { } p ? $"permno = {p.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : null,
+        From is { } f ? $"date >= {DuckDbSql.Date(f)}" : null,
+        To is { } t ? $"date <= {DuckDbSql.Date(t)}" : null,
+    }.Where(c => c is not null));
+}
+
 /// <summary>One stored walk-forward window (session indexes) with the chosen candidate and its metrics.</summary>
 public sealed record StoredWindow(int Window, int TrainFrom, int TrainTo, int TestFrom, int TestTo, string Chosen, double InSample, double OutOfSample);
 
@@ -254,11 +269,16 @@ public sealed class BacktestSeriesStore(string root)
     }
 
     /// <summary>One page of a stored backtest's trades in date order (then permno), with the total count.</summary>
-    public async Task<(long Total, IReadOnlyList<StoredTrade> Rows)> ReadTradesAsync(string jobId, int skip, int take, CancellationToken cancellationToken = default)
+    public async Task<(long Total, IReadOnlyList<StoredTrade> Rows)> ReadTradesAsync(string jobId, int skip, int take, TradeSelection? selection = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(skip);
         ArgumentOutOfRangeException.ThrowIfNegative(take);
         var (file, cache) = await RequireVerifiedAsync(jobId, "trades.parquet", cancellationToken).ConfigureAwait(false);
+        if (selection is { IsEmpty: false })
+        {
+            return ReadTrades(file, skip, take, selection); // a selection is not cached
+        }
+
         if (cache.Trades is { } known && skip + take <= known.FirstRows.Count)
         {
             return (known.Total, [.. known.FirstRows.Skip(skip).Take(take)]);
@@ -277,20 +297,21 @@ public sealed class BacktestSeriesStore(string root)
         return (total, rows);
     }
 
-    private static (long Total, IReadOnlyList<StoredTrade> Rows) ReadTrades(string file, int skip, int take)
+    private static (long Total, IReadOnlyList<StoredTrade> Rows) ReadTrades(string file, int skip, int take, TradeSelection? selection = null)
     {
+        var where = (selection ?? new TradeSelection()).Where();
         using var connection = Open();
         var source = $"read_parquet({DuckDbSql.List([file])})";
         long total;
         using (var count = connection.CreateCommand())
         {
-            count.CommandText = $"SELECT count(*) FROM {source}";
+            count.CommandText = $"SELECT count(*) FROM {source} WHERE {where}";
             total = Convert.ToInt64(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         }
 
         var rows = new List<StoredTrade>();
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT date, permno, weight_before, weight_after, cost FROM {source} ORDER BY date, permno LIMIT {Math.Min(take, 10_000)} OFFSET {skip}";
+        command.CommandText = $"SELECT date, permno, weight_before, weight_after, cost FROM {source} WHERE {where} ORDER BY date, permno LIMIT {Math.Min(take, 10_000)} OFFSET {skip}";
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {

@@ -35,6 +35,23 @@ public sealed class BacktestResultGrainTests(BacktestWarehouseFixture fixture) :
         var both = await results.GetTradesAsync(bt.JobId, 0, 100);
         Assert.True(first.Total > 100, $"{first.Total} trades");
         Assert.Equal(both.Rows, first.Rows.Concat(second.Rows));
+        // A selection (one security, a date range) equals filtering every trade here.
+        var all = new List<TradeRow>();
+        for (var skip = 0; skip < first.Total; skip += 1000)
+        {
+            all.AddRange((await results.GetTradesAsync(bt.JobId, skip, 1000)).Rows);
+        }
+
+        var permno = all[^1].Permno;
+        var (from, to) = (all[all.Count / 3].Date, all[all.Count / 2].Date);
+        var selected = await results.GetTradesSelectedAsync(bt.JobId, 0, 1000, permno, null, null);
+        Assert.Equal(all.Where(t => t.Permno == permno), selected.Rows);
+        Assert.Equal(all.Count(t => t.Permno == permno), selected.Total);
+        var window = await results.GetTradesSelectedAsync(bt.JobId, 0, 1000, null, from, to);
+        Assert.Equal(all.Count(t => t.Date >= from && t.Date <= to), window.Total);
+        Assert.Equal(all.Where(t => t.Date >= from && t.Date <= to).Take(1000), window.Rows);
+        Assert.Equal(0, (await results.GetTradesSelectedAsync(bt.JobId, 0, 10, permno, to.AddDays(1), from)).Total); // an empty range
+
         var positions = await results.GetPositionsAsync(bt.JobId, 5);
         Assert.Equal(5, positions.Rows.Length);
 
