@@ -32,6 +32,17 @@ public static class Charts
         Fill = fill ? FillEnum.ToZeroY : null,
     };
 
+    /// <summary>
+    /// The heatmap's layout: years as categories (plotly would read "2024" as a number and label a two-year run
+    /// 2,022.5 ... 2,024.5).
+    /// </summary>
+    public static Plotly.Blazor.Layout MonthlyLayout()
+    {
+        var layout = Layout("Monthly returns (%)", "year");
+        layout.YAxis[0].Type = Plotly.Blazor.LayoutLib.YAxisLib.TypeEnum.Category;
+        return layout;
+    }
+
     /// <summary>Years down, months across, compounded monthly return in each cell (empty where the track has no day).</summary>
     public static HeatMap Monthly(IReadOnlyList<MonthlyReturn> months)
     {
