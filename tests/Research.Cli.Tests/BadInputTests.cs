@@ -85,6 +85,10 @@ public sealed class BadInputTests(BadInputFixture fx) : IClassFixture<BadInputFi
         ["planted IC above 1"] = (f => ["synth", "--alpha-ic", "2", "--out", f.File("synth")], 2, "--alpha-ic must be a finite number from -1 to 1 (got 2)"),
         ["negative reporting lag"] = (_ => ["compustat", "fundamentals", "--gvkey", "001000", "--annual-lag-days", "-1"], 2, "--annual-lag-days must be a whole number from 0 to 730 (got -1)"),
         ["negative rolling window"] = (f => ["tearsheet", "--returns", f.File("r.csv"), "--window", "-1"], 2, "--window must be a positive number (got -1)"),
+        ["returns CSV into a missing folder"] = (f => ["backtest", "run", "--strategy", "momentum", "--returns-csv", f.File("nowhere/r.csv"), "--data-root", f.Root], 2, "--returns-csv: the folder"),
+        ["returns CSV onto a folder"] = (f => ["backtest", "run", "--strategy", "momentum", "--returns-csv", f.Root, "--data-root", f.Root], 2, "is a folder; give a file name"),
+        ["tear sheet HTML into a missing folder"] = (f => ["tearsheet", "--returns", f.File("r.csv"), "--html", f.File("nowhere/t.html")], 2, "--html: the folder"),
+        ["a grain filter without a value"] = (_ => ["cluster", "show", "--grain"], 2, "--grain"),
         ["infinite risk-free rate"] = (f => ["tearsheet", "--returns", f.File("r.csv"), "--risk-free", "Infinity"], 2, "--risk-free must be a finite number from -0.5 to 1 (got Infinity)"),
 
         // Dates: malformed, reversed, not a session.

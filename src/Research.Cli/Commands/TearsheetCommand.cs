@@ -15,7 +15,7 @@ internal static class TearsheetCommand
         var benchmark = new Option<string?>("--benchmark") { Description = "A benchmark in the same format; only the days both files have are used (the count left out is printed)." };
         var riskFree = new Option<double>("--risk-free") { Description = "Annual risk-free rate as a decimal (0.03 = 3%), spread evenly over 252 sessions (default 0).", DefaultValueFactory = _ => 0 }.Within(-0.5, 1);
         var window = new Option<int>("--window") { Description = "Sessions in the rolling window (default 126).", DefaultValueFactory = _ => RollingStatistics.DefaultWindow }.Positive();
-        var html = new Option<string?>("--html") { Description = "Also write the tear sheet as one self-contained HTML page to this file." };
+        var html = new Option<string?>("--html") { Description = "Also write the tear sheet as one self-contained HTML page to this file." }.WritableFile();
         var command = new Command("tearsheet", "Tear sheet of a daily return series: performance, against a benchmark, calendar years, worst drawdowns, rolling figures.")
         {
             returns, benchmark, riskFree, window, html,

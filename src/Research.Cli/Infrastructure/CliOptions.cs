@@ -112,6 +112,37 @@ public static class CliOptions
         return option;
     }
 
+    /// <summary>
+    /// Refuses, as a usage error naming the option, an output file that could not be written: a folder, or a path whose
+    /// folder does not exist. Checked before the command does any work, so a long run never ends on a bad path.
+    /// </summary>
+    public static Option<FileInfo?> WritableFile(this Option<FileInfo?> option) => WritableFile(option, f => f?.FullName);
+
+    /// <inheritdoc cref="WritableFile(Option{FileInfo})"/>
+    public static Option<string?> WritableFile(this Option<string?> option) => WritableFile(option, p => p is null ? null : Path.GetFullPath(p));
+
+    private static Option<T> WritableFile<T>(Option<T> option, Func<T?, string?> fullPath)
+    {
+        ArgumentNullException.ThrowIfNull(option);
+        option.Validators.Add(result =>
+        {
+            if (fullPath(result.GetValueOrDefault<T>()) is not { } path)
+            {
+                return;
+            }
+
+            if (Directory.Exists(path))
+            {
+                result.AddError($"{option.Name}: {path} is a folder; give a file name.");
+            }
+            else if (Path.GetDirectoryName(path) is { } folder && !Directory.Exists(folder))
+            {
+                result.AddError($"{option.Name}: the folder {folder} does not exist.");
+            }
+        });
+        return option;
+    }
+
     /// <summary>Refuses, as a usage error naming the option, a value that is not finite or lies outside [<paramref name="min"/>, <paramref name="max"/>].</summary>
     public static Option<double> Within(this Option<double> option, double min, double max)
     {

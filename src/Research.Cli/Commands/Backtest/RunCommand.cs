@@ -13,7 +13,7 @@ internal static class RunCommand
     public static Command Create(CliOutput output)
     {
         var spec = new BacktestSpecOptions();
-        var returnsCsv = new Option<FileInfo?>("--returns-csv") { Description = "Also write the run's daily net returns to this CSV (date,return), the format 'research tearsheet --returns' reads." };
+        var returnsCsv = new Option<FileInfo?>("--returns-csv") { Description = "Also write the run's daily net returns to this CSV (date,return), the format 'research tearsheet --returns' reads." }.WritableFile();
         var command = new Command("run", "Run a backtest in this process and print its metrics.") { returnsCsv };
         spec.AddTo(command);
         command.SetAction(async (parse, ct) =>
