@@ -80,6 +80,7 @@ internal sealed class BacktestJobWork(
         var run = BacktestRunner.Run(services.Layout, request, versions, progress, cancellationToken);
         update(s => s with { Stage = "storing", Fraction = 0.95 });
         var series = await services.Series.WriteBacktestAsync(jobId, run, cancellationToken).ConfigureAwait(false);
+        run.Result.Release(); // the trades and positions are in Parquet now: their memory goes to the next run in this silo
         await RecordAsync(submission, request.Canonical(), run.DataVersions, ResultDocuments.Serialize(run.Metrics), series, cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using Research.Analytics.Factors;
 using Research.Core.Calendars;
 
@@ -61,9 +62,15 @@ public sealed record BacktestSettings
 /// <param name="Before">Weight before the trade (after the day's drift).</param>
 /// <param name="After">Weight after the trade.</param>
 /// <param name="Cost">Cost as a fraction of capital (commission + half spread + impact).</param>
-public readonly record struct Trade(DateOnly Date, int Asset, double Before, double After, double Cost);
+/// <param name="Value">Dollars traded, signed (a buy positive): (After − Before) x the capital at the trade, which is the
+/// starting capital grown by the run's returns up to the trade.</param>
+public readonly record struct Trade(DateOnly Date, int Asset, double Before, double After, double Cost, double Value);
 
-/// <summary>The outputs of a run.</summary>
+/// <summary>
+/// The outputs of a run. <see cref="LongContribution"/> and <see cref="ShortContribution"/> are each leg's share of
+/// the day's gross return (Σ w m over the positions with w &gt; 0, and with w &lt; 0, as fractions of the day's starting
+/// capital); the rest of the gross return is cash interest and borrow fees.
+/// </summary>
 public sealed record BacktestResult(
     string Strategy,
     DateOnly[] Dates,
@@ -73,8 +80,22 @@ public sealed record BacktestResult(
     double[] Turnover,
     double[] LongExposure,
     double[] ShortExposure,
-    IReadOnlyList<Trade> Trades,
-    IReadOnlyDictionary<DateOnly, (int[] Assets, double[] Weights)> Positions);
+    double[] LongContribution,
+    double[] ShortContribution,
+    TradeLog Trades,
+    PositionLog Positions)
+{
+    /// <summary>
+    /// Gives the memory of the trades and positions to the next run in this process, once they have been stored or
+    /// read; reading them after throws <see cref="ObjectDisposedException"/>. Optional: a result never released is
+    /// collected as usual.
+    /// </summary>
+    public void Release()
+    {
+        Trades.Release();
+        Positions.Release();
+    }
+}
 
 /// <summary>
 /// The daily backtest engine. For each session t in the window, in order:
@@ -93,6 +114,7 @@ public sealed record BacktestResult(
 /// </summary>
 public static class BacktestEngine
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // straight to optimised code: no slow first tier in a cold run
     public static BacktestResult Run(BacktestData data, IStrategy strategy, BacktestSettings settings, FactorExposures? exposures = null, IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -115,8 +137,12 @@ public static class BacktestEngine
         var turnover = new double[days];
         var longs = new double[days];
         var shorts = new double[days];
-        var trades = new List<Trade>();
-        var positions = new Dictionary<DateOnly, (int[] Assets, double[] Weights)>();
+        var legLong = new double[days];
+        var legShort = new double[days];
+        var trades = new TradeLog(data.Dates);
+        var positions = new PositionLog(data.Dates);
+        var capital = settings.Capital; // dollars now: the starting capital grown by the returns so far
+        (double[] Before, double[] Cost) scratch = settings.RecordTrades ? (new double[n], new double[n]) : ([], []);
         var frictions = settings.Costs.ImpactCoefficient > 0 ? data.ImpactScale : null;
         var borrow = Annualisation.DailyRate(settings.Costs.BorrowBps / 10_000);
         var moves = new double[n];
@@ -142,19 +168,22 @@ public static class BacktestEngine
                     overnight += weights[i] * moves[i];
                 }
 
+                (legLong[d], legShort[d]) = Legs(weights, moves);
                 Drift(weights, moves, overnight);
                 growth *= 1 + overnight;
                 grossGrowth *= 1 + overnight;
-                var cost = Execute(data, settings, frictions, t, weights, pending!, trades, ref turnover[d]);
+                var cost = Execute(data, settings, frictions, t, weights, pending!, trades, scratch, capital * growth, ref turnover[d]);
                 growth *= 1 - cost;
                 pending = null;
             }
 
             // 2. The rest of the day: stock moves (open-to-close after an open trade), cash interest, borrow fees,
             //    delisting returns (the delisted position then becomes cash). moves[i] becomes the drift factor.
-            var day = openTrade
+            var (day, dayLong, dayShort) = openTrade
                 ? DayAfterOpenTrade(data, row, weights, moves, borrow)
                 : Day(returnsPanel.AsSpan(row, n), delistings.AsSpan(row, n), weights, moves, borrow, data.RiskFree[t]);
+            legLong[d] += grossGrowth * dayLong;
+            legShort[d] += grossGrowth * dayShort;
 
             // Drift; a delisted position becomes cash.
             DriftByFactors(weights, moves, 1 / (1 + day));
@@ -164,11 +193,12 @@ public static class BacktestEngine
             // 3. With NextClose: the waiting order trades at this close.
             if (pending is not null)
             {
-                growth *= 1 - Execute(data, settings, frictions, t, weights, pending, trades, ref turnover[d]);
+                growth *= 1 - Execute(data, settings, frictions, t, weights, pending, trades, scratch, capital * growth, ref turnover[d]);
                 pending = null;
             }
 
             returns[d] = growth - 1;
+            capital *= growth;
             gross[d] = grossGrowth - 1;
             costs[d] = gross[d] - returns[d];
 
@@ -216,8 +246,7 @@ public static class BacktestEngine
             (longs[d], shorts[d]) = Exposure(weights);
             if (settings.RecordTrades && (turnover[d] > 0 || d == 0))
             {
-                var held = Enumerable.Range(0, n).Where(i => weights[i] != 0).ToArray();
-                positions[data.Dates[t]] = (held, [.. held.Select(i => weights[i])]);
+                positions.Record(t, weights);
             }
 
             if (progress is not null && (d % 64 == 0 || t == last))
@@ -226,15 +255,17 @@ public static class BacktestEngine
             }
         }
 
-        return new BacktestResult(strategy.Name, data.Dates[first..(last + 1)], returns, gross, costs, turnover, longs, shorts, trades, positions);
+        return new BacktestResult(strategy.Name, data.Dates[first..(last + 1)], returns, gross, costs, turnover, longs, shorts, legLong, legShort, trades, positions);
     }
 
     /// <summary>
     /// The day's portfolio return at the close without an open trade, vectorised over assets: Σ w_i m_i (m the return,
     /// 0 when missing; compounded with a delisting return) + borrow on shorts + the risk-free rate on cash (1 − Σ w).
-    /// Leaves in <paramref name="factors"/> the drift factor 1 + m_i, or 0 for a delisted stock.
+    /// Leaves in <paramref name="factors"/> the drift factor 1 + m_i, or 0 for a delisted stock. Also returns the long
+    /// and the short legs' Σ w_i m_i.
     /// </summary>
-    private static double Day(ReadOnlySpan<double> returns, ReadOnlySpan<double> delistings, double[] weights, double[] factors, double borrow, double riskFree)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (double Day, double Long, double Short) Day(ReadOnlySpan<double> returns, ReadOnlySpan<double> delistings, double[] weights, double[] factors, double borrow, double riskFree)
     {
         var n = weights.Length;
         var width = Vector<double>.Count;
@@ -243,6 +274,7 @@ public static class BacktestEngine
         var sumW = zero;
         var sumWm = zero;
         var sumShort = zero;
+        var sumLongWm = zero;
         var i = 0;
         for (; i <= n - width; i += width)
         {
@@ -254,11 +286,12 @@ public static class BacktestEngine
             var w = new Vector<double>(weights, i);
             sumW += w;
             sumWm += w * move;
+            sumLongWm += Vector.Max(w, zero) * move;
             sumShort += Vector.Min(w, zero);
             Vector.ConditionalSelect(delisted, zero, one + move).CopyTo(factors, i);
         }
 
-        double cash = 1 - Vector.Sum(sumW), day = Vector.Sum(sumWm), shorts = Vector.Sum(sumShort);
+        double cash = 1 - Vector.Sum(sumW), day = Vector.Sum(sumWm), shorts = Vector.Sum(sumShort), longLeg = Vector.Sum(sumLongWm);
         for (; i < n; i++)
         {
             var w = weights[i];
@@ -272,18 +305,21 @@ public static class BacktestEngine
 
             cash -= w;
             day += w * move;
+            longLeg += Math.Max(w, 0) * move;
             shorts += Math.Min(w, 0);
             factors[i] = double.IsNaN(dl) ? 1 + move : 0;
         }
 
-        return day + (shorts * borrow) + (cash * riskFree);
+        return (day + (shorts * borrow) + (cash * riskFree), longLeg, day - longLeg);
     }
 
     /// <summary>As <see cref="Day"/> after a trade at the open: stocks earn the open-to-close move (0 without an open price).</summary>
-    private static double DayAfterOpenTrade(BacktestData data, int row, double[] weights, double[] factors, double borrow)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (double Day, double Long, double Short) DayAfterOpenTrade(BacktestData data, int row, double[] weights, double[] factors, double borrow)
     {
         var cash = 1.0;
         var day = 0.0;
+        var (longLeg, shortLeg) = (0.0, 0.0);
         for (var i = 0; i < weights.Length; i++)
         {
             var w = weights[i];
@@ -301,15 +337,42 @@ public static class BacktestEngine
             if (w < 0)
             {
                 day += w * borrow;
+                shortLeg += w * move;
+            }
+            else
+            {
+                longLeg += w * move;
             }
 
             factors[i] = double.IsNaN(delisting) ? 1 + move : 0;
         }
 
-        return day + (cash * data.RiskFree[row / weights.Length]);
+        return (day + (cash * data.RiskFree[row / weights.Length]), longLeg, shortLeg);
+    }
+
+    /// <summary>The long and the short legs' Σ w_i m_i over a move (the overnight move before an open trade).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (double Long, double Short) Legs(double[] weights, double[] moves)
+    {
+        var (longLeg, shortLeg) = (0.0, 0.0);
+        for (var i = 0; i < weights.Length; i++)
+        {
+            var c = weights[i] * moves[i];
+            if (weights[i] > 0)
+            {
+                longLeg += c;
+            }
+            else
+            {
+                shortLeg += c;
+            }
+        }
+
+        return (longLeg, shortLeg);
     }
 
     /// <summary>w_i ← (w_i f_i) / (1 + R) in one vectorised pass (f the drift factor, 0 for a delisted stock).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DriftByFactors(double[] weights, double[] factors, double inverseNav)
     {
         var width = Vector<double>.Count;
@@ -327,6 +390,7 @@ public static class BacktestEngine
     }
 
     /// <summary>Long (Σ max(w, 0)) and short (Σ min(w, 0)) exposure.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (double Long, double Short) Exposure(double[] weights)
     {
         var width = Vector<double>.Count;
@@ -351,6 +415,7 @@ public static class BacktestEngine
     }
 
     /// <summary>Weights after a move: w_i (1 + m_i) / (1 + R), R the portfolio's return over the move (cash included).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Drift(double[] weights, double[] moves, double portfolio)
     {
         var nav = 1 + portfolio;
@@ -363,8 +428,15 @@ public static class BacktestEngine
         }
     }
 
-    /// <summary>Trades from <paramref name="weights"/> to <paramref name="target"/> at session t; returns the cost as a fraction of capital.</summary>
-    private static double Execute(BacktestData data, BacktestSettings settings, double[]? frictions, int t, double[] weights, double[] target, List<Trade> trades, ref double turnover)
+    /// <summary>
+    /// Trades from <paramref name="weights"/> to <paramref name="target"/> at session t, vectorised over assets (a lane
+    /// trades when |target − weight| ≥ 1e-12). When the settings keep trades, each lane's weight before and cost go to
+    /// <paramref name="scratch"/> and a second pass writes every asset's row into the log, keeping (advancing past) only
+    /// the traded ones: no branch per asset. <paramref name="dollars"/> is the capital at the trade. Returns the cost as
+    /// a fraction of capital.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double Execute(BacktestData data, BacktestSettings settings, double[]? frictions, int t, double[] weights, double[] target, TradeLog trades, (double[] Before, double[] Cost) scratch, double dollars, ref double turnover)
     {
         var n = data.Assets;
         var c = settings.Costs;
@@ -372,33 +444,73 @@ public static class BacktestEngine
         var impact = c.ImpactCoefficient * Math.Sqrt(settings.Capital);
         var scale = frictions is null ? default : frictions.AsSpan(t * n, n);
         var record = settings.RecordTrades;
-        var total = 0.0;
-        var traded = 0.0;
-        for (var i = 0; i < n; i++)
+        var width = Vector<double>.Count;
+        var (vLinear, vImpact, minimum, zero) = (new Vector<double>(linear), new Vector<double>(impact), new Vector<double>(1e-12), Vector<double>.Zero);
+        var (sumCost, sumSize) = (zero, zero);
+        var i = 0;
+        for (; i <= n - width; i += width)
         {
-            var size = Math.Abs(target[i] - weights[i]);
-            if (size < 1e-12)
-            {
-                continue;
-            }
-
-            var cost = linear * size;
+            var w = new Vector<double>(weights, i);
+            var goal = new Vector<double>(target, i);
+            var size = Vector.Abs(goal - w);
+            var moving = Vector.GreaterThanOrEqual(size, minimum);
+            var cost = vLinear * size;
             if (!scale.IsEmpty)
             {
-                cost += impact * scale[i] * Math.Sqrt(size) * size;
+                cost += vImpact * new Vector<double>(scale[i..]) * Vector.SquareRoot(size) * size;
             }
 
+            cost = Vector.ConditionalSelect(moving, cost, zero);
+            sumCost += cost;
+            sumSize += Vector.ConditionalSelect(moving, size, zero);
             if (record)
             {
-                trades.Add(new Trade(data.Dates[t], i, weights[i], target[i], cost));
+                w.CopyTo(scratch.Before, i);
+                cost.CopyTo(scratch.Cost, i);
             }
 
-            traded += size;
-            total += cost;
-            weights[i] = target[i];
+            Vector.ConditionalSelect(moving, goal, w).CopyTo(weights, i);
         }
 
-        turnover += traded / 2;
+        var total = Vector.Sum(sumCost);
+        var tradedSize = Vector.Sum(sumSize);
+        for (; i < n; i++)
+        {
+            var w = weights[i];
+            var size = Math.Abs(target[i] - w);
+            var cost = size < 1e-12 ? 0 : (linear * size) + (scale.IsEmpty ? 0 : impact * scale[i] * Math.Sqrt(size) * size);
+            if (record)
+            {
+                (scratch.Before[i], scratch.Cost[i]) = (w, cost);
+            }
+
+            if (size >= 1e-12)
+            {
+                tradedSize += size;
+                total += cost;
+                weights[i] = target[i];
+            }
+        }
+
+        if (record)
+        {
+            var block = trades.Reserve(n);
+            var (assets, before, after, costs) = (block.Assets, block.Before, block.After, block.Cost);
+            var at = block.Count;
+            for (var k = 0; k < n; k++)
+            {
+                var (from, to) = (scratch.Before[k], target[k]);
+                assets[at] = k;
+                before[at] = from;
+                after[at] = to;
+                costs[at] = scratch.Cost[k];
+                at += Math.Abs(to - from) >= 1e-12 ? 1 : 0;
+            }
+
+            trades.Commit(block, at - block.Count, t, dollars);
+        }
+
+        turnover += tradedSize / 2;
 
         // Costs are paid from cash: holdings keep their value while capital shrinks by the cost.
         if (total > 0)

@@ -10,10 +10,12 @@ namespace Research.Backtesting.Results;
 public sealed record SeriesFile(string Name, long Rows, string Sha256);
 
 /// <summary>A stored backtest's daily series (walk-forwards have returns only: the other arrays are null).</summary>
-public sealed record DailySeries(DateOnly[] Dates, double[] Returns, double[]? Costs, double[]? Turnover, double[]? LongExposure, double[]? ShortExposure);
+public sealed record DailySeries(DateOnly[] Dates, double[] Returns, double[]? Costs, double[]? Turnover, double[]? LongExposure, double[]? ShortExposure,
+    double[]? LongContribution = null, double[]? ShortContribution = null);
 
 /// <summary>One stored trade: weights before and after, and its cost as a fraction of capital.</summary>
-public sealed record StoredTrade(DateOnly Date, int Permno, double WeightBefore, double WeightAfter, double Cost);
+/// <param name="Value">Dollars traded, signed (null for a result stored before trades carried it).</param>
+public sealed record StoredTrade(DateOnly Date, int Permno, double WeightBefore, double WeightAfter, double Cost, double? Value = null);
 
 /// <summary>Which trades to read: one security and/or a date range (inclusive); empty = all.</summary>
 public sealed record TradeSelection(int? Permno = null, DateOnly? From = null, DateOnly? To = null)
@@ -76,29 +78,19 @@ public sealed class BacktestSeriesStore(string root)
     {
         ArgumentNullException.ThrowIfNull(run);
         var r = run.Result;
-        var tradeDates = r.Trades.Select(t => t.Date).ToArray();
-        var tradePermnos = r.Trades.Select(t => run.Permnos[t.Asset]).ToArray();
-        var positionDates = new List<DateOnly>();
-        var positionPermnos = new List<int>();
-        var positionWeights = new List<double>();
-        foreach (var (date, (assets, weights)) in r.Positions.OrderBy(p => p.Key))
-        {
-            for (var k = 0; k < assets.Length; k++)
-            {
-                positionDates.Add(date);
-                positionPermnos.Add(run.Permnos[assets[k]]);
-                positionWeights.Add(weights[k]);
-            }
-        }
+        var tradePermnos = Array.ConvertAll(r.Trades.AssetColumn(), a => run.Permnos[a]);
+        var (positionDates, positionAssets, positionWeights) = r.Positions.Columns();
 
         return PublishAsync(jobId, [
             new("daily.parquet", [ParquetColumnSpec.Of<DateOnly>("date"), ParquetColumnSpec.Of<double>("ret"), ParquetColumnSpec.Of<double>("gross_ret"), ParquetColumnSpec.Of<double>("cost"),
-                ParquetColumnSpec.Of<double>("turnover"), ParquetColumnSpec.Of<double>("long_exposure"), ParquetColumnSpec.Of<double>("short_exposure")],
-                [r.Dates, r.Returns, r.GrossReturns, r.Costs, r.Turnover, r.LongExposure, r.ShortExposure]),
-            new("trades.parquet", [ParquetColumnSpec.Of<DateOnly>("date"), ParquetColumnSpec.Of<int>("permno"), ParquetColumnSpec.Of<double>("weight_before"), ParquetColumnSpec.Of<double>("weight_after"), ParquetColumnSpec.Of<double>("cost")],
-                [tradeDates, tradePermnos, r.Trades.Select(t => t.Before).ToArray(), r.Trades.Select(t => t.After).ToArray(), r.Trades.Select(t => t.Cost).ToArray()]),
+                ParquetColumnSpec.Of<double>("turnover"), ParquetColumnSpec.Of<double>("long_exposure"), ParquetColumnSpec.Of<double>("short_exposure"),
+                ParquetColumnSpec.Of<double>("long_contribution"), ParquetColumnSpec.Of<double>("short_contribution")],
+                [r.Dates, r.Returns, r.GrossReturns, r.Costs, r.Turnover, r.LongExposure, r.ShortExposure, r.LongContribution, r.ShortContribution]),
+            new("trades.parquet", [ParquetColumnSpec.Of<DateOnly>("date"), ParquetColumnSpec.Of<int>("permno"), ParquetColumnSpec.Of<double>("weight_before"), ParquetColumnSpec.Of<double>("weight_after"),
+                ParquetColumnSpec.Of<double>("cost"), ParquetColumnSpec.Of<double>("value")],
+                [r.Trades.DateColumn(), tradePermnos, r.Trades.BeforeColumn(), r.Trades.AfterColumn(), r.Trades.CostColumn(), r.Trades.ValueColumn()]),
             new("positions.parquet", [ParquetColumnSpec.Of<DateOnly>("date"), ParquetColumnSpec.Of<int>("permno"), ParquetColumnSpec.Of<double>("weight")],
-                [positionDates.ToArray(), positionPermnos.ToArray(), positionWeights.ToArray()]),
+                [positionDates, Array.ConvertAll(positionAssets, a => run.Permnos[a]), positionWeights]),
         ], cancellationToken);
     }
 
@@ -249,11 +241,12 @@ public sealed class BacktestSeriesStore(string root)
         using var connection = Open();
         var columns = ColumnNames(connection, file);
         var full = columns.Contains("cost");
+        var legs = columns.Contains("long_contribution"); // results stored before the legs were kept lack them
         var dates = new List<DateOnly>();
-        var values = Enumerable.Range(0, full ? 5 : 1).Select(_ => new List<double>()).ToArray();
+        var values = Enumerable.Range(0, full ? legs ? 7 : 5 : 1).Select(_ => new List<double>()).ToArray();
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = $"SELECT date, ret{(full ? ", cost, turnover, long_exposure, short_exposure" : string.Empty)} FROM read_parquet({DuckDbSql.List([file])}) ORDER BY date";
+            command.CommandText = $"SELECT date, ret{(full ? ", cost, turnover, long_exposure, short_exposure" : string.Empty)}{(full && legs ? ", long_contribution, short_contribution" : string.Empty)} FROM read_parquet({DuckDbSql.List([file])}) ORDER BY date";
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
@@ -265,7 +258,8 @@ public sealed class BacktestSeriesStore(string root)
             }
         }
 
-        return new DailySeries([.. dates], [.. values[0]], full ? [.. values[1]] : null, full ? [.. values[2]] : null, full ? [.. values[3]] : null, full ? [.. values[4]] : null);
+        double[]? Column(int c) => c < values.Length ? [.. values[c]] : null;
+        return new DailySeries([.. dates], [.. values[0]], Column(1), Column(2), Column(3), Column(4), Column(5), Column(6));
     }
 
     /// <summary>One page of a stored backtest's trades in date order (then permno), with the total count.</summary>
@@ -310,12 +304,13 @@ public sealed class BacktestSeriesStore(string root)
         }
 
         var rows = new List<StoredTrade>();
+        var value = ColumnNames(connection, file).Contains("value") ? "value" : "NULL::DOUBLE"; // absent from results stored before it was kept
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT date, permno, weight_before, weight_after, cost FROM {source} WHERE {where} ORDER BY date, permno LIMIT {Math.Min(take, 10_000)} OFFSET {skip}";
+        command.CommandText = $"SELECT date, permno, weight_before, weight_after, cost, {value} FROM {source} WHERE {where} ORDER BY date, permno LIMIT {Math.Min(take, 10_000)} OFFSET {skip}";
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
-            rows.Add(new StoredTrade(reader.GetFieldValue<DateOnly>(0), reader.GetInt32(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4)));
+            rows.Add(new StoredTrade(reader.GetFieldValue<DateOnly>(0), reader.GetInt32(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.IsDBNull(5) ? null : reader.GetDouble(5)));
         }
 
         return (total, rows);

@@ -137,6 +137,118 @@ public sealed class BacktestEngineTests
         public double[] TargetWeights(PointInTimeView view) => [view.Return(view.Session + 1, 0) > 0 ? 1.0 : 0.0];
     }
 
+    [Theory]
+    [InlineData(Execution.NextClose)]
+    [InlineData(Execution.NextOpen)]
+    public void The_long_and_short_legs_add_up_to_the_gross_return_and_each_trade_carries_its_dollar_value(Execution execution)
+    {
+        // Eleven stocks (one vector's worth and a scalar tail), no cash interest or borrow fee: the legs are the whole
+        // gross return. Longs 0-4, shorts 5-9, stock 10 never held; rebalanced at sessions 0 and 3. Every day moves
+        // before and after the open (half of the close-to-close return after it).
+        const int Sessions = 8;
+        var random = new Research.Core.Randomness.DeterministicRandom(11);
+        var returns = Enumerable.Range(0, 11).Select(_ => Enumerable.Range(0, Sessions).Select(t => t == 0 ? 0 : 0.02 * random.NextGaussian()).ToArray()).ToArray();
+        for (var i = 0; i < 11; i++)
+        {
+            returns[i][6] = i < 5 ? 0 : 0.01; // session 6: longs flat, shorts up 1%
+        }
+
+        var (plain, panel) = Market(Sessions, returns);
+        var data = new BacktestData(panel, [.. panel.Returns.Select(r => r / 2)], plain.DelistingReturns, plain.RiskFree);
+        double[] first = [.. Enumerable.Range(0, 11).Select(i => i < 5 ? 0.2 : i < 10 ? -0.1 : 0)];
+        double[] second = [.. Enumerable.Range(0, 11).Select(i => i < 5 ? 0.1 + (0.02 * i) : i < 10 ? -0.05 : 0)];
+        var result = BacktestEngine.Run(data, new Rebalancing(new() { [0] = first, [3] = second }), Settings(data, execution: execution) with { Capital = 1e7 });
+
+        for (var d = 0; d < Sessions; d++)
+        {
+            Assert.Equal(result.GrossReturns[d], result.LongContribution[d] + result.ShortContribution[d], 1e-14);
+        }
+
+        Assert.Equal(0.0, result.LongContribution[6], 1e-14);
+        Assert.Equal(result.ShortExposure[5] * 0.01, result.ShortContribution[6], 1e-14);
+        Assert.True(result.ShortContribution[6] < 0);
+
+        // A trade's value is (after − before) x the capital at the trade: $10m for the first (nothing held before); for
+        // the second, at the close, the capital grown by every return so far, and at the open one amount for the day.
+        Assert.Equal(20, result.Trades.Count); // ten names bought, then ten resized (drifted weights differ from the targets)
+        Assert.All(result.Trades.Take(10), t => Assert.Equal(t.After * 1e7, t.Value, 6));
+        var resized = result.Trades.Skip(10).ToList();
+        var day = data.Dates.ToList().IndexOf(resized[0].Date);
+        var capital = resized[0].Value / (resized[0].After - resized[0].Before);
+        if (execution == Execution.NextClose)
+        {
+            Assert.Equal(1e7 * result.Returns[..(day + 1)].Aggregate(1.0, (w, r) => w * (1 + r)), capital, 6);
+        }
+        else
+        {
+            Assert.InRange(capital, 1e7 * result.Returns[..day].Aggregate(1.0, (w, r) => w * (1 + r)) * 0.9, 1e7 * 1.1);
+        }
+
+        Assert.All(resized, t => Assert.Equal(capital, t.Value / (t.After - t.Before), 6));
+    }
+
+    [Fact]
+    public void A_trade_log_keeps_every_row_across_blocks()
+    {
+        var dates = NyseCalendar.Instance.Sessions(Start, Start.AddDays(40)).ToArray();
+        var log = new TradeLog(dates);
+
+        // Days of 5,000 trades: a day never straddles two blocks, so the third block starts before row 2 x 65,536.
+        const int Day = 5000, Days = 30, Rows = Day * Days;
+        for (var d = 0; d < Days; d++)
+        {
+            var rows = Enumerable.Range(d * Day, Day).ToArray();
+            log.AddDay(d % dates.Length, 1000.0 * (d + 1), rows, [.. rows.Select(r => r * 0.5)], [.. rows.Select(r => r * 0.25)], [.. rows.Select(r => r * 1e-6)]);
+        }
+
+        Assert.Equal(Rows, log.Count);
+        foreach (var r in new[] { 0, BlockRows - 1, BlockRows, Rows - 1 })
+        {
+            Assert.Equal(new Trade(dates[r / Day % dates.Length], r, r * 0.5, r * 0.25, r * 1e-6, -r * 0.25 * 1000.0 * ((r / Day) + 1)), log[r]);
+        }
+
+        Assert.Equal(Enumerable.Range(0, Rows).ToArray(), log.AssetColumn());
+        Assert.Equal(Enumerable.Range(0, Rows).Select(r => dates[r / Day % dates.Length]).ToArray(), log.DateColumn());
+        Assert.Equal(Enumerable.Range(0, Rows).Select(r => -r * 0.25 * 1000.0 * ((r / Day) + 1)).ToArray(), log.ValueColumn());
+        Assert.Equal(log.AssetColumn(), log.Select(t => t.Asset).ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => log[Rows]);
+    }
+
+    [Fact]
+    public void A_released_result_refuses_its_trades_and_the_next_run_on_reused_memory_records_the_same_rows()
+    {
+        var random = new Research.Core.Randomness.DeterministicRandom(3);
+        var returns = Enumerable.Range(0, 13).Select(_ => Enumerable.Range(0, 30).Select(t => t == 0 ? 0 : 0.02 * random.NextGaussian()).ToArray()).ToArray();
+        var (data, _) = Market(30, returns);
+        var plan = Enumerable.Range(0, 29).ToDictionary(t => t, t => Enumerable.Range(0, 13).Select(i => (i + t) % 3 == 0 ? 0.1 : (i + t) % 3 == 1 ? -0.05 : 0).ToArray());
+        BacktestResult Run() => BacktestEngine.Run(data, new Rebalancing(plan), Settings(data, new CostModel()));
+
+        var first = Run();
+        var (trades, positions) = (first.Trades.ToList(), first.Positions.Columns());
+        first.Release();
+        Assert.Throws<ObjectDisposedException>(() => first.Trades.AssetColumn());
+        Assert.Throws<ObjectDisposedException>(() => first.Positions.Columns());
+
+        // Another run in between leaves other rows in the pooled arrays; the next run must not read any of them.
+        BacktestEngine.Run(data, new Rebalancing(plan.ToDictionary(p => p.Key, p => p.Value.Select(w => -w).ToArray())), Settings(data, new CostModel())).Release();
+        var again = Run();
+        Assert.Equal(trades, again.Trades.ToList());
+        Assert.Equal(positions.Assets, again.Positions.Columns().Assets);
+        Assert.Equal(positions.Weights, again.Positions.Columns().Weights);
+        Assert.Equal(positions.Dates, again.Positions.Columns().Dates);
+    }
+
+    private const int BlockRows = 1 << 16;
+
+    private sealed class Rebalancing(Dictionary<int, double[]> plan) : IStrategy
+    {
+        public string Name => "rebalancing";
+
+        public bool RebalancesOn(PointInTimeView view) => plan.ContainsKey(view.Session);
+
+        public double[] TargetWeights(PointInTimeView view) => (double[])plan[view.Session].Clone();
+    }
+
     private sealed class Scripted(string name, int decideAt, double[] weights) : IStrategy
     {
         public string Name => name;

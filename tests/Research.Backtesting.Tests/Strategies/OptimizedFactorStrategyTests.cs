@@ -67,7 +67,7 @@ public sealed class OptimizedFactorStrategyTests
             Assert.All(traded, i => Assert.InRange(w[i], -0.03 - 1e-6, 0.03 + 1e-6));
         }
 
-        var (assets, weights) = result.Positions[rebalances[^1]];
+        var (assets, weights) = result.Positions.At(rebalances[^1]);
         var book = new double[Stocks];
         for (var k = 0; k < assets.Length; k++)
         {
