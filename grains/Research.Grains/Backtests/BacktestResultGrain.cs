@@ -134,8 +134,8 @@ public sealed class BacktestResultGrain(BacktestServices services) : Grain, IBac
             return new Dictionary<(int, DateOnly), (string?, string?)>();
         }
 
-        using var session = Research.Data.Warehouse.WarehouseQuerySession.OpenVersions(services.Layout, new Dictionary<string, string> { [Names] = version }, Research.Data.Warehouse.QueryLimits.Default, TimeProvider.System);
-        return new Research.Data.Providers.Crsp.CrspProvider(session).NamesOn(keys);
+        using var lease = services.Reader.Versions(new Dictionary<string, string> { [Names] = version });
+        return new Research.Data.Providers.Crsp.CrspProvider(lease.Session).NamesOn(keys);
     }
 
     public async Task<MonteCarloView> GetMonteCarloAsync(string jobId)

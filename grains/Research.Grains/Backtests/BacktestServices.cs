@@ -4,7 +4,7 @@ using Research.Data.Warehouse;
 
 namespace Research.Grains.Backtests;
 
-/// <summary>What backtest grains need from their silo: the warehouse, the result stores, options and this silo's job slots.</summary>
+/// <summary>What backtest grains need from their silo: the warehouse and its warm reader, the result stores, options and this silo's job slots.</summary>
 public sealed class BacktestServices : IDisposable
 {
     public BacktestServices(WarehouseLayout layout, BacktestSeriesStore series, IBacktestResultIndex index, BacktestJobOptions options)
@@ -14,7 +14,11 @@ public sealed class BacktestServices : IDisposable
         Index = index;
         Options = options;
         Slots = new SemaphoreSlim(Math.Max(1, options.MaxJobsPerSilo));
+        Reader = new WarehouseReader(layout, TimeProvider.System);
     }
+
+    /// <summary>Warm warehouse sessions for the result pages' lookups (names as of a run's recorded version), kept open and lent.</summary>
+    public WarehouseReader Reader { get; }
 
     public WarehouseLayout Layout { get; }
 
@@ -72,5 +76,9 @@ public sealed class BacktestServices : IDisposable
         }
     }
 
-    public void Dispose() => Slots.Dispose();
+    public void Dispose()
+    {
+        Slots.Dispose();
+        Reader.Dispose();
+    }
 }

@@ -19,6 +19,7 @@ public sealed class WarehouseQuerySession : IDisposable
     private readonly DuckDBConnection _connection;
     private readonly QueryLimits _limits;
     private readonly string _root;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> _remembered = new(StringComparer.Ordinal);
 
     private WarehouseQuerySession(DuckDBConnection connection, IReadOnlyDictionary<string, DatasetManifest> pinned, QueryLimits limits, string root)
     {
@@ -224,6 +225,17 @@ public sealed class WarehouseQuerySession : IDisposable
         var command = _connection.CreateCommand();
         command.CommandText = sql;
         return command;
+    }
+
+    /// <summary>
+    /// A fact about the pinned data computed once per session (the pinned versions never change, so neither does the
+    /// answer): for example the date range of <c>crsp.daily</c>, which a point-in-time query checks every time.
+    /// </summary>
+    public T Remember<T>(string key, Func<T> compute)
+        where T : notnull
+    {
+        ArgumentNullException.ThrowIfNull(compute);
+        return (T)_remembered.GetOrAdd(key, _ => compute());
     }
 
     public void Dispose() => _connection.Dispose();

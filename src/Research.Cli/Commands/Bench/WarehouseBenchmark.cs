@@ -66,6 +66,8 @@ internal static class WarehouseBenchmark
                 throw new CliException($"The pinned reader returned {pinnedRows} rows and the baseline {rawRows}: the benchmark is not comparing like with like.");
             }
 
+            var warm = MeasureWarm(layout, n, dailyFiles, nameFiles, ct);
+
             var validation = Stopwatch.StartNew();
             var report = DatasetValidator.Validate(DatasetContracts.For("crsp/daily"), dailyFiles, daily.Rows, null);
             validation.Stop();
@@ -105,6 +107,7 @@ internal static class WarehouseBenchmark
                 publishMegabytesPerSecond = Math.Round(mb / publish.Elapsed.TotalSeconds, 1),
                 publishRowsPerSecond = Math.Round(daily.Rows / publish.Elapsed.TotalSeconds),
                 repetitions = n,
+                warm,
             };
             if (parse.GetValue(CliOptions.Json))
             {
@@ -115,12 +118,119 @@ internal static class WarehouseBenchmark
             var table = new Table().AddColumns("Measure", "Value", "Baseline (same run)", "Ratio");
             table.AddRow($"universe on {day} ({pinnedRows:N0} permnos), median of {n}", $"{pinned:F1} ms (pinned reader: open + query)", $"{raw:F1} ms (hand-written DuckDB)", $"{pinned / raw:F2}");
             table.AddRow("  of which: open the pinned session", $"{openOnly:F1} ms", "-", "-");
+            foreach (var w in warm)
+            {
+                table.AddRow($"{w.Query}, median of {n}: warm reader (lent session)", $"{w.WarmMs:F1} ms", $"{w.PersistentMs:F1} ms (one persistent DuckDB connection)", $"{w.WarmMs / w.PersistentMs:F2}");
+                table.AddRow($"  the same, a fresh session per query", $"{w.FreshMs:F1} ms", $"{w.PersistentMs:F1} ms", $"{w.FreshMs / w.PersistentMs:F2}");
+            }
+
             table.AddRow($"validate crsp/daily ({daily.Rows:N0} rows)", $"{validation.Elapsed.TotalSeconds:F2} s ({daily.Rows / validation.Elapsed.TotalSeconds:N0} rows/s)", "-", "-");
             table.AddRow($"publish crsp/daily ({mb:F0} MB)", $"{publish.Elapsed.TotalSeconds:F2} s ({mb / publish.Elapsed.TotalSeconds:F0} MB/s)", "-", "-");
             output.Console.Write(table);
             return ExitCodes.Ok;
         });
         return warehouse;
+    }
+
+    private sealed record WarmFigure(string Query, double WarmMs, double PersistentMs, double FreshMs);
+
+    /// <summary>
+    /// Point-in-time queries as a long-lived process runs them: through a <see cref="WarehouseReader"/> (sessions kept
+    /// open and lent), beside one persistent hand-written DuckDB connection (Parquet metadata cache on) running the same
+    /// SQL over the same files, and beside today's one-session-per-query path. The three run in turn for each of
+    /// <paramref name="n"/> dates (universe) and permnos (returns over the whole panel), after two warm-up rounds;
+    /// medians reported. Every answer is checked to have the same number of rows on all three paths.
+    /// </summary>
+    private static List<WarmFigure> MeasureWarm(WarehouseLayout layout, int n, List<string> dailyFiles, List<string> nameFiles, CancellationToken ct)
+    {
+        var delistingFiles = new WarehouseCatalog(layout).ReadCurrent("crsp/delisting") is { } delisting
+            ? delisting.Files.Select(f => Path.Combine(layout.DatasetFolder("crsp/delisting"), f.Path)).ToList()
+            : throw new CliException("crsp/delisting is not in the warehouse: run 'research sync --full-sync --dataset crsp' first.");
+        string[] datasets = ["crsp/daily", "crsp/names", "crsp/delisting"];
+        using var persistent = new DuckDBConnection("DataSource=:memory:");
+        persistent.Open();
+        using (var set = persistent.CreateCommand())
+        {
+            set.CommandText = "SET parquet_metadata_cache = true";
+            set.ExecuteNonQuery();
+        }
+
+        var (dates, permnos, first, last) = Samples(persistent, dailyFiles, n + 2);
+        var (daily, names, delist) = ($"read_parquet({DuckDbSql.List(dailyFiles)})", $"read_parquet({DuckDbSql.List(nameFiles)})", $"read_parquet({DuckDbSql.List(delistingFiles)})");
+        using var reader = new WarehouseReader(layout, TimeProvider.System);
+        var figures = new List<WarmFigure>();
+        foreach (var (label, provider, sql) in new (string, Func<Research.Data.Providers.Crsp.CrspProvider, int, int>, Func<int, string>)[]
+                 {
+                     ("universe on one date", (p, i) => p.Universe(dates[i]).Count, i => Research.Data.Providers.Crsp.CrspProvider.UniverseSql(dates[i], daily, names)),
+                     ("returns of one permno, whole panel", (p, i) => p.Returns(permnos[i], first, last).Count, i => Research.Data.Providers.Crsp.CrspProvider.ReturnsSql(permnos[i], first, last, daily, delist)),
+                 })
+        {
+            var (warmTimes, persistentTimes, freshTimes) = (new List<double>(), new List<double>(), new List<double>());
+            for (var i = 0; i < n + 2; i++)
+            {
+                ct.ThrowIfCancellationRequested();
+                var sw = Stopwatch.StartNew();
+                int warmRows;
+                using (var lease = reader.Current(datasets))
+                {
+                    warmRows = provider(new Research.Data.Providers.Crsp.CrspProvider(lease.Session), i);
+                }
+
+                var warmMs = sw.Elapsed.TotalMilliseconds;
+                sw.Restart();
+                var rawRows = 0;
+                using (var command = persistent.CreateCommand())
+                {
+                    command.CommandText = sql(i);
+                    using var rows = command.ExecuteReader();
+                    var values = new object[rows.FieldCount];
+                    while (rows.Read())
+                    {
+                        rows.GetValues(values);
+                        rawRows++;
+                    }
+                }
+
+                var persistentMs = sw.Elapsed.TotalMilliseconds;
+                sw.Restart();
+                int freshRows;
+                using (var session = WarehouseQuerySession.Open(layout, VersionSelector.Current, QueryLimits.Default, TimeProvider.System, datasets))
+                {
+                    freshRows = provider(new Research.Data.Providers.Crsp.CrspProvider(session), i);
+                }
+
+                var freshMs = sw.Elapsed.TotalMilliseconds;
+                if (warmRows != rawRows || freshRows != rawRows)
+                {
+                    throw new CliException($"{label}: the warm reader returned {warmRows} rows, a fresh session {freshRows} and the persistent connection {rawRows}: not comparing like with like.");
+                }
+
+                if (i >= 2)
+                {
+                    warmTimes.Add(warmMs);
+                    persistentTimes.Add(persistentMs);
+                    freshTimes.Add(freshMs);
+                }
+            }
+
+            static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+            figures.Add(new WarmFigure(label, Median(warmTimes), Median(persistentTimes), Median(freshTimes)));
+        }
+
+        return figures;
+    }
+
+    /// <summary>Evenly spread sessions and random permnos of the panel (seeded), and its first and last date.</summary>
+    private static (DateOnly[] Dates, int[] Permnos, DateOnly First, DateOnly Last) Samples(DuckDBConnection connection, List<string> dailyFiles, int count)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT list(DISTINCT date ORDER BY date), list(DISTINCT permno ORDER BY permno) FROM read_parquet({DuckDbSql.List(dailyFiles)})";
+        using var rows = command.ExecuteReader();
+        rows.Read();
+        var dates = rows.GetFieldValue<List<DateOnly>>(0);
+        var permnos = rows.GetFieldValue<List<int>>(1);
+        var random = new Random(42);
+        return ([.. Enumerable.Range(0, count).Select(i => dates[(int)((long)(i + 1) * dates.Count / (count + 1))])], [.. Enumerable.Range(0, count).Select(_ => permnos[random.Next(permnos.Count)])], dates[0], dates[^1]);
     }
 
     private static string MiddleDate(IReadOnlyList<string> files)

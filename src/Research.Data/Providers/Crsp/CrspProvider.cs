@@ -23,27 +23,20 @@ public sealed class CrspProvider(WarehouseQuerySession session)
     public IReadOnlyList<CrspSecurity> Universe(DateOnly date)
     {
         // A date outside the daily file is not an empty universe but an unknown one: said, with the file's range.
-        using (var range = session.CreateTrustedCommand("SELECT min(date), max(date) FROM crsp.daily"))
-        using (var bounds = range.ExecuteReader())
+        // Read once per session: the pinned version never changes.
+        var (known, first, last) = session.Remember("crsp.daily date range", () =>
         {
-            if (bounds.Read() && !bounds.IsDBNull(0))
-            {
-                var (first, last) = (bounds.GetFieldValue<DateOnly>(0), bounds.GetFieldValue<DateOnly>(1));
-                if (date < first || date > last)
-                {
-                    throw new ArgumentException(
-                        $"{date:yyyy-MM-dd} is {(date < first ? "before" : "after")} the daily data in crsp/daily@{session.Pinned["crsp/daily"].VersionId} ({first:yyyy-MM-dd} to {last:yyyy-MM-dd}): the universe there is unknown.");
-                }
-            }
+            using var range = session.CreateTrustedCommand("SELECT min(date), max(date) FROM crsp.daily");
+            using var bounds = range.ExecuteReader();
+            return bounds.Read() && !bounds.IsDBNull(0) ? (true, bounds.GetFieldValue<DateOnly>(0), bounds.GetFieldValue<DateOnly>(1)) : (false, default(DateOnly), default(DateOnly));
+        });
+        if (known && (date < first || date > last))
+        {
+            throw new ArgumentException(
+                $"{date:yyyy-MM-dd} is {(date < first ? "before" : "after")} the daily data in crsp/daily@{session.Pinned["crsp/daily"].VersionId} ({first:yyyy-MM-dd} to {last:yyyy-MM-dd}): the universe there is unknown.");
         }
 
-        using var command = session.CreateTrustedCommand($"""
-            SELECT n.permno, n.ticker, n.comnam, n.shrcd, n.exchcd
-            FROM crsp.daily d
-            JOIN crsp.names n ON n.permno = d.permno AND {Date(date)} BETWEEN n.namedt AND n.nameendt
-            WHERE d.date = {Date(date)} AND n.shrcd IN (10, 11) AND n.exchcd IN (1, 2, 3)
-            ORDER BY n.permno
-            """);
+        using var command = session.CreateTrustedCommand(UniverseSql(date));
         using var reader = command.ExecuteReader();
         var list = new List<CrspSecurity>();
         while (reader.Read())
@@ -56,16 +49,7 @@ public sealed class CrspProvider(WarehouseQuerySession session)
 
     public IReadOnlyList<CrspReturn> Returns(int permno, DateOnly from, DateOnly to)
     {
-        using var command = session.CreateTrustedCommand($"""
-            SELECT date, ret, abs(prc) AS price, false AS delisting, false AS imputed
-            FROM crsp.daily WHERE permno = {permno} AND date BETWEEN {Date(from)} AND {Date(to)}
-            UNION ALL
-            SELECT dlstdt,
-                   CASE WHEN dlret IS NULL AND (dlstcd = 500 OR dlstcd BETWEEN 520 AND 584) THEN {ImputedPerformanceDelistingReturn.ToString("R", CultureInfo.InvariantCulture)} ELSE dlret END,
-                   NULL, true, dlret IS NULL AND (dlstcd = 500 OR dlstcd BETWEEN 520 AND 584)
-            FROM crsp.delisting WHERE permno = {permno} AND dlstdt BETWEEN {Date(from)} AND {Date(to)}
-            ORDER BY 1, 4
-            """);
+        using var command = session.CreateTrustedCommand(ReturnsSql(permno, from, to));
         using var reader = command.ExecuteReader();
         var list = new List<CrspReturn>();
         while (reader.Read())
@@ -122,6 +106,30 @@ public sealed class CrspProvider(WarehouseQuerySession session)
 
         return found;
     }
+
+    /// <summary>
+    /// The universe query: permno, ticker, company, share and exchange code of the universe on <paramref name="date"/>,
+    /// over the given sources (the session's views by default; a benchmark passes <c>read_parquet(...)</c> of the same files).
+    /// </summary>
+    public static string UniverseSql(DateOnly date, string daily = "crsp.daily", string names = "crsp.names") => $"""
+        SELECT n.permno, n.ticker, n.comnam, n.shrcd, n.exchcd
+        FROM {daily} d
+        JOIN {names} n ON n.permno = d.permno AND {Date(date)} BETWEEN n.namedt AND n.nameendt
+        WHERE d.date = {Date(date)} AND n.shrcd IN (10, 11) AND n.exchcd IN (1, 2, 3)
+        ORDER BY n.permno
+        """;
+
+    /// <summary>The returns query of one permno (daily rows, then the delisting row with Shumway's imputation), over the given sources.</summary>
+    public static string ReturnsSql(int permno, DateOnly from, DateOnly to, string daily = "crsp.daily", string delisting = "crsp.delisting") => $"""
+        SELECT date, ret, abs(prc) AS price, false AS delisting, false AS imputed
+        FROM {daily} WHERE permno = {permno} AND date BETWEEN {Date(from)} AND {Date(to)}
+        UNION ALL
+        SELECT dlstdt,
+               CASE WHEN dlret IS NULL AND (dlstcd = 500 OR dlstcd BETWEEN 520 AND 584) THEN {ImputedPerformanceDelistingReturn.ToString("R", CultureInfo.InvariantCulture)} ELSE dlret END,
+               NULL, true, dlret IS NULL AND (dlstcd = 500 OR dlstcd BETWEEN 520 AND 584)
+        FROM {delisting} WHERE permno = {permno} AND dlstdt BETWEEN {Date(from)} AND {Date(to)}
+        ORDER BY 1, 4
+        """;
 
     private static string Date(DateOnly d) => DuckDbSql.Date(d);
 }
