@@ -18,7 +18,7 @@ public sealed partial class ReadmeTests
     /// <summary>Blocks left out, by a line they contain, and why.</summary>
     private static readonly Dictionary<string, string> NotRunHere = new(StringComparer.Ordinal)
     {
-        ["-- up --build"] = "starts the platform in the foreground (LocalPlatformTests runs 'up')",
+        ["./research up"] = "builds and starts the platform in the foreground (LocalPlatformTests runs 'up', ShimTests the script)",
         ["./test.sh"] = "runs this test",
         ["dotnet test tests/Unit.slnf"] = "runs the unit tests",
     };
@@ -61,11 +61,12 @@ public sealed partial class ReadmeTests
     {
         var script = Script(
         [
-            "research() { dotnet run --project src/Research.Cli -- \"$@\"; }",
+            "export PATH=\"$PWD:$PATH\"         # `research` = ./research from here on",
             "research wrds check          # (needs WRDS) login",
             "job=$(research backtest submit --strategy value --quiet)",
         ], "/x/research.dll");
-        Assert.DoesNotContain("dotnet run", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("export PATH", script, StringComparison.Ordinal);
+        Assert.Contains("research() { dotnet '/x/research.dll' \"$@\"; }", script, StringComparison.Ordinal);
         Assert.Contains("research wrds check --help", script, StringComparison.Ordinal);
         Assert.Contains("job=$(research backtest submit --strategy value --quiet)", script, StringComparison.Ordinal);
         Assert.Contains("README line failed", script, StringComparison.Ordinal);
@@ -75,7 +76,7 @@ public sealed partial class ReadmeTests
     private static List<string[]> ShellBlocks(string markdown) =>
         [.. ShellBlock().Matches(markdown).Select(m => m.Groups[1].Value.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
 
-    /// <summary>A bash script for one block: the README's own definition of <c>research</c> replaced by the built CLI.</summary>
+    /// <summary>A bash script for one block: the README's way to <c>research</c> (the ./research script on PATH) replaced by the built CLI under test.</summary>
     private static string Script(IEnumerable<string> lines, string cli)
     {
         var script = new StringBuilder()
@@ -84,7 +85,7 @@ public sealed partial class ReadmeTests
             .AppendLine("trap 'echo \"README line failed: $BASH_COMMAND\" >&2' ERR");
         foreach (var line in lines)
         {
-            if (line.StartsWith("research()", StringComparison.Ordinal))
+            if (line.StartsWith("export PATH=", StringComparison.Ordinal))
             {
                 continue;
             }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Playwright;
 using Research.Grains.Abstractions;
 using Research.Grains.Abstractions.Backtests;
@@ -200,6 +201,11 @@ public sealed class BrowserTests(ConsolePlatform platform)
         Assert.Equal(1, await page.Locator("#benchmark, #no-benchmark").CountAsync());
         await page.WaitForSelectorAsync("#rolling-chart .main-svg .scatterlayer path.js-line");
         await page.WaitForSelectorAsync("#returns-chart .main-svg .barlayer"); // the distribution of daily returns
+        // Exposure (long, short, gross, net), turnover and the two legs' contributions over time.
+        Assert.Equal(4, await page.Locator("#exposure-chart .main-svg .scatterlayer path.js-line").CountAsync());
+        await page.WaitForSelectorAsync("#turnover-chart .main-svg .scatterlayer path.js-line");
+        Assert.Equal(2, await page.Locator("#legs-chart .main-svg .scatterlayer path.js-line").CountAsync());
+        Assert.Equal(["Long leg", "Short leg"], (await page.Locator("#legs-chart .legendtext").AllTextContentsAsync()).ToArray());
         // Positions and trades name their securities as they were named then (ticker and company), not only by PERMNO.
         Assert.Matches(@"^\d+\t[A-Z]+\t\S.*\t-?[\d.]+ ?%$", await page.InnerTextAsync("#positions tbody tr:first-child"));
         Assert.Contains("Ticker (then)", await page.InnerTextAsync("#trades"), StringComparison.OrdinalIgnoreCase);
@@ -212,9 +218,11 @@ public sealed class BrowserTests(ConsolePlatform platform)
         var download = await page.APIRequest.GetAsync((await page.GetAttributeAsync("#trades-csv", "href"))!);
         Assert.Equal(200, download.Status);
         var csv = (await download.TextAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("date,permno,ticker,company,weight_before,weight_after,cost", csv[0]);
+        Assert.Equal("date,permno,ticker,company,weight_before,weight_after,value,cost", csv[0]);
         Assert.True(csv.Length > 100, $"{csv.Length - 1} trades in the CSV");
-        Assert.All(csv.Skip(1), line => Assert.Matches(@"^\d{4}-\d\d-\d\d,\d+,[A-Z]+,[^,]+,[-\dE.]+,[-\dE.]+,[-\dE.]+$", line));
+        Assert.All(csv.Skip(1), line => Assert.Matches(@"^\d{4}-\d\d-\d\d,\d+,[A-Z]+,[^,]+,[-\dE.]+,[-\dE.]+,[-\dE.]+,[-\dE.]+$", line));
+        // A trade's value is its weight change times the capital then: a buy positive, a sale negative.
+        Assert.All(csv.Skip(1).Select(l => l.Split(',')), f => Assert.Equal(Math.Sign(double.Parse(f[5], CultureInfo.InvariantCulture) - double.Parse(f[4], CultureInfo.InvariantCulture)), Math.Sign(double.Parse(f[6], CultureInfo.InvariantCulture))));
 
         // Pinning makes the run its strategy's record (the button says what it will do next).
         await page.WaitForSelectorAsync("#result-ready[data-interactive='yes']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });
@@ -306,7 +314,7 @@ public sealed class BrowserTests(ConsolePlatform platform)
         foreach (var role in new[] { "viewer", "researcher", "operator", "admin" })
         {
             var user = role == "researcher" ? await platform.CreateUserAsync(role, twoFactor: true) : await platform.CreateUserAsync(role);
-            await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = platform.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1400, Height = 5200 } });
+            await using var context = await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = platform.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1400, Height = 8500 } });
             var page = await context.NewPageAsync();
             var problems = new List<string>();
             page.Response += (_, r) => { if (r.Status >= 400) { problems.Add($"{r.Status} {r.Url}"); } };

@@ -2,7 +2,11 @@ using Research.Grains.Abstractions.Security;
 
 namespace Research.Grains.Abstractions.Backtests;
 
-/// <summary>What a result page draws for a backtest or walk-forward: the daily track and its derived views (computed in the silo by the library).</summary>
+/// <summary>
+/// What a result page draws for a backtest or walk-forward: the daily track and its derived views (computed in the silo
+/// by the library). Turnover, exposures, costs and the legs' contributions are null where the run did not record them
+/// (a walk-forward's stitched track; leg contributions of a result stored before they were kept).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("research.backtests.ResultView")]
 public sealed record ResultView(
     [property: Id(0)] string JobId,
@@ -14,7 +18,9 @@ public sealed record ResultView(
     [property: Id(6)] double[]? Turnover,
     [property: Id(7)] double[]? LongExposure,
     [property: Id(8)] double[]? ShortExposure,
-    [property: Id(9)] double[]? Costs);
+    [property: Id(9)] double[]? Costs,
+    [property: Id(10)] double[]? LongContribution = null,
+    [property: Id(11)] double[]? ShortContribution = null);
 
 [GenerateSerializer, Immutable, Alias("research.backtests.MonthlyReturn")]
 public sealed record MonthlyReturn([property: Id(0)] int Year, [property: Id(1)] int Month, [property: Id(2)] double Return);

@@ -26,7 +26,7 @@ public sealed class BacktestResultGrain(BacktestServices services) : Grain, IBac
         var daily = await services.Series.ReadDailyAsync(jobId).ConfigureAwait(true);
         var monthly = PerformanceMetrics.MonthlyReturns(daily.Dates, daily.Returns).Select(m => new MonthlyReturn(m.Year, m.Month, m.Return)).ToArray();
         return new ResultView(jobId, daily.Dates, daily.Returns, PerformanceMetrics.Wealth(daily.Returns), PerformanceMetrics.Drawdowns(daily.Returns), monthly,
-            daily.Turnover, daily.LongExposure, daily.ShortExposure, daily.Costs);
+            daily.Turnover, daily.LongExposure, daily.ShortExposure, daily.Costs, daily.LongContribution, daily.ShortContribution);
     }
 
     public async Task<TearSheetView> GetTearSheetAsync(string jobId)

@@ -95,6 +95,21 @@ public static class Charts
         return layout;
     }
 
+    /// <summary>Running sums (a cumulative contribution that is added, not compounded).</summary>
+    public static double[] Summed(IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var sums = new double[values.Count];
+        var total = 0.0;
+        for (var i = 0; i < sums.Length; i++)
+        {
+            total += values[i];
+            sums[i] = total;
+        }
+
+        return sums;
+    }
+
     /// <summary>The share of the finite <paramref name="values"/> below <paramref name="x"/>.</summary>
     public static double ShareBelow(IReadOnlyCollection<double> values, double x)
     {
