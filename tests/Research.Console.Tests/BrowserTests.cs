@@ -207,7 +207,7 @@ public sealed class BrowserTests(ConsolePlatform platform)
         Assert.Equal(2, await page.Locator("#legs-chart .main-svg .scatterlayer path.js-line").CountAsync());
         Assert.Equal(["Long leg", "Short leg"], (await page.Locator("#legs-chart .legendtext").AllTextContentsAsync()).ToArray());
         // Positions and trades name their securities as they were named then (ticker and company), not only by PERMNO.
-        Assert.Matches(@"^\d+\t[A-Z]+\t\S.*\t-?[\d.]+ ?%$", await page.InnerTextAsync("#positions tbody tr:first-child"));
+        Assert.Matches(@"^\d+\t[A-Z]+\t\S.*\t-?[\d.]+ ?%\t-?[\d,]+$", await page.InnerTextAsync("#positions tbody tr:first-child"));
         Assert.Contains("Ticker (then)", await page.InnerTextAsync("#trades"), StringComparison.OrdinalIgnoreCase);
         // Trades of one security: the grid then shows only its rows.
         var firstPermno = (await page.Locator("#trades tr.rz-data-row td:nth-child(2)").First.InnerTextAsync()).Trim();
@@ -218,11 +218,17 @@ public sealed class BrowserTests(ConsolePlatform platform)
         var download = await page.APIRequest.GetAsync((await page.GetAttributeAsync("#trades-csv", "href"))!);
         Assert.Equal(200, download.Status);
         var csv = (await download.TextAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("date,permno,ticker,company,weight_before,weight_after,value,cost", csv[0]);
+        Assert.Equal("date,permno,ticker,company,weight_before,weight_after,price,shares,value,cost", csv[0]);
         Assert.True(csv.Length > 100, $"{csv.Length - 1} trades in the CSV");
-        Assert.All(csv.Skip(1), line => Assert.Matches(@"^\d{4}-\d\d-\d\d,\d+,[A-Z]+,[^,]+,[-\dE.]+,[-\dE.]+,[-\dE.]+,[-\dE.]+$", line));
-        // A trade's value is its weight change times the capital then: a buy positive, a sale negative.
-        Assert.All(csv.Skip(1).Select(l => l.Split(',')), f => Assert.Equal(Math.Sign(double.Parse(f[5], CultureInfo.InvariantCulture) - double.Parse(f[4], CultureInfo.InvariantCulture)), Math.Sign(double.Parse(f[6], CultureInfo.InvariantCulture))));
+        Assert.All(csv.Skip(1), line => Assert.Matches(@"^\d{4}-\d\d-\d\d,\d+,[A-Z]+,[^,]+(,[-\dE.]+){6}$", line));
+        // A trade's value is its weight change times the capital then (a buy positive, a sale negative), and its shares
+        // are the value at the trade's price.
+        foreach (var f in csv.Skip(1).Select(l => l.Split(',').Skip(4).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()))
+        {
+            Assert.Equal(Math.Sign(f[1] - f[0]), Math.Sign(f[4]));
+            Assert.True(f[2] > 0, $"price {f[2]}");
+            Assert.Equal(f[4], f[3] * f[2], Math.Abs(f[4]) * 1e-9);
+        }
 
         // Pinning makes the run its strategy's record (the button says what it will do next).
         await page.WaitForSelectorAsync("#result-ready[data-interactive='yes']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached });

@@ -27,13 +27,16 @@ public sealed record MonthlyReturn([property: Id(0)] int Year, [property: Id(1)]
 
 [GenerateSerializer, Immutable, Alias("research.backtests.TradeRow")]
 public sealed record TradeRow([property: Id(0)] DateOnly Date, [property: Id(1)] int Permno, [property: Id(2)] double WeightBefore, [property: Id(3)] double WeightAfter, [property: Id(4)] double Cost,
-    [property: Id(5)] string? Ticker = null, [property: Id(6)] string? Name = null, [property: Id(7)] double? Value = null);
+    [property: Id(5)] string? Ticker = null, [property: Id(6)] string? Name = null, [property: Id(7)] double? Value = null, [property: Id(8)] double? Price = null,
+    [property: Id(9)] double? Shares = null);
 
 [GenerateSerializer, Immutable, Alias("research.backtests.TradePage")]
 public sealed record TradePage([property: Id(0)] long Total, [property: Id(1)] TradeRow[] Rows);
 
+/// <summary>A position on a date.</summary>
+/// <param name="Pnl">The position's profit or loss in dollars from the start of the run to the date (its price moves while held; not costs or borrow); null for a result stored before it was kept.</param>
 [GenerateSerializer, Immutable, Alias("research.backtests.PositionRow")]
-public sealed record PositionRow([property: Id(0)] int Permno, [property: Id(1)] double Weight, [property: Id(2)] string? Ticker = null, [property: Id(3)] string? Name = null);
+public sealed record PositionRow([property: Id(0)] int Permno, [property: Id(1)] double Weight, [property: Id(2)] string? Ticker = null, [property: Id(3)] string? Name = null, [property: Id(4)] double? Pnl = null);
 
 /// <summary>The last positions of a result, largest first, and the sums of the long and the short side.</summary>
 [GenerateSerializer, Immutable, Alias("research.backtests.PositionSnapshot")]

@@ -108,8 +108,8 @@ public sealed class BacktestResultGrain(BacktestServices services) : Grain, IBac
         var (total, rows) = await services.Series.ReadTradesAsync(jobId, Math.Max(0, skip), Math.Clamp(take, 0, 1000), selection).ConfigureAwait(true);
         var names = await NamesAsync(jobId, [.. rows.Select(t => (t.Permno, t.Date))]).ConfigureAwait(true);
         return new TradePage(total, [.. rows.Select(t => names.TryGetValue((t.Permno, t.Date), out var n)
-            ? new TradeRow(t.Date, t.Permno, t.WeightBefore, t.WeightAfter, t.Cost, n.Ticker, n.Name, t.Value)
-            : new TradeRow(t.Date, t.Permno, t.WeightBefore, t.WeightAfter, t.Cost, Value: t.Value))]);
+            ? new TradeRow(t.Date, t.Permno, t.WeightBefore, t.WeightAfter, t.Cost, n.Ticker, n.Name, t.Value, t.Price, t.Shares)
+            : new TradeRow(t.Date, t.Permno, t.WeightBefore, t.WeightAfter, t.Cost, Value: t.Value, Price: t.Price, Shares: t.Shares))]);
     }
 
     public async Task<PositionSnapshot> GetPositionsAsync(string jobId, int top)
@@ -117,7 +117,7 @@ public sealed class BacktestResultGrain(BacktestServices services) : Grain, IBac
         var (date, rows) = await services.Series.ReadLastPositionsAsync(jobId).ConfigureAwait(true);
         var shown = rows.Take(Math.Clamp(top, 1, 500)).ToList();
         var names = date is { } on ? await NamesAsync(jobId, [.. shown.Select(r => (r.Permno, on))]).ConfigureAwait(true) : new Dictionary<(int, DateOnly), (string?, string?)>();
-        return new PositionSnapshot(date, [.. shown.Select(r => date is { } on && names.TryGetValue((r.Permno, on), out var n) ? new PositionRow(r.Permno, r.Weight, n.Ticker, n.Name) : new PositionRow(r.Permno, r.Weight))],
+        return new PositionSnapshot(date, [.. shown.Select(r => date is { } on && names.TryGetValue((r.Permno, on), out var n) ? new PositionRow(r.Permno, r.Weight, n.Ticker, n.Name, r.Pnl) : new PositionRow(r.Permno, r.Weight, Pnl: r.Pnl))],
             rows.Where(r => r.Weight > 0).Sum(r => r.Weight), rows.Where(r => r.Weight < 0).Sum(r => r.Weight));
     }
 

@@ -34,12 +34,19 @@ public static class BacktestDataLoader
 
         var range = $"BETWEEN {DuckDbSql.Date(from)} AND {DuckDbSql.Date(to)}";
         var intraday = panel.Axes.Missing();
-        using (var command = session.CreateTrustedCommand($"SELECT date, permno, abs(prc) / abs(openprc) - 1 FROM crsp.daily WHERE date {range} AND openprc IS NOT NULL AND openprc <> 0 AND prc > 0"))
+        var (close, open) = (panel.Axes.Missing(), panel.Axes.Missing());
+        using (var command = session.CreateTrustedCommand($"""
+            SELECT date, permno, CASE WHEN openprc IS NOT NULL AND openprc <> 0 AND prc > 0 THEN abs(prc) / abs(openprc) - 1 END, abs(prc), abs(openprc)
+            FROM crsp.daily WHERE date {range} AND prc IS NOT NULL AND prc <> 0
+            """))
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
             {
-                intraday[(dates[reader.GetFieldValue<DateOnly>(0)] * n) + index[reader.GetInt32(1)]] = reader.GetDouble(2);
+                var cell = (dates[reader.GetFieldValue<DateOnly>(0)] * n) + index[reader.GetInt32(1)];
+                intraday[cell] = reader.IsDBNull(2) ? double.NaN : reader.GetDouble(2);
+                close[cell] = reader.GetDouble(3);
+                open[cell] = reader.IsDBNull(4) || reader.GetDouble(4) == 0 ? double.NaN : reader.GetDouble(4);
             }
         }
 
@@ -83,6 +90,6 @@ public static class BacktestDataLoader
             }
         }
 
-        return new BacktestData(panel, intraday, delisting, riskFree, known);
+        return new BacktestData(panel, intraday, delisting, riskFree, known) { Prices = (close, open) };
     }
 }

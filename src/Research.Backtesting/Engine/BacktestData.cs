@@ -53,6 +53,13 @@ public sealed class BacktestData
     /// <summary>Daily simple risk-free rate per session (0 on a session without one: see <see cref="RiskFreeKnown"/>).</summary>
     public double[] RiskFree { get; }
 
+    /// <summary>
+    /// Closing and opening prices per cell (|prc| and |openprc| as CRSP has them: not adjusted for splits; NaN when
+    /// unknown), for reporting a trade's price and shares; the engine itself runs on returns. Null when the source has
+    /// no prices (a returns-only panel).
+    /// </summary>
+    public (double[] Close, double[] Open)? Prices { get; init; }
+
     /// <summary>Whether the source had a risk-free rate for each session; a session without one counts it as 0 (cash earns nothing).</summary>
     public bool[] RiskFreeKnown { get; }
 

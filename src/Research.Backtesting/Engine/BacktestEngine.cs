@@ -69,7 +69,9 @@ public readonly record struct Trade(DateOnly Date, int Asset, double Before, dou
 /// <summary>
 /// The outputs of a run. <see cref="LongContribution"/> and <see cref="ShortContribution"/> are each leg's share of
 /// the day's gross return (Σ w m over the positions with w &gt; 0, and with w &lt; 0, as fractions of the day's starting
-/// capital); the rest of the gross return is cash interest and borrow fees.
+/// capital); the rest of the gross return is cash interest and borrow fees. <see cref="SecurityPnl"/> is each panel
+/// asset's profit or loss in dollars over the run (Σ over days of w m x the capital then: its price move and delisting
+/// return, not costs, borrow or cash), and the holdings log carries it to date for each position.
 /// </summary>
 public sealed record BacktestResult(
     string Strategy,
@@ -83,7 +85,8 @@ public sealed record BacktestResult(
     double[] LongContribution,
     double[] ShortContribution,
     TradeLog Trades,
-    PositionLog Positions)
+    PositionLog Positions,
+    double[] SecurityPnl)
 {
     /// <summary>
     /// Gives the memory of the trades and positions to the next run in this process, once they have been stored or
@@ -139,6 +142,7 @@ public static class BacktestEngine
         var shorts = new double[days];
         var legLong = new double[days];
         var legShort = new double[days];
+        var pnl = new double[n];
         var trades = new TradeLog(data.Dates);
         var positions = new PositionLog(data.Dates);
         var capital = settings.Capital; // dollars now: the starting capital grown by the returns so far
@@ -168,7 +172,7 @@ public static class BacktestEngine
                     overnight += weights[i] * moves[i];
                 }
 
-                (legLong[d], legShort[d]) = Legs(weights, moves);
+                (legLong[d], legShort[d]) = Legs(weights, moves, pnl, capital);
                 Drift(weights, moves, overnight);
                 growth *= 1 + overnight;
                 grossGrowth *= 1 + overnight;
@@ -180,8 +184,8 @@ public static class BacktestEngine
             // 2. The rest of the day: stock moves (open-to-close after an open trade), cash interest, borrow fees,
             //    delisting returns (the delisted position then becomes cash). moves[i] becomes the drift factor.
             var (day, dayLong, dayShort) = openTrade
-                ? DayAfterOpenTrade(data, row, weights, moves, borrow)
-                : Day(returnsPanel.AsSpan(row, n), delistings.AsSpan(row, n), weights, moves, borrow, data.RiskFree[t]);
+                ? DayAfterOpenTrade(data, row, weights, moves, borrow, pnl, capital * growth)
+                : Day(returnsPanel.AsSpan(row, n), delistings.AsSpan(row, n), weights, moves, borrow, data.RiskFree[t], pnl, capital);
             legLong[d] += grossGrowth * dayLong;
             legShort[d] += grossGrowth * dayShort;
 
@@ -246,7 +250,7 @@ public static class BacktestEngine
             (longs[d], shorts[d]) = Exposure(weights);
             if (settings.RecordTrades && (turnover[d] > 0 || d == 0))
             {
-                positions.Record(t, weights);
+                positions.Record(t, weights, pnl);
             }
 
             if (progress is not null && (d % 64 == 0 || t == last))
@@ -255,7 +259,7 @@ public static class BacktestEngine
             }
         }
 
-        return new BacktestResult(strategy.Name, data.Dates[first..(last + 1)], returns, gross, costs, turnover, longs, shorts, legLong, legShort, trades, positions);
+        return new BacktestResult(strategy.Name, data.Dates[first..(last + 1)], returns, gross, costs, turnover, longs, shorts, legLong, legShort, trades, positions, pnl);
     }
 
     /// <summary>
@@ -265,8 +269,9 @@ public static class BacktestEngine
     /// and the short legs' Σ w_i m_i.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (double Day, double Long, double Short) Day(ReadOnlySpan<double> returns, ReadOnlySpan<double> delistings, double[] weights, double[] factors, double borrow, double riskFree)
+    private static (double Day, double Long, double Short) Day(ReadOnlySpan<double> returns, ReadOnlySpan<double> delistings, double[] weights, double[] factors, double borrow, double riskFree, double[] pnl, double dollars)
     {
+        var vDollars = new Vector<double>(dollars);
         var n = weights.Length;
         var width = Vector<double>.Count;
         var one = Vector<double>.One;
@@ -285,8 +290,10 @@ public static class BacktestEngine
             var move = Vector.ConditionalSelect(delisted, ((one + m) * (one + dl)) - one, m);
             var w = new Vector<double>(weights, i);
             sumW += w;
-            sumWm += w * move;
+            var contribution = w * move;
+            sumWm += contribution;
             sumLongWm += Vector.Max(w, zero) * move;
+            (new Vector<double>(pnl, i) + (contribution * vDollars)).CopyTo(pnl, i);
             sumShort += Vector.Min(w, zero);
             Vector.ConditionalSelect(delisted, zero, one + move).CopyTo(factors, i);
         }
@@ -305,6 +312,7 @@ public static class BacktestEngine
 
             cash -= w;
             day += w * move;
+            pnl[i] += w * move * dollars;
             longLeg += Math.Max(w, 0) * move;
             shorts += Math.Min(w, 0);
             factors[i] = double.IsNaN(dl) ? 1 + move : 0;
@@ -315,7 +323,7 @@ public static class BacktestEngine
 
     /// <summary>As <see cref="Day"/> after a trade at the open: stocks earn the open-to-close move (0 without an open price).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (double Day, double Long, double Short) DayAfterOpenTrade(BacktestData data, int row, double[] weights, double[] factors, double borrow)
+    private static (double Day, double Long, double Short) DayAfterOpenTrade(BacktestData data, int row, double[] weights, double[] factors, double borrow, double[] pnl, double dollars)
     {
         var cash = 1.0;
         var day = 0.0;
@@ -334,6 +342,7 @@ public static class BacktestEngine
             }
 
             day += w * move;
+            pnl[i] += w * move * dollars;
             if (w < 0)
             {
                 day += w * borrow;
@@ -350,14 +359,15 @@ public static class BacktestEngine
         return (day + (cash * data.RiskFree[row / weights.Length]), longLeg, shortLeg);
     }
 
-    /// <summary>The long and the short legs' Σ w_i m_i over a move (the overnight move before an open trade).</summary>
+    /// <summary>The long and the short legs' Σ w_i m_i over a move (the overnight move before an open trade); adds each asset's dollars to <paramref name="pnl"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static (double Long, double Short) Legs(double[] weights, double[] moves)
+    private static (double Long, double Short) Legs(double[] weights, double[] moves, double[] pnl, double dollars)
     {
         var (longLeg, shortLeg) = (0.0, 0.0);
         for (var i = 0; i < weights.Length; i++)
         {
             var c = weights[i] * moves[i];
+            pnl[i] += c * dollars;
             if (weights[i] > 0)
             {
                 longLeg += c;

@@ -8,7 +8,8 @@ using Research.Data.Warehouse;
 namespace Research.Backtesting.Jobs;
 
 /// <summary>A finished run: the engine's outputs, its metrics, the data versions read and the PERMNO of each asset index.</summary>
-public sealed record BacktestRun(BacktestRequest Request, BacktestResult Result, BacktestMetrics Metrics, IReadOnlyDictionary<string, string> DataVersions, int[] Permnos);
+/// <param name="TradePrices">Each trade's price (the close, or the open with next-open execution; CRSP's unadjusted price, NaN when unknown), in trade order; null without prices.</param>
+public sealed record BacktestRun(BacktestRequest Request, BacktestResult Result, BacktestMetrics Metrics, IReadOnlyDictionary<string, string> DataVersions, int[] Permnos, double[]? TradePrices = null);
 
 /// <summary>
 /// Runs a <see cref="BacktestRequest"/> on the warehouse, in this process:
@@ -78,7 +79,32 @@ public static class BacktestRunner
 
         riskFree /= result.Dates.Length;
         var versions = session.Pinned.ToDictionary(p => p.Key, p => p.Value.VersionId, StringComparer.Ordinal);
-        return new BacktestRun(request, result, BacktestMetrics.Of(result, riskFree) with { RiskFreeMissingDays = missing }, versions, data.Panel.Ids.ToArray());
+        return new BacktestRun(request, result, BacktestMetrics.Of(result, riskFree) with { RiskFreeMissingDays = missing }, versions, data.Panel.Ids.ToArray(), TradePrices(data, result, request.Execution));
+    }
+
+    /// <summary>Each trade's execution price from the data: the session's close, or its open with next-open execution.</summary>
+    private static double[]? TradePrices(BacktestData data, BacktestResult result, Execution execution)
+    {
+        if (data.Prices is not { } prices)
+        {
+            return null;
+        }
+
+        var book = execution == Execution.NextOpen ? prices.Open : prices.Close;
+        var session = new Dictionary<DateOnly, int>(data.Sessions);
+        for (var t = 0; t < data.Sessions; t++)
+        {
+            session[data.Dates[t]] = t;
+        }
+
+        var (dates, assets) = (result.Trades.DateColumn(), result.Trades.AssetColumn());
+        var traded = new double[dates.Length];
+        for (var k = 0; k < traded.Length; k++)
+        {
+            traded[k] = book[(session[dates[k]] * data.Assets) + assets[k]];
+        }
+
+        return traded;
     }
 
     /// <summary>The request's window on the pinned CRSP calendar (defaults filled in) and where loading starts (13 months earlier, for momentum).</summary>

@@ -173,7 +173,7 @@ public sealed class WalkForwardPlan
         double? pbo = Grid.Count >= 2 && full[0].Length >= 32 ? BacktestOverfitting.ProbabilityOfOverfitting(full).Probability : null;
         var r = stitched.Returns;
         var none = new double[r.Length];
-        var oos = new BacktestResult("walk-forward", stitched.Dates, r, r, none, none, none, none, none, none, new TradeLog(stitched.Dates), new PositionLog(stitched.Dates));
+        var oos = new BacktestResult("walk-forward", stitched.Dates, r, r, none, none, none, none, none, none, new TradeLog(stitched.Dates), new PositionLog(stitched.Dates), []);
         var metrics = BacktestMetrics.Of(oos);
         var dsr = Grid.Count >= 2
             ? PerformanceMetrics.DeflatedSharpe(metrics.Sharpe, BacktestOverfitting.SharpeVariance(full), Grid.Count, r.Length, metrics.Skewness, metrics.Kurtosis)

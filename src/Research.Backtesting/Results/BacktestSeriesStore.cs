@@ -15,7 +15,9 @@ public sealed record DailySeries(DateOnly[] Dates, double[] Returns, double[]? C
 
 /// <summary>One stored trade: weights before and after, and its cost as a fraction of capital.</summary>
 /// <param name="Value">Dollars traded, signed (null for a result stored before trades carried it).</param>
-public sealed record StoredTrade(DateOnly Date, int Permno, double WeightBefore, double WeightAfter, double Cost, double? Value = null);
+/// <param name="Price">The execution price (CRSP's, unadjusted; null when unknown or not stored).</param>
+/// <param name="Shares">Shares traded, signed: value / price.</param>
+public sealed record StoredTrade(DateOnly Date, int Permno, double WeightBefore, double WeightAfter, double Cost, double? Value = null, double? Price = null, double? Shares = null);
 
 /// <summary>Which trades to read: one security and/or a date range (inclusive); empty = all.</summary>
 public sealed record TradeSelection(int? Permno = null, DateOnly? From = null, DateOnly? To = null)
@@ -65,7 +67,7 @@ public sealed class BacktestSeriesStore(string root)
 
         public DailySeries? Daily { get; set; }
 
-        public (DateOnly? Date, IReadOnlyList<(int Permno, double Weight)> Rows)? LastPositions { get; set; }
+        public (DateOnly? Date, IReadOnlyList<(int Permno, double Weight, double? Pnl)> Rows)? LastPositions { get; set; }
 
         public (long Total, IReadOnlyList<StoredTrade> FirstRows)? Trades { get; set; }
     }
@@ -79,7 +81,10 @@ public sealed class BacktestSeriesStore(string root)
         ArgumentNullException.ThrowIfNull(run);
         var r = run.Result;
         var tradePermnos = Array.ConvertAll(r.Trades.AssetColumn(), a => run.Permnos[a]);
-        var (positionDates, positionAssets, positionWeights) = r.Positions.Columns();
+        var (positionDates, positionAssets, positionWeights, positionPnl) = r.Positions.Columns();
+        var values = r.Trades.ValueColumn();
+        var prices = run.TradePrices ?? [.. values.Select(_ => double.NaN)];
+        var shares = values.Select((v, k) => double.IsFinite(prices[k]) && prices[k] > 0 ? v / prices[k] : double.NaN).ToArray();
 
         return PublishAsync(jobId, [
             new("daily.parquet", [ParquetColumnSpec.Of<DateOnly>("date"), ParquetColumnSpec.Of<double>("ret"), ParquetColumnSpec.Of<double>("gross_ret"), ParquetColumnSpec.Of<double>("cost"),
@@ -87,10 +92,10 @@ public sealed class BacktestSeriesStore(string root)
                 ParquetColumnSpec.Of<double>("long_contribution"), ParquetColumnSpec.Of<double>("short_contribution")],
                 [r.Dates, r.Returns, r.GrossReturns, r.Costs, r.Turnover, r.LongExposure, r.ShortExposure, r.LongContribution, r.ShortContribution]),
             new("trades.parquet", [ParquetColumnSpec.Of<DateOnly>("date"), ParquetColumnSpec.Of<int>("permno"), ParquetColumnSpec.Of<double>("weight_before"), ParquetColumnSpec.Of<double>("weight_after"),
-                ParquetColumnSpec.Of<double>("cost"), ParquetColumnSpec.Of<double>("value")],
-                [r.Trades.DateColumn(), tradePermnos, r.Trades.BeforeColumn(), r.Trades.AfterColumn(), r.Trades.CostColumn(), r.Trades.ValueColumn()]),
-            new("positions.parquet", [ParquetColumnSpec.Of<DateOnly>("date"), ParquetColumnSpec.Of<int>("permno"), ParquetColumnSpec.Of<double>("weight")],
-                [positionDates, Array.ConvertAll(positionAssets, a => run.Permnos[a]), positionWeights]),
+                ParquetColumnSpec.Of<double>("cost"), ParquetColumnSpec.Of<double>("value"), ParquetColumnSpec.Of<double>("price"), ParquetColumnSpec.Of<double>("shares")],
+                [r.Trades.DateColumn(), tradePermnos, r.Trades.BeforeColumn(), r.Trades.AfterColumn(), r.Trades.CostColumn(), values, prices, shares]),
+            new("positions.parquet", [ParquetColumnSpec.Of<DateOnly>("date"), ParquetColumnSpec.Of<int>("permno"), ParquetColumnSpec.Of<double>("weight"), ParquetColumnSpec.Of<double>("pnl")],
+                [positionDates, Array.ConvertAll(positionAssets, a => run.Permnos[a]), positionWeights, positionPnl]),
         ], cancellationToken);
     }
 
@@ -304,38 +309,42 @@ public sealed class BacktestSeriesStore(string root)
         }
 
         var rows = new List<StoredTrade>();
-        var value = ColumnNames(connection, file).Contains("value") ? "value" : "NULL::DOUBLE"; // absent from results stored before it was kept
+        // Columns absent from results stored before they were kept read as NULL; NaN (unknown price) reads as NULL too.
+        var columns = ColumnNames(connection, file);
+        string Optional(string name) => columns.Contains(name) ? $"CASE WHEN isnan({name}) THEN NULL ELSE {name} END" : "NULL::DOUBLE";
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT date, permno, weight_before, weight_after, cost, {value} FROM {source} WHERE {where} ORDER BY date, permno LIMIT {Math.Min(take, 10_000)} OFFSET {skip}";
+        command.CommandText = $"SELECT date, permno, weight_before, weight_after, cost, {Optional("value")}, {Optional("price")}, {Optional("shares")} FROM {source} WHERE {where} ORDER BY date, permno LIMIT {Math.Min(take, 10_000)} OFFSET {skip}";
         using var reader = command.ExecuteReader();
+        double? Nullable(int c) => reader.IsDBNull(c) ? null : reader.GetDouble(c);
         while (reader.Read())
         {
-            rows.Add(new StoredTrade(reader.GetFieldValue<DateOnly>(0), reader.GetInt32(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.IsDBNull(5) ? null : reader.GetDouble(5)));
+            rows.Add(new StoredTrade(reader.GetFieldValue<DateOnly>(0), reader.GetInt32(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), Nullable(5), Nullable(6), Nullable(7)));
         }
 
         return (total, rows);
     }
 
     /// <summary>The positions of a stored backtest on its last rebalance date, largest absolute weight first.</summary>
-    public async Task<(DateOnly? Date, IReadOnlyList<(int Permno, double Weight)> Rows)> ReadLastPositionsAsync(string jobId, CancellationToken cancellationToken = default)
+    public async Task<(DateOnly? Date, IReadOnlyList<(int Permno, double Weight, double? Pnl)> Rows)> ReadLastPositionsAsync(string jobId, CancellationToken cancellationToken = default)
     {
         var (file, cache) = await RequireVerifiedAsync(jobId, "positions.parquet", cancellationToken).ConfigureAwait(false);
         return cache.LastPositions ??= ReadLastPositions(file);
     }
 
-    private static (DateOnly? Date, IReadOnlyList<(int Permno, double Weight)> Rows) ReadLastPositions(string file)
+    private static (DateOnly? Date, IReadOnlyList<(int Permno, double Weight, double? Pnl)> Rows) ReadLastPositions(string file)
     {
         using var connection = Open();
         var source = $"read_parquet({DuckDbSql.List([file])})";
+        var pnl = ColumnNames(connection, file).Contains("pnl") ? "pnl" : "NULL::DOUBLE"; // absent from results stored before it was kept
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT date, permno, weight FROM {source} WHERE date = (SELECT max(date) FROM {source}) ORDER BY abs(weight) DESC, permno";
+        command.CommandText = $"SELECT date, permno, weight, {pnl} FROM {source} WHERE date = (SELECT max(date) FROM {source}) ORDER BY abs(weight) DESC, permno";
         using var reader = command.ExecuteReader();
         DateOnly? date = null;
-        var rows = new List<(int, double)>();
+        var rows = new List<(int, double, double?)>();
         while (reader.Read())
         {
             date = reader.GetFieldValue<DateOnly>(0);
-            rows.Add((reader.GetInt32(1), reader.GetDouble(2)));
+            rows.Add((reader.GetInt32(1), reader.GetDouble(2), reader.IsDBNull(3) ? null : reader.GetDouble(3)));
         }
 
         return (date, rows);

@@ -164,6 +164,17 @@ public sealed class BacktestEngineTests
             Assert.Equal(result.GrossReturns[d], result.LongContribution[d] + result.ShortContribution[d], 1e-14);
         }
 
+        // Each security's dollars add up to the legs' dollars: Σ_i P&L_i = Σ_d (long + short)_d x the capital at the day's start.
+        var capitalBefore = 1e7;
+        var legDollars = 0.0;
+        for (var d = 0; d < Sessions; d++)
+        {
+            legDollars += (result.LongContribution[d] + result.ShortContribution[d]) * capitalBefore;
+            capitalBefore *= 1 + result.Returns[d];
+        }
+
+        Assert.Equal(legDollars, result.SecurityPnl.Sum(), 1e-6);
+        Assert.Equal(0.0, result.SecurityPnl[10]); // never held
         Assert.Equal(0.0, result.LongContribution[6], 1e-14);
         Assert.Equal(result.ShortExposure[5] * 0.01, result.ShortContribution[6], 1e-14);
         Assert.True(result.ShortContribution[6] < 0);

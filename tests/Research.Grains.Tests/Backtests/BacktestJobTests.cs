@@ -55,6 +55,19 @@ public sealed class BacktestJobTests(BacktestWarehouseFixture fixture) : IClassF
         var (_, returns) = await store.ReadDailyReturnsAsync(first.JobId, TestContext.Current.CancellationToken);
         Assert.Equal(inProcess.Result.Returns, returns);
 
+        // Each trade with its price (the CRSP close of its date: next-close execution), shares and value; the last
+        // holdings with their P&L to date (the engine's running total for the security).
+        var (_, page) = await store.ReadTradesAsync(first.JobId, 0, 500, cancellationToken: TestContext.Current.CancellationToken);
+        Assert.All(page, t =>
+        {
+            Assert.True(t.Price > 0, $"price of {t.Permno} on {t.Date}");
+            Assert.Equal(t.Value!.Value, t.Shares!.Value * t.Price!.Value, Math.Abs(t.Value.Value) * 1e-9);
+        });
+        var (_, held) = await store.ReadLastPositionsAsync(first.JobId, TestContext.Current.CancellationToken);
+        Assert.All(held, p => Assert.NotNull(p.Pnl));
+        Assert.NotEmpty(held);
+        Assert.Equal(inProcess.Result.Positions.Columns().Pnl.TakeLast(held.Count).Order(), held.Select(p => p.Pnl!.Value).Order());
+
         // A trade bootstrap of the stored backtest: whole holding periods between its (monthly) trade dates.
         var trades = await scheduler.SubmitAsync(new JobSubmission(null, new MonteCarloJobSpec(first.JobId, 400, MonteCarloMethod.Trades, Seed: 5), JobPriority.Normal, "alice"));
         var tradesDone = await BacktestCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(trades.JobId));
