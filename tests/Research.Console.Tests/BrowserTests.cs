@@ -353,9 +353,20 @@ public sealed class BrowserTests(ConsolePlatform platform)
                 Assert.Equal(0, await page.Locator("#result-error, #compare-error, #backtests-error").CountAsync());
                 if (name == "backtest")
                 {
-                    // Years on the monthly heatmap are years (plotly once labelled a two-year run 2,022.5 ... 2,024.5).
+                    // Years on the monthly heatmap are years (plotly once labelled a two-year run 2,022.5 ... 2,024.5), each
+                    // with its total, which is the calendar-years table's; every month shows its value.
                     var years = await page.Locator("#monthly-chart .ytick text").AllTextContentsAsync();
-                    Assert.True(years.Count >= 2 && years.All(y => System.Text.RegularExpressions.Regex.IsMatch(y, @"^\d{4}$")), string.Join(" | ", years));
+                    Assert.True(years.Count >= 2 && years.All(y => System.Text.RegularExpressions.Regex.IsMatch(y, @"^\d{4} \([+-]?\d+\.\d%\)$")), string.Join(" | ", years));
+                    var table = await page.Locator("#years tbody tr").AllInnerTextsAsync();
+                    foreach (var label in years)
+                    {
+                        var row = table.Single(r => r.StartsWith(label[..4], StringComparison.Ordinal));
+                        var shown = double.Parse(label[6..^2], CultureInfo.InvariantCulture);
+                        var listed = double.Parse(row.Split('\t')[1].Replace("%", string.Empty, StringComparison.Ordinal).Trim(), CultureInfo.InvariantCulture);
+                        Assert.True(Math.Abs(shown - listed) <= 0.051, $"{label} against the table's {row}");
+                    }
+
+                    Assert.True(await page.Locator("#monthly-chart .heatmaplayer text, #monthly-chart text.textpoint, #monthly-chart .textpoint").CountAsync() >= 12, "month values on the heatmap");
                     Assert.Equal("The market (Fama-French)", (await page.InnerTextAsync("#benchmark-choice .rz-dropdown-label")).Trim());
                 }
 

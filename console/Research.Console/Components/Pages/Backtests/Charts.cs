@@ -38,8 +38,9 @@ public static class Charts
     /// </summary>
     public static Plotly.Blazor.Layout MonthlyLayout()
     {
-        var layout = Layout("Monthly returns (%)", "year");
+        var layout = Layout("Monthly returns (%); each year with its total", string.Empty);
         layout.YAxis[0].Type = Plotly.Blazor.LayoutLib.YAxisLib.TypeEnum.Category;
+        layout.Margin.L = 110; // room for "2024 (+30.5%)"
         return layout;
     }
 
@@ -52,10 +53,13 @@ public static class Charts
         {
             Name = "Monthly return (%)",
             X = [.. CultureInfo.InvariantCulture.DateTimeFormat.AbbreviatedMonthNames.Take(12).Select(m => (object)m)],
-            Y = [.. years.Select(y => (object)y.ToString(CultureInfo.InvariantCulture))],
+            // Each row is labelled with its year and the year's compounded return over the months shown.
+            Y = [.. years.Select(y => (object)string.Create(CultureInfo.InvariantCulture,
+                $"{y} ({(months.Where(m => m.Year == y).Aggregate(1.0, (w, m) => w * (1 + m.Return)) - 1) * 100:+0.0;-0.0;0.0}%)"))],
             Z = z,
             ZMid = 0,
             ColorScale = "RdBu",
+            TextTemplate = "%{z:.1f}",
         };
     }
 
