@@ -218,9 +218,9 @@ public sealed class BrowserTests(ConsolePlatform platform)
         var download = await page.APIRequest.GetAsync((await page.GetAttributeAsync("#trades-csv", "href"))!);
         Assert.Equal(200, download.Status);
         var csv = (await download.TextAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("date,permno,ticker,company,weight_before,weight_after,price,shares,value,cost", csv[0]);
+        Assert.Equal("date,permno,ticker,company,weight_before,weight_after,price,shares,value,realized_pnl,cost", csv[0]);
         Assert.True(csv.Length > 100, $"{csv.Length - 1} trades in the CSV");
-        Assert.All(csv.Skip(1), line => Assert.Matches(@"^\d{4}-\d\d-\d\d,\d+,[A-Z]+,[^,]+(,[-\dE.]+){6}$", line));
+        Assert.All(csv.Skip(1), line => Assert.Matches(@"^\d{4}-\d\d-\d\d,\d+,[A-Z]+,[^,]+(,[-\dE.]+){7}$", line));
         // A trade's value is its weight change times the capital then (a buy positive, a sale negative), and its shares
         // are the value at the trade's price.
         foreach (var f in csv.Skip(1).Select(l => l.Split(',').Skip(4).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray()))

@@ -86,14 +86,14 @@ public sealed class ConsoleBacktests(IClusterClient cluster, ConsoleActions acti
         ArgumentNullException.ThrowIfNull(writer);
         const int Page = 1000;
         var page = await actions.RunAsync(user, ResearchActions.BacktestView, RequireId(jobId), () => Results.GetTradesAsync(jobId, 0, Page), new ActionOptions(Details: "trades downloaded")).ConfigureAwait(false);
-        await writer.WriteLineAsync("date,permno,ticker,company,weight_before,weight_after,price,shares,value,cost").ConfigureAwait(false);
+        await writer.WriteLineAsync("date,permno,ticker,company,weight_before,weight_after,price,shares,value,realized_pnl,cost").ConfigureAwait(false);
         for (var skip = 0; ;)
         {
             foreach (var t in page.Rows)
             {
                 await writer.WriteLineAsync(string.Join(',', t.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), t.Permno.ToString(CultureInfo.InvariantCulture), Csv(t.Ticker), Csv(t.Name),
                     t.WeightBefore.ToString("R", CultureInfo.InvariantCulture), t.WeightAfter.ToString("R", CultureInfo.InvariantCulture),
-                    t.Price?.ToString("R", CultureInfo.InvariantCulture) ?? string.Empty, t.Shares?.ToString("R", CultureInfo.InvariantCulture) ?? string.Empty, t.Value?.ToString("R", CultureInfo.InvariantCulture) ?? string.Empty,
+                    t.Price?.ToString("R", CultureInfo.InvariantCulture) ?? string.Empty, t.Shares?.ToString("R", CultureInfo.InvariantCulture) ?? string.Empty, t.Value?.ToString("R", CultureInfo.InvariantCulture) ?? string.Empty, t.Realized?.ToString("R", CultureInfo.InvariantCulture) ?? string.Empty,
                     t.Cost.ToString("R", CultureInfo.InvariantCulture))).ConfigureAwait(false);
             }
 

@@ -28,7 +28,7 @@ public sealed record MonthlyReturn([property: Id(0)] int Year, [property: Id(1)]
 [GenerateSerializer, Immutable, Alias("research.backtests.TradeRow")]
 public sealed record TradeRow([property: Id(0)] DateOnly Date, [property: Id(1)] int Permno, [property: Id(2)] double WeightBefore, [property: Id(3)] double WeightAfter, [property: Id(4)] double Cost,
     [property: Id(5)] string? Ticker = null, [property: Id(6)] string? Name = null, [property: Id(7)] double? Value = null, [property: Id(8)] double? Price = null,
-    [property: Id(9)] double? Shares = null);
+    [property: Id(9)] double? Shares = null, [property: Id(10)] double? Realized = null);
 
 [GenerateSerializer, Immutable, Alias("research.backtests.TradePage")]
 public sealed record TradePage([property: Id(0)] long Total, [property: Id(1)] TradeRow[] Rows);

@@ -108,8 +108,8 @@ public sealed class BacktestResultGrain(BacktestServices services) : Grain, IBac
         var (total, rows) = await services.Series.ReadTradesAsync(jobId, Math.Max(0, skip), Math.Clamp(take, 0, 1000), selection).ConfigureAwait(true);
         var names = await NamesAsync(jobId, [.. rows.Select(t => (t.Permno, t.Date))]).ConfigureAwait(true);
         return new TradePage(total, [.. rows.Select(t => names.TryGetValue((t.Permno, t.Date), out var n)
-            ? new TradeRow(t.Date, t.Permno, t.WeightBefore, t.WeightAfter, t.Cost, n.Ticker, n.Name, t.Value, t.Price, t.Shares)
-            : new TradeRow(t.Date, t.Permno, t.WeightBefore, t.WeightAfter, t.Cost, Value: t.Value, Price: t.Price, Shares: t.Shares))]);
+            ? new TradeRow(t.Date, t.Permno, t.WeightBefore, t.WeightAfter, t.Cost, n.Ticker, n.Name, t.Value, t.Price, t.Shares, t.Realized)
+            : new TradeRow(t.Date, t.Permno, t.WeightBefore, t.WeightAfter, t.Cost, Value: t.Value, Price: t.Price, Shares: t.Shares, Realized: t.Realized))]);
     }
 
     public async Task<PositionSnapshot> GetPositionsAsync(string jobId, int top)

@@ -64,7 +64,8 @@ public sealed record BacktestSettings
 /// <param name="Cost">Cost as a fraction of capital (commission + half spread + impact).</param>
 /// <param name="Value">Dollars traded, signed (a buy positive): (After − Before) x the capital at the trade, which is the
 /// starting capital grown by the run's returns up to the trade.</param>
-public readonly record struct Trade(DateOnly Date, int Asset, double Before, double After, double Cost, double Value);
+/// <param name="Realized">P&amp;L in dollars the trade realised: the share of the position's open P&amp;L it closed.</param>
+public readonly record struct Trade(DateOnly Date, int Asset, double Before, double After, double Cost, double Value, double Realized);
 
 /// <summary>
 /// The outputs of a run. <see cref="LongContribution"/> and <see cref="ShortContribution"/> are each leg's share of
@@ -147,6 +148,7 @@ public static class BacktestEngine
         var positions = new PositionLog(data.Dates);
         var capital = settings.Capital; // dollars now: the starting capital grown by the returns so far
         (double[] Before, double[] Cost) scratch = settings.RecordTrades ? (new double[n], new double[n]) : ([], []);
+        var realizedBasis = new double[n]; // per asset: the part of its P&L already realised by trades
         var frictions = settings.Costs.ImpactCoefficient > 0 ? data.ImpactScale : null;
         var borrow = Annualisation.DailyRate(settings.Costs.BorrowBps / 10_000);
         var moves = new double[n];
@@ -176,7 +178,7 @@ public static class BacktestEngine
                 Drift(weights, moves, overnight);
                 growth *= 1 + overnight;
                 grossGrowth *= 1 + overnight;
-                var cost = Execute(data, settings, frictions, t, weights, pending!, trades, scratch, capital * growth, ref turnover[d]);
+                var cost = Execute(data, settings, frictions, t, weights, pending!, trades, scratch, (pnl, realizedBasis), capital * growth, ref turnover[d]);
                 growth *= 1 - cost;
                 pending = null;
             }
@@ -197,7 +199,7 @@ public static class BacktestEngine
             // 3. With NextClose: the waiting order trades at this close.
             if (pending is not null)
             {
-                growth *= 1 - Execute(data, settings, frictions, t, weights, pending, trades, scratch, capital * growth, ref turnover[d]);
+                growth *= 1 - Execute(data, settings, frictions, t, weights, pending, trades, scratch, (pnl, realizedBasis), capital * growth, ref turnover[d]);
                 pending = null;
             }
 
@@ -442,11 +444,14 @@ public static class BacktestEngine
     /// Trades from <paramref name="weights"/> to <paramref name="target"/> at session t, vectorised over assets (a lane
     /// trades when |target − weight| ≥ 1e-12). When the settings keep trades, each lane's weight before and cost go to
     /// <paramref name="scratch"/> and a second pass writes every asset's row into the log, keeping (advancing past) only
-    /// the traded ones: no branch per asset. <paramref name="dollars"/> is the capital at the trade. Returns the cost as
-    /// a fraction of capital.
+    /// the traded ones: no branch per asset. <paramref name="dollars"/> is the capital at the trade. A trade that
+    /// shrinks a position realises the same share of the position's open P&amp;L (its P&amp;L to date less what earlier
+    /// trades realised: average-cost accounting in return space); one that closes or flips it realises all of it; one
+    /// that opens or adds realises nothing. Returns the cost as a fraction of capital.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double Execute(BacktestData data, BacktestSettings settings, double[]? frictions, int t, double[] weights, double[] target, TradeLog trades, (double[] Before, double[] Cost) scratch, double dollars, ref double turnover)
+    private static double Execute(BacktestData data, BacktestSettings settings, double[]? frictions, int t, double[] weights, double[] target, TradeLog trades, (double[] Before, double[] Cost) scratch,
+        (double[] Total, double[] Realized) pnl, double dollars, ref double turnover)
     {
         var n = data.Assets;
         var c = settings.Costs;
@@ -505,16 +510,22 @@ public static class BacktestEngine
         if (record)
         {
             var block = trades.Reserve(n);
-            var (assets, before, after, costs) = (block.Assets, block.Before, block.After, block.Cost);
+            var (assets, before, after, costs, realized) = (block.Assets, block.Before, block.After, block.Cost, block.Realized);
+            var (toDate, basis) = pnl;
             var at = block.Count;
             for (var k = 0; k < n; k++)
             {
                 var (from, to) = (scratch.Before[k], target[k]);
+                var share = from == 0 ? 0 : from * to <= 0 ? 1 : Math.Max(0, 1 - (Math.Abs(to) / Math.Abs(from)));
+                var gain = (toDate[k] - basis[k]) * share;
+                var traded = Math.Abs(to - from) >= 1e-12 ? 1 : 0;
                 assets[at] = k;
                 before[at] = from;
                 after[at] = to;
                 costs[at] = scratch.Cost[k];
-                at += Math.Abs(to - from) >= 1e-12 ? 1 : 0;
+                realized[at] = gain;
+                basis[k] += gain * traded;
+                at += traded;
             }
 
             trades.Commit(block, at - block.Count, t, dollars);

@@ -3,7 +3,7 @@ using System.Collections;
 namespace Research.Backtesting.Engine;
 
 /// <summary>
-/// The trades of a run as columns (asset, weight before and after, cost; the session and the capital at the trade once
+/// The trades of a run as columns (asset, weight before and after, cost, realised P&amp;L; the session and the capital at the trade once
 /// per trading day), written by the engine into blocks that never move (<see cref="LogBlocks{TBlock}"/>): no object per
 /// trade and no copy when the log grows (a daily-rebalanced 3,000-stock book over 25 years makes about 9 million
 /// trades). Read it as a list of <see cref="Trade"/> values (made on access) or column by column.
@@ -25,13 +25,13 @@ public sealed class TradeLog : IReadOnlyList<Trade>
         {
             var (block, row) = _rows.Locate(index);
             var (session, _, capital) = _days[Day(index)];
-            return new Trade(_dates[session], block.Assets[row], block.Before[row], block.After[row], block.Cost[row], (block.After[row] - block.Before[row]) * capital);
+            return new Trade(_dates[session], block.Assets[row], block.Before[row], block.After[row], block.Cost[row], (block.After[row] - block.Before[row]) * capital, block.Realized[row]);
         }
     }
 
     /// <summary>Appends one session's trades (the engine writes them in place through <see cref="Reserve"/> and <see cref="Commit"/>).</summary>
     /// <param name="capital">Dollars at the trades: a trade's value is (after − before) x capital.</param>
-    public void AddDay(int session, double capital, ReadOnlySpan<int> assets, ReadOnlySpan<double> before, ReadOnlySpan<double> after, ReadOnlySpan<double> cost)
+    public void AddDay(int session, double capital, ReadOnlySpan<int> assets, ReadOnlySpan<double> before, ReadOnlySpan<double> after, ReadOnlySpan<double> cost, ReadOnlySpan<double> realized)
     {
         var block = Reserve(assets.Length);
         var at = block.Count;
@@ -39,6 +39,7 @@ public sealed class TradeLog : IReadOnlyList<Trade>
         before.CopyTo(block.Before.AsSpan(at));
         after.CopyTo(block.After.AsSpan(at));
         cost.CopyTo(block.Cost.AsSpan(at));
+        realized.CopyTo(block.Realized.AsSpan(at));
         Commit(block, assets.Length, session, capital);
     }
 
@@ -61,6 +62,9 @@ public sealed class TradeLog : IReadOnlyList<Trade>
     public double[] AfterColumn() => _rows.Concat(b => b.After);
 
     public double[] CostColumn() => _rows.Concat(b => b.Cost);
+
+    /// <summary>P&amp;L in dollars each trade realised (see the engine's execution step); 0 for a trade that opens or adds.</summary>
+    public double[] RealizedColumn() => _rows.Concat(b => b.Realized);
 
     /// <summary>Dollars traded, signed: (after − before) x the capital at the trade.</summary>
     public double[] ValueColumn()
@@ -136,8 +140,11 @@ public sealed class TradeLog : IReadOnlyList<Trade>
 
         public double[] Cost { get; } = LogBlockPool.RentDoubles(capacity);
 
+        public double[] Realized { get; } = LogBlockPool.RentDoubles(capacity);
+
         public override void Return()
         {
+            LogBlockPool.Return(Realized);
             LogBlockPool.Return(Assets);
             LogBlockPool.Return(Before);
             LogBlockPool.Return(After);

@@ -17,7 +17,8 @@ public sealed record DailySeries(DateOnly[] Dates, double[] Returns, double[]? C
 /// <param name="Value">Dollars traded, signed (null for a result stored before trades carried it).</param>
 /// <param name="Price">The execution price (CRSP's, unadjusted; null when unknown or not stored).</param>
 /// <param name="Shares">Shares traded, signed: value / price.</param>
-public sealed record StoredTrade(DateOnly Date, int Permno, double WeightBefore, double WeightAfter, double Cost, double? Value = null, double? Price = null, double? Shares = null);
+/// <param name="Realized">P&amp;L in dollars the trade realised (null for a result stored before it was kept).</param>
+public sealed record StoredTrade(DateOnly Date, int Permno, double WeightBefore, double WeightAfter, double Cost, double? Value = null, double? Price = null, double? Shares = null, double? Realized = null);
 
 /// <summary>Which trades to read: one security and/or a date range (inclusive); empty = all.</summary>
 public sealed record TradeSelection(int? Permno = null, DateOnly? From = null, DateOnly? To = null)
@@ -92,8 +93,9 @@ public sealed class BacktestSeriesStore(string root)
                 ParquetColumnSpec.Of<double>("long_contribution"), ParquetColumnSpec.Of<double>("short_contribution")],
                 [r.Dates, r.Returns, r.GrossReturns, r.Costs, r.Turnover, r.LongExposure, r.ShortExposure, r.LongContribution, r.ShortContribution]),
             new("trades.parquet", [ParquetColumnSpec.Of<DateOnly>("date"), ParquetColumnSpec.Of<int>("permno"), ParquetColumnSpec.Of<double>("weight_before"), ParquetColumnSpec.Of<double>("weight_after"),
-                ParquetColumnSpec.Of<double>("cost"), ParquetColumnSpec.Of<double>("value"), ParquetColumnSpec.Of<double>("price"), ParquetColumnSpec.Of<double>("shares")],
-                [r.Trades.DateColumn(), tradePermnos, r.Trades.BeforeColumn(), r.Trades.AfterColumn(), r.Trades.CostColumn(), values, prices, shares]),
+                ParquetColumnSpec.Of<double>("cost"), ParquetColumnSpec.Of<double>("value"), ParquetColumnSpec.Of<double>("price"), ParquetColumnSpec.Of<double>("shares"),
+                ParquetColumnSpec.Of<double>("realized_pnl")],
+                [r.Trades.DateColumn(), tradePermnos, r.Trades.BeforeColumn(), r.Trades.AfterColumn(), r.Trades.CostColumn(), values, prices, shares, r.Trades.RealizedColumn()]),
             new("positions.parquet", [ParquetColumnSpec.Of<DateOnly>("date"), ParquetColumnSpec.Of<int>("permno"), ParquetColumnSpec.Of<double>("weight"), ParquetColumnSpec.Of<double>("pnl")],
                 [positionDates, Array.ConvertAll(positionAssets, a => run.Permnos[a]), positionWeights, positionPnl]),
         ], cancellationToken);
@@ -313,12 +315,12 @@ public sealed class BacktestSeriesStore(string root)
         var columns = ColumnNames(connection, file);
         string Optional(string name) => columns.Contains(name) ? $"CASE WHEN isnan({name}) THEN NULL ELSE {name} END" : "NULL::DOUBLE";
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT date, permno, weight_before, weight_after, cost, {Optional("value")}, {Optional("price")}, {Optional("shares")} FROM {source} WHERE {where} ORDER BY date, permno LIMIT {Math.Min(take, 10_000)} OFFSET {skip}";
+        command.CommandText = $"SELECT date, permno, weight_before, weight_after, cost, {Optional("value")}, {Optional("price")}, {Optional("shares")}, {Optional("realized_pnl")} FROM {source} WHERE {where} ORDER BY date, permno LIMIT {Math.Min(take, 10_000)} OFFSET {skip}";
         using var reader = command.ExecuteReader();
         double? Nullable(int c) => reader.IsDBNull(c) ? null : reader.GetDouble(c);
         while (reader.Read())
         {
-            rows.Add(new StoredTrade(reader.GetFieldValue<DateOnly>(0), reader.GetInt32(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), Nullable(5), Nullable(6), Nullable(7)));
+            rows.Add(new StoredTrade(reader.GetFieldValue<DateOnly>(0), reader.GetInt32(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), Nullable(5), Nullable(6), Nullable(7), Nullable(8)));
         }
 
         return (total, rows);

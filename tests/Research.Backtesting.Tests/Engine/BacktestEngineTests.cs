@@ -174,6 +174,20 @@ public sealed class BacktestEngineTests
         }
 
         Assert.Equal(legDollars, result.SecurityPnl.Sum(), 1e-6);
+
+        // Realised P&L: the ten resized positions realise the share they shrank of what they had made; what is still
+        // open plus everything realised is each security's P&L (nothing is realised twice or lost).
+        var opened = result.Trades.Take(10).ToList();
+        Assert.All(opened, t => Assert.Equal(0.0, t.Realized)); // opening trades realise nothing
+        var realized = new double[11];
+        foreach (var t in result.Trades)
+        {
+            realized[t.Asset] += t.Realized;
+            var shrank = Math.Sign(t.Before) == Math.Sign(t.After) && Math.Abs(t.After) < Math.Abs(t.Before);
+            Assert.True(shrank || t.Realized == 0, $"asset {t.Asset}: {t.Before} -> {t.After} realised {t.Realized}");
+        }
+
+        Assert.Contains(result.Trades.Skip(10), t => t.Realized != 0);
         Assert.Equal(0.0, result.SecurityPnl[10]); // never held
         Assert.Equal(0.0, result.LongContribution[6], 1e-14);
         Assert.Equal(result.ShortExposure[5] * 0.01, result.ShortContribution[6], 1e-14);
@@ -199,6 +213,22 @@ public sealed class BacktestEngineTests
     }
 
     [Fact]
+    public void Selling_half_a_position_realises_half_its_gain_and_closing_it_realises_the_rest()
+    {
+        // One stock: bought at the close of session 1 with all the capital, +10% on session 2, +4% on session 5; half
+        // sold at the close of session 4, the rest at the close of session 6.
+        var (data, _) = Market(8, [[0.0, 0.0, 0.10, 0.0, 0.0, 0.04, 0.0, 0.0]]);
+        var plan = new Dictionary<int, double[]> { [0] = [1.0], [3] = [0.5], [5] = [0.0] };
+        var result = BacktestEngine.Run(data, new Rebalancing(plan), Settings(data) with { Capital = 1e7 });
+
+        var (buy, half, rest) = (result.Trades[0], result.Trades[1], result.Trades[2]);
+        Assert.Equal(0.0, buy.Realized);
+        Assert.Equal(0.5 * 1e6, half.Realized, 1e-6); // half of the 10% on $10m
+        Assert.Equal((0.5 * 1e6) + (0.5 * 1.1e7 * 0.04), rest.Realized, 1e-6); // the other half, and the 4% on the $5.5m still held
+        Assert.Equal(result.SecurityPnl[0], result.Trades.Sum(t => t.Realized), 1e-6); // closed: everything it made is realised
+    }
+
+    [Fact]
     public void A_trade_log_keeps_every_row_across_blocks()
     {
         var dates = NyseCalendar.Instance.Sessions(Start, Start.AddDays(40)).ToArray();
@@ -209,13 +239,13 @@ public sealed class BacktestEngineTests
         for (var d = 0; d < Days; d++)
         {
             var rows = Enumerable.Range(d * Day, Day).ToArray();
-            log.AddDay(d % dates.Length, 1000.0 * (d + 1), rows, [.. rows.Select(r => r * 0.5)], [.. rows.Select(r => r * 0.25)], [.. rows.Select(r => r * 1e-6)]);
+            log.AddDay(d % dates.Length, 1000.0 * (d + 1), rows, [.. rows.Select(r => r * 0.5)], [.. rows.Select(r => r * 0.25)], [.. rows.Select(r => r * 1e-6)], [.. rows.Select(r => r * 2.0)]);
         }
 
         Assert.Equal(Rows, log.Count);
         foreach (var r in new[] { 0, BlockRows - 1, BlockRows, Rows - 1 })
         {
-            Assert.Equal(new Trade(dates[r / Day % dates.Length], r, r * 0.5, r * 0.25, r * 1e-6, -r * 0.25 * 1000.0 * ((r / Day) + 1)), log[r]);
+            Assert.Equal(new Trade(dates[r / Day % dates.Length], r, r * 0.5, r * 0.25, r * 1e-6, -r * 0.25 * 1000.0 * ((r / Day) + 1), r * 2.0), log[r]);
         }
 
         Assert.Equal(Enumerable.Range(0, Rows).ToArray(), log.AssetColumn());
