@@ -34,7 +34,7 @@ public sealed record TradeRow([property: Id(0)] DateOnly Date, [property: Id(1)]
 public sealed record TradePage([property: Id(0)] long Total, [property: Id(1)] TradeRow[] Rows);
 
 /// <summary>A position on a date.</summary>
-/// <param name="Pnl">The position's profit or loss in dollars from the start of the run to the date (its price moves while held; not costs or borrow); null for a result stored before it was kept.</param>
+/// <param name="Pnl">The security's profit or loss in dollars over the whole run (its price moves while held; not costs or borrow); null for a result stored before it was kept.</param>
 [GenerateSerializer, Immutable, Alias("research.backtests.PositionRow")]
 public sealed record PositionRow([property: Id(0)] int Permno, [property: Id(1)] double Weight, [property: Id(2)] string? Ticker = null, [property: Id(3)] string? Name = null, [property: Id(4)] double? Pnl = null);
 

@@ -72,7 +72,7 @@ public readonly record struct Trade(DateOnly Date, int Asset, double Before, dou
 /// the day's gross return (Σ w m over the positions with w &gt; 0, and with w &lt; 0, as fractions of the day's starting
 /// capital); the rest of the gross return is cash interest and borrow fees. <see cref="SecurityPnl"/> is each panel
 /// asset's profit or loss in dollars over the run (Σ over days of w m x the capital then: its price move and delisting
-/// return, not costs, borrow or cash), and the holdings log carries it to date for each position.
+/// return, not costs, borrow or cash).
 /// </summary>
 public sealed record BacktestResult(
     string Strategy,
@@ -147,7 +147,7 @@ public static class BacktestEngine
         var trades = new TradeLog(data.Dates);
         var positions = new PositionLog(data.Dates);
         var capital = settings.Capital; // dollars now: the starting capital grown by the returns so far
-        (double[] Before, double[] Cost) scratch = settings.RecordTrades ? (new double[n], new double[n]) : ([], []);
+        (double[] Before, double[] Cost, double[] Realized) scratch = settings.RecordTrades ? (new double[n], new double[n], new double[n]) : ([], [], []);
         var realizedBasis = new double[n]; // per asset: the part of its P&L already realised by trades
         var frictions = settings.Costs.ImpactCoefficient > 0 ? data.ImpactScale : null;
         var borrow = Annualisation.DailyRate(settings.Costs.BorrowBps / 10_000);
@@ -252,7 +252,7 @@ public static class BacktestEngine
             (longs[d], shorts[d]) = Exposure(weights);
             if (settings.RecordTrades && (turnover[d] > 0 || d == 0))
             {
-                positions.Record(t, weights, pnl);
+                positions.Record(t, weights);
             }
 
             if (progress is not null && (d % 64 == 0 || t == last))
@@ -450,7 +450,7 @@ public static class BacktestEngine
     /// that opens or adds realises nothing. Returns the cost as a fraction of capital.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double Execute(BacktestData data, BacktestSettings settings, double[]? frictions, int t, double[] weights, double[] target, TradeLog trades, (double[] Before, double[] Cost) scratch,
+    private static double Execute(BacktestData data, BacktestSettings settings, double[]? frictions, int t, double[] weights, double[] target, TradeLog trades, (double[] Before, double[] Cost, double[] Realized) scratch,
         (double[] Total, double[] Realized) pnl, double dollars, ref double turnover)
     {
         var n = data.Assets;
@@ -460,7 +460,8 @@ public static class BacktestEngine
         var scale = frictions is null ? default : frictions.AsSpan(t * n, n);
         var record = settings.RecordTrades;
         var width = Vector<double>.Count;
-        var (vLinear, vImpact, minimum, zero) = (new Vector<double>(linear), new Vector<double>(impact), new Vector<double>(1e-12), Vector<double>.Zero);
+        var (vLinear, vImpact, minimum, zero, one) = (new Vector<double>(linear), new Vector<double>(impact), new Vector<double>(1e-12), Vector<double>.Zero, Vector<double>.One);
+        var (toDate, basis) = pnl;
         var (sumCost, sumSize) = (zero, zero);
         var i = 0;
         for (; i <= n - width; i += width)
@@ -482,6 +483,16 @@ public static class BacktestEngine
             {
                 w.CopyTo(scratch.Before, i);
                 cost.CopyTo(scratch.Cost, i);
+
+                // The share of the open P&L realised: 0 when opening or adding, 1 when closing or flipping, else the
+                // share the position shrank (the masks keep 0/0 and x/0 out of the result).
+                var shrink = Vector.Max(zero, one - (Vector.Abs(goal) / Vector.Abs(w)));
+                var share = Vector.ConditionalSelect(Vector.LessThanOrEqual(w * goal, zero), one, shrink);
+                share = Vector.ConditionalSelect(Vector.Equals(w, zero) | ~moving, zero, share);
+                var held = new Vector<double>(basis, i);
+                var gain = (new Vector<double>(toDate, i) - held) * share;
+                gain.CopyTo(scratch.Realized, i);
+                (held + gain).CopyTo(basis, i);
             }
 
             Vector.ConditionalSelect(moving, goal, w).CopyTo(weights, i);
@@ -496,7 +507,10 @@ public static class BacktestEngine
             var cost = size < 1e-12 ? 0 : (linear * size) + (scale.IsEmpty ? 0 : impact * scale[i] * Math.Sqrt(size) * size);
             if (record)
             {
-                (scratch.Before[i], scratch.Cost[i]) = (w, cost);
+                var share = w == 0 || size < 1e-12 ? 0 : w * target[i] <= 0 ? 1 : Math.Max(0, 1 - (Math.Abs(target[i]) / Math.Abs(w)));
+                var gain = (toDate[i] - basis[i]) * share;
+                (scratch.Before[i], scratch.Cost[i], scratch.Realized[i]) = (w, cost, gain);
+                basis[i] += gain;
             }
 
             if (size >= 1e-12)
@@ -511,21 +525,16 @@ public static class BacktestEngine
         {
             var block = trades.Reserve(n);
             var (assets, before, after, costs, realized) = (block.Assets, block.Before, block.After, block.Cost, block.Realized);
-            var (toDate, basis) = pnl;
             var at = block.Count;
             for (var k = 0; k < n; k++)
             {
                 var (from, to) = (scratch.Before[k], target[k]);
-                var share = from == 0 ? 0 : from * to <= 0 ? 1 : Math.Max(0, 1 - (Math.Abs(to) / Math.Abs(from)));
-                var gain = (toDate[k] - basis[k]) * share;
-                var traded = Math.Abs(to - from) >= 1e-12 ? 1 : 0;
                 assets[at] = k;
                 before[at] = from;
                 after[at] = to;
                 costs[at] = scratch.Cost[k];
-                realized[at] = gain;
-                basis[k] += gain * traded;
-                at += traded;
+                realized[at] = scratch.Realized[k];
+                at += Math.Abs(to - from) >= 1e-12 ? 1 : 0;
             }
 
             trades.Commit(block, at - block.Count, t, dollars);

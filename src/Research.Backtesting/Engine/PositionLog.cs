@@ -5,8 +5,7 @@ namespace Research.Backtesting.Engine;
 /// <summary>
 /// The holdings of a run after each trading day (and after its first day), as columns in blocks that never move
 /// (<see cref="LogBlocks{TBlock}"/>): one row per (day, held asset) with its weight, written by the engine without an
-/// object or an array per day and without a branch per asset. Each row also carries the position's profit or loss in
-/// dollars to that day (the engine's per-asset running total).
+/// object or an array per day and without a branch per asset.
 /// </summary>
 public sealed class PositionLog
 {
@@ -23,12 +22,12 @@ public sealed class PositionLog
     /// <summary>The days with recorded holdings, in order.</summary>
     public IEnumerable<DateOnly> Dates => _days.Select(d => _dates[d.Session]);
 
-    /// <summary>Records the non-zero weights held after session <paramref name="session"/>, with each one's P&amp;L to date.</summary>
+    /// <summary>Records the non-zero weights held after session <paramref name="session"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Record(int session, ReadOnlySpan<double> weights, ReadOnlySpan<double> pnl)
+    public void Record(int session, ReadOnlySpan<double> weights)
     {
         var block = _rows.Reserve(weights.Length);
-        var (assets, kept, dollars) = (block.Assets, block.Weights, block.Pnl);
+        var (assets, kept) = (block.Assets, block.Weights);
         var at = block.Count;
         for (var i = 0; i < weights.Length; i++)
         {
@@ -36,7 +35,6 @@ public sealed class PositionLog
             var w = weights[i];
             assets[at] = i;
             kept[at] = w;
-            dollars[at] = pnl[i];
             at += w != 0 ? 1 : 0;
         }
 
@@ -58,8 +56,8 @@ public sealed class PositionLog
         return ([.. rows.Select(r => r.Block.Assets[r.Row])], [.. rows.Select(r => r.Block.Weights[r.Row])]);
     }
 
-    /// <summary>All rows as columns: date, asset index, weight, P&amp;L to date in dollars.</summary>
-    public (DateOnly[] Dates, int[] Assets, double[] Weights, double[] Pnl) Columns()
+    /// <summary>All rows as columns: date, asset index, weight.</summary>
+    public (DateOnly[] Dates, int[] Assets, double[] Weights) Columns()
     {
         var dates = new DateOnly[Count];
         for (var k = 0; k < _days.Count; k++)
@@ -68,7 +66,7 @@ public sealed class PositionLog
             dates.AsSpan(_days[k].Start, end - _days[k].Start).Fill(_dates[_days[k].Session]);
         }
 
-        return (dates, _rows.Concat(b => b.Assets), _rows.Concat(b => b.Weights), _rows.Concat(b => b.Pnl));
+        return (dates, _rows.Concat(b => b.Assets), _rows.Concat(b => b.Weights));
     }
 
     /// <summary>Gives the log's memory to the next run in this process (<see cref="LogBlockPool"/>); the log is unusable after.</summary>
@@ -80,13 +78,10 @@ public sealed class PositionLog
 
         public double[] Weights { get; } = LogBlockPool.RentDoubles(capacity);
 
-        public double[] Pnl { get; } = LogBlockPool.RentDoubles(capacity);
-
         public override void Return()
         {
             LogBlockPool.Return(Assets);
             LogBlockPool.Return(Weights);
-            LogBlockPool.Return(Pnl);
         }
     }
 }

@@ -82,7 +82,8 @@ public sealed class BacktestSeriesStore(string root)
         ArgumentNullException.ThrowIfNull(run);
         var r = run.Result;
         var tradePermnos = Array.ConvertAll(r.Trades.AssetColumn(), a => run.Permnos[a]);
-        var (positionDates, positionAssets, positionWeights, positionPnl) = r.Positions.Columns();
+        var (positionDates, positionAssets, positionWeights) = r.Positions.Columns();
+        var held = Enumerable.Range(0, r.SecurityPnl.Length).Where(i => r.SecurityPnl[i] != 0).ToArray();
         var values = r.Trades.ValueColumn();
         var prices = run.TradePrices ?? [.. values.Select(_ => double.NaN)];
         var shares = values.Select((v, k) => double.IsFinite(prices[k]) && prices[k] > 0 ? v / prices[k] : double.NaN).ToArray();
@@ -96,8 +97,10 @@ public sealed class BacktestSeriesStore(string root)
                 ParquetColumnSpec.Of<double>("cost"), ParquetColumnSpec.Of<double>("value"), ParquetColumnSpec.Of<double>("price"), ParquetColumnSpec.Of<double>("shares"),
                 ParquetColumnSpec.Of<double>("realized_pnl")],
                 [r.Trades.DateColumn(), tradePermnos, r.Trades.BeforeColumn(), r.Trades.AfterColumn(), r.Trades.CostColumn(), values, prices, shares, r.Trades.RealizedColumn()]),
-            new("positions.parquet", [ParquetColumnSpec.Of<DateOnly>("date"), ParquetColumnSpec.Of<int>("permno"), ParquetColumnSpec.Of<double>("weight"), ParquetColumnSpec.Of<double>("pnl")],
-                [positionDates, Array.ConvertAll(positionAssets, a => run.Permnos[a]), positionWeights, positionPnl]),
+            new("positions.parquet", [ParquetColumnSpec.Of<DateOnly>("date"), ParquetColumnSpec.Of<int>("permno"), ParquetColumnSpec.Of<double>("weight")],
+                [positionDates, Array.ConvertAll(positionAssets, a => run.Permnos[a]), positionWeights]),
+            new("securities.parquet", [ParquetColumnSpec.Of<int>("permno"), ParquetColumnSpec.Of<double>("pnl")],
+                [Array.ConvertAll(held, a => run.Permnos[a]), Array.ConvertAll(held, a => r.SecurityPnl[a])]),
         ], cancellationToken);
     }
 
@@ -337,9 +340,11 @@ public sealed class BacktestSeriesStore(string root)
     {
         using var connection = Open();
         var source = $"read_parquet({DuckDbSql.List([file])})";
-        var pnl = ColumnNames(connection, file).Contains("pnl") ? "pnl" : "NULL::DOUBLE"; // absent from results stored before it was kept
+        // Each security's P&L over the run sits beside the positions (absent from results stored before it was kept).
+        var securities = Path.Combine(Path.GetDirectoryName(file)!, "securities.parquet");
+        var pnl = File.Exists(securities) ? $"(SELECT s.pnl FROM read_parquet({DuckDbSql.List([securities])}) s WHERE s.permno = p.permno)" : "NULL::DOUBLE";
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT date, permno, weight, {pnl} FROM {source} WHERE date = (SELECT max(date) FROM {source}) ORDER BY abs(weight) DESC, permno";
+        command.CommandText = $"SELECT date, permno, weight, {pnl} FROM {source} p WHERE date = (SELECT max(date) FROM {source}) ORDER BY abs(weight) DESC, permno";
         using var reader = command.ExecuteReader();
         DateOnly? date = null;
         var rows = new List<(int, double, double?)>();

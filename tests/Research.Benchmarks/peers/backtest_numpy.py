@@ -3,8 +3,8 @@
 An idiomatic day loop over vectorised assets, as a careful numpy user would write it: the same market and the same
 target weights as the C# run (read from the files the benchmark wrote), the same accounting (returns on the held
 weights, borrow on shorts, drift, trades at the next close with commission, half spread and square-root impact paid
-from cash) and the same records (every trade: session, asset, weight before and after, cost, dollar value; the
-holdings after every trading day). Prints one JSON line: seconds in the loop, final wealth, trades, position rows.
+from cash) and the same records (every trade: session, asset, weight before and after, cost, dollar value and
+realised P&L; each security's P&L in dollars; the holdings after every trading day with their P&L to date). Prints one JSON line: seconds in the loop, final wealth, trades, position rows, the realised and the total P&L.
 
 Usage: backtest_numpy.py FOLDER ASSETS SESSIONS LINEAR IMPACT BORROW CAPITAL
 """
@@ -30,12 +30,16 @@ def main():
     weights = np.zeros(n)
     pending = None
     wealth = capital
-    trades = {k: [] for k in ("session", "asset", "before", "after", "cost", "value")}
-    held_days, held_assets, held_weights = [], [], []
+    trades = {k: [] for k in ("session", "asset", "before", "after", "cost", "value", "realized")}
+    held_days, held_assets, held_weights, held_pnl = [], [], [], []
+    pnl = np.zeros(n)      # each security's P&L in dollars so far
+    basis = np.zeros(n)    # the part of it realised by trades
     for t in range(sessions):
         r = returns[t]
         moves = np.where(np.isnan(r), 0.0, r)
-        day = weights @ moves + borrow * weights[weights < 0].sum() + (1.0 - weights.sum()) * 0.0
+        contribution = weights * moves
+        pnl += contribution * wealth
+        day = contribution.sum() + borrow * weights[weights < 0].sum() + (1.0 - weights.sum()) * 0.0
         weights = weights * (1.0 + moves) / (1.0 + day)
         growth = 1.0 + day
         traded_today = False
@@ -45,12 +49,18 @@ def main():
             idx = np.nonzero(size >= 1e-12)[0]
             s = size[idx]
             cost = linear * s + impact * scale[t, idx] * np.sqrt(s) * s
+            before, after = weights[idx], pending[idx]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                share = np.where(before == 0, 0.0, np.where(before * after <= 0, 1.0, np.maximum(0.0, 1.0 - np.abs(after) / np.abs(before))))
+            gain = (pnl[idx] - basis[idx]) * share
+            basis[idx] += gain
             trades["session"].append(np.full(idx.size, t, dtype=np.int32))
             trades["asset"].append(idx.astype(np.int32))
             trades["before"].append(weights[idx])
             trades["after"].append(pending[idx])
             trades["cost"].append(cost)
             trades["value"].append(delta[idx] * wealth * growth)
+            trades["realized"].append(gain)
             total = cost.sum()
             weights[idx] = pending[idx]
             weights /= 1.0 - total
@@ -65,10 +75,12 @@ def main():
             held_days.append(np.full(nz.size, t, dtype=np.int32))
             held_assets.append(nz.astype(np.int32))
             held_weights.append(weights[nz])
+            held_pnl.append(pnl[nz])
     columns = {k: np.concatenate(v) if v else np.empty(0) for k, v in trades.items()}
     positions = np.concatenate(held_assets) if held_assets else np.empty(0)
     seconds = time.perf_counter() - start
-    print(json.dumps({"seconds": seconds, "wealth": wealth, "trades": int(columns["asset"].size), "positionRows": int(positions.size)}))
+    print(json.dumps({"seconds": seconds, "wealth": wealth, "trades": int(columns["asset"].size), "positionRows": int(positions.size),
+                      "realized": float(columns["realized"].sum()), "pnl": float(pnl.sum())}))
 
 
 if __name__ == "__main__":

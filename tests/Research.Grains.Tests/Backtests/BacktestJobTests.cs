@@ -50,13 +50,13 @@ public sealed class BacktestJobTests(BacktestWarehouseFixture fixture) : IClassF
         var store = new BacktestSeriesStore(Path.Combine(results, "series"));
         var stored = (await store.ReadAsync(first.JobId, TestContext.Current.CancellationToken))!;
         Assert.Equal(result.SeriesSha256, stored.Sha256);
-        Assert.Equal(["daily.parquet", "trades.parquet", "positions.parquet"], stored.Files.Select(f => f.Name));
+        Assert.Equal(["daily.parquet", "trades.parquet", "positions.parquet", "securities.parquet"], stored.Files.Select(f => f.Name));
         Assert.Equal(inProcess.Result.Trades.Count, stored.Files.Single(f => f.Name == "trades.parquet").Rows);
         var (_, returns) = await store.ReadDailyReturnsAsync(first.JobId, TestContext.Current.CancellationToken);
         Assert.Equal(inProcess.Result.Returns, returns);
 
         // Each trade with its price (the CRSP close of its date: next-close execution), shares and value; the last
-        // holdings with their P&L to date (the engine's running total for the security).
+        // holdings with each security's P&L over the run.
         var (_, page) = await store.ReadTradesAsync(first.JobId, 0, 500, cancellationToken: TestContext.Current.CancellationToken);
         Assert.All(page, t =>
         {
@@ -66,7 +66,8 @@ public sealed class BacktestJobTests(BacktestWarehouseFixture fixture) : IClassF
         var (_, held) = await store.ReadLastPositionsAsync(first.JobId, TestContext.Current.CancellationToken);
         Assert.All(held, p => Assert.NotNull(p.Pnl));
         Assert.NotEmpty(held);
-        Assert.Equal(inProcess.Result.Positions.Columns().Pnl.TakeLast(held.Count).Order(), held.Select(p => p.Pnl!.Value).Order());
+        var index = inProcess.Permnos.Select((permno, i) => (permno, i)).ToDictionary(x => x.permno, x => x.i);
+        Assert.All(held, p => Assert.Equal(inProcess.Result.SecurityPnl[index[p.Permno]], p.Pnl!.Value));
 
         // A trade bootstrap of the stored backtest: whole holding periods between its (monthly) trade dates.
         var trades = await scheduler.SubmitAsync(new JobSubmission(null, new MonteCarloJobSpec(first.JobId, 400, MonteCarloMethod.Trades, Seed: 5), JobPriority.Normal, "alice"));

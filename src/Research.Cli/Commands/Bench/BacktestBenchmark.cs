@@ -73,10 +73,14 @@ internal static class BacktestBenchmark
                 var warm = Enumerable.Range(0, parse.GetValue(repeat)).Select(_ => market.Run(costs, record)).ToList();
                 var median = warm.OrderBy(r => r.Seconds).ElementAt(warm.Count / 2);
                 var peerRun = parse.GetValue(peer) is { } script ? market.RunPeer(script.FullName, parse.GetValue(python)!, costs) : null;
-                if (peerRun is not null && Math.Abs(peerRun.Wealth / median.Wealth - 1) > 1e-9)
+                // The same workload: the same final wealth, trades, and P&L (total and realised; sums over millions of
+                // trades in a different order, hence a relative tolerance).
+                static bool Near(double a, double b, double tolerance) => Math.Abs(a - b) <= tolerance * Math.Max(1, Math.Max(Math.Abs(a), Math.Abs(b)));
+                if (peerRun is not null && (!Near(peerRun.Wealth, median.Wealth, 1e-9) || peerRun.Trades != median.Trades
+                    || (record && !Near(peerRun.Realized, median.Realized, 1e-6)) || !Near(peerRun.Pnl, median.Pnl, 1e-6)))
                 {
                     output.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"error: the numpy peer ended with wealth {peerRun.Wealth:R}, the engine with {median.Wealth:R} ({n} stocks): not the same workload."));
+                        $"error: the numpy peer ended with wealth {peerRun.Wealth:R}, {peerRun.Trades} trades, realised P&L {peerRun.Realized:R}, P&L {peerRun.Pnl:R}; the engine with {median.Wealth:R}, {median.Trades}, {median.Realized:R}, {median.Pnl:R} ({n} stocks): not the same workload."));
                     return ExitCodes.Failed;
                 }
 
@@ -196,7 +200,8 @@ internal static class BacktestBenchmark
 
     private sealed record Row(int Assets, int Sessions, double Cold, double Warm, double WarmMin, double WarmMax, int Trades, double ImpactSeconds, double? Peer, double Wealth);
 
-    private sealed record RunResult(double Seconds, double Wealth, int Trades);
+    /// <summary>One run: its time, final wealth, trades, and (to check the peer) the realised and the total P&amp;L in dollars.</summary>
+    private sealed record RunResult(double Seconds, double Wealth, int Trades, double Realized = double.NaN, double Pnl = double.NaN);
 
     /// <summary>The seeded market and its precomputed daily targets.</summary>
     private sealed class Market(BacktestData data, double[][] targets)
@@ -249,9 +254,9 @@ internal static class BacktestBenchmark
             var sw = Stopwatch.StartNew();
             var result = BacktestEngine.Run(data, new Precomputed(targets), settings);
             var seconds = sw.Elapsed.TotalSeconds;
-            var trades = result.Trades.Count;
+            var (trades, realized) = (result.Trades.Count, record ? result.Trades.RealizedColumn().Sum() : double.NaN);
             result.Release(); // as a job does once its trades are stored: the next run reuses the memory
-            return new RunResult(seconds, settings.Capital * result.Returns.Aggregate(1.0, (w, r) => w * (1 + r)), trades);
+            return new RunResult(seconds, settings.Capital * result.Returns.Aggregate(1.0, (w, r) => w * (1 + r)), trades, realized, result.SecurityPnl.Sum());
         }
 
         /// <summary>The numpy peer on the same market and targets (written to a scratch folder, deleted after).</summary>
@@ -294,7 +299,8 @@ internal static class BacktestBenchmark
                 }
 
                 var json = JsonDocument.Parse(stdout).RootElement;
-                return new RunResult(json.GetProperty("seconds").GetDouble(), json.GetProperty("wealth").GetDouble(), json.GetProperty("trades").GetInt32());
+                return new RunResult(json.GetProperty("seconds").GetDouble(), json.GetProperty("wealth").GetDouble(), json.GetProperty("trades").GetInt32(),
+                    json.GetProperty("realized").GetDouble(), json.GetProperty("pnl").GetDouble());
             }
             finally
             {
