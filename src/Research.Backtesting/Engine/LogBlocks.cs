@@ -45,11 +45,21 @@ internal sealed class LogBlocks<TBlock>(Func<int, int, TBlock> create) where TBl
         ObjectDisposedException.ThrowIf(Released, this);
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
-        var (lo, hi) = (0, _blocks.Count - 1);
+        var at = LastStartingAtOrBefore(_blocks, b => b.Start, index);
+        return (_blocks[at], index - _blocks[at].Start);
+    }
+
+    /// <summary>
+    /// The last of <paramref name="items"/> (ordered by their first row, the first starting at 0) whose first row is at
+    /// or before <paramref name="index"/>: the block, or the day, a row belongs to. Binary search.
+    /// </summary>
+    internal static int LastStartingAtOrBefore<T>(IReadOnlyList<T> items, Func<T, int> start, int index)
+    {
+        var (lo, hi) = (0, items.Count - 1);
         while (lo < hi)
         {
             var mid = (lo + hi + 1) / 2;
-            if (_blocks[mid].Start <= index)
+            if (start(items[mid]) <= index)
             {
                 lo = mid;
             }
@@ -59,7 +69,7 @@ internal sealed class LogBlocks<TBlock>(Func<int, int, TBlock> create) where TBl
             }
         }
 
-        return (_blocks[lo], index - _blocks[lo].Start);
+        return lo;
     }
 
     /// <summary>Returns every block's arrays to <see cref="LogBlockPool"/>; the log is unusable after.</summary>

@@ -108,24 +108,7 @@ public sealed class TradeLog : IReadOnlyList<Trade>
         _rows.Commit(block, rows);
     }
 
-    private int Day(int index)
-    {
-        var (lo, hi) = (0, _days.Count - 1);
-        while (lo < hi)
-        {
-            var mid = (lo + hi + 1) / 2;
-            if (_days[mid].Start <= index)
-            {
-                lo = mid;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-
-        return lo;
-    }
+    private int Day(int index) => LogBlocks<Block>.LastStartingAtOrBefore(_days, d => d.Start, index);
 
     /// <summary>Gives the log's memory to the next run in this process (<see cref="LogBlockPool"/>); the log is unusable after.</summary>
     internal void Release() => _rows.Release();
