@@ -63,6 +63,7 @@ public sealed class CliConventionTests
     [InlineData("--assets: '-5' is not a comma-separated list of positive numbers", "bench", "backtest", "--assets", "-5")]
     [InlineData("--assets: '500,NaN' is not a comma-separated list of positive numbers", "bench", "backtest", "--assets", "500,NaN")]
     [InlineData("--peer: /nowhere/peer.py does not exist", "bench", "backtest", "--peer", "/nowhere/peer.py")]
+    [InlineData("--python: /nope does not exist", "bench", "backtest", "--peer", "/nowhere/peer.py", "--python", "/nope")]
     [InlineData("--window: 'NaN' is not a whole number.", "tearsheet", "--returns", "r.csv", "--window", "NaN")]
     [InlineData("--risk-free must be a finite number from -0.5 to 1 (got NaN).", "tearsheet", "--returns", "r.csv", "--risk-free", "NaN")]
     [InlineData("2024-06-01 is not an NYSE session (Saturday); the session before it is 2024-05-31.", "crsp", "universe", "--date", "2024-06-01")]

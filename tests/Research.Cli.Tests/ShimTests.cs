@@ -91,7 +91,7 @@ public sealed class ShimTests
         var (code, output, error) = repo.Run("status", "--json");
         Assert.Equal(0, code);
         Assert.Contains("building the CLI, the silo and the console", error, StringComparison.Ordinal);
-        Assert.Equal($"build {repo.Root}/src/Platform.slnf -c Release --nologo -v quiet -clp:ErrorsOnly;NoSummary", repo.Calls[0]);
+        Assert.Equal($"build {repo.Root}/src/Platform.slnf -c Release --nologo -v quiet", repo.Calls[0]);
         Assert.Equal($"cli ran: {repo.Root}/src/Research.Cli/bin/Release/net10.0/research.dll status --json", output.Trim());
 
         // Built: straight to the CLI.
@@ -118,9 +118,10 @@ public sealed class ShimTests
     {
         using var repo = new FakeRepository();
         File.WriteAllText(Path.Combine(repo.Root, "fail-build"), "");
-        var (code, output, _) = repo.Run("status");
+        var (code, output, error) = repo.Run("status");
         Assert.Equal(3, code);
         Assert.Empty(output);
+        Assert.Contains("the build failed (exit 3)", error, StringComparison.Ordinal);
         Assert.DoesNotContain(repo.Calls, c => c.Contains("research.dll", StringComparison.Ordinal));
 
         File.Delete(Path.Combine(repo.Root, "fail-build"));

@@ -43,6 +43,12 @@ internal static class BacktestBenchmark
                 return ExitCodes.Usage;
             }
 
+            if (parse.GetValue(peer) is not null && parse.GetValue(python) is { } interpreter && interpreter.Contains('/', StringComparison.Ordinal) && !File.Exists(interpreter))
+            {
+                output.Error.WriteLine($"error: --python: {interpreter} does not exist (Debian's python3 with numpy: apt-get install python3-numpy, then --python /usr/bin/python3).");
+                return ExitCodes.Usage;
+            }
+
             if (parse.GetValue(peer) is { Exists: false } missing)
             {
                 output.Error.WriteLine($"error: --peer: {missing.FullName} does not exist (the script is tests/Research.Benchmarks/peers/backtest_numpy.py in the repository).");
