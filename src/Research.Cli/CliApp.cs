@@ -91,7 +91,7 @@ public static class CliApp
         var verbose = parse.GetValue(CliOptions.Verbose);
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output.Out, Error = output.Error }, cancellationToken).ConfigureAwait(false);
+            return await parse.InvokeAsync(Invocation(output), cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -110,4 +110,15 @@ public static class CliApp
         var message = e is CliException ? e.Message : $"{e.Message} ({e.GetType().Name}; --verbose shows details)";
         return message.ReplaceLineEndings(" ");
     }
+
+    /// <summary>
+    /// How commands are invoked. Ctrl-C or SIGTERM cancels the command's token and the command then has
+    /// <see cref="StopTimeout"/> to finish: System.CommandLine's default of 2 s killed <c>research up</c> with exit 130
+    /// while it was still stopping its silo and console gracefully (it gives each 20 s).
+    /// </summary>
+    internal static InvocationConfiguration Invocation(CliOutput output) =>
+        new() { EnableDefaultExceptionHandler = false, Output = output.Out, Error = output.Error, ProcessTerminationTimeout = StopTimeout };
+
+    /// <summary>Time a cancelled command has to stop: more than <c>up</c>'s 20 s grace for each of its two children.</summary>
+    internal static TimeSpan StopTimeout { get; } = TimeSpan.FromSeconds(60);
 }

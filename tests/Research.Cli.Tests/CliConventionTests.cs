@@ -7,6 +7,16 @@ namespace Research.Cli.Tests;
 public sealed class CliConventionTests
 {
     [Fact]
+    public void A_cancelled_command_has_time_to_stop_gracefully_before_the_process_is_ended()
+    {
+        // System.CommandLine ends the process with exit 130 once this timeout passes after Ctrl-C or SIGTERM; its default of
+        // 2 s cut 'research up' short while it was stopping its console and then its silo (each given StopGrace).
+        var invocation = CliApp.Invocation(new Research.Cli.Infrastructure.CliOutput(TextWriter.Null, TextWriter.Null, interactive: false));
+        Assert.True(invocation.ProcessTerminationTimeout > 2 * Research.Cli.Platform.LocalPlatform.StopGrace, $"{invocation.ProcessTerminationTimeout}");
+        Assert.False(invocation.EnableDefaultExceptionHandler);
+    }
+
+    [Fact]
     public void A_table_into_a_pipe_keeps_one_line_per_row_however_wide()
     {
         using var writer = new StringWriter();

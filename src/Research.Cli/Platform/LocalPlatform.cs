@@ -25,7 +25,7 @@ public sealed class LocalPlatform(CliOutput output, PlatformLocator locator, Loc
 
     /// <summary>The administrator created on the first start (when there is no user yet).</summary>
     public const string FirstAdmin = "admin";
-    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(20);
+    internal static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(20);
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
