@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Playwright;
-using Research.Grains.Abstractions;
 using Research.Grains.Abstractions.Backtests;
 using Research.Grains.Abstractions.Security;
 using Research.Platform.Storage.Audit;
@@ -137,7 +136,7 @@ public sealed class BrowserTests(ConsolePlatform platform)
     {
         // A backtest, a Monte Carlo of it and a walk-forward, submitted as the researcher through the cluster.
         var researcher = await platform.CreateUserAsync("researcher", twoFactor: false);
-        Task<string> RunAsync(JobSubmission submission) => RunJobAsync(new CallerIdentity(researcher.Name, Role.Researcher, "tests"), submission);
+        Task<string> RunAsync(JobSubmission submission) => platform.RunJobAsync(new CallerIdentity(researcher.Name, Role.Researcher, "tests"), submission);
 
         var backtest = await RunAsync(new JobSubmission(new BacktestJobSpec("low-vol", Quantile: 0.23), null, JobPriority.Normal, researcher.Name));
         var monteCarlo = await RunAsync(new JobSubmission(null, new MonteCarloJobSpec(backtest, 300), JobPriority.Normal, researcher.Name));
@@ -298,7 +297,7 @@ public sealed class BrowserTests(ConsolePlatform platform)
     public async Task Every_backtest_page_opens_for_every_role_without_an_error()
     {
         var researcher = await platform.CreateUserAsync("researcher", twoFactor: false);
-        Task<string> RunAsync(JobSubmission submission) => RunJobAsync(new CallerIdentity(researcher.Name, Role.Researcher, "tests"), submission);
+        Task<string> RunAsync(JobSubmission submission) => platform.RunJobAsync(new CallerIdentity(researcher.Name, Role.Researcher, "tests"), submission);
 
         var backtest = await RunAsync(new JobSubmission(new BacktestJobSpec("momentum", Quantile: 0.27), null, JobPriority.Normal, researcher.Name));
         var monteCarlo = await RunAsync(new JobSubmission(null, new MonteCarloJobSpec(backtest, 200), JobPriority.Normal, researcher.Name));
@@ -375,17 +374,6 @@ public sealed class BrowserTests(ConsolePlatform platform)
 
             Assert.True(problems.Count == 0, $"{role}: " + string.Join("\n", problems));
         }
-    }
-
-    /// <summary>Submits <paramref name="submission"/> as <paramref name="caller"/> and waits for it to succeed; its job id.</summary>
-    private async Task<string> RunJobAsync(CallerIdentity caller, JobSubmission submission)
-    {
-        var scheduler = platform.Cluster.GetGrain<IBacktestSchedulerGrain>(IBacktestSchedulerGrain.Key);
-        var submitted = await caller.RunAsync(() => scheduler.SubmitAsync(submission));
-        var job = platform.Cluster.GetGrain<IBacktestJobGrain>(submitted.JobId);
-        var done = await Eventually.UntilAsync(() => caller.RunAsync(job.GetStatusAsync), s => s.IsFinished, $"job {submitted.JobId} to finish", TimeSpan.FromMinutes(3));
-        Assert.True(done.State == JobState.Succeeded, $"{submitted.JobId}: {WireNames.Of(done.State)} {done.Error}");
-        return submitted.JobId;
     }
 
     [Fact]

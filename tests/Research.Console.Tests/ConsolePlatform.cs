@@ -7,6 +7,9 @@ using Microsoft.Extensions.Logging;
 using Research.Data.Sync;
 using Research.Data.Synthetic;
 using Research.Data.Warehouse;
+using Research.Grains.Abstractions;
+using Research.Grains.Abstractions.Backtests;
+using Research.Grains.Abstractions.Security;
 using Research.Grains.Client;
 using Research.Platform.Storage.Security;
 using Research.Silo.Hosting;
@@ -39,6 +42,17 @@ public class ConsolePlatform : IAsyncLifetime
 
     /// <summary>The console's own services (its area facades are scoped: create a scope).</summary>
     public IServiceProvider ConsoleServices => _console!.Services;
+
+    /// <summary>Submits <paramref name="submission"/> as <paramref name="caller"/> and waits for it to succeed; its job id.</summary>
+    public async Task<string> RunJobAsync(CallerIdentity caller, JobSubmission submission)
+    {
+        var scheduler = Cluster.GetGrain<IBacktestSchedulerGrain>(IBacktestSchedulerGrain.Key);
+        var submitted = await caller.RunAsync(() => scheduler.SubmitAsync(submission));
+        var job = Cluster.GetGrain<IBacktestJobGrain>(submitted.JobId);
+        var done = await Eventually.UntilAsync(() => caller.RunAsync(job.GetStatusAsync), s => s.IsFinished, $"job {submitted.JobId} to finish", TimeSpan.FromMinutes(3));
+        Assert.True(done.State == JobState.Succeeded, $"{submitted.JobId}: {WireNames.Of(done.State)} {done.Error}");
+        return submitted.JobId;
+    }
 
     public async ValueTask InitializeAsync()
     {

@@ -61,10 +61,14 @@ public static class BacktestApi
         }));
         api.MapGet("/{jobId}/trades.csv", (HttpContext http, ConsoleBacktests backtests, string jobId) => Handle(http, async () =>
         {
-            // Written to a buffer first: a refusal or a missing result becomes a clean error, never half a file.
-            await using var buffer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
-            await backtests.WriteTradesCsvAsync(http.User, jobId, buffer, http.RequestAborted).ConfigureAwait(false);
-            return Results.File(System.Text.Encoding.UTF8.GetBytes(buffer.ToString()), "text/csv; charset=utf-8", $"{jobId}-trades.csv");
+            // A refusal or a missing result is a clean error before anything is sent; then the file streams page by page
+            // (a silo lost half way aborts the response, so a download is never silently short).
+            var write = await backtests.PrepareTradesCsvAsync(http.User, jobId).ConfigureAwait(false);
+            return Results.Stream(async body =>
+            {
+                await using var writer = new StreamWriter(body, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), leaveOpen: true);
+                await write(writer, http.RequestAborted).ConfigureAwait(false);
+            }, "text/csv; charset=utf-8", $"{jobId}-trades.csv");
         }));
         api.MapPost("/", (HttpContext http, ConsoleBacktests backtests) => Handle(http, async () =>
         {

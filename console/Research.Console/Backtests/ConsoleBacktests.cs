@@ -78,14 +78,21 @@ public sealed class ConsoleBacktests(IClusterClient cluster, ConsoleActions acti
             new ActionOptions(Audit: false));
 
     /// <summary>
-    /// Writes every trade of a stored backtest to <paramref name="writer"/> as CSV (header first; ticker and company as
-    /// they were on the date), read from the silo a page at a time. Audited once, as "trades downloaded".
+    /// Prepares the CSV of every trade of a stored backtest: the first page is read here (the caller's right checked,
+    /// the download audited once as "trades downloaded"; a refusal or a missing result throws before anything is
+    /// written); the returned writer then streams the header and every trade (ticker and company as they were on the
+    /// date), read from the silo a page at a time, so a run of millions of trades is never held in memory.
     /// </summary>
-    public async Task WriteTradesCsvAsync(ClaimsPrincipal user, string jobId, TextWriter writer, CancellationToken cancellationToken)
+    public async Task<Func<TextWriter, CancellationToken, Task>> PrepareTradesCsvAsync(ClaimsPrincipal user, string jobId)
+    {
+        const int Page = 1000;
+        var first = await actions.RunAsync(user, ResearchActions.BacktestView, RequireId(jobId), () => Results.GetTradesAsync(jobId, 0, Page), new ActionOptions(Details: "trades downloaded")).ConfigureAwait(false);
+        return (writer, cancellationToken) => WriteTradesCsvAsync(user, jobId, first, Page, writer, cancellationToken);
+    }
+
+    private async Task WriteTradesCsvAsync(ClaimsPrincipal user, string jobId, TradePage page, int pageSize, TextWriter writer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        const int Page = 1000;
-        var page = await actions.RunAsync(user, ResearchActions.BacktestView, RequireId(jobId), () => Results.GetTradesAsync(jobId, 0, Page), new ActionOptions(Details: "trades downloaded")).ConfigureAwait(false);
         await writer.WriteLineAsync("date,permno,ticker,company,weight_before,weight_after,price,shares,value,realized_pnl,cost").ConfigureAwait(false);
         for (var skip = 0; ;)
         {
@@ -104,7 +111,7 @@ public sealed class ConsoleBacktests(IClusterClient cluster, ConsoleActions acti
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            page = await TradesAsync(user, jobId, skip, Page).ConfigureAwait(false);
+            page = await TradesAsync(user, jobId, skip, pageSize).ConfigureAwait(false);
         }
     }
 
