@@ -48,13 +48,16 @@ public sealed class SyncWriterGrainTests : IAsyncLifetime
         var request = new SyncRequest(datasets, Incremental: false, RequestedBy: "tests");
         var started = await writer.StartAsync(request);
         Assert.Equal(SyncState.Running, started.State);
+
+        // The wake reminder is registered before the start returns (read from the reminder table, not through the busy
+        // grain, whose calls may wait behind the sync's work and see it finished).
+        var reminders = _cluster.Silos[0].ServiceProvider.GetRequiredService<IReminderTable>();
+        Assert.Contains(Research.Grains.Hosting.WakeReminder.Name, (await reminders.ReadRows(writer.GetGrainId())).Reminders.Select(r => r.ReminderName));
         var other = writer.StartAsync(new SyncRequest(["crsp/daily"], false, "someone else"));
         var again = writer.StartAsync(request);
         await Assert.ThrowsAsync<InvalidOperationException>(() => other);
         Assert.Equal(started.JobId, (await again).JobId); // the same request is the same job
 
-        var reminders = _cluster.Silos[0].ServiceProvider.GetRequiredService<IReminderTable>();
-        Assert.Contains(Research.Grains.Hosting.WakeReminder.Name, (await reminders.ReadRows(writer.GetGrainId())).Reminders.Select(r => r.ReminderName));
         var status = await PollAsync(writer);
         Assert.True(status.State == SyncState.Succeeded, status.Error);
         await Eventually.UntilAsync(async () => (await reminders.ReadRows(writer.GetGrainId())).Reminders.Count, n => n == 0, "the finished writer to remove its wake reminder", cancellationToken: TestContext.Current.CancellationToken);
