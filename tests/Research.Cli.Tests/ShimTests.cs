@@ -41,6 +41,8 @@ public sealed class ShimTests
             File.SetUnixFileMode(dotnet, File.GetUnixFileMode(dotnet) | UnixFileMode.UserExecute);
         }
 
+        private static readonly DateTime Past = new(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
         public string Root => _dir.Path;
 
         public string Script => Path.Combine(Root, "research");
@@ -65,20 +67,23 @@ public sealed class ShimTests
             return (process.ExitCode, output, error);
         }
 
-        /// <summary>Marks a file as changed after the last build: every file moved 20 minutes back, the build's stamp 10, the file 5.</summary>
+        /// <summary>
+        /// Marks a file as changed after the last build, on fixed past times (no clock): every file at
+        /// <see cref="Past"/>, the build's stamp a day later, the file two days later; the next build's stamp is newer still.
+        /// </summary>
         public void Touch(string relative)
         {
             foreach (var file in Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories))
             {
-                File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddMinutes(-20));
+                File.SetLastWriteTimeUtc(file, Past);
             }
 
             var stamp = Path.Combine(Root, "src/Research.Cli/bin/Release/net10.0/.research-built");
-            File.SetLastWriteTimeUtc(stamp, DateTime.UtcNow.AddMinutes(-10));
+            File.SetLastWriteTimeUtc(stamp, Past.AddDays(1));
             var path = Path.Combine(Root, relative);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             File.WriteAllText(path, "changed");
-            File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(-5));
+            File.SetLastWriteTimeUtc(path, Past.AddDays(2));
         }
 
         public void Dispose() => _dir.Dispose();
