@@ -40,7 +40,25 @@ public static class DatasetContracts
         ["famafrench/industry30_monthly"] = Industry("famafrench/industry30_monthly", daily: false),
         ["famafrench/industry49_daily"] = Industry("famafrench/industry49_daily", daily: true),
         ["famafrench/industry49_monthly"] = Industry("famafrench/industry49_monthly", daily: false),
+        ["prices/daily"] = Prices("prices/daily"),
+        ["yahoo/daily"] = Prices("yahoo/daily"),
     };
+
+    /// <summary>
+    /// Daily prices assembled by the ETL (one row per symbol and NYSE session): close present and positive on at least
+    /// 95% of rows, returns within -100% and +2,000% (missing on each symbol's first row, so at most half may be
+    /// missing: a load needs two sessions per symbol); high and low may be missing throughout (CRSP's daily file has none),
+    /// dividends and splits are missing on most days.
+    /// </summary>
+    private static DatasetContract Prices(string dataset) => new(dataset,
+        [
+            new("symbol", "VARCHAR"), new("date", "DATE"), new("source", "VARCHAR"), new("currency", "VARCHAR"),
+            new("open", "DOUBLE", MaxNullRate: 1, Min: 0), new("high", "DOUBLE", MaxNullRate: 1, Min: 0), new("low", "DOUBLE", MaxNullRate: 1, Min: 0),
+            new("close", "DOUBLE", MaxNullRate: 0.05, Min: 0.0001, Max: 10_000_000), new("volume", "DOUBLE", MaxNullRate: 1, Min: 0),
+            new("ret", "DOUBLE", MaxNullRate: 0.5, Min: -1, Max: 20), new("retx", "DOUBLE", MaxNullRate: 0.5, Min: -1, Max: 20),
+            new("dividend", "DOUBLE", MaxNullRate: 1, Min: 0), new("split_ratio", "DOUBLE", MaxNullRate: 1, Min: 0),
+        ],
+        ["symbol", "date"], SessionDateColumn: "date");
 
     /// <summary>Industry portfolio returns in decimals; some industries are empty in early years (NULL), so up to 10% NULL.</summary>
     private static DatasetContract Industry(string dataset, bool daily) => new(dataset,

@@ -30,6 +30,9 @@ public sealed class SyntheticSyncSource(WarehouseLayout layout, SyntheticMarketO
 
     private string CacheFolder => Path.Combine(layout.StagingFolder, "synthetic-cache", OptionsHash);
 
+    /// <summary>Where the generated files of <paramref name="dataset"/> are (after <see cref="EnsureGeneratedAsync"/>).</summary>
+    public string GeneratedFolder(string dataset) => Path.Combine(CacheFolder, dataset.Replace('/', Path.DirectorySeparatorChar));
+
     /// <summary>Generates the market into the cache if it is not there yet.</summary>
     public async Task EnsureGeneratedAsync(IProgress<SyntheticMarketProgress>? progress, CancellationToken cancellationToken)
     {
