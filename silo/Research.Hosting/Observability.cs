@@ -34,7 +34,8 @@ public static class Observability
             .ConfigureResource(r => r.AddService(serviceName))
             .WithMetrics(m =>
             {
-                m.AddMeter("Microsoft.Orleans").AddAspNetCoreInstrumentation().AddRuntimeInstrumentation();
+                // Research.Data.Fetcher: the data fetcher's calls, cache hits, failures and latency (FetcherMetrics.MeterName).
+                m.AddMeter("Microsoft.Orleans", "Research.Data.Fetcher").AddAspNetCoreInstrumentation().AddRuntimeInstrumentation();
                 if (otlp)
                 {
                     m.AddOtlpExporter();

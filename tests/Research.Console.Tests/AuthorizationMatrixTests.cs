@@ -223,6 +223,10 @@ public sealed partial class AuthorizationMatrixTests(ConsolePlatform platform)
             ["IBacktestJobGrain.UnsubscribeAsync"] = NoCall,
             ["IDatasetGrain.TagAsync"] = () => cluster.GetGrain<IDatasetGrain>("crsp/daily").TagAsync("matrix", " "), // no version: refused on input
             ["ISyncWriterGrain.StartAsync"] = () => cluster.GetGrain<ISyncWriterGrain>(ISyncWriterGrain.Key).StartAsync(new SyncRequest([], Incremental: false, RequestedBy: "matrix")), // no dataset: refused on input
+            ["IEtlScheduleGrain.SetAsync"] = () => cluster.GetGrain<IEtlScheduleGrain>("prices/daily").SetAsync(new EtlSchedule("not a cron", ["AAA"], new DateOnly(2024, 1, 2), "yahoo", false, "America/New_York", "matrix")), // refused on input
+            ["IEtlScheduleGrain.RemoveAsync"] = () => cluster.GetGrain<IEtlScheduleGrain>("prices/daily").RemoveAsync(), // there is none to remove
+            ["IEtlScheduleGrain.RunNowAsync"] = () => cluster.GetGrain<IEtlScheduleGrain>("prices/daily").RunNowAsync(), // no schedule: refused on its state
+            ["IEtlScheduleGrain.GetStatusAsync"] = () => cluster.GetGrain<IEtlScheduleGrain>("prices/daily").GetStatusAsync(),
             ["IMonteCarloChunkGrain.RunAsync"] = NoCall, // units of a job, called by the job grain
             ["IWalkForwardShardGrain.RunAsync"] = NoCall,
             ["IWalkForwardShardGrain.CountUnitsAsync"] = NoCall,

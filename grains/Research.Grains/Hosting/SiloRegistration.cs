@@ -1,9 +1,11 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Newtonsoft.Json.Converters;
 using Newtonsoft.Json.Serialization;
 using Orleans.Serialization;
 using Research.Backtesting.Results;
+using Research.Data.Fetching;
 using Research.Data.Warehouse;
 using Research.Grains.Backtests;
 using Research.Grains.Security;
@@ -25,6 +27,8 @@ public static class SiloRegistration
         ArgumentNullException.ThrowIfNull(silo);
         silo.Services.AddSingleton(layout);
         silo.Services.AddSingleton(clock);
+        silo.Services.TryAddSingleton(new FetcherSettings());
+        silo.Services.TryAddSingleton<FetcherMetrics>();
         silo.AddIncomingGrainCallFilter<ActionAuthorizationFilter>();
         silo.AddIncomingGrainCallFilter<PortableErrorFilter>();
         silo.Services.Configure<OrleansJsonSerializerOptions>(UseWireNames);
@@ -64,6 +68,29 @@ public static class SiloRegistration
         silo.Services.AddSingleton(throttle ?? SignInThrottlePolicy.Default);
         silo.Services.AddResearchSecurity(storage);
         return silo;
+    }
+
+    /// <summary>
+    /// Binds section <c>Research:Fetcher</c> (<see cref="FetcherSettings"/>: the provider chain, Yahoo's host, pacing and
+    /// cache) over the defaults; throws naming a bad key or value.
+    /// </summary>
+    public static FetcherSettings BindFetcherSettings(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var settings = new FetcherSettings();
+        try
+        {
+            configuration.GetSection(FetcherSettings.Section).Bind(settings, o => o.ErrorOnUnknownConfiguration = true);
+            _ = settings.Providers(warehouseHasCrsp: true);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            throw new InvalidOperationException($"Configuration section {FetcherSettings.Section}: {e.Message}", e);
+        }
+
+        return settings.YahooRequestsPerSecond is < 1 or > 100 || settings.YahooMaxRetries is < 0 or > 20 || settings.Parallelism is < 1 or > 64
+            ? throw new InvalidOperationException($"Configuration section {FetcherSettings.Section}: YahooRequestsPerSecond must be 1..100, YahooMaxRetries 0..20 and Parallelism 1..64.")
+            : settings;
     }
 
     /// <summary>Binds section <see cref="BacktestJobOptions.Section"/> over the defaults; throws naming every bad key.</summary>

@@ -34,6 +34,7 @@ public static class SiloConfiguration
             o.ClusterId = settings.ClusterId;
             o.ServiceId = settings.ServiceId;
         });
+        silo.Services.AddSingleton(SiloRegistration.BindFetcherSettings(configuration));
         silo.AddResearchWarehouse(new WarehouseLayout(dataRoot), clock);
         silo.Services.AddSingleton(SyntheticOptionsReader.Read(key => configuration[key], DemoWarehouseSeeder.DemoOptions));
         var resultIndex = settings.Profile == HostingProfile.Production

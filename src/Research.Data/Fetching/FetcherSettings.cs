@@ -6,6 +6,9 @@ namespace Research.Data.Fetching;
 /// </summary>
 public sealed record FetcherSettings
 {
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Research:Fetcher";
+
     /// <summary>
     /// <c>auto</c> (CRSP when the warehouse has it, then Yahoo, then Yahoo's cache offline) or providers in order,
     /// comma separated: <c>crsp</c>, <c>yahoo</c>, <c>cache</c>, <c>synthetic</c>.

@@ -58,8 +58,10 @@ public sealed class YahooChartClient : IDisposable
             QueueLimit = int.MaxValue,
             AutoReplenishment = true,
         });
-        _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = clock }
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = clock };
+        if (options.MaxRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 MaxRetryAttempts = options.MaxRetries,
                 BackoffType = DelayBackoffType.Exponential,
@@ -77,8 +79,10 @@ public sealed class YahooChartClient : IDisposable
                     args.Outcome.Result?.Dispose();
                     return ValueTask.CompletedTask;
                 },
-            })
-            .Build();
+            });
+        }
+
+        _pipeline = builder.Build();
     }
 
     /// <summary>Daily bars, dividends and splits of <paramref name="symbol"/> from <paramref name="from"/> to <paramref name="to"/> (both included).</summary>

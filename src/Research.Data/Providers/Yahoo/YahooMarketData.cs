@@ -1,14 +1,13 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Research.Core.Calendars;
 using Research.Data.Fetching;
 
 namespace Research.Data.Providers.Yahoo;
 
 /// <summary>
 /// Yahoo as a <see cref="IMarketDataProvider"/>, through a per-symbol <see cref="YahooHistoryCache"/>:
-/// 1. The range is cut at yesterday in New York (today's bar may still move); a cached entry that covers the range
-///    answers without a request.
+/// 1. The range is cut at the last completed day (<see cref="CompletedSessions"/>: today's bar may still move before
+///    18:00 in New York); a cached entry that covers the range answers without a request.
 /// 2. An entry that ends earlier is extended from its last bar on (that bar is asked again as a check). If the
 ///    check bar's close or adjusted close changed, or the new part brings a dividend or a split, Yahoo has
 ///    re-adjusted the whole history, so the whole range is fetched again; otherwise the new bars are appended.
@@ -47,11 +46,11 @@ public sealed class YahooMarketData : IMarketDataProvider
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(symbol);
         symbol = symbol.Trim().ToUpperInvariant();
-        var yesterday = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(_clock.GetUtcNow(), NyseCalendar.TimeZone).DateTime).AddDays(-1);
-        var coverTo = to < yesterday ? to : yesterday;
+        var completed = CompletedSessions.LastCompletedDay(_clock.GetUtcNow());
+        var coverTo = to < completed ? to : completed;
         if (coverTo < from)
         {
-            throw new ArgumentException($"{symbol}: {from:yyyy-MM-dd}..{to:yyyy-MM-dd} has no completed session yet (the last is {yesterday:yyyy-MM-dd}).", nameof(from));
+            throw new ArgumentException($"{symbol}: {from:yyyy-MM-dd}..{to:yyyy-MM-dd} has no completed day yet (the last is {completed:yyyy-MM-dd}).", nameof(from));
         }
 
         var entry = await _cache.ReadAsync(symbol, cancellationToken).ConfigureAwait(false);
