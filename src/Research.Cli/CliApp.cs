@@ -39,6 +39,9 @@ public static class CliApp
         root.Subcommands.Add(DbCommand.Create(output));
         root.Subcommands.Add(QueryCommand.Create(output));
         root.Subcommands.Add(SyncCommand.Create(output));
+        root.Subcommands.Add(FetchCommand.Create(output));
+        root.Subcommands.Add(ReconcileCommand.Create(output));
+        root.Subcommands.Add(Commands.Etl.EtlCommand.Create(output));
         root.Subcommands.Add(BenchCommand.Create(output));
         root.Subcommands.Add(FamaFrenchCommand.Create(output));
         root.Subcommands.Add(WrdsCommand.Create(output));

@@ -130,6 +130,19 @@ public sealed class BadInputTests(BadInputFixture fx) : IClassFixture<BadInputFi
         ["a NaN return"] = (f => ["tearsheet", "--returns", f.File("ret-nan.csv")], 1, "ret-nan.csv:3: the return on 2024-01-03 is 'NaN', not a finite decimal"),
         ["a header-only returns file"] = (f => ["tearsheet", "--returns", f.File("ret-header.csv")], 1, "ret-header.csv"),
         ["February 30"] = (f => ["tearsheet", "--returns", f.File("ret-date.csv")], 1, "ret-date.csv:3: '2024-02-30' is not a date"),
+
+        // Fetching and the ETL: symbols, providers, hosts, datasets, schedules.
+        ["fetch without symbols"] = (f => ["fetch", "--from", "2024-01-02", "--to", "2024-01-05", "--data-root", f.Root], 1, "Give exactly one of --symbols A,B,C and --symbols-file FILE."),
+        ["fetch from an unknown provider"] = (f => ["fetch", "--symbols", "AAA", "--from", "2024-01-02", "--to", "2024-01-05", "--source", "bloomberg", "--data-root", f.Root], 1, "--source: Source 'bloomberg': unknown provider(s) bloomberg"),
+        ["fetch from CRSP the warehouse lacks"] = (f => ["fetch", "--symbols", "AAA", "--from", "2024-01-02", "--to", "2024-01-05", "--source", "crsp", "--data-root", f.Root], 1, "has no current crsp/daily, crsp/names and crsp/delisting"),
+        ["fetch reversed range"] = (f => ["fetch", "--symbols", "AAA", "--from", "2024-02-01", "--to", "2024-01-02", "--data-root", f.Root], 1, "--from 2024-02-01 is after --to 2024-01-02"),
+        ["fetch from a host that is not http"] = (f => ["fetch", "--symbols", "AAA", "--from", "2024-01-02", "--to", "2024-01-05", "--yahoo-url", "ftp://example", "--data-root", f.Root], 1, "--yahoo-url: 'ftp://example' is not an http(s) URL."),
+        ["a symbol with a slash"] = (f => ["fetch", "--symbols", "AAA,B/C", "--from", "2024-01-02", "--to", "2024-01-05", "--data-root", f.Root], 1, "Symbol 'B/C' is not a ticker"),
+        ["a missing symbols file"] = (f => ["fetch", "--symbols-file", f.File("absent.txt"), "--from", "2024-01-02", "--to", "2024-01-05", "--data-root", f.Root], 1, "absent.txt does not exist"),
+        ["fetch CSV into a missing folder"] = (f => ["fetch", "--symbols", "AAA", "--from", "2024-01-02", "--csv", f.File("nowhere/x.csv"), "--data-root", f.Root], 2, "--csv: the folder"),
+        ["ETL into a dataset it does not load"] = (f => ["etl", "run", "--dataset", "crsp/daily", "--symbols", "AAA", "--from", "2024-01-02", "--data-root", f.Root], 2, "--dataset: 'crsp/daily' is not loaded by the ETL; use prices/daily or yahoo/daily."),
+        ["an ETL schedule without a first date"] = (f => ["etl", "schedule", "--dataset", "prices/daily", "--cron", "0 22 * * 1-5", "--symbols", "AAA", "--data-root", f.Root], 1, "--cron needs --from"),
+        ["two ETL schedule actions"] = (f => ["etl", "schedule", "--dataset", "prices/daily", "--remove", "--run-now", "--data-root", f.Root], 1, "Give at most one of --cron, --remove and --run-now"),
     };
 
     [Fact]

@@ -111,6 +111,22 @@ public sealed class YahooStub : IAsyncDisposable
         return new JsonObject { ["chart"] = new JsonObject { ["result"] = new JsonArray(result), ["error"] = null } }.ToJsonString();
     }
 
+    /// <summary>
+    /// A chart JSON of traded daily bars (CRSP's, say) the way Yahoo presents them: closes and dividends divided by the
+    /// splits after their day, splits as n:2. Faults can be planted: a close factor per bar index, dividends left out, days left out.
+    /// </summary>
+    public static string AsYahooShowsIt(string symbol, IReadOnlyList<Research.Data.Fetching.DailyBar> bars, Func<int, double>? closeFactor = null,
+        Func<DateOnly, bool>? keepDividend = null, Func<int, bool>? keepDay = null)
+    {
+        ArgumentNullException.ThrowIfNull(bars);
+        double Later(DateOnly date) => bars.Where(b => b.Date > date && b.SplitRatio is not null).Aggregate(1.0, (f, b) => f * b.SplitRatio!.Value);
+        var rows = bars.Select((b, i) => (b, i)).Where(p => (keepDay?.Invoke(p.i) ?? true) && p.b.Close is not null)
+            .Select(p => (p.b.Date, p.b.Close!.Value / Later(p.b.Date) * (closeFactor?.Invoke(p.i) ?? 1), p.b.Close!.Value / Later(p.b.Date), 1000L));
+        return Chart(symbol, "USD", rows,
+            dividends: bars.Where(b => b.Dividend is not null && (keepDividend?.Invoke(b.Date) ?? true)).Select(b => (b.Date, b.Dividend!.Value / Later(b.Date))),
+            splits: bars.Where(b => b.SplitRatio is not null).Select(b => (b.Date, (int)Math.Round(b.SplitRatio!.Value * 2), 2)));
+    }
+
     public async ValueTask DisposeAsync()
     {
         _listener.Stop();

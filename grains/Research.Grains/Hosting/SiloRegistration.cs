@@ -81,16 +81,12 @@ public static class SiloRegistration
         try
         {
             configuration.GetSection(FetcherSettings.Section).Bind(settings, o => o.ErrorOnUnknownConfiguration = true);
-            _ = settings.Providers(warehouseHasCrsp: true);
+            return settings.Validated();
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
             throw new InvalidOperationException($"Configuration section {FetcherSettings.Section}: {e.Message}", e);
         }
-
-        return settings.YahooRequestsPerSecond is < 1 or > 100 || settings.YahooMaxRetries is < 0 or > 20 || settings.Parallelism is < 1 or > 64
-            ? throw new InvalidOperationException($"Configuration section {FetcherSettings.Section}: YahooRequestsPerSecond must be 1..100, YahooMaxRetries 0..20 and Parallelism 1..64.")
-            : settings;
     }
 
     /// <summary>Binds section <see cref="BacktestJobOptions.Section"/> over the defaults; throws naming every bad key.</summary>

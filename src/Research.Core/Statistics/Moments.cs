@@ -13,6 +13,36 @@ namespace Research.Core.Statistics;
 /// </summary>
 public static class Moments
 {
+    /// <summary>
+    /// Pearson's correlation of paired values, Σ(x − x̄)(y − ȳ) / √(Σ(x − x̄)² Σ(y − ȳ)²) (<c>np.corrcoef(x, y)[0, 1]</c>); NaN
+    /// for fewer than two pairs or a constant series.
+    /// </summary>
+    public static double Correlation(IReadOnlyList<double> x, IReadOnlyList<double> y)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(y);
+        if (x.Count != y.Count)
+        {
+            throw new ArgumentException($"Correlation needs paired values: {x.Count} and {y.Count} given.", nameof(y));
+        }
+
+        if (x.Count < 2)
+        {
+            return double.NaN;
+        }
+
+        var (mx, my) = (x.Average(), y.Average());
+        double sxy = 0, sxx = 0, syy = 0;
+        for (var i = 0; i < x.Count; i++)
+        {
+            sxy += (x[i] - mx) * (y[i] - my);
+            sxx += (x[i] - mx) * (x[i] - mx);
+            syy += (y[i] - my) * (y[i] - my);
+        }
+
+        return sxx > 0 && syy > 0 ? sxy / Math.Sqrt(sxx * syy) : double.NaN;
+    }
+
     /// <summary>Sample standard deviation with ddof = 1.</summary>
     public static double StandardDeviation(IReadOnlyList<double> values)
     {

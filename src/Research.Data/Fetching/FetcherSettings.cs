@@ -33,6 +33,15 @@ public sealed record FetcherSettings
     /// <summary>Symbols fetched at once.</summary>
     public int Parallelism { get; init; } = 4;
 
+    /// <summary>This, checked: a bad chain or a number out of range throws naming it.</summary>
+    public FetcherSettings Validated()
+    {
+        _ = Providers(warehouseHasCrsp: true);
+        return YahooRequestsPerSecond is < 1 or > 100 || YahooMaxRetries is < 0 or > 20 || Parallelism is < 1 or > 64
+            ? throw new ArgumentException($"YahooRequestsPerSecond must be 1..100 (is {YahooRequestsPerSecond}), YahooMaxRetries 0..20 (is {YahooMaxRetries}) and Parallelism 1..64 (is {Parallelism}).")
+            : this;
+    }
+
     /// <summary>The providers <see cref="Chain"/> names, checked.</summary>
     public IReadOnlyList<string> Providers(bool warehouseHasCrsp)
     {

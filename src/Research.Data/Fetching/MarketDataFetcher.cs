@@ -78,7 +78,7 @@ public sealed class MarketDataFetcher(IReadOnlyList<IMarketDataProvider> chain, 
 
         if (bars.Count == 0)
         {
-            throw new SymbolNotFoundException($"No provider had {symbol} for {from:yyyy-MM-dd}..{to:yyyy-MM-dd}: {string.Join("; ", failures)}");
+            throw new SymbolNotFoundException($"No provider had {symbol} for {from:yyyy-MM-dd}..{to:yyyy-MM-dd}: {string.Join("; ", failures.Select(f => f.TrimEnd('.')))}.");
         }
 
         return new FetchedPrices(symbol, currency!, [.. bars.Values], spans, failures, warnings);
