@@ -17,6 +17,7 @@ public static class BenchCommand
         bench.Subcommands.Add(OptimizerBenchmark.Create(output));
         bench.Subcommands.Add(RiskBenchmark.Create(output));
         bench.Subcommands.Add(BacktestBenchmark.Create(output));
+        bench.Subcommands.Add(FetchBenchmark.Create(output));
         return bench;
     }
 }
