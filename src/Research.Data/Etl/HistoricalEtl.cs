@@ -77,7 +77,7 @@ public sealed class HistoricalEtl(WarehouseLayout layout, MarketDataFetcher fetc
     private async Task<EtlOutcome> RunCoreAsync(EtlRequest request, string by, IProgress<(string Stage, double Fraction)>? progress, CancellationToken cancellationToken)
     {
         var (fetched, failed) = await fetcher.FetchManyAsync(request.Symbols, request.From, request.To,
-            new Progress<(int Done, int Total)>(p => progress?.Report(($"extract {p.Done}/{p.Total}", 0.6 * p.Done / p.Total))), Parallelism, cancellationToken).ConfigureAwait(false);
+            new InlineProgress<(int Done, int Total)>(p => progress?.Report(($"extract {p.Done}/{p.Total}", 0.6 * p.Done / p.Total))), Parallelism, cancellationToken).ConfigureAwait(false);
         foreach (var (symbol, reason) in failed)
         {
             _logger.LogWarning("ETL {Dataset}: {Symbol} left out: {Reason}", request.Dataset, symbol, reason);
@@ -93,8 +93,8 @@ public sealed class HistoricalEtl(WarehouseLayout layout, MarketDataFetcher fetc
             throw new InvalidOperationException($"ETL {request.Dataset}: no symbol could be fetched; nothing was loaded. {string.Join(" ", failed.Select(f => f.Reason))}");
         }
 
-        progress?.Report(("transform", 0.65));
-        var table = new PriceTable();
+        progress?.Report(("transform", 0.62));
+        var table = new PriceTable(fetched.Sum(f => f.Bars.Count));
         var dropped = 0;
         foreach (var prices in fetched)
         {
@@ -113,7 +113,9 @@ public sealed class HistoricalEtl(WarehouseLayout layout, MarketDataFetcher fetc
         var warnings = fetched.SelectMany(f => f.Warnings).Distinct().ToList();
         var sources = fetched.ToDictionary(f => f.Symbol, f => f.Sources, StringComparer.Ordinal);
         var description = Describe(request, fetched, warnings);
-        var newRows = PriceTableSyncSource.NewRowsOf(layout, request.Dataset, table).Count;
+        progress?.Report(("decide", 0.66));
+        var newRows = PriceTableSyncSource.CountNewRows(layout, request.Dataset, table);
+        progress?.Report(("decided", 0.67));
         var current = new WarehouseCatalog(layout).ReadCurrent(request.Dataset);
         if (!request.Full && current is not null && newRows == 0)
         {
@@ -121,9 +123,10 @@ public sealed class HistoricalEtl(WarehouseLayout layout, MarketDataFetcher fetc
             return new EtlOutcome(request.Dataset, null, current.Rows, 0, dropped, current.Watermark, failed, sources, warnings);
         }
 
+        progress?.Report(("load", 0.68));
         var source = new PriceTableSyncSource(layout, request.Dataset, table, description);
         var sync = await new SyncManager(layout, clock, _logger).SyncAsync(request.Dataset, request.Full || current is null ? SyncMode.Full : SyncMode.Incremental, source, by,
-            new Progress<SyncProgress>(p => progress?.Report(($"load: {p.Stage}", 0.7 + (0.3 * p.Fraction)))), cancellationToken).ConfigureAwait(false);
+            new InlineProgress<SyncProgress>(p => progress?.Report(($"load: {p.Stage}", 0.7 + (0.3 * p.Fraction)))), cancellationToken).ConfigureAwait(false);
         return new EtlOutcome(request.Dataset, sync.Manifest.VersionId, sync.Manifest.Rows, source.NewRows, dropped, sync.Manifest.Watermark, failed, sources, warnings);
     }
 

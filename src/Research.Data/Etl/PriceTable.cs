@@ -19,7 +19,10 @@ public sealed class PriceTable
         ParquetColumnSpec.OfNullable<double>("dividend"), ParquetColumnSpec.OfNullable<double>("split_ratio"),
     ];
 
-    private readonly List<Row> _rows = [];
+    private readonly List<Row> _rows;
+
+    /// <param name="capacity">Rows expected (the list is sized once).</param>
+    public PriceTable(int capacity = 0) => _rows = new List<Row>(capacity);
 
     public int Count => _rows.Count;
 
@@ -29,23 +32,38 @@ public sealed class PriceTable
 
     public void Add(string symbol, string currency, SourcedBar sourced)
     {
-        ArgumentNullException.ThrowIfNull(sourced);
         var b = sourced.Bar;
         _rows.Add(new Row(symbol, b.Date, sourced.Source, currency, b.Open, b.High, b.Low, b.Close, b.Volume, b.Ret, b.RetX, b.Dividend, b.SplitRatio));
     }
 
     /// <summary>Writes <paramref name="rows"/> sorted by symbol then date; returns the row count.</summary>
-    public static async Task<long> WriteAsync(string path, IEnumerable<Row> rows, CancellationToken cancellationToken)
+    public static async Task<long> WriteAsync(string path, IReadOnlyList<Row> rows, CancellationToken cancellationToken)
     {
-        var sorted = rows.OrderBy(r => r.Symbol, StringComparer.Ordinal).ThenBy(r => r.Date).ToList();
-        return await ParquetTableWriter.WriteFileAsync(path, Schema,
-            [
-                sorted.Select(r => r.Symbol).ToArray(), sorted.Select(r => r.Date).ToArray(), sorted.Select(r => r.Source).ToArray(), sorted.Select(r => r.Currency).ToArray(),
-                sorted.Select(r => r.Open).ToArray(), sorted.Select(r => r.High).ToArray(), sorted.Select(r => r.Low).ToArray(), sorted.Select(r => r.Close).ToArray(),
-                sorted.Select(r => r.Volume).ToArray(), sorted.Select(r => r.Ret).ToArray(), sorted.Select(r => r.RetX).ToArray(),
-                sorted.Select(r => r.Dividend).ToArray(), sorted.Select(r => r.SplitRatio).ToArray(),
-            ],
-            cancellationToken: cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(rows);
+        var order = new int[rows.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        Array.Sort(order, (a, b) => string.CompareOrdinal(rows[a].Symbol, rows[b].Symbol) is var c && c != 0 ? c : rows[a].Date.CompareTo(rows[b].Date));
+        var n = order.Length;
+        var (symbol, date, source, currency) = (new string[n], new DateOnly[n], new string[n], new string[n]);
+        var values = new double?[9][];
+        for (var c = 0; c < values.Length; c++)
+        {
+            values[c] = new double?[n];
+        }
+
+        for (var k = 0; k < n; k++)
+        {
+            var r = rows[order[k]];
+            (symbol[k], date[k], source[k], currency[k]) = (r.Symbol, r.Date, r.Source, r.Currency);
+            (values[0][k], values[1][k], values[2][k], values[3][k], values[4][k]) = (r.Open, r.High, r.Low, r.Close, r.Volume);
+            (values[5][k], values[6][k], values[7][k], values[8][k]) = (r.Ret, r.RetX, r.Dividend, r.SplitRatio);
+        }
+
+        return await ParquetTableWriter.WriteFileAsync(path, Schema, [symbol, date, source, currency, .. values], cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Every row of the given files (a parent version's partition).</summary>
@@ -94,7 +112,7 @@ public sealed class PriceTable
     }
 
     /// <summary>One row (see the class for the columns).</summary>
-    public sealed record Row(
+    public readonly record struct Row(
         string Symbol, DateOnly Date, string Source, string Currency, double? Open, double? High, double? Low, double? Close,
         double? Volume, double? Ret, double? RetX, double? Dividend, double? SplitRatio);
 }

@@ -28,39 +28,69 @@ public sealed class PriceTableSyncSource(WarehouseLayout layout, string target, 
     /// <summary>New rows found by the last plan.</summary>
     public int NewRows { get; private set; }
 
-    /// <summary>The rows of <paramref name="table"/> the current version of <paramref name="dataset"/> does not have yet.</summary>
-    public static List<PriceTable.Row> NewRowsOf(WarehouseLayout layout, string dataset, PriceTable table)
+    /// <summary>How many rows of <paramref name="table"/> the current version of <paramref name="dataset"/> does not have yet.</summary>
+    public static int CountNewRows(WarehouseLayout layout, string dataset, PriceTable table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        var isNew = NewRowTest(layout, dataset);
+        var count = 0;
+        foreach (var row in table.Rows)
+        {
+            count += isNew(row) ? 1 : 0;
+        }
+
+        return count;
+    }
+
+    /// <summary>Whether a row is new against the current version: its symbol is not there, or its date is after the symbol's last.</summary>
+    private static Func<PriceTable.Row, bool> NewRowTest(WarehouseLayout layout, string dataset)
     {
         ArgumentNullException.ThrowIfNull(layout);
-        ArgumentNullException.ThrowIfNull(table);
         var last = PriceTable.LastDates(ParentFiles(layout, dataset, null));
-        return [.. table.Rows.Where(r => !last.TryGetValue(r.Symbol, out var d) || r.Date > d)];
+        return r => !last.TryGetValue(r.Symbol, out var d) || r.Date > d;
     }
 
     public Task<SyncPlan> PlanAsync(string dataset, SyncMode mode, string? sinceWatermark, CancellationToken cancellationToken)
     {
         _years.Clear();
-        var rows = mode == SyncMode.Full ? [.. fetched.Rows] : NewRowsOf(layout, dataset, fetched);
-        NewRows = rows.Count;
-        foreach (var group in rows.GroupBy(r => r.Date.Year))
+        var isNew = mode == SyncMode.Full ? (_ => true) : NewRowTest(layout, dataset);
+        var symbols = new HashSet<string>(StringComparer.Ordinal);
+        DateOnly? newestDate = null;
+        NewRows = 0;
+        foreach (var row in fetched.Rows)
         {
-            var year = new List<PriceTable.Row>(group);
-            if (mode == SyncMode.Incremental)
+            if (!isNew(row))
             {
-                year.AddRange(PriceTable.Read(ParentFiles(layout, dataset, group.Key)));
+                continue;
             }
 
-            _years[group.Key] = year;
+            if (!_years.TryGetValue(row.Date.Year, out var year))
+            {
+                _years[row.Date.Year] = year = [];
+            }
+
+            year.Add(row);
+            symbols.Add(row.Symbol);
+            newestDate = newestDate is { } n && n >= row.Date ? n : row.Date;
+            NewRows++;
+        }
+
+        if (mode == SyncMode.Incremental)
+        {
+            foreach (var (y, year) in _years)
+            {
+                year.AddRange(PriceTable.Read(ParentFiles(layout, dataset, y)));
+            }
         }
 
         var chunks = _years.OrderBy(y => y.Key)
             .Select(y => new SyncChunk(string.Create(CultureInfo.InvariantCulture, $"year={y.Key}"), string.Create(CultureInfo.InvariantCulture, $"year={y.Key}/part-0.parquet"), y.Value.Count))
             .ToList();
         var carriedLast = mode == SyncMode.Incremental ? new WarehouseCatalog(layout).ReadCurrent(dataset)?.Watermark : null;
-        var newest = rows.Count == 0 ? null : rows.Max(r => r.Date).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var newest = newestDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var watermark = new[] { carriedLast, newest }.Where(w => w is not null).DefaultIfEmpty(null).Max(StringComparer.Ordinal);
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-            string.Create(CultureInfo.InvariantCulture, $"{dataset}|{mode}|{rows.Count}|{watermark}|{string.Join(',', rows.Select(r => r.Symbol).Distinct().Order(StringComparer.Ordinal))}"))))[..16];
+            string.Create(CultureInfo.InvariantCulture, $"{dataset}|{mode}|{NewRows}|{watermark}|{string.Join(',', symbols.Order(StringComparer.Ordinal))}"))))[..16];
         return Task.FromResult(new SyncPlan(hash, chunks, watermark, description));
     }
 

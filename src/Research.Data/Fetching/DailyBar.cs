@@ -12,7 +12,7 @@ namespace Research.Data.Fetching;
 /// shares per old on the split date (4 for a 4:1 split).</item>
 /// </list>
 /// </summary>
-public sealed record DailyBar(
+public readonly record struct DailyBar(
     DateOnly Date,
     double? Open,
     double? High,

@@ -28,6 +28,9 @@ public sealed class FetcherMetrics : IDisposable
         _latency = _meter.CreateHistogram<double>("research.fetch.latency", unit: "ms", description: "Time of one provider call");
     }
 
+    /// <summary>The meter (one per instance; listeners can tell instances apart by it).</summary>
+    public Meter Meter => _meter;
+
     internal void Served(string source, bool fromCache, TimeSpan elapsed)
     {
         var tag = new KeyValuePair<string, object?>("source", source);

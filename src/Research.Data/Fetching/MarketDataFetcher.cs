@@ -19,19 +19,25 @@ public sealed class MarketDataFetcher(IReadOnlyList<IMarketDataProvider> chain, 
 {
     public IReadOnlyList<IMarketDataProvider> Chain { get; } = chain.Count > 0 ? chain : throw new ArgumentException("The fetcher needs at least one provider.", nameof(chain));
 
-    public async Task<FetchedPrices> FetchAsync(string symbol, DateOnly from, DateOnly to, CancellationToken cancellationToken = default)
+    public Task<FetchedPrices> FetchAsync(string symbol, DateOnly from, DateOnly to, CancellationToken cancellationToken = default) =>
+        FetchAsync(symbol, from, to, [.. NyseCalendar.Instance.Sessions(from, to)], cancellationToken);
+
+    private async Task<FetchedPrices> FetchAsync(string symbol, DateOnly from, DateOnly to, DateOnly[] sessions, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(symbol);
         symbol = symbol.Trim().ToUpperInvariant();
-        var missing = new SortedSet<DateOnly>(NyseCalendar.Instance.Sessions(from, to));
-        var bars = new SortedDictionary<DateOnly, SourcedBar>();
+        var missing = new bool[sessions.Length];
+        Array.Fill(missing, true);
+        var left = sessions.Length;
+        var bars = new List<SourcedBar>();
         var spans = new List<SourceSpan>();
         var failures = new List<string>();
         var warnings = new List<string>();
         string? currency = null;
+        bool Missing(DateOnly date) => Array.BinarySearch(sessions, date) is var i && i >= 0 && missing[i];
         foreach (var provider in Chain)
         {
-            if (missing.Count == 0 && bars.Count > 0)
+            if (left == 0 && bars.Count > 0)
             {
                 break;
             }
@@ -42,7 +48,7 @@ public sealed class MarketDataFetcher(IReadOnlyList<IMarketDataProvider> chain, 
             {
                 history = bars.Count == 0
                     ? await provider.DailyAsync(symbol, from, to, cancellationToken).ConfigureAwait(false)
-                    : await provider.DailyAsync(symbol, missing.Min, missing.Max, cancellationToken).ConfigureAwait(false);
+                    : await provider.DailyAsync(symbol, sessions[Array.IndexOf(missing, true)], sessions[Array.LastIndexOf(missing, true)], cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -53,7 +59,15 @@ public sealed class MarketDataFetcher(IReadOnlyList<IMarketDataProvider> chain, 
 
             metrics.Served(provider.Name, history.FromCache, FetcherMetrics.Since(start));
             var first = bars.Count == 0;
-            var kept = history.Bars.Where(b => missing.Contains(b.Date) || (first && !NyseCalendar.Instance.IsSession(b.Date))).ToList();
+            var kept = new List<DailyBar>(history.Bars.Count);
+            foreach (var bar in history.Bars)
+            {
+                if (Missing(bar.Date) || (first && !NyseCalendar.Instance.IsSession(bar.Date)))
+                {
+                    kept.Add(bar);
+                }
+            }
+
             if (kept.Count == 0)
             {
                 continue;
@@ -68,8 +82,12 @@ public sealed class MarketDataFetcher(IReadOnlyList<IMarketDataProvider> chain, 
             currency ??= history.Currency;
             foreach (var bar in kept)
             {
-                bars[bar.Date] = new SourcedBar(bar, provider.Name);
-                missing.Remove(bar.Date);
+                bars.Add(new SourcedBar(bar, provider.Name));
+                if (Array.BinarySearch(sessions, bar.Date) is var i && i >= 0)
+                {
+                    missing[i] = false;
+                    left--;
+                }
             }
 
             spans.Add(new SourceSpan(provider.Name, kept[0].Date, kept[^1].Date, kept.Count, history.FromCache));
@@ -81,7 +99,12 @@ public sealed class MarketDataFetcher(IReadOnlyList<IMarketDataProvider> chain, 
             throw new SymbolNotFoundException($"No provider had {symbol} for {from:yyyy-MM-dd}..{to:yyyy-MM-dd}: {string.Join("; ", failures.Select(f => f.TrimEnd('.')))}.");
         }
 
-        return new FetchedPrices(symbol, currency!, [.. bars.Values], spans, failures, warnings);
+        if (spans.Count > 1)
+        {
+            bars.Sort((a, b) => a.Bar.Date.CompareTo(b.Bar.Date)); // later providers filled gaps: one date order
+        }
+
+        return new FetchedPrices(symbol, currency!, bars, spans, failures, warnings);
     }
 
     /// <summary>
@@ -92,6 +115,7 @@ public sealed class MarketDataFetcher(IReadOnlyList<IMarketDataProvider> chain, 
         IReadOnlyList<string> symbols, DateOnly from, DateOnly to, IProgress<(int Done, int Total)>? progress = null, int parallelism = 4, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(symbols);
+        var sessions = NyseCalendar.Instance.Sessions(from, to).ToArray(); // once for every symbol
         var results = new FetchedPrices?[symbols.Count];
         var reasons = new string?[symbols.Count];
         var done = 0;
@@ -99,7 +123,7 @@ public sealed class MarketDataFetcher(IReadOnlyList<IMarketDataProvider> chain, 
         {
             try
             {
-                results[i] = await FetchAsync(symbols[i], from, to, token).ConfigureAwait(false);
+                results[i] = await FetchAsync(symbols[i], from, to, sessions, token).ConfigureAwait(false);
             }
             catch (SymbolNotFoundException e)
             {

@@ -92,10 +92,11 @@ public sealed class MarketDataFetcherTests : IAsyncLifetime
         var (ticker, _) = Survivor();
         await using var stub = new YahooStub().Tape(ticker, YahooStub.Chart(ticker, "USD", NyseCalendar.Instance.Sessions(new DateOnly(2025, 1, 2), January).Select(d => (d, 10.0, 10.0, 1L))));
         var measured = new List<(string Instrument, long Value, string Source, string? Reason)>();
+        using var metrics = new FetcherMetrics();
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == FetcherMetrics.MeterName && instrument.Name != "research.fetch.latency")
+            if (ReferenceEquals(instrument.Meter, metrics.Meter) && instrument.Name != "research.fetch.latency") // this test's fetcher only: others run in parallel
             {
                 l.EnableMeasurementEvents(instrument);
             }
@@ -116,7 +117,6 @@ public sealed class MarketDataFetcherTests : IAsyncLifetime
         });
         listener.Start();
         using var session = _synced.Warehouse.Open();
-        using var metrics = new FetcherMetrics();
         var fetcher = new MarketDataFetcher([CrspMarketData.Warehouse(session), Yahoo(stub, Path.Combine(_synced.Warehouse.Layout.Root, "yc"))], metrics);
 
         var error = await Assert.ThrowsAsync<SymbolNotFoundException>(() => fetcher.FetchAsync("NOSUCH", December, January, ct));

@@ -6,7 +6,7 @@ namespace Research.Data.Providers.Yahoo;
 /// <param name="Date">The session date in the exchange's time zone.</param>
 /// <param name="Close">Close adjusted for splits (not for dividends) as of the day the response was made.</param>
 /// <param name="AdjustedClose">Close adjusted for splits and dividends (Yahoo's "adjclose"), as of the same day.</param>
-public sealed record YahooBar(DateOnly Date, double? Open, double? High, double? Low, double? Close, double? AdjustedClose, long? Volume);
+public readonly record struct YahooBar(DateOnly Date, double? Open, double? High, double? Low, double? Close, double? AdjustedClose, long? Volume);
 
 /// <summary>A cash dividend per share, in the currency's main unit, on its ex-date.</summary>
 public sealed record YahooDividend(DateOnly Date, double Amount);

@@ -82,8 +82,8 @@ public sealed class YahooMarketData : IMarketDataProvider
         var old = entry.Series;
         var last = old.Bars[^1];
         var fresh = await RequestAsync(old.Symbol, last.Date, coverTo, cancellationToken).ConfigureAwait(false);
-        var check = fresh.Bars.FirstOrDefault(b => b.Date == last.Date);
-        var readjusted = check is null || !Same(check.Close, last.Close) || !Same(check.AdjustedClose, last.AdjustedClose)
+        var checks = fresh.Bars.Where(b => b.Date == last.Date).Take(1).ToList();
+        var readjusted = checks.Count == 0 || !Same(checks[0].Close, last.Close) || !Same(checks[0].AdjustedClose, last.AdjustedClose)
             || fresh.Dividends.Any(d => d.Date > last.Date) || fresh.Splits.Any(s => s.Date > last.Date);
         if (readjusted)
         {

@@ -1,89 +1,37 @@
-using System.Net;
 using Research.Data.Providers.Yahoo;
 using Research.Testing;
 
 namespace Research.Data.Tests.Providers.Yahoo;
 
 /// <summary>
-/// The Yahoo client against a local stub HTTP server (HttpListener on 127.0.0.1) that serves recorded chart responses
+/// The Yahoo client against the local stub HTTP server (<see cref="YahooStub"/>) serving recorded chart responses
 /// and injected faults: 429 with Retry-After, 500s, a truncated body, an unknown symbol.
 /// </summary>
 public sealed class YahooChartClientTests
 {
     private static readonly YahooClientOptions Fast = new() { MaxRetries = 3, BaseDelay = TimeSpan.FromMilliseconds(5), MaxDelay = TimeSpan.FromSeconds(2), RequestsPerSecond = 50 };
 
-    /// <summary>A stub server answering each request with the next scripted reply, and the requests it saw.</summary>
-    private sealed class StubServer : IAsyncDisposable
+    /// <summary>The shared stub with these replies queued, served in order before anything else.</summary>
+    private static YahooStub StubServer(params (int Status, string Body, string? RetryAfter)[] replies)
     {
-        private readonly HttpListener _listener = new();
-        private readonly Queue<(int Status, string Body, string? RetryAfter)> _replies;
-        private readonly Task _loop;
-
-        public StubServer(params (int Status, string Body, string? RetryAfter)[] replies)
+        var stub = new YahooStub();
+        foreach (var (status, body, retryAfter) in replies)
         {
-            _replies = new(replies);
-            Port = FreePorts.Next();
-            _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-            _listener.Start();
-            _loop = Task.Run(ServeAsync);
+            stub.Fail(status, body, retryAfter);
         }
 
-        public int Port { get; }
-
-        public List<string> Requests { get; } = [];
-
-        public Uri Address => new($"http://127.0.0.1:{Port}/");
-
-        public async ValueTask DisposeAsync()
-        {
-            _listener.Stop();
-            _listener.Close();
-            await _loop.ConfigureAwait(false);
-        }
-
-        private async Task ServeAsync()
-        {
-            while (_listener.IsListening)
-            {
-                HttpListenerContext context;
-                try
-                {
-                    context = await _listener.GetContextAsync().ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-                {
-                    return;
-                }
-
-                lock (Requests)
-                {
-                    Requests.Add(context.Request.RawUrl!);
-                }
-
-                var (status, body, retryAfter) = _replies.Count > 0 ? _replies.Dequeue() : (500, "no reply scripted", null);
-                context.Response.StatusCode = status;
-                if (retryAfter is not null)
-                {
-                    context.Response.AddHeader("Retry-After", retryAfter);
-                }
-
-                var bytes = System.Text.Encoding.UTF8.GetBytes(body);
-                await context.Response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
-                context.Response.Close();
-            }
-        }
+        return stub;
     }
 
-    private static string Recorded(string file) =>
-        File.ReadAllText(Path.Combine(TestEnvironment.RequireRealData(), "yahoo_chart", "node-yahoo-finance2", "response_bodies", file));
+    private static string Recorded(string file) => YahooStub.Recorded(file);
 
-    private static YahooChartClient Client(StubServer server, HttpClient http) => new(http, Fast with { BaseAddress = server.Address }, TimeProvider.System);
+    private static YahooChartClient Client(YahooStub server, HttpClient http) => new(http, Fast with { BaseAddress = server.Address }, TimeProvider.System);
 
     [Fact]
     public async Task A_429_with_Retry_After_and_a_500_are_retried_and_the_recorded_series_arrives()
     {
         var body = Recorded("chart-AAPL-2020-08-31-to-2020-11-07.json");
-        await using var server = new StubServer((429, "Too Many Requests", "1"), (500, "oops", null), (200, body, null));
+        await using var server = StubServer((429, "Too Many Requests", "1"), (500, "oops", null), (200, body, null));
         using var http = new HttpClient();
         using var client = Client(server, http);
         var series = await client.DailyAsync("AAPL", new DateOnly(2020, 8, 31), new DateOnly(2020, 11, 6), TestContext.Current.CancellationToken);
@@ -96,7 +44,7 @@ public sealed class YahooChartClientTests
     [Fact]
     public async Task Server_errors_past_the_retries_fail_naming_the_url_and_the_status()
     {
-        await using var server = new StubServer((503, "down", null), (503, "down", null), (503, "down", null), (503, "down", null));
+        await using var server = StubServer((503, "down", null), (503, "down", null), (503, "down", null), (503, "down", null));
         using var http = new HttpClient();
         using var client = Client(server, http);
         var error = await Assert.ThrowsAsync<YahooChartException>(() => client.DailyAsync("MSFT", new DateOnly(2021, 2, 1), new DateOnly(2021, 3, 1), TestContext.Current.CancellationToken));
@@ -110,7 +58,7 @@ public sealed class YahooChartClientTests
     public async Task An_unknown_symbol_a_truncated_body_and_an_empty_result_fail_at_once_with_what_went_wrong()
     {
         var recorded = Recorded("chart-AAPL-2020-01-01-to-2020-01-03.json");
-        await using var server = new StubServer(
+        await using var server = StubServer(
             (404, """{"chart":{"result":null,"error":{"code":"Not Found","description":"No data found, symbol may be delisted"}}}""", null),
             (200, recorded[..(recorded.Length / 2)], null),
             (200, """{"chart":{"result":[],"error":null}}""", null));
