@@ -142,6 +142,7 @@ public sealed class BadInputTests(BadInputFixture fx) : IClassFixture<BadInputFi
         ["fetch CSV into a missing folder"] = (f => ["fetch", "--symbols", "AAA", "--from", "2024-01-02", "--csv", f.File("nowhere/x.csv"), "--data-root", f.Root], 2, "--csv: the folder"),
         ["ETL into a dataset it does not load"] = (f => ["etl", "run", "--dataset", "crsp/daily", "--symbols", "AAA", "--from", "2024-01-02", "--data-root", f.Root], 2, "--dataset: 'crsp/daily' is not loaded by the ETL; use prices/daily or yahoo/daily."),
         ["an ETL schedule without a first date"] = (f => ["etl", "schedule", "--dataset", "prices/daily", "--cron", "0 22 * * 1-5", "--symbols", "AAA", "--data-root", f.Root], 1, "--cron needs --from"),
+        ["an ETL schedule with no platform running"] = (f => ["etl", "schedule", "--dataset", "prices/daily", "--gateway-port", "1", "--data-root", f.Root], 1, "nothing listens on the silo gateway 127.0.0.1:1. Start the platform with 'research up' (or set Research__Cluster__GatewayPort or --gateway-port), or use 'research etl run' to load once in this process."),
         ["two ETL schedule actions"] = (f => ["etl", "schedule", "--dataset", "prices/daily", "--remove", "--run-now", "--data-root", f.Root], 1, "Give at most one of --cron, --remove and --run-now"),
     };
 

@@ -27,10 +27,11 @@ public sealed class ClusterConnection : IAsyncDisposable
     public static CallerIdentity CliIdentity { get; } = new(Environment.UserName, Role.Admin, $"cli@{Environment.MachineName}");
 
     /// <summary>Connects per the configuration (Development: the local gateway); fails in one line saying how to start a cluster.</summary>
-    public static async Task<ClusterConnection> ConnectAsync(IConfiguration configuration, CancellationToken cancellationToken)
+    /// <param name="withoutCluster">What to do instead without a cluster, for the error message.</param>
+    public static async Task<ClusterConnection> ConnectAsync(IConfiguration configuration, CancellationToken cancellationToken, string withoutCluster = "use 'research backtest run' to run in this process")
     {
         var settings = ClusterSettings.From(configuration);
-        var fix = $"Start the platform with 'research up' (or set {ConfigurationKeys.GatewayPort.Replace(":", "__", StringComparison.Ordinal)} or --gateway-port), or use 'research backtest run' to run in this process.";
+        var fix = $"Start the platform with 'research up' (or set {ConfigurationKeys.GatewayPort.Replace(":", "__", StringComparison.Ordinal)} or --gateway-port), or {withoutCluster}.";
         if (settings.Profile != HostingProfile.Production && !await TcpProbe.ListensAsync("127.0.0.1", settings.GatewayPort, cancellationToken).ConfigureAwait(false))
         {
             // Nothing listens: say so at once (the Orleans client would retry for minutes first).

@@ -44,7 +44,7 @@ internal static class ScheduleCommand
                     source, parse.GetValue(partial), parse.GetValue(zone)!, Environment.UserName);
             }
 
-            await using var connection = await ClusterConnection.ConnectAsync(ClusterOptions.Configuration(parse), ct).ConfigureAwait(false);
+            await using var connection = await ClusterConnection.ConnectAsync(ClusterOptions.Configuration(parse), ct, "use 'research etl run' to load once in this process").ConfigureAwait(false);
             var grain = connection.Client.GetGrain<IEtlScheduleGrain>(target);
             var calls = new ClusterRideThrough(output, TimeProvider.System);
             EtlScheduleStatus status;
