@@ -18,7 +18,7 @@ public static class AttributionCommand
     {
         var returns = new Option<string>("--returns") { Description = "CSV with a header and date,return rows (YYYY-MM-DD, decimal: 0.01 = 1%).", Required = true };
         var model = CliOptions.Choice("--model", "Factor model.", AttributionModel.Ff5);
-        var lags = new Option<int>("--nw-lags") { Description = "Newey-West lag in sessions.", DefaultValueFactory = _ => ReturnAttribution.DefaultNeweyWestLags }.Between(0, 252);
+        var lags = new Option<int>("--nw-lags") { Description = "Newey-West lag in sessions.", DefaultValueFactory = _ => ReturnAttribution.DefaultNeweyWestLags }.Between(0, 100);
         var rolling = new Option<int?>("--rolling") { Description = "Also fit over a rolling window of this many sessions and print the loadings at each month end." }.Positive();
         var conditional = new Option<bool>("--conditional") { Description = "Also fit up- and down-market betas and the Treynor-Mazuy and Henriksson-Merton timing tests." };
         var command = new Command("attribution", "Attribute a daily return series to CAPM, Fama-French 3 or 5, Carhart 4 or FF5 + momentum (OLS, Newey-West errors).")
