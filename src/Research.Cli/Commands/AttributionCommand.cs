@@ -27,7 +27,16 @@ public static class AttributionCommand
         };
         command.SetAction(parse =>
         {
-            var series = ReturnSeriesFile.Read(parse.GetValue(returns)!);
+            (DateOnly[] Dates, double[] Returns) series;
+            try
+            {
+                series = ReturnSeriesFile.Read(parse.GetValue(returns)!);
+            }
+            catch (FileNotFoundException e)
+            {
+                throw new CliException($"--returns: {e.Message}", e);
+            }
+
             var chosen = parse.GetValue(model);
             FactorReturns factors;
             using (var session = WarehouseOptions.OpenDatasets(parse, FactorReturnsLoader.DatasetsFor(chosen), "'research sync --full-sync --dataset famafrench --source french' (or --source files DIR)"))
