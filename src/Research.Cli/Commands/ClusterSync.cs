@@ -7,7 +7,7 @@ namespace Research.Cli.Commands;
 /// <summary>
 /// <c>research sync --via-cluster</c>: the cluster's single warehouse writer (<see cref="ISyncWriterGrain"/>) runs the
 /// sync on a silo (in Production, on the shared warehouse volume); the CLI starts it and follows its status, riding
-/// through a lost silo (<see cref="ClusterRideThrough"/>): the writer resumes the sync on a surviving silo.
+/// through a lost silo (<see cref="CliRideThrough"/>): the writer resumes the sync on a surviving silo.
 /// </summary>
 internal static class ClusterSync
 {
@@ -15,7 +15,7 @@ internal static class ClusterSync
     {
         await using var connection = await ClusterConnection.ConnectAsync(ClusterOptions.Configuration(parse), cancellationToken).ConfigureAwait(false);
         var writer = connection.Client.GetGrain<ISyncWriterGrain>(ISyncWriterGrain.Key);
-        var calls = new ClusterRideThrough(output, TimeProvider.System);
+        var calls = new CliRideThrough(output, TimeProvider.System);
         SyncJobStatus job;
         try
         {

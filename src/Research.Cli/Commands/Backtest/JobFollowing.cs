@@ -6,7 +6,7 @@ namespace Research.Cli.Commands.Backtest;
 
 /// <summary>
 /// Submits a job to the cluster's scheduler and, when asked, follows it with a progress bar to its result, riding through
-/// a silo loss (<see cref="ClusterRideThrough"/>): the job resumes on a surviving silo and the CLI keeps waiting.
+/// a silo loss (<see cref="CliRideThrough"/>): the job resumes on a surviving silo and the CLI keeps waiting.
 /// </summary>
 internal static class JobFollowing
 {
@@ -14,7 +14,7 @@ internal static class JobFollowing
     {
         await using var cluster = await ClusterConnection.ConnectAsync(ClusterOptions.Configuration(parse), ct).ConfigureAwait(false);
         var scheduler = cluster.Client.GetGrain<IBacktestSchedulerGrain>(IBacktestSchedulerGrain.Key);
-        var calls = new ClusterRideThrough(output, TimeProvider.System);
+        var calls = new CliRideThrough(output, TimeProvider.System);
         BacktestJobStatus submitted;
         try
         {

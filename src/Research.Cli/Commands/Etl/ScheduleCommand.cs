@@ -46,7 +46,7 @@ internal static class ScheduleCommand
 
             await using var connection = await ClusterConnection.ConnectAsync(ClusterOptions.Configuration(parse), ct, "use 'research etl run' to load once in this process").ConfigureAwait(false);
             var grain = connection.Client.GetGrain<IEtlScheduleGrain>(target);
-            var calls = new ClusterRideThrough(output, TimeProvider.System);
+            var calls = new CliRideThrough(output, TimeProvider.System);
             EtlScheduleStatus status;
             try
             {

@@ -4,7 +4,7 @@ using Research.Cli.Infrastructure;
 namespace Research.Cli.Tests;
 
 /// <summary>Cluster calls from the CLI ride through a lost silo for three minutes, saying so in one line each way.</summary>
-public sealed class ClusterRideThroughTests
+public sealed class CliRideThroughTests
 {
     /// <summary>Moves the fake clock on in 2-second steps (each retry's wait) until the call has finished.</summary>
     private static async Task<T> DriveAsync<T>(FakeTimeProvider clock, Task<T> call)
@@ -23,7 +23,7 @@ public sealed class ClusterRideThroughTests
         using var error = new StringWriter();
         var output = new CliOutput(TextWriter.Null, error, interactive: false);
         var clock = new FakeTimeProvider();
-        var calls = new ClusterRideThrough(output, clock);
+        var calls = new CliRideThrough(output, clock);
         var attempts = 0;
         var result = await DriveAsync(clock, calls.CallAsync(() => ++attempts <= 3 ? throw new SiloUnavailableException("silo S10.0.0.7:11111 is dead") : Task.FromResult(42), "waiting for job bt-1", TestContext.Current.CancellationToken));
         Assert.Equal(42, result);
@@ -40,10 +40,10 @@ public sealed class ClusterRideThroughTests
         var output = new CliOutput(TextWriter.Null, TextWriter.Null, interactive: false);
         var clock = new FakeTimeProvider();
         var attempts = 0;
-        await Assert.ThrowsAsync<ArgumentException>(() => new ClusterRideThrough(output, clock).CallAsync<int>(() => { attempts++; throw new ArgumentException("quantile must be in (0, 0.5]"); }, "submitting", TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<ArgumentException>(() => new CliRideThrough(output, clock).CallAsync<int>(() => { attempts++; throw new ArgumentException("quantile must be in (0, 0.5]"); }, "submitting", TestContext.Current.CancellationToken));
         Assert.Equal(1, attempts);
 
-        var gone = new ClusterRideThrough(output, clock).CallAsync<int>(() => throw new TimeoutException("no response"), "submitting", TestContext.Current.CancellationToken);
+        var gone = new CliRideThrough(output, clock).CallAsync<int>(() => throw new TimeoutException("no response"), "submitting", TestContext.Current.CancellationToken);
         var e = await Assert.ThrowsAsync<Research.Cli.Infrastructure.CliException>(() => DriveAsync(clock, gone));
         Assert.Contains("The cluster did not answer for 3 minutes while submitting", e.Message, StringComparison.Ordinal);
     }
