@@ -7,17 +7,15 @@ using Research.Testing;
 
 namespace Research.Cli.Tests;
 
-/// <summary><c>research alpha evaluate</c> on a small synthetic market: the planted alpha is found, a noise file is not.</summary>
+/// <summary><c>research alpha</c> on a small synthetic market: the planted alpha is found, a noise file is not; definitions are stored and every evaluation lands in the trial ledger.</summary>
 public sealed class AlphaCommandTests : IDisposable
 {
     private readonly TempDirectory _dir = TestEnvironment.CreateTempDirectory("alpha-cli");
 
     public void Dispose() => _dir.Dispose();
 
-    [Fact]
-    public async Task The_planted_alpha_is_found_and_a_noise_file_is_not()
+    private async Task<string> WarehouseAsync(CancellationToken ct)
     {
-        var ct = TestContext.Current.CancellationToken;
         var root = _dir.Combine("warehouse");
         var layout = new WarehouseLayout(root);
         var source = new SyntheticSyncSource(layout, new SyntheticMarketOptions { Stocks = 120, Years = 2, Seed = 12, IntradaySymbols = 0 });
@@ -25,6 +23,87 @@ public sealed class AlphaCommandTests : IDisposable
         {
             await new SyncManager(layout, TimeProvider.System).SyncAsync(dataset, SyncMode.Full, source, "tests", cancellationToken: ct);
         }
+
+        return root;
+    }
+
+    [Fact]
+    public async Task A_defined_signal_is_evaluated_by_name_and_every_evaluation_is_in_the_ledger_with_corrections_that_count_them_all()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var root = await WarehouseAsync(ct);
+        var spec = _dir.Combine("mom_rev.json");
+        await File.WriteAllTextAsync(spec, """{"name":"mom_rev","version":1,"description":"momentum and reversal","terms":[{"descriptor":"momentum_12_1","weight":1,"transforms":["zscore"]},{"descriptor":"reversal_21","weight":0.5,"transforms":["rank"]}],"post":["zscore"]}""", ct);
+        var (code, output, error) = await CliRunner.RunAsync("alpha", "define", "--spec", spec, "--data-root", root);
+        Assert.True(code == 0, error);
+        Assert.StartsWith("stored mom_rev@v1", output, StringComparison.Ordinal);
+        (code, output, _) = await CliRunner.RunAsync("alpha", "define", "--spec", spec, "--data-root", root);
+        Assert.Contains("already stored with this definition", output, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(spec, (await File.ReadAllTextAsync(spec, ct)).Replace("\"weight\":0.5", "\"weight\":0.7", StringComparison.Ordinal), ct);
+        (code, _, error) = await CliRunner.RunAsync("alpha", "define", "--spec", spec, "--data-root", root);
+        Assert.Equal(1, code);
+        Assert.Contains("mom_rev@v1 is already stored with another definition", error, StringComparison.Ordinal);
+
+        (code, output, error) = await CliRunner.RunAsync("alpha", "list", "--data-root", root, "--json");
+        Assert.True(code == 0, error);
+        var listed = JsonDocument.Parse(output).RootElement.EnumerateArray().Select(s => s.GetProperty("signal").GetString()).ToList();
+        Assert.Contains("mom_rev@v1", listed);
+        Assert.Contains("planted_alpha@v1", listed);
+
+        string[] period = ["--from", "2024-01-02", "--to", "2024-12-31", "--data-root", root];
+        (code, output, error) = await CliRunner.RunAsync(["alpha", "evaluate", "--signal", "mom_rev", "--question", "trend", "--every", "5", .. period, "--json"]);
+        Assert.True(code == 0, error);
+        var evaluated = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("mom_rev@v1", evaluated.GetProperty("signal").GetString());
+        var stages = evaluated.GetProperty("stages").EnumerateArray().Select(s => s.GetProperty("rows").GetInt64()).ToArray();
+        Assert.True(stages[0] >= stages[1] && stages[1] >= stages[2] && stages[2] > 0, output);
+        Assert.Equal(1, evaluated.GetProperty("trial").GetProperty("trials").GetInt32());
+
+        // The same evaluation again is one more row but the same trial; the industry-neutral variant and a built-in are new trials.
+        (code, _, error) = await CliRunner.RunAsync(["alpha", "evaluate", "--signal", "mom_rev@v1", "--question", "trend", "--every", "5", .. period, "--json"]);
+        Assert.True(code == 0, error);
+        (code, _, error) = await CliRunner.RunAsync(["alpha", "evaluate", "--signal", "mom_rev", "--question", "trend", "--every", "5", "--industry-neutral", .. period, "--json"]);
+        Assert.True(code == 0, error);
+        (code, output, error) = await CliRunner.RunAsync(["alpha", "evaluate", "--signal", "reversal", "--question", "trend", "--every", "5", .. period, "--json"]);
+        Assert.True(code == 0, error);
+        Assert.Equal(3, JsonDocument.Parse(output).RootElement.GetProperty("trial").GetProperty("trials").GetInt32());
+
+        var export = _dir.Combine("trials.csv");
+        (code, output, error) = await CliRunner.RunAsync("alpha", "trials", "--question", "trend", "--export", export, "--data-root", root, "--json");
+        Assert.True(code == 0, error);
+        var trials = JsonDocument.Parse(output).RootElement.EnumerateArray().ToList();
+        Assert.Equal(3, trials.Count);
+        Assert.Equal([2, 1, 1], trials.Select(t => t.GetProperty("evaluations").GetInt32()));
+        Assert.All(trials, t => Assert.Equal(3, t.GetProperty("trials").GetInt32()));
+        Assert.All(trials, t => Assert.True(t.GetProperty("holm").GetDouble() >= t.GetProperty("pValue").GetDouble()));
+        var csv = await File.ReadAllLinesAsync(export, ct);
+        Assert.Equal(4, csv.Length);
+        Assert.StartsWith("question,signal,trial_key,", csv[0], StringComparison.Ordinal);
+
+        // Bad values: each a one-line error naming what is wrong.
+        (code, _, error) = await CliRunner.RunAsync(["alpha", "evaluate", "--signal", "nope", .. period]);
+        Assert.Equal(1, code);
+        Assert.Contains("--signal: no signal 'nope'", error, StringComparison.Ordinal);
+        (code, _, error) = await CliRunner.RunAsync(["alpha", "evaluate", "--signal", "mom_rev@x", .. period]);
+        Assert.Contains("--signal: 'mom_rev@x' is not NAME or NAME@vN", error, StringComparison.Ordinal);
+        (code, _, error) = await CliRunner.RunAsync(["alpha", "evaluate", "--signal", "momentum@v2", .. period]);
+        Assert.Contains("the built-in 'momentum' has only version 1", error, StringComparison.Ordinal);
+        (code, _, error) = await CliRunner.RunAsync(["alpha", "evaluate", "--signal", "value_bp", .. period]);
+        Assert.Equal(1, code);
+        Assert.Contains("compustat/quarterly, ccm/links not in the warehouse", error, StringComparison.Ordinal);
+        (code, _, error) = await CliRunner.RunAsync("alpha", "trials", "--question", "nothing-here", "--data-root", root);
+        Assert.Contains("--question: no trial is recorded under 'nothing-here'", error, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(spec, """{"name":"x","terms":[{"descriptor":"momentum_12_1","transforms":["winsorise:0.01"]}]}""", ct);
+        (code, _, error) = await CliRunner.RunAsync("alpha", "define", "--spec", spec, "--data-root", root);
+        Assert.Equal(1, code);
+        Assert.Contains("--spec: mom_rev.json: terms[0].transforms[0]: 'winsorise:0.01' is not a transform", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_planted_alpha_is_found_and_a_noise_file_is_not()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var root = await WarehouseAsync(ct);
 
         var (code, output, error) = await CliRunner.RunAsync("alpha", "evaluate", "--planted", "--from", "2023-01-03", "--to", "2024-12-31", "--data-root", root, "--json");
         Assert.True(code == 0, error);
@@ -65,7 +144,7 @@ public sealed class AlphaCommandTests : IDisposable
         Assert.Contains("noise.csv line 3: '2024-01-03;10001;0.5' is not date,permno,score", error, StringComparison.Ordinal);
         (code, _, error) = await CliRunner.RunAsync("alpha", "evaluate", "--planted", "--scores", noise, "--from", "2023-01-03", "--to", "2024-12-31", "--data-root", root);
         Assert.Equal(1, code);
-        Assert.Contains("Give exactly one of --planted and --scores FILE.", error, StringComparison.Ordinal);
+        Assert.Contains("Give exactly one of --signal NAME, --spec FILE, --planted and --scores FILE.", error, StringComparison.Ordinal);
         (code, _, error) = await CliRunner.RunAsync("alpha", "evaluate", "--planted", "--from", "2023-01-03", "--to", "2024-12-31", "--horizons", "1,0", "--data-root", root);
         Assert.Equal(1, code);
         Assert.Contains("--horizons: '0' is not a session count from 1 to 252.", error, StringComparison.Ordinal);

@@ -18,4 +18,8 @@ public sealed record HorizonAnalytics(
     double Spread,
     (double Low, double High) SpreadInterval,
     int Pairs,
-    int DroppedForReturn);
+    int DroppedForReturn)
+{
+    /// <summary>The top-minus-bottom forward return on each of <see cref="Dates"/> (an h-session return).</summary>
+    public IReadOnlyList<double> SpreadByDate { get; init; } = [];
+}

@@ -16,8 +16,9 @@ namespace Research.Analytics.Alpha;
 /// 4. Quantiles per date by signal rank, equal count (bucket = ⌊rank x Q / n⌋, rank 0-based, ties by asset order):
 ///    mean forward return per quantile, averaged over dates; the spread = top − bottom per date, its mean with a
 ///    ±1.96 Newey-West interval.
-/// 5. Turnover: share of the top (bottom) quantile's names on a date that were not in it on the previous date; rank
-///    autocorrelation: Spearman of the signal with the previous date's, over common assets; both averaged over dates.
+/// 5. Turnover: share of the top (bottom) quantile's names on a date that were not in it on the previous signal date
+///    (dates without any signal value are not signal dates); rank autocorrelation: Spearman of the signal with the
+///    previous signal date's, over common assets; both averaged over dates.
 /// 6. Coverage: signal values, returns without a signal, and signal values lost for want of a forward return; more
 ///    than <see cref="SignalAnalyticsOptions.MaxDropShare"/> lost at the shortest horizon fails.
 /// </summary>
@@ -117,7 +118,8 @@ public static class SignalAnalytics
         var spreadMean = spreadFit.Coefficients[0];
         var se = spreadFit.NeweyWestErrors[0];
         return new HorizonAnalytics(h, icDates, ic, rankIc, Summary(ic, h), Summary(rankIc, h), [.. quantileSums.Select(s => s / quantileDates)],
-            spreadMean, (spreadMean - (1.96 * se), spreadMean + (1.96 * se)), pairs, dropped);
+            spreadMean, (spreadMean - (1.96 * se), spreadMean + (1.96 * se)), pairs, dropped)
+        { SpreadByDate = spread };
     }
 
     private static double Forward(double[] returns, int assets, int t, int i, int h, int n)
@@ -195,6 +197,11 @@ public static class SignalAnalytics
         {
             var row = signal.AsSpan(t * assets, assets).ToArray();
             var valid = Enumerable.Range(0, assets).Where(i => double.IsFinite(row[i])).ToList();
+            if (valid.Count == 0)
+            {
+                continue; // not a signal date: turnover compares consecutive signal dates
+            }
+
             if (valid.Count < quantiles)
             {
                 (previousTop, previousBottom, previous) = (null, null, null);

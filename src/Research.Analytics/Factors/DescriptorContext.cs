@@ -143,6 +143,81 @@ public sealed class DescriptorContext
     public double ReturnOnEquity(int t, int i) =>
         TrailingSums(t, i, q => q.NetIncome, q => q.BookEquity) is var (income, book) && book > 0 ? income / (book / 4.0) : double.NaN;
 
+    /// <summary>
+    /// Earnings yield: net income of the last four reported quarters ($ millions) over the market cap at the close of t
+    /// ($ thousands, hence x 1,000); NaN without four quarters or a cap.
+    /// </summary>
+    public double EarningsYield(int t, int i)
+    {
+        var cap = Panel.HasMarketCap ? Panel.MarketCap[(t * _n) + i] : double.NaN;
+        return cap > 0 && TrailingSums(t, i, q => q.NetIncome, q => 0) is var (income, _) && double.IsFinite(income) ? income * 1000.0 / cap : double.NaN;
+    }
+
+    /// <summary>
+    /// Standardised unexpected earnings (seasonal random walk on net income, as Foster, Olsen and Shevlin 1984 on EPS):
+    /// for the latest quarter known on t's date, (NI_q - NI_(q-4)) over the standard deviation of the same seasonal
+    /// differences of the up to eight quarters before it (at least four). Valid for <paramref name="validDays"/> calendar
+    /// days after the report (the drift window); NaN otherwise.
+    /// </summary>
+    public double EarningsSurprise(int t, int i, int validDays = 91)
+    {
+        var date = Panel.Dates[t];
+        var quarters = Panel.Fundamentals[i];
+        var known = 0;
+        while (known < quarters.Length && quarters[known].Known <= date)
+        {
+            known++;
+        }
+
+        // The latest row per fiscal period known on the date, newest period first.
+        var latest = new List<QuarterlyFundamentals>();
+        for (var k = known - 1; k >= 0; k--)
+        {
+            if (latest.Count == 0 || quarters[k].PeriodEnd < latest[^1].PeriodEnd)
+            {
+                latest.Add(quarters[k]);
+            }
+        }
+
+        if (latest.Count < 9 || date.DayNumber - latest[0].Known.DayNumber > validDays)
+        {
+            return double.NaN;
+        }
+
+        double SeasonalDifference(int k) =>
+            k + 4 < latest.Count && Math.Abs(latest[k].PeriodEnd.DayNumber - latest[k + 4].PeriodEnd.AddYears(1).DayNumber) <= 20
+                ? latest[k].NetIncome - latest[k + 4].NetIncome
+                : double.NaN;
+
+        var surprise = SeasonalDifference(0);
+        var history = Enumerable.Range(1, 8).Select(SeasonalDifference).Where(double.IsFinite).ToList();
+        if (!double.IsFinite(surprise) || history.Count < 4)
+        {
+            return double.NaN;
+        }
+
+        var sd = Research.Core.Statistics.Moments.StandardDeviation(history);
+        return sd > 0 ? surprise / sd : double.NaN;
+    }
+
+    /// <summary>Short-term reversal: minus the compounded return of the <paramref name="sessions"/> sessions ending at t (at least 80% observed).</summary>
+    public double ShortTermReversal(int t, int i, int sessions = 21)
+    {
+        var growth = 1.0;
+        var count = 0;
+        for (var s = Math.Max(0, t - sessions + 1); s <= t; s++)
+        {
+            var r = Panel.Returns[(s * _n) + i];
+            if (!double.IsNaN(r))
+            {
+                growth *= 1 + r;
+                count++;
+            }
+        }
+
+        return t + 1 >= sessions && count >= 0.8 * sessions ? -(growth - 1) : double.NaN;
+    }
+
     /// <summary>Sums of two quarterly items over the last four reported quarters (NaN, NaN when there are not four).</summary>
     private (double First, double Second) TrailingSums(int t, int i, Func<QuarterlyFundamentals, double> first, Func<QuarterlyFundamentals, double> second)
     {

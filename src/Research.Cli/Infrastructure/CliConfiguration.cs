@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Research.Grains.Client;
+using Research.Platform.Storage.Alpha;
 using Research.Platform.Storage.Security;
 
 namespace Research.Cli.Infrastructure;
@@ -36,5 +37,12 @@ public static class CliConfiguration
     {
         var settings = ClusterSettings.From(configuration);
         return SecurityStorage.Open(settings.Profile == HostingProfile.Production ? settings.ConnectionString : null, DataRoot(configuration), TimeProvider.System, configuration[ConfigurationKeys.AuditKeyFile]);
+    }
+
+    /// <summary>Stored signals and the trial ledger: PostgreSQL (<c>ConnectionStrings:Orleans</c>) in Production, else SQLite under the data root.</summary>
+    public static AlphaLedger Alpha(IConfiguration configuration)
+    {
+        var settings = ClusterSettings.From(configuration);
+        return AlphaLedger.Open(settings.Profile == HostingProfile.Production ? settings.ConnectionString : null, DataRoot(configuration));
     }
 }

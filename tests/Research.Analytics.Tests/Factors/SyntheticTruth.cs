@@ -58,6 +58,37 @@ internal sealed class SyntheticTruth
         return new SyntheticTruth(returns, names, byPermno);
     }
 
+    /// <summary>The specific part's scale: the common multiplier m_t per date and each permno's sigma_i.</summary>
+    public static (Dictionary<DateOnly, double> Multiplier, Dictionary<int, double> SpecificVol) ReadSpecificScale(string market)
+    {
+        using var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        var glob = (string dataset) => Path.Combine(market, dataset, "**", "*.parquet").Replace('\\', '/');
+        var multiplier = new Dictionary<DateOnly, double>();
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"SELECT date, specific_vol_multiplier FROM read_parquet('{glob("truth/factor_returns")}')";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                multiplier[reader.GetFieldValue<DateOnly>(0)] = reader.GetDouble(1);
+            }
+        }
+
+        var vol = new Dictionary<int, double>();
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"SELECT permno, specific_vol FROM read_parquet('{glob("truth/specific_risk")}')";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                vol[reader.GetInt32(0)] = reader.GetDouble(1);
+            }
+        }
+
+        return (multiplier, vol);
+    }
+
     /// <summary>True exposures of a permno in force on a date, or null.</summary>
     public (int Industry, double[] Styles)? ExposureOn(int permno, DateOnly date)
     {

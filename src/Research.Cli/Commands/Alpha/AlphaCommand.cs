@@ -2,14 +2,17 @@ using System.CommandLine;
 
 namespace Research.Cli.Commands.Alpha;
 
-/// <summary><c>research alpha evaluate</c>: signal analytics (more subcommands with issue 19).</summary>
+/// <summary><c>research alpha define|list|evaluate|trials</c>: signal definitions, analytics and the trial ledger.</summary>
 /// <remarks>One file per subcommand in this folder.</remarks>
 public static class AlphaCommand
 {
     public static Command Create(Infrastructure.CliOutput output)
     {
-        var alpha = new Command("alpha", "Alpha research: a signal's IC, rank IC, quantile returns, turnover and decay.");
+        var alpha = new Command("alpha", "Alpha research: signal definitions, a signal's IC, rank IC, quantile returns, turnover and decay, and the trial ledger.");
+        alpha.Subcommands.Add(DefineCommand.Create(output));
+        alpha.Subcommands.Add(ListCommand.Create(output));
         alpha.Subcommands.Add(EvaluateCommand.Create(output));
+        alpha.Subcommands.Add(TrialsCommand.Create(output));
         return alpha;
     }
 }
