@@ -80,6 +80,35 @@ public sealed class AlphaCommandTests : IDisposable
         Assert.Equal(4, csv.Length);
         Assert.StartsWith("question,signal,trial_key,", csv[0], StringComparison.Ordinal);
 
+        // A composite with weights from the past only, recorded as one more trial; the correlation matrix; the IS/OOS split.
+        (code, output, error) = await CliRunner.RunAsync(["alpha", "combine", "--signals", "planted_alpha,mom_rev", "--method", "ic", "--window", "60", "--question", "trend", .. period, "--json"]);
+        Assert.True(code == 0, error);
+        var combined = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("combine:ic(planted_alpha@v1,mom_rev@v1)", combined.GetProperty("signal").GetString());
+        var weights = combined.GetProperty("weights").EnumerateArray().Select(w => w.GetProperty("last").GetDouble()).ToArray();
+        Assert.Equal(1, weights.Sum(Math.Abs), 9);
+        Assert.True(combined.GetProperty("weights")[0].GetProperty("mean").GetDouble() > 0, output); // the planted alpha's IC is positive
+        // (the momentum term's weight is whatever its IC was: style returns make a style signal's IC large either way)
+        Assert.Equal(20, combined.GetProperty("datesWithoutHistory").GetInt32());
+        Assert.Equal(4, combined.GetProperty("trial").GetProperty("trials").GetInt32());
+        (code, output, error) = await CliRunner.RunAsync(["alpha", "correlate", "--signals", "mom_rev,momentum,planted_alpha", .. period, "--json"]);
+        Assert.True(code == 0, error);
+        var matrix = JsonDocument.Parse(output).RootElement.GetProperty("matrix");
+        Assert.Equal(1, matrix[1][1].GetDouble());
+        Assert.Equal(matrix[0][1].GetDouble(), matrix[1][0].GetDouble());
+        Assert.True(matrix[0][1].GetDouble() > 0.5, output); // mom_rev is mostly momentum
+        (code, output, error) = await CliRunner.RunAsync(["alpha", "evaluate", "--planted", "--split", "2024-07-01", "--windows", "60", .. period, "--json"]);
+        Assert.True(code == 0, error);
+        var evaluation = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("2024-07-01", evaluation.GetProperty("split").GetProperty("outOfSample").GetProperty("from").GetString());
+        Assert.Equal(4, evaluation.GetProperty("windows").GetArrayLength()); // about 250 IC dates: four of 60, the rest under half a window
+        (code, _, error) = await CliRunner.RunAsync(["alpha", "combine", "--signals", "momentum", .. period]);
+        Assert.Contains("--signals: give two or more different signals", error, StringComparison.Ordinal);
+        (code, _, error) = await CliRunner.RunAsync(["alpha", "combine", "--signals", "momentum,reversal", "--method", "best", .. period]);
+        Assert.Contains("--method: 'best' is not one of equal, ic, icir, vol-parity, ridge.", error, StringComparison.Ordinal);
+        (code, _, error) = await CliRunner.RunAsync(["alpha", "evaluate", "--planted", "--split", "2030-01-02", .. period]);
+        Assert.Contains("--split: The split at 2030-01-02 leaves", error, StringComparison.Ordinal);
+
         // Bad values: each a one-line error naming what is wrong.
         (code, _, error) = await CliRunner.RunAsync(["alpha", "evaluate", "--signal", "nope", .. period]);
         Assert.Equal(1, code);

@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace Research.Cli.Commands.Alpha;
 
-/// <summary><c>research alpha define|list|evaluate|trials</c>: signal definitions, analytics and the trial ledger.</summary>
+/// <summary><c>research alpha define|list|evaluate|combine|correlate|trials</c>: signal definitions, analytics, composites, correlations and the trial ledger.</summary>
 /// <remarks>One file per subcommand in this folder.</remarks>
 public static class AlphaCommand
 {
@@ -12,6 +12,8 @@ public static class AlphaCommand
         alpha.Subcommands.Add(DefineCommand.Create(output));
         alpha.Subcommands.Add(ListCommand.Create(output));
         alpha.Subcommands.Add(EvaluateCommand.Create(output));
+        alpha.Subcommands.Add(CombineCommand.Create(output));
+        alpha.Subcommands.Add(CorrelateCommand.Create(output));
         alpha.Subcommands.Add(TrialsCommand.Create(output));
         return alpha;
     }

@@ -1,11 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text.Json;
 using Research.Analytics.Alpha;
 using Research.Analytics.Alpha.Signals;
-using Research.Analytics.Factors;
-using Research.Backtesting.Overfitting;
 using Research.Cli.Infrastructure;
 using Spectre.Console;
 
@@ -18,12 +15,6 @@ namespace Research.Cli.Commands.Alpha;
 /// </summary>
 internal static class EvaluateCommand
 {
-    /// <summary>Calendar days of data loaded before --from, so that year-long descriptors (momentum, volatility) exist on the first date.</summary>
-    private const int LookbackDays = 400;
-
-    /// <summary>Statistics may be NaN (a constant IC series has no t); they are stored as "NaN", not refused.</summary>
-    private static readonly JsonSerializerOptions NamedFloats = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
-
     public static Command Create(CliOutput output)
     {
         var signal = new Option<string?>("--signal") { Description = "A built-in or stored signal: NAME or NAME@vN ('research alpha list')." };
@@ -38,9 +29,11 @@ internal static class EvaluateCommand
         var every = new Option<int>("--every") { Description = "Sessions between signal dates (1 = every session).", DefaultValueFactory = _ => 1 }.Between(1, Research.Core.Calendars.Annualisation.SessionsPerYear);
         var neutral = new Option<bool>("--industry-neutral") { Description = "Evaluate the industry-neutral variant: the signal minus its Fama-French 10 industry mean on each date." };
         var question = new Option<string>("--question") { Description = "The research question the trial is recorded under; corrections count every trial on record in it.", DefaultValueFactory = _ => "default" };
+        var split = CliOptions.OptionalDate("--split", "Out-of-sample from this date: the rank IC before and after it, and the degradation.");
+        var windows = new Option<int?>("--windows") { Description = "Walk-forward IC: the rank IC over consecutive windows of this many signal dates." }.Positive();
         var command = new Command("evaluate", "A signal's IC and rank IC (Newey-West t), quantile returns and spread, turnover, decay and coverage against CRSP daily returns; recorded in the trial ledger.")
         {
-            signal, spec, planted, scores, from, to, horizons, quantiles, maxDrop, every, neutral, question,
+            signal, spec, planted, scores, from, to, horizons, quantiles, maxDrop, every, neutral, question, split, windows,
         };
         CliOptions.RequireOrdered(command, from, to);
         command.SetAction(async (parse, ct) =>
@@ -51,14 +44,9 @@ internal static class EvaluateCommand
                 throw new CliException("Give exactly one of --signal NAME, --spec FILE, --planted and --scores FILE.");
             }
 
-            var steps = ParseHorizons(parse.GetValue(horizons)!);
+            var steps = SignalWorkbench.Horizons(parse.GetValue(horizons)!);
             var (first, last) = (parse.GetValue(from), parse.GetValue(to));
-            var questionName = parse.GetValue(question)!.Trim();
-            if (questionName.Length is 0 or > 200)
-            {
-                throw new CliException("--question: give a name of 1 to 200 characters.");
-            }
-
+            var questionName = SignalWorkbench.Question(parse.GetValue(question));
             var ledger = CliConfiguration.Alpha(CliConfiguration.Build(parse));
             SignalDefinition? definition = parse.GetValue(planted) ? BuiltInSignals.Find("planted_alpha")
                 : parse.GetValue(signal) is { } name ? await SignalSources.ResolveAsync(ledger, name, ct).ConfigureAwait(false)
@@ -70,66 +58,48 @@ internal static class EvaluateCommand
             }
 
             var options = new SignalAnalyticsOptions(steps, parse.GetValue(quantiles), parse.GetValue(maxDrop));
-            var datasets = definition is null ? ["crsp/daily", "crsp/names"] : SignalSources.Datasets(definition);
-            using var session = WarehouseOptions.OpenDatasets(parse, datasets, "'research sync --full-sync --dataset crsp' (compustat and ccm for fundamental signals; truth for the planted alpha)");
-            var panel = EquityPanelLoader.Load(session, first.AddDays(-LookbackDays), last);
-            var signalSessions = SignalBuilder.Sessions(panel, first, parse.GetValue(every));
-            if (signalSessions.Length < 3)
-            {
-                throw new CliException($"--from {first:yyyy-MM-dd} --to {last:yyyy-MM-dd}: the warehouse has {signalSessions.Length} signal session(s) in that range; give a longer period.");
-            }
-
+            using var bench = SignalWorkbench.Open(parse, definition is null ? ["crsp/daily", "crsp/names"] : SignalSources.Datasets(definition), first, last, parse.GetValue(every));
             double[] values;
             IReadOnlyList<SignalStage> stages;
             string identity, sha, definitionText;
+            if (definition is not null)
+            {
+                var build = bench.Build(definition, options.MaxDropShare, ct);
+                (values, stages) = (bench.Slice(build.Values), build.Stages);
+                (identity, sha, definitionText) = (definition.Id, definition.Sha256, definition.CanonicalJson());
+            }
+            else
+            {
+                var file = parse.GetValue(scores)!;
+                var (placed, kept, off) = SignalPanel.FromRows(bench.Panel.Axes, ReadScores(file).Where(r => r.Date >= first));
+                if (off > 0)
+                {
+                    output.Info($"{off:N0} score(s) are for a PERMNO or date without a CRSP daily row in {first:yyyy-MM-dd}..{last:yyyy-MM-dd} and are left out ({kept:N0} placed).");
+                }
+
+                values = bench.Slice(placed);
+                stages = [new SignalStage("scores", kept + off), new SignalStage("placed", kept)];
+                sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file.FullName)));
+                (identity, definitionText) = ($"scores:{file.Name}", $$"""{"scores":"{{file.Name}}","sha256":"{{sha}}"}""");
+            }
+
+            var dates = bench.Dates;
+            var report = bench.Evaluate(values, options);
+            IcSplit? outOfSample = null;
+            IReadOnlyList<IcWindow> walkForward = [];
             try
             {
-                if (definition is not null)
-                {
-                    var external = new Dictionary<string, double[]>(StringComparer.Ordinal);
-                    if (datasets.Contains("truth/alpha"))
-                    {
-                        external[SignalDescriptors.PlantedAlpha] = SignalPanel.FromRows(panel.Axes, SignalPanel.PlantedAlpha(session, panel.Dates[0], last)).Values;
-                    }
-
-                    var build = SignalBuilder.Build(new DescriptorContext(panel), definition, signalSessions, external, options.MaxDropShare, ct);
-                    (values, stages) = (build.Values, build.Stages);
-                    (identity, sha, definitionText) = (definition.Id, definition.Sha256, definition.CanonicalJson());
-                }
-                else
-                {
-                    var file = parse.GetValue(scores)!;
-                    var (placed, kept, off) = SignalPanel.FromRows(panel.Axes, ReadScores(file).Where(r => r.Date >= first));
-                    if (off > 0)
-                    {
-                        output.Info($"{off:N0} score(s) are for a PERMNO or date without a CRSP daily row in {first:yyyy-MM-dd}..{last:yyyy-MM-dd} and are left out ({kept:N0} placed).");
-                    }
-
-                    values = placed;
-                    stages = [new SignalStage("scores", kept + off), new SignalStage("placed", kept)];
-                    sha = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(file.FullName)));
-                    (identity, definitionText) = ($"scores:{file.Name}", $$"""{"scores":"{{file.Name}}","sha256":"{{sha}}"}""");
-                }
+                outOfSample = parse.GetValue(split) is { } cut ? SignalStability.Split(report.Horizons[0], cut) : null;
+                walkForward = parse.GetValue(windows) is { } size ? SignalStability.Windows(report.Horizons[0], size) : [];
             }
-            catch (Exception e) when (e is SignalCoverageException or ArgumentException)
+            catch (ArgumentException e)
             {
-                throw new CliException(e.Message, e);
+                throw new CliException($"--split: {e.Message}", e);
             }
 
-            // Evaluate from the first signal session on: the lookback only feeds the descriptors.
-            var offset = signalSessions[0] * panel.Assets;
-            var dates = panel.Dates[signalSessions[0]..];
-            SignalReport report;
-            try
-            {
-                report = SignalAnalytics.Evaluate(dates, panel.Assets, values[offset..], panel.Returns[offset..], options);
-            }
-            catch (Exception e) when (e is SignalCoverageException or ArgumentException)
-            {
-                throw new CliException(e.Message, e);
-            }
-
-            var (trial, corrected) = await RecordAsync(ledger, questionName, identity, sha, definitionText, parse.GetValue(every), parse.GetValue(neutral), options, first, last, session, report, ct).ConfigureAwait(false);
+            var (trial, corrected) = await SignalWorkbench.RecordAsync(ledger, questionName, identity, sha, definitionText,
+                new { horizons = options.Horizons, quantiles = options.Quantiles, maxDrop = options.MaxDropShare, every = parse.GetValue(every), industryNeutral = parse.GetValue(neutral) },
+                first, last, bench.DataVersions, report, ct).ConfigureAwait(false);
             if (parse.GetValue(CliOptions.Json))
             {
                 output.WriteJson(new
@@ -156,24 +126,27 @@ internal static class EvaluateCommand
                     report.SignalValues,
                     report.MissingSignal,
                     stages,
+                    split = outOfSample,
+                    windows = walkForward,
                     trial = new { question = questionName, trial.TrialKey, trial.PValue, annualSpreadSharpe = Finite(trial.AnnualSharpe), corrected.Trials, corrected.BenjaminiHochberg, corrected.Holm, deflatedSharpe = Finite(corrected.DeflatedSharpe) },
                 });
                 return ExitCodes.Ok;
             }
 
-            var table = new Table().AddColumns("horizon", "dates", "IC", "rank IC", "ICIR (rank)", "NW t (rank)", "hit rate", "top - bottom", "95% interval", "quantile means (low to high)");
-            foreach (var h in report.Horizons)
+            output.Out.WriteLine($"{identity} (sha256 {sha[..12]}), {dates[0]:yyyy-MM-dd}..{dates[^1]:yyyy-MM-dd}, every {parse.GetValue(every)} session(s)");
+            WriteReport(output, report, stages);
+            if (outOfSample is { } o)
             {
-                table.AddRow($"{h.Horizon}", $"{h.Dates.Count:N0}", F(h.IcSummary.Mean), F(h.RankIcSummary.Mean), F(h.RankIcSummary.Icir), h.RankIcSummary.NeweyWestT.ToString("0.00", CultureInfo.InvariantCulture),
-                    $"{h.RankIcSummary.HitRate * 100:0.0}%", Bp(h.Spread), $"{Bp(h.SpreadInterval.Low)} .. {Bp(h.SpreadInterval.High)}", string.Join(" ", h.QuantileMeans.Select(Bp)));
+                output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"in sample {o.InSample.From:yyyy-MM-dd}..{o.InSample.To:yyyy-MM-dd}: rank IC {o.InSample.Mean:0.0000} (t {o.InSample.NeweyWestT:0.00}); out of sample {o.OutOfSample.From:yyyy-MM-dd}..{o.OutOfSample.To:yyyy-MM-dd}: {o.OutOfSample.Mean:0.0000} (t {o.OutOfSample.NeweyWestT:0.00}); degradation {o.Degradation * 100:0}%."));
             }
 
-            output.Out.WriteLine($"{identity} (sha256 {sha[..12]}), {dates[0]:yyyy-MM-dd}..{dates[^1]:yyyy-MM-dd}, every {parse.GetValue(every)} session(s)");
-            output.Console.Write(table);
-            output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"top-quantile turnover {report.TopTurnover * 100:0.0}% a signal date, bottom {report.BottomTurnover * 100:0.0}%; rank autocorrelation {report.RankAutocorrelation:0.000}; rank-IC half-life {(report.HalfLife is { } life ? $"{life:0.0} sessions" : "beyond the horizons")}."));
-            output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"rows: {string.Join(" -> ", stages.Select(s => $"{s.Stage} {s.Rows:N0}"))}; {report.Horizons[0].DroppedForReturn:N0} without a {report.Horizons[0].Horizon}-session forward return; {report.MissingSignal:N0} returns without a signal."));
+            if (walkForward.Count > 0)
+            {
+                output.Out.WriteLine("walk-forward rank IC: " + string.Join("; ", walkForward.Select(w => string.Create(CultureInfo.InvariantCulture, $"{w.From:yyyy-MM-dd}..{w.To:yyyy-MM-dd} {w.Mean:0.0000} (t {w.NeweyWestT:0.0})")))
+                    + string.Create(CultureInfo.InvariantCulture, $"; {walkForward.Count(w => Math.Sign(w.Mean) == Math.Sign(report.Horizons[0].RankIcSummary.Mean))} of {walkForward.Count} windows with the whole period's sign."));
+            }
+
             output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"trial recorded in '{questionName}': {corrected.Trials} distinct trial(s) on record; p = {TrialsCommand.P(trial.PValue)} (rank IC, {trial.Horizon}-session), Holm {TrialsCommand.P(corrected.Holm)}, BH {TrialsCommand.P(corrected.BenjaminiHochberg)}; spread Sharpe {trial.AnnualSharpe:0.00} a year, deflated {(double.IsNaN(corrected.DeflatedSharpe) ? "n/a (one trial)" : corrected.DeflatedSharpe.ToString("0.000", CultureInfo.InvariantCulture))}."));
             output.Out.WriteLine("Returns in basis points per horizon; IC = Pearson, rank IC = Spearman per date; t is Newey-West with lag h - 1 (docs/CONCEPTS/alpha-research.md).");
@@ -182,38 +155,46 @@ internal static class EvaluateCommand
         return command;
     }
 
-    private static async Task<(SignalTrial Trial, CorrectedTrial Corrected)> RecordAsync(Research.Platform.Storage.Alpha.AlphaLedger ledger, string question, string identity, string sha, string definition,
-        int every, bool industryNeutral, SignalAnalyticsOptions options, DateOnly from, DateOnly to, Research.Data.Warehouse.WarehouseQuerySession session, SignalReport report, CancellationToken ct)
+    /// <summary>A report as the alpha commands print it: the table per horizon, turnover and decay, and the rows by stage.</summary>
+    internal static void WriteReport(CliOutput output, SignalReport report, IReadOnlyList<SignalStage> stages)
     {
-        var parameters = JsonSerializer.Serialize(new { horizons = options.Horizons, quantiles = options.Quantiles, maxDrop = options.MaxDropShare, every, industryNeutral });
-        var versions = JsonSerializer.Serialize(new SortedDictionary<string, string>(session.Pinned.ToDictionary(p => p.Key, p => p.Value.VersionId), StringComparer.Ordinal));
-        var statistics = JsonSerializer.Serialize(report.Horizons.Select(h => new { h.Horizon, ic = h.IcSummary, rankIc = h.RankIcSummary, h.Spread, h.QuantileMeans }), NamedFloats);
-        var measured = SignalTrial.Measure(report);
-        var trial = new SignalTrial(SignalTrialCorrections.Key(sha, parameters, from, to, versions), question, identity, sha, definition, parameters, from, to,
-            "CRSP common stock (share codes 10/11) on NYSE, AMEX and NASDAQ with a return on the date", versions, statistics,
-            measured.PValue, measured.SpreadSharpe, measured.Horizon, measured.Periods, measured.Skewness, measured.Kurtosis, Environment.UserName, TimeProvider.System.GetUtcNow());
-        await ledger.RecordTrialAsync(trial, ct).ConfigureAwait(false);
-        var corrected = SignalTrialCorrections.Correct(await ledger.TrialsAsync(question, ct).ConfigureAwait(false));
-        return (trial, corrected.Single(c => c.Trial.TrialKey == trial.TrialKey));
-    }
-
-    private static IReadOnlyList<int> ParseHorizons(string text)
-    {
-        var parts = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var list = new List<int>();
-        foreach (var p in parts)
+        var table = new Table().AddColumns("horizon", "dates", "IC", "rank IC", "ICIR (rank)", "NW t (rank)", "hit rate", "top - bottom", "95% interval", "quantile means (low to high)");
+        foreach (var h in report.Horizons)
         {
-            var year = Research.Core.Calendars.Annualisation.SessionsPerYear;
-            if (!int.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var h) || h < 1 || h > year)
-            {
-                throw new CliException(string.Create(CultureInfo.InvariantCulture, $"--horizons: '{p}' is not a session count from 1 to {year}."));
-            }
-
-            list.Add(h);
+            table.AddRow($"{h.Horizon}", $"{h.Dates.Count:N0}", F(h.IcSummary.Mean), F(h.RankIcSummary.Mean), F(h.RankIcSummary.Icir), h.RankIcSummary.NeweyWestT.ToString("0.00", CultureInfo.InvariantCulture),
+                $"{h.RankIcSummary.HitRate * 100:0.0}%", Bp(h.Spread), $"{Bp(h.SpreadInterval.Low)} .. {Bp(h.SpreadInterval.High)}", string.Join(" ", h.QuantileMeans.Select(Bp)));
         }
 
-        return list.Count > 0 ? [.. list.Distinct().Order()] : throw new CliException("--horizons: give at least one session count, e.g. 1,5,21.");
+        output.Console.Write(table);
+        output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"top-quantile turnover {report.TopTurnover * 100:0.0}% a signal date, bottom {report.BottomTurnover * 100:0.0}%; rank autocorrelation {report.RankAutocorrelation:0.000}; rank-IC half-life {(report.HalfLife is { } life ? $"{life:0.0} sessions" : "beyond the horizons")}."));
+        output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"rows: {string.Join(" -> ", stages.Select(s => $"{s.Stage} {s.Rows:N0}"))}; {report.Horizons[0].DroppedForReturn:N0} without a {report.Horizons[0].Horizon}-session forward return; {report.MissingSignal:N0} returns without a signal."));
     }
+
+    /// <summary>The report's figures for --json.</summary>
+    internal static object Json(SignalReport report) => new
+    {
+        horizons = report.Horizons.Select(h => new
+        {
+            h.Horizon,
+            dates = h.Dates.Count,
+            h.IcSummary,
+            h.RankIcSummary,
+            h.QuantileMeans,
+            h.Spread,
+            spreadLow = h.SpreadInterval.Low,
+            spreadHigh = h.SpreadInterval.High,
+            h.Pairs,
+            h.DroppedForReturn,
+        }),
+        report.HalfLife,
+        report.TopTurnover,
+        report.BottomTurnover,
+        report.RankAutocorrelation,
+        report.SignalValues,
+        report.MissingSignal,
+    };
 
     private static IEnumerable<(int Id, DateOnly Date, double Score)> ReadScores(FileInfo file)
     {
