@@ -41,101 +41,17 @@ public static class SignalAnalytics
             throw new ArgumentException("Horizons must be positive session counts and there must be at least 2 quantiles.", nameof(options));
         }
 
-        var signalValues = signal.Count(double.IsFinite);
-        var missingSignal = Enumerable.Range(0, signal.Length).Count(c => !double.IsFinite(signal[c]) && double.IsFinite(returns[c]));
-        var shortest = options.Horizons.Min();
-        var lost = Enumerable.Range(0, signal.Length).Count(c => double.IsFinite(signal[c]) && !double.IsFinite(Forward(returns, assets, c / assets, c % assets, shortest, n)));
-        if (signalValues > 0 && lost > options.MaxDropShare * signalValues)
+        var pass = new Pass(dates, assets, signal, returns, [.. options.Horizons.Distinct().Order()], options.Quantiles);
+        pass.Run();
+        var shortest = pass.HorizonList[0];
+        if (pass.SignalValues > 0 && pass.Lost[0] > options.MaxDropShare * pass.SignalValues)
         {
             throw new SignalCoverageException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"{lost:N0} of {signalValues:N0} signal values ({100.0 * lost / signalValues:0.0}%) have no {shortest}-session forward return, above the limit of {100 * options.MaxDropShare:0.#}%: the signal and the returns do not cover the same assets and dates."));
+                $"{pass.Lost[0]:N0} of {pass.SignalValues:N0} signal values ({100.0 * pass.Lost[0] / pass.SignalValues:0.0}%) have no {shortest}-session forward return, above the limit of {100 * options.MaxDropShare:0.#}%: the signal and the returns do not cover the same assets and dates."));
         }
 
-        var horizons = options.Horizons.Order().Select(h => Horizon(dates, assets, signal, returns, h, options.Quantiles)).ToList();
-
-        var (top, bottom, autocorrelation) = Stability(n, assets, signal, options.Quantiles);
-        return new SignalReport(horizons, HalfLife(horizons), top, bottom, autocorrelation, signalValues, missingSignal);
-    }
-
-    private static HorizonAnalytics Horizon(DateOnly[] dates, int assets, double[] signal, double[] returns, int h, int quantiles)
-    {
-        var n = dates.Length;
-        var (icDates, ic, rankIc, spread) = (new List<DateOnly>(), new List<double>(), new List<double>(), new List<double>());
-        var quantileSums = new double[quantiles];
-        var quantileDates = 0;
-        var pairs = 0;
-        var dropped = 0;
-        var x = new List<double>(assets);
-        var y = new List<double>(assets);
-        for (var t = 0; t < n; t++)
-        {
-            x.Clear();
-            y.Clear();
-            for (var i = 0; i < assets; i++)
-            {
-                var s = signal[(t * assets) + i];
-                if (!double.IsFinite(s))
-                {
-                    continue;
-                }
-
-                var forward = Forward(returns, assets, t, i, h, n);
-                if (!double.IsFinite(forward))
-                {
-                    dropped++;
-                    continue;
-                }
-
-                x.Add(s);
-                y.Add(forward);
-            }
-
-            if (x.Count < Math.Max(3, quantiles))
-            {
-                continue;
-            }
-
-            pairs += x.Count;
-            icDates.Add(dates[t]);
-            ic.Add(Moments.Correlation(x, y));
-            rankIc.Add(Moments.Correlation(Ranks(x), Ranks(y)));
-            var bucketMeans = QuantileMeans(x, y, quantiles);
-            for (var q = 0; q < quantiles; q++)
-            {
-                quantileSums[q] += bucketMeans[q];
-            }
-
-            quantileDates++;
-            spread.Add(bucketMeans[^1] - bucketMeans[0]);
-        }
-
-        if (ic.Count < 2)
-        {
-            throw new SignalCoverageException($"Only {ic.Count} date(s) have at least {Math.Max(3, quantiles)} assets with both a signal and a {h}-session forward return: too little to evaluate.");
-        }
-
-        var spreadFit = OlsFit.Fit(spread, [Enumerable.Repeat(1.0, spread.Count).ToArray()], h - 1);
-        var spreadMean = spreadFit.Coefficients[0];
-        var se = spreadFit.NeweyWestErrors[0];
-        return new HorizonAnalytics(h, icDates, ic, rankIc, Summary(ic, h), Summary(rankIc, h), [.. quantileSums.Select(s => s / quantileDates)],
-            spreadMean, (spreadMean - (1.96 * se), spreadMean + (1.96 * se)), pairs, dropped)
-        { SpreadByDate = spread };
-    }
-
-    private static double Forward(double[] returns, int assets, int t, int i, int h, int n)
-    {
-        if (t + h >= n)
-        {
-            return double.NaN;
-        }
-
-        var growth = 1.0;
-        for (var s = t + 1; s <= t + h; s++)
-        {
-            growth *= 1 + returns[(s * assets) + i];
-        }
-
-        return growth - 1; // NaN propagates from a missing return
+        var horizons = Enumerable.Range(0, pass.HorizonList.Length).Select(pass.Result).ToList();
+        return new SignalReport(horizons, HalfLife(horizons), pass.TopTurnover, pass.BottomTurnover, pass.RankAutocorrelation, pass.SignalValues, pass.MissingSignal);
     }
 
     private static IcSummary Summary(List<double> series, int h)
@@ -147,20 +63,377 @@ public static class SignalAnalytics
         return new IcSummary(mean, sd, mean / sd, t, finite.Count(v => v > 0) / (double)finite.Count);
     }
 
-    /// <summary>Mean of y in each equal-count bucket of x (bucket = ⌊rank x Q / n⌋, ties by position).</summary>
-    private static double[] QuantileMeans(List<double> x, List<double> y, int quantiles)
+    /// <summary>Pearson correlation with <see cref="Moments.Correlation"/>'s arithmetic (means first, then the centred sums), on spans.</summary>
+    private static double Correlation(ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
-        var order = Enumerable.Range(0, x.Count).OrderBy(k => x[k]).ThenBy(k => k).ToArray();
-        var sums = new double[quantiles];
-        var counts = new int[quantiles];
-        for (var rank = 0; rank < order.Length; rank++)
+        if (x.Length < 2)
         {
-            var q = rank * quantiles / order.Length;
-            sums[q] += y[order[rank]];
-            counts[q]++;
+            return double.NaN;
         }
 
-        return [.. sums.Select((s, q) => s / counts[q])];
+        double sx = 0, sy = 0;
+        for (var k = 0; k < x.Length; k++)
+        {
+            sx += x[k];
+            sy += y[k];
+        }
+
+        var (mx, my) = (sx / x.Length, sy / y.Length);
+        double sxy = 0, sxx = 0, syy = 0;
+        for (var k = 0; k < x.Length; k++)
+        {
+            var (dx, dy) = (x[k] - mx, y[k] - my);
+            sxy += dx * dy;
+            sxx += dx * dx;
+            syy += dy * dy;
+        }
+
+        return sxx > 0 && syy > 0 ? sxy / Math.Sqrt(sxx * syy) : double.NaN;
+    }
+
+    /// <summary>Average ranks (1-based, ties share their mean) of values already in ascending order.</summary>
+    private static void RanksOfSorted(ReadOnlySpan<double> sorted, Span<double> ranks)
+    {
+        for (var start = 0; start < sorted.Length;)
+        {
+            var end = start;
+            while (end + 1 < sorted.Length && sorted[end + 1] == sorted[start])
+            {
+                end++;
+            }
+
+            var rank = ((start + end) / 2.0) + 1;
+            for (var k = start; k <= end; k++)
+            {
+                ranks[k] = rank;
+            }
+
+            start = end + 1;
+        }
+    }
+
+    /// <summary>
+    /// One pass over the dates for every horizon: each date's signal is ordered once by a radix sort (ties by asset index), its forward
+    /// returns for all horizons come from one running product per asset (the same multiplications, in the same order, as
+    /// Π(1 + r) written out), and each horizon orders only its forward returns. Buffers are allocated once.
+    /// </summary>
+    private sealed class Pass(DateOnly[] dates, int assets, double[] signal, double[] returns, int[] horizons, int quantiles)
+    {
+        private readonly List<DateOnly>[] _icDates = [.. horizons.Select(_ => new List<DateOnly>())];
+        private readonly List<double>[] _ic = [.. horizons.Select(_ => new List<double>())];
+        private readonly List<double>[] _rankIc = [.. horizons.Select(_ => new List<double>())];
+        private readonly List<double>[] _spread = [.. horizons.Select(_ => new List<double>())];
+        private readonly double[][] _quantileSums = [.. horizons.Select(_ => new double[quantiles])];
+        private readonly int[] _quantileDates = new int[horizons.Length];
+        private readonly int[] _pairs = new int[horizons.Length];
+
+        public int[] HorizonList => horizons;
+
+        public int SignalValues { get; private set; }
+
+        public int MissingSignal { get; private set; }
+
+        /// <summary>Signal values without a forward return, per horizon.</summary>
+        public int[] Lost { get; } = new int[horizons.Length];
+
+        public double TopTurnover { get; private set; }
+
+        public double BottomTurnover { get; private set; }
+
+        public double RankAutocorrelation { get; private set; }
+
+        public void Run()
+        {
+            var n = dates.Length;
+            var maxH = horizons[^1];
+            var (sortedKeys, sortedIds, signalRanks) = (new double[assets], new int[assets], new double[assets]);
+            var (previousIds, previousCount) = (new int[assets], 0);
+            var growth = new double[assets];
+            var forward = horizons.Select(_ => new double[assets]).ToArray();
+            var (x, y, xr, yr, yKeys) = (new double[assets], new double[assets], new double[assets], new double[assets], new double[assets]);
+            var (yItems, keep, order) = (new int[assets], new int[assets], new int[assets]);
+            var radix = new RadixOrder();
+            var (topDate, bottomDate) = (new int[assets], new int[assets]);
+            Array.Fill(topDate, -1);
+            Array.Fill(bottomDate, -1);
+            var (rankNow, rankBefore) = (new double[assets], new double[assets]);
+            var (sums, counts) = (new double[quantiles], new int[quantiles]);
+            var (commonNow, commonBefore) = (new double[assets], new double[assets]);
+            var (top, bottom, auto) = (new List<double>(), new List<double>(), new List<double>());
+            var previousDate = -1; // the last signal date, -1 when turnover restarts
+            for (var t = 0; t < n; t++)
+            {
+                var row = signal.AsSpan(t * assets, assets);
+                var m = 0;
+                for (var i = 0; i < assets; i++)
+                {
+                    if (double.IsFinite(row[i]))
+                    {
+                        sortedKeys[m] = row[i];
+                        sortedIds[m++] = i;
+                    }
+                    else if (double.IsFinite(returns[(t * assets) + i]))
+                    {
+                        MissingSignal++;
+                    }
+                }
+
+                SignalValues += m;
+                if (m == 0)
+                {
+                    continue; // not a signal date
+                }
+
+                // Sorted by value, ties by asset index (the gathered ids are ascending and the order is stable).
+                radix.Order(sortedKeys.AsSpan(0, m), order);
+                for (var p = 0; p < m; p++)
+                {
+                    (x[p], yItems[p]) = (sortedKeys[order[p]], sortedIds[order[p]]);
+                }
+
+                x.AsSpan(0, m).CopyTo(sortedKeys);
+                yItems.AsSpan(0, m).CopyTo(sortedIds);
+                RanksOfSorted(sortedKeys.AsSpan(0, m), signalRanks);
+                Forward(t, n, maxH, growth, forward);
+                for (var k = 0; k < horizons.Length; k++)
+                {
+                    var f = forward[k];
+                    var count = 0;
+                    double sx = 0, sy = 0;
+                    for (var p = 0; p < m; p++)
+                    {
+                        var v = f[sortedIds[p]];
+                        if (double.IsFinite(v))
+                        {
+                            sx += x[count] = sortedKeys[p];
+                            sy += y[count++] = v;
+                        }
+                    }
+
+                    Lost[k] += m - count;
+                    if (count < Math.Max(3, quantiles))
+                    {
+                        continue;
+                    }
+
+                    _pairs[k] += count;
+                    var xRanks = signalRanks;
+                    if (count < m)
+                    {
+                        RanksOfSorted(x.AsSpan(0, count), xr);
+                        xRanks = xr;
+                    }
+
+                    radix.Order(y.AsSpan(0, count), yItems);
+                    for (var p = 0; p < count; p++)
+                    {
+                        yKeys[p] = y[yItems[p]];
+                    }
+
+                    RanksOfSorted(yKeys.AsSpan(0, count), yKeys); // ranks in sorted order, in place
+                    for (var p = 0; p < count; p++)
+                    {
+                        yr[yItems[p]] = yKeys[p];
+                    }
+
+                    // One pass: Pearson on values (means from the filter) and on ranks (average ranks have mean (n + 1) / 2
+                    // exactly), and the quantile sums (x is in signal order, so position p is in quantile p Q / n).
+                    var (mx, my, meanRank) = (sx / count, sy / count, (count + 1) / 2.0);
+                    double sxy = 0, sxx = 0, syy = 0, rxy = 0, rxx = 0, ryy = 0;
+                    Array.Clear(sums);
+                    Array.Clear(counts);
+                    for (var p = 0; p < count; p++)
+                    {
+                        var (dx, dy) = (x[p] - mx, y[p] - my);
+                        sxy += dx * dy;
+                        sxx += dx * dx;
+                        syy += dy * dy;
+                        var (ax, ay) = (xRanks[p] - meanRank, yr[p] - meanRank);
+                        rxy += ax * ay;
+                        rxx += ax * ax;
+                        ryy += ay * ay;
+                        var q = (int)((long)p * quantiles / count);
+                        sums[q] += y[p];
+                        counts[q]++;
+                    }
+
+                    _icDates[k].Add(dates[t]);
+                    _ic[k].Add(sxx > 0 && syy > 0 ? sxy / Math.Sqrt(sxx * syy) : double.NaN);
+                    _rankIc[k].Add(rxx > 0 && ryy > 0 ? rxy / Math.Sqrt(rxx * ryy) : double.NaN);
+                    for (var q = 0; q < quantiles; q++)
+                    {
+                        _quantileSums[k][q] += sums[q] / counts[q];
+                    }
+
+                    _quantileDates[k]++;
+                    _spread[k].Add((sums[quantiles - 1] / counts[quantiles - 1]) - (sums[0] / counts[0]));
+                }
+
+                // Turnover and rank autocorrelation against the previous signal date.
+                if (m < quantiles)
+                {
+                    previousDate = -1;
+                    previousCount = 0;
+                    continue;
+                }
+
+                if (previousDate >= 0)
+                {
+                    var (topCount, topNew, bottomCount, bottomNew) = (0, 0, 0, 0);
+                    for (var p = 0; p < m; p++)
+                    {
+                        var q = (int)((long)p * quantiles / m);
+                        if (q == quantiles - 1)
+                        {
+                            topCount++;
+                            topNew += topDate[sortedIds[p]] == previousDate ? 0 : 1;
+                        }
+                        else if (q == 0)
+                        {
+                            bottomCount++;
+                            bottomNew += bottomDate[sortedIds[p]] == previousDate ? 0 : 1;
+                        }
+                    }
+
+                    top.Add(topNew / (double)topCount);
+                    bottom.Add(bottomNew / (double)bottomCount);
+                    var before = signal.AsSpan(previousDate * assets, assets);
+                    var common = 0;
+                    for (var p = 0; p < m; p++)
+                    {
+                        if (double.IsFinite(before[sortedIds[p]]))
+                        {
+                            commonNow[common++] = sortedKeys[p];
+                        }
+                    }
+
+                    if (common >= 3)
+                    {
+                        // Ranks over the common assets, now (in today's order) and before (in the previous date's order).
+                        RanksOfSorted(commonNow.AsSpan(0, common), xr);
+                        var c = 0;
+                        for (var p = 0; p < m; p++)
+                        {
+                            if (double.IsFinite(before[sortedIds[p]]))
+                            {
+                                rankNow[sortedIds[p]] = xr[c++];
+                            }
+                        }
+
+                        var cb = 0;
+                        for (var p = 0; p < previousCount; p++)
+                        {
+                            if (double.IsFinite(row[previousIds[p]]))
+                            {
+                                commonBefore[cb] = before[previousIds[p]];
+                                keep[cb++] = previousIds[p];
+                            }
+                        }
+
+                        RanksOfSorted(commonBefore.AsSpan(0, cb), yr);
+                        for (var p = 0; p < cb; p++)
+                        {
+                            rankBefore[keep[p]] = yr[p];
+                        }
+
+                        c = 0;
+                        for (var p = 0; p < m; p++)
+                        {
+                            var id = sortedIds[p];
+                            if (double.IsFinite(before[id]))
+                            {
+                                x[c] = rankNow[id];
+                                y[c++] = rankBefore[id];
+                            }
+                        }
+
+                        auto.Add(Correlation(x.AsSpan(0, c), y.AsSpan(0, c)));
+                    }
+                }
+
+                for (var p = 0; p < m; p++)
+                {
+                    var q = (int)((long)p * quantiles / m);
+                    if (q == quantiles - 1)
+                    {
+                        topDate[sortedIds[p]] = t;
+                    }
+                    else if (q == 0)
+                    {
+                        bottomDate[sortedIds[p]] = t;
+                    }
+                }
+
+                sortedIds.AsSpan(0, m).CopyTo(previousIds);
+                previousCount = m;
+                previousDate = t;
+            }
+
+            TopTurnover = top.Count == 0 ? double.NaN : top.Average();
+            BottomTurnover = bottom.Count == 0 ? double.NaN : bottom.Average();
+            RankAutocorrelation = auto.Count == 0 ? double.NaN : auto.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average();
+        }
+
+        public HorizonAnalytics Result(int k)
+        {
+            var h = horizons[k];
+            var (ic, rankIc, spread) = (_ic[k], _rankIc[k], _spread[k]);
+            if (ic.Count < 2)
+            {
+                throw new SignalCoverageException($"Only {ic.Count} date(s) have at least {Math.Max(3, quantiles)} assets with both a signal and a {h}-session forward return: too little to evaluate.");
+            }
+
+            var spreadFit = OlsFit.Fit(spread, [Enumerable.Repeat(1.0, spread.Count).ToArray()], h - 1);
+            var spreadMean = spreadFit.Coefficients[0];
+            var se = spreadFit.NeweyWestErrors[0];
+            return new HorizonAnalytics(h, _icDates[k], ic, rankIc, Summary(ic, h), Summary(rankIc, h), [.. _quantileSums[k].Select(s => s / _quantileDates[k])],
+                spreadMean, (spreadMean - (1.96 * se), spreadMean + (1.96 * se)), _pairs[k], Lost[k])
+            { SpreadByDate = spread };
+        }
+
+        /// <summary>Forward returns of date t for every horizon: Π_{s=t+1..t+h} (1 + r_s) − 1, NaN past the panel or over a missing return.</summary>
+        private void Forward(int t, int n, int maxH, double[] growth, double[][] forward)
+        {
+            Array.Fill(growth, 1.0);
+            var next = 0;
+            for (var step = 1; step <= maxH && next < horizons.Length; step++)
+            {
+                if (t + step >= n)
+                {
+                    for (; next < horizons.Length; next++)
+                    {
+                        Array.Fill(forward[next], double.NaN);
+                    }
+
+                    break;
+                }
+
+                var r = returns.AsSpan((t + step) * assets, assets);
+                var g = growth.AsSpan();
+                var lanes = System.Numerics.Vector<double>.Count;
+                var i = 0;
+                for (; i <= assets - lanes; i += lanes)
+                {
+                    var v = new System.Numerics.Vector<double>(g[i..]) * (System.Numerics.Vector<double>.One + new System.Numerics.Vector<double>(r[i..]));
+                    v.CopyTo(g[i..]);
+                }
+
+                for (; i < assets; i++)
+                {
+                    g[i] *= 1 + r[i];
+                }
+
+                if (horizons[next] == step)
+                {
+                    for (var a = 0; a < assets; a++)
+                    {
+                        forward[next][a] = growth[a] - 1; // NaN propagates from a missing return
+                    }
+
+                    next++;
+                }
+            }
+        }
     }
 
     /// <summary>Ranks 1..n with ties given their average rank.</summary>
@@ -186,46 +459,6 @@ public static class SignalAnalytics
         }
 
         return ranks;
-    }
-
-    private static (double Top, double Bottom, double Autocorrelation) Stability(int n, int assets, double[] signal, int quantiles)
-    {
-        HashSet<int>? previousTop = null, previousBottom = null;
-        double[]? previous = null;
-        var (top, bottom, auto) = (new List<double>(), new List<double>(), new List<double>());
-        for (var t = 0; t < n; t++)
-        {
-            var row = signal.AsSpan(t * assets, assets).ToArray();
-            var valid = Enumerable.Range(0, assets).Where(i => double.IsFinite(row[i])).ToList();
-            if (valid.Count == 0)
-            {
-                continue; // not a signal date: turnover compares consecutive signal dates
-            }
-
-            if (valid.Count < quantiles)
-            {
-                (previousTop, previousBottom, previous) = (null, null, null);
-                continue;
-            }
-
-            var order = valid.OrderBy(i => row[i]).ThenBy(i => i).ToList();
-            var topSet = order.Where((_, rank) => rank * quantiles / order.Count == quantiles - 1).ToHashSet();
-            var bottomSet = order.Where((_, rank) => rank * quantiles / order.Count == 0).ToHashSet();
-            if (previousTop is not null)
-            {
-                top.Add(topSet.Count(i => !previousTop.Contains(i)) / (double)topSet.Count);
-                bottom.Add(bottomSet.Count(i => !previousBottom!.Contains(i)) / (double)bottomSet.Count);
-                var common = valid.Where(i => double.IsFinite(previous![i])).ToList();
-                if (common.Count >= 3)
-                {
-                    auto.Add(Moments.Correlation(Ranks([.. common.Select(i => row[i])]), Ranks([.. common.Select(i => previous![i])])));
-                }
-            }
-
-            (previousTop, previousBottom, previous) = (topSet, bottomSet, row);
-        }
-
-        return (top.Count == 0 ? double.NaN : top.Average(), bottom.Count == 0 ? double.NaN : bottom.Average(), auto.Count == 0 ? double.NaN : auto.Where(double.IsFinite).DefaultIfEmpty(double.NaN).Average());
     }
 
     private static double? HalfLife(List<HorizonAnalytics> horizons)

@@ -26,7 +26,7 @@ public enum CombinationMethod
 /// <param name="Window">Past signal dates whose realised ICs (or cross-products) the weights use.</param>
 /// <param name="MinimumHistory">Dates with fewer realised past dates than this get no composite.</param>
 /// <param name="RidgePenalty">λ added to the diagonal of X'X / n (the signals are z-scored, so λ is in units of their variance).</param>
-public sealed record CombinationOptions(CombinationMethod Method, int Horizon = 1, int Window = 252, int MinimumHistory = 20, double RidgePenalty = 1.0);
+public sealed record CombinationOptions(CombinationMethod Method, int Horizon = 1, int Window = Research.Core.Calendars.Annualisation.SessionsPerYear, int MinimumHistory = 20, double RidgePenalty = 1.0);
 
 /// <summary>A composite signal and the weights it used on each date (NaN where it had too little history).</summary>
 public sealed record CombinedSignal(double[] Values, double[] Weights, int Signals, IReadOnlyList<int> DatesWithoutHistory);

@@ -18,6 +18,7 @@ public static class BenchCommand
         bench.Subcommands.Add(RiskBenchmark.Create(output));
         bench.Subcommands.Add(BacktestBenchmark.Create(output));
         bench.Subcommands.Add(FetchBenchmark.Create(output));
+        bench.Subcommands.Add(AlphaBenchmark.Create(output));
         return bench;
     }
 }
