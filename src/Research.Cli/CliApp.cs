@@ -54,6 +54,7 @@ public static class CliApp
         root.Subcommands.Add(TearsheetCommand.Create(output));
         root.Subcommands.Add(AttributionCommand.Create(output));
         root.Subcommands.Add(Commands.Alpha.AlphaCommand.Create(output));
+        root.Subcommands.Add(Commands.Models.ModelsCommand.Create(output));
         root.Subcommands.Add(OptimizeCommand.Create(output));
         root.Subcommands.Add(BacktestCommand.Create(output));
         root.Subcommands.Add(AuditCommand.Create(output));

@@ -129,6 +129,68 @@ public sealed class AlphaCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_registered_model_is_promoted_behind_its_gates_rolled_back_and_refused_once_tampered()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var root = await WarehouseAsync(ct);
+        string[] period = ["--from", "2023-01-03", "--to", "2024-12-31", "--split", "2024-07-01", "--every", "1", "--data-root", root];
+        var (code, output, error) = await CliRunner.RunAsync(["models", "register", "--name", "alpha", "--signal", "planted_alpha", .. period, "--json"]);
+        Assert.True(code == 0, error);
+        var manifest = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(1, manifest.GetProperty("version").GetInt32());
+        Assert.True(manifest.GetProperty("metrics").GetProperty("oos_rank_ic").GetDouble() > 0, output);
+        (code, _, error) = await CliRunner.RunAsync(["models", "register", "--name", "alpha", "--signal", "reversal", .. period]);
+        Assert.True(code == 0, error);
+
+        (code, _, error) = await CliRunner.RunAsync("models", "promote", "--name", "alpha", "--version", "1", "--min-oos-ic", "0.005", "--reason", "planted", "--data-root", root);
+        Assert.True(code == 0, error);
+        (code, _, error) = await CliRunner.RunAsync("models", "promote", "--name", "alpha", "--version", "2", "--min-oos-ic", "0.5", "--data-root", root);
+        Assert.Equal(1, code);
+        Assert.Contains("alpha v2 cannot be promoted:", error, StringComparison.Ordinal);
+        Assert.Contains("oos_rank_ic = ", error, StringComparison.Ordinal);
+        (code, _, error) = await CliRunner.RunAsync("models", "promote", "--name", "alpha", "--version", "2", "--data-root", root);
+        Assert.True(code == 0 || error.Contains("check 'oos_rank_ic_positive' did not pass", StringComparison.Ordinal), error);
+        var promotedSecond = code == 0;
+
+        (code, output, error) = await CliRunner.RunAsync("models", "show", "--name", "alpha", "--data-root", root, "--json");
+        Assert.True(code == 0, error);
+        Assert.Equal(promotedSecond ? 2 : 1, JsonDocument.Parse(output).RootElement.GetProperty("version").GetInt32());
+        if (promotedSecond)
+        {
+            (code, output, error) = await CliRunner.RunAsync("models", "rollback", "--name", "alpha", "--reason", "back to the planted one", "--data-root", root);
+            Assert.True(code == 0, error);
+            Assert.Equal("alpha v1 is production again; v2 archived.", output.Trim());
+        }
+
+        // The production version's definition, changed by hand, is refused with the file named.
+        var signalFile = Path.Combine(root, "models", "alpha", "v1", "signal.json");
+        await File.WriteAllTextAsync(signalFile, (await File.ReadAllTextAsync(signalFile, ct)).Replace("\"weight\":1", "\"weight\":2", StringComparison.Ordinal), ct);
+        (code, _, error) = await CliRunner.RunAsync("models", "show", "--name", "alpha", "--data-root", root);
+        Assert.Equal(1, code);
+        Assert.Contains("models/alpha/v1/signal.json has SHA-256", error, StringComparison.Ordinal);
+
+        (code, output, error) = await CliRunner.RunAsync("audit", "list", "--data-root", root, "--json");
+        Assert.True(code == 0, error);
+        Assert.Contains("models.promote", output, StringComparison.Ordinal);
+        Assert.Contains("\"refused\"", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_analytics_benchmark_runs_and_agrees_with_its_naive_baseline()
+    {
+        // Small sizes: the point is the agreement check (the command fails when the two mean rank ICs differ), not the time.
+        var (code, output, error) = await CliRunner.RunAsync("bench", "alpha", "--assets", "80", "--years", "1", "--repeat", "1", "--json");
+        Assert.True(code == 0, error);
+        var result = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(252, result.GetProperty("sessions").GetInt32());
+        Assert.True(result.GetProperty("naiveSeconds").GetDouble() > 0);
+        Assert.Equal(3, result.GetProperty("rankIc").GetArrayLength());
+        (code, _, error) = await CliRunner.RunAsync("bench", "alpha", "--assets", "5");
+        Assert.Equal(2, code);
+        Assert.Contains("--assets", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_planted_alpha_is_found_and_a_noise_file_is_not()
     {
         var ct = TestContext.Current.CancellationToken;
