@@ -200,7 +200,7 @@ public sealed class AlphaCommandTests : IDisposable
         Assert.True(code == 0, error);
         using (var json = JsonDocument.Parse(output))
         {
-            var five = json.RootElement.GetProperty("horizons")[1];
+            var five = json.RootElement.GetProperty("report").GetProperty("horizons")[1];
             Assert.Equal(5, five.GetProperty("horizon").GetInt32());
             var rank = five.GetProperty("rankIcSummary");
             Assert.True(rank.GetProperty("neweyWestT").GetDouble() > 3, output);
@@ -222,7 +222,7 @@ public sealed class AlphaCommandTests : IDisposable
         await File.WriteAllLinesAsync(noise, lines, ct);
         (code, output, error) = await CliRunner.RunAsync("alpha", "evaluate", "--scores", noise, "--from", "2023-01-03", "--to", "2024-12-31", "--horizons", "1", "--data-root", root, "--json");
         Assert.True(code == 0, error);
-        var t = JsonDocument.Parse(output).RootElement.GetProperty("horizons")[0].GetProperty("rankIcSummary").GetProperty("neweyWestT").GetDouble();
+        var t = JsonDocument.Parse(output).RootElement.GetProperty("report").GetProperty("horizons")[0].GetProperty("rankIcSummary").GetProperty("neweyWestT").GetDouble();
         Assert.InRange(t, -2.5, 2.5);
 
         (code, output, error) = await CliRunner.RunAsync("alpha", "evaluate", "--planted", "--from", "2023-01-03", "--to", "2024-12-31", "--data-root", root);

@@ -66,7 +66,8 @@ public sealed class SiloLossTests
 
     /// <summary>
     /// On four Production silos a Monte Carlo runs while a walk-forward and a second Monte Carlo wait behind it (one job
-    /// per user). The scheduler's silo and, once it is gone, a silo that runs only Monte Carlo units are SIGKILLed;
+    /// per user). While a job runs (the first Monte Carlo, or the walk-forward when the Monte Carlo finished while the
+    /// silos were being found), the scheduler's silo and, once it is gone, a silo that runs only units are SIGKILLed;
     /// a replacement silo joins; when the second Monte Carlo runs, its silo is SIGKILLed too. Only the scheduler starts
     /// queued jobs, so the cluster must bring it back by itself: after the kills the test calls neither the scheduler
     /// nor a job whose silo died (only the queued Monte Carlo's status, to see where it starts), and after the last kill
@@ -116,7 +117,12 @@ public sealed class SiloLossTests
             var at = shown.Where(a => a.GrainType == "BacktestSchedulerGrain").Select(a => a.Silo).SingleOrDefault();
             return (Scheduler: at, UnitOnly: at is null || jobSilo is null ? null : UnitOnly(shown, except: [at, jobSilo]));
         }, found => found.Scheduler is not null && found.UnitOnly is not null, "the scheduler and a unit-only silo", deadline: TimeSpan.FromMinutes(1), cancellationToken: ct);
-        Assert.Equal(0L, await stormDatabase.ScalarAsync($"SELECT count(*) FROM backtest_results WHERE job_id = '{first}'"));
+        // The kills must land while a job runs: the first Monte Carlo, or, when it finished during the search (it did on a
+        // fast machine), the walk-forward the scheduler started next.
+        var inFlight = (await Task.WhenAll(new[] { first, walkForward }.Select(job => JobAsync(env, job, ct))))
+            .Where(s => s.GetProperty("state").GetString() == "running").Select(s => s.GetProperty("jobId").GetString()).ToList();
+        Assert.True(inFlight.Count >= 1, "a job is running when the silos are killed");
+        TestContext.Current.SendDiagnosticMessage($"running at the kills: {string.Join(", ", inFlight)}");
         storm.KillSiloAt(scheduler!, "the backtest scheduler's");
         storm.KillSiloAt(unitOnly!, "a unit-only");
         await storm.StartSiloAsync(ct);
@@ -153,9 +159,9 @@ public sealed class SiloLossTests
         return
         [
             backtest,
-            await SubmitAsync("monte-carlo", "--job", backtest, "--paths", "300000", "--length", "2520"),
+            await SubmitAsync("monte-carlo", "--job", backtest, "--paths", "600000", "--length", "2520"),
             await SubmitAsync("walk-forward", "--spec", walkForwardSpec),
-            await SubmitAsync("monte-carlo", "--job", backtest, "--paths", "150000", "--length", "2520"),
+            await SubmitAsync("monte-carlo", "--job", backtest, "--paths", "300000", "--length", "2520"),
         ];
     }
 

@@ -40,9 +40,10 @@ public sealed class ModelRegistry(string dataRoot, TimeProvider clock)
         var version = state.ManifestSha256.Count == 0 ? 1 : state.ManifestSha256.Keys.Max() + 1;
         var folder = Path.Combine(Root, name, $"v{version}");
         var staging = folder + ".staging";
-        if (Directory.Exists(staging))
+        foreach (var leftover in new[] { staging, folder }.Where(Directory.Exists))
         {
-            Directory.Delete(staging, recursive: true);
+            // A registration that died before registry.json named its version: never visible, so never loaded.
+            Directory.Delete(leftover, recursive: true);
         }
 
         Directory.CreateDirectory(staging);
