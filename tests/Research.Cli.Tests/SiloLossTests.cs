@@ -159,9 +159,9 @@ public sealed class SiloLossTests
         return
         [
             backtest,
-            await SubmitAsync("monte-carlo", "--job", backtest, "--paths", "600000", "--length", "2520"),
+            await SubmitAsync("monte-carlo", "--job", backtest, "--paths", "400000", "--length", "2520"),
             await SubmitAsync("walk-forward", "--spec", walkForwardSpec),
-            await SubmitAsync("monte-carlo", "--job", backtest, "--paths", "300000", "--length", "2520"),
+            await SubmitAsync("monte-carlo", "--job", backtest, "--paths", "150000", "--length", "2520"),
         ];
     }
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using Research.Analytics.Alpha;
 using Research.Cli.Infrastructure;
@@ -21,7 +20,7 @@ internal static class AlphaBenchmark
     {
         var assets = new Option<int>("--assets") { Description = "Assets in the panel.", DefaultValueFactory = _ => 3000 }.Between(10, 100_000);
         var years = new Option<int>("--years") { Description = "Years of sessions.", DefaultValueFactory = _ => 25 }.Between(1, 100);
-        var repeat = new Option<int>("--repeat") { Description = "Timed repetitions (after one warm-up each); the median is reported.", DefaultValueFactory = _ => 3 }.Between(1, 100);
+        var repeat = new Option<int>("--repeat") { Description = "Timed repetitions (after two warm-ups each); the median is reported.", DefaultValueFactory = _ => 3 }.Between(1, 100);
         var naive = new Option<bool>("--naive") { Description = "Also time the naive baseline (slow on large panels).", DefaultValueFactory = _ => true };
         var command = new Command("alpha", "One signal's analytics (IC at three horizons, quantiles, turnover) against a naive same-run baseline.") { assets, years, repeat, naive };
         command.SetAction(parse =>
@@ -30,12 +29,12 @@ internal static class AlphaBenchmark
             var (dates, signal, returns) = Panel(t, n, seed: 42);
             var options = SignalAnalyticsOptions.Default;
             SignalReport? report = null;
-            var fast = Median(parse.GetValue(repeat), () => report = SignalAnalytics.Evaluate(dates, n, signal, returns, options));
+            var fast = BenchTiming.Median(parse.GetValue(repeat), () => report = SignalAnalytics.Evaluate(dates, n, signal, returns, options)) / 1000;
             double? slow = null;
             double[]? naiveIc = null;
             if (parse.GetValue(naive))
             {
-                slow = Median(parse.GetValue(repeat), () => naiveIc = Naive(dates.Length, n, signal, returns, options.Horizons, options.Quantiles));
+                slow = BenchTiming.Median(parse.GetValue(repeat), () => naiveIc = Naive(dates.Length, n, signal, returns, options.Horizons, options.Quantiles)) / 1000;
                 for (var k = 0; k < options.Horizons.Count; k++)
                 {
                     if (Math.Abs(naiveIc![k] - report!.Horizons[k].RankIcSummary.Mean) > 1e-12)
@@ -68,21 +67,6 @@ internal static class AlphaBenchmark
             return ExitCodes.Ok;
         });
         return command;
-    }
-
-    private static double Median(int repetitions, Action action)
-    {
-        action();
-        var samples = new List<double>();
-        for (var i = 0; i < repetitions; i++)
-        {
-            var sw = Stopwatch.StartNew();
-            action();
-            samples.Add(sw.Elapsed.TotalSeconds);
-        }
-
-        samples.Sort();
-        return samples[samples.Count / 2];
     }
 
     /// <summary>A signal with an IC of about 0.03 on the next session's return, AR(1) over days; 3% of cells missing.</summary>
