@@ -169,6 +169,21 @@ public sealed class AlphaCommandTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains("models/alpha/v1/signal.json has SHA-256", error, StringComparison.Ordinal);
 
+        // Bad values: one line naming the option, and nothing written (no trial recorded, no model folder made).
+        var trialsBefore = (await CliRunner.RunAsync("alpha", "trials", "--data-root", root, "--json")).Out;
+        (code, _, error) = await CliRunner.RunAsync(["models", "register", "--name", "Bad Name", "--signal", "planted_alpha", .. period]);
+        Assert.Equal(1, code);
+        Assert.StartsWith("error: --name: model name 'Bad Name' must be", error, StringComparison.Ordinal);
+        Assert.Equal(trialsBefore, (await CliRunner.RunAsync("alpha", "trials", "--data-root", root, "--json")).Out);
+        (code, _, error) = await CliRunner.RunAsync("models", "rollback", "--name", "ghost", "--data-root", root);
+        Assert.Contains("No model 'ghost' is registered.", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(root, "models", "ghost")));
+        (code, _, error) = await CliRunner.RunAsync("models", "promote", "--name", "alpha", "--version", "2", "--min-oos-ic", "NaN", "--data-root", root);
+        Assert.Contains("--min-oos-ic must be a rank IC from -1 to 1 (got NaN).", error, StringComparison.Ordinal);
+        (code, _, error) = await CliRunner.RunAsync("alpha", "trials", "--export", Path.Combine(root, "no-such-folder", "t.csv"), "--data-root", root);
+        Assert.Equal(1, code);
+        Assert.Contains("--export: the folder", error, StringComparison.Ordinal);
+
         (code, output, error) = await CliRunner.RunAsync("audit", "list", "--data-root", root, "--json");
         Assert.True(code == 0, error);
         Assert.Contains("models.promote", output, StringComparison.Ordinal);

@@ -116,6 +116,11 @@ public sealed class ModelRegistry(string dataRoot, TimeProvider clock)
     public async Task<ModelRegistryState> PromoteAsync(string name, int version, IReadOnlyList<PromotionGate> gates, string by, string? reason, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(gates);
+        if (await StateAsync(name, cancellationToken).ConfigureAwait(false) is null)
+        {
+            throw new KeyNotFoundException($"No model '{name}' is registered."); // checked before the lock, which would make its folder
+        }
+
         using var _ = await LockAsync(name, cancellationToken).ConfigureAwait(false);
         var state = await ReadStateAsync(name, cancellationToken).ConfigureAwait(false) ?? throw new KeyNotFoundException($"No model '{name}' is registered.");
         if (state.Production == version)
@@ -148,6 +153,11 @@ public sealed class ModelRegistry(string dataRoot, TimeProvider clock)
     /// <summary>Makes the version that was production before the current one production again (the current one is archived); repeated rollbacks walk further back, never forward.</summary>
     public async Task<ModelRegistryState> RollbackAsync(string name, string by, string? reason, CancellationToken cancellationToken = default)
     {
+        if (await StateAsync(name, cancellationToken).ConfigureAwait(false) is null)
+        {
+            throw new KeyNotFoundException($"No model '{name}' is registered."); // checked before the lock, which would make its folder
+        }
+
         using var _ = await LockAsync(name, cancellationToken).ConfigureAwait(false);
         var state = await ReadStateAsync(name, cancellationToken).ConfigureAwait(false) ?? throw new KeyNotFoundException($"No model '{name}' is registered.");
         var current = state.Production ?? throw new InvalidOperationException($"Model '{name}' has no production version to roll back.");
@@ -245,11 +255,17 @@ public sealed class ModelRegistry(string dataRoot, TimeProvider clock)
         }
     }
 
+    /// <summary>Why <paramref name="name"/> cannot name a model, or null when it can.</summary>
+    public static string? NameProblem(string? name) =>
+        string.IsNullOrEmpty(name) || name.Length > 64 || !char.IsAsciiLetterLower(name[0]) || !name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '_' or '-')
+            ? $"model name '{name}' must be lower-case letters, digits, '_' or '-', starting with a letter (at most 64)."
+            : null;
+
     private static void CheckName(string name)
     {
-        if (string.IsNullOrEmpty(name) || name.Length > 64 || !char.IsAsciiLetterLower(name[0]) || !name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '_' or '-'))
+        if (NameProblem(name) is { } problem)
         {
-            throw new ArgumentException($"Model name '{name}' must be lower-case letters, digits, '_' or '-', starting with a letter (at most 64).", nameof(name));
+            throw new ArgumentException(problem, nameof(name));
         }
     }
 

@@ -21,6 +21,11 @@ internal static class TrialsCommand
         var command = new Command("trials", "The trial ledger: every signal evaluation on record, with multiple-testing corrections that count all of them.") { question, export };
         command.SetAction(async (parse, ct) =>
         {
+            if (parse.GetValue(export) is { Directory: { Exists: false } folder })
+            {
+                throw new CliException($"--export: the folder {folder.FullName} does not exist.");
+            }
+
             var rows = await CliConfiguration.Alpha(CliConfiguration.Build(parse)).TrialsAsync(parse.GetValue(question), ct).ConfigureAwait(false);
             if (rows.Count == 0)
             {

@@ -49,6 +49,11 @@ public static class ModelsCommand
         CliOptions.RequireOrdered(command, from, to);
         command.SetAction(async (parse, ct) =>
         {
+            if (ModelRegistry.NameProblem(parse.GetValue(name)) is { } problem)
+            {
+                throw new CliException($"--name: {problem}");
+            }
+
             var (first, last, cut) = (parse.GetValue(from), parse.GetValue(to), parse.GetValue(split));
             if (cut <= first || cut > last)
             {
@@ -161,6 +166,11 @@ public static class ModelsCommand
         var command = new Command("promote", "Make a version production, after its checksums, its checks and the gates; the previous production version is archived (audited).") { name, version, minIc, reason };
         command.SetAction(async (parse, ct) =>
         {
+            if (parse.GetValue(minIc) is { } bad && !(bad >= -1 && bad <= 1))
+            {
+                throw new CliException($"--min-oos-ic must be a rank IC from -1 to 1 (got {bad.ToString(CultureInfo.InvariantCulture)}).");
+            }
+
             var gates = parse.GetValue(minIc) is { } ic ? new[] { new PromotionGate("oos_rank_ic", ic) } : [];
             var target = $"{parse.GetValue(name)} v{parse.GetValue(version)}";
             ModelRegistryState state;
