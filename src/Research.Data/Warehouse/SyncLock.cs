@@ -17,7 +17,8 @@ namespace Research.Data.Warehouse;
 ///    (on any host: a dead or paused holder anywhere on a shared file system frees the warehouse within that bound), or,
 ///    on this host, when its pid is gone (or is a different process that reused the pid). A live holder gets
 ///    <see cref="SyncLockHeldException"/> naming it.
-/// 4. Recovery of a stale lock runs under a short recovery lock (<c>sync_lock.recovery</c>, itself exclusive), re-reads
+/// 4. Recovery of a stale lock runs under a short recovery lock (<c>sync_lock.json.recovery</c>, exclusive and naming its
+///    holder like the lock, so a recoverer that died holding it is cleared the same way), re-reads
 ///    the holder, moves the stale file aside and records the recovery in <c>.research/lock-recoveries.jsonl</c> (and
 ///    <see cref="Recovered"/> tells the caller, who audits it); then acquisition is retried.
 /// 5. Fencing: before each publishing step the writer calls <see cref="EnsureHeld"/>, which refuses when the lock file
@@ -393,51 +394,94 @@ public sealed partial class SyncLock : IDisposable
 
     private static string? Recover(WarehouseLayout layout, string path, SyncLockHolder? stale, string reason, SyncLockHolder recoverer, TimeProvider clock, ILogger logger)
     {
+        // The recovery lock names its holder like the lock itself (written whole, then linked into place), so a
+        // recoverer killed while holding it (a sync killed in its first milliseconds) is seen dead at once on this
+        // host, and anywhere after RecoveryLockStaleAfter; it used to block every sync for a minute.
         var recoveryPath = path + ".recovery";
-        if (File.Exists(recoveryPath) && clock.GetUtcNow() - File.GetLastWriteTimeUtc(recoveryPath) > RecoveryLockStaleAfter)
+        var recoveryHolder = recoverer with { Token = Guid.NewGuid().ToString("N") };
+        if (!TryCreate(recoveryPath, recoveryHolder))
         {
-            File.Delete(recoveryPath);
+            if (!ClearDeadRecoverer(recoveryPath, clock, logger) || !TryCreate(recoveryPath, recoveryHolder))
+            {
+                return null; // someone alive is recovering; the caller retries and sees their result
+            }
         }
 
-        FileStream recovery;
         try
         {
-            recovery = new FileStream(recoveryPath, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-        }
-        catch (IOException) when (File.Exists(recoveryPath))
-        {
-            return null; // someone else is recovering; the caller retries and sees their result
-        }
-
-        using (recovery)
-        {
-            try
+            // Re-check under the recovery lock: the file may have been replaced by a live holder meanwhile.
+            var current = TryRead(path);
+            if (stale is null ? current is not null || !File.Exists(path) : current is null || current.Token != stale.Token)
             {
-                // Re-check under the recovery lock: the file may have been replaced by a live holder meanwhile.
-                var current = TryRead(path);
-                if (stale is null ? current is not null || !File.Exists(path) : current is null || current.Token != stale.Token)
-                {
-                    return null;
-                }
-
-                var aside = Path.Combine(layout.Root, ".research", $"sync_lock.stale-{stale?.Token ?? Guid.NewGuid().ToString("N")}.json");
-                Directory.CreateDirectory(Path.GetDirectoryName(aside)!);
-                File.Move(path, aside, overwrite: true);
-                var record = new { recoveredAt = clock.GetUtcNow(), reason, stale, recoveredBy = recoverer };
-                File.AppendAllText(Path.Combine(layout.Root, ".research", "lock-recoveries.jsonl"), JsonSerializer.Serialize(record, JsonOptions) + "\n");
-                logger.LogWarning("Recovered stale warehouse lock held by {Holder}: {Reason}", stale?.Describe() ?? "(unreadable)", reason);
-                if (stale is not null)
-                {
-                    File.Delete(LeasePath(layout, stale.Token));
-                }
-
-                return $"recovered the warehouse lock of {stale?.Describe() ?? "an unreadable holder"}: {reason}";
+                return null;
             }
-            finally
+
+            var aside = Path.Combine(layout.Root, ".research", $"sync_lock.stale-{stale?.Token ?? Guid.NewGuid().ToString("N")}.json");
+            Directory.CreateDirectory(Path.GetDirectoryName(aside)!);
+            File.Move(path, aside, overwrite: true);
+            var record = new { recoveredAt = clock.GetUtcNow(), reason, stale, recoveredBy = recoverer };
+            File.AppendAllText(Path.Combine(layout.Root, ".research", "lock-recoveries.jsonl"), JsonSerializer.Serialize(record, JsonOptions) + "\n");
+            logger.LogWarning("Recovered stale warehouse lock held by {Holder}: {Reason}", stale?.Describe() ?? "(unreadable)", reason);
+            if (stale is not null)
+            {
+                File.Delete(LeasePath(layout, stale.Token));
+            }
+
+            return $"recovered the warehouse lock of {stale?.Describe() ?? "an unreadable holder"}: {reason}";
+        }
+        finally
+        {
+            if (TryRead(recoveryPath)?.Token == recoveryHolder.Token)
             {
                 File.Delete(recoveryPath);
             }
         }
+    }
+
+    /// <summary>
+    /// Removes a recovery lock whose holder is dead (on this host: its process is gone; anywhere: older than
+    /// <see cref="RecoveryLockStaleAfter"/>; unreadable: older than <see cref="CorruptAfter"/>). True when it is gone.
+    /// </summary>
+    private static bool ClearDeadRecoverer(string recoveryPath, TimeProvider clock, ILogger logger)
+    {
+        var holder = TryRead(recoveryPath);
+        var age = clock.GetUtcNow() - File.GetLastWriteTimeUtc(recoveryPath);
+        if (holder is null && !File.Exists(recoveryPath))
+        {
+            return true;
+        }
+
+        var dead = holder is null
+            ? age > CorruptAfter
+            : age > RecoveryLockStaleAfter || (string.Equals(holder.Host, Environment.MachineName, StringComparison.Ordinal) && StaleReason(holder, clock) is not null);
+        if (!dead)
+        {
+            return false;
+        }
+
+        // Move it aside under a unique name, then check that what moved is the dead one: a live recoverer that took
+        // the name in between goes back where it was.
+        var aside = recoveryPath + "." + Guid.NewGuid().ToString("N") + ".dead";
+        try
+        {
+            File.Move(recoveryPath, aside);
+        }
+        catch (FileNotFoundException)
+        {
+            return true;
+        }
+
+        var moved = TryRead(aside);
+        if (holder is not null && moved is not null && moved.Token != holder.Token)
+        {
+            PublishExclusively(aside, recoveryPath);
+            File.Delete(aside);
+            return false;
+        }
+
+        File.Delete(aside);
+        logger.LogWarning("Removed the warehouse recovery lock of {Holder}, which died while recovering", holder?.Describe() ?? "an unreadable holder");
+        return true;
     }
 
     private static SyncLockHolder? TryRead(string path)

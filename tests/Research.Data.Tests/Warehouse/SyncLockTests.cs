@@ -42,6 +42,42 @@ public sealed class SyncLockTests
     }
 
     [Fact]
+    public void A_recoverer_killed_while_holding_the_recovery_lock_does_not_block_the_next_sync()
+    {
+        // Seen in the sync crash test: a sync killed in its first milliseconds, while recovering the lock of the sync
+        // killed before it, left the recovery lock behind, and the next sync was refused for a minute.
+        using var w = new TestWarehouse();
+        using var dead = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;
+        dead.WaitForExit();
+        WriteHolder(w, new SyncLockHolder(dead.Id, null, Environment.MachineName, w.Clock.GetUtcNow(), "crsp/daily", "crashed sync", "dead"));
+        var recovery = SyncLock.PathFor(w.Layout) + ".recovery";
+        File.WriteAllText(recovery, JsonSerializer.Serialize(new SyncLockHolder(dead.Id, null, Environment.MachineName, w.Clock.GetUtcNow(), "crsp/daily", "killed recoverer", "dead-recoverer"), WebJson));
+
+        using var taken = SyncLock.Acquire(w.Layout, "crsp/daily", "test", w.Clock);
+        Assert.Equal(taken.Holder.Token, SyncLock.ReadHolder(w.Layout)!.Token);
+        Assert.False(File.Exists(recovery));
+        Assert.Empty(Directory.GetFiles(w.Layout.Root, "*.dead"));
+    }
+
+    [Fact]
+    public void A_live_recoverer_keeps_its_recovery_lock_and_the_stale_lock_waits_for_it()
+    {
+        using var w = new TestWarehouse();
+        using var dead = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!;
+        dead.WaitForExit();
+        WriteHolder(w, new SyncLockHolder(dead.Id, null, Environment.MachineName, w.Clock.GetUtcNow(), "crsp/daily", "crashed sync", "dead"));
+        var recovery = SyncLock.PathFor(w.Layout) + ".recovery";
+        using var self = Process.GetCurrentProcess();
+        var live = JsonSerializer.Serialize(new SyncLockHolder(Environment.ProcessId, self.StartTime.ToUniversalTime(), Environment.MachineName, w.Clock.GetUtcNow(), "crsp/daily", "live recoverer", "live"), WebJson);
+        File.WriteAllText(recovery, live);
+
+        var e = Assert.Throws<SyncLockHeldException>(() => SyncLock.Acquire(w.Layout, "crsp/daily", "test", w.Clock));
+        Assert.Contains($"locked by pid {dead.Id}", e.Message, StringComparison.Ordinal);
+        Assert.Equal(live, File.ReadAllText(recovery));
+        Assert.Equal("dead", SyncLock.ReadHolder(w.Layout)!.Token);
+    }
+
+    [Fact]
     public void A_lock_from_another_host_without_a_renewed_lease_is_stale_after_the_lease()
     {
         using var w = new TestWarehouse();
