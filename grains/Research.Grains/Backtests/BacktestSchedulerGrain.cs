@@ -108,7 +108,7 @@ public sealed class BacktestSchedulerGrain(
         if (submission.Backtest is { } backtest)
         {
             var request = BacktestSpecs.ToRequest(backtest);
-            versions = BacktestRunner.CurrentVersions(services.Layout);
+            versions = BacktestRunner.CurrentVersions(services.Layout, request);
             jobId = BacktestRequest.JobId("bt", request.Canonical(), versions);
         }
         else if (submission.WalkForward is { } walkForward)

@@ -26,6 +26,7 @@ public static class BacktestSpecs
             Capital = spec.Capital,
             Costs = new CostModel { CommissionBps = spec.CommissionBps, HalfSpreadBps = spec.HalfSpreadBps, ImpactCoefficient = spec.Impact, BorrowBps = spec.BorrowBps },
             Construction = spec.Construction ?? BacktestDefaults.Construction,
+            Model = spec.Model,
         };
         request.Validate();
         return request;

@@ -23,6 +23,12 @@ public sealed record BacktestRequest
         ["low-vol"] = "low_vol",
     };
 
+    /// <summary>The strategy that trades a signal model from the registry (<see cref="Model"/>) like a factor.</summary>
+    public const string AlphaStrategy = "alpha";
+
+    /// <summary>Every strategy name: the factor strategies, buy and hold, and <see cref="AlphaStrategy"/>.</summary>
+    public static IReadOnlyList<string> Names { get; } = [.. Strategies.Keys, AlphaStrategy];
+
     public required string Strategy { get; init; }
 
     /// <summary>First session (default: 13 months after the first CRSP session, when momentum exists).</summary>
@@ -47,12 +53,28 @@ public sealed record BacktestRequest
     /// </summary>
     public string Construction { get; init; } = "quantile";
 
+    /// <summary>
+    /// The <see cref="AlphaStrategy"/>: the registry model whose production version it trades (pinned at submission with
+    /// the data versions, see <see cref="Strategies.SignalModels"/>); null for the other strategies.
+    /// </summary>
+    public string? Model { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad field.</summary>
     public void Validate()
     {
-        if (!Strategies.ContainsKey(Strategy ?? string.Empty))
+        if (!Names.Contains(Strategy ?? string.Empty))
         {
-            throw new ArgumentException($"strategy: '{Strategy}' is not one of {string.Join(", ", Strategies.Keys)}.");
+            throw new ArgumentException($"strategy: '{Strategy}' is not one of {string.Join(", ", Names)}.");
+        }
+
+        if (Strategy == AlphaStrategy && Research.Data.Registry.ModelRegistry.NameProblem(Model) is { } problem)
+        {
+            throw new ArgumentException($"model: the alpha strategy trades a registered signal model; {(Model is null ? "give its name" : problem)}.");
+        }
+
+        if (Strategy != AlphaStrategy && Model is not null)
+        {
+            throw new ArgumentException($"model: only the alpha strategy takes a model; {Strategy} does not.");
         }
 
         if (From is { } f && To is { } t && t <= f)
@@ -65,7 +87,7 @@ public sealed record BacktestRequest
             throw new ArgumentException($"construction: '{Construction}' is not quantile or optimizer.");
         }
 
-        if (Construction == "optimizer" && Strategies[Strategy!] is null)
+        if (Construction == "optimizer" && Strategy != AlphaStrategy && Strategies[Strategy!] is null)
         {
             throw new ArgumentException("construction: buy-and-hold has no factor to optimise on; use construction quantile.");
         }
@@ -97,7 +119,8 @@ public sealed record BacktestRequest
         return $"backtest/v1;strategy={Strategy};from={Day(From)};to={Day(To)};execution={Execution};quantile={D(Quantile)};capital={D(Capital)};" +
             $"commission_bps={D(Costs.CommissionBps)};half_spread_bps={D(Costs.HalfSpreadBps)};impact={D(Costs.ImpactCoefficient)};borrow_bps={D(Costs.BorrowBps)}" +
             // Added later: absent means quantile, so the ids of earlier specs stay what they were.
-            (Construction == "quantile" ? string.Empty : $";construction={Construction}");
+            (Construction == "quantile" ? string.Empty : $";construction={Construction}") +
+            (Model is null ? string.Empty : $";model={Model}");
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ public sealed record BacktestRun(BacktestRequest Request, BacktestResult Result,
 
 /// <summary>
 /// Runs a <see cref="BacktestRequest"/> on the warehouse, in this process:
-/// 1. Pin the datasets (<see cref="CurrentVersions"/> resolves them once; a job stores the answer and later reads exactly
+/// 1. Pin the datasets (<see cref="CurrentVersions(WarehouseLayout)"/> resolves them once; a job stores the answer and later reads exactly
 ///    those versions, so a rerun or a resumed job sees the same data).
 /// 2. Load the CRSP panel from 13 months before the window (momentum needs a year of history), open-to-close returns,
 ///    delisting returns and the risk-free rate (<see cref="BacktestDataLoader"/>).
@@ -44,20 +44,57 @@ public static class BacktestRunner
             : versions;
     }
 
+    /// <summary>
+    /// <see cref="CurrentVersions(WarehouseLayout)"/> and, for the alpha strategy, the datasets its signal reads and the pin
+    /// of the model's production version (<see cref="SignalModels.Pin"/>): what a job of <paramref name="request"/> reads.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> CurrentVersions(WarehouseLayout layout, BacktestRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(request);
+        var versions = new SortedDictionary<string, string>(CurrentVersions(layout).ToDictionary(), StringComparer.Ordinal);
+        if (request.Strategy == BacktestRequest.AlphaStrategy)
+        {
+            request.Validate();
+            var pin = SignalModels.Pin(layout.Root, request.Model!, cancellationToken);
+            var (definition, _) = SignalModels.Load(layout.Root, request.Model!, pin, cancellationToken);
+            var catalog = new WarehouseCatalog(layout);
+            foreach (var dataset in definition.Datasets().Where(d => !versions.ContainsKey(d)))
+            {
+                versions[dataset] = catalog.ReadCurrent(dataset)?.VersionId
+                    ?? throw new InvalidOperationException($"model '{request.Model}': its signal '{definition.Name}' reads {dataset}, which is not in the warehouse at {layout.Root}.");
+            }
+
+            versions[SignalModels.PinKey(request.Model!)] = pin;
+        }
+
+        return versions;
+    }
+
     public static BacktestRun Run(WarehouseLayout layout, BacktestRequest request, IReadOnlyDictionary<string, string> dataVersions, IProgress<(string Stage, double Fraction)>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(request);
         request.Validate();
-        using var session = WarehouseQuerySession.OpenVersions(layout, dataVersions, QueryLimits.Default, TimeProvider.System);
+        var datasets = dataVersions.Where(p => !SignalModels.IsPin(p.Key)).ToDictionary(StringComparer.Ordinal);
+        using var session = WarehouseQuerySession.OpenVersions(layout, datasets, QueryLimits.Default, TimeProvider.System);
         var (start, end, loadFrom) = Window(session, request);
         progress?.Report(("loading", 0));
         var data = BacktestDataLoader.Load(session, loadFrom, end);
         cancellationToken.ThrowIfCancellationRequested();
-        var factor = BacktestRequest.Strategies[request.Strategy];
         FactorExposures? exposures = null;
         IStrategy strategy = new BuyAndHold();
-        if (factor is not null)
+        if (request.Strategy == BacktestRequest.AlphaStrategy)
+        {
+            var key = SignalModels.PinKey(request.Model!);
+            var pin = dataVersions.TryGetValue(key, out var pinned) ? pinned : throw new ArgumentException($"model: the versions of this run do not pin '{request.Model}' (resolve them with CurrentVersions(layout, request)).");
+            progress?.Report(("signal", 0));
+            var (definition, manifest) = SignalModels.Load(layout.Root, request.Model!, pin, cancellationToken);
+            var factor = $"{request.Model} v{manifest.Version}";
+            exposures = SignalModels.Exposures(session, data.Panel, definition, factor, cancellationToken);
+            strategy = request.Construction == "optimizer" ? new OptimizedFactorStrategy(factor) : new FactorQuantileLongShort(factor, request.Quantile);
+        }
+        else if (BacktestRequest.Strategies[request.Strategy] is { } factor)
         {
             progress?.Report(("exposures", 0));
             exposures = FactorBuilder.Build(data.Panel, data.Panel.MonthEnds(), new FactorBuildOptions { Styles = [factor] });
@@ -79,6 +116,11 @@ public static class BacktestRunner
 
         riskFree /= result.Dates.Length;
         var versions = session.Pinned.ToDictionary(p => p.Key, p => p.Value.VersionId, StringComparer.Ordinal);
+        foreach (var pin in dataVersions.Where(p => SignalModels.IsPin(p.Key)))
+        {
+            versions[pin.Key] = pin.Value;
+        }
+
         return new BacktestRun(request, result, BacktestMetrics.Of(result, riskFree) with { RiskFreeMissingDays = missing }, versions, data.Panel.Ids.ToArray(), TradePrices(data, result, request.Execution));
     }
 

@@ -15,7 +15,7 @@ namespace Research.Cli.Infrastructure;
 /// </summary>
 public static class BacktestSpecFile
 {
-    private static readonly HashSet<string> Top = ["strategy", "from", "to", "execution", "quantile", "construction", "capital", "costs"];
+    private static readonly HashSet<string> Top = ["strategy", "model", "from", "to", "execution", "quantile", "construction", "capital", "costs"];
     private static readonly HashSet<string> CostFields = ["commission_bps", "half_spread_bps", "impact", "borrow_bps"];
 
     public static BacktestRequest Read(string path)
@@ -135,6 +135,8 @@ public static class BacktestSpecFile
             Quantile = Number(root, "quantile", where) ?? BacktestDefaults.Quantile,
             Capital = Number(root, "capital", where) ?? BacktestDefaults.Capital,
             Construction = root.TryGetProperty("construction", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : BacktestDefaults.Construction,
+            Model = !root.TryGetProperty("model", out var m) || m.ValueKind == JsonValueKind.Null ? null
+                : m.ValueKind == JsonValueKind.String ? m.GetString() : throw new CliException($"{where}: 'model' must be a string (a registered signal model's name)."),
         };
         if (root.TryGetProperty("costs", out var costs))
         {
@@ -186,7 +188,7 @@ public static class BacktestSpecFile
     /// <summary>The wire form a cluster job takes.</summary>
     public static BacktestJobSpec ToJobSpec(BacktestRequest request) => new(
         request.Strategy, request.From, request.To, WireNames.Parse<ExecutionTiming>(WireNames.Of(request.Execution), "execution"), request.Quantile, request.Capital,
-        request.Costs.CommissionBps, request.Costs.HalfSpreadBps, request.Costs.ImpactCoefficient, request.Costs.BorrowBps, request.Construction);
+        request.Costs.CommissionBps, request.Costs.HalfSpreadBps, request.Costs.ImpactCoefficient, request.Costs.BorrowBps, request.Construction, request.Model);
 
     private static DateOnly? Date(JsonElement element, string name, string where)
     {

@@ -43,6 +43,28 @@ public sealed partial record SignalDefinition(string Name, int Version, string D
     /// <summary>SHA-256 (hex) of <see cref="CanonicalJson"/>.</summary>
     public string Sha256 => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalJson())));
 
+    /// <summary>
+    /// The warehouse datasets the definition reads: CRSP daily and names always, Compustat and the CCM links for a
+    /// fundamental descriptor (a term's or a neutralisation's), <c>truth/alpha</c> for the planted alpha.
+    /// </summary>
+    public IReadOnlyList<string> Datasets()
+    {
+        var datasets = new List<string> { "crsp/daily", "crsp/names" };
+        var descriptors = Terms.Select(t => t.Descriptor).Concat(Terms.SelectMany(t => t.Transforms).Concat(Post)
+            .Select(x => x.Text).Where(x => x.StartsWith("neutralize:", StringComparison.Ordinal)).Select(x => x["neutralize:".Length..])).ToList();
+        if (descriptors.Any(d => SignalDescriptors.Find(d) is { } found && found.Inputs.HasFlag(Factors.FactorInputs.Fundamentals)))
+        {
+            datasets.AddRange(["compustat/quarterly", "ccm/links"]);
+        }
+
+        if (descriptors.Contains(SignalDescriptors.PlantedAlpha))
+        {
+            datasets.Add("truth/alpha");
+        }
+
+        return datasets;
+    }
+
     /// <summary>The same signal with <paramref name="transform"/> appended after the others (e.g. an industry-neutral variant).</summary>
     public SignalDefinition With(SignalTransform transform) => this with { Post = [.. Post, transform] };
 

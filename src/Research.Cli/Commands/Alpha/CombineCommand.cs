@@ -75,7 +75,7 @@ internal static class CombineCommand
             }
 
             var options = new SignalAnalyticsOptions(steps, parse.GetValue(quantiles), parse.GetValue(maxDrop));
-            using var bench = SignalWorkbench.Open(parse, [.. definitions.SelectMany(SignalSources.Datasets)], first, last, parse.GetValue(every));
+            using var bench = SignalWorkbench.Open(parse, [.. definitions.SelectMany(d => d.Datasets())], first, last, parse.GetValue(every));
             var built = definitions.Select(d => bench.Slice(bench.Build(d, options.MaxDropShare, ct).Values)).ToList();
             var combineOptions = new CombinationOptions(combination, steps[0], parse.GetValue(window), parse.GetValue(history), parse.GetValue(ridge));
             var combined = SignalCombiner.Combine(bench.Dates, bench.Panel.Assets, built, bench.Returns, combineOptions);

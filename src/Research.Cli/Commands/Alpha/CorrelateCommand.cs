@@ -33,7 +33,7 @@ internal static class CorrelateCommand
                 definitions.Add(await SignalSources.ResolveAsync(ledger, name, ct).ConfigureAwait(false));
             }
 
-            using var bench = SignalWorkbench.Open(parse, [.. definitions.SelectMany(SignalSources.Datasets)], parse.GetValue(from), parse.GetValue(to), parse.GetValue(every));
+            using var bench = SignalWorkbench.Open(parse, [.. definitions.SelectMany(d => d.Datasets())], parse.GetValue(from), parse.GetValue(to), parse.GetValue(every));
             var built = definitions.Select(d => bench.Slice(bench.Build(d, 1.0, ct).Values)).ToList();
             var matrix = SignalStability.CorrelationMatrix(bench.Dates.Length, bench.Panel.Assets, built);
             var k = definitions.Count;

@@ -58,7 +58,7 @@ internal static class EvaluateCommand
             }
 
             var options = new SignalAnalyticsOptions(steps, parse.GetValue(quantiles), parse.GetValue(maxDrop));
-            using var bench = SignalWorkbench.Open(parse, definition is null ? ["crsp/daily", "crsp/names"] : SignalSources.Datasets(definition), first, last, parse.GetValue(every));
+            using var bench = SignalWorkbench.Open(parse, definition is null ? ["crsp/daily", "crsp/names"] : [.. definition.Datasets()], first, last, parse.GetValue(every));
             double[] values;
             IReadOnlyList<SignalStage> stages;
             string identity, sha, definitionText;

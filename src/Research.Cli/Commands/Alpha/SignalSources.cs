@@ -45,23 +45,4 @@ internal static class SignalSources
             throw new CliException($"{option}: {e.Message}", e);
         }
     }
-
-    /// <summary>The warehouse datasets a definition reads.</summary>
-    public static string[] Datasets(SignalDefinition definition)
-    {
-        var datasets = new List<string> { "crsp/daily", "crsp/names" };
-        var descriptors = definition.Terms.Select(t => t.Descriptor).Concat(definition.Terms.SelectMany(t => t.Transforms).Concat(definition.Post)
-            .Select(x => x.Text).Where(x => x.StartsWith("neutralize:", StringComparison.Ordinal)).Select(x => x["neutralize:".Length..])).ToList();
-        if (descriptors.Any(d => SignalDescriptors.Find(d) is { } found && found.Inputs.HasFlag(Research.Analytics.Factors.FactorInputs.Fundamentals)))
-        {
-            datasets.AddRange(["compustat/quarterly", "ccm/links"]);
-        }
-
-        if (descriptors.Contains(SignalDescriptors.PlantedAlpha))
-        {
-            datasets.Add("truth/alpha");
-        }
-
-        return [.. datasets];
-    }
 }

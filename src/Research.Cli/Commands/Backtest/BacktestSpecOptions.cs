@@ -9,7 +9,8 @@ namespace Research.Cli.Commands.Backtest;
 internal sealed class BacktestSpecOptions
 {
     private readonly Option<string?> _spec = new("--spec") { Description = "JSON spec file (strategy, from, to, execution, quantile, capital, costs{...}); instead of the flags below." };
-    private readonly Option<string?> _strategy = new("--strategy") { Description = $"Strategy: {string.Join(", ", BacktestRequest.Strategies.Keys)}." };
+    private readonly Option<string?> _strategy = new("--strategy") { Description = $"Strategy: {string.Join(", ", BacktestRequest.Names)} (alpha trades the production version of --model)." };
+    private readonly Option<string?> _model = new("--model") { Description = "The alpha strategy: a signal model in the registry ('research models list'); its production version is loaded, checked and pinned with the data versions." };
     private readonly Option<DateOnly?> _from = CliOptions.OptionalDate("--from", "First session (default: 13 months after the first CRSP session, when momentum exists).");
     private readonly Option<DateOnly?> _to = CliOptions.OptionalDate("--to", "Last session (default: the last CRSP session).");
     private readonly Option<ExecutionTiming> _execution = CliOptions.Choice("--execution", "When orders fill.", BacktestDefaults.Execution);
@@ -23,7 +24,7 @@ internal sealed class BacktestSpecOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _spec, _strategy, _from, _to, _execution, _quantile, _construction, _capital, _commission, _spread, _impact, _borrow })
+        foreach (var option in new Option[] { _spec, _strategy, _model, _from, _to, _execution, _quantile, _construction, _capital, _commission, _spread, _impact, _borrow })
         {
             command.Options.Add(option);
         }
@@ -35,17 +36,18 @@ internal sealed class BacktestSpecOptions
         var strategy = parse.GetValue(_strategy);
         if (file is not null)
         {
-            return strategy is null ? BacktestSpecFile.Read(file) : throw new CliException("Give either --spec or --strategy (with its flags), not both.");
+            return strategy is null && parse.GetValue(_model) is null ? BacktestSpecFile.Read(file) : throw new CliException("Give either --spec or --strategy (with its flags), not both.");
         }
 
         if (strategy is null)
         {
-            throw new CliException($"Give --strategy ({string.Join(", ", BacktestRequest.Strategies.Keys)}) or --spec FILE.");
+            throw new CliException($"Give --strategy ({string.Join(", ", BacktestRequest.Names)}) or --spec FILE.");
         }
 
         return BacktestSpecFile.Validated(new BacktestRequest
         {
             Strategy = strategy,
+            Model = parse.GetValue(_model),
             From = parse.GetValue(_from),
             To = parse.GetValue(_to),
             Execution = BacktestSpecFile.ToEngine(parse.GetValue(_execution)),

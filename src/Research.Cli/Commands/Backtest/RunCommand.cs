@@ -22,7 +22,7 @@ internal static class RunCommand
             var layout = WarehouseOptions.Layout(parse);
             var watch = Stopwatch.StartNew();
             var result = await output.WithProgressAsync($"backtest {request.Strategy}", progress => Task.Run(() => FactorsCommand.Guard(() =>
-                BacktestRunner.Run(layout, request, BacktestRunner.CurrentVersions(layout), progress, ct)), ct)).ConfigureAwait(false);
+                BacktestRunner.Run(layout, request, BacktestRunner.CurrentVersions(layout, request, ct), progress, ct)), ct)).ConfigureAwait(false);
             if (parse.GetValue(returnsCsv) is { } csv)
             {
                 ReturnSeriesFile.Write(csv.FullName, result.Result.Dates, result.Result.Returns);

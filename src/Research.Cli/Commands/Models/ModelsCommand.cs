@@ -63,7 +63,7 @@ public static class ModelsCommand
             var ledger = CliConfiguration.Alpha(CliConfiguration.Build(parse));
             var definition = await SignalSources.ResolveAsync(ledger, parse.GetValue(signal)!, ct).ConfigureAwait(false);
             var options = SignalAnalyticsOptions.Default;
-            using var bench = SignalWorkbench.Open(parse, SignalSources.Datasets(definition), first, last, parse.GetValue(every));
+            using var bench = SignalWorkbench.Open(parse, [.. definition.Datasets()], first, last, parse.GetValue(every));
             var build = bench.Build(definition, options.MaxDropShare, ct);
             var report = bench.Evaluate(bench.Slice(build.Values), options);
             IcSplit outOfSample;
