@@ -236,6 +236,7 @@ public sealed partial class AuthorizationMatrixTests(ConsolePlatform platform)
             ["IBacktestResultGrain.GetTradesAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetTradesAsync("bt-00", 0, 1),
             ["IBacktestResultGrain.GetTradesSelectedAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetTradesSelectedAsync("bt-00", 0, 10, 10001, null, null),
             ["IBacktestResultGrain.GetPositionsAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetPositionsAsync("bt-00", 1),
+            ["IBacktestResultGrain.GetAttributionAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetAttributionAsync("bt-00", "ff5", 5, 0),
             ["IBacktestResultGrain.GetMonteCarloAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetMonteCarloAsync("mc-00"),
             ["IBacktestResultGrain.GetWindowsAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetWindowsAsync("wf-00"),
             ["IAccountGrain.ChangePasswordAsync"] = () => cluster.GetGrain<IAccountGrain>(0).ChangePasswordAsync(admin.Id, "x", "y", null, "tests"),

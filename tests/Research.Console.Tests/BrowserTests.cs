@@ -205,6 +205,13 @@ public sealed class BrowserTests(ConsolePlatform platform)
         await page.WaitForSelectorAsync("#turnover-chart .main-svg .scatterlayer path.js-line");
         Assert.Equal(2, await page.Locator("#legs-chart .main-svg .scatterlayer path.js-line").CountAsync());
         Assert.Equal(["Long leg", "Short leg"], (await page.Locator("#legs-chart .legendtext").AllTextContentsAsync()).ToArray());
+        // Factor attribution (Carhart four factors by default): loadings with intervals, the fit, market timing and the
+        // rolling loadings of the four factors.
+        Assert.Equal(["alpha", "mktrf", "smb", "hml", "umd"], (await page.Locator("#attribution tbody tr th").AllInnerTextsAsync()).ToArray());
+        Assert.Matches(@"^-?\d\.\d{4} to -?\d\.\d{4}$", await page.InnerTextAsync("#attribution tbody tr[data-factor='mktrf'] td:nth-child(3)"));
+        Assert.Contains("Up-market beta", await page.InnerTextAsync("#attribution-timing"), StringComparison.Ordinal);
+        Assert.Contains("famafrench/factors_daily", await page.InnerTextAsync("#attribution-summary"), StringComparison.Ordinal);
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('#attribution-rolling-chart .main-svg .scatterlayer path.js-line').length === 4");
         // Positions and trades name their securities as they were named then (ticker and company), not only by PERMNO.
         Assert.Matches(@"^\d+\t[A-Z]+\t\S.*\t-?[\d.]+ ?%\t-?[\d,]+$", await page.InnerTextAsync("#positions tbody tr:first-child"));
         Assert.Contains("Ticker (then)", await page.InnerTextAsync("#trades"), StringComparison.OrdinalIgnoreCase);

@@ -71,6 +71,11 @@ public sealed class ConsoleBacktests(IClusterClient cluster, ConsoleActions acti
         actions.RunAsync(user, ResearchActions.BacktestView, RequireId(jobId),
             () => benchmarkJob is null ? Results.GetTearSheetAsync(jobId) : Results.GetTearSheetAgainstAsync(jobId, RequireId(benchmarkJob)), new ActionOptions(Audit: false));
 
+    /// <summary>The run's returns attributed to a Fama-French model (see <see cref="IBacktestResultGrain.GetAttributionAsync"/>).</summary>
+    public Task<AttributionView> AttributionAsync(ClaimsPrincipal user, string jobId, string model, int neweyWestLags, int rollingWindow) =>
+        actions.RunAsync(user, ResearchActions.BacktestView, RequireId(jobId),
+            () => Results.GetAttributionAsync(jobId, model, neweyWestLags, rollingWindow), new ActionOptions(Audit: false));
+
     /// <summary>A page of trades; of one security and/or a date range when given.</summary>
     public Task<TradePage> TradesAsync(ClaimsPrincipal user, string jobId, int skip, int take, int? permno = null, DateOnly? from = null, DateOnly? to = null) =>
         actions.RunAsync(user, ResearchActions.BacktestView, RequireId(jobId),

@@ -101,7 +101,8 @@ public sealed record StrategyPerformance(
     [property: Id(4)] bool Pinned = false);
 
 [GenerateSerializer, Immutable, Alias("research.backtests.BacktestOptions")]
-public sealed record BacktestOptions([property: Id(0)] string[] Strategies, [property: Id(1)] ExecutionTiming[] Executions, [property: Id(2)] string[] Constructions);
+public sealed record BacktestOptions([property: Id(0)] string[] Strategies, [property: Id(1)] ExecutionTiming[] Executions, [property: Id(2)] string[] Constructions,
+    [property: Id(3)] string[]? AttributionModels = null);
 
 /// <summary>
 /// Bounded reads of stored results for the console (a stateless worker over the result store): the daily track with
@@ -137,6 +138,16 @@ public interface IBacktestResultGrain : IGrainWithIntegerKey
     [Alias("tear-sheet-against")]
     [RequiresAction(ResearchActions.BacktestView)]
     Task<TearSheetView> GetTearSheetAgainstAsync(string jobId, string benchmarkJob);
+
+    /// <summary>
+    /// A backtest's or walk-forward's daily returns attributed to <paramref name="model"/> (capm, ff3, carhart4, ff5,
+    /// ff5-momentum) with Newey-West errors at <paramref name="neweyWestLags"/>, up/down-market betas and timing tests,
+    /// and loadings over a rolling window of <paramref name="rollingWindow"/> sessions (0: none). The factors are the
+    /// run's pinned Fama-French version where it has one.
+    /// </summary>
+    [Alias("attribution")]
+    [RequiresAction(ResearchActions.BacktestView)]
+    Task<AttributionView> GetAttributionAsync(string jobId, string model, int neweyWestLags, int rollingWindow);
 
     [Alias("trades")]
     [RequiresAction(ResearchActions.BacktestView)]

@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using Research.Analytics.Attribution;
 using Research.Backtesting.Metrics;
 using Research.Backtesting.Results;
 using Research.Backtesting.TearSheets;
@@ -11,7 +12,8 @@ namespace Research.Grains.Backtests;
 public sealed class BacktestResultGrain(BacktestServices services) : Grain, IBacktestResultGrain
 {
     public Task<BacktestOptions> GetOptionsAsync() =>
-        Task.FromResult(new BacktestOptions([.. Research.Backtesting.Jobs.BacktestRequest.Strategies.Keys], [.. WireNames.Values<ExecutionTiming>()], ["quantile", "optimizer"]));
+        Task.FromResult(new BacktestOptions([.. Research.Backtesting.Jobs.BacktestRequest.Strategies.Keys], [.. WireNames.Values<ExecutionTiming>()], ["quantile", "optimizer"],
+            [.. WireNames.All<AttributionModel>()]));
 
     public async Task<StrategyPerformance?> GetStrategyPerformanceAsync(string strategy, int topPositions)
     {
@@ -49,6 +51,34 @@ public sealed class BacktestResultGrain(BacktestServices services) : Grain, IBac
         var start = market.From > 0 ? sheet.Wealth[market.From - 1] : 1.0; // the market's curve starts at the strategy's wealth
         return View(daily.Dates, sheet, lines, market.Returns is { } m ? [.. PerformanceMetrics.Wealth(m).Select(w => w * start)] : null,
             market.Returns is null ? null : MarketBenchmark.Name, market.Missing);
+    }
+
+    public async Task<AttributionView> GetAttributionAsync(string jobId, string model, int neweyWestLags, int rollingWindow)
+    {
+        if (!WireNames.TryParse<AttributionModel>(model, out var chosen))
+        {
+            throw new ArgumentException($"model: '{model}' is not one of {string.Join(", ", WireNames.All<AttributionModel>())}.");
+        }
+
+        if (neweyWestLags is < 0 or > 100)
+        {
+            throw new ArgumentException($"Newey-West lags: {neweyWestLags} is not from 0 to 100.");
+        }
+
+        var daily = await services.Series.ReadDailyAsync(jobId).ConfigureAwait(true);
+        var row = await services.Index.GetAsync(jobId).ConfigureAwait(true) ?? throw new ArgumentException($"job '{jobId}' has no stored result.");
+        var (factors, versions) = RunFactors.Load(services.Layout, ResultDocuments.Deserialize<Dictionary<string, string>>(row.DataVersions), chosen);
+        var result = ReturnAttribution.Run(daily.Dates, daily.Returns, factors, chosen, neweyWestLags);
+        var timing = ReturnAttribution.Timing(daily.Dates, daily.Returns, factors, chosen, neweyWestLags);
+        var rolling = rollingWindow > 0 ? ReturnAttribution.Rolling(daily.Dates, daily.Returns, factors, chosen, rollingWindow) : [];
+        string[] names = ["alpha", .. FactorReturns.FactorsOf(chosen)];
+        return new AttributionView(model, result.Dates[0], result.Dates[^1], result.Dates.Count, result.Dropped,
+            [.. result.Loadings.Select(l => new LoadingRow(l.Name, l.Loading, l.NeweyWestError, l.NeweyWestT, l.Hc3Error, l.AnnualContribution))],
+            result.RSquared, result.AdjustedRSquared, result.ResidualVolatility, result.AnnualExcessReturn, result.NeweyWestLags, Math.Max(0, rollingWindow),
+            [.. rolling.Select(w => w.End)], names, [.. names.Select((_, k) => rolling.Select(w => w.Loadings[k]).ToArray())],
+            new TimingRow(timing.UpBeta, timing.UpBetaError, timing.DownBeta, timing.DownBetaError, timing.TreynorMazuyGamma, timing.TreynorMazuyT,
+                timing.HenrikssonMertonGamma, timing.HenrikssonMertonT, timing.UpDays, timing.DownDays),
+            versions);
     }
 
     public async Task<TearSheetView> GetTearSheetAgainstAsync(string jobId, string benchmarkJob)

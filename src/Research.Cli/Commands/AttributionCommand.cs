@@ -3,6 +3,8 @@ using System.Globalization;
 using Research.Analytics.Attribution;
 using Research.Backtesting.TearSheets;
 using Research.Cli.Infrastructure;
+using Research.Grains.Abstractions;
+using Research.Grains.Abstractions.Backtests;
 using Spectre.Console;
 
 namespace Research.Cli.Commands;
@@ -16,58 +18,38 @@ public static class AttributionCommand
 {
     public static Command Create(CliOutput output)
     {
-        var returns = new Option<string>("--returns") { Description = "CSV with a header and date,return rows (YYYY-MM-DD, decimal: 0.01 = 1%).", Required = true };
+        var returns = new Option<string?>("--returns") { Description = "CSV with a header and date,return rows (YYYY-MM-DD, decimal: 0.01 = 1%)." };
+        var job = new Option<string?>("--job") { Description = "Instead of --returns: a stored backtest or walk-forward job on the cluster, attributed in the silo against the Fama-French version the run pinned." };
         var model = CliOptions.Choice("--model", "Factor model.", AttributionModel.Ff5);
         var lags = new Option<int>("--nw-lags") { Description = "Newey-West lag in sessions.", DefaultValueFactory = _ => ReturnAttribution.DefaultNeweyWestLags }.Between(0, 100);
         var rolling = new Option<int?>("--rolling") { Description = "Also fit over a rolling window of this many sessions and print the loadings at each month end." }.Positive();
         var conditional = new Option<bool>("--conditional") { Description = "Also fit up- and down-market betas and the Treynor-Mazuy and Henriksson-Merton timing tests." };
-        var command = new Command("attribution", "Attribute a daily return series to CAPM, Fama-French 3 or 5, Carhart 4 or FF5 + momentum (OLS, Newey-West errors).")
+        var command = new Command("attribution", "Attribute a daily return series (a CSV or a stored job) to CAPM, Fama-French 3 or 5, Carhart 4 or FF5 + momentum (OLS, Newey-West errors).")
         {
-            returns, model, lags, rolling, conditional,
+            returns, job, model, lags, rolling, conditional, ClusterOptions.Gateway,
         };
-        command.SetAction(parse =>
+        command.SetAction(async (parse, ct) =>
         {
-            (DateOnly[] Dates, double[] Returns) series;
-            try
-            {
-                series = ReturnSeriesFile.Read(parse.GetValue(returns)!);
-            }
-            catch (FileNotFoundException e)
-            {
-                throw new CliException($"--returns: {e.Message}", e);
-            }
-
             var chosen = parse.GetValue(model);
-            FactorReturns factors;
-            using (var session = WarehouseOptions.OpenDatasets(parse, FactorReturnsLoader.DatasetsFor(chosen), "'research sync --full-sync --dataset famafrench --source french' (or --source files DIR)"))
+            var (result, from, to, sessions, windows, timing, source) = parse.GetValue(job) is { } jobId
+                ? parse.GetValue(returns) is null
+                    ? await FromJobAsync(parse, jobId, WireName(chosen), parse.GetValue(lags), parse.GetValue(rolling), ct).ConfigureAwait(false)
+                    : throw new CliException("Give --returns FILE or --job ID, not both.")
+                : FromFile(parse, parse.GetValue(returns) ?? throw new CliException("Give --returns FILE (a date,return CSV) or --job ID (a stored backtest or walk-forward)."),
+                    chosen, parse.GetValue(lags), parse.GetValue(rolling));
+            if (!parse.GetValue(conditional))
             {
-                factors = FactorReturnsLoader.Load(session, chosen);
+                timing = null;
             }
 
-            AttributionResult result;
-            IReadOnlyList<(DateOnly End, IReadOnlyList<double> Loadings)>? windows = null;
-            MarketTiming? timing = null;
-            try
+            if (source is not null)
             {
-                result = ReturnAttribution.Run(series.Dates, series.Returns, factors, chosen, parse.GetValue(lags));
-                if (parse.GetValue(rolling) is { } window)
-                {
-                    windows = ReturnAttribution.Rolling(series.Dates, series.Returns, factors, chosen, window);
-                }
-
-                if (parse.GetValue(conditional))
-                {
-                    timing = ReturnAttribution.Timing(series.Dates, series.Returns, factors, chosen, parse.GetValue(lags));
-                }
-            }
-            catch (ArgumentException e)
-            {
-                throw new CliException($"{Path.GetFileName(parse.GetValue(returns))}: {e.Message}", e);
+                output.Info(source);
             }
 
             if (result.Dropped > 0)
             {
-                output.Info($"{result.Dropped} day(s) of the returns have no {WireName(chosen)} factor data and are left out; {result.Dates.Count} used ({result.Dates[0]:yyyy-MM-dd}..{result.Dates[^1]:yyyy-MM-dd}).");
+                output.Info($"{result.Dropped} day(s) of the returns have no {WireName(chosen)} factor data and are left out; {sessions} used ({from:yyyy-MM-dd}..{to:yyyy-MM-dd}).");
             }
 
             var names = FactorReturns.FactorsOf(chosen);
@@ -76,9 +58,9 @@ public static class AttributionCommand
                 output.WriteJson(new
                 {
                     result.Model,
-                    from = result.Dates[0],
-                    to = result.Dates[^1],
-                    sessions = result.Dates.Count,
+                    from,
+                    to,
+                    sessions,
                     result.Dropped,
                     result.Loadings,
                     result.RSquared,
@@ -92,7 +74,7 @@ public static class AttributionCommand
                 return ExitCodes.Ok;
             }
 
-            output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{WireName(chosen)}: {result.Dates.Count:N0} sessions {result.Dates[0]:yyyy-MM-dd}..{result.Dates[^1]:yyyy-MM-dd}, excess returns over the Fama-French rf"));
+            output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{WireName(chosen)}: {sessions:N0} sessions {from:yyyy-MM-dd}..{to:yyyy-MM-dd}, excess returns over the Fama-French rf"));
             var table = new Table()
                 .AddColumns("", "loading", $"NW se (L={result.NeweyWestLags})", "t", "HC3 se", "contribution / year");
             foreach (var l in result.Loadings)
@@ -127,7 +109,70 @@ public static class AttributionCommand
         return command;
     }
 
-    private static string WireName(AttributionModel model) => Research.Grains.Abstractions.WireNames.Of(model);
+    private static Attributed FromFile(ParseResult parse, string file, AttributionModel chosen, int lags, int? rolling)
+    {
+        (DateOnly[] Dates, double[] Returns) series;
+        try
+        {
+            series = ReturnSeriesFile.Read(file);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new CliException($"--returns: {e.Message}", e);
+        }
+
+        FactorReturns factors;
+        using (var session = WarehouseOptions.OpenDatasets(parse, FactorReturnsLoader.DatasetsFor(chosen), "'research sync --full-sync --dataset famafrench --source french' (or --source files DIR)"))
+        {
+            factors = FactorReturnsLoader.Load(session, chosen);
+        }
+
+        try
+        {
+            var result = ReturnAttribution.Run(series.Dates, series.Returns, factors, chosen, lags);
+            var windows = rolling is { } window ? ReturnAttribution.Rolling(series.Dates, series.Returns, factors, chosen, window) : null;
+            return new(result, result.Dates[0], result.Dates[^1], result.Dates.Count, windows, ReturnAttribution.Timing(series.Dates, series.Returns, factors, chosen, lags), null);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException($"{Path.GetFileName(file)}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The grain's attribution of a stored run, as the library's records (one printing path for both sources).</summary>
+    private static async Task<Attributed> FromJobAsync(
+        ParseResult parse, string jobId, string model, int lags, int? rolling, CancellationToken ct)
+    {
+        await using var cluster = await ClusterConnection.ConnectAsync(ClusterOptions.Configuration(parse), ct).ConfigureAwait(false);
+        AttributionView view;
+        try
+        {
+            view = await cluster.Client.GetGrain<IBacktestResultGrain>(0).GetAttributionAsync(jobId, model, lags, rolling ?? 0).ConfigureAwait(false);
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException($"--job {jobId}: {e.Message}", e);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new CliException($"--job {jobId}: no stored series ({e.Message}); 'research backtest list' shows the jobs.", e);
+        }
+
+        var result = new AttributionResult(WireNames.Parse<AttributionModel>(view.Model, "model"), [], view.Dropped,
+            [.. view.Loadings.Select(l => new FactorLoading(l.Name, l.Loading, l.NeweyWestError, l.NeweyWestT, l.Hc3Error, l.AnnualContribution))],
+            view.RSquared, view.AdjustedRSquared, view.ResidualVolatility, view.AnnualExcessReturn, view.NeweyWestLags);
+        var t = view.Timing;
+        IReadOnlyList<(DateOnly, IReadOnlyList<double>)>? windows = view.RollingWindow == 0 ? null
+            : [.. view.RollingDates.Select((d, i) => (d, (IReadOnlyList<double>)[.. view.RollingLoadings.Select(series => series[i])]))];
+        return new(result, view.From, view.To, view.Sessions, windows,
+            new MarketTiming(t.UpBeta, t.UpBetaError, t.DownBeta, t.DownBetaError, t.TreynorMazuyGamma, t.TreynorMazuyT, t.HenrikssonMertonGamma, t.HenrikssonMertonT, t.UpDays, t.DownDays),
+            $"job {jobId}: factors {string.Join(", ", view.FactorVersions.Select(p => $"{p.Key}@{p.Value}"))}");
+    }
+
+    /// <summary>An attribution from either source, with its span (the job's view carries no per-date list).</summary>
+    private sealed record Attributed(AttributionResult Result, DateOnly From, DateOnly To, int Sessions, IReadOnlyList<(DateOnly End, IReadOnlyList<double> Loadings)>? Windows, MarketTiming? Timing, string? Source);
+
+    private static string WireName(AttributionModel model) => WireNames.Of(model);
 
     private static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
 
