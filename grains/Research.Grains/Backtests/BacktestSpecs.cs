@@ -96,7 +96,7 @@ public static class BacktestSpecs
         }
 
         return submission.Backtest is { } b
-            ? (JobKind.Backtest, b.Strategy)
+            ? (JobKind.Backtest, b.Model is null ? b.Strategy : $"{b.Strategy} {b.Model}")
             : (JobKind.MonteCarlo, $"{WireNames.Of(submission.MonteCarlo!.Method)} x {submission.MonteCarlo.Paths} of {submission.MonteCarlo.SourceJob}");
     }
 }

@@ -14,7 +14,7 @@ namespace Research.Cli.Commands;
 /// factors (<see cref="ReturnAttribution"/>): loadings with Newey-West and HC3 errors, annualised alpha, contributions,
 /// optionally rolling loadings and up/down-market betas with the timing tests.
 /// </summary>
-public static class AttributionCommand
+public static partial class AttributionCommand
 {
     public static Command Create(CliOutput output)
     {
@@ -151,11 +151,12 @@ public static class AttributionCommand
         }
         catch (ArgumentException e)
         {
-            throw new CliException($"--job {jobId}: {e.Message}", e);
+            // The grain's message without .NET's " (Parameter 'x')" suffix (the option is named already).
+            throw new CliException($"--job {jobId}: {ParameterSuffix().Replace(e.Message, string.Empty)}", e);
         }
-        catch (FileNotFoundException e)
+        catch (InvalidOperationException e)
         {
-            throw new CliException($"--job {jobId}: no stored series ({e.Message}); 'research backtest list' shows the jobs.", e);
+            throw new CliException($"--job {jobId}: {e.Message} ('research backtest list' shows the jobs; a Monte Carlo job has no daily track to attribute.)", e);
         }
 
         var result = new AttributionResult(WireNames.Parse<AttributionModel>(view.Model, "model"), [], view.Dropped,
@@ -171,6 +172,9 @@ public static class AttributionCommand
 
     /// <summary>An attribution from either source, with its span (the job's view carries no per-date list).</summary>
     private sealed record Attributed(AttributionResult Result, DateOnly From, DateOnly To, int Sessions, IReadOnlyList<(DateOnly End, IReadOnlyList<double> Loadings)>? Windows, MarketTiming? Timing, string? Source);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@" \(Parameter '[^']*'\)$")]
+    private static partial System.Text.RegularExpressions.Regex ParameterSuffix();
 
     private static string WireName(AttributionModel model) => WireNames.Of(model);
 
