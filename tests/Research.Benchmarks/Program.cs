@@ -64,7 +64,8 @@ try
             silo.Services.AddGrainStorage(GrainStorageNames.Research, (sp, _) => new SqliteGrainStorage(Path.Combine(resultRoot, "grains.db"), sp.GetRequiredService<IGrainStorageSerializer>(), TimeProvider.System));
             silo.AddResearchWarehouse(layout, TimeProvider.System);
             silo.UseInMemoryReminderService();
-            silo.AddResearchBacktests(Path.Combine(resultRoot, "series"), SqlBacktestResultIndex.Sqlite(Path.Combine(resultRoot, "results.db")), new BacktestJobOptions());
+            silo.AddResearchBacktests(Path.Combine(resultRoot, "series"), SqlBacktestResultIndex.Sqlite(Path.Combine(resultRoot, "results.db")), new BacktestJobOptions(),
+                Research.Platform.Storage.Alpha.AlphaLedger.Sqlite(resultRoot));
             silo.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         });
         builder.ConfigureClient(c => Research.Grains.Client.CallerIdentityClientExtensions.UseCallerIdentity(c, new("bench", Research.Grains.Abstractions.Security.Role.Admin, "bench")));

@@ -228,6 +228,7 @@ public sealed partial class AuthorizationMatrixTests(ConsolePlatform platform)
             ["IEtlScheduleGrain.RunNowAsync"] = () => cluster.GetGrain<IEtlScheduleGrain>("prices/daily").RunNowAsync(), // no schedule: refused on its state
             ["IEtlScheduleGrain.GetStatusAsync"] = () => cluster.GetGrain<IEtlScheduleGrain>("prices/daily").GetStatusAsync(),
             ["IMonteCarloChunkGrain.RunAsync"] = NoCall, // units of a job, called by the job grain
+            ["ISignalShardGrain.RunAsync"] = NoCall, // units of a signal sweep, called by the job grain
             ["IWalkForwardShardGrain.RunAsync"] = NoCall,
             ["IWalkForwardShardGrain.CountUnitsAsync"] = NoCall,
             ["IBacktestResultGrain.GetOptionsAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetOptionsAsync(),

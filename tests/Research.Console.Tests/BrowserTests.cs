@@ -143,6 +143,9 @@ public sealed class BrowserTests(ConsolePlatform platform)
         var hold = await RunAsync(new JobSubmission(new BacktestJobSpec("buy-and-hold"), null, JobPriority.Normal, researcher.Name));
         var walkForward = await RunAsync(new JobSubmission(null, null, JobPriority.Normal, researcher.Name,
             new WalkForwardJobSpec(new BacktestJobSpec("momentum"), ["momentum", "low-vol"], [0.2, 0.3], TrainSessions: 126, TestSessions: 63)));
+        string[] definitions = [.. Research.Analytics.Alpha.Signals.SignalGrid.Expand("""{"name": "ui", "terms": [{"descriptor": ["momentum_12_1", "low_vol"]}]}""", "ui.json").Select(d => d.CanonicalJson())];
+        var sweep = await RunAsync(new JobSubmission(null, null, JobPriority.Normal, researcher.Name,
+            SignalSweep: new SignalSweepJobSpec(definitions, new DateOnly(2023, 6, 1), new DateOnly(2024, 6, 28), Every: 10, Horizons: [1, 5], Name: "ui", Question: "console test")));
 
         var (playwright, browser) = await LaunchAsync();
         using var _ = playwright;
@@ -168,7 +171,8 @@ public sealed class BrowserTests(ConsolePlatform platform)
             }
             catch (TimeoutException e)
             {
-                throw new TimeoutException($"{path}: no {ready} after 60 s; page: {await page.InnerTextAsync("body")}", e);
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "failed-" + shot), FullPage = true });
+                throw new TimeoutException($"{path}: no {ready} after 60 s (screenshot failed-{shot}); page: {await page.InnerTextAsync("body")}; html: {(await page.ContentAsync())[..Math.Min(3000, (await page.ContentAsync()).Length)]}", e);
             }
 
             if (path.StartsWith("/backtests/", StringComparison.Ordinal) && !path.Contains("compare", StringComparison.Ordinal))
@@ -181,6 +185,13 @@ public sealed class BrowserTests(ConsolePlatform platform)
             Assert.Equal(0, await page.Locator("#result-error, #compare-error").CountAsync());
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, shot), FullPage = true });
         }
+
+        // A signal sweep: its variants strongest first, with p-values adjusted over the sweep, and its settings.
+        await OpenAsync($"/backtests/{sweep}", "#sweep tbody tr", "signal-sweep.png");
+        Assert.Equal(2, await page.Locator("#sweep tbody tr").CountAsync());
+        Assert.Contains("terms[0].descriptor=", await page.InnerTextAsync("#sweep tbody tr:first-child"), StringComparison.Ordinal);
+        Assert.Contains("console test", await page.InnerTextAsync("#settings"), StringComparison.Ordinal);
+        Assert.Contains("Significant at 5% after Holm", await page.InnerTextAsync("#metrics"), StringComparison.Ordinal);
 
         await OpenAsync($"/backtests/{walkForward}", "#windows tbody tr", "walk-forward.png");
         Assert.True(await page.Locator("#windows tbody tr").CountAsync() >= 2);

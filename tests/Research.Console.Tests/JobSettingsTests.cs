@@ -58,4 +58,22 @@ public sealed class JobSettingsTests
     [InlineData("TWO\nLINES", "\"TWO\nLINES\"")]
     public void A_trade_download_quotes_a_company_name_only_where_CSV_needs_it(string? name, string field) =>
         Assert.Equal(field, ConsoleBacktests.Csv(name));
+
+    [Fact]
+    public void A_signal_sweeps_table_reads_its_stored_summary_failed_variants_included()
+    {
+        var ic = new Research.Analytics.Alpha.IcSummary(0.02, 0.1, 0.2, 2.5, 0.55);
+        var ok = new Research.Backtesting.Signals.SweepVariant(0, "g_1", "aa", """{"name":"g_1","version":1,"description":"terms[0].descriptor=\"beta\"","terms":[],"post":[]}""", null,
+            [new Research.Backtesting.Signals.SweepHorizon(1, ic, ic with { Mean = 0.03 }, 0.004, [0.1, 0.2])], 0.3, 0.9, 100, 0, 0.012, 0.2, 40, 0, 3);
+        var failed = ok with { Index = 1, Name = "g_2", Error = "too few values", Horizons = [], PValue = 1.0, SpreadSharpe = double.NaN };
+        var request = new Research.Backtesting.Signals.SignalSweepRequest { Definitions = ["{}", "{}"], From = new DateOnly(2024, 1, 2), To = new DateOnly(2024, 6, 28), Horizons = [1] };
+        var json = Research.Backtesting.Results.ResultDocuments.Serialize(Research.Backtesting.Signals.SignalSweepSummary.Of(request, [ok, failed]));
+
+        var table = SweepTable.Of(json);
+        Assert.Equal(1, table.Horizon);
+        Assert.Equal(("g_1", 0.03, 2.5, 0.012), (table.Rows[0].Name, table.Rows[0].RankIc, table.Rows[0].T, table.Rows[0].P));
+        Assert.Equal("terms[0].descriptor=\"beta\"", table.Rows[0].Varies);
+        Assert.Equal(("g_2", "too few values"), (table.Rows[1].Name, table.Rows[1].Error));
+        Assert.True(double.IsNaN(table.Rows[1].Holm));
+    }
 }

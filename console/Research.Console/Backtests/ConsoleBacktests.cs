@@ -160,15 +160,16 @@ public sealed class ConsoleBacktests(IClusterClient cluster, ConsoleActions acti
         actions.RunAsync(user, ResearchActions.BacktestPrune, "results", () => Scheduler.ApplyRetentionAsync(keepLatest, maxAgeDays),
             new ActionOptions(StepUpCode: stepUpCode, Reason: reason, Details: $"keep {keepLatest}, max age {maxAgeDays} d"));
 
-    /// <summary>Job ids are <c>bt-</c>/<c>mc-</c>/<c>wf-</c> plus hex; anything else is refused before it reaches a grain key or a path.</summary>
+    /// <summary>Job ids are <c>bt-</c>/<c>mc-</c>/<c>wf-</c>/<c>sg-</c> plus hex; anything else is refused before it reaches a grain key or a path.</summary>
+    private static readonly string[] JobPrefixes = ["bt-", "mc-", "wf-", "sg-"];
+
     public static string RequireId(string jobId)
     {
-        if (jobId is { Length: > 3 and < 80 } && (jobId.StartsWith("bt-", StringComparison.Ordinal) || jobId.StartsWith("mc-", StringComparison.Ordinal) || jobId.StartsWith("wf-", StringComparison.Ordinal))
-            && !jobId.AsSpan(3).ContainsAnyExcept(HexDigits))
+        if (jobId is { Length: > 3 and < 80 } && JobPrefixes.Any(p => jobId.StartsWith(p, StringComparison.Ordinal)) && !jobId.AsSpan(3).ContainsAnyExcept(HexDigits))
         {
             return jobId;
         }
 
-        throw new ArgumentException($"'{jobId}' is not a job id (bt-, mc- or wf- followed by hex digits).", nameof(jobId));
+        throw new ArgumentException($"'{jobId}' is not a job id (bt-, mc-, wf- or sg- followed by hex digits).", nameof(jobId));
     }
 }

@@ -14,6 +14,11 @@ public static class JobSettings
         if (submission.Backtest is { } b)
         {
             lines.Add(("Strategy", b.Strategy));
+            if (b.Model is { } model)
+            {
+                lines.Add(("Model", $"{model} (the registry's production version when submitted; its pin is in the data versions)"));
+            }
+
             Common(lines, b, quantile: true);
         }
         else if (submission.MonteCarlo is { } m)
@@ -29,6 +34,18 @@ public static class JobSettings
             lines.Add(("Sessions per path", m.Length is { } length ? length.ToString("N0", CultureInfo.InvariantCulture) : "the source's length"));
             lines.Add(("Seed", m.Seed.ToString(CultureInfo.InvariantCulture)));
             lines.Add(("Interval confidence", m.Confidence.ToString("P0", CultureInfo.InvariantCulture)));
+        }
+        else if (submission.SignalSweep is { } s)
+        {
+            lines.Add(("Grid", s.Name ?? "signals"));
+            lines.Add(("Variants", s.Definitions.Length.ToString("N0", CultureInfo.InvariantCulture)));
+            lines.Add(("From", s.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+            lines.Add(("To", s.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
+            lines.Add(("Signal dates", $"every {s.Every} sessions"));
+            lines.Add(("Horizons (sessions)", string.Join(", ", s.Horizons ?? [1, 5, 21])));
+            lines.Add(("Quantiles", s.Quantiles.ToString(CultureInfo.InvariantCulture)));
+            lines.Add(("Largest share dropped for want of a return", s.MaxDropShare.ToString("P0", CultureInfo.InvariantCulture)));
+            lines.Add(("Trials recorded under", s.Question ?? "default"));
         }
         else if (submission.WalkForward is { } w)
         {

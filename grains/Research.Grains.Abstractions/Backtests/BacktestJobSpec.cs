@@ -48,4 +48,22 @@ public sealed record JobSubmission(
     [property: Id(1)] MonteCarloJobSpec? MonteCarlo,
     [property: Id(2)] JobPriority Priority,
     [property: Id(3)] string RequestedBy,
-    [property: Id(4)] WalkForwardJobSpec? WalkForward = null);
+    [property: Id(4)] WalkForwardJobSpec? WalkForward = null,
+    [property: Id(5)] SignalSweepJobSpec? SignalSweep = null);
+
+/// <summary>
+/// A signal sweep (see <c>Research.Backtesting.Signals.SignalSweepRequest</c>): the variants' canonical definitions in
+/// grid order, the period, the signal-date spacing and the evaluation options; every evaluated variant is recorded in the
+/// trial ledger under <c>Question</c> ("default" when null).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("research.backtests.SignalSweepJobSpec")]
+public sealed record SignalSweepJobSpec(
+    [property: Id(0)] string[] Definitions,
+    [property: Id(1)] DateOnly From,
+    [property: Id(2)] DateOnly To,
+    [property: Id(3)] int Every = 5,
+    [property: Id(4)] int[]? Horizons = null,
+    [property: Id(5)] int Quantiles = 5,
+    [property: Id(6)] double MaxDropShare = 0.35,
+    [property: Id(7)] string? Name = null,
+    [property: Id(8)] string? Question = null);

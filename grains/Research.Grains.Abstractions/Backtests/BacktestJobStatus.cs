@@ -58,6 +58,18 @@ public sealed record MonteCarloChunkResult(
     [property: Id(4)] double[] TerminalWealth,
     [property: Id(5)] string Silo);
 
+/// <summary>One unit of a signal sweep: variants <c>Unit</c> x the unit size on.</summary>
+[GenerateSerializer, Immutable, Alias("research.backtests.SignalShardRequest")]
+public sealed record SignalShardRequest(
+    [property: Id(0)] SignalSweepJobSpec Spec,
+    [property: Id(1)] Dictionary<string, string> DataVersions,
+    [property: Id(2)] int Unit,
+    [property: Id(3)] string JobId);
+
+/// <summary>What a signal-sweep unit produced: its variants' outcomes as the library's JSON (<c>SweepVariant</c> list), and the silo.</summary>
+[GenerateSerializer, Immutable, Alias("research.backtests.SignalShardResult")]
+public sealed record SignalShardResult([property: Id(0)] int Unit, [property: Id(1)] string VariantsJson, [property: Id(2)] string Silo);
+
 /// <summary>One unit of a walk-forward job: window <c>Unit</c> (Unit &lt; windows) or a grid point's full-period run.</summary>
 [GenerateSerializer, Immutable, Alias("research.backtests.WalkForwardShardRequest")]
 public sealed record WalkForwardShardRequest(

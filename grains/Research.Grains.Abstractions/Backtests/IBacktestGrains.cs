@@ -112,6 +112,18 @@ public interface IMonteCarloChunkGrain : IGrainWithStringKey
 }
 
 /// <summary>
+/// Runs one unit of a signal sweep (key = "job id/unit") where it is placed: the silo loads the job's panel once (cached
+/// for the job's next units) and evaluates the unit's variants; the answer depends only on the request.
+/// </summary>
+[Alias("research.backtests.signalshard")]
+public interface ISignalShardGrain : IGrainWithStringKey
+{
+    [Alias("run")]
+    [RequiresAction(ResearchActions.BacktestSubmit)]
+    Task<SignalShardResult> RunAsync(SignalShardRequest request);
+}
+
+/// <summary>
 /// Runs one unit of a walk-forward job (key = "job id/unit") where it is placed. The silo loads the job's data and
 /// exposures once (cached for the next units of the same job); the answer depends only on the request.
 /// </summary>

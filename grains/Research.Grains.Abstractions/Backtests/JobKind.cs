@@ -1,6 +1,6 @@
 namespace Research.Grains.Abstractions.Backtests;
 
-/// <summary>What a job computes (wire names: <c>backtest</c>, <c>monte-carlo</c>, <c>walk-forward</c>).</summary>
+/// <summary>What a job computes (wire names: <c>backtest</c>, <c>monte-carlo</c>, <c>walk-forward</c>, <c>signal-sweep</c>).</summary>
 public enum JobKind
 {
     /// <summary>Not known (an unknown job).</summary>
@@ -14,4 +14,7 @@ public enum JobKind
 
     /// <summary>Walk-forward optimisation over a grid of strategies and quantiles.</summary>
     WalkForward = 3,
+
+    /// <summary>A batch of signal variants evaluated over one period (IC, quantiles, turnover), fanned out across silos.</summary>
+    SignalSweep = 4,
 }

@@ -42,6 +42,7 @@ public sealed class BacktestJobGrain(
     private readonly Lock _gate = new();
     private readonly ConcurrentDictionary<int, MonteCarloChunkResult> _chunks = new();
     private readonly ConcurrentDictionary<int, WalkForwardShardResult> _shards = new();
+    private readonly ConcurrentDictionary<int, SignalShardResult> _signalUnits = new();
     private readonly ObserverManager<IBacktestJobObserver> _observers = new(TimeSpan.FromMinutes(1), logger);
     private Task? _work;
     private CancellationTokenSource? _cancel;
@@ -64,6 +65,11 @@ public sealed class BacktestJobGrain(
         foreach (var (index, shard) in state.State.Shards)
         {
             _shards[index] = shard;
+        }
+
+        foreach (var (index, unit) in state.State.SignalUnits ?? [])
+        {
+            _signalUnits[index] = unit;
         }
 
         this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(Options.TickPeriod, Options.TickPeriod) { KeepAlive = true, Interleave = false });
@@ -101,6 +107,7 @@ public sealed class BacktestJobGrain(
                     state.State.Shards.TryAdd(index, shard);
                 }
 
+                CheckpointSignalUnits();
                 state.State.LeaseHolder = null;
                 state.State.LeaseExpiresAt = clock.GetUtcNow();
                 await WriteFencedAsync(cancellationToken).ConfigureAwait(true);
@@ -278,9 +285,19 @@ public sealed class BacktestJobGrain(
         _cancel = new CancellationTokenSource();
         var submission = state.State.Submission!;
         var versions = new Dictionary<string, string>(state.State.DataVersions, StringComparer.Ordinal);
-        var work = new BacktestJobWork(JobId, services, GrainFactory, clock, logger, _chunks, _shards, Update);
+        var work = new BacktestJobWork(JobId, services, GrainFactory, clock, logger, _chunks, _shards, _signalUnits, Update);
         var token = _cancel.Token;
         _work = Task.Run(() => work.RunAsync(submission, versions, token), CancellationToken.None);
+    }
+
+    /// <summary>Copies the finished signal-sweep units into the state to be written (a resumed job runs only the others).</summary>
+    private void CheckpointSignalUnits()
+    {
+        state.State.SignalUnits ??= [];
+        foreach (var (index, unit) in _signalUnits)
+        {
+            state.State.SignalUnits.TryAdd(index, unit);
+        }
     }
 
     /// <summary>When the work has ended, persists its outcome and releases the lease (before answering a call).</summary>
@@ -303,6 +320,7 @@ public sealed class BacktestJobGrain(
         state.State.LeaseHolder = null;
         state.State.Chunks = [];
         state.State.Shards = [];
+        state.State.SignalUnits = [];
         await WriteFencedAsync().ConfigureAwait(true);
         Notify();
     }
@@ -329,6 +347,7 @@ public sealed class BacktestJobGrain(
                 state.State.Shards.TryAdd(index, shard);
             }
 
+            CheckpointSignalUnits();
             state.State.LeaseHolder = _activation;
             state.State.LeaseExpiresAt = clock.GetUtcNow() + Options.LeaseLength;
             if (!await WriteFencedAsync(cancellationToken).ConfigureAwait(true))

@@ -33,4 +33,8 @@ public sealed class BacktestJobState
     /// <summary>Walk-forward checkpoint: completed units by index.</summary>
     [Id(7)]
     public Dictionary<int, WalkForwardShardResult> Shards { get; set; } = [];
+
+    /// <summary>Signal-sweep checkpoint: completed units by index.</summary>
+    [Id(8)]
+    public Dictionary<int, SignalShardResult> SignalUnits { get; set; } = [];
 }

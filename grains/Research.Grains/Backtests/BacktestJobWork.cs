@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Research.Backtesting.Jobs;
 using Research.Backtesting.MonteCarlo;
 using Research.Backtesting.Results;
+using Research.Backtesting.Signals;
 using Research.Backtesting.WalkForward;
 using Research.Grains.Abstractions.Backtests;
 using Research.Grains.Abstractions.Security;
@@ -23,6 +24,7 @@ internal sealed class BacktestJobWork(
     ILogger logger,
     ConcurrentDictionary<int, MonteCarloChunkResult> done,
     ConcurrentDictionary<int, WalkForwardShardResult> shards,
+    ConcurrentDictionary<int, SignalShardResult> signalUnits,
     Action<Func<BacktestJobStatus, BacktestJobStatus>> update)
 {
     /// <summary>
@@ -47,6 +49,10 @@ internal sealed class BacktestJobWork(
             else if (submission.WalkForward is { } walkForward)
             {
                 await RunWalkForwardAsync(submission, walkForward, versions, cancellationToken).ConfigureAwait(false);
+            }
+            else if (submission.SignalSweep is { } sweep)
+            {
+                await RunSignalSweepAsync(submission, sweep, versions, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -155,6 +161,33 @@ internal sealed class BacktestJobWork(
         var summary = plan.Summarise(runs);
         var stitched = runs.Take(plan.Windows.Count).ToList();
         var series = await services.Series.WriteWalkForwardAsync(jobId, [.. stitched.SelectMany(r => r.Dates)], [.. stitched.SelectMany(r => r.Returns)], summary.Windows, cancellationToken).ConfigureAwait(false);
+        await RecordAsync(submission, request.Canonical(), versions, ResultDocuments.Serialize(summary), series, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RunSignalSweepAsync(JobSubmission submission, SignalSweepJobSpec spec, Dictionary<string, string> versions, CancellationToken cancellationToken)
+    {
+        var request = BacktestSpecs.ToRequest(spec);
+        var units = request.Units;
+        var call = new SignalShardRequest(spec, versions, 0, jobId);
+        var pending = Enumerable.Range(0, units).Where(u => !signalUnits.ContainsKey(u)).ToList();
+        if (pending.Count < units)
+        {
+            logger.LogInformation("Job {Job} resumes its signal sweep with {Done} of {Units} units from its checkpoint", jobId, units - pending.Count, units);
+        }
+
+        update(s => s with { Stage = $"{request.Definitions.Count} variants in {units} units across the cluster", Fraction = 0.02 + (0.93 * signalUnits.Count / units) });
+        await FanOutAsync(pending, async (unit, token) =>
+        {
+            signalUnits[unit] = await factory.GetGrain<ISignalShardGrain>($"{jobId}/{unit}").RunAsync(call with { Unit = unit }).WaitAsync(services.Options.ChunkTimeout, token).ConfigureAwait(false);
+            update(s => s with { Fraction = 0.02 + (0.93 * signalUnits.Count / units) });
+        }, cancellationToken).ConfigureAwait(false);
+
+        update(s => s with { Stage = "storing", Fraction = 0.96 });
+        var variants = Enumerable.Range(0, units).SelectMany(u => ResultDocuments.Deserialize<List<SweepVariant>>(signalUnits[u].VariantsJson)).ToList();
+        var summary = SignalSweepSummary.Of(request, variants);
+        var recorder = services.Trials ?? throw new InvalidOperationException("This silo has no trial ledger configured: a signal sweep's variants must be recorded as trials.");
+        await recorder.RecordOnceAsync(SignalSweepTrials.Of(jobId, spec.Question ?? "default", submission.RequestedBy, request, versions, summary, clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        var series = await services.Series.WriteSignalSweepAsync(jobId, summary, cancellationToken).ConfigureAwait(false);
         await RecordAsync(submission, request.Canonical(), versions, ResultDocuments.Serialize(summary), series, cancellationToken).ConfigureAwait(false);
     }
 

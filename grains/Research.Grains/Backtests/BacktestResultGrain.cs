@@ -86,7 +86,7 @@ public sealed class BacktestResultGrain(BacktestServices services) : Grain, IBac
         var daily = await services.Series.ReadDailyAsync(jobId).ConfigureAwait(true);
         var row = await services.Index.GetAsync(jobId).ConfigureAwait(true) ?? throw new ArgumentException($"job '{jobId}' has no stored result.");
         var other = await services.Index.GetAsync(benchmarkJob).ConfigureAwait(true);
-        if (other is null || other.Kind == WireNames.Of(JobKind.MonteCarlo))
+        if (other is null || (other.Kind != WireNames.Of(JobKind.Backtest) && other.Kind != WireNames.Of(JobKind.WalkForward)))
         {
             throw new ArgumentException($"benchmark: '{benchmarkJob}' has no stored backtest or walk-forward result.");
         }

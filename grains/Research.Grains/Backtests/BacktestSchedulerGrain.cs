@@ -111,6 +111,12 @@ public sealed class BacktestSchedulerGrain(
             versions = BacktestRunner.CurrentVersions(services.Layout, request);
             jobId = BacktestRequest.JobId("bt", request.Canonical(), versions);
         }
+        else if (submission.SignalSweep is { } sweep)
+        {
+            var request = BacktestSpecs.ToRequest(sweep);
+            versions = Research.Backtesting.Signals.SignalSweepPlan.CurrentVersions(services.Layout, request);
+            jobId = BacktestRequest.JobId("sg", request.Canonical(), versions);
+        }
         else if (submission.WalkForward is { } walkForward)
         {
             var request = BacktestSpecs.ToRequest(walkForward);

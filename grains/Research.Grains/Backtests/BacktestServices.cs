@@ -1,4 +1,3 @@
-using Research.Backtesting.Jobs;
 using Research.Backtesting.Results;
 using Research.Data.Warehouse;
 
@@ -28,19 +27,23 @@ public sealed class BacktestServices : IDisposable
 
     public BacktestJobOptions Options { get; }
 
+    /// <summary>The trial ledger signal sweeps record their variants in (a sweep refuses to finish without one).</summary>
+    public Research.Backtesting.Overfitting.ISignalTrialRecorder? Trials { get; init; }
+
     /// <summary>Enforces <see cref="BacktestJobOptions.MaxJobsPerSilo"/> on this silo, whatever the scheduler believes.</summary>
     public SemaphoreSlim Slots { get; }
 
-    private readonly List<(string JobId, Lazy<WalkForwardPlan> Plan)> _plans = [];
+    private readonly List<(string JobId, Lazy<object> Plan)> _plans = [];
 
     /// <summary>
-    /// The walk-forward plan of a job on this silo, loaded once and shared by the job's units here; the two most recently
-    /// used plans are kept (a plan holds a job's whole data panel).
+    /// The plan of a job on this silo (a walk-forward's or a signal sweep's), loaded once and shared by the job's units
+    /// here; the two most recently used plans are kept (a plan holds a job's whole data panel).
     /// </summary>
-    public WalkForwardPlan Plan(string jobId, Func<WalkForwardPlan> load)
+    public T Plan<T>(string jobId, Func<T> load)
+        where T : class
     {
         ArgumentNullException.ThrowIfNull(load);
-        Lazy<WalkForwardPlan> entry;
+        Lazy<object> entry;
         lock (_plans)
         {
             var index = _plans.FindIndex(p => p.JobId == jobId);
@@ -51,7 +54,7 @@ public sealed class BacktestServices : IDisposable
             }
             else
             {
-                entry = new Lazy<WalkForwardPlan>(load, LazyThreadSafetyMode.ExecutionAndPublication);
+                entry = new Lazy<object>(load, LazyThreadSafetyMode.ExecutionAndPublication);
             }
 
             _plans.Insert(0, (jobId, entry));
@@ -63,7 +66,7 @@ public sealed class BacktestServices : IDisposable
 
         try
         {
-            return entry.Value;
+            return (T)entry.Value;
         }
         catch
         {

@@ -72,13 +72,31 @@ public static class BacktestSpecs
         return request;
     }
 
+    public static Research.Backtesting.Signals.SignalSweepRequest ToRequest(SignalSweepJobSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var request = new Research.Backtesting.Signals.SignalSweepRequest
+        {
+            Definitions = spec.Definitions ?? [],
+            From = spec.From,
+            To = spec.To,
+            Every = spec.Every,
+            Horizons = spec.Horizons ?? [1, 5, 21],
+            Quantiles = spec.Quantiles,
+            MaxDropShare = spec.MaxDropShare,
+            Question = spec.Question ?? "default",
+        };
+        request.Validate();
+        return request;
+    }
+
     /// <summary>Checks a submission's shape; returns its kind and display label.</summary>
     public static (JobKind Kind, string Label) Describe(JobSubmission submission)
     {
         ArgumentNullException.ThrowIfNull(submission);
-        if ((submission.Backtest is null ? 0 : 1) + (submission.MonteCarlo is null ? 0 : 1) + (submission.WalkForward is null ? 0 : 1) != 1)
+        if ((submission.Backtest is null ? 0 : 1) + (submission.MonteCarlo is null ? 0 : 1) + (submission.WalkForward is null ? 0 : 1) + (submission.SignalSweep is null ? 0 : 1) != 1)
         {
-            throw new ArgumentException("Submit exactly one of a backtest, a Monte Carlo or a walk-forward.");
+            throw new ArgumentException("Submit exactly one of a backtest, a Monte Carlo, a walk-forward or a signal sweep.");
         }
 
         if (!Enum.IsDefined(submission.Priority))
@@ -88,6 +106,11 @@ public static class BacktestSpecs
         if (string.IsNullOrWhiteSpace(submission.RequestedBy))
         {
             throw new ArgumentException("requested by: name the user submitting the job.");
+        }
+
+        if (submission.SignalSweep is { } sweep)
+        {
+            return (JobKind.SignalSweep, $"signal sweep {sweep.Name ?? "signals"} ({sweep.Definitions?.Length ?? 0} variants)");
         }
 
         if (submission.WalkForward is { } w)

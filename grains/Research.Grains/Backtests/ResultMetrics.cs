@@ -16,6 +16,7 @@ public static class ResultMetrics
             JobKind.Backtest => MetricSheet.Of(ResultDocuments.Deserialize<BacktestMetrics>(metricsJson)),
             JobKind.WalkForward => MetricSheet.Of(ResultDocuments.Deserialize<WalkForwardSummary>(metricsJson)),
             JobKind.MonteCarlo => MetricSheet.Of(ResultDocuments.Deserialize<MonteCarloSummary>(metricsJson)),
+            JobKind.SignalSweep => MetricSheet.Of(ResultDocuments.Deserialize<Research.Backtesting.Signals.SignalSweepSummary>(metricsJson)),
             _ => throw new ArgumentException($"kind: a {WireNames.Of(kind)} job has no metrics."),
         };
         return [.. lines.Select(Of)];

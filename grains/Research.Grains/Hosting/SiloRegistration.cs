@@ -46,8 +46,12 @@ public static class SiloRegistration
         options.JsonSerializerSettings.Converters.Add(new StringEnumConverter(new KebabCaseNamingStrategy()) { AllowIntegerValues = true });
     }
 
-    /// <summary>Backtest jobs: series under <paramref name="seriesRoot"/>, rows in <paramref name="index"/>, limits from <paramref name="options"/>.</summary>
-    public static ISiloBuilder AddResearchBacktests(this ISiloBuilder silo, string seriesRoot, IBacktestResultIndex index, BacktestJobOptions options)
+    /// <summary>
+    /// Backtest jobs: series under <paramref name="seriesRoot"/>, rows in <paramref name="index"/>, limits from
+    /// <paramref name="options"/>; signal sweeps record their trials in <paramref name="trials"/>.
+    /// </summary>
+    public static ISiloBuilder AddResearchBacktests(this ISiloBuilder silo, string seriesRoot, IBacktestResultIndex index, BacktestJobOptions options,
+        Research.Backtesting.Overfitting.ISignalTrialRecorder? trials = null)
     {
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(options);
@@ -56,7 +60,7 @@ public static class SiloRegistration
             throw new InvalidOperationException("Backtest job options: " + string.Join(" ", problems));
         }
 
-        silo.Services.AddSingleton(sp => new BacktestServices(sp.GetRequiredService<WarehouseLayout>(), new BacktestSeriesStore(seriesRoot), index, options));
+        silo.Services.AddSingleton(sp => new BacktestServices(sp.GetRequiredService<WarehouseLayout>(), new BacktestSeriesStore(seriesRoot), index, options) { Trials = trials });
         return silo;
     }
 

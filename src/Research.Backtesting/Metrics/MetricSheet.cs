@@ -96,6 +96,31 @@ public static class MetricSheet
     }
 
     /// <summary>A plain number, "n/a" when not finite.</summary>
+    /// <summary>Group of a signal sweep's lines.</summary>
+    public const string Signals = "Signals";
+
+    /// <summary>A signal sweep: its period, how many variants were evaluated and the best one by its first-horizon rank IC t.</summary>
+    public static IReadOnlyList<MetricLine> Of(Signals.SignalSweepSummary summary)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        var best = summary.Best;
+        var evaluated = summary.Variants.Count - summary.Failed;
+        return
+        [
+            Text(Period, "from", "From", MetricUnit.Date, summary.From.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+            Text(Period, "to", "To", MetricUnit.Date, summary.To.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
+            Count(Period, "every", "Sessions between signal dates", summary.Every),
+            Count(Signals, "variants", "Variants", summary.Variants.Count),
+            Count(Signals, "failed", "Variants not evaluated (coverage)", summary.Failed),
+            Count(Signals, "significantHolm", "Significant at 5% after Holm (over the sweep)", summary.Holm.Count(p => p < 0.05)),
+            Count(Signals, "significantBenjaminiHochberg", "Significant at 5% after Benjamini-Hochberg (over the sweep)", summary.BenjaminiHochberg.Count(p => p < 0.05)),
+            Text(Signals, "best.name", $"Best variant (|rank IC t| at {summary.Horizons[0]} session(s))", MetricUnit.Text, best?.Name ?? "none of " + evaluated.ToString(CultureInfo.InvariantCulture)),
+            Number(Signals, "best.rankIc", "Best variant: mean rank IC", best?.Horizons[0].RankIc.Mean ?? double.NaN, 4),
+            Number(Signals, "best.rankIcT", "Best variant: rank IC t (Newey-West)", best?.Horizons[0].RankIc.NeweyWestT ?? double.NaN, 2),
+            Number(Signals, "best.holm", "Best variant: Holm-adjusted p", best is null ? double.NaN : summary.Holm[best.Index], 4),
+        ];
+    }
+
     public static MetricLine NumberLine(string group, string key, string label, double value, int decimals) => Number(group, key, label, value, decimals);
 
     /// <summary>A fraction shown as a percentage, "n/a" when not finite.</summary>

@@ -165,6 +165,24 @@ public sealed class BacktestSeriesStore(string root)
         ], cancellationToken);
     }
 
+    /// <summary>A signal sweep's table (<c>variants.parquet</c>: one row per variant and horizon, grid order).</summary>
+    public Task<StoredSeries> WriteSignalSweepAsync(string jobId, Signals.SignalSweepSummary summary, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(summary);
+        var rows = summary.Variants.SelectMany(v => v.Error is null
+            ? v.Horizons.Select(h => (v, h.Horizon, h.Ic.Mean, h.RankIc.Mean, h.RankIc.Icir, h.RankIc.NeweyWestT, h.RankIc.HitRate, h.Spread))
+            : [(v, 0, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN, double.NaN)]).ToList();
+        return PublishAsync(jobId, [
+            new("variants.parquet", [ParquetColumnSpec.Of<int>("variant"), ParquetColumnSpec.Of<string>("name"), ParquetColumnSpec.Of<string>("sha256"), ParquetColumnSpec.Of<int>("horizon"),
+                ParquetColumnSpec.Of<double>("ic_mean"), ParquetColumnSpec.Of<double>("rank_ic_mean"), ParquetColumnSpec.Of<double>("rank_icir"), ParquetColumnSpec.Of<double>("rank_ic_nw_t"),
+                ParquetColumnSpec.Of<double>("rank_ic_hit_rate"), ParquetColumnSpec.Of<double>("spread"), ParquetColumnSpec.Of<double>("p_value"), ParquetColumnSpec.Of<double>("holm"), ParquetColumnSpec.Of<double>("benjamini_hochberg")],
+                [rows.Select(r => r.v.Index).ToArray(), rows.Select(r => r.v.Name).ToArray(), rows.Select(r => r.v.Sha256).ToArray(), rows.Select(r => r.Item2).ToArray(),
+                 rows.Select(r => r.Item3).ToArray(), rows.Select(r => r.Item4).ToArray(), rows.Select(r => r.Item5).ToArray(), rows.Select(r => r.Item6).ToArray(),
+                 rows.Select(r => r.Item7).ToArray(), rows.Select(r => r.Item8).ToArray(), rows.Select(r => r.v.PValue).ToArray(), rows.Select(r => summary.Holm[r.v.Index]).ToArray(),
+                 rows.Select(r => summary.BenjaminiHochberg[r.v.Index]).ToArray()]),
+        ], cancellationToken);
+    }
+
     /// <summary>The stored manifest of a job, or null when it has none; a folder whose files do not match their checksums fails.</summary>
     public async Task<StoredSeries?> ReadAsync(string jobId, CancellationToken cancellationToken = default)
     {

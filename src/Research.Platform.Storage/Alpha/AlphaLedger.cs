@@ -25,7 +25,7 @@ public sealed record StoredSignal(SignalDefinition Definition, string Sha256, st
 /// Definitions are append-only: a name and version keep their meaning (storing a different definition under them is
 /// refused). Trials are append-only rows; nothing here updates or deletes one.
 /// </summary>
-public sealed class AlphaLedger
+public sealed class AlphaLedger : ISignalTrialRecorder
 {
     private const string SqliteSchema = """
         CREATE TABLE IF NOT EXISTS alpha_signals (
@@ -117,9 +117,30 @@ public sealed class AlphaLedger
     {
         ArgumentNullException.ThrowIfNull(trial);
         await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await InsertAsync(connection, Guid.NewGuid().ToString("N"), trial, onceOnly: false, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Records each trial under its own id, in one transaction; an id already on record is left as it is.</summary>
+    public async Task RecordOnceAsync(IReadOnlyList<(string TrialId, SignalTrial Trial)> trials, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(trials);
+        await using var connection = await _store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var (id, trial) in trials)
+        {
+            await InsertAsync(connection, id, trial, onceOnly: true, cancellationToken, transaction).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task InsertAsync(System.Data.Common.DbConnection connection, string trialId, SignalTrial trial, bool onceOnly, CancellationToken cancellationToken, System.Data.Common.DbTransaction? transaction = null)
+    {
         await using var command = connection.CreateCommand();
-        command.CommandText = $"INSERT INTO alpha_trials ({TrialColumns}) VALUES (@trial_id, @trial_key, @question, @signal, @definition_sha256, @definition, @parameters, @period_from, @period_to, @universe, @data_versions, @statistics, @p_value, @spread_sharpe, @horizon, @periods, @skewness, @kurtosis, @requested_by, @created_at_ms)";
-        RelationalStore.Add(command, "trial_id", Guid.NewGuid().ToString("N"));
+        command.Transaction = transaction;
+        command.CommandText = $"INSERT INTO alpha_trials ({TrialColumns}) VALUES (@trial_id, @trial_key, @question, @signal, @definition_sha256, @definition, @parameters, @period_from, @period_to, @universe, @data_versions, @statistics, @p_value, @spread_sharpe, @horizon, @periods, @skewness, @kurtosis, @requested_by, @created_at_ms)"
+            + (onceOnly ? " ON CONFLICT (trial_id) DO NOTHING" : string.Empty);
+        RelationalStore.Add(command, "trial_id", trialId);
         RelationalStore.Add(command, "trial_key", trial.TrialKey);
         RelationalStore.Add(command, "question", trial.Question);
         RelationalStore.Add(command, "signal", trial.Signal);

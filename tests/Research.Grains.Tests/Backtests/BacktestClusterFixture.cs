@@ -61,7 +61,8 @@ public static class BacktestCluster
             silo.Services.AddGrainStorage(GrainStorageNames.Research, (sp, _) => new SqliteGrainStorage(database, sp.GetRequiredService<IGrainStorageSerializer>(), TimeProvider.System));
             silo.AddResearchWarehouse(layout, TimeProvider.System);
             silo.UseInMemoryReminderService();
-            silo.AddResearchBacktests(Path.Combine(resultRoot, "series"), SqlBacktestResultIndex.Sqlite(Path.Combine(resultRoot, "results.db")), options);
+            silo.AddResearchBacktests(Path.Combine(resultRoot, "series"), SqlBacktestResultIndex.Sqlite(Path.Combine(resultRoot, "results.db")), options,
+                Research.Platform.Storage.Alpha.AlphaLedger.Sqlite(resultRoot));
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 // Declare a killed silo dead within a few seconds instead of the production defaults.

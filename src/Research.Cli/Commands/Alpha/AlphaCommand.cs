@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace Research.Cli.Commands.Alpha;
 
-/// <summary><c>research alpha define|list|evaluate|combine|correlate|trials</c>: signal definitions, analytics, composites, correlations and the trial ledger.</summary>
+/// <summary><c>research alpha define|list|evaluate|combine|correlate|trials|sweep</c>: signal definitions, analytics, composites, correlations and the trial ledger.</summary>
 /// <remarks>One file per subcommand in this folder.</remarks>
 public static class AlphaCommand
 {
@@ -15,6 +15,7 @@ public static class AlphaCommand
         alpha.Subcommands.Add(CombineCommand.Create(output));
         alpha.Subcommands.Add(CorrelateCommand.Create(output));
         alpha.Subcommands.Add(TrialsCommand.Create(output));
+        alpha.Subcommands.Add(SweepCommand.Create(output));
         return alpha;
     }
 }

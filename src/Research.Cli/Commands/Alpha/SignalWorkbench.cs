@@ -21,7 +21,7 @@ internal sealed class SignalWorkbench : IDisposable
     /// <summary>Calendar days of data loaded before --from.</summary>
     public const int LookbackDays = 400;
 
-    public const string Universe = "CRSP common stock (share codes 10/11) on NYSE, AMEX and NASDAQ with a return on the date";
+    public const string Universe = Research.Backtesting.Signals.SignalSweepTrials.Universe;
 
     /// <summary>Statistics may be NaN (a constant IC series has no t); they are stored as "NaN", not refused.</summary>
     private static readonly JsonSerializerOptions NamedFloats = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };

@@ -97,6 +97,27 @@ internal static class BacktestOutput
             output.Console.Write(table);
             WriteSheet(output, "paths", lines.Where(l => l.Group == MetricSheet.Simulation));
         }
+        else if (r.Kind == JobKind.SignalSweep)
+        {
+            var sweep = ResultDocuments.Deserialize<Research.Backtesting.Signals.SignalSweepSummary>(r.MetricsJson);
+            var h = sweep.Horizons[0];
+            var table = new Table().Title($"{Markup.Escape(r.Label)}: the 20 strongest variants by |rank IC t| at {h} session(s)")
+                .AddColumns("Variant", "Mean rank IC", "t (NW)", "p", "Holm", "BH", "Spread", "Turnover (top)", "What varies");
+            foreach (var v in sweep.Variants.Where(v => v.Error is null).OrderByDescending(v => Math.Abs(v.Horizons[0].RankIc.NeweyWestT)).ThenBy(v => v.Index).Take(20))
+            {
+                table.AddRow(Markup.Escape(v.Name), F(v.Horizons[0].RankIc.Mean, "F4"), F(v.Horizons[0].RankIc.NeweyWestT, "F2"), F(v.PValue, "F4"), F(sweep.Holm[v.Index], "F4"),
+                    F(sweep.BenjaminiHochberg[v.Index], "F4"), F(v.Horizons[0].Spread, "P2"), F(v.TopTurnover, "P0"),
+                    Markup.Escape(Research.Analytics.Alpha.Signals.SignalDefinition.Parse(v.Definition, v.Name).Description));
+            }
+
+            output.Console.Write(table);
+            foreach (var failed in sweep.Variants.Where(v => v.Error is not null))
+            {
+                output.Info($"{failed.Name} not evaluated: {failed.Error}");
+            }
+
+            WriteSheet(output, r.Label, lines);
+        }
         else
         {
             WriteSheet(output, r.Label, lines);
@@ -104,6 +125,8 @@ internal static class BacktestOutput
 
         output.Info($"job {r.JobId}; series {r.SeriesFolder} (sha256 {r.SeriesSha256[..12]}...); data {string.Join(", ", r.DataVersions.Select(p => $"{p.Key}@{p.Value}"))}");
     }
+
+    private static string F(double value, string format) => double.IsFinite(value) ? value.ToString(format, CultureInfo.InvariantCulture) : "n/a";
 
     /// <summary>A value for a tab-separated line: tabs and line breaks become spaces.</summary>
     private static string Cell(string value) => value.Replace('\t', ' ').ReplaceLineEndings(" ");
