@@ -25,9 +25,15 @@ if (args2[0] == "console-load")
     return await Research.Benchmarks.ConsoleLoad.RunAsync(args2);
 }
 
+if (args2[0] == "signals")
+{
+    return await Research.Benchmarks.SignalSweepBenchmark.RunAsync(args2);
+}
+
 if (args2[0] != "montecarlo")
 {
     Console.Error.WriteLine("usage: Research.Benchmarks montecarlo [--paths N] [--days D] [--repeats R]");
+    Console.Error.WriteLine("       Research.Benchmarks signals [--repeats R]");
     Console.Error.WriteLine("       Research.Benchmarks console-load --url URL --data-root DIR [--users 50] [--seconds 60]");
     return 2;
 }

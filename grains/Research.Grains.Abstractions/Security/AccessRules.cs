@@ -37,6 +37,9 @@ public static class ResearchActions
     public const string BacktestFlag = "backtest.flag";
     public const string BacktestPrune = "backtest.prune";
     public const string DashboardView = "dashboard.view";
+    public const string AlphaView = "alpha.view";
+    public const string AlphaEvaluate = "alpha.evaluate";
+    public const string ModelPromote = "model.promote";
     public const string DatasetTag = "dataset.tag";
     public const string WarehouseSync = "warehouse.sync";
     public const string AuditView = "audit.view";
@@ -57,6 +60,9 @@ public static class ResearchActions
         new(BacktestFlag, Role.Researcher, false, false, "Pin or star a result (kept by retention)."),
         new(BacktestPrune, Role.Operator, true, false, "Apply retention: delete old unpinned results."),
         new(DashboardView, Role.Viewer, false, true, "A strategy's performance dashboard (P&L, drawdown, positions); below operator only for granted strategies."),
+        new(AlphaView, Role.Viewer, false, false, "See signals, the trial ledger and the model registry."),
+        new(AlphaEvaluate, Role.Researcher, false, false, "Evaluate a signal (recorded as a trial in the ledger) or correlate signals."),
+        new(ModelPromote, Role.Operator, true, false, "Promote a staged model version to production, or roll production back."),
         new(DatasetTag, Role.Researcher, false, false, "Point a dataset tag (e.g. paper-2025) at a version."),
         new(WarehouseSync, Role.Operator, false, false, "Start a warehouse sync through the cluster's single writer."),
         new(AuditView, Role.Operator, false, false, "Read the audit log."),

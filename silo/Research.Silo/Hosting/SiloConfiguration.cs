@@ -40,8 +40,10 @@ public static class SiloConfiguration
         var resultIndex = settings.Profile == HostingProfile.Production
             ? SqlBacktestResultIndex.Postgres(settings.ConnectionString!)
             : SqlBacktestResultIndex.Sqlite(Path.Combine(dataRoot, "results", "results.db"));
-        silo.AddResearchBacktests(Path.Combine(dataRoot, "results", "backtests"), resultIndex, SiloRegistration.BindBacktestJobOptions(configuration),
-            Research.Platform.Storage.Alpha.AlphaLedger.Open(settings.Profile == HostingProfile.Production ? settings.ConnectionString : null, dataRoot));
+        // The trial ledger: signal sweeps record their variants in it, the explorer's evaluations too.
+        var ledger = Research.Platform.Storage.Alpha.AlphaLedger.Open(settings.Profile == HostingProfile.Production ? settings.ConnectionString : null, dataRoot);
+        silo.Services.AddSingleton(ledger);
+        silo.AddResearchBacktests(Path.Combine(dataRoot, "results", "backtests"), resultIndex, SiloRegistration.BindBacktestJobOptions(configuration), ledger);
 
         // Users, sessions, API keys and the audit log, behind the security grains (the console reaches them only through those).
         var security = SecurityStorage.Open(settings.Profile == HostingProfile.Production ? settings.ConnectionString : null, dataRoot, clock, configuration[ConfigurationKeys.AuditKeyFile]);

@@ -111,6 +111,16 @@ public sealed class SignalSweepPlan
         return list;
     }
 
+    /// <summary>The signal dates' scores of a definition (NaN off them), cut to the evaluated dates: what the correlation matrix compares.</summary>
+    public double[] Scores(SignalDefinition definition, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        return SignalBuilder.Build(_context, definition, Sessions, _external, 1.0, cancellationToken).Values[(Sessions[0] * Panel.Assets)..];
+    }
+
+    /// <summary>The evaluated dates: the panel from the first signal session on.</summary>
+    public DateOnly[] Dates => Panel.Dates[Sessions[0]..];
+
     /// <summary>One variant's report on the signal dates (what <c>research alpha evaluate</c> computes for it).</summary>
     public SignalReport Report(SignalDefinition definition, CancellationToken cancellationToken = default)
     {
@@ -120,21 +130,24 @@ public sealed class SignalSweepPlan
         return SignalAnalytics.Evaluate(Panel.Dates[Sessions[0]..], Panel.Assets, build.Values[offset..], Panel.Returns[offset..], Request.Options);
     }
 
-    private SweepVariant Evaluate(int index, CancellationToken cancellationToken)
+    private SweepVariant Evaluate(int index, CancellationToken cancellationToken) => EvaluateOne(index, cancellationToken).Variant;
+
+    /// <summary>Variant <paramref name="index"/>'s outcome and, when it could be evaluated, its full report (the explorer draws the per-date series).</summary>
+    public (SweepVariant Variant, SignalReport? Report) EvaluateOne(int index, CancellationToken cancellationToken = default)
     {
         var definition = _variants[index];
         try
         {
             var report = Report(definition, cancellationToken);
             var measured = SignalTrial.Measure(report);
-            return new SweepVariant(index, definition.Name, definition.Sha256, definition.CanonicalJson(), null,
+            return (new SweepVariant(index, definition.Name, definition.Sha256, definition.CanonicalJson(), null,
                 [.. report.Horizons.Select(h => new SweepHorizon(h.Horizon, h.IcSummary, h.RankIcSummary, h.Spread, h.QuantileMeans))],
                 report.TopTurnover, report.RankAutocorrelation, report.SignalValues, report.MissingSignal,
-                measured.PValue, measured.SpreadSharpe, measured.Periods, measured.Skewness, measured.Kurtosis);
+                measured.PValue, measured.SpreadSharpe, measured.Periods, measured.Skewness, measured.Kurtosis), report);
         }
         catch (Exception e) when (e is SignalCoverageException or ArgumentException)
         {
-            return new SweepVariant(index, definition.Name, definition.Sha256, definition.CanonicalJson(), e.Message, [], double.NaN, double.NaN, 0, 0, 1.0, double.NaN, 0, double.NaN, double.NaN);
+            return (new SweepVariant(index, definition.Name, definition.Sha256, definition.CanonicalJson(), e.Message, [], double.NaN, double.NaN, 0, 0, 1.0, double.NaN, 0, double.NaN, double.NaN), null);
         }
     }
 

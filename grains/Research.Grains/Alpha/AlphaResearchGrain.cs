@@ -1,0 +1,124 @@
+using System.Globalization;
+using Orleans.Concurrency;
+using Research.Analytics.Alpha;
+using Research.Analytics.Alpha.Signals;
+using Research.Backtesting.Overfitting;
+using Research.Backtesting.Signals;
+using Research.Data.Warehouse;
+using Research.Grains.Abstractions.Alpha;
+using Research.Grains.Abstractions.Security;
+using Research.Platform.Storage.Alpha;
+
+namespace Research.Grains.Alpha;
+
+/// <summary>
+/// The explorer's signal work in the silo: a signal evaluated as <c>research alpha evaluate</c> evaluates it (a one-variant
+/// <see cref="SignalSweepPlan"/>: the same panel, dates and analytics), recorded in the ledger as a trial of the caller,
+/// and the question's corrections read back.
+/// </summary>
+[StatelessWorker]
+public sealed class AlphaResearchGrain(WarehouseLayout layout, AlphaLedger ledger, TimeProvider clock) : Grain, IAlphaResearchGrain
+{
+    public async Task<SignalInfo[]> ListSignalsAsync()
+    {
+        var stored = await ledger.ListSignalsAsync().ConfigureAwait(true);
+        return [.. BuiltInSignals.All.Select(s => new SignalInfo(s.Name, s.Description, true, s.Sha256)),
+            .. stored.Select(s => new SignalInfo(s.Definition.Id, s.Definition.Description, false, s.Sha256))];
+    }
+
+    public async Task<SignalExplorerView> EvaluateAsync(string signal, DateOnly from, DateOnly to, int every, string question)
+    {
+        var definition = await ResolveAsync(signal).ConfigureAwait(true);
+        var request = Request([definition], from, to, every, question);
+        var versions = SignalSweepPlan.CurrentVersions(layout, request);
+        var (variant, report) = await Task.Run(() => SignalSweepPlan.Load(layout, request, versions).EvaluateOne(0)).ConfigureAwait(true);
+        if (report is null)
+        {
+            throw new ArgumentException($"{definition.Id}: {variant.Error}");
+        }
+
+        var by = CallerIdentity.Current?.Actor ?? "unknown";
+        var summary = SignalSweepSummary.Of(request, [variant]);
+        var (trialId, trial) = SignalSweepTrials.Of("alpha-" + Guid.NewGuid().ToString("N"), question, by, request, versions, summary, clock.GetUtcNow())[0];
+        await ledger.RecordOnceAsync([(trialId, trial)]).ConfigureAwait(true);
+        var corrected = SignalTrialCorrections.Correct(await ledger.TrialsAsync(question).ConfigureAwait(true)).Single(c => c.Trial.TrialKey == trial.TrialKey);
+        var first = report.Horizons[0];
+        return new SignalExplorerView(definition.Id, [.. first.Dates], [.. first.Ic], [.. first.RankIc],
+            [.. report.Horizons.Select(h => new HorizonView(h.Horizon, h.IcSummary.Mean, h.RankIcSummary.Mean, h.RankIcSummary.StandardDeviation, h.RankIcSummary.Icir, h.RankIcSummary.NeweyWestT,
+                h.RankIcSummary.HitRate, [.. h.QuantileMeans], h.Spread, h.SpreadInterval.Low, h.SpreadInterval.High))],
+            report.HalfLife, report.TopTurnover, report.RankAutocorrelation, report.SignalValues, report.MissingSignal, View(corrected), versions);
+    }
+
+    public async Task<CorrelationView> CorrelateAsync(string[] signals, DateOnly from, DateOnly to, int every)
+    {
+        ArgumentNullException.ThrowIfNull(signals);
+        if (signals.Length is < 2 or > 12 || signals.Distinct(StringComparer.Ordinal).Count() != signals.Length)
+        {
+            throw new ArgumentException("signals: choose 2 to 12 different signals.");
+        }
+
+        var definitions = new List<SignalDefinition>();
+        foreach (var s in signals)
+        {
+            definitions.Add(await ResolveAsync(s).ConfigureAwait(true));
+        }
+
+        var request = Request(definitions, from, to, every, "default");
+        var versions = SignalSweepPlan.CurrentVersions(layout, request);
+        var matrix = await Task.Run(() =>
+        {
+            var plan = SignalSweepPlan.Load(layout, request, versions);
+            return SignalStability.CorrelationMatrix(plan.Dates.Length, plan.Panel.Assets, [.. definitions.Select(d => plan.Scores(d))]);
+        }).ConfigureAwait(true);
+        return new CorrelationView([.. definitions.Select(d => d.Id)], [.. Enumerable.Range(0, definitions.Count).Select(i => Enumerable.Range(0, definitions.Count).Select(j => matrix[i, j]).ToArray())]);
+    }
+
+    public async Task<TrialView[]> TrialsAsync(string question)
+    {
+        CheckQuestion(question);
+        var corrected = SignalTrialCorrections.Correct(await ledger.TrialsAsync(question).ConfigureAwait(true));
+        return [.. corrected.OrderByDescending(c => c.Trial.CreatedAt).Select(View)];
+    }
+
+    private static TrialView View(CorrectedTrial c) =>
+        new(c.Trial.Signal, c.Trial.From, c.Trial.To, c.Trial.PValue, c.Bonferroni, c.Holm, c.BenjaminiHochberg, c.DeflatedSharpe, c.Trials, c.Trial.RequestedBy, c.Trial.CreatedAt);
+
+    private static SignalSweepRequest Request(IReadOnlyList<SignalDefinition> definitions, DateOnly from, DateOnly to, int every, string question)
+    {
+        CheckQuestion(question);
+        var request = new SignalSweepRequest { Definitions = [.. definitions.Select(d => d.CanonicalJson())], From = from, To = to, Every = every, Question = question };
+        request.Validate();
+        return request;
+    }
+
+    private static void CheckQuestion(string question)
+    {
+        if (question is not { Length: > 0 and <= 200 } || string.IsNullOrWhiteSpace(question))
+        {
+            throw new ArgumentException("question: give a name of 1 to 200 characters.");
+        }
+    }
+
+    /// <summary>A built-in by name, or a stored definition as NAME or NAME@vN.</summary>
+    private async Task<SignalDefinition> ResolveAsync(string text)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(text);
+        var at = text.IndexOf('@', StringComparison.Ordinal);
+        var name = at < 0 ? text : text[..at];
+        int? version = null;
+        if (at >= 0)
+        {
+            version = text[(at + 1)..] is ['v', .. var digits] && int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v >= 1
+                ? v
+                : throw new ArgumentException($"signal: '{text}' is not NAME or NAME@vN.");
+        }
+
+        if (BuiltInSignals.Find(name) is { } builtIn && version is null or 1)
+        {
+            return builtIn;
+        }
+
+        return (await ledger.GetSignalAsync(name, version).ConfigureAwait(true))?.Definition
+            ?? throw new ArgumentException($"signal: no signal '{text}' (the list shows the built-in and stored ones).");
+    }
+}
