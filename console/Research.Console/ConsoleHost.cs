@@ -109,6 +109,7 @@ public static class ConsoleHost
         services.AddSingleton<PendingSignIn>();
         services.AddScoped<ConsoleActions>();
         services.AddScoped<ConsoleBacktests>();
+        services.AddScoped<Research.Console.Alpha.ConsoleAlpha>();
         services.AddScoped<ConsoleOverview>();
         services.AddScoped<ConsoleAccount>();
         services.AddScoped<ConsoleAdmin>();

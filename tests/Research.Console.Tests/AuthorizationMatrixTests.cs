@@ -231,6 +231,13 @@ public sealed partial class AuthorizationMatrixTests(ConsolePlatform platform)
             ["ISignalShardGrain.RunAsync"] = NoCall, // units of a signal sweep, called by the job grain
             ["IWalkForwardShardGrain.RunAsync"] = NoCall,
             ["IWalkForwardShardGrain.CountUnitsAsync"] = NoCall,
+            ["IAlphaResearchGrain.ListSignalsAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Alpha.IAlphaResearchGrain>(0).ListSignalsAsync(),
+            ["IAlphaResearchGrain.EvaluateAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Alpha.IAlphaResearchGrain>(0).EvaluateAsync("no-such-signal", new DateOnly(2024, 1, 2), new DateOnly(2024, 6, 28), 5, "matrix"),
+            ["IAlphaResearchGrain.CorrelateAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Alpha.IAlphaResearchGrain>(0).CorrelateAsync(["momentum"], new DateOnly(2024, 1, 2), new DateOnly(2024, 6, 28), 5),
+            ["IAlphaResearchGrain.TrialsAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Alpha.IAlphaResearchGrain>(0).TrialsAsync("matrix"),
+            ["IModelRegistryGrain.ListAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Alpha.IModelRegistryGrain>(0).ListAsync(),
+            ["IModelRegistryGrain.PromoteAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Alpha.IModelRegistryGrain>(0).PromoteAsync("no-such-model", 1, null, "matrix"),
+            ["IModelRegistryGrain.RollbackAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Alpha.IModelRegistryGrain>(0).RollbackAsync("no-such-model", "matrix"),
             ["IBacktestResultGrain.GetOptionsAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetOptionsAsync(),
             ["IBacktestResultGrain.GetStrategyPerformanceAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetStrategyPerformanceAsync("no-such-strategy", 1),
             ["IBacktestResultGrain.GetViewAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetViewAsync("bt-00"),

@@ -132,6 +132,76 @@ public sealed class BrowserTests(ConsolePlatform platform)
     }
 
     [Fact]
+    public async Task The_alpha_explorer_records_an_evaluation_as_a_trial_and_only_an_operator_with_a_code_promotes_a_model()
+    {
+        // A model with two staged versions, registered as research models register would (the registry under the data root).
+        var registry = new Research.Data.Registry.ModelRegistry(platform.DataRoot, TimeProvider.System);
+        foreach (var signal in new[] { "momentum", "low_vol" })
+        {
+            var definition = Research.Analytics.Alpha.Signals.BuiltInSignals.Find(signal)!;
+            await registry.RegisterAsync("ui-model", "signal-model", definition.Description, new Dictionary<string, byte[]> { ["signal.json"] = System.Text.Encoding.UTF8.GetBytes(definition.CanonicalJson()) },
+                null, null, new Dictionary<string, string>(), new Dictionary<string, double> { ["oos_rank_ic"] = signal == "momentum" ? 0.02 : -0.01 }, new Dictionary<string, bool> { ["oos_rank_ic_positive"] = signal == "momentum" },
+                "tests", TestContext.Current.CancellationToken);
+        }
+
+        var (playwright, browser) = await LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        async Task<IPage> SignInAsync(TestUser user)
+        {
+            var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = platform.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+            await page.GotoAsync("/signin");
+            await page.FillAsync("#username", user.Name);
+            await page.FillAsync("#password", user.Password);
+            await page.ClickAsync("#signin");
+            if (user.TotpKey is { } key)
+            {
+                await page.WaitForURLAsync("**/signin/2fa");
+                await page.FillAsync("#code", Totp.Code(key, DateTimeOffset.UtcNow));
+                await page.ClickAsync("#verify");
+            }
+
+            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+            await page.GotoAsync("/alpha");
+            await page.WaitForSelectorAsync("#alpha-ready[data-interactive='yes']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+            return page;
+        }
+
+        var shots = Directory.CreateDirectory(Path.Combine(TestEnvironment.RepositoryRoot, "artifacts", "test-results", "screenshots")).FullName;
+        var researcher = await SignInAsync(await platform.CreateUserAsync("researcher", twoFactor: false));
+        Assert.Contains("ui-model: production none; staged v1, v2", await researcher.InnerTextAsync("#registry-card"), StringComparison.Ordinal);
+        Assert.Equal(0, await researcher.Locator("#promote-form").CountAsync()); // researchers stage, operators promote
+        await researcher.FillAsync("#question", "browser test");
+        await researcher.ClickAsync("#evaluate");
+        await researcher.WaitForSelectorAsync("#horizons tbody tr", new PageWaitForSelectorOptions { Timeout = 120_000 });
+        Assert.Equal(3, await researcher.Locator("#horizons tbody tr").CountAsync());
+        Assert.Contains("momentum@v1: recorded as a trial of 'browser test'", await researcher.InnerTextAsync("#trial"), StringComparison.Ordinal);
+        await researcher.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "alpha-explorer.png"), FullPage = true });
+        await researcher.WaitForSelectorAsync("#ic-chart .main-svg .barlayer");
+        await researcher.WaitForSelectorAsync("#quantile-chart .main-svg .barlayer");
+        Assert.Contains("momentum", await researcher.InnerTextAsync("#trials tbody"), StringComparison.Ordinal);
+        await researcher.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "alpha-explorer.png"), FullPage = true });
+        var trials = await Research.Platform.Storage.Alpha.AlphaLedger.Sqlite(platform.DataRoot).TrialsAsync("browser test", TestContext.Current.CancellationToken);
+        Assert.Equal(["momentum@v1"], trials.Select(t => t.Signal));
+
+        // An operator promotes v1 with a code and a reason; without a code the refusal says what is missing.
+        var operatorUser = await platform.CreateUserAsync("operator", twoFactor: true);
+        var ops = await SignInAsync(operatorUser);
+        await ops.FillAsync("#promote-reason", "OOS IC positive");
+        await ops.ClickAsync("#promote");
+        await ops.WaitForSelectorAsync("#registry-message");
+        Assert.Contains("authenticator", await ops.InnerTextAsync("#registry-message"), StringComparison.OrdinalIgnoreCase);
+        await ops.FillAsync("#promote-code", Totp.Code(operatorUser.TotpKey!, DateTimeOffset.UtcNow.AddSeconds(30)));
+        await ops.ClickAsync("#promote");
+        await ops.WaitForFunctionAsync("() => document.querySelector('#registry-message')?.innerText.includes('is production')");
+        Assert.Contains("ui-model: production v1", await ops.InnerTextAsync("#registry-card"), StringComparison.Ordinal);
+        Assert.Equal(1, (await registry.StateAsync("ui-model", TestContext.Current.CancellationToken))!.Production);
+        var audit = await platform.Storage.Audit.ReadAsync(new AuditQuery(Actor: operatorUser.Name, Action: ResearchActions.ModelPromote, Limit: 10), TestContext.Current.CancellationToken);
+        Assert.Contains(audit, a => a.Entry.Target == "ui-model v1" && a.Entry.Outcome == "ok");
+        await ops.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "alpha-registry-operator.png"), FullPage = true });
+    }
+
+    [Fact]
     public async Task Every_result_kind_opens_in_the_browser_without_an_error()
     {
         // A backtest, a Monte Carlo of it and a walk-forward, submitted as the researcher through the cluster.

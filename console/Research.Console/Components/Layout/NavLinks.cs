@@ -19,6 +19,7 @@ public static class NavLinks
         new("backtests", "/backtests", "Backtests", ResearchActions.BacktestView),
         new("compare", "/backtests/compare", "Compare", ResearchActions.BacktestView, InNavigation: false),
         new("dashboard", "/dashboard", "Performance", ResearchActions.DashboardView),
+        new("alpha", "/alpha", "Alpha", ResearchActions.AlphaView),
         new("audit", "/audit", "Audit", ResearchActions.AuditView),
         new("users", "/admin/users", "Users", ResearchActions.UsersView),
         new("sessions-all", "/admin/sessions", "All sessions", ResearchActions.UsersView, InNavigation: false),
