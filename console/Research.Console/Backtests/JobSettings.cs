@@ -14,6 +14,11 @@ public static class JobSettings
         if (submission.Backtest is { } b)
         {
             lines.Add(("Strategy", b.Strategy));
+            if (b.Signal is { } signal)
+            {
+                lines.Add(("Signal", signal));
+            }
+
             if (b.Model is { } model)
             {
                 lines.Add(("Model", $"{model} (the registry's production version when submitted; its pin is in the data versions)"));

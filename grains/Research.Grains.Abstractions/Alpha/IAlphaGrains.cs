@@ -38,7 +38,8 @@ public sealed record SignalExplorerView(
     [property: Id(8)] int SignalValues,
     [property: Id(9)] int MissingSignal,
     [property: Id(10)] TrialView Trial,
-    [property: Id(11)] IReadOnlyDictionary<string, string> DataVersions);
+    [property: Id(11)] IReadOnlyDictionary<string, string> DataVersions,
+    [property: Id(12)] string Definition);
 
 /// <summary>A trial on record with its corrections over every trial of its question.</summary>
 [GenerateSerializer, Immutable, Alias("research.alpha.TrialView")]

@@ -14,7 +14,8 @@ public sealed record BacktestJobSpec(
     [property: Id(8)] double Impact = BacktestDefaults.Impact,
     [property: Id(9)] double BorrowBps = BacktestDefaults.BorrowBps,
     [property: Id(10)] string Construction = BacktestDefaults.Construction,
-    [property: Id(11)] string? Model = null);
+    [property: Id(11)] string? Model = null,
+    [property: Id(12)] string? Signal = null);
 
 /// <summary>Monte Carlo of a finished backtest job's returns by one of the <see cref="MonteCarloMethod"/>s.</summary>
 [GenerateSerializer, Immutable, Alias("research.backtests.MonteCarloJobSpec")]

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Orleans.Concurrency;
 using Research.Analytics.Alpha;
 using Research.Analytics.Alpha.Signals;
@@ -46,7 +45,7 @@ public sealed class AlphaResearchGrain(WarehouseLayout layout, AlphaLedger ledge
         return new SignalExplorerView(definition.Id, [.. first.Dates], [.. first.Ic], [.. first.RankIc],
             [.. report.Horizons.Select(h => new HorizonView(h.Horizon, h.IcSummary.Mean, h.RankIcSummary.Mean, h.RankIcSummary.StandardDeviation, h.RankIcSummary.Icir, h.RankIcSummary.NeweyWestT,
                 h.RankIcSummary.HitRate, [.. h.QuantileMeans], h.Spread, h.SpreadInterval.Low, h.SpreadInterval.High))],
-            report.HalfLife, report.TopTurnover, report.RankAutocorrelation, report.SignalValues, report.MissingSignal, View(corrected), versions);
+            report.HalfLife, report.TopTurnover, report.RankAutocorrelation, report.SignalValues, report.MissingSignal, View(corrected), versions, definition.CanonicalJson());
     }
 
     public async Task<CorrelationView> CorrelateAsync(string[] signals, DateOnly from, DateOnly to, int every)
@@ -102,23 +101,13 @@ public sealed class AlphaResearchGrain(WarehouseLayout layout, AlphaLedger ledge
     /// <summary>A built-in by name, or a stored definition as NAME or NAME@vN.</summary>
     private async Task<SignalDefinition> ResolveAsync(string text)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(text);
-        var at = text.IndexOf('@', StringComparison.Ordinal);
-        var name = at < 0 ? text : text[..at];
-        int? version = null;
-        if (at >= 0)
+        try
         {
-            version = text[(at + 1)..] is ['v', .. var digits] && int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v >= 1
-                ? v
-                : throw new ArgumentException($"signal: '{text}' is not NAME or NAME@vN.");
+            return await ledger.ResolveAsync(text).ConfigureAwait(true);
         }
-
-        if (BuiltInSignals.Find(name) is { } builtIn && version is null or 1)
+        catch (ArgumentException e)
         {
-            return builtIn;
+            throw new ArgumentException($"signal: {e.Message}", e);
         }
-
-        return (await ledger.GetSignalAsync(name, version).ConfigureAwait(true))?.Definition
-            ?? throw new ArgumentException($"signal: no signal '{text}' (the list shows the built-in and stored ones).");
     }
 }

@@ -27,6 +27,7 @@ public static class BacktestSpecs
             Costs = new CostModel { CommissionBps = spec.CommissionBps, HalfSpreadBps = spec.HalfSpreadBps, ImpactCoefficient = spec.Impact, BorrowBps = spec.BorrowBps },
             Construction = spec.Construction ?? BacktestDefaults.Construction,
             Model = spec.Model,
+            Signal = spec.Signal,
         };
         request.Validate();
         return request;
@@ -90,6 +91,18 @@ public static class BacktestSpecs
         return request;
     }
 
+    private static string SignalName(string json)
+    {
+        try
+        {
+            return Research.Analytics.Alpha.Signals.SignalDefinition.Parse(json, "signal").Id;
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException(e.Message, e);
+        }
+    }
+
     /// <summary>Checks a submission's shape; returns its kind and display label.</summary>
     public static (JobKind Kind, string Label) Describe(JobSubmission submission)
     {
@@ -119,7 +132,7 @@ public static class BacktestSpecs
         }
 
         return submission.Backtest is { } b
-            ? (JobKind.Backtest, b.Model is null ? b.Strategy : $"{b.Strategy} {b.Model}")
+            ? (JobKind.Backtest, b.Model is not null ? $"{b.Strategy} {b.Model}" : b.Signal is not null ? $"{b.Strategy} {SignalName(b.Signal)}" : b.Strategy)
             : (JobKind.MonteCarlo, $"{WireNames.Of(submission.MonteCarlo!.Method)} x {submission.MonteCarlo.Paths} of {submission.MonteCarlo.SourceJob}");
     }
 }

@@ -59,6 +59,16 @@ public sealed record BacktestRequest
     /// </summary>
     public string? Model { get; init; }
 
+    /// <summary>
+    /// The <see cref="AlphaStrategy"/> without a model: a signal definition's JSON (<c>SignalDefinition.CanonicalJson</c>),
+    /// traded as it is (the explorer's "backtest this signal"); its SHA-256 is part of the job id.
+    /// </summary>
+    public string? Signal { get; init; }
+
+    /// <summary>The parsed <see cref="Signal"/>, or null.</summary>
+    public Research.Analytics.Alpha.Signals.SignalDefinition? SignalDefinition() =>
+        Signal is null ? null : Research.Analytics.Alpha.Signals.SignalDefinition.Parse(Signal, "signal");
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first bad field.</summary>
     public void Validate()
     {
@@ -67,14 +77,30 @@ public sealed record BacktestRequest
             throw new ArgumentException($"strategy: '{Strategy}' is not one of {string.Join(", ", Names)}.");
         }
 
-        if (Strategy == AlphaStrategy && Research.Data.Registry.ModelRegistry.NameProblem(Model) is { } problem)
+        if (Strategy == AlphaStrategy && Signal is not null)
+        {
+            if (Model is not null)
+            {
+                throw new ArgumentException("model: give a model or a signal definition for the alpha strategy, not both.");
+            }
+
+            try
+            {
+                SignalDefinition();
+            }
+            catch (FormatException e)
+            {
+                throw new ArgumentException(e.Message, e);
+            }
+        }
+        else if (Strategy == AlphaStrategy && Research.Data.Registry.ModelRegistry.NameProblem(Model) is { } problem)
         {
             throw new ArgumentException($"model: the alpha strategy trades a registered signal model; {(Model is null ? "give its name" : problem)}.");
         }
 
-        if (Strategy != AlphaStrategy && Model is not null)
+        if (Strategy != AlphaStrategy && (Model is not null || Signal is not null))
         {
-            throw new ArgumentException($"model: only the alpha strategy takes a model; {Strategy} does not.");
+            throw new ArgumentException($"model: only the alpha strategy takes a model or a signal; {Strategy} does not.");
         }
 
         if (From is { } f && To is { } t && t <= f)
@@ -120,7 +146,8 @@ public sealed record BacktestRequest
             $"commission_bps={D(Costs.CommissionBps)};half_spread_bps={D(Costs.HalfSpreadBps)};impact={D(Costs.ImpactCoefficient)};borrow_bps={D(Costs.BorrowBps)}" +
             // Added later: absent means quantile, so the ids of earlier specs stay what they were.
             (Construction == "quantile" ? string.Empty : $";construction={Construction}") +
-            (Model is null ? string.Empty : $";model={Model}");
+            (Model is null ? string.Empty : $";model={Model}") +
+            (SignalDefinition() is { } signal ? $";signal={signal.Sha256}" : string.Empty);
     }
 
     /// <summary>

@@ -56,16 +56,25 @@ public static class BacktestRunner
         if (request.Strategy == BacktestRequest.AlphaStrategy)
         {
             request.Validate();
-            var pin = SignalModels.Pin(layout.Root, request.Model!, cancellationToken);
-            var (definition, _) = SignalModels.Load(layout.Root, request.Model!, pin, cancellationToken);
+            string? pin = null;
+            var definition = request.SignalDefinition();
+            if (definition is null)
+            {
+                pin = SignalModels.Pin(layout.Root, request.Model!, cancellationToken);
+                definition = SignalModels.Load(layout.Root, request.Model!, pin, cancellationToken).Definition;
+            }
+
             var catalog = new WarehouseCatalog(layout);
             foreach (var dataset in definition.Datasets().Where(d => !versions.ContainsKey(d)))
             {
                 versions[dataset] = catalog.ReadCurrent(dataset)?.VersionId
-                    ?? throw new InvalidOperationException($"model '{request.Model}': its signal '{definition.Name}' reads {dataset}, which is not in the warehouse at {layout.Root}.");
+                    ?? throw new InvalidOperationException($"signal '{definition.Name}' reads {dataset}, which is not in the warehouse at {layout.Root}.");
             }
 
-            versions[SignalModels.PinKey(request.Model!)] = pin;
+            if (pin is not null)
+            {
+                versions[SignalModels.PinKey(request.Model!)] = pin;
+            }
         }
 
         return versions;
@@ -84,7 +93,13 @@ public static class BacktestRunner
         cancellationToken.ThrowIfCancellationRequested();
         FactorExposures? exposures = null;
         IStrategy strategy = new BuyAndHold();
-        if (request.Strategy == BacktestRequest.AlphaStrategy)
+        if (request.Strategy == BacktestRequest.AlphaStrategy && request.SignalDefinition() is { } signal)
+        {
+            progress?.Report(("signal", 0));
+            exposures = SignalModels.Exposures(session, data.Panel, signal, signal.Id, cancellationToken);
+            strategy = request.Construction == "optimizer" ? new OptimizedFactorStrategy(signal.Id) : new FactorQuantileLongShort(signal.Id, request.Quantile);
+        }
+        else if (request.Strategy == BacktestRequest.AlphaStrategy)
         {
             var key = SignalModels.PinKey(request.Model!);
             var pin = dataVersions.TryGetValue(key, out var pinned) ? pinned : throw new ArgumentException($"model: the versions of this run do not pin '{request.Model}' (resolve them with CurrentVersions(layout, request)).");

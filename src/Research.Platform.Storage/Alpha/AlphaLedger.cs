@@ -56,6 +56,32 @@ public sealed class AlphaLedger : ISignalTrialRecorder
     public static AlphaLedger Open(string? postgresConnectionString, string dataRoot) =>
         postgresConnectionString is { Length: > 0 } pg ? Postgres(pg) : Sqlite(dataRoot);
 
+    /// <summary>
+    /// A signal as users name it: a built-in (<c>momentum</c>) or a stored definition (<c>value_momentum</c>, its latest
+    /// version, or <c>value_momentum@v2</c>); throws <see cref="ArgumentException"/> saying what exists.
+    /// </summary>
+    public async Task<SignalDefinition> ResolveAsync(string text, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(text);
+        var at = text.IndexOf('@', StringComparison.Ordinal);
+        var name = at < 0 ? text : text[..at];
+        int? version = null;
+        if (at >= 0)
+        {
+            version = text[(at + 1)..] is ['v', .. var digits] && int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v >= 1
+                ? v
+                : throw new ArgumentException($"'{text}' is not NAME or NAME@vN (e.g. momentum or value_momentum@v2).");
+        }
+
+        if (BuiltInSignals.Find(name) is { } builtIn)
+        {
+            return version is null or 1 ? builtIn : throw new ArgumentException($"the built-in '{name}' has only version 1.");
+        }
+
+        return (await GetSignalAsync(name, version, cancellationToken).ConfigureAwait(false))?.Definition
+            ?? throw new ArgumentException($"no signal '{text}': built-ins are {string.Join(", ", BuiltInSignals.All.Select(s => s.Name))}; 'research alpha list' shows the stored ones, 'research alpha define --spec FILE' stores one.");
+    }
+
     /// <summary>Stores a definition under its name and version; refuses a different definition under a stored name and version.</summary>
     public async Task<SignalStoreOutcome> DefineAsync(SignalDefinition definition, string createdBy, DateTimeOffset at, CancellationToken cancellationToken = default)
     {

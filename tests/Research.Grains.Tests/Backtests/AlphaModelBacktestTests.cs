@@ -43,6 +43,13 @@ public sealed class AlphaModelBacktestTests(BacktestWarehouseFixture fixture) : 
         var momentum = RunNow();
         Assert.StartsWith("v1 sha256:", momentum.Pin, StringComparison.Ordinal);
 
+        // The same definition given directly (the explorer's "backtest this signal") trades the same book.
+        var direct = request with { Model = null, Signal = BuiltInSignals.Find("momentum")!.CanonicalJson() };
+        var directVersions = BacktestRunner.CurrentVersions(fixture.Layout, direct, ct);
+        Assert.DoesNotContain(directVersions.Keys, SignalModels.IsPin);
+        Assert.Equal(momentum.Metrics, ResultDocuments.Serialize(BacktestRunner.Run(fixture.Layout, direct, directVersions, cancellationToken: ct).Metrics));
+        Assert.Contains(";signal=" + BuiltInSignals.Find("momentum")!.Sha256, direct.Canonical(), StringComparison.Ordinal);
+
         await registry.PromoteAsync(Name, 2, [], "ops", "low vol instead", ct);
         var lowVol = RunNow();
         Assert.StartsWith("v2 sha256:", lowVol.Pin, StringComparison.Ordinal);
@@ -87,6 +94,8 @@ public sealed class AlphaModelBacktestTests(BacktestWarehouseFixture fixture) : 
         Assert.Contains("give its name", Assert.Throws<ArgumentException>(() => new BacktestRequest { Strategy = "alpha" }.Validate()).Message, StringComparison.Ordinal);
         Assert.Contains("must be lower-case", Assert.Throws<ArgumentException>(() => new BacktestRequest { Strategy = "alpha", Model = "../etc" }.Validate()).Message, StringComparison.Ordinal);
         Assert.Contains("only the alpha strategy takes a model", Assert.Throws<ArgumentException>(() => new BacktestRequest { Strategy = "momentum", Model = "x" }.Validate()).Message, StringComparison.Ordinal);
+        Assert.Contains("not both", Assert.Throws<ArgumentException>(() => new BacktestRequest { Strategy = "alpha", Model = "m1", Signal = BuiltInSignals.Find("momentum")!.CanonicalJson() }.Validate()).Message, StringComparison.Ordinal);
+        Assert.Contains("unknown descriptor", Assert.Throws<ArgumentException>(() => new BacktestRequest { Strategy = "alpha", Signal = """{"name":"x","terms":[{"descriptor":"nope"}]}""" }.Validate()).Message, StringComparison.Ordinal);
         Assert.Contains(";model=m1", new BacktestRequest { Strategy = "alpha", Model = "m1" }.Canonical(), StringComparison.Ordinal);
         Assert.DoesNotContain("model", new BacktestRequest { Strategy = "momentum" }.Canonical(), StringComparison.Ordinal);
     }

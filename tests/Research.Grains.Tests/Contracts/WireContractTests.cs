@@ -21,7 +21,7 @@ public sealed class WireContractTests(BacktestWarehouseFixture fixture) : IClass
     public void Every_contract_enum_keeps_the_text_its_string_had()
     {
         Assert.Equal(["none", "queued", "running", "succeeded", "failed", "cancelled"], WireNames.All<JobState>());
-        Assert.Equal(["none", "backtest", "monte-carlo", "walk-forward"], WireNames.All<JobKind>());
+        Assert.Equal(["none", "backtest", "monte-carlo", "walk-forward", "signal-sweep"], WireNames.All<JobKind>()); // added kinds keep the existing texts
         Assert.Equal(["high", "normal", "low"], WireNames.All<JobPriority>());
         Assert.Equal(["next-close", "next-open"], WireNames.All<ExecutionTiming>());
         Assert.Equal(["bootstrap", "trades", "shuffle"], WireNames.All<MonteCarloMethod>());
