@@ -1,21 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Orleans.Runtime.Hosting;
-using Orleans.Storage;
-using Orleans.TestingHost;
 using Research.Backtesting.MonteCarlo;
 using Research.Backtesting.Results;
+using Research.Benchmarks;
 using Research.Data.Sync;
 using Research.Data.Synthetic;
 using Research.Data.Warehouse;
-using Research.Grains;
 using Research.Grains.Abstractions.Backtests;
-using Research.Grains.Backtests;
-using Research.Grains.Hosting;
-using Research.Platform.Storage.Results;
-using Research.Silo.Storage;
 
 // Monte Carlo fan-out: N paths of D days from a 25-year buy-and-hold backtest, computed in process (no Orleans, the
 // baseline) and as a cluster job on 1 and on 3 silos in this process, each measured from submit to finished.
@@ -64,24 +55,12 @@ try
     foreach (var silos in Arg("--three-first", 0) == 1 ? new[] { 3, 1 } : new[] { 1, 3 })
     {
         var resultRoot = Path.Combine(root, $"silos{silos}");
-        var builder = new InProcessTestClusterBuilder((short)silos);
-        builder.ConfigureSilo((_, silo) =>
-        {
-            silo.Services.AddGrainStorage(GrainStorageNames.Research, (sp, _) => new SqliteGrainStorage(Path.Combine(resultRoot, "grains.db"), sp.GetRequiredService<IGrainStorageSerializer>(), TimeProvider.System));
-            silo.AddResearchWarehouse(layout, TimeProvider.System);
-            silo.UseInMemoryReminderService();
-            silo.AddResearchBacktests(Path.Combine(resultRoot, "series"), SqlBacktestResultIndex.Sqlite(Path.Combine(resultRoot, "results.db")), new BacktestJobOptions(),
-                Research.Platform.Storage.Alpha.AlphaLedger.Sqlite(resultRoot));
-            silo.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-        });
-        builder.ConfigureClient(c => Research.Grains.Client.CallerIdentityClientExtensions.UseCallerIdentity(c, new("bench", Research.Grains.Abstractions.Security.Role.Admin, "bench")));
-        var cluster = builder.Build();
-        await cluster.DeployAsync();
+        var cluster = await BenchCluster.StartAsync(silos, layout, resultRoot);
         try
         {
             var scheduler = cluster.Client.GetGrain<IBacktestSchedulerGrain>(IBacktestSchedulerGrain.Key);
             var bt = await scheduler.SubmitAsync(new JobSubmission(new BacktestJobSpec("buy-and-hold", From: new DateOnly(1999, 1, 4)), null, JobPriority.Normal, "bench"));
-            await WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(bt.JobId));
+            await BenchCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(bt.JobId));
             if (returns is null)
             {
                 returns = (await new BacktestSeriesStore(Path.Combine(resultRoot, "series")).ReadDailyReturnsAsync(bt.JobId)).Returns;
@@ -99,12 +78,7 @@ try
             {
                 var clock = Stopwatch.StartNew();
                 var mc = await scheduler.SubmitAsync(new JobSubmission(null, new MonteCarloJobSpec(bt.JobId, paths, Length: days, Seed: (ulong)(100 + r)), JobPriority.Normal, "bench"));
-                var done = await WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(mc.JobId));
-                if (done.State != JobState.Succeeded)
-                {
-                    throw new InvalidOperationException($"job {mc.JobId} {done.State}: {done.Error}");
-                }
-
+                await BenchCluster.WaitAsync(cluster.Client.GetGrain<IBacktestJobGrain>(mc.JobId));
                 results.Add(($"{silos} silo(s), job submit to finished", clock.Elapsed.TotalSeconds));
             }
         }
@@ -115,10 +89,10 @@ try
     }
 
     Console.WriteLine($"{paths:N0} paths x {days:N0} days, {repeats} runs each (median):");
-    var baseline = Median(results.Where(r => r.Setup.StartsWith("in process", StringComparison.Ordinal)).Select(r => r.Seconds));
+    var baseline = BenchCluster.Median(results.Where(r => r.Setup.StartsWith("in process", StringComparison.Ordinal)).Select(r => r.Seconds));
     foreach (var group in results.GroupBy(r => r.Setup))
     {
-        var median = Median(group.Select(r => r.Seconds));
+        var median = BenchCluster.Median(group.Select(r => r.Seconds));
         Console.WriteLine($"  {group.Key,-40} {median,7:F2} s   x{median / baseline:F2} of in process   runs: {string.Join(", ", group.Select(r => r.Seconds.ToString("F2", CultureInfo.InvariantCulture)))}");
     }
 
@@ -127,24 +101,4 @@ try
 finally
 {
     Directory.Delete(root, recursive: true);
-}
-
-static double Median(IEnumerable<double> values)
-{
-    var sorted = values.Order().ToArray();
-    return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-}
-
-static async Task<BacktestJobStatus> WaitAsync(IBacktestJobGrain job)
-{
-    while (true)
-    {
-        var status = await job.GetStatusAsync();
-        if (status.IsFinished)
-        {
-            return status;
-        }
-
-        await Task.Delay(20);
-    }
 }

@@ -1,22 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Orleans.Runtime.Hosting;
-using Orleans.Storage;
-using Orleans.TestingHost;
 using Research.Analytics.Alpha.Signals;
 using Research.Backtesting.Results;
 using Research.Backtesting.Signals;
 using Research.Data.Sync;
 using Research.Data.Synthetic;
 using Research.Data.Warehouse;
-using Research.Grains;
 using Research.Grains.Abstractions.Backtests;
 using Research.Grains.Backtests;
-using Research.Grains.Hosting;
-using Research.Platform.Storage.Results;
-using Research.Silo.Storage;
 
 namespace Research.Benchmarks;
 
@@ -67,31 +58,14 @@ public static class SignalSweepBenchmark
                 for (var r = 0; r < repeats; r++)
                 {
                     var resultRoot = Path.Combine(root, $"silos{silos}-{r}");
-                    var builder = new InProcessTestClusterBuilder((short)silos);
-                    builder.ConfigureSilo((_, silo) =>
-                    {
-                        silo.Services.AddGrainStorage(GrainStorageNames.Research, (sp, _) => new SqliteGrainStorage(Path.Combine(resultRoot, "grains.db"), sp.GetRequiredService<IGrainStorageSerializer>(), TimeProvider.System));
-                        silo.AddResearchWarehouse(layout, TimeProvider.System);
-                        silo.UseInMemoryReminderService();
-                        silo.AddResearchBacktests(Path.Combine(resultRoot, "series"), SqlBacktestResultIndex.Sqlite(Path.Combine(resultRoot, "results.db")), new BacktestJobOptions { ChunkTimeout = TimeSpan.FromMinutes(10) },
-                            Research.Platform.Storage.Alpha.AlphaLedger.Sqlite(resultRoot));
-                        silo.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
-                    });
-                    builder.ConfigureClient(c => Research.Grains.Client.CallerIdentityClientExtensions.UseCallerIdentity(c, new("bench", Research.Grains.Abstractions.Security.Role.Admin, "bench")));
-                    var cluster = builder.Build();
-                    await cluster.DeployAsync();
+                    var cluster = await BenchCluster.StartAsync(silos, layout, resultRoot, new BacktestJobOptions { ChunkTimeout = TimeSpan.FromMinutes(10) });
                     try
                     {
                         var scheduler = cluster.Client.GetGrain<IBacktestSchedulerGrain>(IBacktestSchedulerGrain.Key);
                         var clock = Stopwatch.StartNew();
                         var job = await scheduler.SubmitAsync(new JobSubmission(null, null, JobPriority.Normal, "bench", SignalSweep: spec));
                         var grain = cluster.Client.GetGrain<IBacktestJobGrain>(job.JobId);
-                        var done = await Wait(grain);
-                        if (done.State != JobState.Succeeded)
-                        {
-                            throw new InvalidOperationException($"job {job.JobId} {done.State}: {done.Error}");
-                        }
-
+                        await BenchCluster.WaitAsync(grain);
                         results.Add(($"{silos} silo(s), job submit to finished", clock.Elapsed.TotalSeconds, (await grain.GetResultAsync())!.MetricsSha256));
                     }
                     finally
@@ -101,10 +75,10 @@ public static class SignalSweepBenchmark
                 }
             }
 
-            var baseline = Median(results.Where(r => r.Setup.StartsWith("in process", StringComparison.Ordinal)).Select(r => r.Seconds));
+            var baseline = BenchCluster.Median(results.Where(r => r.Setup.StartsWith("in process", StringComparison.Ordinal)).Select(r => r.Seconds));
             foreach (var group in results.GroupBy(r => r.Setup))
             {
-                var median = Median(group.Select(r => r.Seconds));
+                var median = BenchCluster.Median(group.Select(r => r.Seconds));
                 Console.WriteLine($"  {group.Key,-40} {median,7:F2} s   x{median / baseline:F2} of in process   runs: {string.Join(", ", group.Select(r => r.Seconds.ToString("F2", CultureInfo.InvariantCulture)))}");
             }
 
@@ -115,26 +89,6 @@ public static class SignalSweepBenchmark
         finally
         {
             Directory.Delete(root, recursive: true);
-        }
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
-
-    private static async Task<BacktestJobStatus> Wait(IBacktestJobGrain job)
-    {
-        while (true)
-        {
-            var status = await job.GetStatusAsync();
-            if (status.IsFinished)
-            {
-                return status;
-            }
-
-            await Task.Delay(50);
         }
     }
 }

@@ -187,6 +187,8 @@ public sealed class BrowserTests(ConsolePlatform platform)
         // An operator promotes v1 with a code and a reason; without a code the refusal says what is missing.
         var operatorUser = await platform.CreateUserAsync("operator", twoFactor: true);
         var ops = await SignInAsync(operatorUser);
+        await ops.ClickAsync("#promote-model"); // other tests register models on this platform too: choose this one
+        await ops.ClickAsync(".rz-dropdown-item:has-text('ui-model')");
         await ops.FillAsync("#promote-reason", "OOS IC positive");
         await ops.ClickAsync("#promote");
         await ops.WaitForSelectorAsync("#registry-message");
@@ -391,8 +393,17 @@ public sealed class BrowserTests(ConsolePlatform platform)
         var monteCarlo = await RunAsync(new JobSubmission(null, new MonteCarloJobSpec(backtest, 200), JobPriority.Normal, researcher.Name));
         var walkForward = await RunAsync(new JobSubmission(null, null, JobPriority.Normal, researcher.Name,
             new WalkForwardJobSpec(new BacktestJobSpec("momentum"), ["momentum"], [0.2, 0.3], TrainSessions: 126, TestSessions: 63)));
+        var model = Research.Analytics.Alpha.Signals.BuiltInSignals.Find("low_vol")!;
+        await new Research.Data.Registry.ModelRegistry(platform.DataRoot, TimeProvider.System).RegisterAsync("roles-model", "signal-model", model.Description,
+            new Dictionary<string, byte[]> { ["signal.json"] = System.Text.Encoding.UTF8.GetBytes(model.CanonicalJson()) }, null, null, new Dictionary<string, string>(),
+            new Dictionary<string, double> { ["oos_rank_ic"] = 0.012 }, new Dictionary<string, bool> { ["oos_rank_ic_positive"] = true }, "tests", TestContext.Current.CancellationToken);
+        string[] variants = [.. Research.Analytics.Alpha.Signals.SignalGrid.Expand("""{"name": "roles", "terms": [{"descriptor": ["momentum_12_1", "low_vol", "beta"]}]}""", "roles.json").Select(d => d.CanonicalJson())];
+        var sweep = await RunAsync(new JobSubmission(null, null, JobPriority.Normal, researcher.Name,
+            SignalSweep: new SignalSweepJobSpec(variants, new DateOnly(2023, 6, 1), new DateOnly(2024, 6, 28), Every: 10, Horizons: [1, 5], Name: "roles", Question: "roles")));
         var pages = new (string Name, string Path, string Ready)[]
         {
+            ("signal-sweep", $"/backtests/{sweep}", "#sweep tbody tr"),
+            ("alpha", "/alpha", "#registry-card"),
             ("jobs", "/backtests", "#jobs"),
             ("backtest", $"/backtests/{backtest}", "#returns-chart .main-svg"),
             ("monte-carlo", $"/backtests/{monteCarlo}", "#mc-sharpe-chart .main-svg"),
@@ -436,8 +447,16 @@ public sealed class BrowserTests(ConsolePlatform platform)
                     await page.WaitForSelectorAsync("#result-ready[data-interactive='yes']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 });
                 }
 
+                if (name == "alpha")
+                {
+                    await page.WaitForSelectorAsync("#alpha-ready[data-interactive='yes']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+                    // What a role may do shows; what it may not is absent (the grains refuse it anyway: the matrix test).
+                    Assert.Equal(role == "viewer" ? 0 : 1, await page.Locator("#evaluate").CountAsync());
+                    Assert.Equal(role is "operator" or "admin" ? 1 : 0, await page.Locator("#promote-form").CountAsync());
+                }
+
                 await page.WaitForSelectorAsync(ready, new PageWaitForSelectorOptions { Timeout = 60_000 });
-                Assert.Equal(0, await page.Locator("#result-error, #compare-error, #backtests-error").CountAsync());
+                Assert.Equal(0, await page.Locator("#result-error, #compare-error, #backtests-error, #alpha-error").CountAsync());
                 if (name == "backtest")
                 {
                     // Years on the monthly heatmap are years (plotly once labelled a two-year run 2,022.5 ... 2,024.5), each

@@ -95,7 +95,7 @@ public sealed record BacktestRequest
         }
         else if (Strategy == AlphaStrategy && Research.Data.Registry.ModelRegistry.NameProblem(Model) is { } problem)
         {
-            throw new ArgumentException($"model: the alpha strategy trades a registered signal model; {(Model is null ? "give its name" : problem)}.");
+            throw new ArgumentException($"model: the alpha strategy trades a registered signal model; {(Model is null ? "give its name." : problem)}");
         }
 
         if (Strategy != AlphaStrategy && (Model is not null || Signal is not null))

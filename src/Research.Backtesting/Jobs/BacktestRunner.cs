@@ -60,8 +60,7 @@ public static class BacktestRunner
             var definition = request.SignalDefinition();
             if (definition is null)
             {
-                pin = SignalModels.Pin(layout.Root, request.Model!, cancellationToken);
-                definition = SignalModels.Load(layout.Root, request.Model!, pin, cancellationToken).Definition;
+                (pin, definition) = SignalModels.Pin(layout.Root, request.Model!, cancellationToken);
             }
 
             var catalog = new WarehouseCatalog(layout);

@@ -35,21 +35,18 @@ public static class SignalModels
     /// <summary>Whether a versions key is a model pin rather than a dataset.</summary>
     public static bool IsPin(string key) => key.StartsWith(Prefix, StringComparison.Ordinal);
 
-    /// <summary>The production version of <paramref name="model"/> as a pin; fails naming what is wrong (no such model, none in production, not a signal).</summary>
-    public static string Pin(string dataRoot, string model, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The production version of <paramref name="model"/> as a pin, with its definition (loaded and checked once);
+    /// fails naming what is wrong (no such model, none in production, not a signal, a changed file).
+    /// </summary>
+    public static (string Pin, SignalDefinition Definition) Pin(string dataRoot, string model, CancellationToken cancellationToken = default)
     {
-        var registry = new ModelRegistry(dataRoot, TimeProvider.System);
-        var state = registry.StateAsync(model, cancellationToken).GetAwaiter().GetResult()
+        var state = new ModelRegistry(dataRoot, TimeProvider.System).StateAsync(model, cancellationToken).GetAwaiter().GetResult()
             ?? throw new ArgumentException($"model: no model '{model}' is registered under {Path.Combine(dataRoot, "models")} ('research models list' shows them).");
         var version = state.Production
             ?? throw new ArgumentException($"model: '{model}' has no production version; promote one first ('research models promote --name {model} --version N').");
-        var loaded = registry.LoadAsync(model, version, cancellationToken).GetAwaiter().GetResult();
-        if (loaded.Manifest.Kind != Kind)
-        {
-            throw new ArgumentException($"model: '{model}' v{version} is a {loaded.Manifest.Kind}, not a {Kind}.");
-        }
-
-        return string.Create(CultureInfo.InvariantCulture, $"v{version} sha256:{state.ManifestSha256[version]}");
+        var pin = string.Create(CultureInfo.InvariantCulture, $"v{version} sha256:{state.ManifestSha256[version]}");
+        return (pin, Load(dataRoot, model, pin, cancellationToken).Definition);
     }
 
     /// <summary>The signal definition of a pinned version, checked; <see cref="ModelIntegrityException"/> when anything differs from what was registered or pinned.</summary>
@@ -71,6 +68,11 @@ public static class SignalModels
         }
 
         var loaded = registry.LoadAsync(model, version, cancellationToken).GetAwaiter().GetResult();
+        if (loaded.Manifest.Kind != Kind)
+        {
+            throw new ArgumentException($"model: '{model}' v{version} is a {loaded.Manifest.Kind}, not a {Kind}.");
+        }
+
         var file = loaded.Manifest.Files.SingleOrDefault(f => f.Path == DefinitionFile)
             ?? throw new ArgumentException($"Model '{model}' v{version} has no {DefinitionFile}: it is not a signal model.");
         var bytes = File.ReadAllBytes(loaded.PathOf(DefinitionFile));
