@@ -91,6 +91,20 @@ public static class SignalAnalytics
         return sxx > 0 && syy > 0 ? sxy / Math.Sqrt(sxx * syy) : double.NaN;
     }
 
+    /// <summary>Whether values in ascending order hold a tie (if not, their ranks are 1..n).</summary>
+    private static bool HasTies(ReadOnlySpan<double> sorted)
+    {
+        for (var k = 1; k < sorted.Length; k++)
+        {
+            if (sorted[k] == sorted[k - 1])
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Average ranks (1-based, ties share their mean) of values already in ascending order.</summary>
     private static void RanksOfSorted(ReadOnlySpan<double> sorted, Span<double> ranks)
     {
@@ -147,6 +161,13 @@ public static class SignalAnalytics
             var n = dates.Length;
             var maxH = horizons[^1];
             var (sortedKeys, sortedIds, signalRanks) = (new double[assets], new int[assets], new double[assets]);
+            var ordinal = new double[assets]; // the ranks of values without ties
+            for (var i = 0; i < assets; i++)
+            {
+                ordinal[i] = i + 1;
+            }
+
+            var (signalTies, previousTies) = (false, false);
             var (previousIds, previousCount) = (new int[assets], 0);
             var growth = new double[assets];
             var forward = horizons.Select(_ => new double[assets]).ToArray();
@@ -157,7 +178,7 @@ public static class SignalAnalytics
             Array.Fill(topDate, -1);
             Array.Fill(bottomDate, -1);
             var (rankNow, rankBefore) = (new double[assets], new double[assets]);
-            var (sums, counts) = (new double[quantiles], new int[quantiles]);
+            var (sums, counts, starts) = (new double[quantiles], new int[quantiles], new int[quantiles + 1]);
             var (commonNow, commonBefore) = (new double[assets], new double[assets]);
             var (top, bottom, auto) = (new List<double>(), new List<double>(), new List<double>());
             var previousDate = -1; // the last signal date, -1 when turnover restarts
@@ -193,7 +214,13 @@ public static class SignalAnalytics
 
                 x.AsSpan(0, m).CopyTo(sortedKeys);
                 yItems.AsSpan(0, m).CopyTo(sortedIds);
-                RanksOfSorted(sortedKeys.AsSpan(0, m), signalRanks);
+                signalTies = HasTies(sortedKeys.AsSpan(0, m));
+                if (signalTies)
+                {
+                    RanksOfSorted(sortedKeys.AsSpan(0, m), signalRanks);
+                }
+
+                var dateRanks = signalTies ? signalRanks : ordinal;
                 Forward(t, n, maxH, growth, forward);
                 for (var k = 0; k < horizons.Length; k++)
                 {
@@ -217,8 +244,8 @@ public static class SignalAnalytics
                     }
 
                     _pairs[k] += count;
-                    var xRanks = signalRanks;
-                    if (count < m)
+                    var xRanks = dateRanks;
+                    if (count < m && signalTies)
                     {
                         RanksOfSorted(x.AsSpan(0, count), xr);
                         xRanks = xr;
@@ -237,24 +264,28 @@ public static class SignalAnalytics
                     }
 
                     // One pass: Pearson on values (means from the filter) and on ranks (average ranks have mean (n + 1) / 2
-                    // exactly), and the quantile sums (x is in signal order, so position p is in quantile p Q / n).
+                    // exactly), and the quantile sums (x is in signal order, so position p is in quantile ⌊p Q / n⌋).
                     var (mx, my, meanRank) = (sx / count, sy / count, (count + 1) / 2.0);
                     double sxy = 0, sxx = 0, syy = 0, rxy = 0, rxx = 0, ryy = 0;
-                    Array.Clear(sums);
-                    Array.Clear(counts);
-                    for (var p = 0; p < count; p++)
+                    QuantileStarts(count, quantiles, starts);
+                    for (var q = 0; q < quantiles; q++)
                     {
-                        var (dx, dy) = (x[p] - mx, y[p] - my);
-                        sxy += dx * dy;
-                        sxx += dx * dx;
-                        syy += dy * dy;
-                        var (ax, ay) = (xRanks[p] - meanRank, yr[p] - meanRank);
-                        rxy += ax * ay;
-                        rxx += ax * ax;
-                        ryy += ay * ay;
-                        var q = (int)((long)p * quantiles / count);
-                        sums[q] += y[p];
-                        counts[q]++;
+                        double sum = 0;
+                        for (var p = starts[q]; p < starts[q + 1]; p++)
+                        {
+                            var (dx, dy) = (x[p] - mx, y[p] - my);
+                            sxy += dx * dy;
+                            sxx += dx * dx;
+                            syy += dy * dy;
+                            var (ax, ay) = (xRanks[p] - meanRank, yr[p] - meanRank);
+                            rxy += ax * ay;
+                            rxx += ax * ax;
+                            ryy += ay * ay;
+                            sum += y[p];
+                        }
+
+                        sums[q] = sum;
+                        counts[q] = starts[q + 1] - starts[q];
                     }
 
                     _icDates[k].Add(dates[t]);
@@ -279,20 +310,17 @@ public static class SignalAnalytics
 
                 if (previousDate >= 0)
                 {
-                    var (topCount, topNew, bottomCount, bottomNew) = (0, 0, 0, 0);
-                    for (var p = 0; p < m; p++)
+                    QuantileStarts(m, quantiles, starts);
+                    var (topFrom, bottomTo) = (starts[quantiles - 1], starts[1]);
+                    var (topCount, topNew, bottomCount, bottomNew) = (m - topFrom, 0, bottomTo, 0);
+                    for (var p = topFrom; p < m; p++)
                     {
-                        var q = (int)((long)p * quantiles / m);
-                        if (q == quantiles - 1)
-                        {
-                            topCount++;
-                            topNew += topDate[sortedIds[p]] == previousDate ? 0 : 1;
-                        }
-                        else if (q == 0)
-                        {
-                            bottomCount++;
-                            bottomNew += bottomDate[sortedIds[p]] == previousDate ? 0 : 1;
-                        }
+                        topNew += topDate[sortedIds[p]] == previousDate ? 0 : 1;
+                    }
+
+                    for (var p = 0; p < bottomTo; p++)
+                    {
+                        bottomNew += bottomDate[sortedIds[p]] == previousDate ? 0 : 1;
                     }
 
                     top.Add(topNew / (double)topCount);
@@ -310,13 +338,19 @@ public static class SignalAnalytics
                     if (common >= 3)
                     {
                         // Ranks over the common assets, now (in today's order) and before (in the previous date's order).
-                        RanksOfSorted(commonNow.AsSpan(0, common), xr);
+                        var nowRanks = ordinal;
+                        if (signalTies)
+                        {
+                            RanksOfSorted(commonNow.AsSpan(0, common), xr);
+                            nowRanks = xr;
+                        }
+
                         var c = 0;
                         for (var p = 0; p < m; p++)
                         {
                             if (double.IsFinite(before[sortedIds[p]]))
                             {
-                                rankNow[sortedIds[p]] = xr[c++];
+                                rankNow[sortedIds[p]] = nowRanks[c++];
                             }
                         }
 
@@ -330,10 +364,16 @@ public static class SignalAnalytics
                             }
                         }
 
-                        RanksOfSorted(commonBefore.AsSpan(0, cb), yr);
+                        var beforeRanks = ordinal;
+                        if (previousTies)
+                        {
+                            RanksOfSorted(commonBefore.AsSpan(0, cb), yr);
+                            beforeRanks = yr;
+                        }
+
                         for (var p = 0; p < cb; p++)
                         {
-                            rankBefore[keep[p]] = yr[p];
+                            rankBefore[keep[p]] = beforeRanks[p];
                         }
 
                         c = 0;
@@ -351,21 +391,20 @@ public static class SignalAnalytics
                     }
                 }
 
-                for (var p = 0; p < m; p++)
+                QuantileStarts(m, quantiles, starts);
+                for (var p = starts[quantiles - 1]; p < m; p++)
                 {
-                    var q = (int)((long)p * quantiles / m);
-                    if (q == quantiles - 1)
-                    {
-                        topDate[sortedIds[p]] = t;
-                    }
-                    else if (q == 0)
-                    {
-                        bottomDate[sortedIds[p]] = t;
-                    }
+                    topDate[sortedIds[p]] = t;
+                }
+
+                for (var p = 0; p < starts[1]; p++)
+                {
+                    bottomDate[sortedIds[p]] = t;
                 }
 
                 sortedIds.AsSpan(0, m).CopyTo(previousIds);
                 previousCount = m;
+                previousTies = signalTies;
                 previousDate = t;
             }
 
@@ -389,6 +428,15 @@ public static class SignalAnalytics
             return new HorizonAnalytics(h, _icDates[k], ic, rankIc, Summary(ic, h), Summary(rankIc, h), [.. _quantileSums[k].Select(s => s / _quantileDates[k])],
                 spreadMean, (spreadMean - (1.96 * se), spreadMean + (1.96 * se)), _pairs[k], Lost[k])
             { SpreadByDate = spread };
+        }
+
+        /// <summary>Where each quantile starts among n positions in order: position p is in quantile ⌊p Q / n⌋, so quantile q starts at ⌈q n / Q⌉; starts[Q] = n.</summary>
+        private static void QuantileStarts(int n, int quantiles, int[] starts)
+        {
+            for (var q = 0; q <= quantiles; q++)
+            {
+                starts[q] = (int)((((long)q * n) + quantiles - 1) / quantiles);
+            }
         }
 
         /// <summary>Forward returns of date t for every horizon: Π_{s=t+1..t+h} (1 + r_s) − 1, NaN past the panel or over a missing return.</summary>

@@ -105,4 +105,93 @@ public sealed class SignalAnalyticsTests
         var error = Assert.Throws<SignalCoverageException>(() => SignalAnalytics.Evaluate(Dates, 5, Signal, returns, new SignalAnalyticsOptions([1], Quantiles: 2)));
         Assert.Contains("14 of 20 signal values (70.0%) have no 1-session forward return, above the limit of 35%", error.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>Average ranks (1-based) by grouping equal values: written out, not the library's sorted-run code.</summary>
+    private static double[] AverageRanks(double[] values)
+    {
+        var ranks = new double[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            var below = values.Count(v => v < values[i]);
+            var equal = values.Count(v => v == values[i]);
+            ranks[i] = below + ((equal + 1) / 2.0);
+        }
+
+        return ranks;
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void With_missing_cells_and_tied_signals_every_statistic_equals_a_direct_computation(bool ties)
+    {
+        // 30 sessions x 12 assets; 8% of signal and return cells missing; with ties the signal takes five values only.
+        const int Sessions = 30, Assets = 12, Quantiles = 3;
+        var random = new Random(ties ? 7 : 8);
+        var dates = Enumerable.Range(0, Sessions).Select(d => new DateOnly(2024, 1, 1).AddDays(d)).ToArray();
+        var signal = Enumerable.Range(0, Sessions * Assets).Select(_ => random.NextDouble() < 0.08 ? double.NaN : ties ? random.Next(5) : random.NextDouble()).ToArray();
+        var returns = Enumerable.Range(0, Sessions * Assets).Select(_ => random.NextDouble() < 0.08 ? double.NaN : 0.04 * (random.NextDouble() - 0.5)).ToArray();
+        var report = SignalAnalytics.Evaluate(dates, Assets, signal, returns, new SignalAnalyticsOptions([1, 3], Quantiles, MaxDropShare: 0.9));
+
+        foreach (var (h, k) in new[] { (1, 0), (3, 1) })
+        {
+            var (ic, rankIc, quantileSums, datesUsed) = (new List<double>(), new List<double>(), new double[Quantiles], 0);
+            for (var t = 0; t + h < Sessions; t++)
+            {
+                var ids = Enumerable.Range(0, Assets).Where(i => double.IsFinite(signal[(t * Assets) + i])
+                    && Enumerable.Range(1, h).All(s => double.IsFinite(returns[((t + s) * Assets) + i]))).ToArray();
+                if (ids.Length < Quantiles)
+                {
+                    continue;
+                }
+
+                var x = ids.Select(i => signal[(t * Assets) + i]).ToArray();
+                var y = ids.Select(i => Enumerable.Range(1, h).Aggregate(1.0, (g, s) => g * (1 + returns[((t + s) * Assets) + i])) - 1).ToArray();
+                ic.Add(Pearson(x, y));
+                rankIc.Add(Pearson(AverageRanks(x), AverageRanks(y)));
+
+                // Quantile of each pair: its 0-based position by signal, ties by asset, times Q over the count.
+                var bySignal = Enumerable.Range(0, ids.Length).OrderBy(p => x[p]).ThenBy(p => ids[p]).ToArray();
+                for (var q = 0; q < Quantiles; q++)
+                {
+                    var members = Enumerable.Range(0, ids.Length).Where(pos => pos * Quantiles / ids.Length == q).Select(pos => y[bySignal[pos]]).ToArray();
+                    quantileSums[q] += members.Average();
+                }
+
+                datesUsed++;
+            }
+
+            var horizon = report.Horizons[k];
+            Assert.Equal(ic.Count, horizon.Ic.Count);
+            for (var d = 0; d < ic.Count; d++)
+            {
+                Assert.Equal(ic[d], horizon.Ic[d], 12);
+                Assert.Equal(rankIc[d], horizon.RankIc[d], 12);
+            }
+
+            for (var q = 0; q < Quantiles; q++)
+            {
+                Assert.Equal(quantileSums[q] / datesUsed, horizon.QuantileMeans[q], 12);
+            }
+        }
+
+        // Rank autocorrelation and top turnover between consecutive dates with a signal (every date here has one).
+        var (auto, turnover) = (new List<double>(), new List<double>());
+        int[] Top(int t)
+        {
+            var ids = Enumerable.Range(0, Assets).Where(i => double.IsFinite(signal[(t * Assets) + i])).OrderBy(i => signal[(t * Assets) + i]).ThenBy(i => i).ToArray();
+            return [.. ids.Where((_, pos) => pos * Quantiles / ids.Length == Quantiles - 1)];
+        }
+
+        for (var t = 1; t < Sessions; t++)
+        {
+            var common = Enumerable.Range(0, Assets).Where(i => double.IsFinite(signal[(t * Assets) + i]) && double.IsFinite(signal[((t - 1) * Assets) + i])).ToArray();
+            auto.Add(Pearson(AverageRanks([.. common.Select(i => signal[(t * Assets) + i])]), AverageRanks([.. common.Select(i => signal[((t - 1) * Assets) + i])])));
+            var (now, before) = (Top(t), Top(t - 1));
+            turnover.Add(now.Count(i => !before.Contains(i)) / (double)now.Length);
+        }
+
+        Assert.Equal(auto.Where(double.IsFinite).Average(), report.RankAutocorrelation, 12);
+        Assert.Equal(turnover.Average(), report.TopTurnover, 12);
+    }
 }

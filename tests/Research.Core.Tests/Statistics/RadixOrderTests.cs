@@ -43,4 +43,15 @@ public sealed class RadixOrderTests
         new RadixOrder().Order(values, result);
         Assert.Equal(Enumerable.Range(0, 500).Reverse(), result);
     }
+
+    [Fact]
+    public void Values_packed_within_one_bucket_with_ties_keep_ties_in_position_order()
+    {
+        // 2,000 values within a millionth of 1: one bucket of the radix passes, past the insertion budget, with many exact ties.
+        var random = new Random(5);
+        var values = Enumerable.Range(0, 2000).Select(_ => 1.0 + (random.Next(50) * 1e-8)).ToArray();
+        var result = new int[values.Length];
+        new RadixOrder().Order(values, result);
+        Assert.Equal(Expected(values), result);
+    }
 }
