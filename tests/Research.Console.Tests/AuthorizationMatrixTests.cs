@@ -236,6 +236,7 @@ public sealed partial class AuthorizationMatrixTests(ConsolePlatform platform)
             ["IAlphaResearchGrain.CorrelateAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Alpha.IAlphaResearchGrain>(0).CorrelateAsync(["momentum"], new DateOnly(2024, 1, 2), new DateOnly(2024, 6, 28), 5),
             ["IAlphaResearchGrain.TrialsAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Alpha.IAlphaResearchGrain>(0).TrialsAsync("matrix"),
             ["IModelRegistryGrain.ListAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Alpha.IModelRegistryGrain>(0).ListAsync(),
+            ["IModelRegistryGrain.RegisterAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Alpha.IModelRegistryGrain>(0).RegisterAsync("Bad Name", "momentum", new DateOnly(2024, 1, 2), new DateOnly(2024, 6, 28), new DateOnly(2024, 4, 1), 5, "matrix"),
             ["IModelRegistryGrain.PromoteAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Alpha.IModelRegistryGrain>(0).PromoteAsync("no-such-model", 1, null, "matrix"),
             ["IModelRegistryGrain.RollbackAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Alpha.IModelRegistryGrain>(0).RollbackAsync("no-such-model", "matrix"),
             ["IBacktestResultGrain.GetOptionsAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetOptionsAsync(),

@@ -132,7 +132,7 @@ public sealed class BrowserTests(ConsolePlatform platform)
     }
 
     [Fact]
-    public async Task The_alpha_explorer_records_an_evaluation_as_a_trial_and_only_an_operator_with_a_code_promotes_a_model()
+    public async Task The_alpha_explorer_records_an_evaluation_as_a_trial_a_researcher_stages_it_and_only_an_operator_with_a_code_promotes_a_model()
     {
         // A model with two staged versions, registered as research models register would (the registry under the data root).
         var registry = new Research.Data.Registry.ModelRegistry(platform.DataRoot, TimeProvider.System);
@@ -168,7 +168,9 @@ public sealed class BrowserTests(ConsolePlatform platform)
         }
 
         var shots = Directory.CreateDirectory(Path.Combine(TestEnvironment.RepositoryRoot, "artifacts", "test-results", "screenshots")).FullName;
-        var researcher = await SignInAsync(await platform.CreateUserAsync("researcher", twoFactor: false));
+        var researcherUser = await platform.CreateUserAsync("researcher", twoFactor: false);
+        var researcherName = researcherUser.Name;
+        var researcher = await SignInAsync(researcherUser);
         Assert.Contains("ui-model: production none; staged v1, v2", await researcher.InnerTextAsync("#registry-card"), StringComparison.Ordinal);
         Assert.Equal(0, await researcher.Locator("#promote-form").CountAsync()); // researchers stage, operators promote
         await researcher.FillAsync("#question", "browser test");
@@ -183,6 +185,34 @@ public sealed class BrowserTests(ConsolePlatform platform)
         await researcher.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "alpha-explorer.png"), FullPage = true });
         var trials = await Research.Platform.Storage.Alpha.AlphaLedger.Sqlite(platform.DataRoot).TrialsAsync("browser test", TestContext.Current.CancellationToken);
         Assert.Equal(["momentum@v1"], trials.Select(t => t.Signal));
+
+        // The researcher stages the evaluated signal as a model: a split that leaves one side empty is refused and records
+        // nothing; the default split (the last third out of sample) registers v1, staged, recorded as a second trial and audited.
+        Assert.Equal("momentum-v1", await researcher.InputValueAsync("#stage-name"));
+        await researcher.FillAsync("#stage-name", "ui-staged");
+        var split = await researcher.InputValueAsync("input[name='stage-split']");
+        await researcher.FillAsync("input[name='stage-split']", "2024-12-31");
+        await researcher.PressAsync("input[name='stage-split']", "Tab");
+        await researcher.ClickAsync("#stage");
+        await researcher.WaitForSelectorAsync("#evaluate-error");
+        Assert.Contains("split: The split at 2024-12-31 leaves", await researcher.InnerTextAsync("#evaluate-error"), StringComparison.Ordinal);
+        Assert.Single(await Research.Platform.Storage.Alpha.AlphaLedger.Sqlite(platform.DataRoot).TrialsAsync("browser test", TestContext.Current.CancellationToken));
+        Assert.Null(await registry.StateAsync("ui-staged", TestContext.Current.CancellationToken));
+        await researcher.FillAsync("input[name='stage-split']", split);
+        await researcher.PressAsync("input[name='stage-split']", "Tab");
+        await researcher.ClickAsync("#stage");
+        await researcher.WaitForSelectorAsync("#stage-message", new PageWaitForSelectorOptions { Timeout = 120_000 });
+        Assert.Contains("ui-staged v1 is staged: rank IC ", await researcher.InnerTextAsync("#stage-message"), StringComparison.Ordinal);
+        Assert.Equal(0, await researcher.Locator("#evaluate-error").CountAsync()); // the refusal before is gone
+        Assert.Contains("ui-staged: production none; staged v1", await researcher.InnerTextAsync("#registry-card"), StringComparison.Ordinal);
+        var staged = (await registry.LoadAsync("ui-staged", 1, TestContext.Current.CancellationToken)).Manifest;
+        Assert.Equal(researcherName, staged.CreatedBy);
+        Assert.Equal(DateOnly.ParseExact(split, "yyyy-MM-dd", CultureInfo.InvariantCulture).AddDays(-1), staged.TrainedTo);
+        Assert.True(staged.Metrics.ContainsKey("oos_rank_ic") && staged.Checks.ContainsKey("oos_rank_ic_positive"));
+        Assert.Equal(2, (await Research.Platform.Storage.Alpha.AlphaLedger.Sqlite(platform.DataRoot).TrialsAsync("browser test", TestContext.Current.CancellationToken)).Count);
+        var stagedAudit = await platform.Storage.Audit.ReadAsync(new AuditQuery(Actor: researcherName, Action: ResearchActions.ModelStage, Limit: 10), TestContext.Current.CancellationToken);
+        Assert.Contains(stagedAudit, a => a.Entry.Target == "ui-staged" && a.Entry.Outcome == "ok");
+        await researcher.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "alpha-staged.png"), FullPage = true });
 
         // An operator promotes v1 with a code and a reason; without a code the refusal says what is missing.
         var operatorUser = await platform.CreateUserAsync("operator", twoFactor: true);

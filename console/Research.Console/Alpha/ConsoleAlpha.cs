@@ -7,8 +7,8 @@ namespace Research.Console.Alpha;
 
 /// <summary>
 /// The alpha explorer's and the model registry's actions, each through <see cref="ConsoleActions"/> (session, role,
-/// step-up, audit) to the cluster's grains: evaluating a signal is audited (it records a trial), promotion and rollback
-/// need a fresh TOTP code and a reason and are audited; reading is not.
+/// step-up, audit) to the cluster's grains: evaluating a signal and staging a model are audited (both record a trial),
+/// promotion and rollback need a fresh TOTP code and a reason and are audited; reading is not.
 /// </summary>
 public sealed class ConsoleAlpha(IClusterClient cluster, ConsoleActions actions)
 {
@@ -31,6 +31,10 @@ public sealed class ConsoleAlpha(IClusterClient cluster, ConsoleActions actions)
 
     public Task<ModelView[]> ModelsAsync(ClaimsPrincipal user) =>
         actions.RunAsync(user, ResearchActions.AlphaView, "models", () => Registry.ListAsync(), new ActionOptions(Audit: false));
+
+    public Task<ModelView> StageAsync(ClaimsPrincipal user, string name, string signal, DateOnly from, DateOnly to, DateOnly split, int every, string question) =>
+        actions.RunAsync(user, ResearchActions.ModelStage, name, () => Registry.RegisterAsync(name, signal, from, to, split, every, question),
+            new ActionOptions(Details: $"{signal} {from:yyyy-MM-dd}..{to:yyyy-MM-dd}, out of sample from {split:yyyy-MM-dd}, every {every}, question '{question}'"));
 
     public Task<ModelView> PromoteAsync(ClaimsPrincipal user, string name, int version, double? minOosRankIc, string? code, string reason) =>
         actions.RunAsync(user, ResearchActions.ModelPromote, $"{name} v{version}", () => Registry.PromoteAsync(name, version, minOosRankIc, reason),

@@ -94,13 +94,25 @@ public interface IAlphaResearchGrain : IGrainWithIntegerKey
     Task<TrialView[]> TrialsAsync(string question);
 }
 
-/// <summary>The model registry for the console: models and versions for everyone who may view; promotion and rollback for operators (audited by the caller).</summary>
+/// <summary>
+/// The model registry for the console: models and versions for everyone who may view; staging for researchers;
+/// promotion and rollback for operators (each audited by the caller).
+/// </summary>
 [Alias("research.alpha.registry")]
 public interface IModelRegistryGrain : IGrainWithIntegerKey
 {
     [Alias("list")]
     [RequiresAction(ResearchActions.AlphaView)]
     Task<ModelView[]> ListAsync();
+
+    /// <summary>
+    /// Evaluates <paramref name="signal"/> from <paramref name="from"/> to <paramref name="to"/> (recorded as the caller's
+    /// trial in <paramref name="question"/>) and registers it as a staged version of <paramref name="name"/>, its rank IC
+    /// split at <paramref name="split"/> into in- and out-of-sample metrics (<c>research models register</c>).
+    /// </summary>
+    [Alias("register")]
+    [RequiresAction(ResearchActions.ModelStage)]
+    Task<ModelView> RegisterAsync(string name, string signal, DateOnly from, DateOnly to, DateOnly split, int every, string question);
 
     /// <summary>Promotes a version after its integrity, checks and the gate (out-of-sample rank IC at least <paramref name="minOosRankIc"/>, when given).</summary>
     [Alias("promote")]

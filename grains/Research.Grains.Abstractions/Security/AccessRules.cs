@@ -39,6 +39,7 @@ public static class ResearchActions
     public const string DashboardView = "dashboard.view";
     public const string AlphaView = "alpha.view";
     public const string AlphaEvaluate = "alpha.evaluate";
+    public const string ModelStage = "model.stage";
     public const string ModelPromote = "model.promote";
     public const string DatasetTag = "dataset.tag";
     public const string WarehouseSync = "warehouse.sync";
@@ -62,6 +63,7 @@ public static class ResearchActions
         new(DashboardView, Role.Viewer, false, true, "A strategy's performance dashboard (P&L, drawdown, positions); below operator only for granted strategies."),
         new(AlphaView, Role.Viewer, false, false, "See signals, the trial ledger and the model registry."),
         new(AlphaEvaluate, Role.Researcher, false, false, "Evaluate a signal (recorded as a trial in the ledger) or correlate signals."),
+        new(ModelStage, Role.Researcher, false, false, "Register an evaluated signal as a staged model version (the evaluation is recorded as a trial)."),
         new(ModelPromote, Role.Operator, true, false, "Promote a staged model version to production, or roll production back."),
         new(DatasetTag, Role.Researcher, false, false, "Point a dataset tag (e.g. paper-2025) at a version."),
         new(WarehouseSync, Role.Operator, false, false, "Start a warehouse sync through the cluster's single writer."),

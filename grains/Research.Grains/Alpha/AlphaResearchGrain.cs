@@ -5,15 +5,13 @@ using Research.Backtesting.Overfitting;
 using Research.Backtesting.Signals;
 using Research.Data.Warehouse;
 using Research.Grains.Abstractions.Alpha;
-using Research.Grains.Abstractions.Security;
 using Research.Platform.Storage.Alpha;
 
 namespace Research.Grains.Alpha;
 
 /// <summary>
-/// The explorer's signal work in the silo: a signal evaluated as <c>research alpha evaluate</c> evaluates it (a one-variant
-/// <see cref="SignalSweepPlan"/>: the same panel, dates and analytics), recorded in the ledger as a trial of the caller,
-/// and the question's corrections read back.
+/// The explorer's signal work in the silo: a signal evaluated as <c>research alpha evaluate</c> evaluates it and recorded
+/// as a trial of the caller (<see cref="RecordedEvaluations"/>), and the question's corrections read back.
 /// </summary>
 [StatelessWorker]
 public sealed class AlphaResearchGrain(WarehouseLayout layout, AlphaLedger ledger, TimeProvider clock) : Grain, IAlphaResearchGrain
@@ -27,19 +25,7 @@ public sealed class AlphaResearchGrain(WarehouseLayout layout, AlphaLedger ledge
 
     public async Task<SignalExplorerView> EvaluateAsync(string signal, DateOnly from, DateOnly to, int every, string question)
     {
-        var definition = await ResolveAsync(signal).ConfigureAwait(true);
-        var request = Request([definition], from, to, every, question);
-        var versions = SignalSweepPlan.CurrentVersions(layout, request);
-        var (variant, report) = await Task.Run(() => SignalSweepPlan.Load(layout, request, versions).EvaluateOne(0)).ConfigureAwait(true);
-        if (report is null)
-        {
-            throw new ArgumentException($"{definition.Id}: {variant.Error}");
-        }
-
-        var by = CallerIdentity.Current?.Actor ?? "unknown";
-        var summary = SignalSweepSummary.Of(request, [variant]);
-        var (trialId, trial) = SignalSweepTrials.Of("alpha-" + Guid.NewGuid().ToString("N"), question, by, request, versions, summary, clock.GetUtcNow())[0];
-        await ledger.RecordOnceAsync([(trialId, trial)]).ConfigureAwait(true);
+        var (definition, report, _, _, versions, trial) = await RecordedEvaluations.RunAsync(layout, ledger, clock, signal, from, to, every, question).ConfigureAwait(true);
         var corrected = SignalTrialCorrections.Correct(await ledger.TrialsAsync(question).ConfigureAwait(true)).Single(c => c.Trial.TrialKey == trial.TrialKey);
         var first = report.Horizons[0];
         return new SignalExplorerView(definition.Id, [.. first.Dates], [.. first.Ic], [.. first.RankIc],
@@ -59,10 +45,10 @@ public sealed class AlphaResearchGrain(WarehouseLayout layout, AlphaLedger ledge
         var definitions = new List<SignalDefinition>();
         foreach (var s in signals)
         {
-            definitions.Add(await ResolveAsync(s).ConfigureAwait(true));
+            definitions.Add(await RecordedEvaluations.ResolveAsync(ledger, s).ConfigureAwait(true));
         }
 
-        var request = Request(definitions, from, to, every, "default");
+        var request = RecordedEvaluations.Request(definitions, from, to, every, "default");
         var versions = SignalSweepPlan.CurrentVersions(layout, request);
         var matrix = await Task.Run(() =>
         {
@@ -74,40 +60,11 @@ public sealed class AlphaResearchGrain(WarehouseLayout layout, AlphaLedger ledge
 
     public async Task<TrialView[]> TrialsAsync(string question)
     {
-        CheckQuestion(question);
+        RecordedEvaluations.CheckQuestion(question);
         var corrected = SignalTrialCorrections.Correct(await ledger.TrialsAsync(question).ConfigureAwait(true));
         return [.. corrected.OrderByDescending(c => c.Trial.CreatedAt).Select(View)];
     }
 
     private static TrialView View(CorrectedTrial c) =>
         new(c.Trial.Signal, c.Trial.From, c.Trial.To, c.Trial.PValue, c.Bonferroni, c.Holm, c.BenjaminiHochberg, c.DeflatedSharpe, c.Trials, c.Trial.RequestedBy, c.Trial.CreatedAt);
-
-    private static SignalSweepRequest Request(IReadOnlyList<SignalDefinition> definitions, DateOnly from, DateOnly to, int every, string question)
-    {
-        CheckQuestion(question);
-        var request = new SignalSweepRequest { Definitions = [.. definitions.Select(d => d.CanonicalJson())], From = from, To = to, Every = every, Question = question };
-        request.Validate();
-        return request;
-    }
-
-    private static void CheckQuestion(string question)
-    {
-        if (question is not { Length: > 0 and <= 200 } || string.IsNullOrWhiteSpace(question))
-        {
-            throw new ArgumentException("question: give a name of 1 to 200 characters.");
-        }
-    }
-
-    /// <summary>A built-in by name, or a stored definition as NAME or NAME@vN.</summary>
-    private async Task<SignalDefinition> ResolveAsync(string text)
-    {
-        try
-        {
-            return await ledger.ResolveAsync(text).ConfigureAwait(true);
-        }
-        catch (ArgumentException e)
-        {
-            throw new ArgumentException($"signal: {e.Message}", e);
-        }
-    }
 }

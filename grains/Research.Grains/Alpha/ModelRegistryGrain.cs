@@ -1,14 +1,20 @@
 using Orleans.Concurrency;
+using Research.Backtesting.Strategies;
 using Research.Data.Registry;
 using Research.Data.Warehouse;
 using Research.Grains.Abstractions.Alpha;
 using Research.Grains.Abstractions.Security;
+using Research.Platform.Storage.Alpha;
 
 namespace Research.Grains.Alpha;
 
-/// <summary>The model registry under the silo's data root, for the console (the registry's own lock serialises changes to one model).</summary>
+/// <summary>
+/// The model registry under the silo's data root, for the console (the registry's own lock serialises changes to one
+/// model). Staging evaluates the signal as the explorer does, records the trial, and registers the version as
+/// <c>research models register</c> does (<see cref="SignalModelStaging"/>).
+/// </summary>
 [StatelessWorker]
-public sealed class ModelRegistryGrain(WarehouseLayout layout, TimeProvider clock) : Grain, IModelRegistryGrain
+public sealed class ModelRegistryGrain(WarehouseLayout layout, AlphaLedger ledger, TimeProvider clock) : Grain, IModelRegistryGrain
 {
     private ModelRegistry Registry => new(layout.Root, clock);
 
@@ -21,6 +27,20 @@ public sealed class ModelRegistryGrain(WarehouseLayout layout, TimeProvider cloc
         }
 
         return [.. views];
+    }
+
+    public async Task<ModelView> RegisterAsync(string name, string signal, DateOnly from, DateOnly to, DateOnly split, int every, string question)
+    {
+        if (SignalModelStaging.Problem(name, from, to, split) is { } problem)
+        {
+            throw new ArgumentException(problem);
+        }
+
+        var evaluation = await RecordedEvaluations.RunAsync(layout, ledger, clock, signal, from, to, every, question, report => SignalModelStaging.SplitOf(report, split)).ConfigureAwait(true);
+        var candidate = new SignalModelCandidate(name, evaluation.Definition, evaluation.Report, from, to, split, evaluation.ScoreCoverage, evaluation.MaxDropShare,
+            evaluation.Trial.TrialKey, evaluation.Trial.PValue, evaluation.Versions, By());
+        var (manifest, _) = await SignalModelStaging.RegisterAsync(Registry, candidate).ConfigureAwait(true);
+        return await ViewAsync((await Registry.StateAsync(manifest.Name).ConfigureAwait(true))!).ConfigureAwait(true);
     }
 
     public async Task<ModelView> PromoteAsync(string name, int version, double? minOosRankIc, string reason)

@@ -17,4 +17,29 @@ public sealed record SignalReport(
     double BottomTurnover,
     double RankAutocorrelation,
     int SignalValues,
-    int MissingSignal);
+    int MissingSignal)
+{
+    /// <summary>The report's summaries as one JSON-ready document (per horizon: counts, IC and rank IC summaries, quantiles, spread; not the per-date series).</summary>
+    public object ToDocument() => new
+    {
+        horizons = Horizons.Select(h => new
+        {
+            h.Horizon,
+            dates = h.Dates.Count,
+            h.IcSummary,
+            h.RankIcSummary,
+            h.QuantileMeans,
+            h.Spread,
+            spreadLow = h.SpreadInterval.Low,
+            spreadHigh = h.SpreadInterval.High,
+            h.Pairs,
+            h.DroppedForReturn,
+        }),
+        HalfLife,
+        TopTurnover,
+        BottomTurnover,
+        RankAutocorrelation,
+        SignalValues,
+        MissingSignal,
+    };
+}

@@ -122,32 +122,36 @@ public sealed class SignalSweepPlan
     public DateOnly[] Dates => Panel.Dates[Sessions[0]..];
 
     /// <summary>One variant's report on the signal dates (what <c>research alpha evaluate</c> computes for it).</summary>
-    public SignalReport Report(SignalDefinition definition, CancellationToken cancellationToken = default)
+    public SignalReport Report(SignalDefinition definition, CancellationToken cancellationToken = default) => ReportWithCoverage(definition, cancellationToken).Report;
+
+    /// <summary>The report and the share of the signal's input rows that kept a score through every build stage (a model's <c>score_coverage</c>).</summary>
+    public (SignalReport Report, double ScoreCoverage) ReportWithCoverage(SignalDefinition definition, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(definition);
         var build = SignalBuilder.Build(_context, definition, Sessions, _external, Request.MaxDropShare, cancellationToken);
         var offset = Sessions[0] * Panel.Assets;
-        return SignalAnalytics.Evaluate(Panel.Dates[Sessions[0]..], Panel.Assets, build.Values[offset..], Panel.Returns[offset..], Request.Options);
+        var report = SignalAnalytics.Evaluate(Panel.Dates[Sessions[0]..], Panel.Assets, build.Values[offset..], Panel.Returns[offset..], Request.Options);
+        return (report, (double)build.Stages[^1].Rows / Math.Max(1, build.Stages[0].Rows));
     }
 
     private SweepVariant Evaluate(int index, CancellationToken cancellationToken) => EvaluateOne(index, cancellationToken).Variant;
 
-    /// <summary>Variant <paramref name="index"/>'s outcome and, when it could be evaluated, its full report (the explorer draws the per-date series).</summary>
-    public (SweepVariant Variant, SignalReport? Report) EvaluateOne(int index, CancellationToken cancellationToken = default)
+    /// <summary>Variant <paramref name="index"/>'s outcome and, when it could be evaluated, its full report (the explorer draws the per-date series) and score coverage.</summary>
+    public (SweepVariant Variant, SignalReport? Report, double ScoreCoverage) EvaluateOne(int index, CancellationToken cancellationToken = default)
     {
         var definition = _variants[index];
         try
         {
-            var report = Report(definition, cancellationToken);
+            var (report, coverage) = ReportWithCoverage(definition, cancellationToken);
             var measured = SignalTrial.Measure(report);
             return (new SweepVariant(index, definition.Name, definition.Sha256, definition.CanonicalJson(), null,
                 [.. report.Horizons.Select(h => new SweepHorizon(h.Horizon, h.IcSummary, h.RankIcSummary, h.Spread, h.QuantileMeans))],
                 report.TopTurnover, report.RankAutocorrelation, report.SignalValues, report.MissingSignal,
-                measured.PValue, measured.SpreadSharpe, measured.Periods, measured.Skewness, measured.Kurtosis), report);
+                measured.PValue, measured.SpreadSharpe, measured.Periods, measured.Skewness, measured.Kurtosis), report, coverage);
         }
         catch (Exception e) when (e is SignalCoverageException or ArgumentException)
         {
-            return (new SweepVariant(index, definition.Name, definition.Sha256, definition.CanonicalJson(), e.Message, [], double.NaN, double.NaN, 0, 0, 1.0, double.NaN, 0, double.NaN, double.NaN), null);
+            return (new SweepVariant(index, definition.Name, definition.Sha256, definition.CanonicalJson(), e.Message, [], double.NaN, double.NaN, 0, 0, 1.0, double.NaN, 0, double.NaN, double.NaN), null, 0);
         }
     }
 

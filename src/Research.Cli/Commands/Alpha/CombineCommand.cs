@@ -108,7 +108,7 @@ internal static class CombineCommand
                     definitionSha256 = sha,
                     weights = definitions.Select((d, a) => new { signal = d.Id, mean = EvaluateCommand.Finite(meanWeights[a]), last = EvaluateCommand.Finite(lastWeights[a]) }),
                     datesWithoutHistory = combined.DatesWithoutHistory.Count,
-                    report = EvaluateCommand.Json(report),
+                    report = report.ToDocument(),
                     trial = new { question = questionName, trial.TrialKey, trial.PValue, corrected.Trials, corrected.Holm, corrected.BenjaminiHochberg, deflatedSharpe = EvaluateCommand.Finite(corrected.DeflatedSharpe) },
                 });
                 return ExitCodes.Ok;

@@ -106,7 +106,7 @@ internal static class EvaluateCommand
                 {
                     signal = identity,
                     definitionSha256 = sha,
-                    report = Json(report),
+                    report = report.ToDocument(),
                     stages,
                     split = outOfSample,
                     windows = walkForward,
@@ -155,29 +155,6 @@ internal static class EvaluateCommand
     }
 
     /// <summary>The report's figures for --json.</summary>
-    internal static object Json(SignalReport report) => new
-    {
-        horizons = report.Horizons.Select(h => new
-        {
-            h.Horizon,
-            dates = h.Dates.Count,
-            h.IcSummary,
-            h.RankIcSummary,
-            h.QuantileMeans,
-            h.Spread,
-            spreadLow = h.SpreadInterval.Low,
-            spreadHigh = h.SpreadInterval.High,
-            h.Pairs,
-            h.DroppedForReturn,
-        }),
-        report.HalfLife,
-        report.TopTurnover,
-        report.BottomTurnover,
-        report.RankAutocorrelation,
-        report.SignalValues,
-        report.MissingSignal,
-    };
-
     private static IEnumerable<(int Id, DateOnly Date, double Score)> ReadScores(FileInfo file)
     {
         if (!file.Exists)

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Research.Analytics.Alpha;
+using Research.Backtesting.Strategies;
 using Research.Cli.Commands.Alpha;
 using Research.Cli.Commands.Audit;
 using Research.Cli.Infrastructure;
@@ -19,8 +19,6 @@ namespace Research.Cli.Commands.Models;
 /// </summary>
 public static class ModelsCommand
 {
-    private static readonly JsonSerializerOptions EvaluationJson = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
-
     public static Command Create(CliOutput output)
     {
         var models = new Command("models", "The model registry: register, list, show, promote (with gates) and roll back versioned models.");
@@ -49,15 +47,10 @@ public static class ModelsCommand
         CliOptions.RequireOrdered(command, from, to);
         command.SetAction(async (parse, ct) =>
         {
-            if (ModelRegistry.NameProblem(parse.GetValue(name)) is { } problem)
-            {
-                throw new CliException($"--name: {problem}");
-            }
-
             var (first, last, cut) = (parse.GetValue(from), parse.GetValue(to), parse.GetValue(split));
-            if (cut <= first || cut > last)
+            if (SignalModelStaging.Problem(parse.GetValue(name), first, last, cut) is { } problem)
             {
-                throw new CliException("--split must lie after --from and not after --to.");
+                throw new CliException("--" + problem);
             }
 
             var ledger = CliConfiguration.Alpha(CliConfiguration.Build(parse));
@@ -66,43 +59,24 @@ public static class ModelsCommand
             using var bench = SignalWorkbench.Open(parse, [.. definition.Datasets()], first, last, parse.GetValue(every));
             var build = bench.Build(definition, options.MaxDropShare, ct);
             var report = bench.Evaluate(bench.Slice(build.Values), options);
-            IcSplit outOfSample;
             try
             {
-                outOfSample = SignalStability.Split(report.Horizons[0], cut);
+                SignalModelStaging.SplitOf(report, cut);
             }
             catch (ArgumentException e)
             {
-                throw new CliException($"--split: {e.Message}", e);
+                throw new CliException("--" + e.Message, e);
             }
 
             var (trial, _) = await SignalWorkbench.RecordAsync(ledger, SignalWorkbench.Question(parse.GetValue(question)), definition.Id, definition.Sha256, definition.CanonicalJson(),
                 new { horizons = options.Horizons, quantiles = options.Quantiles, maxDrop = options.MaxDropShare, every = parse.GetValue(every), industryNeutral = false },
                 first, last, bench.DataVersions, report, ct).ConfigureAwait(false);
-            var evaluation = JsonSerializer.Serialize(new { signal = definition.Id, trial = trial.TrialKey, report = EvaluateCommand.Json(report), split = outOfSample },
-                EvaluationJson);
-            var scoreShare = (double)build.Stages[^1].Rows / Math.Max(1, build.Stages[0].Rows);
-            var metrics = new Dictionary<string, double>
-            {
-                ["is_rank_ic"] = outOfSample.InSample.Mean,
-                ["oos_rank_ic"] = outOfSample.OutOfSample.Mean,
-                ["oos_t"] = outOfSample.OutOfSample.NeweyWestT,
-                ["degradation"] = outOfSample.Degradation,
-                ["score_coverage"] = scoreShare,
-                ["p_value"] = trial.PValue,
-            }.Where(m => double.IsFinite(m.Value)).ToDictionary();
-            var checks = new Dictionary<string, bool>
-            {
-                ["coverage_within_limit"] = scoreShare >= 1 - options.MaxDropShare,
-                ["oos_rank_ic_positive"] = outOfSample.OutOfSample.Mean > 0,
-            };
-            var versions = JsonSerializer.Deserialize<Dictionary<string, string>>(bench.DataVersions)!;
-            var manifest = await Open(parse).RegisterAsync(parse.GetValue(name)!, "signal-model", definition.Description,
-                new Dictionary<string, byte[]> { ["signal.json"] = Encoding.UTF8.GetBytes(definition.CanonicalJson()), ["evaluation.json"] = Encoding.UTF8.GetBytes(evaluation) },
-                first, cut.AddDays(-1), versions, metrics, checks, Environment.UserName, ct).ConfigureAwait(false);
+            var candidate = new SignalModelCandidate(parse.GetValue(name)!, definition, report, first, last, cut, (double)build.Stages[^1].Rows / Math.Max(1, build.Stages[0].Rows),
+                options.MaxDropShare, trial.TrialKey, trial.PValue, JsonSerializer.Deserialize<Dictionary<string, string>>(bench.DataVersions)!, Environment.UserName);
+            var (manifest, outOfSample) = await SignalModelStaging.RegisterAsync(Open(parse), candidate, ct).ConfigureAwait(false);
+
             await AuditCommand.Open(parse).AppendAsync(new AuditEntry(Environment.UserName, "models.register", $"{manifest.Name} v{manifest.Version}", "ok", null, $"cli@{Environment.MachineName}", definition.Id), ct).ConfigureAwait(false);
-            output.Done(parse, string.Create(CultureInfo.InvariantCulture,
-                $"registered {manifest.Name} v{manifest.Version} (staged): {definition.Id}, rank IC {outOfSample.InSample.Mean:0.0000} in sample, {outOfSample.OutOfSample.Mean:0.0000} out of sample (t {outOfSample.OutOfSample.NeweyWestT:0.00}); checks {string.Join(", ", checks.Select(c => $"{c.Key} {(c.Value ? "passed" : "FAILED")}"))}."), manifest);
+            output.Done(parse, SignalModelStaging.Describe(manifest, definition.Id, outOfSample), manifest);
             return ExitCodes.Ok;
         });
         return command;
