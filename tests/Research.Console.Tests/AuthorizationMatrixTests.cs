@@ -6,6 +6,7 @@ using Research.Console.Components.Layout;
 using Research.Console.Security;
 using Research.Grains.Abstractions.Backtests;
 using Research.Grains.Abstractions.Security;
+using Research.Grains.Abstractions.Trading;
 using Research.Grains.Abstractions.Warehouse;
 using Research.Platform.Storage.Audit;
 using Research.Testing;
@@ -267,6 +268,19 @@ public sealed partial class AuthorizationMatrixTests(ConsolePlatform platform)
             ["IUserAdminGrain.SetGrantsAsync"] = () => cluster.GetGrain<IUserAdminGrain>(0).SetGrantsAsync("nobody", [], "matrix", "tests"),
             ["IUserAdminGrain.SetDisabledAsync"] = () => cluster.GetGrain<IUserAdminGrain>(0).SetDisabledAsync("nobody", true, "matrix", "tests"),
             ["IUserAdminGrain.ResetTwoFactorAsync"] = () => cluster.GetGrain<IUserAdminGrain>(0).ResetTwoFactorAsync("nobody", "matrix", "tests"),
+            // Trading: bad input is refused after the role check; reads change nothing the next call sees.
+            ["IExecutionGatewayGrain.SubmitAsync"] = () => cluster.GetGrain<IExecutionGatewayGrain>("matrix").SubmitAsync(new OrderTicket("m-1", "not a symbol", TicketSide.Buy, 1)),
+            ["IExecutionGatewayGrain.CancelAsync"] = () => cluster.GetGrain<IExecutionGatewayGrain>("matrix").CancelAsync("no-such-order", "matrix"),
+            ["IExecutionGatewayGrain.WorkAsync"] = () => cluster.GetGrain<IExecutionGatewayGrain>("matrix").WorkAsync(),
+            ["IExecutionGatewayGrain.OrdersAsync"] = () => cluster.GetGrain<IExecutionGatewayGrain>("matrix").OrdersAsync(false, 10),
+            ["IExecutionGatewayGrain.FillsAsync"] = () => cluster.GetGrain<IExecutionGatewayGrain>("matrix").FillsAsync(0, 10),
+            ["IExecutionGatewayGrain.AccountAsync"] = () => cluster.GetGrain<IExecutionGatewayGrain>("matrix").AccountAsync(),
+            ["ICircuitBreakerGrain.GetAsync"] = () => cluster.GetGrain<ICircuitBreakerGrain>("account:matrix").GetAsync(),
+            ["ICircuitBreakerGrain.HistoryAsync"] = () => cluster.GetGrain<ICircuitBreakerGrain>("account:matrix").HistoryAsync(5),
+            ["ICircuitBreakerGrain.TripAsync"] = () => cluster.GetGrain<ICircuitBreakerGrain>("account:matrix").TripAsync(" "), // no reason: refused on input
+            ["ICircuitBreakerGrain.ResetAsync"] = () => cluster.GetGrain<ICircuitBreakerGrain>("account:matrix").ResetAsync("matrix", "000000"), // not tripped, no valid code: refused
+            ["ICircuitBreakerGrain.TripByRuleAsync"] = () => cluster.GetGrain<ICircuitBreakerGrain>("account:matrix").TripByRuleAsync("drawdown", " "),
+            ["ITradingDirectoryGrain.AccountsAsync"] = () => cluster.GetGrain<ITradingDirectoryGrain>(0).AccountsAsync(),
             ["IUserAdminGrain.ResetPasswordAsync"] = () => cluster.GetGrain<IUserAdminGrain>(0).ResetPasswordAsync("nobody", "matrix", "tests"),
         };
 

@@ -41,6 +41,11 @@ public static class ResearchActions
     public const string AlphaEvaluate = "alpha.evaluate";
     public const string ModelStage = "model.stage";
     public const string ModelPromote = "model.promote";
+    public const string TradingView = "trading.view";
+    public const string OrderSubmit = "order.submit";
+    public const string OrderCancel = "order.cancel";
+    public const string BreakerTrip = "breaker.trip";
+    public const string BreakerReset = "breaker.reset";
     public const string DatasetTag = "dataset.tag";
     public const string WarehouseSync = "warehouse.sync";
     public const string AuditView = "audit.view";
@@ -65,6 +70,11 @@ public static class ResearchActions
         new(AlphaEvaluate, Role.Researcher, false, false, "Evaluate a signal (recorded as a trial in the ledger) or correlate signals."),
         new(ModelStage, Role.Researcher, false, false, "Register an evaluated signal as a staged model version (the evaluation is recorded as a trial)."),
         new(ModelPromote, Role.Operator, true, false, "Promote a staged model version to production, or roll production back."),
+        new(TradingView, Role.Researcher, false, false, "See accounts, orders, fills, positions and circuit breakers with their history."),
+        new(OrderSubmit, Role.Operator, false, false, "Send orders to an account's gateway (trading services act as an operator)."),
+        new(OrderCancel, Role.Operator, false, false, "Cancel an open order, with a reason."),
+        new(BreakerTrip, Role.Operator, false, false, "Trip a circuit breaker by hand, with a reason (stopping is never delayed by a code)."),
+        new(BreakerReset, Role.Operator, true, false, "Reset a tripped circuit breaker, with a reason; at most once a minute per breaker."),
         new(DatasetTag, Role.Researcher, false, false, "Point a dataset tag (e.g. paper-2025) at a version."),
         new(WarehouseSync, Role.Operator, false, false, "Start a warehouse sync through the cluster's single writer."),
         new(AuditView, Role.Operator, false, false, "Read the audit log."),

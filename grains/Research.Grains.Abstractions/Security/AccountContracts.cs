@@ -104,6 +104,10 @@ public interface IAccountGrain : IGrainWithIntegerKey
     /// <summary>Step-up: whether <paramref name="code"/> is a valid TOTP code of the user now.</summary>
     [Alias("step-up")]
     Task<bool> VerifyStepUpAsync(string userId, string code);
+
+    /// <summary>Step-up by user name: whether <paramref name="code"/> is a valid TOTP code of the enabled user <paramref name="userName"/> now (grains that check the code themselves).</summary>
+    [Alias("step-up-by-name")]
+    Task<bool> VerifyStepUpByNameAsync(string userName, string code);
 }
 
 /// <summary>A console session as clients see it.</summary>

@@ -64,6 +64,24 @@ public static class SiloRegistration
         return silo;
     }
 
+    /// <summary>
+    /// The trading side: paper accounts' cash, the account rules' limits and the paper broker (<paramref name="options"/>);
+    /// the breaker's step-up check goes to the account store unless a verifier is already registered.
+    /// </summary>
+    public static ISiloBuilder AddResearchTrading(this ISiloBuilder silo, Research.Grains.Trading.TradingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        options ??= new Research.Grains.Trading.TradingOptions();
+        if (options.Problems() is { Count: > 0 } problems)
+        {
+            throw new InvalidOperationException("Trading options: " + string.Join(" ", problems));
+        }
+
+        silo.Services.AddSingleton(options);
+        silo.Services.TryAddSingleton<Research.Grains.Trading.IStepUpVerifier, Research.Grains.Trading.AccountStepUpVerifier>();
+        return silo;
+    }
+
     /// <summary>Users, sessions, API keys and the audit log behind the security grains.</summary>
     public static ISiloBuilder AddResearchSecurityGrains(this ISiloBuilder silo, SecurityStorage storage, SessionPolicy policy, SignInThrottlePolicy? throttle = null)
     {
@@ -108,6 +126,14 @@ public static class SiloRegistration
         }
 
         return options.Problems() is { Count: > 0 } problems ? throw new InvalidOperationException("Backtest job options: " + string.Join(" ", problems)) : options;
+    }
+
+    /// <summary>Trading options over the defaults: <c>Research:Trading:InitialCash</c> (a paper account's starting cash); throws when it is not a positive number.</summary>
+    public static Research.Grains.Trading.TradingOptions BindTradingOptions(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = new Research.Grains.Trading.TradingOptions();
+        return Positive(configuration, Research.Grains.Trading.TradingOptions.Section + ":InitialCash") is { } cash ? options with { InitialCash = cash } : options;
     }
 
     /// <summary>Console session timeouts (minutes idle, hours in all) over the defaults; throws when one is not a positive number.</summary>

@@ -204,9 +204,12 @@ public sealed class AccountGrain(UserManager<ResearchUser> users, SecurityStorag
         return new AccountChange(true, RecoveryCodes: [.. codes ?? []]);
     }
 
-    public async Task<bool> VerifyStepUpAsync(string userId, string code)
+    public async Task<bool> VerifyStepUpAsync(string userId, string code) => await VerifyAsync(await users.FindByIdAsync(userId).ConfigureAwait(true), code).ConfigureAwait(true);
+
+    public async Task<bool> VerifyStepUpByNameAsync(string userName, string code) => await VerifyAsync(await users.FindByNameAsync(userName).ConfigureAwait(true), code).ConfigureAwait(true);
+
+    private async Task<bool> VerifyAsync(ResearchUser? user, string code)
     {
-        var user = await users.FindByIdAsync(userId).ConfigureAwait(true);
         return user is { TwoFactorEnabled: true, Disabled: false }
             && await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, (code ?? string.Empty).Replace(" ", string.Empty, StringComparison.Ordinal)).ConfigureAwait(true);
     }

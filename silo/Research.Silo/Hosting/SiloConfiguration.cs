@@ -45,6 +45,9 @@ public static class SiloConfiguration
         silo.Services.AddSingleton(ledger);
         silo.AddResearchBacktests(Path.Combine(dataRoot, "results", "backtests"), resultIndex, SiloRegistration.BindBacktestJobOptions(configuration), ledger);
 
+        // Paper accounts, breakers and the gateway; the reset's step-up goes to the account store below.
+        silo.AddResearchTrading(SiloRegistration.BindTradingOptions(configuration));
+
         // Users, sessions, API keys and the audit log, behind the security grains (the console reaches them only through those).
         var security = SecurityStorage.Open(settings.Profile == HostingProfile.Production ? settings.ConnectionString : null, dataRoot, clock, configuration[ConfigurationKeys.AuditKeyFile]);
         silo.AddResearchSecurityGrains(security, SiloRegistration.BindSessionPolicy(configuration, ConfigurationKeys.SessionIdleMinutes, ConfigurationKeys.SessionAbsoluteHours),

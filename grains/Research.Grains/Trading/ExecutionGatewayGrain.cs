@@ -1,0 +1,313 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Research.Data.Warehouse;
+using Research.Grains.Abstractions.Trading;
+using Research.Trading.Accounts;
+using Research.Trading.Breakers;
+using Research.Trading.Brokers;
+using Research.Trading.Orders;
+
+namespace Research.Grains.Trading;
+
+/// <summary>A gateway's persisted state: the book, every order by client order id, the fills, counters and what the rules read.</summary>
+public sealed class GatewayState
+{
+    public bool Opened { get; set; }
+
+    public AccountBook Book { get; set; } = new();
+
+    public Dictionary<string, OrderRecord> Orders { get; set; } = new(StringComparer.Ordinal);
+
+    public List<Fill> Fills { get; set; } = [];
+
+    public long LastOrder { get; set; }
+
+    public long LastFill { get; set; }
+
+    public double PeakEquity { get; set; }
+
+    public DateOnly Day { get; set; }
+
+    public double DayStartEquity { get; set; }
+
+    /// <summary>Whether each of the latest orders the broker saw was rejected (breaker refusals are not counted).</summary>
+    public List<bool> Recent { get; set; } = [];
+}
+
+/// <summary>
+/// An account's execution gateway on the paper broker. One activation per account serialises its orders, so a client
+/// order id is looked up and recorded in one turn; the state (order, fill, book) is written before the reply, so a
+/// reply received is durable, and a retry after a lost reply or a dead silo finds the order and returns it instead of
+/// sending a second. Order path: the id (a repeat returns the first outcome; the same id with another order is an
+/// error), the breakers of the order's scopes (a tripped one rejects it, naming the breaker and its reason), the quote
+/// (a stale one rejects it and trips the account), the paper broker, then the account rules, which may trip the
+/// account's breaker after cancelling the open orders.
+/// </summary>
+public sealed partial class ExecutionGatewayGrain(
+    [PersistentState("gateway", GrainStorageNames.Research)] IPersistentState<GatewayState> state,
+    WarehouseLayout layout,
+    TimeProvider clock,
+    TradingOptions options,
+    ILogger<ExecutionGatewayGrain> logger) : Grain, IExecutionGatewayGrain
+{
+    private string Account => this.GetPrimaryKeyString();
+
+    private GatewayState S => state.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (BreakerScope.NameProblem(Account) is { } problem)
+        {
+            throw new ArgumentException($"account name {problem}.");
+        }
+
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    public async Task<OrderView> SubmitAsync(OrderTicket ticket)
+    {
+        ArgumentNullException.ThrowIfNull(ticket);
+        var request = new OrderRequest(ticket.ClientOrderId, ticket.Symbol, ticket.Side == TicketSide.Buy ? OrderSide.Buy : OrderSide.Sell, ticket.Quantity, ticket.LimitPrice, ticket.Strategy);
+        if (request.Problem() is { } problem)
+        {
+            throw new ArgumentException($"order: {problem}.");
+        }
+
+        await OpenAsync().ConfigureAwait(true);
+        if (S.Orders.TryGetValue(request.ClientOrderId, out var existing))
+        {
+            return existing.Request == request
+                ? View(existing)
+                : throw new ArgumentException($"client order id '{request.ClientOrderId}' already names another order ({Describe(existing.Request)}); use a new id for a new order.");
+        }
+
+        var now = clock.GetUtcNow();
+        RollDay(now);
+        var record = new OrderRecord { Request = request, Sequence = ++S.LastOrder, CreatedAt = now, UpdatedAt = now, Status = OrderStatus.Open };
+        S.Orders[request.ClientOrderId] = record;
+        var trips = new List<BreakerTrip>();
+        if (await BlockedAsync(request.Strategy).ConfigureAwait(true) is { } blocked)
+        {
+            End(record, OrderStatus.Rejected, blocked, now);
+        }
+        else
+        {
+            var quote = await Task.Run(() => new WarehouseQuotes(layout, clock).Find(request.Symbol)).ConfigureAwait(true);
+            if (quote is not null && BreakerRules.Stale(options.Limits, request.Symbol, quote.AsOf, now) is { } stale)
+            {
+                End(record, OrderStatus.Rejected, stale.Reason, now);
+                trips.Add(stale);
+            }
+            else
+            {
+                Execute(record, quote, now);
+            }
+
+            S.Recent.Add(record.Status == OrderStatus.Rejected);
+            if (S.Recent.Count > options.Limits.ErrorWindow)
+            {
+                S.Recent.RemoveRange(0, S.Recent.Count - options.Limits.ErrorWindow);
+            }
+
+            S.PeakEquity = Math.Max(S.PeakEquity, S.Book.Equity);
+            trips.AddRange(BreakerRules.Evaluate(options.Limits, new BreakerMetrics(S.Book.Equity, S.PeakEquity, S.DayStartEquity, S.Recent, S.Book.LargestPosition)));
+        }
+
+        if (trips.Count > 0)
+        {
+            CancelOpen(_ => true, "account breaker tripped: " + trips[0].Reason, now);
+        }
+
+        await state.WriteStateAsync().ConfigureAwait(true);
+        foreach (var trip in trips)
+        {
+            LogRule(logger, Account, trip.Rule, trip.Reason);
+            await GrainFactory.GetGrain<ICircuitBreakerGrain>(BreakerScope.Account(Account).Key).TripByRuleAsync(trip.Rule, trip.Reason).ConfigureAwait(true);
+        }
+
+        return View(record);
+    }
+
+    public async Task<OrderView> CancelAsync(string clientOrderId, string reason)
+    {
+        var why = reason?.Trim() is { Length: > 0 and <= 500 } r ? r : throw new ArgumentException("reason: say why, in 1 to 500 characters.");
+        if (!S.Orders.TryGetValue(clientOrderId ?? string.Empty, out var record))
+        {
+            throw new ArgumentException($"account {Account} has no order '{clientOrderId}'.");
+        }
+
+        if (record.Status == OrderStatus.Cancelled)
+        {
+            return View(record);
+        }
+
+        if (!record.IsOpen)
+        {
+            throw new InvalidOperationException($"order '{clientOrderId}' is {Wire(record.Status)}; only an open order can be cancelled.");
+        }
+
+        End(record, OrderStatus.Cancelled, "cancelled: " + why, clock.GetUtcNow());
+        await state.WriteStateAsync().ConfigureAwait(true);
+        return View(record);
+    }
+
+    public async Task<OrderView[]> WorkAsync()
+    {
+        var open = S.Orders.Values.Where(o => o.IsOpen).OrderBy(o => o.Sequence).ToList();
+        if (open.Count == 0 && S.Book.Positions.Count == 0)
+        {
+            return [];
+        }
+
+        var now = clock.GetUtcNow();
+        RollDay(now);
+        var quotes = new WarehouseQuotes(layout, clock);
+        var changed = new List<OrderRecord>();
+        foreach (var strategy in open.Select(o => o.Request.Strategy).Distinct())
+        {
+            if (await BlockedAsync(strategy).ConfigureAwait(true) is { } blocked)
+            {
+                CancelOpen(o => o.Request.Strategy == strategy, blocked, now);
+            }
+        }
+
+        foreach (var record in open.Where(o => o.IsOpen))
+        {
+            var before = (record.Filled, record.Status);
+            Execute(record, await Task.Run(() => quotes.Find(record.Request.Symbol)).ConfigureAwait(true), now);
+            if ((record.Filled, record.Status) != before)
+            {
+                changed.Add(record);
+            }
+        }
+
+        foreach (var symbol in S.Book.Positions.Keys.ToList())
+        {
+            if (await Task.Run(() => quotes.Find(symbol)).ConfigureAwait(true) is { } quote)
+            {
+                S.Book.Mark(symbol, quote.Price);
+            }
+        }
+
+        S.PeakEquity = Math.Max(S.PeakEquity, S.Book.Equity);
+        await state.WriteStateAsync().ConfigureAwait(true);
+        return [.. changed.Select(View)];
+    }
+
+    public Task<OrderView[]> OrdersAsync(bool openOnly, int limit) =>
+        Task.FromResult(S.Orders.Values.Where(o => !openOnly || o.IsOpen).OrderByDescending(o => o.Sequence).Take(Math.Clamp(limit, 1, 10_000)).Select(View).ToArray());
+
+    public Task<FillView[]> FillsAsync(long after, int limit) =>
+        Task.FromResult(S.Fills.Where(f => f.Sequence > after).Take(Math.Clamp(limit, 1, 10_000))
+            .Select(f => new FillView(f.Sequence, f.ClientOrderId, f.Symbol, f.Side == OrderSide.Buy ? TicketSide.Buy : TicketSide.Sell, f.Quantity, f.Price, f.Cost, f.At, f.Strategy)).ToArray());
+
+    public async Task<TradingAccountView> AccountAsync()
+    {
+        await OpenAsync().ConfigureAwait(true);
+        var b = S.Book;
+        return new TradingAccountView(Account, b.Cash, b.Equity, b.RealizedPnl, b.Costs, S.PeakEquity, S.DayStartEquity,
+            [.. b.Positions.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new PositionView(p.Key, p.Value.Quantity, p.Value.AverageCost, p.Value.LastPrice, p.Value.Value))],
+            S.Orders.Values.Count(o => o.IsOpen), S.LastOrder, RuntimeIdentity);
+    }
+
+    public async Task OnBreakerTrippedAsync(string scope, string reason)
+    {
+        var parsed = BreakerScope.Parse(scope);
+        var cancelled = CancelOpen(o => parsed.Kind != BreakerScopeKind.Strategy || o.Request.Strategy == parsed.Name, $"breaker {scope} tripped: {reason}", clock.GetUtcNow());
+        if (cancelled > 0)
+        {
+            await state.WriteStateAsync().ConfigureAwait(true);
+        }
+    }
+
+    private async Task OpenAsync()
+    {
+        if (S.Opened)
+        {
+            return;
+        }
+
+        S.Book.Cash = options.InitialCash;
+        (S.PeakEquity, S.DayStartEquity, S.Day, S.Opened) = (options.InitialCash, options.InitialCash, Today(clock.GetUtcNow()), true);
+        await GrainFactory.GetGrain<ITradingDirectoryGrain>(0).RegisterAsync(Account).ConfigureAwait(true);
+        await state.WriteStateAsync().ConfigureAwait(true);
+    }
+
+    /// <summary>The first tripped breaker of the order's scopes, as the rejection's reason, or null.</summary>
+    private async Task<string?> BlockedAsync(string? strategy)
+    {
+        foreach (var scope in BreakerScope.Of(Account, strategy))
+        {
+            var breaker = await GrainFactory.GetGrain<ICircuitBreakerGrain>(scope.Key).GetAsync().ConfigureAwait(true);
+            if (breaker.Tripped)
+            {
+                return $"breaker {scope.Key} is tripped: {breaker.Reason}";
+            }
+        }
+
+        return null;
+    }
+
+    private void Execute(OrderRecord record, Quote? quote, DateTimeOffset now)
+    {
+        var execution = PaperBroker.Execute(record, quote, S.Book, options.Broker);
+        if (execution.Rejection is { } why)
+        {
+            End(record, record.Filled == 0 ? OrderStatus.Rejected : OrderStatus.Cancelled, why, now);
+            return;
+        }
+
+        if (execution.Quantity == 0)
+        {
+            return;
+        }
+
+        var request = record.Request;
+        var fill = new Fill(++S.LastFill, request.ClientOrderId, request.Symbol, request.Side, execution.Quantity, execution.Price, execution.Cost, now, request.Strategy);
+        S.Fills.Add(fill);
+        S.Book.Apply(fill);
+        record.AveragePrice = ((record.AveragePrice * record.Filled) + (execution.Price * execution.Quantity)) / (record.Filled + execution.Quantity);
+        record.Filled += execution.Quantity;
+        record.Costs += execution.Cost;
+        record.LastFillQuote = quote!.AsOf;
+        record.Status = record.Remaining == 0 ? OrderStatus.Filled : OrderStatus.PartiallyFilled;
+        record.UpdatedAt = now;
+    }
+
+    private int CancelOpen(Func<OrderRecord, bool> covered, string reason, DateTimeOffset now)
+    {
+        var count = 0;
+        foreach (var record in S.Orders.Values.Where(o => o.IsOpen && covered(o)))
+        {
+            End(record, OrderStatus.Cancelled, reason, now);
+            count++;
+        }
+
+        return count;
+    }
+
+    private static void End(OrderRecord record, OrderStatus status, string reason, DateTimeOffset now) =>
+        (record.Status, record.Reason, record.UpdatedAt) = (status, reason, now);
+
+    private void RollDay(DateTimeOffset now)
+    {
+        if (Today(now) != S.Day)
+        {
+            (S.Day, S.DayStartEquity) = (Today(now), S.Book.Equity);
+        }
+    }
+
+    private static DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(now.UtcDateTime);
+
+    private static string Wire(OrderStatus status) => WireNames.Of(status);
+
+    private static string Describe(OrderRequest r) => string.Create(CultureInfo.InvariantCulture,
+        $"{(r.Side == OrderSide.Buy ? "buy" : "sell")} {r.Quantity:N0} {r.Symbol}{(r.LimitPrice is { } l ? $" limit {l}" : string.Empty)}{(r.Strategy is { } s ? $" for {s}" : string.Empty)}");
+
+    private static OrderView View(OrderRecord r) =>
+        new(r.Sequence, new OrderTicket(r.Request.ClientOrderId, r.Request.Symbol, r.Request.Side == OrderSide.Buy ? TicketSide.Buy : TicketSide.Sell, r.Request.Quantity, r.Request.LimitPrice, r.Request.Strategy),
+            Wire(r.Status), r.Filled, r.AveragePrice, r.Costs, r.Reason, r.CreatedAt, r.UpdatedAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {Account}: rule {Rule} fired: {Reason}")]
+    private static partial void LogRule(ILogger logger, string account, string rule, string reason);
+}

@@ -1,0 +1,46 @@
+using Research.Grains.Abstractions.Security;
+using Research.Trading.Breakers;
+using Research.Trading.Brokers;
+
+namespace Research.Grains.Trading;
+
+/// <summary>The trading side's settings in a silo: a paper account's starting cash, the account rules' limits, the paper broker.</summary>
+public sealed record TradingOptions
+{
+    public const string Section = "Research:Trading";
+
+    public double InitialCash { get; init; } = 1_000_000;
+
+    public BreakerLimits Limits { get; init; } = BreakerLimits.Default;
+
+    public PaperBrokerSettings Broker { get; init; } = PaperBrokerSettings.Default;
+
+    public IReadOnlyList<string> Problems()
+    {
+        var problems = new List<string>(Limits.Problems());
+        if (!(InitialCash > 0 && double.IsFinite(InitialCash)))
+        {
+            problems.Add($"initial cash must be a positive amount (got {InitialCash}).");
+        }
+
+        if (!(Broker.MaxParticipation is > 0 and <= 1))
+        {
+            problems.Add($"the paper broker's participation must be above 0 and at most 1 (got {Broker.MaxParticipation}).");
+        }
+
+        return problems;
+    }
+}
+
+/// <summary>Checks a step-up code for the calling user (the breaker's reset checks it itself rather than trusting the client).</summary>
+public interface IStepUpVerifier
+{
+    Task<bool> VerifyAsync(string userName, string code);
+}
+
+/// <summary>The account store's TOTP check, through the account grain.</summary>
+public sealed class AccountStepUpVerifier(IGrainFactory grains) : IStepUpVerifier
+{
+    public Task<bool> VerifyAsync(string userName, string code) =>
+        string.IsNullOrWhiteSpace(code) ? Task.FromResult(false) : grains.GetGrain<IAccountGrain>(0).VerifyStepUpByNameAsync(userName, code);
+}
