@@ -79,6 +79,14 @@ public static class SiloRegistration
 
         silo.Services.AddSingleton(options);
         silo.Services.TryAddSingleton<Research.Grains.Trading.IStepUpVerifier, Research.Grains.Trading.AccountStepUpVerifier>();
+
+        // Grain state holds the trading library's types (the book, orders, fills, breaker books): the JSON state
+        // serializer reads back only allowed types.
+        silo.Services.Configure<Orleans.Serialization.Configuration.TypeManifestOptions>(o =>
+        {
+            o.AddAllowedAssembly(typeof(Research.Trading.Breakers.BreakerBook).Assembly);
+            o.AddAllowedType(typeof(Research.Grains.Trading.GatewayState));
+        });
         return silo;
     }
 

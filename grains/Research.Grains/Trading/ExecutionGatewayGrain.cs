@@ -48,6 +48,7 @@ public sealed partial class ExecutionGatewayGrain(
     WarehouseLayout layout,
     TimeProvider clock,
     TradingOptions options,
+    ILocalSiloDetails silo,
     ILogger<ExecutionGatewayGrain> logger) : Grain, IExecutionGatewayGrain
 {
     private string Account => this.GetPrimaryKeyString();
@@ -207,7 +208,7 @@ public sealed partial class ExecutionGatewayGrain(
         var b = S.Book;
         return new TradingAccountView(Account, b.Cash, b.Equity, b.RealizedPnl, b.Costs, S.PeakEquity, S.DayStartEquity,
             [.. b.Positions.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new PositionView(p.Key, p.Value.Quantity, p.Value.AverageCost, p.Value.LastPrice, p.Value.Value))],
-            S.Orders.Values.Count(o => o.IsOpen), S.LastOrder, RuntimeIdentity);
+            S.Orders.Values.Count(o => o.IsOpen), S.LastOrder, silo.SiloAddress.ToParsableString());
     }
 
     public async Task OnBreakerTrippedAsync(string scope, string reason)
