@@ -60,6 +60,9 @@ public static class CliApp
         root.Subcommands.Add(AuditCommand.Create(output));
         root.Subcommands.Add(AdminCommand.Create(output));
         root.Subcommands.Add(ClusterCommand.Create(output));
+        root.Subcommands.Add(Commands.Trading.BreakerCommand.Create(output));
+        root.Subcommands.Add(Commands.Trading.OrdersCommand.Create(output));
+        root.Subcommands.Add(Commands.Trading.OrdersCommand.Positions(output));
         foreach (var command in PlatformCommands.Create(output))
         {
             root.Subcommands.Add(command);

@@ -78,7 +78,7 @@ public sealed class LocalPlatformTests
             Assert.Equal("/account/password", (await browser.GetAsync("/")).Location);
             Assert.Equal("/account?changed=password", await browser.ChangePasswordAsync(adminPassword!, "the first administrator's own passphrase"));
             Assert.Equal("/account/2fa", (await browser.GetAsync("/")).Location);
-            var (_, recovery) = await browser.EnrolAuthenticatorAsync();
+            var (totpKey, recovery) = await browser.EnrolAuthenticatorAsync();
             Assert.Equal(10, recovery.Count);
             var (overview, _, html) = await browser.GetAsync("/");
             Assert.Equal(System.Net.HttpStatusCode.OK, overview);
@@ -138,6 +138,34 @@ public sealed class LocalPlatformTests
                 Assert.Equal(3, list.RootElement.GetArrayLength());
                 Assert.Equal(jobId, list.RootElement[2].GetProperty("jobId").GetString());
             }
+
+            // Paper trading from the CLI: an order (repeated with the same id: the same order), a manual trip that refuses
+            // the next order, and a reset confirmed by the administrator's authenticator code, checked by the breaker grain
+            // (codes work once: the enrolment just used this step's, so the next step's).
+            var (tickerCode, tickerOut, tickerErr) = await CliRunner.RunAsync(["query", "--json", "--data-root", dir.Path,
+                "SELECT n.ticker FROM crsp.names n JOIN crsp.daily d ON d.permno = n.permno AND d.date = (SELECT max(date) FROM crsp.daily) WHERE d.date BETWEEN n.namedt AND n.nameendt ORDER BY d.vol DESC LIMIT 1"]);
+            Assert.True(tickerCode == 0, tickerErr);
+            var ticker = JsonDocument.Parse(tickerOut).RootElement.GetProperty("rows")[0][0].GetString()!;
+            string[] order = ["orders", "submit", "--account", "cli-desk", "--id", "o-1", "--symbol", ticker, "--side", "buy", "--quantity", "100", "--json", .. gateway];
+            var (orderCode, orderOut, orderErr) = await CliRunner.RunAsync(order);
+            Assert.True(orderCode == 0, orderErr);
+            Assert.Equal("filled", JsonDocument.Parse(orderOut).RootElement.GetProperty("status").GetString());
+            Assert.Equal(orderOut, (await CliRunner.RunAsync(order)).Out);
+            var (tripCode, _, tripErr) = await CliRunner.RunAsync(["breaker", "trip", "--scope", "account:cli-desk", "--reason", "desk halt", .. gateway]);
+            Assert.True(tripCode == 0, tripErr);
+            var (statusCode, statusOut, _) = await CliRunner.RunAsync(["breaker", "status", .. gateway]);
+            Assert.Equal(1, statusCode); // a tripped breaker: the exit code says so
+            Assert.Contains(statusOut.Split('\n'), line => line.Contains("account:cli-desk", StringComparison.Ordinal) && line.Contains("TRIPPED", StringComparison.Ordinal) && line.Contains("desk halt", StringComparison.Ordinal));
+            var (refusedCode, refusedOut, _) = await CliRunner.RunAsync(["orders", "submit", "--account", "cli-desk", "--id", "o-2", "--symbol", ticker, "--side", "buy", "--quantity", "1", .. gateway]);
+            Assert.Equal((1, $"o-2: buy 1 {ticker} rejected: breaker account:cli-desk is tripped: desk halt."), (refusedCode, refusedOut.Trim()));
+            var (badResetCode, _, badResetErr) = await CliRunner.RunAsync(["breaker", "reset", "--scope", "account:cli-desk", "--reason", "checked", "--user", "admin", "--code", "000000", .. gateway]);
+            Assert.Equal(1, badResetCode);
+            Assert.Contains("a reset needs a current code from admin's authenticator", badResetErr, StringComparison.Ordinal);
+            var (resetCode, _, resetErr) = await CliRunner.RunAsync(["breaker", "reset", "--scope", "account:cli-desk", "--reason", "checked", "--user", "admin", "--code", Totp.Code(totpKey, DateTimeOffset.UtcNow.AddSeconds(30)), .. gateway]);
+            Assert.True(resetCode == 0, resetErr);
+            var (historyCode, historyOut, _) = await CliRunner.RunAsync(["breaker", "history", "--scope", "account:cli-desk", "--json", .. gateway]);
+            Assert.Equal(0, historyCode);
+            Assert.Equal(["reset", "reset-refused", "trip"], JsonDocument.Parse(historyOut).RootElement.EnumerateArray().Select(e => e.GetProperty("action").GetString()));
 
             // Retention from the CLI: the pinned backtest stays, the Monte Carlo and walk-forward results go.
             var (pinCode, _, pinErr) = await CliRunner.RunAsync(["backtest", "pin", jobId, .. gateway]);

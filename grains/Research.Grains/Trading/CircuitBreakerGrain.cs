@@ -36,7 +36,7 @@ public sealed partial class CircuitBreakerGrain(
         {
             if (!await stepUp.VerifyAsync(by, code).ConfigureAwait(true))
             {
-                Book.Refuse(by, reason, "a reset needs a current code from the operator's authenticator", clock.GetUtcNow());
+                Book.Refuse(by, reason, $"a reset needs a current code from {by}'s authenticator", clock.GetUtcNow());
             }
 
             Book.Reset(by, reason, clock.GetUtcNow());
