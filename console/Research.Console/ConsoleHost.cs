@@ -110,6 +110,7 @@ public static class ConsoleHost
         services.AddScoped<ConsoleActions>();
         services.AddScoped<ConsoleBacktests>();
         services.AddScoped<Research.Console.Alpha.ConsoleAlpha>();
+        services.AddScoped<Research.Console.Trading.ConsoleTrading>();
         services.AddScoped<ConsoleOverview>();
         services.AddScoped<ConsoleAccount>();
         services.AddScoped<ConsoleAdmin>();

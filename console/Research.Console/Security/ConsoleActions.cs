@@ -30,7 +30,10 @@ public sealed partial class ConsoleActions(IClusterClient cluster, TimeProvider 
 
         if (refusal is null && rule.StepUp)
         {
-            refusal = await StepUpAsync(user, options.StepUpCode).ConfigureAwait(false);
+            // A grain that checks the code itself gets it unchecked: codes work once, a second check would refuse it.
+            refusal = options.GrainChecksStepUp
+                ? (string.IsNullOrWhiteSpace(options.StepUpCode) ? "this action needs a code from your authenticator" : null)
+                : await StepUpAsync(user, options.StepUpCode).ConfigureAwait(false);
         }
 
         var audit = cluster.GetGrain<IAuditGrain>(0);
@@ -138,9 +141,11 @@ public sealed partial class ConsoleActions(IClusterClient cluster, TimeProvider 
 /// <summary>
 /// Per-action options: the step-up code, the strategy of a per-strategy action, the reason, whether to audit success,
 /// and whether the action counts as the user's activity (<see cref="Touch"/>; a page's own refresh timer does not, so
-/// an open page left alone still reaches the idle timeout).
+/// an open page left alone still reaches the idle timeout). <see cref="GrainChecksStepUp"/>: the grain verifies the
+/// code itself (a breaker reset), so the console only requires one and passes it on.
 /// </summary>
-public sealed record ActionOptions(string? StepUpCode = null, string? Strategy = null, string? Reason = null, bool Audit = true, string? Details = null, bool Touch = true)
+public sealed record ActionOptions(string? StepUpCode = null, string? Strategy = null, string? Reason = null, bool Audit = true, string? Details = null, bool Touch = true,
+    bool GrainChecksStepUp = false)
 {
     public static ActionOptions Default { get; } = new();
 }

@@ -20,6 +20,7 @@ public static class NavLinks
         new("compare", "/backtests/compare", "Compare", ResearchActions.BacktestView, InNavigation: false),
         new("dashboard", "/dashboard", "Performance", ResearchActions.DashboardView),
         new("alpha", "/alpha", "Alpha", ResearchActions.AlphaView),
+        new("trading", "/trading", "Trading", ResearchActions.TradingView),
         new("audit", "/audit", "Audit", ResearchActions.AuditView),
         new("users", "/admin/users", "Users", ResearchActions.UsersView),
         new("sessions-all", "/admin/sessions", "All sessions", ResearchActions.UsersView, InNavigation: false),

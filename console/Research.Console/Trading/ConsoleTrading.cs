@@ -1,0 +1,51 @@
+using System.Security.Claims;
+using Research.Console.Security;
+using Research.Grains.Abstractions.Security;
+using Research.Grains.Abstractions.Trading;
+
+namespace Research.Console.Trading;
+
+/// <summary>One account as the trading page shows it: the account view and its open orders.</summary>
+public sealed record AccountPanel(TradingAccountView Account, OrderView[] Open, OrderView[] Recent);
+
+/// <summary>
+/// The trading page's actions through <see cref="ConsoleActions"/>: reading accounts, orders and breakers (not
+/// audited; the page's refresh is not the user's activity), tripping (audited, with the reason), resetting (audited,
+/// the code passed to the breaker grain, which checks it itself) and cancelling an order (audited).
+/// </summary>
+public sealed class ConsoleTrading(IClusterClient cluster, ConsoleActions actions)
+{
+    public async Task<(BreakerView[] Breakers, AccountPanel[] Accounts)> LoadAsync(ClaimsPrincipal user, bool refresh) =>
+        await actions.RunAsync(user, ResearchActions.TradingView, "trading", async () =>
+        {
+            var accounts = await cluster.GetGrain<ITradingDirectoryGrain>(0).AccountsAsync().ConfigureAwait(false);
+            var panels = new List<AccountPanel>();
+            foreach (var account in accounts)
+            {
+                var gateway = cluster.GetGrain<IExecutionGatewayGrain>(account);
+                panels.Add(new AccountPanel(await gateway.AccountAsync().ConfigureAwait(false), await gateway.OrdersAsync(true, 200).ConfigureAwait(false), await gateway.OrdersAsync(false, 20).ConfigureAwait(false)));
+            }
+
+            var strategies = panels.SelectMany(p => p.Recent).Select(o => o.Ticket.Strategy).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+            var breakers = new List<BreakerView>();
+            foreach (var scope in accounts.Select(a => "account:" + a).Concat(strategies.Select(s => "strategy:" + s)).Prepend("global"))
+            {
+                breakers.Add(await cluster.GetGrain<ICircuitBreakerGrain>(scope).GetAsync().ConfigureAwait(false));
+            }
+
+            return (breakers.ToArray(), panels.ToArray());
+        }, new ActionOptions(Audit: false, Touch: !refresh)).ConfigureAwait(false);
+
+    public Task<BreakerEventView[]> HistoryAsync(ClaimsPrincipal user, string scope) =>
+        actions.RunAsync(user, ResearchActions.TradingView, scope, () => cluster.GetGrain<ICircuitBreakerGrain>(scope).HistoryAsync(50), new ActionOptions(Audit: false));
+
+    public Task<BreakerView> TripAsync(ClaimsPrincipal user, string scope, string reason) =>
+        actions.RunAsync(user, ResearchActions.BreakerTrip, scope, () => cluster.GetGrain<ICircuitBreakerGrain>(scope).TripAsync(reason), new ActionOptions(Reason: reason));
+
+    public Task<BreakerView> ResetAsync(ClaimsPrincipal user, string scope, string reason, string? code) =>
+        actions.RunAsync(user, ResearchActions.BreakerReset, scope, () => cluster.GetGrain<ICircuitBreakerGrain>(scope).ResetAsync(reason, code ?? string.Empty),
+            new ActionOptions(StepUpCode: code, Reason: reason, GrainChecksStepUp: true));
+
+    public Task<OrderView> CancelAsync(ClaimsPrincipal user, string account, string clientOrderId, string reason) =>
+        actions.RunAsync(user, ResearchActions.OrderCancel, $"{account}/{clientOrderId}", () => cluster.GetGrain<IExecutionGatewayGrain>(account).CancelAsync(clientOrderId, reason), new ActionOptions(Reason: reason));
+}
