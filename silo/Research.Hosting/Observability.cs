@@ -35,7 +35,7 @@ public static class Observability
             .WithMetrics(m =>
             {
                 // Research.Data.Fetcher: the data fetcher's calls, cache hits, failures and latency (FetcherMetrics.MeterName).
-                m.AddMeter("Microsoft.Orleans", "Research.Data.Fetcher").AddAspNetCoreInstrumentation().AddRuntimeInstrumentation();
+                m.AddMeter("Microsoft.Orleans", "Research.Data.Fetcher", "Research.Trading").AddAspNetCoreInstrumentation().AddRuntimeInstrumentation();
                 if (otlp)
                 {
                     m.AddOtlpExporter();

@@ -30,6 +30,7 @@ public static class BenchCluster
             silo.UseInMemoryReminderService();
             silo.AddResearchBacktests(Path.Combine(resultRoot, "series"), SqlBacktestResultIndex.Sqlite(Path.Combine(resultRoot, "results.db")), options ?? new BacktestJobOptions(),
                 Research.Platform.Storage.Alpha.AlphaLedger.Sqlite(resultRoot));
+            silo.AddResearchTrading(new Research.Grains.Trading.TradingOptions { Limits = Research.Trading.Breakers.BreakerLimits.None });
             silo.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         });
         builder.ConfigureClient(c => Research.Grains.Client.CallerIdentityClientExtensions.UseCallerIdentity(c, new("bench", Research.Grains.Abstractions.Security.Role.Admin, "bench")));

@@ -21,10 +21,16 @@ if (args2[0] == "signals")
     return await Research.Benchmarks.SignalSweepBenchmark.RunAsync(args2);
 }
 
+if (args2[0] == "trading")
+{
+    return await Research.Benchmarks.TradingBenchmark.RunAsync(args2);
+}
+
 if (args2[0] != "montecarlo")
 {
     Console.Error.WriteLine("usage: Research.Benchmarks montecarlo [--paths N] [--days D] [--repeats R]");
     Console.Error.WriteLine("       Research.Benchmarks signals [--repeats R]");
+    Console.Error.WriteLine("       Research.Benchmarks trading [--orders N]");
     Console.Error.WriteLine("       Research.Benchmarks console-load --url URL --data-root DIR [--users 50] [--seconds 60]");
     return 2;
 }

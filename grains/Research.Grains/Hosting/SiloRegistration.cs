@@ -79,6 +79,8 @@ public static class SiloRegistration
 
         silo.Services.AddSingleton(options);
         silo.Services.TryAddSingleton<Research.Grains.Trading.IStepUpVerifier, Research.Grains.Trading.AccountStepUpVerifier>();
+        silo.Services.TryAddSingleton(sp => new Research.Grains.Trading.TradingMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        silo.Services.TryAddSingleton<Research.Grains.Trading.SiloQuotes>();
 
         // Grain state holds the trading library's types (the book, orders, fills, breaker books): the JSON state
         // serializer reads back only allowed types.

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
-using Research.Data.Warehouse;
 using Research.Grains.Abstractions.Trading;
 using Research.Trading.Accounts;
 using Research.Trading.Breakers;
@@ -45,10 +44,11 @@ public sealed class GatewayState
 /// </summary>
 public sealed partial class ExecutionGatewayGrain(
     [PersistentState("gateway", GrainStorageNames.Research)] IPersistentState<GatewayState> state,
-    WarehouseLayout layout,
+    SiloQuotes quotes,
     TimeProvider clock,
     TradingOptions options,
     ILocalSiloDetails silo,
+    TradingMetrics metrics,
     ILogger<ExecutionGatewayGrain> logger) : Grain, IExecutionGatewayGrain
 {
     private string Account => this.GetPrimaryKeyString();
@@ -74,6 +74,7 @@ public sealed partial class ExecutionGatewayGrain(
             throw new ArgumentException($"order: {problem}.");
         }
 
+        var started = clock.GetTimestamp();
         await OpenAsync().ConfigureAwait(true);
         if (S.Orders.TryGetValue(request.ClientOrderId, out var existing))
         {
@@ -93,7 +94,7 @@ public sealed partial class ExecutionGatewayGrain(
         }
         else
         {
-            var quote = await Task.Run(() => new WarehouseQuotes(layout, clock).Find(request.Symbol)).ConfigureAwait(true);
+            var quote = await Task.Run(() => quotes.Find(request.Symbol)).ConfigureAwait(true);
             if (quote is not null && BreakerRules.Stale(options.Limits, request.Symbol, quote.AsOf, now) is { } stale)
             {
                 End(record, OrderStatus.Rejected, stale.Reason, now);
@@ -120,6 +121,7 @@ public sealed partial class ExecutionGatewayGrain(
         }
 
         await state.WriteStateAsync().ConfigureAwait(true);
+        metrics.Order(Wire(record.Status), clock.GetElapsedTime(started));
         foreach (var trip in trips)
         {
             LogRule(logger, Account, trip.Rule, trip.Reason);
@@ -162,7 +164,6 @@ public sealed partial class ExecutionGatewayGrain(
 
         var now = clock.GetUtcNow();
         RollDay(now);
-        var quotes = new WarehouseQuotes(layout, clock);
         var changed = new List<OrderRecord>();
         foreach (var strategy in open.Select(o => o.Request.Strategy).Distinct())
         {
@@ -237,16 +238,24 @@ public sealed partial class ExecutionGatewayGrain(
     /// <summary>The first tripped breaker of the order's scopes, as the rejection's reason, or null.</summary>
     private async Task<string?> BlockedAsync(string? strategy)
     {
-        foreach (var scope in BreakerScope.Of(Account, strategy))
+        var started = clock.GetTimestamp();
+        try
         {
-            var breaker = await GrainFactory.GetGrain<ICircuitBreakerGrain>(scope.Key).GetAsync().ConfigureAwait(true);
-            if (breaker.Tripped)
+            foreach (var scope in BreakerScope.Of(Account, strategy))
             {
-                return $"breaker {scope.Key} is tripped: {breaker.Reason}";
+                var breaker = await GrainFactory.GetGrain<ICircuitBreakerGrain>(scope.Key).GetAsync().ConfigureAwait(true);
+                if (breaker.Tripped)
+                {
+                    return $"breaker {scope.Key} is tripped: {breaker.Reason}";
+                }
             }
-        }
 
-        return null;
+            return null;
+        }
+        finally
+        {
+            metrics.BreakerCheck(clock.GetElapsedTime(started));
+        }
     }
 
     private void Execute(OrderRecord record, Quote? quote, DateTimeOffset now)
