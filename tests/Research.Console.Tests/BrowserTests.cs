@@ -40,6 +40,27 @@ public sealed class BrowserTests(ConsolePlatform platform)
         return (playwright, browser);
     }
 
+    /// <summary>A new page signed in as <paramref name="user"/> (with its TOTP code when it has 2FA), opened at <paramref name="path"/> and waited for <paramref name="ready"/> to be interactive.</summary>
+    private async Task<IPage> SignInAtAsync(IBrowser browser, TestUser user, string path, string ready)
+    {
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = platform.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
+        await page.GotoAsync("/signin");
+        await page.FillAsync("#username", user.Name);
+        await page.FillAsync("#password", user.Password);
+        await page.ClickAsync("#signin");
+        if (user.TotpKey is { } key)
+        {
+            await page.WaitForURLAsync("**/signin/2fa");
+            await page.FillAsync("#code", Totp.Code(key, DateTimeOffset.UtcNow));
+            await page.ClickAsync("#verify");
+        }
+
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+        await page.GotoAsync(path);
+        await page.WaitForSelectorAsync($"{ready}[data-interactive='yes']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+        return page;
+    }
+
     [Fact]
     public async Task A_researcher_signs_in_with_TOTP_submits_a_backtest_watches_it_finish_and_sees_the_equity_curve()
     {
@@ -147,25 +168,7 @@ public sealed class BrowserTests(ConsolePlatform platform)
         var (playwright, browser) = await LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
-        async Task<IPage> SignInAsync(TestUser user)
-        {
-            var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = platform.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
-            await page.GotoAsync("/signin");
-            await page.FillAsync("#username", user.Name);
-            await page.FillAsync("#password", user.Password);
-            await page.ClickAsync("#signin");
-            if (user.TotpKey is { } key)
-            {
-                await page.WaitForURLAsync("**/signin/2fa");
-                await page.FillAsync("#code", Totp.Code(key, DateTimeOffset.UtcNow));
-                await page.ClickAsync("#verify");
-            }
-
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
-            await page.GotoAsync("/alpha");
-            await page.WaitForSelectorAsync("#alpha-ready[data-interactive='yes']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 });
-            return page;
-        }
+        Task<IPage> SignInAsync(TestUser user) => SignInAtAsync(browser, user, "/alpha", "#alpha-ready");
 
         var shots = Directory.CreateDirectory(Path.Combine(TestEnvironment.RepositoryRoot, "artifacts", "test-results", "screenshots")).FullName;
         var researcherUser = await platform.CreateUserAsync("researcher", twoFactor: false);
@@ -253,25 +256,7 @@ public sealed class BrowserTests(ConsolePlatform platform)
         var (playwright, browser) = await LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
-        async Task<IPage> OpenAsync(TestUser user)
-        {
-            var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = platform.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1400, Height = 1000 } });
-            await page.GotoAsync("/signin");
-            await page.FillAsync("#username", user.Name);
-            await page.FillAsync("#password", user.Password);
-            await page.ClickAsync("#signin");
-            if (user.TotpKey is { } key)
-            {
-                await page.WaitForURLAsync("**/signin/2fa");
-                await page.FillAsync("#code", Totp.Code(key, DateTimeOffset.UtcNow));
-                await page.ClickAsync("#verify");
-            }
-
-            await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
-            await page.GotoAsync("/trading");
-            await page.WaitForSelectorAsync("#trading-ready[data-interactive='yes']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 });
-            return page;
-        }
+        Task<IPage> OpenAsync(TestUser user) => SignInAtAsync(browser, user, "/trading", "#trading-ready");
 
         var shots = Directory.CreateDirectory(Path.Combine(TestEnvironment.RepositoryRoot, "artifacts", "test-results", "screenshots")).FullName;
         var researcher = await OpenAsync(await platform.CreateUserAsync("researcher", twoFactor: false));
