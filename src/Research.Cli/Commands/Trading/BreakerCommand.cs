@@ -30,12 +30,28 @@ public static class BreakerCommand
     private static Command Status(CliOutput output)
     {
         var scope = Scope(required: false);
-        var command = new Command("status", "The global breaker and every account's (or one scope's), tripped or closed, with who, when and why.") { scope, ClusterOptions.Gateway };
+        var command = new Command("status", "The global breaker, every account's and those of the strategies in recent orders (or one scope's), tripped or closed, with who, when and why.") { scope, ClusterOptions.Gateway };
         command.SetAction(async (parse, ct) =>
         {
             await using var cluster = await ClusterConnection.ConnectAsync(ClusterOptions.Configuration(parse), ct, "breakers live in the cluster").ConfigureAwait(false);
-            var scopes = parse.GetValue(scope) is { } one ? [one]
-                : (string[])["global", .. (await cluster.Client.GetGrain<ITradingDirectoryGrain>(0).AccountsAsync().ConfigureAwait(false)).Select(a => "account:" + a)];
+            var scopes = new List<string>();
+            if (parse.GetValue(scope) is { } one)
+            {
+                scopes.Add(one);
+            }
+            else
+            {
+                // Global, every account's, and the strategies seen in the accounts' latest orders.
+                var accounts = await cluster.Client.GetGrain<ITradingDirectoryGrain>(0).AccountsAsync().ConfigureAwait(false);
+                var strategies = new SortedSet<string>(StringComparer.Ordinal);
+                foreach (var account in accounts)
+                {
+                    strategies.UnionWith((await cluster.Client.GetGrain<IExecutionGatewayGrain>(account).OrdersAsync(false, 200).ConfigureAwait(false)).Select(o => o.Ticket.Strategy).OfType<string>());
+                }
+
+                scopes.AddRange(["global", .. accounts.Select(a => "account:" + a), .. strategies.Select(s => "strategy:" + s)]);
+            }
+
             var views = new List<BreakerView>();
             foreach (var s in scopes)
             {
