@@ -83,18 +83,21 @@ public sealed partial class ExecutionGatewayGrain(
                 : throw new ArgumentException($"client order id '{request.ClientOrderId}' already names another order ({Describe(existing.Request)}); use a new id for a new order.");
         }
 
+        // What can fail (a breaker or the warehouse unreachable) is asked before the state changes, so a failure leaves
+        // nothing half-done in memory and a retry starts afresh.
         var now = clock.GetUtcNow();
+        var blocked = await BlockedAsync(request.Strategy).ConfigureAwait(true);
+        var quote = blocked is null ? await Task.Run(() => quotes.Find(request.Symbol)).ConfigureAwait(true) : null;
         RollDay(now);
         var record = new OrderRecord { Request = request, Sequence = ++S.LastOrder, CreatedAt = now, UpdatedAt = now, Status = OrderStatus.Open };
         S.Orders[request.ClientOrderId] = record;
         var trips = new List<BreakerTrip>();
-        if (await BlockedAsync(request.Strategy).ConfigureAwait(true) is { } blocked)
+        if (blocked is not null)
         {
             End(record, OrderStatus.Rejected, blocked, now);
         }
         else
         {
-            var quote = await Task.Run(() => quotes.Find(request.Symbol)).ConfigureAwait(true);
             if (quote is not null && BreakerRules.Stale(options.Limits, request.Symbol, quote.AsOf, now) is { } stale)
             {
                 End(record, OrderStatus.Rejected, stale.Reason, now);
@@ -120,7 +123,7 @@ public sealed partial class ExecutionGatewayGrain(
             CancelOpen(_ => true, "account breaker tripped: " + trips[0].Reason, now);
         }
 
-        await state.WriteStateAsync().ConfigureAwait(true);
+        await SaveAsync().ConfigureAwait(true);
         metrics.Order(Wire(record.Status), clock.GetElapsedTime(started));
         foreach (var trip in trips)
         {
@@ -150,7 +153,7 @@ public sealed partial class ExecutionGatewayGrain(
         }
 
         End(record, OrderStatus.Cancelled, "cancelled: " + why, clock.GetUtcNow());
-        await state.WriteStateAsync().ConfigureAwait(true);
+        await SaveAsync().ConfigureAwait(true);
         return View(record);
     }
 
@@ -192,7 +195,7 @@ public sealed partial class ExecutionGatewayGrain(
         }
 
         S.PeakEquity = Math.Max(S.PeakEquity, S.Book.Equity);
-        await state.WriteStateAsync().ConfigureAwait(true);
+        await SaveAsync().ConfigureAwait(true);
         return [.. changed.Select(View)];
     }
 
@@ -218,7 +221,24 @@ public sealed partial class ExecutionGatewayGrain(
         var cancelled = CancelOpen(o => parsed.Kind != BreakerScopeKind.Strategy || o.Request.Strategy == parsed.Name, $"breaker {scope} tripped: {reason}", clock.GetUtcNow());
         if (cancelled > 0)
         {
+            await SaveAsync().ConfigureAwait(true);
+        }
+    }
+
+    /// <summary>
+    /// Writes the state; when the write fails the activation is dropped, so the next call reads what storage holds
+    /// instead of a memory that storage never saw (the caller gets the error and retries with the same id).
+    /// </summary>
+    private async Task SaveAsync()
+    {
+        try
+        {
             await state.WriteStateAsync().ConfigureAwait(true);
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
         }
     }
 
@@ -232,7 +252,7 @@ public sealed partial class ExecutionGatewayGrain(
         S.Book.Cash = options.InitialCash;
         (S.PeakEquity, S.DayStartEquity, S.Day, S.Opened) = (options.InitialCash, options.InitialCash, Today(clock.GetUtcNow()), true);
         await GrainFactory.GetGrain<ITradingDirectoryGrain>(0).RegisterAsync(Account).ConfigureAwait(true);
-        await state.WriteStateAsync().ConfigureAwait(true);
+        await SaveAsync().ConfigureAwait(true);
     }
 
     /// <summary>The first tripped breaker of the order's scopes, as the rejection's reason, or null.</summary>
