@@ -5,8 +5,8 @@ using Research.Grains.Abstractions.Trading;
 
 namespace Research.Console.Trading;
 
-/// <summary>One account as the trading page shows it: the account view and its open orders.</summary>
-public sealed record AccountPanel(TradingAccountView Account, OrderView[] Open, OrderView[] Recent);
+/// <summary>One account as the trading page shows it: the account view, and every open order with the latest 20, newest first.</summary>
+public sealed record AccountPanel(TradingAccountView Account, OrderView[] Orders);
 
 /// <summary>
 /// The trading page's actions through <see cref="ConsoleActions"/>: reading accounts, orders and breakers (not
@@ -23,10 +23,11 @@ public sealed class ConsoleTrading(IClusterClient cluster, ConsoleActions action
             foreach (var account in accounts)
             {
                 var gateway = cluster.GetGrain<IExecutionGatewayGrain>(account);
-                panels.Add(new AccountPanel(await gateway.AccountAsync().ConfigureAwait(false), await gateway.OrdersAsync(true, 200).ConfigureAwait(false), await gateway.OrdersAsync(false, 20).ConfigureAwait(false)));
+                var (open, latest) = (await gateway.OrdersAsync(true, 200).ConfigureAwait(false), await gateway.OrdersAsync(false, 20).ConfigureAwait(false));
+                panels.Add(new AccountPanel(await gateway.AccountAsync().ConfigureAwait(false), [.. open.Concat(latest).DistinctBy(o => o.Sequence).OrderByDescending(o => o.Sequence)]));
             }
 
-            var strategies = panels.SelectMany(p => p.Recent).Select(o => o.Ticket.Strategy).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
+            var strategies = panels.SelectMany(p => p.Orders).Select(o => o.Ticket.Strategy).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
             var breakers = new List<BreakerView>();
             foreach (var scope in accounts.Select(a => "account:" + a).Concat(strategies.Select(s => "strategy:" + s)).Prepend("global"))
             {

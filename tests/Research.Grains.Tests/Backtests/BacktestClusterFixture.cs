@@ -63,20 +63,22 @@ public static class BacktestCluster
             silo.UseInMemoryReminderService();
             silo.AddResearchBacktests(Path.Combine(resultRoot, "series"), SqlBacktestResultIndex.Sqlite(Path.Combine(resultRoot, "results.db")), options,
                 Research.Platform.Storage.Alpha.AlphaLedger.Sqlite(resultRoot));
-            silo.Configure<ClusterMembershipOptions>(o =>
-            {
-                // Declare a killed silo dead within a few seconds instead of the production defaults.
-                o.ProbeTimeout = TimeSpan.FromSeconds(1);
-                o.NumMissedProbesLimit = 2;
-                o.NumVotesForDeathDeclaration = 1;
-                o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
-            });
+            UseFastFailureDetection(silo);
         });
         builder.ConfigureClient(client => client.UseCallerIdentity(TestIdentity));
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return cluster;
     }
+
+    /// <summary>Declares a killed silo dead within a few seconds instead of the production defaults (the kill tests).</summary>
+    public static void UseFastFailureDetection(ISiloBuilder silo) => silo.Configure<ClusterMembershipOptions>(o =>
+    {
+        o.ProbeTimeout = TimeSpan.FromSeconds(1);
+        o.NumMissedProbesLimit = 2;
+        o.NumVotesForDeathDeclaration = 1;
+        o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
+    });
 
     /// <summary>Polls a job until it finishes (a minute and a half at most), calling <paramref name="onRunning"/> with each running status seen.</summary>
     public static Task<BacktestJobStatus> WaitAsync(IBacktestJobGrain job, Func<BacktestJobStatus, Task>? onRunning = null) =>

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 using Orleans.TestingHost;
@@ -40,13 +39,7 @@ public static class TradingCluster
             silo.AddResearchWarehouse(layout, clock);
             silo.AddResearchTrading(options);
             silo.UseInMemoryReminderService();
-            silo.Configure<ClusterMembershipOptions>(o =>
-            {
-                o.ProbeTimeout = TimeSpan.FromSeconds(1);
-                o.NumMissedProbesLimit = 2;
-                o.NumVotesForDeathDeclaration = 1;
-                o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(2);
-            });
+            Backtests.BacktestCluster.UseFastFailureDetection(silo);
         });
         builder.ConfigureClient(client => client.UseCallerIdentity(Operator));
         var cluster = builder.Build();

@@ -55,7 +55,7 @@ public static class BreakerCommand
             var views = new List<BreakerView>();
             foreach (var s in scopes)
             {
-                views.Add(await cluster.Client.GetGrain<ICircuitBreakerGrain>(s).GetAsync().ConfigureAwait(false));
+                views.Add(await TradingErrors.RunAsync(() => cluster.Client.GetGrain<ICircuitBreakerGrain>(s).GetAsync()).ConfigureAwait(false));
             }
 
             if (parse.GetValue(CliOptions.Json))
@@ -84,7 +84,7 @@ public static class BreakerCommand
         command.SetAction(async (parse, ct) =>
         {
             await using var cluster = await ClusterConnection.ConnectAsync(ClusterOptions.Configuration(parse), ct, "breakers live in the cluster").ConfigureAwait(false);
-            var view = await cluster.Client.GetGrain<ICircuitBreakerGrain>(parse.GetValue(scope)!).TripAsync(parse.GetValue(reason)!).ConfigureAwait(false);
+            var view = await TradingErrors.RunAsync(() => cluster.Client.GetGrain<ICircuitBreakerGrain>(parse.GetValue(scope)!).TripAsync(parse.GetValue(reason)!)).ConfigureAwait(false);
             output.Done(parse, $"{view.Scope} is tripped: {view.Reason} (by {view.TrippedBy}, {Time(view.TrippedAt)} UTC).", view);
             return ExitCodes.Ok;
         });
@@ -101,7 +101,7 @@ public static class BreakerCommand
         {
             await using var cluster = await ClusterConnection.ConnectAsync(ClusterOptions.Configuration(parse), ct, "breakers live in the cluster").ConfigureAwait(false);
             var caller = new CallerIdentity(parse.GetValue(user)!, Role.Operator, ClusterConnection.CliIdentity.Origin);
-            var view = await caller.RunAsync(() => cluster.Client.GetGrain<ICircuitBreakerGrain>(parse.GetValue(scope)!).ResetAsync(parse.GetValue(reason)!, parse.GetValue(code)!)).ConfigureAwait(false);
+            var view = await TradingErrors.RunAsync(() => caller.RunAsync(() => cluster.Client.GetGrain<ICircuitBreakerGrain>(parse.GetValue(scope)!).ResetAsync(parse.GetValue(reason)!, parse.GetValue(code)!))).ConfigureAwait(false);
             output.Done(parse, $"{view.Scope} is closed (reset by {parse.GetValue(user)}); the next reset is allowed from {Time(view.ResetAllowedFrom)} UTC.", view);
             return ExitCodes.Ok;
         });
@@ -116,7 +116,7 @@ public static class BreakerCommand
         command.SetAction(async (parse, ct) =>
         {
             await using var cluster = await ClusterConnection.ConnectAsync(ClusterOptions.Configuration(parse), ct, "breakers live in the cluster").ConfigureAwait(false);
-            var events = await cluster.Client.GetGrain<ICircuitBreakerGrain>(parse.GetValue(scope)!).HistoryAsync(parse.GetValue(limit)).ConfigureAwait(false);
+            var events = await TradingErrors.RunAsync(() => cluster.Client.GetGrain<ICircuitBreakerGrain>(parse.GetValue(scope)!).HistoryAsync(parse.GetValue(limit))).ConfigureAwait(false);
             if (parse.GetValue(CliOptions.Json))
             {
                 output.WriteJson(events);

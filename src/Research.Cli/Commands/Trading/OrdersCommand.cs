@@ -24,7 +24,7 @@ public static class OrdersCommand
         orders.SetAction(async (parse, ct) =>
         {
             await using var cluster = await Connect(parse, ct).ConfigureAwait(false);
-            var list = await cluster.Client.GetGrain<IExecutionGatewayGrain>(parse.GetValue(account)!).OrdersAsync(parse.GetValue(open), parse.GetValue(limit)).ConfigureAwait(false);
+            var list = await TradingErrors.RunAsync(() => cluster.Client.GetGrain<IExecutionGatewayGrain>(parse.GetValue(account)!).OrdersAsync(parse.GetValue(open), parse.GetValue(limit))).ConfigureAwait(false);
             if (parse.GetValue(CliOptions.Json))
             {
                 output.WriteJson(list);
@@ -53,7 +53,7 @@ public static class OrdersCommand
         command.SetAction(async (parse, ct) =>
         {
             await using var cluster = await Connect(parse, ct).ConfigureAwait(false);
-            var view = await cluster.Client.GetGrain<IExecutionGatewayGrain>(parse.GetValue(account)!).AccountAsync().ConfigureAwait(false);
+            var view = await TradingErrors.RunAsync(() => cluster.Client.GetGrain<IExecutionGatewayGrain>(parse.GetValue(account)!).AccountAsync()).ConfigureAwait(false);
             if (parse.GetValue(CliOptions.Json))
             {
                 output.WriteJson(view);
@@ -89,7 +89,7 @@ public static class OrdersCommand
         {
             await using var cluster = await Connect(parse, ct).ConfigureAwait(false);
             var ticket = new OrderTicket(parse.GetValue(id)!, parse.GetValue(symbol)!, WireNames.Parse<TicketSide>(parse.GetValue(side), "--side"), parse.GetValue(quantity), parse.GetValue(limitPrice), parse.GetValue(strategy));
-            var view = await cluster.Client.GetGrain<IExecutionGatewayGrain>(parse.GetValue(account)!).SubmitAsync(ticket).ConfigureAwait(false);
+            var view = await TradingErrors.RunAsync(() => cluster.Client.GetGrain<IExecutionGatewayGrain>(parse.GetValue(account)!).SubmitAsync(ticket)).ConfigureAwait(false);
             output.Done(parse, Describe(view), view);
             return view.Status == "rejected" ? ExitCodes.Failed : ExitCodes.Ok;
         });
@@ -105,7 +105,7 @@ public static class OrdersCommand
         command.SetAction(async (parse, ct) =>
         {
             await using var cluster = await Connect(parse, ct).ConfigureAwait(false);
-            var view = await cluster.Client.GetGrain<IExecutionGatewayGrain>(parse.GetValue(account)!).CancelAsync(parse.GetValue(id)!, parse.GetValue(reason)!).ConfigureAwait(false);
+            var view = await TradingErrors.RunAsync(() => cluster.Client.GetGrain<IExecutionGatewayGrain>(parse.GetValue(account)!).CancelAsync(parse.GetValue(id)!, parse.GetValue(reason)!)).ConfigureAwait(false);
             output.Done(parse, Describe(view), view);
             return ExitCodes.Ok;
         });
