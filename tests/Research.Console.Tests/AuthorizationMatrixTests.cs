@@ -281,6 +281,16 @@ public sealed partial class AuthorizationMatrixTests(ConsolePlatform platform)
             ["ICircuitBreakerGrain.ResetAsync"] = () => cluster.GetGrain<ICircuitBreakerGrain>("account:matrix").ResetAsync("matrix", "000000"), // not tripped, no valid code: refused
             ["ICircuitBreakerGrain.TripByRuleAsync"] = () => cluster.GetGrain<ICircuitBreakerGrain>("account:matrix").TripByRuleAsync("drawdown", " "),
             ["ITradingDirectoryGrain.AccountsAsync"] = () => cluster.GetGrain<ITradingDirectoryGrain>(0).AccountsAsync(),
+            ["IStrategyGrain.DefineAsync"] = () => cluster.GetGrain<IStrategyGrain>("matrix").DefineAsync(new StrategyConfig("bad account!", "buy-and-hold")), // refused on input
+            ["IStrategyGrain.StartAsync"] = () => cluster.GetGrain<IStrategyGrain>("matrix").StartAsync(" "),
+            ["IStrategyGrain.PauseAsync"] = () => cluster.GetGrain<IStrategyGrain>("matrix").PauseAsync(" "),
+            ["IStrategyGrain.StopAsync"] = () => cluster.GetGrain<IStrategyGrain>("matrix").StopAsync(" "),
+            ["IStrategyGrain.RebalanceAsync"] = () => cluster.GetGrain<IStrategyGrain>("matrix").RebalanceAsync(), // not running: refused
+            ["IStrategyGrain.PreviewAsync"] = () => cluster.GetGrain<IStrategyGrain>("matrix").PreviewAsync(), // not defined: refused
+            ["IStrategyGrain.GetAsync"] = () => cluster.GetGrain<IStrategyGrain>("matrix").GetAsync(),
+            ["IStrategyGrain.RunsAsync"] = () => cluster.GetGrain<IStrategyGrain>("matrix").RunsAsync(5),
+            ["IStrategyGrain.HistoryAsync"] = () => cluster.GetGrain<IStrategyGrain>("matrix").HistoryAsync(5),
+            ["IStrategyDirectoryGrain.ListAsync"] = () => cluster.GetGrain<IStrategyDirectoryGrain>(0).ListAsync(),
             ["IUserAdminGrain.ResetPasswordAsync"] = () => cluster.GetGrain<IUserAdminGrain>(0).ResetPasswordAsync("nobody", "matrix", "tests"),
         };
 

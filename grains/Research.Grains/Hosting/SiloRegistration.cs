@@ -88,6 +88,7 @@ public static class SiloRegistration
         {
             o.AddAllowedAssembly(typeof(Research.Trading.Breakers.BreakerBook).Assembly);
             o.AddAllowedType(typeof(Research.Grains.Trading.GatewayState));
+            o.AddAllowedType(typeof(Research.Grains.Trading.StrategyState));
         });
         return silo;
     }
@@ -142,8 +143,30 @@ public static class SiloRegistration
     public static Research.Grains.Trading.TradingOptions BindTradingOptions(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        var section = Research.Grains.Trading.TradingOptions.Section;
         var options = new Research.Grains.Trading.TradingOptions();
-        return Positive(configuration, Research.Grains.Trading.TradingOptions.Section + ":InitialCash") is { } cash ? options with { InitialCash = cash } : options;
+        if (Positive(configuration, section + ":InitialCash") is { } cash)
+        {
+            options = options with { InitialCash = cash };
+        }
+
+        if (Positive(configuration, section + ":StrategyCheckMinutes") is { } minutes)
+        {
+            options = options with { StrategyCheck = TimeSpan.FromMinutes(minutes) };
+        }
+
+        if (configuration[section + ":AllowShort"] is { } allow)
+        {
+            options = options with
+            {
+                Broker = options.Broker with
+                {
+                    AllowShort = bool.TryParse(allow, out var yes) ? yes : throw new InvalidOperationException($"Configuration {section}:AllowShort: '{allow}' is not true or false."),
+                },
+            };
+        }
+
+        return options;
     }
 
     /// <summary>Console session timeouts (minutes idle, hours in all) over the defaults; throws when one is not a positive number.</summary>

@@ -72,6 +72,15 @@ public sealed partial class CircuitBreakerGrain(
             {
                 await GrainFactory.GetGrain<IExecutionGatewayGrain>(account).OnBreakerTrippedAsync(Scope.Key, reason).ConfigureAwait(true);
             }
+
+            // The strategies it covers pause, so the next signal does not re-enter what the trip exited.
+            foreach (var strategy in await GrainFactory.GetGrain<IStrategyDirectoryGrain>(0).ListAsync().ConfigureAwait(true))
+            {
+                if (Scope.Kind == BreakerScopeKind.Global || (Scope.Kind == BreakerScopeKind.Account ? strategy.Account : strategy.Name) == Scope.Name)
+                {
+                    await GrainFactory.GetGrain<IStrategyGrain>(strategy.Name).OnBreakerTrippedAsync(Scope.Key, reason).ConfigureAwait(true);
+                }
+            }
         }
 
         return View();

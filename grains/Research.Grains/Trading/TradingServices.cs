@@ -15,6 +15,9 @@ public sealed record TradingOptions
 
     public PaperBrokerSettings Broker { get; init; } = PaperBrokerSettings.Default;
 
+    /// <summary>How often a running strategy checks for a new session to rebalance on (its reminder's period; at least a minute).</summary>
+    public TimeSpan StrategyCheck { get; init; } = TimeSpan.FromMinutes(5);
+
     public IReadOnlyList<string> Problems()
     {
         var problems = new List<string>(Limits.Problems());
@@ -26,6 +29,11 @@ public sealed record TradingOptions
         if (!(Broker.MaxParticipation is > 0 and <= 1))
         {
             problems.Add($"the paper broker's participation must be above 0 and at most 1 (got {Broker.MaxParticipation}).");
+        }
+
+        if (StrategyCheck < TimeSpan.FromMinutes(1))
+        {
+            problems.Add($"the strategies' check period must be at least a minute, a reminder's shortest (got {StrategyCheck}).");
         }
 
         return problems;

@@ -90,6 +90,42 @@ public static class BacktestRunner
         progress?.Report(("loading", 0));
         var data = BacktestDataLoader.Load(session, loadFrom, end);
         cancellationToken.ThrowIfCancellationRequested();
+        var (strategy, exposures) = Strategy(layout, session, data, request, dataVersions, progress, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        var settings = new BacktestSettings { From = start, To = end, Capital = request.Capital, Execution = request.Execution, Costs = request.Costs };
+        var result = BacktestEngine.Run(data, strategy, settings, exposures, progress is null ? null : new Relay(f => progress.Report(("simulating", f))), cancellationToken);
+        var offset = Array.IndexOf(data.Dates, result.Dates[0]);
+        // The mean daily risk-free rate over the run; a session without one counts as 0 and is reported (BacktestMetrics.RiskFreeMissingDays).
+        var riskFree = 0.0;
+        var missing = 0;
+        for (var t = 0; t < result.Dates.Length; t++)
+        {
+            riskFree += data.RiskFree[offset + t];
+            missing += data.RiskFreeKnown[offset + t] ? 0 : 1;
+        }
+
+        riskFree /= result.Dates.Length;
+        var versions = session.Pinned.ToDictionary(p => p.Key, p => p.Value.VersionId, StringComparer.Ordinal);
+        foreach (var pin in dataVersions.Where(p => SignalModels.IsPin(p.Key)))
+        {
+            versions[pin.Key] = pin.Value;
+        }
+
+        return new BacktestRun(request, result, BacktestMetrics.Of(result, riskFree) with { RiskFreeMissingDays = missing }, versions, data.Panel.Ids.ToArray(), TradePrices(data, result, request.Execution));
+    }
+
+    /// <summary>
+    /// The strategy of <paramref name="request"/> and the exposures it sorts on, built on <paramref name="data"/>: a factor
+    /// at the panel's month ends, a signal definition, or the registry model pinned in <paramref name="dataVersions"/>.
+    /// What a backtest runs and what a strategy grain decides with (one code path: research-to-production parity).
+    /// </summary>
+    public static (IStrategy Strategy, FactorExposures? Exposures) Strategy(WarehouseLayout layout, WarehouseQuerySession session, BacktestData data, BacktestRequest request, IReadOnlyDictionary<string, string> dataVersions, IProgress<(string Stage, double Fraction)>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(dataVersions);
         FactorExposures? exposures = null;
         IStrategy strategy = new BuyAndHold();
         if (request.Strategy == BacktestRequest.AlphaStrategy && request.SignalDefinition() is { } signal)
@@ -115,27 +151,7 @@ public static class BacktestRunner
             strategy = request.Construction == "optimizer" ? new OptimizedFactorStrategy(factor) : new FactorQuantileLongShort(factor, request.Quantile);
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
-        var settings = new BacktestSettings { From = start, To = end, Capital = request.Capital, Execution = request.Execution, Costs = request.Costs };
-        var result = BacktestEngine.Run(data, strategy, settings, exposures, progress is null ? null : new Relay(f => progress.Report(("simulating", f))), cancellationToken);
-        var offset = Array.IndexOf(data.Dates, result.Dates[0]);
-        // The mean daily risk-free rate over the run; a session without one counts as 0 and is reported (BacktestMetrics.RiskFreeMissingDays).
-        var riskFree = 0.0;
-        var missing = 0;
-        for (var t = 0; t < result.Dates.Length; t++)
-        {
-            riskFree += data.RiskFree[offset + t];
-            missing += data.RiskFreeKnown[offset + t] ? 0 : 1;
-        }
-
-        riskFree /= result.Dates.Length;
-        var versions = session.Pinned.ToDictionary(p => p.Key, p => p.Value.VersionId, StringComparer.Ordinal);
-        foreach (var pin in dataVersions.Where(p => SignalModels.IsPin(p.Key)))
-        {
-            versions[pin.Key] = pin.Value;
-        }
-
-        return new BacktestRun(request, result, BacktestMetrics.Of(result, riskFree) with { RiskFreeMissingDays = missing }, versions, data.Panel.Ids.ToArray(), TradePrices(data, result, request.Execution));
+        return (strategy, exposures);
     }
 
     /// <summary>Each trade's execution price from the data: the session's close, or its open with next-open execution.</summary>
@@ -179,7 +195,8 @@ public static class BacktestRunner
         return (start, end, start.AddMonths(-13) < first ? first : start.AddMonths(-13));
     }
 
-    private static (DateOnly First, DateOnly Last) CrspRange(WarehouseQuerySession session)
+    /// <summary>The first and last session of the pinned <c>crsp/daily</c>.</summary>
+    internal static (DateOnly First, DateOnly Last) CrspRange(WarehouseQuerySession session)
     {
         using var command = session.CreateTrustedCommand("SELECT min(date), max(date) FROM crsp.daily");
         using var reader = command.ExecuteReader();

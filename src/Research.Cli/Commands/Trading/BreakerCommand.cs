@@ -30,7 +30,7 @@ public static class BreakerCommand
     private static Command Status(CliOutput output)
     {
         var scope = Scope(required: false);
-        var command = new Command("status", "The global breaker, every account's and those of the strategies in recent orders (or one scope's), tripped or closed, with who, when and why.") { scope, ClusterOptions.Gateway };
+        var command = new Command("status", "The global breaker, every account's, every strategy's (defined or in recent orders), or one scope's, tripped or closed, with who, when and why.") { scope, ClusterOptions.Gateway };
         command.SetAction(async (parse, ct) =>
         {
             await using var cluster = await ClusterConnection.ConnectAsync(ClusterOptions.Configuration(parse), ct, "breakers live in the cluster").ConfigureAwait(false);
@@ -41,9 +41,9 @@ public static class BreakerCommand
             }
             else
             {
-                // Global, every account's, and the strategies seen in the accounts' latest orders.
+                // Global, every account's, every defined strategy's and those of the strategies seen in the accounts' latest orders.
                 var accounts = await cluster.Client.GetGrain<ITradingDirectoryGrain>(0).AccountsAsync().ConfigureAwait(false);
-                var strategies = new SortedSet<string>(StringComparer.Ordinal);
+                var strategies = new SortedSet<string>((await cluster.Client.GetGrain<IStrategyDirectoryGrain>(0).ListAsync().ConfigureAwait(false)).Select(s => s.Name), StringComparer.Ordinal);
                 foreach (var account in accounts)
                 {
                     strategies.UnionWith((await cluster.Client.GetGrain<IExecutionGatewayGrain>(account).OrdersAsync(false, 200).ConfigureAwait(false)).Select(o => o.Ticket.Strategy).OfType<string>());

@@ -17,9 +17,17 @@ internal static class TradingErrors
         ("order: limit price", "--limit-price"),
         ("order: strategy", "--strategy"),
         ("account name", "--account"),
+        ("account: ", "--account"), // "account: A is traded by strategy S"
         ("account ", "--id"), // "account A has no order 'X'"
         ("breaker scope", "--scope"),
         ("reason: ", "--reason"),
+        ("strategy name", "--name"),
+        ("strategy: ", "--kind"),
+        ("model: ", "--model"),
+        ("construction: ", "--construction"),
+        ("quantile: ", "--quantile"),
+        ("allocation: ", "--allocation"),
+
     ];
 
     public static async Task<T> RunAsync<T>(Func<Task<T>> call)
@@ -32,7 +40,7 @@ internal static class TradingErrors
         catch (ArgumentException e) when (Fields.FirstOrDefault(f => e.Message.StartsWith(f.Prefix, StringComparison.Ordinal)) is { Option: not null } field)
         {
             var text = e.Message.StartsWith("order: ", StringComparison.Ordinal) ? e.Message["order: ".Length..]
-                : e.Message.StartsWith("reason: ", StringComparison.Ordinal) ? e.Message["reason: ".Length..]
+                : field.Prefix.EndsWith(": ", StringComparison.Ordinal) ? e.Message[field.Prefix.Length..]
                 : e.Message;
             throw new CliException($"{field.Option}: {text}", e);
         }
