@@ -29,6 +29,8 @@ public static class ClientBuilderExtensions
             client.UseLocalhostClustering(settings.GatewayPort, settings.ServiceId, settings.ClusterId);
         }
 
+        // The gateways' order and fill events (a trading service follows them; the record is the gateway's fills).
+        client.AddMemoryStreams(Research.Grains.Abstractions.Trading.TradingStreams.Provider);
         return client;
     }
 }

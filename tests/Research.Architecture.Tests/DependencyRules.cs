@@ -16,6 +16,9 @@ internal static class DependencyRules
     private const string PlatformStorage = "Research.Platform.Storage";
 
     /// <summary>The only projects (besides tests and benchmarks) that may reference <see cref="PlatformStorage"/>.</summary>
+    /// <summary>The applications under src/ that join the cluster as clients (ADR 0006): the CLI and the example trading service.</summary>
+    private static readonly string[] ClientApplications = ["Research.Cli", "Research.TradingService"];
+
     private static readonly string[] PlatformStorageUsers = ["Research.Grains", "Research.Silo", "Research.Cli"];
 
     public static List<string> Check(ProjectGraph graph)
@@ -28,7 +31,7 @@ internal static class DependencyRules
                 violations.Add($"{node.Name} sets package versions inline ({string.Join(", ", node.PackagesWithInlineVersion)}); versions belong in Directory.Packages.props.");
             }
 
-            if (node.Folder == "src" && node.Name != "Research.Cli")
+            if (node.Folder == "src" && !ClientApplications.Contains(node.Name))
             {
                 foreach (var (project, package) in graph.PackagesInClosure(node.Name).Where(p => IsOrleans(p.Package)))
                 {
@@ -69,16 +72,16 @@ internal static class DependencyRules
                 violations.Add($"{node.Name} references {PlatformStorage}; only {string.Join(", ", PlatformStorageUsers)} use the platform's stores.");
             }
 
-            if (node.Name == "Research.Cli")
+            if (ClientApplications.Contains(node.Name))
             {
                 foreach (var r in graph.Closure(node.Name).Where(r => r is "Research.Grains" || (graph.Nodes.TryGetValue(r, out var n) && n.Folder is "silo" or "console")))
                 {
-                    violations.Add($"Research.Cli references {r}; the CLI is a client: Orleans client and grain interfaces only.");
+                    violations.Add($"{node.Name} references {r}; it is a client: Orleans client and grain interfaces only.");
                 }
 
                 foreach (var package in graph.Nodes[node.Name].Packages.Where(IsOrleans).Where(p => p != "Microsoft.Orleans.Client"))
                 {
-                    violations.Add($"Research.Cli references {package}; only the Orleans client is allowed.");
+                    violations.Add($"{node.Name} references {package}; only the Orleans client is allowed.");
                 }
             }
 

@@ -167,6 +167,25 @@ public sealed class LocalPlatformTests
             Assert.Equal(0, historyCode);
             Assert.Equal(["reset", "reset-refused", "trip"], JsonDocument.Parse(historyOut).RootElement.EnumerateArray().Select(e => e.GetProperty("action").GetString()));
 
+            // The example trading service, its own process and a client of the cluster: it receives cli-desk's fills through
+            // the account's stream and mirrors them onto cli-mirror, until a trip of cli-mirror's breaker blocks it.
+            await using (var service = await TradingServiceProcess.StartAsync(["--follow", "cli-desk", "--mirror-to", "cli-mirror", "--ratio", "0.5", "--gateway-port", "40000"], ct))
+            {
+                var (o3Code, _, o3Err) = await CliRunner.RunAsync(["orders", "submit", "--account", "cli-desk", "--id", "o-3", "--symbol", ticker, "--side", "buy", "--quantity", "60", .. gateway]);
+                Assert.True(o3Code == 0, o3Err);
+                var mirrored = await service.NextAsync("mirrored", ct);
+                Assert.Equal(("cli-mirror", "mirror-cli-desk-2", "filled", 30), (mirrored.GetProperty("account").GetString(), mirrored.GetProperty("id").GetString(), mirrored.GetProperty("status").GetString(), mirrored.GetProperty("filled").GetInt32()));
+                var (tripMirrorCode, _, tripMirrorErr) = await CliRunner.RunAsync(["breaker", "trip", "--scope", "account:cli-mirror", "--reason", "mirror halt", .. gateway]);
+                Assert.True(tripMirrorCode == 0, tripMirrorErr);
+                var (o4Code, _, o4Err) = await CliRunner.RunAsync(["orders", "submit", "--account", "cli-desk", "--id", "o-4", "--symbol", ticker, "--side", "buy", "--quantity", "20", .. gateway]);
+                Assert.True(o4Code == 0, o4Err);
+                var blocked = await service.NextAsync("blocked", ct);
+                Assert.Equal((3, "account:cli-mirror", "mirror halt"), (blocked.GetProperty("sequence").GetInt32(), blocked.GetProperty("breaker").GetString(), blocked.GetProperty("reason").GetString()));
+                var (positionsCode, positionsOut, _) = await CliRunner.RunAsync(["positions", "--account", "cli-mirror", "--json", .. gateway]);
+                Assert.Equal(0, positionsCode);
+                Assert.Equal(30, JsonDocument.Parse(positionsOut).RootElement.GetProperty("positions")[0].GetProperty("quantity").GetInt32()); // the blocked fill was not mirrored
+            }
+
             // Retention from the CLI: the pinned backtest stays, the Monte Carlo and walk-forward results go.
             var (pinCode, _, pinErr) = await CliRunner.RunAsync(["backtest", "pin", jobId, .. gateway]);
             Assert.True(pinCode == 0, pinErr);

@@ -82,6 +82,11 @@ public static class SiloRegistration
         silo.Services.TryAddSingleton(sp => new Research.Grains.Trading.TradingMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         silo.Services.TryAddSingleton<Research.Grains.Trading.SiloQuotes>();
 
+        // The gateways publish order and fill events on memory streams; subscriptions live in memory too (a follower
+        // that loses its subscription with a silo reads the gap from the gateway's fills, the record).
+        silo.AddMemoryStreams(Research.Grains.Abstractions.Trading.TradingStreams.Provider);
+        silo.AddMemoryGrainStorage("PubSubStore");
+
         // Grain state holds the trading library's types (the book, orders, fills, breaker books): the JSON state
         // serializer reads back only allowed types.
         silo.Services.Configure<Orleans.Serialization.Configuration.TypeManifestOptions>(o =>

@@ -76,6 +76,7 @@ public sealed partial class ExecutionGatewayGrain(
 
         var started = clock.GetTimestamp();
         await OpenAsync().ConfigureAwait(true);
+        var fillMark = S.LastFill;
         if (S.Orders.TryGetValue(request.ClientOrderId, out var existing))
         {
             return existing.Request == request
@@ -118,13 +119,10 @@ public sealed partial class ExecutionGatewayGrain(
             trips.AddRange(BreakerRules.Evaluate(options.Limits, new BreakerMetrics(S.Book.Equity, S.PeakEquity, S.DayStartEquity, S.Recent, S.Book.LargestPosition)));
         }
 
-        if (trips.Count > 0)
-        {
-            CancelOpen(_ => true, "account breaker tripped: " + trips[0].Reason, now);
-        }
-
+        var cancelled = trips.Count > 0 ? CancelOpen(_ => true, "account breaker tripped: " + trips[0].Reason, now) : [];
         await SaveAsync().ConfigureAwait(true);
         metrics.Order(Wire(record.Status), clock.GetElapsedTime(started));
+        await PublishAsync([record, .. cancelled], fillMark).ConfigureAwait(true);
         foreach (var trip in trips)
         {
             LogRule(logger, Account, trip.Rule, trip.Reason);
@@ -154,6 +152,7 @@ public sealed partial class ExecutionGatewayGrain(
 
         End(record, OrderStatus.Cancelled, "cancelled: " + why, clock.GetUtcNow());
         await SaveAsync().ConfigureAwait(true);
+        await PublishAsync([record], S.LastFill).ConfigureAwait(true);
         return View(record);
     }
 
@@ -167,12 +166,13 @@ public sealed partial class ExecutionGatewayGrain(
 
         var now = clock.GetUtcNow();
         RollDay(now);
+        var fillMark = S.LastFill;
         var changed = new List<OrderRecord>();
         foreach (var strategy in open.Select(o => o.Request.Strategy).Distinct())
         {
             if (await BlockedAsync(strategy).ConfigureAwait(true) is { } blocked)
             {
-                CancelOpen(o => o.Request.Strategy == strategy, blocked, now);
+                changed.AddRange(CancelOpen(o => o.Request.Strategy == strategy, blocked, now));
             }
         }
 
@@ -196,6 +196,7 @@ public sealed partial class ExecutionGatewayGrain(
 
         S.PeakEquity = Math.Max(S.PeakEquity, S.Book.Equity);
         await SaveAsync().ConfigureAwait(true);
+        await PublishAsync(changed, fillMark).ConfigureAwait(true);
         return [.. changed.Select(View)];
     }
 
@@ -204,7 +205,7 @@ public sealed partial class ExecutionGatewayGrain(
 
     public Task<FillView[]> FillsAsync(long after, int limit) =>
         Task.FromResult(S.Fills.Where(f => f.Sequence > after).Take(Math.Clamp(limit, 1, 10_000))
-            .Select(f => new FillView(f.Sequence, f.ClientOrderId, f.Symbol, f.Side == OrderSide.Buy ? TicketSide.Buy : TicketSide.Sell, f.Quantity, f.Price, f.Cost, f.At, f.Strategy)).ToArray());
+            .Select(FillView).ToArray());
 
     public async Task<TradingAccountView> AccountAsync()
     {
@@ -219,9 +220,10 @@ public sealed partial class ExecutionGatewayGrain(
     {
         var parsed = BreakerScope.Parse(scope);
         var cancelled = CancelOpen(o => parsed.Kind != BreakerScopeKind.Strategy || o.Request.Strategy == parsed.Name, $"breaker {scope} tripped: {reason}", clock.GetUtcNow());
-        if (cancelled > 0)
+        if (cancelled.Count > 0)
         {
             await SaveAsync().ConfigureAwait(true);
+            await PublishAsync(cancelled, S.LastFill).ConfigureAwait(true);
         }
     }
 
@@ -304,16 +306,47 @@ public sealed partial class ExecutionGatewayGrain(
         record.UpdatedAt = now;
     }
 
-    private int CancelOpen(Func<OrderRecord, bool> covered, string reason, DateTimeOffset now)
+    private List<OrderRecord> CancelOpen(Func<OrderRecord, bool> covered, string reason, DateTimeOffset now)
     {
-        var count = 0;
-        foreach (var record in S.Orders.Values.Where(o => o.IsOpen && covered(o)))
+        var cancelled = S.Orders.Values.Where(o => o.IsOpen && covered(o)).ToList();
+        foreach (var record in cancelled)
         {
             End(record, OrderStatus.Cancelled, reason, now);
-            count++;
         }
 
-        return count;
+        return cancelled;
+    }
+
+    /// <summary>
+    /// Publishes the orders that changed and the fills after <paramref name="fillMark"/> on the account's stream, after
+    /// the state that carries them is stored. Best effort: a failure is logged, never the order's (followers read gaps
+    /// from <see cref="FillsAsync"/>).
+    /// </summary>
+    private async Task PublishAsync(IEnumerable<OrderRecord> orders, long fillMark)
+    {
+        try
+        {
+            var stream = this.GetStreamProvider(TradingStreams.Provider).GetStream<TradingEvent>(StreamId.Create(TradingStreams.Namespace, Account));
+            foreach (var order in orders.DistinctBy(o => o.Sequence))
+            {
+                await stream.OnNextAsync(new TradingEvent(Account, View(order), null)).ConfigureAwait(true);
+            }
+
+            var first = S.Fills.Count;
+            while (first > 0 && S.Fills[first - 1].Sequence > fillMark)
+            {
+                first--;
+            }
+
+            for (var i = first; i < S.Fills.Count; i++)
+            {
+                await stream.OnNextAsync(new TradingEvent(Account, null, FillView(S.Fills[i]))).ConfigureAwait(true);
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogPublish(logger, e, Account);
+        }
     }
 
     private static void End(OrderRecord record, OrderStatus status, string reason, DateTimeOffset now) =>
@@ -337,6 +370,11 @@ public sealed partial class ExecutionGatewayGrain(
     private static OrderView View(OrderRecord r) =>
         new(r.Sequence, new OrderTicket(r.Request.ClientOrderId, r.Request.Symbol, r.Request.Side == OrderSide.Buy ? TicketSide.Buy : TicketSide.Sell, r.Request.Quantity, r.Request.LimitPrice, r.Request.Strategy),
             Wire(r.Status), r.Filled, r.AveragePrice, r.Costs, r.Reason, r.CreatedAt, r.UpdatedAt);
+
+    private static FillView FillView(Fill f) => new(f.Sequence, f.ClientOrderId, f.Symbol, f.Side == OrderSide.Buy ? TicketSide.Buy : TicketSide.Sell, f.Quantity, f.Price, f.Cost, f.At, f.Strategy);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {Account}: publishing order and fill events failed; followers read the gap from the fills")]
+    private static partial void LogPublish(ILogger logger, Exception exception, string account);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Account {Account}: rule {Rule} fired: {Reason}")]
     private static partial void LogRule(ILogger logger, string account, string rule, string reason);
