@@ -49,6 +49,10 @@ public static class ConsoleHost
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(Research.Grains.Abstractions.WireNames.Policy)));
         builder.Services.AddRadzenComponents();
         builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster");
+        builder.Services.AddSingleton(sp => new Research.Grains.Client.Monitoring.LatencyRecorder(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        builder.Services.AddHostedService(sp => new Research.Grains.Client.Monitoring.LatencyReporter(sp.GetRequiredService<Research.Grains.Client.Monitoring.LatencyRecorder>(),
+            sp.GetRequiredService<IClusterClient>(), sp.GetRequiredService<TimeProvider>(), $"console {Environment.MachineName}:{Environment.ProcessId}",
+            sp.GetRequiredService<ILogger<Research.Grains.Client.Monitoring.LatencyReporter>>()));
         AddSecurity(builder);
 
         var app = builder.Build();
@@ -70,6 +74,7 @@ public static class ConsoleHost
             return next(context);
         });
         app.UseSecurityHeaders();
+        Research.Console.Health.ConsoleHealthEndpoints.UsePageLatency(app);
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAccountGate();
@@ -87,6 +92,7 @@ public static class ConsoleHost
                 [Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
             },
         }).AllowAnonymous();
+        app.MapSystemHealth();
         app.MapAccountEndpoints();
         app.MapBacktestApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
@@ -111,6 +117,7 @@ public static class ConsoleHost
         services.AddScoped<ConsoleBacktests>();
         services.AddScoped<Research.Console.Alpha.ConsoleAlpha>();
         services.AddScoped<Research.Console.Trading.ConsoleTrading>();
+        services.AddScoped<Research.Console.Health.ConsoleHealth>();
         services.AddScoped<ConsoleOverview>();
         services.AddScoped<ConsoleAccount>();
         services.AddScoped<ConsoleAdmin>();

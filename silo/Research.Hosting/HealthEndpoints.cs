@@ -9,6 +9,9 @@ public static class HealthEndpoints
     /// <summary>Readiness: 200 only when healthy (the console reaches the cluster), 503 otherwise.</summary>
     public const string Ready = "/ready";
 
+    /// <summary>The platform's health (every check, anonymous: names and statuses only; 503 when down): <see cref="SystemHealthEndpoint"/>.</summary>
+    public const string System = "/health/system";
+
     /// <summary>Port the container images listen on for HTTP (set through <c>ASPNETCORE_URLS</c>).</summary>
     public const int ContainerHttpPort = 8080;
 }

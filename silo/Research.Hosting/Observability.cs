@@ -35,7 +35,8 @@ public static class Observability
             .WithMetrics(m =>
             {
                 // Research.Data.Fetcher: the data fetcher's calls, cache hits, failures and latency (FetcherMetrics.MeterName).
-                m.AddMeter("Microsoft.Orleans", "Research.Data.Fetcher", "Research.Trading").AddAspNetCoreInstrumentation().AddRuntimeInstrumentation();
+                // Research.Platform: grain call and console page durations (LatencyRecorder.MeterName).
+                m.AddMeter("Microsoft.Orleans", "Research.Data.Fetcher", "Research.Trading", "Research.Platform").AddAspNetCoreInstrumentation().AddRuntimeInstrumentation();
                 if (otlp)
                 {
                     m.AddOtlpExporter();

@@ -8,5 +8,6 @@ builder.Services.AddHealthChecks().AddCheck<SiloHealthCheck>("orleans");
 
 var app = builder.Build();
 app.MapHealthChecks(HealthEndpoints.Health);
+app.MapSystemHealth();
 app.MapGet("/", () => Results.Text("research silo: see /health\n"));
 await app.RunAsync();

@@ -11,8 +11,8 @@ namespace Research.Benchmarks;
 
 /// <summary>
 /// The console under load: N signed-in users (viewers, each with their own session) browse result pages of a running
-/// platform (<c>research up</c>) for a fixed time: the job list, a backtest result, the performance dashboard and their
-/// account, in random order without think time. Each page time is from request to the last byte of the server-rendered
+/// platform (<c>research up</c>) for a fixed time: by default the job list, a backtest result, the performance dashboard
+/// and their account (<c>--pages</c> sets the list, e.g. with the health page), in random order without think time. Each page time is from request to the last byte of the server-rendered
 /// HTML (the page's data fetched through the cluster, session checked); the browser's interactive circuit that follows
 /// is not driven. Users are created in the platform's user store under the data root; one researcher submits the
 /// backtest whose result everyone browses.
@@ -60,7 +60,8 @@ public static class ConsoleLoad
 
         var grants = clients.Count;
         Console.WriteLine($"{grants} users signed in; browsing for {seconds} s on {Environment.ProcessorCount} cores, think time {(thinkMs == 0 ? "none" : $"0-{2 * thinkMs} ms (mean {thinkMs})")}");
-        string[] pages = ["/backtests", $"/backtests/{jobId}", "/dashboard", "/account"];
+        // --pages: a comma-separated list ({job} is the browsed result), e.g. /system-health,/backtests,/backtests/{job}.
+        string[] pages = [.. Text("--pages", "/backtests,/backtests/{job},/dashboard,/account").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => p.Replace("{job}", jobId, StringComparison.Ordinal))];
         var times = new ConcurrentBag<(string Page, double Ms, HttpStatusCode Status)>();
         var browsing = Stopwatch.StartNew();
         var duration = TimeSpan.FromSeconds(seconds);

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Research.Console.Components.Layout;
 using Research.Console.Security;
 using Research.Grains.Abstractions.Backtests;
+using Research.Grains.Abstractions.Health;
 using Research.Grains.Abstractions.Security;
 using Research.Grains.Abstractions.Trading;
 using Research.Grains.Abstractions.Warehouse;
@@ -290,6 +291,7 @@ public sealed partial class AuthorizationMatrixTests(ConsolePlatform platform)
             ["IStrategyGrain.GetAsync"] = () => cluster.GetGrain<IStrategyGrain>("matrix").GetAsync(),
             ["IStrategyGrain.RunsAsync"] = () => cluster.GetGrain<IStrategyGrain>("matrix").RunsAsync(5),
             ["IStrategyGrain.HistoryAsync"] = () => cluster.GetGrain<IStrategyGrain>("matrix").HistoryAsync(5),
+            ["IHealthGrain.GetAsync"] = () => cluster.GetGrain<IHealthGrain>(0).GetAsync(),
             ["IStrategyDirectoryGrain.ListAsync"] = () => cluster.GetGrain<IStrategyDirectoryGrain>(0).ListAsync(),
             ["IUserAdminGrain.ResetPasswordAsync"] = () => cluster.GetGrain<IUserAdminGrain>(0).ResetPasswordAsync("nobody", "matrix", "tests"),
         };

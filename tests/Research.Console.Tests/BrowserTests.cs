@@ -237,6 +237,52 @@ public sealed class BrowserTests(ConsolePlatform platform)
     }
 
     [Fact]
+    public async Task An_operator_starts_and_pauses_a_strategy_with_a_reason_and_a_viewer_reads_the_health_page()
+    {
+        var name = "ui-hold-" + Guid.NewGuid().ToString("N")[..6];
+        var ops = new CallerIdentity("desk-lead", Role.Operator, "tests");
+        await ops.RunAsync(() => platform.Cluster.GetGrain<Research.Grains.Abstractions.Trading.IStrategyGrain>(name).DefineAsync(new Research.Grains.Abstractions.Trading.StrategyConfig(name + "-acct", "buy-and-hold", Allocation: 0.25)));
+
+        var (playwright, browser) = await LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var shots = Directory.CreateDirectory(Path.Combine(TestEnvironment.RepositoryRoot, "artifacts", "test-results", "screenshots")).FullName;
+
+        // A researcher sees the strategy, without the controls.
+        var researcher = await SignInAtAsync(browser, await platform.CreateUserAsync("researcher", twoFactor: false), "/trading", "#trading-ready");
+        Assert.Contains("buy-and-hold, 25 % of equity", await researcher.InnerTextAsync($"tr[data-strategy='{name}']"), StringComparison.Ordinal);
+        Assert.Equal(0, await researcher.Locator($"tr[data-strategy='{name}'] .strategy-start").CountAsync());
+        Assert.Equal(1, await researcher.Locator("#strategy-needs-role").CountAsync());
+
+        // An operator starts it (no reason: refused, nothing changes), then pauses it; the history says who and why.
+        var operatorPage = await SignInAtAsync(browser, await platform.CreateUserAsync("operator", twoFactor: true), "/trading", "#trading-ready");
+        var row = $"tr[data-strategy='{name}']";
+        await operatorPage.ClickAsync($"{row} .strategy-start");
+        await operatorPage.WaitForSelectorAsync("#trading-message");
+        Assert.Contains("reason: say why", await operatorPage.InnerTextAsync("#trading-message"), StringComparison.Ordinal);
+        Assert.Equal("stopped", await operatorPage.InnerTextAsync($"{row} .status"));
+        await operatorPage.FillAsync("#strategy-reason", "morning start");
+        await operatorPage.ClickAsync($"{row} .strategy-start");
+        await operatorPage.WaitForFunctionAsync($"() => document.querySelector(\"{row} .status\")?.textContent === 'running'");
+        await operatorPage.FillAsync("#strategy-reason", "lunch");
+        await operatorPage.ClickAsync($"{row} .strategy-pause");
+        await operatorPage.WaitForFunctionAsync($"() => document.querySelector(\"{row} .status\")?.textContent === 'paused'");
+        await operatorPage.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "trading-strategies-operator.png"), FullPage = true });
+        var history = await ops.RunAsync(() => platform.Cluster.GetGrain<Research.Grains.Abstractions.Trading.IStrategyGrain>(name).HistoryAsync(10));
+        Assert.Equal(["pause", "start", "define"], history.Select(e => e.Action));
+        Assert.Equal(("lunch", "start"), (history[0].Reason, history[1].Action));
+        Assert.StartsWith("operator", history[0].By, StringComparison.Ordinal);
+
+        // A viewer reads the health page: the status, every check and the silos.
+        var viewer = await SignInAtAsync(browser, await platform.CreateUserAsync("viewer", twoFactor: false), "/system-health", "#health-ready");
+        Assert.Contains(await viewer.InnerTextAsync("#health-state"), new[] { "HEALTHY", "DEGRADED" });
+        Assert.Equal(6, await viewer.Locator("#health-checks tbody tr").CountAsync());
+        Assert.True(await viewer.Locator("#health-silos tbody tr").CountAsync() >= 1);
+        Assert.Equal(0, await viewer.Locator("#health-error").CountAsync());
+        await viewer.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "health-viewer.png"), FullPage = true });
+    }
+
+    [Fact]
     public async Task The_trading_page_shows_breakers_and_accounts_and_only_an_operator_trips_and_resets_with_a_code()
     {
         // An account with a fill and a resting limit order, sent as an operator through the cluster.

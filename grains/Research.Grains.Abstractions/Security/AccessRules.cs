@@ -47,6 +47,7 @@ public static class ResearchActions
     public const string BreakerTrip = "breaker.trip";
     public const string BreakerReset = "breaker.reset";
     public const string StrategyControl = "strategy.control";
+    public const string HealthView = "health.view";
     public const string DatasetTag = "dataset.tag";
     public const string WarehouseSync = "warehouse.sync";
     public const string AuditView = "audit.view";
@@ -77,6 +78,7 @@ public static class ResearchActions
         new(BreakerTrip, Role.Operator, false, false, "Trip a circuit breaker by hand, with a reason (stopping is never delayed by a code)."),
         new(BreakerReset, Role.Operator, true, false, "Reset a tripped circuit breaker, with a reason; at most once a minute per breaker."),
         new(StrategyControl, Role.Operator, false, false, "Define a live strategy on a paper account, start, pause or stop it, or rebalance it now (its orders go through the gateway and its breakers)."),
+        new(HealthView, Role.Viewer, false, false, "See the platform's health: silos and load, storage, the sync lock, queues, breakers, latency percentiles, last successes."),
         new(DatasetTag, Role.Researcher, false, false, "Point a dataset tag (e.g. paper-2025) at a version."),
         new(WarehouseSync, Role.Operator, false, false, "Start a warehouse sync through the cluster's single writer."),
         new(AuditView, Role.Operator, false, false, "Read the audit log."),

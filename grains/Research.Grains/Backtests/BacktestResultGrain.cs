@@ -65,8 +65,13 @@ public sealed class BacktestResultGrain(BacktestServices services) : Grain, IBac
             throw new ArgumentException($"Newey-West lags: {neweyWestLags} is not from 0 to 100.");
         }
 
-        var daily = await services.Series.ReadDailyAsync(jobId).ConfigureAwait(true);
         var row = await services.Index.GetAsync(jobId).ConfigureAwait(true) ?? throw new ArgumentException($"job '{jobId}' has no stored result.");
+        return await services.Attributions.GetOrComputeAsync((jobId, model, neweyWestLags, rollingWindow), () => AttributeAsync(jobId, row, chosen, model, neweyWestLags, rollingWindow)).ConfigureAwait(true);
+    }
+
+    private async Task<AttributionView> AttributeAsync(string jobId, StoredResult row, AttributionModel chosen, string model, int neweyWestLags, int rollingWindow)
+    {
+        var daily = await services.Series.ReadDailyAsync(jobId).ConfigureAwait(true);
         var (factors, versions) = RunFactors.Load(services.Layout, ResultDocuments.Deserialize<Dictionary<string, string>>(row.DataVersions), chosen);
         var result = ReturnAttribution.Run(daily.Dates, daily.Returns, factors, chosen, neweyWestLags);
         var timing = ReturnAttribution.Timing(daily.Dates, daily.Returns, factors, chosen, neweyWestLags);

@@ -21,6 +21,13 @@ public sealed class BacktestServices : IDisposable
 
     public WarehouseLayout Layout { get; }
 
+    /// <summary>
+    /// Attribution views already computed (a published result and the factor version it pinned never change): the result
+    /// page asks for one per view, and computing it (the factors read through DuckDB, the regressions, the rolling
+    /// windows) costs far more than the rest of the page. The 64 most recently computed are kept.
+    /// </summary>
+    public ComputedCache<(string JobId, string Model, int Lags, int Window), Research.Grains.Abstractions.Backtests.AttributionView> Attributions { get; } = new(64);
+
     public BacktestSeriesStore Series { get; }
 
     public IBacktestResultIndex Index { get; }

@@ -98,6 +98,24 @@ public static class SiloRegistration
         return silo;
     }
 
+    /// <summary>
+    /// The health grain's thresholds, the latency of every platform grain call (recorded here, reported to the health
+    /// grain every 10 seconds and on the <c>Research.Platform</c> meter).
+    /// </summary>
+    public static ISiloBuilder AddResearchHealth(this ISiloBuilder silo, Research.Grains.Health.HealthThresholds? thresholds = null)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        silo.Services.AddSingleton(thresholds ?? Research.Grains.Health.HealthThresholds.Default);
+        silo.Services.TryAddSingleton(sp => new Research.Grains.Client.Monitoring.LatencyRecorder(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        silo.AddIncomingGrainCallFilter<Research.Grains.Health.GrainCallLatencyFilter>();
+        silo.Services.AddHostedService(sp => new Research.Grains.Client.Monitoring.LatencyReporter(
+            sp.GetRequiredService<Research.Grains.Client.Monitoring.LatencyRecorder>(), sp.GetRequiredService<IGrainFactory>(), sp.GetRequiredService<TimeProvider>(),
+            "silo " + sp.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Research.Grains.Client.Monitoring.LatencyReporter>>()));
+        silo.Services.Configure<Orleans.Serialization.Configuration.TypeManifestOptions>(o => o.AddAllowedType(typeof(Research.Grains.Health.HealthProbeState)));
+        return silo;
+    }
+
     /// <summary>Users, sessions, API keys and the audit log behind the security grains.</summary>
     public static ISiloBuilder AddResearchSecurityGrains(this ISiloBuilder silo, SecurityStorage storage, SessionPolicy policy, SignInThrottlePolicy? throttle = null)
     {

@@ -21,6 +21,7 @@ public static class NavLinks
         new("dashboard", "/dashboard", "Performance", ResearchActions.DashboardView),
         new("alpha", "/alpha", "Alpha", ResearchActions.AlphaView),
         new("trading", "/trading", "Trading", ResearchActions.TradingView),
+        new("health", "/system-health", "Health", ResearchActions.HealthView),
         new("audit", "/audit", "Audit", ResearchActions.AuditView),
         new("users", "/admin/users", "Users", ResearchActions.UsersView),
         new("sessions-all", "/admin/sessions", "All sessions", ResearchActions.UsersView, InNavigation: false),

@@ -10,5 +10,6 @@ public static class PlatformCommands
     {
         yield return UpCommand.Create(output);
         yield return StatusCommand.Create(output);
+        yield return HealthCommand.Create(output);
     }
 }
