@@ -275,6 +275,8 @@ public sealed partial class AuthorizationMatrixTests(ConsolePlatform platform)
             ["IExecutionGatewayGrain.WorkAsync"] = () => cluster.GetGrain<IExecutionGatewayGrain>("matrix").WorkAsync(),
             ["IExecutionGatewayGrain.OrdersAsync"] = () => cluster.GetGrain<IExecutionGatewayGrain>("matrix").OrdersAsync(false, 10),
             ["IExecutionGatewayGrain.FillsAsync"] = () => cluster.GetGrain<IExecutionGatewayGrain>("matrix").FillsAsync(0, 10),
+            ["IExecutionGatewayGrain.PreviewControlAsync"] = () => cluster.GetGrain<IExecutionGatewayGrain>("matrix").PreviewControlAsync(new ManualControl(ControlKind.Flatten)),
+            ["IExecutionGatewayGrain.ApplyControlAsync"] = () => cluster.GetGrain<IExecutionGatewayGrain>("matrix").ApplyControlAsync(new ManualControl(ControlKind.Flatten), " ", "000000"), // no reason: refused on input
             ["IExecutionGatewayGrain.AccountAsync"] = () => cluster.GetGrain<IExecutionGatewayGrain>("matrix").AccountAsync(),
             ["ICircuitBreakerGrain.GetAsync"] = () => cluster.GetGrain<ICircuitBreakerGrain>("account:matrix").GetAsync(),
             ["ICircuitBreakerGrain.HistoryAsync"] = () => cluster.GetGrain<ICircuitBreakerGrain>("account:matrix").HistoryAsync(5),

@@ -330,7 +330,24 @@ public sealed class BrowserTests(ConsolePlatform platform)
         await ops.WaitForSelectorAsync("#breaker-history tbody tr");
         Assert.Equal(["reset", "trip"], (await ops.Locator("#breaker-history tbody tr td:nth-child(2)").AllInnerTextsAsync()).ToArray());
         await ops.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "trading-operator.png"), FullPage = true });
+
+        // A manual close: the effect shown first (nothing changes), then applied with a reason and a later step's code.
+        await ops.ClickAsync($".account[data-account='{desk}'] tr[data-position='{ticker}'] .control-close");
+        await ops.WaitForSelectorAsync("#control-confirm");
+        Assert.StartsWith($"close {ticker}: cancel 0 open order(s); sell 50 {ticker} at about", await ops.InnerTextAsync("#control-summary"), StringComparison.Ordinal);
+        Assert.Equal(50, (await trader.RunAsync(() => gateway.AccountAsync())).Positions.Single().Quantity);
+        await ops.FillAsync("#control-reason", "desk wind-down");
+        await ops.FillAsync("#control-code", Totp.Code(operatorUser.TotpKey!, DateTimeOffset.UtcNow.AddSeconds(60)));
+        await ops.ClickAsync("#control-apply");
+        await ops.WaitForFunctionAsync("() => !(document.querySelector('#trading-message')?.innerText ?? '').includes('next reset')");
+        var closed = await ops.InnerTextAsync("#trading-message");
+        Assert.Contains($"Done: close {ticker}: cancel 0 open order(s); sell 50 {ticker} at about", closed, StringComparison.Ordinal);
+        Assert.DoesNotContain((await trader.RunAsync(() => gateway.AccountAsync())).Positions, p => p.Quantity != 0);
+        Assert.Equal(0, await ops.Locator("#control-confirm").CountAsync());
+        await ops.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "trading-close-operator.png"), FullPage = true });
+        Assert.Equal(0, await researcher.Locator(".control-close").CountAsync()); // a researcher sees no controls
         var audit = await platform.Storage.Audit.ReadAsync(new AuditQuery(Actor: operatorUser.Name, Limit: 20), TestContext.Current.CancellationToken);
+        Assert.Contains(audit, a => a.Entry.Action == ResearchActions.OrderControl && a.Entry.Target == $"{desk}/close/{ticker}" && a.Entry.Outcome == "ok");
         Assert.Contains(audit, a => a.Entry.Action == ResearchActions.BreakerTrip && a.Entry.Target == $"account:{desk}" && a.Entry.Outcome == "ok");
         Assert.Contains(audit, a => a.Entry.Action == ResearchActions.BreakerReset && a.Entry.Outcome == "denied");
         Assert.Contains(audit, a => a.Entry.Action == ResearchActions.BreakerReset && a.Entry.Outcome == "ok");

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Research.Console.Security;
+using Research.Grains.Abstractions;
 using Research.Grains.Abstractions.Security;
 using Research.Grains.Abstractions.Trading;
 
@@ -71,6 +72,16 @@ public sealed class ConsoleTrading(IClusterClient cluster, ConsoleActions action
     /// <summary>Rebalances a running strategy now (audited).</summary>
     public Task<StrategyRunView> RebalanceAsync(ClaimsPrincipal user, string name) =>
         actions.RunAsync(user, ResearchActions.StrategyControl, $"{name}/rebalance", () => cluster.GetGrain<IStrategyGrain>(name).RebalanceAsync());
+
+    /// <summary>What a manual control would do (not audited: nothing changes).</summary>
+    public Task<ControlOutcome> PreviewControlAsync(ClaimsPrincipal user, string account, ManualControl control) =>
+        actions.RunAsync(user, ResearchActions.TradingView, account, () => cluster.GetGrain<IExecutionGatewayGrain>(account).PreviewControlAsync(control), new ActionOptions(Audit: false));
+
+    /// <summary>Applies a manual control (audited with the reason; the gateway checks the code itself).</summary>
+    public Task<ControlOutcome> ApplyControlAsync(ClaimsPrincipal user, string account, ManualControl control, string reason, string? code) =>
+        actions.RunAsync(user, ResearchActions.OrderControl, $"{account}/{WireNames.Of(control.Kind)}{(control.Symbol is { } s ? "/" + s : string.Empty)}",
+            () => cluster.GetGrain<IExecutionGatewayGrain>(account).ApplyControlAsync(control, reason, code ?? string.Empty),
+            new ActionOptions(StepUpCode: code, Reason: reason, GrainChecksStepUp: true));
 
     public Task<OrderView> CancelAsync(ClaimsPrincipal user, string account, string clientOrderId, string reason) =>
         actions.RunAsync(user, ResearchActions.OrderCancel, $"{account}/{clientOrderId}", () => cluster.GetGrain<IExecutionGatewayGrain>(account).CancelAsync(clientOrderId, reason), new ActionOptions(Reason: reason));

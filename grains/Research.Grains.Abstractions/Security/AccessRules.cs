@@ -44,6 +44,7 @@ public static class ResearchActions
     public const string TradingView = "trading.view";
     public const string OrderSubmit = "order.submit";
     public const string OrderCancel = "order.cancel";
+    public const string OrderControl = "order.control";
     public const string BreakerTrip = "breaker.trip";
     public const string BreakerReset = "breaker.reset";
     public const string StrategyControl = "strategy.control";
@@ -75,6 +76,7 @@ public static class ResearchActions
         new(TradingView, Role.Researcher, false, false, "See accounts, orders, fills, positions and circuit breakers with their history."),
         new(OrderSubmit, Role.Operator, false, false, "Send orders to an account's gateway (trading services act as an operator)."),
         new(OrderCancel, Role.Operator, false, false, "Cancel an open order, with a reason."),
+        new(OrderControl, Role.Operator, true, false, "Manual controls: cancel a symbol's orders, close a position, flatten an account, adjust a position; with a reason, after seeing the effect."),
         new(BreakerTrip, Role.Operator, false, false, "Trip a circuit breaker by hand, with a reason (stopping is never delayed by a code)."),
         new(BreakerReset, Role.Operator, true, false, "Reset a tripped circuit breaker, with a reason; at most once a minute per breaker."),
         new(StrategyControl, Role.Operator, false, false, "Define a live strategy on a paper account, start, pause or stop it, or rebalance it now (its orders go through the gateway and its breakers)."),

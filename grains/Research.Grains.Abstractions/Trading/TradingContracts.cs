@@ -88,6 +88,20 @@ public interface IExecutionGatewayGrain : IGrainWithStringKey
     [RequiresAction(ResearchActions.TradingView)]
     Task<OrderView[]> OrdersAsync(bool openOnly, int limit);
 
+    /// <summary>What <paramref name="control"/> would do now: the orders it cancels and sends, at the last prices; nothing changes.</summary>
+    [Alias("control-preview")]
+    [RequiresAction(ResearchActions.TradingView)]
+    Task<ControlOutcome> PreviewControlAsync(ManualControl control);
+
+    /// <summary>
+    /// Applies a manual control: a reason and a current authenticator code of the caller (checked here). Closing and
+    /// flattening only reduce positions and go through a tripped breaker (the risk exit an operator needs at 3 a.m.); an
+    /// adjustment that grows a position meets the breakers like any order.
+    /// </summary>
+    [Alias("control")]
+    [RequiresAction(ResearchActions.OrderControl)]
+    Task<ControlOutcome> ApplyControlAsync(ManualControl control, string reason, string code);
+
     /// <summary>Fills with a sequence above <paramref name="after"/>, oldest first, at most <paramref name="limit"/>: a follower's position in the stream.</summary>
     [Alias("fills")]
     [RequiresAction(ResearchActions.TradingView)]
@@ -103,6 +117,48 @@ public interface IExecutionGatewayGrain : IGrainWithStringKey
     [PlatformInternal("sent by a circuit-breaker grain when it trips; cancelling open orders is the safe direction")]
     Task OnBreakerTrippedAsync(string scope, string reason);
 }
+
+/// <summary>A manual control's kind.</summary>
+public enum ControlKind
+{
+    /// <summary>Cancel the open orders for one symbol.</summary>
+    CancelSymbol,
+
+    /// <summary>Cancel the symbol's open orders and trade its position to zero.</summary>
+    Close,
+
+    /// <summary>Cancel every open order and trade every position to zero.</summary>
+    Flatten,
+
+    /// <summary>Cancel the symbol's open orders and trade its position to a target number of shares.</summary>
+    Adjust,
+}
+
+/// <summary>An operator's manual control of an account: the kind, the symbol (all but flatten) and the target (adjust).</summary>
+[GenerateSerializer, Immutable, Alias("research.trading.ManualControl")]
+public sealed record ManualControl([property: Id(0)] ControlKind Kind, [property: Id(1)] string? Symbol = null, [property: Id(2)] long? TargetQuantity = null);
+
+/// <summary>
+/// One effect of a control: an open order cancelled, or an order sent (side, shares, the last price and the value at
+/// it); after the control, its status and reason. <see cref="ThroughBreaker"/>: a risk-reducing order sent while a
+/// breaker over the account is tripped (named).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("research.trading.ControlEffect")]
+public sealed record ControlEffect(
+    [property: Id(0)] string Action,
+    [property: Id(1)] string Symbol,
+    [property: Id(2)] TicketSide? Side,
+    [property: Id(3)] long Quantity,
+    [property: Id(4)] double Price,
+    [property: Id(5)] double Value,
+    [property: Id(6)] string ClientOrderId,
+    [property: Id(7)] string? Status,
+    [property: Id(8)] string? Reason,
+    [property: Id(9)] string? ThroughBreaker);
+
+/// <summary>What a control does (a preview) or did (applied): its effects and a one-line summary.</summary>
+[GenerateSerializer, Immutable, Alias("research.trading.ControlOutcome")]
+public sealed record ControlOutcome([property: Id(0)] string Account, [property: Id(1)] ManualControl Control, [property: Id(2)] bool Applied, [property: Id(3)] ControlEffect[] Effects, [property: Id(4)] string Summary);
 
 /// <summary>A breaker's state; <see cref="ResetAllowedFrom"/> is when the next reset may happen (one per minute).</summary>
 [GenerateSerializer, Immutable, Alias("research.trading.BreakerView")]

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Research.Grains.Abstractions.Security;
 using Research.Grains.Abstractions.Trading;
 using Research.Trading.Accounts;
 using Research.Trading.Breakers;
@@ -22,6 +23,9 @@ public sealed class GatewayState
     public long LastOrder { get; set; }
 
     public long LastFill { get; set; }
+
+    /// <summary>Manual controls applied (numbers their orders' client order ids).</summary>
+    public long LastControl { get; set; }
 
     public double PeakEquity { get; set; }
 
@@ -49,6 +53,7 @@ public sealed partial class ExecutionGatewayGrain(
     TradingOptions options,
     ILocalSiloDetails silo,
     TradingMetrics metrics,
+    IStepUpVerifier stepUp,
     ILogger<ExecutionGatewayGrain> logger) : Grain, IExecutionGatewayGrain
 {
     private string Account => this.GetPrimaryKeyString();
@@ -74,13 +79,22 @@ public sealed partial class ExecutionGatewayGrain(
             throw new ArgumentException($"order: {problem}.");
         }
 
+        return View((await SubmitCoreAsync(request, riskReducing: false).ConfigureAwait(true)).Record);
+    }
+
+    /// <summary>
+    /// The order path. <paramref name="riskReducing"/>: a manual close or flatten, which goes through a tripped breaker
+    /// (returned as <c>ThroughBreaker</c>, naming it); every other order is rejected by one.
+    /// </summary>
+    private async Task<(OrderRecord Record, string? ThroughBreaker)> SubmitCoreAsync(OrderRequest request, bool riskReducing)
+    {
         var started = clock.GetTimestamp();
         await OpenAsync().ConfigureAwait(true);
         var fillMark = S.LastFill;
         if (S.Orders.TryGetValue(request.ClientOrderId, out var existing))
         {
             return existing.Request == request
-                ? View(existing)
+                ? (existing, null)
                 : throw new ArgumentException($"client order id '{request.ClientOrderId}' already names another order ({Describe(existing.Request)}); use a new id for a new order.");
         }
 
@@ -88,6 +102,12 @@ public sealed partial class ExecutionGatewayGrain(
         // nothing half-done in memory and a retry starts afresh.
         var now = clock.GetUtcNow();
         var blocked = await BlockedAsync(request.Strategy).ConfigureAwait(true);
+        string? through = null;
+        if (riskReducing && blocked is not null)
+        {
+            (through, blocked) = (blocked, null);
+        }
+
         var quote = blocked is null ? await Task.Run(() => quotes.Find(request.Symbol)).ConfigureAwait(true) : null;
         RollDay(now);
         var record = new OrderRecord { Request = request, Sequence = ++S.LastOrder, CreatedAt = now, UpdatedAt = now, Status = OrderStatus.Open };
@@ -129,7 +149,111 @@ public sealed partial class ExecutionGatewayGrain(
             await GrainFactory.GetGrain<ICircuitBreakerGrain>(BreakerScope.Account(Account).Key).TripByRuleAsync(trip.Rule, trip.Reason).ConfigureAwait(true);
         }
 
-        return View(record);
+        return (record, through);
+    }
+
+    public async Task<ControlOutcome> PreviewControlAsync(ManualControl control)
+    {
+        await OpenAsync().ConfigureAwait(true);
+        var (cancels, orders) = await PlanAsync(control).ConfigureAwait(true);
+        var effects = cancels.Select(c => Cancelled(c, null)).Concat(orders.Select(o => new ControlEffect("order", o.Symbol, o.Side, o.Quantity, o.Price, o.Quantity * o.Price, "(on apply)", null, null, null))).ToArray();
+        return new ControlOutcome(Account, control, false, effects, Summary(control, effects));
+    }
+
+    public async Task<ControlOutcome> ApplyControlAsync(ManualControl control, string reason, string code)
+    {
+        var why = reason?.Trim() is { Length: > 0 and <= 500 } r ? r : throw new ArgumentException("reason: say why, in 1 to 500 characters.");
+        var by = CallerIdentity.Current?.Actor ?? "unknown";
+        await OpenAsync().ConfigureAwait(true);
+        var (cancels, orders) = await PlanAsync(control).ConfigureAwait(true);
+        if (!await stepUp.VerifyAsync(by, code).ConfigureAwait(true))
+        {
+            throw new InvalidOperationException($"a manual control needs a current code from {by}'s authenticator; nothing was changed.");
+        }
+
+        var now = clock.GetUtcNow();
+        var effects = new List<ControlEffect>();
+        foreach (var record in cancels.Where(c => c.IsOpen))
+        {
+            End(record, OrderStatus.Cancelled, $"cancelled by {by} ({WireNames.Of(control.Kind)}): {why}", now);
+            effects.Add(Cancelled(record, record.Reason));
+        }
+
+        var number = ++S.LastControl;
+        await SaveAsync().ConfigureAwait(true);
+        await PublishAsync(cancels, S.LastFill).ConfigureAwait(true);
+        foreach (var o in orders)
+        {
+            var request = new OrderRequest($"ctl-{number}-{o.Symbol}", o.Symbol, o.Side == TicketSide.Buy ? OrderSide.Buy : OrderSide.Sell, o.Quantity);
+            var (record, through) = await SubmitCoreAsync(request, o.Reducing).ConfigureAwait(true);
+            effects.Add(new ControlEffect("order", o.Symbol, o.Side, o.Quantity, record.Filled > 0 ? record.AveragePrice : o.Price, o.Quantity * (record.Filled > 0 ? record.AveragePrice : o.Price),
+                request.ClientOrderId, Wire(record.Status), record.Reason, through));
+        }
+
+        LogControl(logger, Account, WireNames.Of(control.Kind), control.Symbol ?? "*", by, why, effects.Count);
+        return new ControlOutcome(Account, control, true, [.. effects], Summary(control, [.. effects]));
+    }
+
+    /// <summary>The open orders a control cancels and the orders it sends (at the last price known), checked.</summary>
+    private async Task<(List<OrderRecord> Cancels, List<(string Symbol, TicketSide Side, long Quantity, double Price, bool Reducing)> Orders)> PlanAsync(ManualControl control)
+    {
+        ArgumentNullException.ThrowIfNull(control);
+        var symbol = control.Symbol?.Trim().ToUpperInvariant();
+        if (control.Kind != ControlKind.Flatten && (string.IsNullOrEmpty(symbol) || new OrderRequest("x", symbol, OrderSide.Buy, 1).Problem() is { } _))
+        {
+            throw new ArgumentException($"symbol: {WireNames.Of(control.Kind)} needs a symbol of 1 to 16 upper-case letters, digits, '.' or '-' (got '{control.Symbol}').");
+        }
+
+        if (control.Kind == ControlKind.Adjust && control.TargetQuantity is not (>= -100_000_000 and <= 100_000_000))
+        {
+            throw new ArgumentException($"target: adjust needs a target position in shares from -100,000,000 to 100,000,000 (got {control.TargetQuantity?.ToString(CultureInfo.InvariantCulture) ?? "none"}).");
+        }
+
+        var cancels = S.Orders.Values.Where(o => o.IsOpen && (control.Kind == ControlKind.Flatten || o.Request.Symbol == symbol)).OrderBy(o => o.Sequence).ToList();
+        var orders = new List<(string, TicketSide, long, double, bool)>();
+        var targets = control.Kind switch
+        {
+            ControlKind.Flatten => S.Book.Positions.Where(p => p.Value.Quantity != 0).Select(p => (p.Key, 0L)).ToList(),
+            ControlKind.Close => [(symbol!, 0L)],
+            ControlKind.Adjust => [(symbol!, control.TargetQuantity!.Value)],
+            _ => [],
+        };
+        foreach (var (s, target) in targets.OrderBy(t => t.Item1, StringComparer.Ordinal))
+        {
+            var held = S.Book.Held(s);
+            var delta = target - held;
+            if (delta == 0)
+            {
+                continue;
+            }
+
+            var price = S.Book.Positions.TryGetValue(s, out var position) && position.LastPrice > 0 ? position.LastPrice
+                : (await Task.Run(() => quotes.Find(s)).ConfigureAwait(true))?.Price ?? 0;
+            var reducing = Math.Abs(target) <= Math.Abs(held) && (target == 0 || Math.Sign(target) == Math.Sign(held));
+            orders.Add((s, delta > 0 ? TicketSide.Buy : TicketSide.Sell, Math.Abs(delta), price, reducing));
+        }
+
+        return (cancels, orders);
+    }
+
+    private static ControlEffect Cancelled(OrderRecord r, string? reason) =>
+        new("cancel", r.Request.Symbol, r.Request.Side == OrderSide.Buy ? TicketSide.Buy : TicketSide.Sell, r.Remaining, r.Request.LimitPrice ?? 0, 0, r.Request.ClientOrderId, reason is null ? null : "cancelled", reason, null);
+
+    private static string Summary(ManualControl control, ControlEffect[] effects)
+    {
+        var cancels = effects.Count(e => e.Action == "cancel");
+        var orders = effects.Where(e => e.Action == "order").ToList();
+        var what = control.Kind switch
+        {
+            ControlKind.Flatten => "flatten the account",
+            ControlKind.Close => $"close {control.Symbol}",
+            ControlKind.Adjust => string.Create(CultureInfo.InvariantCulture, $"adjust {control.Symbol} to {control.TargetQuantity:N0} shares"),
+            _ => $"cancel the open orders for {control.Symbol}",
+        };
+        return effects.Length == 0
+            ? $"{what}: nothing to do (no open order, no position to change)."
+            : string.Create(CultureInfo.InvariantCulture, $"{what}: cancel {cancels} open order(s); ") + (orders.Count == 0 ? "no order." : string.Join("; ", orders.Select(o =>
+                string.Create(CultureInfo.InvariantCulture, $"{(o.Side == TicketSide.Buy ? "buy" : "sell")} {o.Quantity:N0} {o.Symbol} at about {o.Price:N2} ({o.Value:N2})")))) + ".";
     }
 
     public async Task<OrderView> CancelAsync(string clientOrderId, string reason)
@@ -372,6 +496,9 @@ public sealed partial class ExecutionGatewayGrain(
             Wire(r.Status), r.Filled, r.AveragePrice, r.Costs, r.Reason, r.CreatedAt, r.UpdatedAt);
 
     private static FillView FillView(Fill f) => new(f.Sequence, f.ClientOrderId, f.Symbol, f.Side == OrderSide.Buy ? TicketSide.Buy : TicketSide.Sell, f.Quantity, f.Price, f.Cost, f.At, f.Strategy);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {Account}: manual control {Kind} {Symbol} by {By} ({Reason}): {Effects} effect(s)")]
+    private static partial void LogControl(ILogger logger, string account, string kind, string symbol, string by, string reason, int effects);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Account {Account}: publishing order and fill events failed; followers read the gap from the fills")]
     private static partial void LogPublish(ILogger logger, Exception exception, string account);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Research.Cli.Infrastructure;
 using Research.Grains.Abstractions;
+using Research.Grains.Abstractions.Security;
 using Research.Grains.Abstractions.Trading;
 using Spectre.Console;
 
@@ -43,6 +44,7 @@ public static class OrdersCommand
         });
         orders.Subcommands.Add(Submit(output));
         orders.Subcommands.Add(Cancel(output));
+        orders.Subcommands.Add(Control(output));
         return orders;
     }
 
@@ -108,6 +110,58 @@ public static class OrdersCommand
             var view = await TradingErrors.RunAsync(() => cluster.Client.GetGrain<IExecutionGatewayGrain>(parse.GetValue(account)!).CancelAsync(parse.GetValue(id)!, parse.GetValue(reason)!)).ConfigureAwait(false);
             output.Done(parse, Describe(view), view);
             return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Control(CliOutput output)
+    {
+        var account = Account();
+        var kind = new Option<string>("--kind") { Description = "cancel-symbol, close, flatten or adjust.", Required = true };
+        kind.AcceptOnlyFromAmong([.. WireNames.All<ControlKind>()]);
+        var symbol = new Option<string?>("--symbol") { Description = "The symbol (all kinds but flatten)." };
+        var target = new Option<long?>("--target") { Description = "adjust: the position to reach, in shares (negative: short)." };
+        var preview = new Option<bool>("--preview") { Description = "Show what it would do (orders cancelled and sent, at the last prices); change nothing." };
+        var reason = new Option<string?>("--reason") { Description = "Why (kept with the cancelled orders and in the audit log); needed to apply." };
+        var user = new Option<string?>("--user") { Description = "The console user (operator, with an authenticator) confirming it; needed to apply." };
+        var code = new Option<string?>("--code") { Description = "A current code from that user's authenticator; needed to apply." };
+        var command = new Command("control", "Manual controls: cancel a symbol's orders, close a position, flatten the account, adjust a position. --preview first; applying needs a reason and an operator's authenticator code. Closing and flattening go through a tripped breaker (they only reduce risk).")
+            { account, kind, symbol, target, preview, reason, user, code, ClusterOptions.Gateway };
+        command.SetAction(async (parse, ct) =>
+        {
+            var control = new ManualControl(WireNames.Parse<ControlKind>(parse.GetValue(kind), "--kind"), parse.GetValue(symbol), parse.GetValue(target));
+            var apply = !parse.GetValue(preview);
+            if (apply && (string.IsNullOrWhiteSpace(parse.GetValue(reason)) || string.IsNullOrWhiteSpace(parse.GetValue(user)) || string.IsNullOrWhiteSpace(parse.GetValue(code))))
+            {
+                throw new CliException("applying a control needs --reason, --user and --code (or run it with --preview to see what it would do).");
+            }
+
+            await using var cluster = await Connect(parse, ct).ConfigureAwait(false);
+            var gateway = cluster.Client.GetGrain<IExecutionGatewayGrain>(parse.GetValue(account)!);
+            var outcome = apply
+                ? await TradingErrors.RunAsync(() => new CallerIdentity(parse.GetValue(user)!, Role.Operator, ClusterConnection.CliIdentity.Origin)
+                    .RunAsync(() => gateway.ApplyControlAsync(control, parse.GetValue(reason)!, parse.GetValue(code)!))).ConfigureAwait(false)
+                : await TradingErrors.RunAsync(() => gateway.PreviewControlAsync(control)).ConfigureAwait(false);
+            if (parse.GetValue(CliOptions.Json))
+            {
+                output.WriteJson(outcome);
+                return ExitCodes.Ok;
+            }
+
+            output.Out.WriteLine((outcome.Applied ? "Done: " : "Would ") + outcome.Summary);
+            if (outcome.Effects.Length > 0)
+            {
+                var table = new Table().AddColumns("Action", "Symbol", "Side", "Qty", "Price", "Value", "Id", "Status", "Reason", "Through breaker");
+                foreach (var e in outcome.Effects)
+                {
+                    table.AddRow(e.Action, e.Symbol, e.Side is { } side ? WireNames.Of(side) : "-", N(e.Quantity), e.Price.ToString("N2", CultureInfo.InvariantCulture), e.Value.ToString("N2", CultureInfo.InvariantCulture),
+                        Markup.Escape(e.ClientOrderId), e.Status ?? "-", Markup.Escape(e.Reason ?? string.Empty), Markup.Escape(e.ThroughBreaker ?? string.Empty));
+                }
+
+                output.Console.Write(table);
+            }
+
+            return outcome.Effects.Any(e => e.Status == "rejected") ? ExitCodes.Failed : ExitCodes.Ok;
         });
         return command;
     }

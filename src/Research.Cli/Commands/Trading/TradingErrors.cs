@@ -27,6 +27,8 @@ internal static class TradingErrors
         ("construction: ", "--construction"),
         ("quantile: ", "--quantile"),
         ("allocation: ", "--allocation"),
+        ("symbol: ", "--symbol"),
+        ("target: ", "--target"),
 
     ];
 
