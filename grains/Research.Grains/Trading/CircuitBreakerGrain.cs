@@ -43,12 +43,12 @@ public sealed partial class CircuitBreakerGrain(
         }
         catch (BreakerResetRefusedException e)
         {
-            await SaveAsync().ConfigureAwait(true);
+            await state.WriteOrDropAsync(this).ConfigureAwait(true);
             LogResetRefused(logger, Scope.Key, by, e.Message);
             throw new InvalidOperationException($"{Scope.Key}: {e.Message}"); // a type every client can read
         }
 
-        await SaveAsync().ConfigureAwait(true);
+        await state.WriteOrDropAsync(this).ConfigureAwait(true);
         LogReset(logger, Scope.Key, by, reason);
         return View();
     }
@@ -63,7 +63,7 @@ public sealed partial class CircuitBreakerGrain(
     {
         var by = source == "manual" ? By() : "rule";
         var changed = Book.Trip(by, source, reason, clock.GetUtcNow());
-        await SaveAsync().ConfigureAwait(true);
+        await state.WriteOrDropAsync(this).ConfigureAwait(true);
         if (changed)
         {
             LogTripped(logger, Scope.Key, by, source, reason);
@@ -84,20 +84,6 @@ public sealed partial class CircuitBreakerGrain(
         }
 
         return View();
-    }
-
-    /// <summary>Writes the book; a failed write drops the activation so memory never says what storage does not (a reset that did not persist does not reopen trading).</summary>
-    private async Task SaveAsync()
-    {
-        try
-        {
-            await state.WriteStateAsync().ConfigureAwait(true);
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
-        }
     }
 
     private BreakerView View() => new(Scope.Key, Book.Tripped, Book.TrippedAt, Book.TrippedBy, Book.TrippedSource, Book.TrippedReason, Book.LastReset,

@@ -140,7 +140,7 @@ public sealed partial class ExecutionGatewayGrain(
         }
 
         var cancelled = trips.Count > 0 ? CancelOpen(_ => true, "account breaker tripped: " + trips[0].Reason, now) : [];
-        await SaveAsync().ConfigureAwait(true);
+        await state.WriteOrDropAsync(this).ConfigureAwait(true);
         metrics.Order(Wire(record.Status), clock.GetElapsedTime(started));
         await PublishAsync([record, .. cancelled], fillMark).ConfigureAwait(true);
         foreach (var trip in trips)
@@ -180,7 +180,7 @@ public sealed partial class ExecutionGatewayGrain(
         }
 
         var number = ++S.LastControl;
-        await SaveAsync().ConfigureAwait(true);
+        await state.WriteOrDropAsync(this).ConfigureAwait(true);
         await PublishAsync(cancels, S.LastFill).ConfigureAwait(true);
         foreach (var o in orders)
         {
@@ -275,7 +275,7 @@ public sealed partial class ExecutionGatewayGrain(
         }
 
         End(record, OrderStatus.Cancelled, "cancelled: " + why, clock.GetUtcNow());
-        await SaveAsync().ConfigureAwait(true);
+        await state.WriteOrDropAsync(this).ConfigureAwait(true);
         await PublishAsync([record], S.LastFill).ConfigureAwait(true);
         return View(record);
     }
@@ -319,7 +319,7 @@ public sealed partial class ExecutionGatewayGrain(
         }
 
         S.PeakEquity = Math.Max(S.PeakEquity, S.Book.Equity);
-        await SaveAsync().ConfigureAwait(true);
+        await state.WriteOrDropAsync(this).ConfigureAwait(true);
         await PublishAsync(changed, fillMark).ConfigureAwait(true);
         return [.. changed.Select(View)];
     }
@@ -346,25 +346,8 @@ public sealed partial class ExecutionGatewayGrain(
         var cancelled = CancelOpen(o => parsed.Kind != BreakerScopeKind.Strategy || o.Request.Strategy == parsed.Name, $"breaker {scope} tripped: {reason}", clock.GetUtcNow());
         if (cancelled.Count > 0)
         {
-            await SaveAsync().ConfigureAwait(true);
+            await state.WriteOrDropAsync(this).ConfigureAwait(true);
             await PublishAsync(cancelled, S.LastFill).ConfigureAwait(true);
-        }
-    }
-
-    /// <summary>
-    /// Writes the state; when the write fails the activation is dropped, so the next call reads what storage holds
-    /// instead of a memory that storage never saw (the caller gets the error and retries with the same id).
-    /// </summary>
-    private async Task SaveAsync()
-    {
-        try
-        {
-            await state.WriteStateAsync().ConfigureAwait(true);
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
         }
     }
 
@@ -378,7 +361,7 @@ public sealed partial class ExecutionGatewayGrain(
         S.Book.Cash = options.InitialCash;
         (S.PeakEquity, S.DayStartEquity, S.Day, S.Opened) = (options.InitialCash, options.InitialCash, Today(clock.GetUtcNow()), true);
         await GrainFactory.GetGrain<ITradingDirectoryGrain>(0).RegisterAsync(Account).ConfigureAwait(true);
-        await SaveAsync().ConfigureAwait(true);
+        await state.WriteOrDropAsync(this).ConfigureAwait(true);
     }
 
     /// <summary>The first tripped breaker of the order's scopes, as the rejection's reason, or null.</summary>

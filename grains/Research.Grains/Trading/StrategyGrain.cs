@@ -110,7 +110,7 @@ public sealed partial class StrategyGrain(
         await GrainFactory.GetGrain<IStrategyDirectoryGrain>(0).RegisterAsync(Name, config.Account).ConfigureAwait(true);
         S.Config = config;
         Event("define", Describe(config));
-        await SaveAsync().ConfigureAwait(true);
+        await state.WriteOrDropAsync(this).ConfigureAwait(true);
         LogEvent(logger, Name, "defined", By(), Describe(config));
         return View();
     }
@@ -136,7 +136,7 @@ public sealed partial class StrategyGrain(
 
         await this.RegisterOrUpdateReminder(ReminderName, options.StrategyCheck, options.StrategyCheck).ConfigureAwait(true);
         SetStatus(StrategyStatus.Running, By(), why);
-        await SaveAsync().ConfigureAwait(true);
+        await state.WriteOrDropAsync(this).ConfigureAwait(true);
         return View();
     }
 
@@ -236,14 +236,14 @@ public sealed partial class StrategyGrain(
             var due = targets.ScheduledRebalance && !(config.Strategy == "buy-and-hold" && S.LastSession is not null);
             if (!due || targets.Session <= S.LastSession)
             {
-                await SaveAsync().ConfigureAwait(true);
+                await state.WriteOrDropAsync(this).ConfigureAwait(true);
                 return null;
             }
         }
 
         var run = new StrategyRunView(++S.Runs, clock.GetUtcNow(), targets.Session, trigger, capital, orders, note, Versions(targets));
         S.Pending = run;
-        await SaveAsync().ConfigureAwait(true);
+        await state.WriteOrDropAsync(this).ConfigureAwait(true);
         return await SendAsync(run).ConfigureAwait(true);
     }
 
@@ -268,7 +268,7 @@ public sealed partial class StrategyGrain(
         var done = run with { Orders = [.. sent] };
         S.LastSession = S.LastSession is { } last && last > run.Session ? last : run.Session;
         Finish(done);
-        await SaveAsync().ConfigureAwait(true);
+        await state.WriteOrDropAsync(this).ConfigureAwait(true);
         LogRun(logger, Name, run.Run, run.Session, sent.Count(o => o.Quantity > 0), sent.Count(o => o.Status == "rejected"));
         return done;
     }
@@ -322,7 +322,7 @@ public sealed partial class StrategyGrain(
         }
 
         SetStatus(status, by, reason);
-        await SaveAsync().ConfigureAwait(true);
+        await state.WriteOrDropAsync(this).ConfigureAwait(true);
         await RemoveReminderAsync().ConfigureAwait(true);
         return View();
     }
@@ -383,18 +383,6 @@ public sealed partial class StrategyGrain(
         }
     }
 
-    private async Task SaveAsync()
-    {
-        try
-        {
-            await state.WriteStateAsync().ConfigureAwait(true);
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
-        }
-    }
 
     private StrategyView View() => new(Name, S.Config, S.Status, S.StatusBy, S.StatusReason, S.StatusAt, S.LastSession, S.RunLog.LastOrDefault(), S.Runs);
 
