@@ -253,7 +253,7 @@ public sealed partial class ExecutionGatewayGrain(
         return effects.Length == 0
             ? $"{what}: nothing to do (no open order, no position to change)."
             : string.Create(CultureInfo.InvariantCulture, $"{what}: cancel {cancels} open order(s); ") + (orders.Count == 0 ? "no order." : string.Join("; ", orders.Select(o =>
-                string.Create(CultureInfo.InvariantCulture, $"{(o.Side == TicketSide.Buy ? "buy" : "sell")} {o.Quantity:N0} {o.Symbol} at about {o.Price:N2} ({o.Value:N2})")))) + ".";
+                string.Create(CultureInfo.InvariantCulture, $"{(o.Side == TicketSide.Buy ? "buy" : "sell")} {o.Quantity:N0} {o.Symbol} at about ${o.Price:N2} (${o.Value:N2})")))) + ".";
     }
 
     public async Task<OrderView> CancelAsync(string clientOrderId, string reason)

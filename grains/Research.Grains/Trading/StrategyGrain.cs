@@ -81,7 +81,7 @@ public sealed partial class StrategyGrain(
 
     /// <summary>What is wrong with a strategy name (a breaker scope name of at most 24 characters: it is part of every client order id), or null.</summary>
     public static string? NameProblem(string name) =>
-        BreakerScope.NameProblem(name) ?? (name.Length > 24 ? $"'{name}' is longer than 24 characters" : null);
+        BreakerScope.NameProblem(name) is not null || name.Length > 24 ? $"'{name}' must be 1 to 24 lower-case letters, digits, '_', '-' or '.'" : null;
 
     public async Task<StrategyView> DefineAsync(StrategyConfig config)
     {

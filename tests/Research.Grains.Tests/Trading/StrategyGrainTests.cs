@@ -133,7 +133,7 @@ public sealed class StrategyGrainTests(BacktestWarehouseFixture fixture) : IClas
         Assert.Contains("account name", await Refused(new StrategyConfig("bad name!", "buy-and-hold")), StringComparison.Ordinal);
         Assert.Null((await grain.GetAsync()).Config);
         Assert.Empty(await cluster.Client.GetGrain<IStrategyDirectoryGrain>(0).ListAsync());
-        Assert.Contains("longer than 24 characters", (await Assert.ThrowsAnyAsync<Exception>(() => cluster.Client.GetGrain<IStrategyGrain>(new string('s', 25)).GetAsync())).Message, StringComparison.Ordinal);
+        Assert.Contains("must be 1 to 24 lower-case letters", (await Assert.ThrowsAnyAsync<Exception>(() => cluster.Client.GetGrain<IStrategyGrain>(new string('s', 25)).GetAsync())).Message, StringComparison.Ordinal);
     }
 
     /// <summary>The run's close-to-close returns by session of the run and asset (NaN: not traded that session).</summary>

@@ -14,7 +14,7 @@ public static class HealthCommand
         var command = new Command("health", "The platform's health: healthy, degraded or down with reasons; silos and load, storage, the sync lock, the backtest queue, breakers, latency p50/p95/p99, last successes. Exit 1 unless healthy.") { ClusterOptions.Gateway };
         command.SetAction(async (parse, ct) =>
         {
-            await using var cluster = await ClusterConnection.ConnectAsync(ClusterOptions.Configuration(parse), ct, "health is the cluster's").ConfigureAwait(false);
+            await using var cluster = await ClusterConnection.ConnectAsync(ClusterOptions.Configuration(parse), ct, "point --gateway-port at a running silo").ConfigureAwait(false);
             var health = await cluster.Client.GetGrain<IHealthGrain>(0).GetAsync().ConfigureAwait(false);
             if (parse.GetValue(CliOptions.Json))
             {

@@ -151,7 +151,7 @@ public static class OrdersCommand
             output.Out.WriteLine((outcome.Applied ? "Done: " : "Would ") + outcome.Summary);
             if (outcome.Effects.Length > 0)
             {
-                var table = new Table().AddColumns("Action", "Symbol", "Side", "Qty", "Price", "Value", "Id", "Status", "Reason", "Through breaker");
+                var table = new Table().AddColumns("Action", "Symbol", "Side", "Qty", "Price ($)", "Value ($)", "Id", "Status", "Reason", "Through breaker");
                 foreach (var e in outcome.Effects)
                 {
                     table.AddRow(e.Action, e.Symbol, e.Side is { } side ? WireNames.Of(side) : "-", N(e.Quantity), e.Price.ToString("N2", CultureInfo.InvariantCulture), e.Value.ToString("N2", CultureInfo.InvariantCulture),

@@ -200,7 +200,7 @@ public static class StrategyCommand
             return;
         }
 
-        var table = new Table().AddColumns("Symbol", "Side", "Qty", "Target weight", "Target shares", "Held", "Close", "Status", "Reason");
+        var table = new Table().AddColumns("Symbol", "Side", "Qty", "Target weight", "Target shares", "Held", "Close ($)", "Status", "Reason");
         foreach (var o in trades)
         {
             table.AddRow(o.Symbol, WireNames.Of(o.Side), N(o.Quantity), o.TargetWeight.ToString("P2", CultureInfo.InvariantCulture), N(o.TargetShares), N(o.HeldShares),
