@@ -16,7 +16,9 @@ internal static class ProductionGateways
     public static async Task<string?> ProblemAsync(ClusterSettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var builder = new NpgsqlConnectionStringBuilder(settings.ConnectionString) { Timeout = 3, CommandTimeout = 3 };
+        // 15 s: a refused or unknown host fails at once; a busy machine can take seconds to open a connection, and a
+        // shorter limit then reported a live database as unreachable (seen in CI under load with 3 s).
+        var builder = new NpgsqlConnectionStringBuilder(settings.ConnectionString) { Timeout = 15, CommandTimeout = 15 };
         List<(string Host, int Port, string Name)> gateways = [];
         try
         {
