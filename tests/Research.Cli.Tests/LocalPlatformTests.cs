@@ -151,6 +151,9 @@ public sealed class LocalPlatformTests
             Assert.True(orderCode == 0, orderErr);
             Assert.Equal("filled", JsonDocument.Parse(orderOut).RootElement.GetProperty("status").GetString());
             Assert.Equal(orderOut, (await CliRunner.RunAsync(order)).Out);
+            var (reconcileCode, reconcileOut, reconcileErr) = await CliRunner.RunAsync(["orders", "reconcile", "--account", "cli-desk", .. gateway]);
+            Assert.True(reconcileCode == 0, reconcileErr);
+            Assert.Equal("cli-desk: 1 position(s) match fills.", reconcileOut.Trim());
             var (tripCode, _, tripErr) = await CliRunner.RunAsync(["breaker", "trip", "--scope", "account:cli-desk", "--reason", "desk halt", .. gateway]);
             Assert.True(tripCode == 0, tripErr);
             var (statusCode, statusOut, _) = await CliRunner.RunAsync(["breaker", "status", .. gateway]);

@@ -278,6 +278,7 @@ public sealed partial class AuthorizationMatrixTests(ConsolePlatform platform)
             ["IExecutionGatewayGrain.PreviewControlAsync"] = () => cluster.GetGrain<IExecutionGatewayGrain>("matrix").PreviewControlAsync(new ManualControl(ControlKind.Flatten)),
             ["IExecutionGatewayGrain.ApplyControlAsync"] = () => cluster.GetGrain<IExecutionGatewayGrain>("matrix").ApplyControlAsync(new ManualControl(ControlKind.Flatten), " ", "000000"), // no reason: refused on input
             ["IExecutionGatewayGrain.AccountAsync"] = () => cluster.GetGrain<IExecutionGatewayGrain>("matrix").AccountAsync(),
+            ["IExecutionGatewayGrain.ReconcileAsync"] = () => cluster.GetGrain<IExecutionGatewayGrain>("matrix").ReconcileAsync(),
             ["ICircuitBreakerGrain.GetAsync"] = () => cluster.GetGrain<ICircuitBreakerGrain>("account:matrix").GetAsync(),
             ["ICircuitBreakerGrain.HistoryAsync"] = () => cluster.GetGrain<ICircuitBreakerGrain>("account:matrix").HistoryAsync(5),
             ["ICircuitBreakerGrain.TripAsync"] = () => cluster.GetGrain<ICircuitBreakerGrain>("account:matrix").TripAsync(" "), // no reason: refused on input

@@ -62,9 +62,29 @@ public sealed record TradingAccountView(
     [property: Id(9)] long Orders,
     [property: Id(10)] string Silo);
 
+/// <summary>One symbol whose shares differ: the gateway's book against the broker (or the book against its own fills).</summary>
+[GenerateSerializer, Immutable, Alias("research.trading.PositionBreakView")]
+public sealed record PositionBreakView([property: Id(0)] string Symbol, [property: Id(1)] long Book, [property: Id(2)] long Other, [property: Id(3)] long Difference);
+
+/// <summary>
+/// A reconciliation of an account's positions: against its broker (<c>alpaca</c>) or, on the paper broker, against the
+/// positions its fills add up to (<c>fills</c>). <see cref="Problem"/> says why it could not be done (an unreachable broker).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("research.trading.ReconciliationView")]
+public sealed record ReconciliationView(
+    [property: Id(0)] string Account,
+    [property: Id(1)] string Against,
+    [property: Id(2)] DateTimeOffset At,
+    [property: Id(3)] int Symbols,
+    [property: Id(4)] PositionBreakView[] Breaks,
+    [property: Id(5)] string? Problem)
+{
+    public bool Matched => Problem is null && Breaks.Length == 0;
+}
+
 /// <summary>
 /// An account's execution gateway (key = account name): orders with client order ids (idempotent), fills, positions,
-/// cash and P&amp;L on the paper broker. Every order checks the breakers of its scopes (global, the account's, its
+/// cash and P&amp;L on the paper broker or an external broker (Alpaca) configured for the account. Every order checks the breakers of its scopes (global, the account's, its
 /// strategy's) first; a tripped one rejects it with the breaker's reason. After each order the account rules run and
 /// may trip the account's breaker, which cancels the open orders.
 /// </summary>
@@ -110,6 +130,11 @@ public interface IExecutionGatewayGrain : IGrainWithStringKey
     [Alias("account")]
     [RequiresAction(ResearchActions.TradingView)]
     Task<TradingAccountView> AccountAsync();
+
+    /// <summary>Compares the book's positions with the broker's (paper: with the fills'); changes nothing.</summary>
+    [Alias("reconcile")]
+    [RequiresAction(ResearchActions.TradingView)]
+    Task<ReconciliationView> ReconcileAsync();
 
     /// <summary>A breaker covering this account tripped: cancel the open orders it covers (all, or a strategy's).</summary>
     [Alias("breaker-tripped")]

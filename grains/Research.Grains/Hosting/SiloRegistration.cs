@@ -81,6 +81,7 @@ public static class SiloRegistration
         silo.Services.TryAddSingleton<Research.Grains.Trading.IStepUpVerifier, Research.Grains.Trading.AccountStepUpVerifier>();
         silo.Services.TryAddSingleton(sp => new Research.Grains.Trading.TradingMetrics(sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         silo.Services.TryAddSingleton<Research.Grains.Trading.SiloQuotes>();
+        silo.Services.TryAddSingleton<Research.Grains.Trading.BrokerAdapters>();
 
         // The gateways publish order and fill events on memory streams; subscriptions live in memory too (a follower
         // that loses its subscription with a silo reads the gap from the gateway's fills, the record).
@@ -176,6 +177,17 @@ public static class SiloRegistration
         if (Positive(configuration, section + ":StrategyCheckMinutes") is { } minutes)
         {
             options = options with { StrategyCheck = TimeSpan.FromMinutes(minutes) };
+        }
+
+        var alpaca = configuration.GetSection(section + ":Alpaca").GetChildren().ToList();
+        if (alpaca.Count > 0)
+        {
+            options = options with
+            {
+                Alpaca = alpaca.ToDictionary(a => a.Key, a => new Research.Trading.Brokers.AlpacaSettings(
+                    Uri.TryCreate(a["BaseUrl"], UriKind.Absolute, out var url) ? url : throw new InvalidOperationException($"Configuration {section}:Alpaca:{a.Key}:BaseUrl: '{a["BaseUrl"]}' is not an absolute address."),
+                    a["KeyId"] ?? string.Empty, a["SecretKey"] ?? string.Empty), StringComparer.Ordinal),
+            };
         }
 
         if (configuration[section + ":AllowShort"] is { } allow)

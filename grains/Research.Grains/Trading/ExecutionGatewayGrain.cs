@@ -49,6 +49,7 @@ public sealed class GatewayState
 public sealed partial class ExecutionGatewayGrain(
     [PersistentState("gateway", GrainStorageNames.Research)] IPersistentState<GatewayState> state,
     SiloQuotes quotes,
+    BrokerAdapters brokers,
     TimeProvider clock,
     TradingOptions options,
     ILocalSiloDetails silo,
@@ -59,6 +60,9 @@ public sealed partial class ExecutionGatewayGrain(
     private string Account => this.GetPrimaryKeyString();
 
     private GatewayState S => state.State;
+
+    /// <summary>The account's external broker (Alpaca), or null on the paper broker.</summary>
+    private IBrokerAdapter? Broker => brokers.For(Account);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -108,7 +112,8 @@ public sealed partial class ExecutionGatewayGrain(
             (through, blocked) = (blocked, null);
         }
 
-        var quote = blocked is null ? await Task.Run(() => quotes.Find(request.Symbol)).ConfigureAwait(true) : null;
+        var broker = Broker;
+        var quote = blocked is null && broker is null ? await Task.Run(() => quotes.Find(request.Symbol)).ConfigureAwait(true) : null;
         RollDay(now);
         var record = new OrderRecord { Request = request, Sequence = ++S.LastOrder, CreatedAt = now, UpdatedAt = now, Status = OrderStatus.Open };
         S.Orders[request.ClientOrderId] = record;
@@ -119,7 +124,15 @@ public sealed partial class ExecutionGatewayGrain(
         }
         else
         {
-            if (quote is not null && BreakerRules.Stale(options.Limits, request.Symbol, quote.AsOf, now) is { } stale)
+            if (broker is not null)
+            {
+                // Stored before it is sent: after a lost reply or a dead silo the order is found here and asked of the
+                // broker by its client order id, which the broker keeps unique.
+                record.Reason = $"sent to {broker.Name}";
+                await state.WriteOrDropAsync(this).ConfigureAwait(true);
+                await AskBrokerAsync(broker, record).ConfigureAwait(true);
+            }
+            else if (quote is not null && BreakerRules.Stale(options.Limits, request.Symbol, quote.AsOf, now) is { } stale)
             {
                 End(record, OrderStatus.Rejected, stale.Reason, now);
                 trips.Add(stale);
@@ -139,7 +152,7 @@ public sealed partial class ExecutionGatewayGrain(
             trips.AddRange(BreakerRules.Evaluate(options.Limits, new BreakerMetrics(S.Book.Equity, S.PeakEquity, S.DayStartEquity, S.Recent, S.Book.LargestPosition)));
         }
 
-        var cancelled = trips.Count > 0 ? CancelOpen(_ => true, "account breaker tripped: " + trips[0].Reason, now) : [];
+        var cancelled = trips.Count > 0 ? await CancelOpenAsync(_ => true, "account breaker tripped: " + trips[0].Reason, now).ConfigureAwait(true) : [];
         await state.WriteOrDropAsync(this).ConfigureAwait(true);
         metrics.Order(Wire(record.Status), clock.GetElapsedTime(started));
         await PublishAsync([record, .. cancelled], fillMark).ConfigureAwait(true);
@@ -172,16 +185,17 @@ public sealed partial class ExecutionGatewayGrain(
         }
 
         var now = clock.GetUtcNow();
+        var fillMark = S.LastFill;
         var effects = new List<ControlEffect>();
-        foreach (var record in cancels.Where(c => c.IsOpen))
+        var ids = cancels.Where(c => c.IsOpen).Select(c => c.Request.ClientOrderId).ToHashSet(StringComparer.Ordinal);
+        foreach (var record in await CancelOpenAsync(o => ids.Contains(o.Request.ClientOrderId), $"cancelled by {by} ({WireNames.Of(control.Kind)}): {why}", now).ConfigureAwait(true))
         {
-            End(record, OrderStatus.Cancelled, $"cancelled by {by} ({WireNames.Of(control.Kind)}): {why}", now);
             effects.Add(Cancelled(record, record.Reason));
         }
 
         var number = ++S.LastControl;
         await state.WriteOrDropAsync(this).ConfigureAwait(true);
-        await PublishAsync(cancels, S.LastFill).ConfigureAwait(true);
+        await PublishAsync(cancels, fillMark).ConfigureAwait(true);
         foreach (var o in orders)
         {
             var request = new OrderRequest($"ctl-{number}-{o.Symbol}", o.Symbol, o.Side == TicketSide.Buy ? OrderSide.Buy : OrderSide.Sell, o.Quantity);
@@ -274,9 +288,10 @@ public sealed partial class ExecutionGatewayGrain(
             throw new InvalidOperationException($"order '{clientOrderId}' is {Wire(record.Status)}; only an open order can be cancelled.");
         }
 
-        End(record, OrderStatus.Cancelled, "cancelled: " + why, clock.GetUtcNow());
+        var fillMark = S.LastFill;
+        await CancelOpenAsync(o => o == record, "cancelled: " + why, clock.GetUtcNow()).ConfigureAwait(true);
         await state.WriteOrDropAsync(this).ConfigureAwait(true);
-        await PublishAsync([record], S.LastFill).ConfigureAwait(true);
+        await PublishAsync([record], fillMark).ConfigureAwait(true);
         return View(record);
     }
 
@@ -296,25 +311,41 @@ public sealed partial class ExecutionGatewayGrain(
         {
             if (await BlockedAsync(strategy).ConfigureAwait(true) is { } blocked)
             {
-                changed.AddRange(CancelOpen(o => o.Request.Strategy == strategy, blocked, now));
+                changed.AddRange(await CancelOpenAsync(o => o.Request.Strategy == strategy, blocked, now).ConfigureAwait(true));
             }
         }
 
+        var broker = Broker;
         foreach (var record in open.Where(o => o.IsOpen))
         {
             var before = (record.Filled, record.Status);
-            Execute(record, await Task.Run(() => quotes.Find(record.Request.Symbol)).ConfigureAwait(true), now);
+            if (broker is not null)
+            {
+                await AskBrokerAsync(broker, record).ConfigureAwait(true);
+            }
+            else
+            {
+                Execute(record, await Task.Run(() => quotes.Find(record.Request.Symbol)).ConfigureAwait(true), now);
+            }
+
             if ((record.Filled, record.Status) != before)
             {
                 changed.Add(record);
             }
         }
 
-        foreach (var symbol in S.Book.Positions.Keys.ToList())
+        if (broker is not null)
         {
-            if (await Task.Run(() => quotes.Find(symbol)).ConfigureAwait(true) is { } quote)
+            await MarkAtBrokerAsync(broker).ConfigureAwait(true);
+        }
+        else
+        {
+            foreach (var symbol in S.Book.Positions.Keys.ToList())
             {
-                S.Book.Mark(symbol, quote.Price);
+                if (await Task.Run(() => quotes.Find(symbol)).ConfigureAwait(true) is { } quote)
+                {
+                    S.Book.Mark(symbol, quote.Price);
+                }
             }
         }
 
@@ -340,14 +371,48 @@ public sealed partial class ExecutionGatewayGrain(
             S.Orders.Values.Count(o => o.IsOpen), S.LastOrder, silo.SiloAddress.ToParsableString());
     }
 
+    public async Task<ReconciliationView> ReconcileAsync()
+    {
+        await OpenAsync().ConfigureAwait(true);
+        var book = S.Book.Positions.Where(p => p.Value.Quantity != 0).ToDictionary(p => p.Key, p => p.Value.Quantity, StringComparer.Ordinal);
+        var now = clock.GetUtcNow();
+        IReadOnlyDictionary<string, long> other;
+        string against;
+        if (Broker is { } broker)
+        {
+            against = broker.Name;
+            try
+            {
+                other = (await broker.PositionsAsync().ConfigureAwait(true)).Where(p => p.Quantity != 0).ToDictionary(p => p.Symbol, p => p.Quantity, StringComparer.Ordinal);
+            }
+            catch (BrokerUnavailableException e)
+            {
+                return new ReconciliationView(Account, against, now, book.Count, [], $"{broker.Name} could not be asked for its positions: {e.Message}");
+            }
+        }
+        else
+        {
+            (against, other) = ("fills", PositionReconciliation.FromFills(S.Fills));
+        }
+
+        var breaks = PositionReconciliation.Compare(book, other);
+        if (breaks.Count > 0)
+        {
+            LogBreaks(logger, Account, against, breaks.Count, string.Join(", ", breaks.Select(b => $"{b.Symbol} {b.Book}/{b.Broker}")));
+        }
+
+        return new ReconciliationView(Account, against, now, book.Keys.Union(other.Keys).Count(), [.. breaks.Select(b => new PositionBreakView(b.Symbol, b.Book, b.Broker, b.Difference))], null);
+    }
+
     public async Task OnBreakerTrippedAsync(string scope, string reason)
     {
         var parsed = BreakerScope.Parse(scope);
-        var cancelled = CancelOpen(o => parsed.Kind != BreakerScopeKind.Strategy || o.Request.Strategy == parsed.Name, $"breaker {scope} tripped: {reason}", clock.GetUtcNow());
+        var fillMark = S.LastFill;
+        var cancelled = await CancelOpenAsync(o => parsed.Kind != BreakerScopeKind.Strategy || o.Request.Strategy == parsed.Name, $"breaker {scope} tripped: {reason}", clock.GetUtcNow()).ConfigureAwait(true);
         if (cancelled.Count > 0)
         {
             await state.WriteOrDropAsync(this).ConfigureAwait(true);
-            await PublishAsync(cancelled, S.LastFill).ConfigureAwait(true);
+            await PublishAsync(cancelled, fillMark).ConfigureAwait(true);
         }
     }
 
@@ -358,8 +423,21 @@ public sealed partial class ExecutionGatewayGrain(
             return;
         }
 
-        S.Book.Cash = options.InitialCash;
-        (S.PeakEquity, S.DayStartEquity, S.Day, S.Opened) = (options.InitialCash, options.InitialCash, Today(clock.GetUtcNow()), true);
+        var cash = options.InitialCash;
+        if (Broker is { } broker)
+        {
+            try
+            {
+                cash = (await broker.BalanceAsync().ConfigureAwait(true)).Cash;
+            }
+            catch (BrokerUnavailableException e)
+            {
+                throw new InvalidOperationException($"account {Account} trades at {broker.Name} and opens with the broker's cash, which could not be read: {e.Message}", e);
+            }
+        }
+
+        S.Book.Cash = cash;
+        (S.PeakEquity, S.DayStartEquity, S.Day, S.Opened) = (cash, cash, Today(clock.GetUtcNow()), true);
         await GrainFactory.GetGrain<ITradingDirectoryGrain>(0).RegisterAsync(Account).ConfigureAwait(true);
         await state.WriteOrDropAsync(this).ConfigureAwait(true);
     }
@@ -413,15 +491,115 @@ public sealed partial class ExecutionGatewayGrain(
         record.UpdatedAt = now;
     }
 
-    private List<OrderRecord> CancelOpen(Func<OrderRecord, bool> covered, string reason, DateTimeOffset now)
+    /// <summary>
+    /// Cancels the open orders <paramref name="covered"/> names. On the paper broker they end here; at an external
+    /// broker the cancel is asked of it, and an order stays open (marked <see cref="OrderRecord.CancelRequested"/>,
+    /// asked again on every work) until the broker confirms: a trip must not leave a live order behind.
+    /// </summary>
+    private async Task<List<OrderRecord>> CancelOpenAsync(Func<OrderRecord, bool> covered, string reason, DateTimeOffset now)
     {
         var cancelled = S.Orders.Values.Where(o => o.IsOpen && covered(o)).ToList();
+        var broker = Broker;
         foreach (var record in cancelled)
         {
-            End(record, OrderStatus.Cancelled, reason, now);
+            if (broker is null)
+            {
+                End(record, OrderStatus.Cancelled, reason, now);
+            }
+            else
+            {
+                record.CancelRequested ??= reason;
+                await AskBrokerAsync(broker, record).ConfigureAwait(true);
+            }
         }
 
         return cancelled;
+    }
+
+    /// <summary>
+    /// Brings an order at the external broker up to date: sends a cancel when one is asked, sends the order when the
+    /// broker has not answered for it yet (idempotent by client order id), else reads it; then applies the answer. An
+    /// unreachable broker leaves the order as it is, with the reason, for the next work.
+    /// </summary>
+    private async Task AskBrokerAsync(IBrokerAdapter broker, OrderRecord record)
+    {
+        var id = record.Request.ClientOrderId;
+        try
+        {
+            var answer = record.CancelRequested is not null ? await broker.CancelAsync(id).ConfigureAwait(true)
+                : record.BrokerOrderId is null ? await broker.SubmitAsync(record.Request).ConfigureAwait(true)
+                : await broker.FindAsync(id).ConfigureAwait(true);
+            var now = clock.GetUtcNow();
+            if (answer is not null)
+            {
+                Apply(broker, record, answer, now);
+            }
+            else if (record.CancelRequested is { } why)
+            {
+                End(record, OrderStatus.Cancelled, why + $" (never placed at {broker.Name})", now);
+            }
+            else
+            {
+                (record.Reason, record.UpdatedAt) = ($"{broker.Name} has no order {id} any more; reconcile the account", now);
+            }
+        }
+        catch (BrokerUnavailableException e)
+        {
+            (record.Reason, record.UpdatedAt) = ($"{(record.CancelRequested is null ? "waiting for" : "cancel not yet confirmed by")} {broker.Name}, asked again on the next work: {e.Message}", clock.GetUtcNow());
+            LogBroker(logger, e, Account, broker.Name, id);
+        }
+    }
+
+    /// <summary>
+    /// Applies the broker's view of an order: the filled shares beyond those recorded become one fill at the price
+    /// that makes the recorded average equal the broker's (no cost: Alpaca charges no commission), then its status.
+    /// </summary>
+    private void Apply(IBrokerAdapter broker, OrderRecord record, BrokerOrder answer, DateTimeOffset now)
+    {
+        if (answer.BrokerOrderId.Length > 0)
+        {
+            record.BrokerOrderId = answer.BrokerOrderId;
+        }
+
+        var more = answer.FilledQuantity - record.Filled;
+        if (more > 0)
+        {
+            var request = record.Request;
+            var price = ((answer.AverageFillPrice * answer.FilledQuantity) - (record.AveragePrice * record.Filled)) / more;
+            var fill = new Fill(++S.LastFill, request.ClientOrderId, request.Symbol, request.Side, more, price, 0, now, request.Strategy);
+            S.Fills.Add(fill);
+            S.Book.Apply(fill);
+            (record.Filled, record.AveragePrice) = (answer.FilledQuantity, answer.AverageFillPrice);
+        }
+
+        (record.Status, record.Reason) = answer.Status switch
+        {
+            BrokerOrderStatus.Filled => (OrderStatus.Filled, null),
+            BrokerOrderStatus.Cancelled => (OrderStatus.Cancelled, record.CancelRequested ?? answer.Reason),
+            BrokerOrderStatus.Rejected => (record.Filled > 0 ? OrderStatus.Cancelled : OrderStatus.Rejected, answer.Reason),
+            _ => (record.Filled > 0 ? OrderStatus.PartiallyFilled : OrderStatus.Open,
+                record.CancelRequested is { } why ? $"cancel sent to {broker.Name}, not yet confirmed: {why}" : null),
+        };
+        record.UpdatedAt = now;
+    }
+
+    /// <summary>Marks the book at the broker's current prices (an unreachable broker leaves the last marks).</summary>
+    private async Task MarkAtBrokerAsync(IBrokerAdapter broker)
+    {
+        try
+        {
+            foreach (var position in await broker.PositionsAsync().ConfigureAwait(true))
+            {
+                if (position.MarketPrice is { } price && price > 0)
+                {
+                    S.Book.Mark(position.Symbol, price);
+                }
+            }
+        }
+        catch (BrokerUnavailableException e)
+        {
+            LogBroker(logger, e, Account, broker.Name, "positions");
+        }
     }
 
     /// <summary>
@@ -485,6 +663,12 @@ public sealed partial class ExecutionGatewayGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Account {Account}: publishing order and fill events failed; followers read the gap from the fills")]
     private static partial void LogPublish(ILogger logger, Exception exception, string account);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {Account}: {Breaks} position(s) differ from {Against}: {List}")]
+    private static partial void LogBreaks(ILogger logger, string account, string against, int breaks, string list);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Account {Account}: broker {Broker} unavailable for {What}")]
+    private static partial void LogBroker(ILogger logger, Exception exception, string account, string broker, string what);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Account {Account}: rule {Rule} fired: {Reason}")]
     private static partial void LogRule(ILogger logger, string account, string rule, string reason);

@@ -18,9 +18,23 @@ public sealed record TradingOptions
     /// <summary>How often a running strategy checks for a new session to rebalance on (its reminder's period; at least a minute).</summary>
     public TimeSpan StrategyCheck { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Accounts traded at Alpaca instead of the paper broker, by account name (<c>Research:Trading:Alpaca:NAME:BaseUrl</c>,
+    /// <c>KeyId</c>, <c>SecretKey</c>).
+    /// </summary>
+    public IReadOnlyDictionary<string, AlpacaSettings> Alpaca { get; init; } = new Dictionary<string, AlpacaSettings>(StringComparer.Ordinal);
+
     public IReadOnlyList<string> Problems()
     {
         var problems = new List<string>(Limits.Problems());
+        foreach (var (account, settings) in Alpaca)
+        {
+            if ((BreakerScope.NameProblem(account) is { } name ? "account name " + name : settings.Problem()) is { } problem)
+            {
+                problems.Add($"Alpaca account '{account}': {problem}.");
+            }
+        }
+
         if (!(InitialCash > 0 && double.IsFinite(InitialCash)))
         {
             problems.Add($"initial cash must be a positive amount (got {InitialCash}).");
@@ -38,6 +52,22 @@ public sealed record TradingOptions
 
         return problems;
     }
+}
+
+/// <summary>
+/// The silo's broker adapters: an account configured in <see cref="TradingOptions.Alpaca"/> trades through an
+/// <see cref="AlpacaBroker"/> (one HTTP client for all, 10 s per request); every other account on the paper broker.
+/// </summary>
+public sealed class BrokerAdapters(TradingOptions options) : IDisposable
+{
+    private readonly HttpClient _http = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(10) };
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, IBrokerAdapter> _made = new(StringComparer.Ordinal);
+
+    /// <summary>The account's external broker, or null for the paper broker.</summary>
+    public IBrokerAdapter? For(string account) =>
+        options.Alpaca.TryGetValue(account, out var settings) ? _made.GetOrAdd(account, _ => new AlpacaBroker(_http, settings)) : null;
+
+    public void Dispose() => _http.Dispose();
 }
 
 /// <summary>Checks a step-up code for the calling user (the breaker's reset checks it itself rather than trusting the client).</summary>

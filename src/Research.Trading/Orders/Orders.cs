@@ -61,6 +61,12 @@ public sealed class OrderRecord
     /// <summary>The quote time of the last fill: a partly filled order fills again only on a newer quote.</summary>
     public DateTimeOffset? LastFillQuote { get; set; }
 
+    /// <summary>The broker's id for it (an external broker only), once the broker has answered.</summary>
+    public string? BrokerOrderId { get; set; }
+
+    /// <summary>Why a cancel was asked of an external broker that has not confirmed it yet (the order stays open until it does).</summary>
+    public string? CancelRequested { get; set; }
+
     public long Remaining => Request.Quantity - Filled;
 
     public bool IsOpen => Status is OrderStatus.Open or OrderStatus.PartiallyFilled;

@@ -10,7 +10,7 @@ namespace Research.Cli.Commands.Trading;
 
 /// <summary>
 /// <c>research orders [--open]</c>, <c>research orders submit|cancel</c> and <c>research positions</c>: an account's
-/// gateway through the cluster (paper broker). A submit is safe to repeat: the same <c>--id</c> returns the first outcome.
+/// gateway through the cluster (paper broker, or Alpaca where configured); <c>research orders reconcile</c>. A submit is safe to repeat: the same <c>--id</c> returns the first outcome.
 /// </summary>
 public static class OrdersCommand
 {
@@ -45,6 +45,7 @@ public static class OrdersCommand
         orders.Subcommands.Add(Submit(output));
         orders.Subcommands.Add(Cancel(output));
         orders.Subcommands.Add(Control(output));
+        orders.Subcommands.Add(Reconcile(output));
         return orders;
     }
 
@@ -162,6 +163,45 @@ public static class OrdersCommand
             }
 
             return outcome.Effects.Any(e => e.Status == "rejected") ? ExitCodes.Failed : ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Reconcile(CliOutput output)
+    {
+        var account = Account();
+        var command = new Command("reconcile", "Compare the account's positions with its broker's (Alpaca), or on the paper broker with what its fills add up to; exits 1 when they differ or the broker cannot be asked. Changes nothing.")
+            { account, ClusterOptions.Gateway };
+        command.SetAction(async (parse, ct) =>
+        {
+            await using var cluster = await Connect(parse, ct).ConfigureAwait(false);
+            var view = await TradingErrors.RunAsync(() => cluster.Client.GetGrain<IExecutionGatewayGrain>(parse.GetValue(account)!).ReconcileAsync()).ConfigureAwait(false);
+            if (parse.GetValue(CliOptions.Json))
+            {
+                output.WriteJson(view);
+            }
+            else if (view.Problem is { } problem)
+            {
+                output.Error.WriteLine($"{view.Account}: not reconciled: {problem}");
+            }
+            else
+            {
+                output.Out.WriteLine(view.Matched
+                    ? string.Create(CultureInfo.InvariantCulture, $"{view.Account}: {view.Symbols:N0} position(s) match {view.Against}.")
+                    : string.Create(CultureInfo.InvariantCulture, $"{view.Account}: {view.Breaks.Length:N0} of {view.Symbols:N0} position(s) differ from {view.Against}:"));
+                if (view.Breaks.Length > 0)
+                {
+                    var table = new Table().AddColumns("Symbol", "Book", Markup.Escape(view.Against), "Difference");
+                    foreach (var b in view.Breaks)
+                    {
+                        table.AddRow(b.Symbol, N(b.Book), N(b.Other), N(b.Difference));
+                    }
+
+                    output.Console.Write(table);
+                }
+            }
+
+            return view.Matched ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return command;
     }
