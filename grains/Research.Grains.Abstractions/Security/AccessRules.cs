@@ -49,6 +49,10 @@ public static class ResearchActions
     public const string BreakerReset = "breaker.reset";
     public const string StrategyControl = "strategy.control";
     public const string HealthView = "health.view";
+    public const string AlertsView = "alerts.view";
+    public const string AlertsEdit = "alerts.edit";
+    public const string AlertsAck = "alerts.ack";
+    public const string AlertsReport = "alerts.report";
     public const string DatasetTag = "dataset.tag";
     public const string WarehouseSync = "warehouse.sync";
     public const string AuditView = "audit.view";
@@ -81,6 +85,10 @@ public static class ResearchActions
         new(BreakerReset, Role.Operator, true, false, "Reset a tripped circuit breaker, with a reason; at most once a minute per breaker."),
         new(StrategyControl, Role.Operator, false, false, "Define a live strategy on a paper account, start, pause or stop it, or rebalance it now (its orders go through the gateway and its breakers)."),
         new(HealthView, Role.Viewer, false, false, "See the platform's health: silos and load, storage, the sync lock, queues, breakers, latency percentiles, last successes."),
+        new(AlertsView, Role.Viewer, false, false, "See alert rules, channels (never their secrets) and the alert history with each delivery's attempts."),
+        new(AlertsEdit, Role.Operator, false, false, "Create, change and delete alert rules and delivery channels; send a test message."),
+        new(AlertsAck, Role.Operator, false, false, "Acknowledge an alert with a comment (stops its escalation)."),
+        new(AlertsReport, Role.Operator, false, false, "Report a custom metric's value to the alert rules (trading services act as an operator)."),
         new(DatasetTag, Role.Researcher, false, false, "Point a dataset tag (e.g. paper-2025) at a version."),
         new(WarehouseSync, Role.Operator, false, false, "Start a warehouse sync through the cluster's single writer."),
         new(AuditView, Role.Operator, false, false, "Read the audit log."),

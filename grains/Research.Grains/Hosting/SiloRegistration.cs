@@ -99,6 +99,30 @@ public static class SiloRegistration
         return silo;
     }
 
+    /// <summary>The alert service: rules, channels and alerts in <paramref name="store"/>, delivered as <paramref name="options"/> say.</summary>
+    public static ISiloBuilder AddResearchAlerts(this ISiloBuilder silo, Research.Platform.Storage.Alerts.AlertStore store, Research.Grains.Alerts.AlertOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        silo.Services.AddSingleton(store);
+        silo.Services.AddSingleton(options ?? new Research.Grains.Alerts.AlertOptions());
+        silo.Services.TryAddSingleton(sp => new Research.Alerts.AlertSender(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }, sp.GetRequiredService<TimeProvider>()));
+        return silo;
+    }
+
+    /// <summary>Alert options over the defaults: <c>Research:Alerts:ConsoleUrl</c>, the console address messages link to.</summary>
+    public static Research.Grains.Alerts.AlertOptions BindAlertOptions(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var key = Research.Grains.Alerts.AlertOptions.Section + ":ConsoleUrl";
+        return configuration[key] is { Length: > 0 } text
+            ? new Research.Grains.Alerts.AlertOptions
+            {
+                ConsoleUrl = Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
+                    ? url : throw new InvalidOperationException($"Configuration {key}: '{text}' is not an http(s) address."),
+            }
+            : new Research.Grains.Alerts.AlertOptions();
+    }
+
     /// <summary>
     /// The health grain's thresholds, the latency of every platform grain call (recorded here, reported to the health
     /// grain every 10 seconds and on the <c>Research.Platform</c> meter).

@@ -50,6 +50,7 @@ public sealed partial class CircuitBreakerGrain(
 
         await state.WriteOrDropAsync(this).ConfigureAwait(true);
         LogReset(logger, Scope.Key, by, reason);
+        Notify(0, $"reset by {by}: {reason}");
         return View();
     }
 
@@ -67,6 +68,7 @@ public sealed partial class CircuitBreakerGrain(
         if (changed)
         {
             LogTripped(logger, Scope.Key, by, source, reason);
+            Notify(1, $"tripped by {by} ({source}): {reason}");
             var accounts = Scope.Kind == BreakerScopeKind.Account ? [Scope.Name] : await GrainFactory.GetGrain<ITradingDirectoryGrain>(0).AccountsAsync().ConfigureAwait(true);
             foreach (var account in accounts)
             {
@@ -85,6 +87,14 @@ public sealed partial class CircuitBreakerGrain(
 
         return View();
     }
+
+    /// <summary>
+    /// Tells the alert rules (1 tripped, 0 reset). Not awaited: a trip never waits for, or fails with, the alert
+    /// service; the breaker's history is the record.
+    /// </summary>
+    private void Notify(double value, string detail) =>
+        GrainFactory.GetGrain<Research.Grains.Abstractions.Alerts.IAlertGrain>(0)
+            .ObserveAsync(new Research.Grains.Abstractions.Alerts.AlertObservationView("breaker-tripped", Scope.Key, value, clock.GetUtcNow(), detail)).Ignore();
 
     private BreakerView View() => new(Scope.Key, Book.Tripped, Book.TrippedAt, Book.TrippedBy, Book.TrippedSource, Book.TrippedReason, Book.LastReset,
         Book.LastReset is { } last ? last + BreakerBook.ResetInterval : null);

@@ -48,6 +48,8 @@ public static class SiloConfiguration
         // Paper accounts, breakers and the gateway; the reset's step-up goes to the account store below.
         silo.AddResearchTrading(SiloRegistration.BindTradingOptions(configuration));
         silo.AddResearchHealth();
+        silo.AddResearchAlerts(Research.Platform.Storage.Alerts.AlertStore.Open(settings.Profile == HostingProfile.Production ? settings.ConnectionString : null, dataRoot),
+            SiloRegistration.BindAlertOptions(configuration));
 
         // Users, sessions, API keys and the audit log, behind the security grains (the console reaches them only through those).
         var security = SecurityStorage.Open(settings.Profile == HostingProfile.Production ? settings.ConnectionString : null, dataRoot, clock, configuration[ConfigurationKeys.AuditKeyFile]);

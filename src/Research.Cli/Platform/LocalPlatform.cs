@@ -62,6 +62,7 @@ public sealed class LocalPlatform(CliOutput output, PlatformLocator locator, Loc
             ["Research__DataRoot"] = options.DataRoot,
             ["Research__Cluster__SiloPort"] = options.SiloPort.ToString(CultureInfo.InvariantCulture),
             ["Research__Cluster__GatewayPort"] = options.GatewayPort.ToString(CultureInfo.InvariantCulture),
+            ["Research__Alerts__ConsoleUrl"] = consoleUrl + "/", // the address alert messages link to
         };
 
         using var silo = ChildProcess.Start("silo", locator.SiloAssembly, [], new Dictionary<string, string>(environment) { ["Urls"] = siloUrl }, Path.Combine(logs, "silo.log"));

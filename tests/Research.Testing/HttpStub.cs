@@ -1,0 +1,141 @@
+using System.Collections.Specialized;
+using System.Net;
+using System.Text;
+
+namespace Research.Testing;
+
+/// <summary>A request a <see cref="HttpStub"/> received.</summary>
+public sealed record StubRequest(string Method, string Path, NameValueCollection Headers, string Body, DateTimeOffset At);
+
+/// <summary>
+/// A local HTTP stand-in (HttpListener on 127.0.0.1) for webhook-style services (Slack's incoming webhooks, Twilio's
+/// Messages API): every request is kept with its headers and body and answered with the default status and body,
+/// unless faults queued with <see cref="Fail"/> (a status, or a delay before answering) come first. <see cref="Down"/>
+/// answers 503 until <see cref="Up"/>. Only requests answered with a 2xx count as <see cref="Delivered"/>.
+/// </summary>
+public sealed class HttpStub : IAsyncDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly Lock _gate = new();
+    private readonly Queue<(int Status, string Body, TimeSpan Delay)> _faults = new();
+    private readonly List<(StubRequest Request, int Status)> _requests = [];
+    private readonly Task _loop;
+    private readonly int _status;
+    private readonly string _body;
+    private bool _down;
+
+    public HttpStub(int status = 200, string body = "ok")
+    {
+        (_status, _body) = (status, body);
+        Port = FreePorts.Next();
+        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+        _listener.Start();
+        _loop = Task.Run(ServeAsync);
+    }
+
+    public int Port { get; }
+
+    public Uri Address => new($"http://127.0.0.1:{Port}/");
+
+    public IReadOnlyList<(StubRequest Request, int Status)> Requests
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _requests];
+            }
+        }
+    }
+
+    public IReadOnlyList<StubRequest> Delivered => [.. Requests.Where(r => r.Status is >= 200 and < 300).Select(r => r.Request)];
+
+    /// <summary>Answers the next request with <paramref name="status"/> (after <paramref name="delay"/>).</summary>
+    public HttpStub Fail(int status, string body = """{"message":"stub fault"}""", TimeSpan delay = default)
+    {
+        lock (_gate)
+        {
+            _faults.Enqueue((status, body, delay));
+        }
+
+        return this;
+    }
+
+    public void Down()
+    {
+        lock (_gate)
+        {
+            _down = true;
+        }
+    }
+
+    public void Up()
+    {
+        lock (_gate)
+        {
+            _down = false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _listener.Stop();
+        _listener.Close();
+        await _loop.ConfigureAwait(false);
+    }
+
+    private async Task ServeAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            _ = Task.Run(() => AnswerAsync(context));
+        }
+    }
+
+    private async Task AnswerAsync(HttpListenerContext context)
+    {
+        string body;
+        using (var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8))
+        {
+            body = await reader.ReadToEndAsync().ConfigureAwait(false);
+        }
+
+        (int Status, string Body, TimeSpan Delay) reply;
+        lock (_gate)
+        {
+            reply = _down ? (503, """{"message":"stub down"}""", TimeSpan.Zero) : _faults.Count > 0 ? _faults.Dequeue() : (_status, _body, TimeSpan.Zero);
+        }
+
+        if (reply.Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(reply.Delay).ConfigureAwait(false);
+        }
+
+        lock (_gate)
+        {
+            _requests.Add((new StubRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, new NameValueCollection(context.Request.Headers), body, DateTimeOffset.UtcNow), reply.Status));
+        }
+
+        try
+        {
+            context.Response.StatusCode = reply.Status;
+            var bytes = Encoding.UTF8.GetBytes(reply.Body);
+            await context.Response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
+            context.Response.Close();
+        }
+        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or IOException)
+        {
+            // the client gave up (a timeout test): nothing to answer
+        }
+    }
+}
