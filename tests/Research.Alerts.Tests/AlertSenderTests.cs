@@ -72,7 +72,7 @@ public sealed class AlertSenderTests
             ["base-url"] = twilio.Address.ToString(),
         }, "auth-token-secret");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
-        twilio.Fail(429, """{"code":20429,"message":"Too Many Requests"}""").Fail(201, "{}", delay: TimeSpan.FromSeconds(3));
+        twilio.Fail(429, """{"code":20429,"message":"Too Many Requests"}""").Fail(201, "{}", hang: true);
         var attempts = await Sender(http).DeliverAsync(channel, Message, 3, TimeSpan.FromMilliseconds(10), 1, TestContext.Current.CancellationToken);
         Assert.Equal([false, false, true], attempts.Select(a => a.Delivered));
         Assert.Contains("Too Many Requests", attempts[0].Reason, StringComparison.Ordinal);

@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using Research.Console.Components.Layout;
 using Research.Console.Security;
+using Research.Grains.Abstractions.Alerts;
 using Research.Grains.Abstractions.Backtests;
 using Research.Grains.Abstractions.Health;
 using Research.Grains.Abstractions.Security;
@@ -295,6 +296,18 @@ public sealed partial class AuthorizationMatrixTests(ConsolePlatform platform)
             ["IStrategyGrain.RunsAsync"] = () => cluster.GetGrain<IStrategyGrain>("matrix").RunsAsync(5),
             ["IStrategyGrain.HistoryAsync"] = () => cluster.GetGrain<IStrategyGrain>("matrix").HistoryAsync(5),
             ["IHealthGrain.GetAsync"] = () => cluster.GetGrain<IHealthGrain>(0).GetAsync(),
+            // Alerts: edits refused on input after the role check (no such channel, an empty name); reads change nothing.
+            ["IAlertGrain.ObserveAsync"] = () => cluster.GetGrain<IAlertGrain>(0).ObserveAsync(new AlertObservationView("metric", "matrix", 0, DateTimeOffset.UtcNow)),
+            ["IAlertGrain.RulesAsync"] = () => cluster.GetGrain<IAlertGrain>(0).RulesAsync(),
+            ["IAlertGrain.PutRuleAsync"] = () => cluster.GetGrain<IAlertGrain>(0).PutRuleAsync(new AlertRuleView("matrix", "metric", 1, ["no-such-channel"])),
+            ["IAlertGrain.DeleteRuleAsync"] = () => cluster.GetGrain<IAlertGrain>(0).DeleteRuleAsync("no-such-rule"),
+            ["IAlertGrain.ChannelsAsync"] = () => cluster.GetGrain<IAlertGrain>(0).ChannelsAsync(),
+            ["IAlertGrain.PutChannelAsync"] = () => cluster.GetGrain<IAlertGrain>(0).PutChannelAsync(new AlertChannelInput(" ", "slack", [], null)),
+            ["IAlertGrain.DeleteChannelAsync"] = () => cluster.GetGrain<IAlertGrain>(0).DeleteChannelAsync("no-such-channel"),
+            ["IAlertGrain.TestChannelAsync"] = () => cluster.GetGrain<IAlertGrain>(0).TestChannelAsync("no-such-channel"),
+            ["IAlertGrain.HistoryAsync"] = () => cluster.GetGrain<IAlertGrain>(0).HistoryAsync(5),
+            ["IAlertGrain.AttemptsAsync"] = () => cluster.GetGrain<IAlertGrain>(0).AttemptsAsync(1),
+            ["IAlertGrain.AcknowledgeAsync"] = () => cluster.GetGrain<IAlertGrain>(0).AcknowledgeAsync(1, " "),
             ["IStrategyDirectoryGrain.ListAsync"] = () => cluster.GetGrain<IStrategyDirectoryGrain>(0).ListAsync(),
             ["IUserAdminGrain.ResetPasswordAsync"] = () => cluster.GetGrain<IUserAdminGrain>(0).ResetPasswordAsync("nobody", "matrix", "tests"),
         };

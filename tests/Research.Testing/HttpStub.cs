@@ -10,14 +10,15 @@ public sealed record StubRequest(string Method, string Path, NameValueCollection
 /// <summary>
 /// A local HTTP stand-in (HttpListener on 127.0.0.1) for webhook-style services (Slack's incoming webhooks, Twilio's
 /// Messages API): every request is kept with its headers and body and answered with the default status and body,
-/// unless faults queued with <see cref="Fail"/> (a status, or a delay before answering) come first. <see cref="Down"/>
+/// unless faults queued with <see cref="Fail"/> (a status, or no answer at all) come first. <see cref="Down"/>
 /// answers 503 until <see cref="Up"/>. Only requests answered with a 2xx count as <see cref="Delivered"/>.
 /// </summary>
 public sealed class HttpStub : IAsyncDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly Lock _gate = new();
-    private readonly Queue<(int Status, string Body, TimeSpan Delay)> _faults = new();
+    private readonly Queue<(int Status, string Body, bool Hang)> _faults = new();
+    private readonly TaskCompletionSource _closing = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<(StubRequest Request, int Status)> _requests = [];
     private readonly Task _loop;
     private readonly int _status;
@@ -50,12 +51,12 @@ public sealed class HttpStub : IAsyncDisposable
 
     public IReadOnlyList<StubRequest> Delivered => [.. Requests.Where(r => r.Status is >= 200 and < 300).Select(r => r.Request)];
 
-    /// <summary>Answers the next request with <paramref name="status"/> (after <paramref name="delay"/>).</summary>
-    public HttpStub Fail(int status, string body = """{"message":"stub fault"}""", TimeSpan delay = default)
+    /// <summary>Answers the next request with <paramref name="status"/>; with <paramref name="hang"/>, never (the client's timeout ends it).</summary>
+    public HttpStub Fail(int status, string body = """{"message":"stub fault"}""", bool hang = false)
     {
         lock (_gate)
         {
-            _faults.Enqueue((status, body, delay));
+            _faults.Enqueue((status, body, hang));
         }
 
         return this;
@@ -79,6 +80,7 @@ public sealed class HttpStub : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _closing.TrySetResult();
         _listener.Stop();
         _listener.Close();
         await _loop.ConfigureAwait(false);
@@ -110,15 +112,16 @@ public sealed class HttpStub : IAsyncDisposable
             body = await reader.ReadToEndAsync().ConfigureAwait(false);
         }
 
-        (int Status, string Body, TimeSpan Delay) reply;
+        (int Status, string Body, bool Hang) reply;
         lock (_gate)
         {
-            reply = _down ? (503, """{"message":"stub down"}""", TimeSpan.Zero) : _faults.Count > 0 ? _faults.Dequeue() : (_status, _body, TimeSpan.Zero);
+            reply = _down ? (503, """{"message":"stub down"}""", false) : _faults.Count > 0 ? _faults.Dequeue() : (_status, _body, false);
         }
 
-        if (reply.Delay > TimeSpan.Zero)
+        if (reply.Hang)
         {
-            await Task.Delay(reply.Delay).ConfigureAwait(false);
+            await _closing.Task.ConfigureAwait(false); // a slow answer: held until the stub closes
+            return;
         }
 
         lock (_gate)

@@ -55,6 +55,7 @@ public sealed partial class AlertGrain(
         this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(options.Tick, options.Tick) { KeepAlive = true, Interleave = false });
         await Hosting.WakeReminder.TryRegisterAsync(this, logger).ConfigureAwait(true);
         await base.OnActivateAsync(cancellationToken).ConfigureAwait(true);
+        Kick(); // after a restart: what was not delivered goes now, not at the next tick
     }
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => TickAsync(CancellationToken.None);
@@ -212,7 +213,7 @@ public sealed partial class AlertGrain(
     public async Task DeliverDueAsync()
     {
         _kicked = false;
-        await DeliverAsync().ConfigureAwait(true);
+        await TickAsync(CancellationToken.None).ConfigureAwait(true);
     }
 
     private async Task TickAsync(CancellationToken cancellationToken)
