@@ -31,7 +31,7 @@ public sealed record AlertChannel(string Name, ChannelKind Kind, IReadOnlyDictio
 {
     public override string ToString() => $"{Name} ({Kind.ToString().ToLowerInvariant()}, secret {(string.IsNullOrEmpty(Secret) ? "not set" : "set")})";
 
-    public string Setting(string key) => Settings.TryGetValue(key, out var v) && !string.IsNullOrWhiteSpace(v) ? v : throw new ArgumentException($"channel {Name}: setting '{key}' is missing.");
+    public string Setting(string key) => Settings.TryGetValue(key, out var v) && !string.IsNullOrWhiteSpace(v) ? v : throw new ArgumentException($"setting '{key}' is missing");
 
     /// <summary>What is wrong with the channel, naming the setting, or null.</summary>
     public string? Problem()

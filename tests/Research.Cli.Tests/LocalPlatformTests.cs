@@ -154,8 +154,22 @@ public sealed class LocalPlatformTests
             var (reconcileCode, reconcileOut, reconcileErr) = await CliRunner.RunAsync(["orders", "reconcile", "--account", "cli-desk", .. gateway]);
             Assert.True(reconcileCode == 0, reconcileErr);
             Assert.Equal("cli-desk: 1 position(s) match fills.", reconcileOut.Trim());
+            // An alert rule on trips with a Slack channel (a local stand-in; the webhook address is the secret, read from
+            // the environment): the trip below delivers one message naming the breaker.
+            await using var slack = new HttpStub();
+            Environment.SetEnvironmentVariable("RESEARCH_TEST_SLACK_HOOK", new Uri(slack.Address, "services/T1/B1/cli-secret").ToString());
+            var (channelCode, channelOut, channelErr) = await CliRunner.RunAsync(["alerts", "channels", "set", "--name", "desk-slack", "--kind", "slack", "--secret-env", "RESEARCH_TEST_SLACK_HOOK", .. gateway]);
+            Assert.True(channelCode == 0, channelErr);
+            Assert.DoesNotContain("cli-secret", channelOut, StringComparison.Ordinal);
+            var (ruleCode, _, ruleErr) = await CliRunner.RunAsync(["alerts", "rules", "set", "--name", "desk-trips", "--condition", "breaker-tripped", "--threshold", "1", "--channels", "desk-slack", "--subject", "account:*", "--severity", "critical", .. gateway]);
+            Assert.True(ruleCode == 0, ruleErr);
             var (tripCode, _, tripErr) = await CliRunner.RunAsync(["breaker", "trip", "--scope", "account:cli-desk", "--reason", "desk halt", .. gateway]);
             Assert.True(tripCode == 0, tripErr);
+            await Eventually.UntilAsync(() => slack.Delivered.Count == 1, "the trip's alert at the Slack stand-in", cancellationToken: ct);
+            Assert.Contains("[CRITICAL] desk-trips: breaker-tripped account:cli-desk = 1 (threshold >= 1)", JsonDocument.Parse(slack.Delivered[0].Body).RootElement.GetProperty("text").GetString(), StringComparison.Ordinal);
+            var (alertsCode, alertsOut, _) = await CliRunner.RunAsync(["alerts", "history", "--json", .. gateway]);
+            Assert.Equal(0, alertsCode);
+            Assert.Equal("sent", JsonDocument.Parse(alertsOut).RootElement[0].GetProperty("deliveries")[0].GetProperty("status").GetString());
             var (statusCode, statusOut, _) = await CliRunner.RunAsync(["breaker", "status", .. gateway]);
             Assert.Equal(1, statusCode); // a tripped breaker: the exit code says so
             Assert.Contains(statusOut.Split('\n'), line => line.Contains("account:cli-desk", StringComparison.Ordinal) && line.Contains("TRIPPED", StringComparison.Ordinal) && line.Contains("desk halt", StringComparison.Ordinal));
