@@ -31,6 +31,8 @@ public static class BenchCluster
             silo.AddResearchBacktests(Path.Combine(resultRoot, "series"), SqlBacktestResultIndex.Sqlite(Path.Combine(resultRoot, "results.db")), options ?? new BacktestJobOptions(),
                 Research.Platform.Storage.Alpha.AlphaLedger.Sqlite(resultRoot));
             silo.AddResearchTrading(new Research.Grains.Trading.TradingOptions { Limits = Research.Trading.Breakers.BreakerLimits.None });
+            silo.Services.AddSingleton(Research.Platform.Storage.Security.SecurityStorage.Open(null, resultRoot, TimeProvider.System));
+            silo.AddResearchAlerts(Research.Platform.Storage.Alerts.AlertStore.Sqlite(resultRoot));
             silo.Services.AddLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         });
         builder.ConfigureClient(c => Research.Grains.Client.CallerIdentityClientExtensions.UseCallerIdentity(c, new("bench", Research.Grains.Abstractions.Security.Role.Admin, "bench")));

@@ -26,11 +26,17 @@ if (args2[0] == "trading")
     return await Research.Benchmarks.TradingBenchmark.RunAsync(args2);
 }
 
+if (args2[0] == "alerts")
+{
+    return await Research.Benchmarks.AlertBenchmark.RunAsync(args2);
+}
+
 if (args2[0] != "montecarlo")
 {
     Console.Error.WriteLine("usage: Research.Benchmarks montecarlo [--paths N] [--days D] [--repeats R]");
     Console.Error.WriteLine("       Research.Benchmarks signals [--repeats R]");
     Console.Error.WriteLine("       Research.Benchmarks trading [--orders N]");
+    Console.Error.WriteLine("       Research.Benchmarks alerts [--alerts N]");
     Console.Error.WriteLine("       Research.Benchmarks console-load --url URL --data-root DIR [--users 50] [--seconds 60] [--pages /system-health,/backtests]");
     return 2;
 }

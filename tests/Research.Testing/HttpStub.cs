@@ -5,7 +5,8 @@ using System.Text;
 namespace Research.Testing;
 
 /// <summary>A request a <see cref="HttpStub"/> received.</summary>
-public sealed record StubRequest(string Method, string Path, NameValueCollection Headers, string Body, DateTimeOffset At);
+/// <param name="Timestamp">When it arrived, as <see cref="System.Diagnostics.Stopwatch.GetTimestamp"/> (for latency measurements).</param>
+public sealed record StubRequest(string Method, string Path, NameValueCollection Headers, string Body, DateTimeOffset At, long Timestamp);
 
 /// <summary>
 /// A local HTTP stand-in (HttpListener on 127.0.0.1) for webhook-style services (Slack's incoming webhooks, Twilio's
@@ -106,6 +107,7 @@ public sealed class HttpStub : IAsyncDisposable
 
     private async Task AnswerAsync(HttpListenerContext context)
     {
+        var arrived = System.Diagnostics.Stopwatch.GetTimestamp();
         string body;
         using (var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8))
         {
@@ -126,15 +128,15 @@ public sealed class HttpStub : IAsyncDisposable
 
         lock (_gate)
         {
-            _requests.Add((new StubRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, new NameValueCollection(context.Request.Headers), body, DateTimeOffset.UtcNow), reply.Status));
+            _requests.Add((new StubRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, new NameValueCollection(context.Request.Headers), body, DateTimeOffset.UtcNow, arrived), reply.Status));
         }
 
         try
         {
             context.Response.StatusCode = reply.Status;
             var bytes = Encoding.UTF8.GetBytes(reply.Body);
-            await context.Response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
-            context.Response.Close();
+            context.Response.ContentLength64 = bytes.Length; // one write with its length: no chunked ending for the client to wait on
+            context.Response.Close(bytes, willBlock: false);
         }
         catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or IOException)
         {
