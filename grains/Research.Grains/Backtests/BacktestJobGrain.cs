@@ -323,6 +323,12 @@ public sealed class BacktestJobGrain(
         state.State.SignalUnits = [];
         await WriteFencedAsync().ConfigureAwait(true);
         Notify();
+        if (state.State.Status.State == JobState.Failed)
+        {
+            // The alert rules hear of it (job-failed, subject = the job id); not awaited: a job never waits for alerts.
+            GrainFactory.GetGrain<Research.Grains.Abstractions.Alerts.IAlertGrain>(0).ObserveAsync(new Research.Grains.Abstractions.Alerts.AlertObservationView(
+                "job-failed", state.State.Status.JobId, 1, clock.GetUtcNow(), $"{state.State.Status.Kind} {state.State.Status.Label} by {state.State.Status.RequestedBy}: {state.State.Status.Error}")).Ignore();
+        }
     }
 
     private async Task TickAsync(CancellationToken cancellationToken)

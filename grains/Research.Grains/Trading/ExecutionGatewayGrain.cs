@@ -61,6 +61,8 @@ public sealed partial class ExecutionGatewayGrain(
 
     private GatewayState S => state.State;
 
+    private DateTimeOffset? _riskReported;
+
     /// <summary>The account's external broker (Alpaca), or null on the paper broker.</summary>
     private IBrokerAdapter? Broker => brokers.For(Account);
 
@@ -153,6 +155,7 @@ public sealed partial class ExecutionGatewayGrain(
         }
 
         var cancelled = trips.Count > 0 ? await CancelOpenAsync(_ => true, "account breaker tripped: " + trips[0].Reason, now).ConfigureAwait(true) : [];
+        ReportRisk(now);
         await state.WriteOrDropAsync(this).ConfigureAwait(true);
         metrics.Order(Wire(record.Status), clock.GetElapsedTime(started));
         await PublishAsync([record, .. cancelled], fillMark).ConfigureAwait(true);
@@ -352,6 +355,7 @@ public sealed partial class ExecutionGatewayGrain(
         S.PeakEquity = Math.Max(S.PeakEquity, S.Book.Equity);
         await state.WriteOrDropAsync(this).ConfigureAwait(true);
         await PublishAsync(changed, fillMark).ConfigureAwait(true);
+        ReportRisk(now);
         return [.. changed.Select(View)];
     }
 
@@ -440,6 +444,34 @@ public sealed partial class ExecutionGatewayGrain(
         (S.PeakEquity, S.DayStartEquity, S.Day, S.Opened) = (cash, cash, Today(clock.GetUtcNow()), true);
         await GrainFactory.GetGrain<ITradingDirectoryGrain>(0).RegisterAsync(Account).ConfigureAwait(true);
         await state.WriteOrDropAsync(this).ConfigureAwait(true);
+    }
+
+    /// <summary>
+    /// Tells the alert rules the account's drawdown from its peak, its loss since the day's start (fractions of equity,
+    /// positive = down) and its largest position's share of equity, at most once a minute (the latest values; a rule
+    /// sees a breach within a minute). Not awaited: an order never waits for the alert service.
+    /// </summary>
+    private void ReportRisk(DateTimeOffset now)
+    {
+        if (_riskReported is { } last && now - last < TimeSpan.FromMinutes(1))
+        {
+            return;
+        }
+
+        _riskReported = now;
+        var equity = S.Book.Equity;
+        var alerts = GrainFactory.GetGrain<Research.Grains.Abstractions.Alerts.IAlertGrain>(0);
+        var subject = BreakerScope.Account(Account).Key;
+        foreach (var (condition, value) in new[]
+        {
+            ("drawdown", S.PeakEquity > 0 ? 1 - (equity / S.PeakEquity) : 0),
+            ("daily-loss", S.DayStartEquity > 0 ? 1 - (equity / S.DayStartEquity) : 0),
+            ("position-limit", equity > 0 ? S.Book.LargestPosition / equity : 0),
+        })
+        {
+            alerts.ObserveAsync(new Research.Grains.Abstractions.Alerts.AlertObservationView(condition, subject, value, now,
+                string.Create(CultureInfo.InvariantCulture, $"equity {equity:N2}, peak {S.PeakEquity:N2}, day start {S.DayStartEquity:N2}"))).Ignore();
+        }
     }
 
     /// <summary>The first tripped breaker of the order's scopes, as the rejection's reason, or null.</summary>

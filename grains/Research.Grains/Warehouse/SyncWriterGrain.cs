@@ -58,6 +58,7 @@ public sealed class SyncWriterGrain(
         {
             // Finished since the last timer tick: record the outcome before deciding.
             state.State.Job = Snapshot();
+            Report(state.State.Job, state.State.Request);
             state.State.LeaseHolder = null;
             _work = null;
             await state.WriteStateAsync().ConfigureAwait(true);
@@ -127,6 +128,28 @@ public sealed class SyncWriterGrain(
         }
     }
 
+    /// <summary>
+    /// Tells the alert rules how a finished sync went (<c>sync-failed</c>: 1 for the dataset that failed, 0 for each
+    /// published one, which resolves an earlier failure's alert). Not awaited: a sync never waits for the alert service.
+    /// </summary>
+    private void Report(SyncJobStatus job, SyncRequest? request)
+    {
+        var alerts = GrainFactory.GetGrain<Research.Grains.Abstractions.Alerts.IAlertGrain>(0);
+        var now = clock.GetUtcNow();
+        if (job.State == SyncState.Failed)
+        {
+            var dataset = job.CurrentDataset ?? (request is { Datasets.Count: > 0 } r ? r.Datasets[0] : "warehouse");
+            alerts.ObserveAsync(new Research.Grains.Abstractions.Alerts.AlertObservationView("sync-failed", dataset, 1, now, $"sync job {job.JobId} failed: {job.Error}")).Ignore();
+        }
+        else if (job.State == SyncState.Succeeded)
+        {
+            foreach (var published in job.Published)
+            {
+                alerts.ObserveAsync(new Research.Grains.Abstractions.Alerts.AlertObservationView("sync-failed", published.Split('@')[0], 0, now, $"sync job {job.JobId} published {published}")).Ignore();
+            }
+        }
+    }
+
     private void Update(SyncJobStatus status)
     {
         lock (_gate)
@@ -171,6 +194,7 @@ public sealed class SyncWriterGrain(
         }
 
         state.State.Job = live;
+        Report(live, state.State.Request);
         if (live.State == SyncState.Running)
         {
             state.State.LeaseHolder = _activation;

@@ -27,7 +27,7 @@ public sealed class AlertGrainTests
 {
     private static readonly Uri Console = new("http://console.test:5000/");
 
-    private static async Task<InProcessTestCluster> StartAsync(string scratch, FakeTimeProvider clock)
+    private static async Task<InProcessTestCluster> StartAsync(string scratch, FakeTimeProvider clock, TradingOptions? trading = null)
     {
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
@@ -36,7 +36,7 @@ public sealed class AlertGrainTests
             silo.Services.AddGrainStorage(GrainStorageNames.Research, (sp, _) => new SqliteGrainStorage(database, sp.GetRequiredService<IGrainStorageSerializer>(), TimeProvider.System));
             silo.Services.AddSingleton<IStepUpVerifier>(new FixedCodeVerifier(TradingCluster.Code));
             silo.AddResearchWarehouse(new WarehouseLayout(Path.Combine(scratch, "warehouse")), clock);
-            silo.AddResearchTrading(new TradingOptions());
+            silo.AddResearchTrading(trading ?? new TradingOptions());
             silo.Services.AddSingleton(SecurityStorage.Open(null, scratch, TimeProvider.System));
             silo.Services.AddSingleton(new AlertSender(new HttpClient { Timeout = TimeSpan.FromSeconds(5) }, clock, TimeProvider.System));
             silo.AddResearchAlerts(AlertStore.Sqlite(scratch), new AlertOptions { ConsoleUrl = Console, FirstRetryDelay = TimeSpan.FromMilliseconds(20) });
@@ -175,5 +175,34 @@ public sealed class AlertGrainTests
         Assert.Equal("throttled", (await alerts.ObserveAsync(new AlertObservationView("latency-p99", "gateway.submit", 700, clock.GetUtcNow()))).Single().Decision);
         await Eventually.UntilAsync(() => alerts.HistoryAsync(10), h => h.Single(a => a.Rule == "slow").Folded == 1, "the return folded", cancellationToken: ct);
         Assert.Equal(3, slack.Delivered.Count);
+    }
+
+    [Fact]
+    public async Task A_gateways_drawdown_reaches_a_drawdown_rule()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = TestEnvironment.CreateTempDirectory("alerts-drawdown");
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 14, 0, 0, TimeSpan.Zero));
+        await using var slack = new HttpStub();
+        await using var broker = new AlpacaStub(cash: 10_000);
+        var trading = new TradingOptions
+        {
+            Limits = Research.Trading.Breakers.BreakerLimits.None,
+            Alpaca = new Dictionary<string, Research.Trading.Brokers.AlpacaSettings> { ["dd-1"] = new(broker.Address, AlpacaStub.KeyId, AlpacaStub.Secret) },
+        };
+        await using var cluster = await StartAsync(dir.Path, clock, trading);
+        var alerts = cluster.Client.GetGrain<IAlertGrain>(0);
+        await alerts.PutChannelAsync(new AlertChannelInput("ops-slack", "slack", [], new Uri(slack.Address, "hook").ToString()));
+        await alerts.PutRuleAsync(new AlertRuleView("dd", "drawdown", 0.05, ["ops-slack"], "critical", "account:*"));
+
+        var gateway = cluster.Client.GetGrain<IExecutionGatewayGrain>("dd-1");
+        await gateway.SubmitAsync(new OrderTicket("b-1", "AAPL", TicketSide.Buy, 1_000));
+        broker.FillOrder("b-1", 1_000, 10);
+        await gateway.WorkAsync(); // equity 10,000 at the peak: drawdown 0
+        clock.Advance(TimeSpan.FromMinutes(2));
+        broker.Price("AAPL", 9);
+        await gateway.WorkAsync(); // marked at 9: equity 9,000, 10% below the peak
+        await Eventually.UntilAsync(() => slack.Delivered.Count == 1, "the drawdown alert", cancellationToken: ct);
+        Assert.StartsWith("*[CRITICAL] dd: drawdown account:dd-1 = 0.1 (threshold >= 0.05)*", (string?)JsonNode.Parse(slack.Delivered[0].Body)!["text"], StringComparison.Ordinal);
     }
 }
