@@ -118,6 +118,7 @@ public static class ConsoleHost
         services.AddScoped<Research.Console.Alpha.ConsoleAlpha>();
         services.AddScoped<Research.Console.Trading.ConsoleTrading>();
         services.AddScoped<Research.Console.Health.ConsoleHealth>();
+        services.AddScoped<Research.Console.Alerts.ConsoleAlerts>();
         services.AddScoped<ConsoleOverview>();
         services.AddScoped<ConsoleAccount>();
         services.AddScoped<ConsoleAdmin>();

@@ -306,6 +306,7 @@ public sealed partial class AuthorizationMatrixTests(ConsolePlatform platform)
             ["IAlertGrain.DeleteChannelAsync"] = () => cluster.GetGrain<IAlertGrain>(0).DeleteChannelAsync("no-such-channel"),
             ["IAlertGrain.TestChannelAsync"] = () => cluster.GetGrain<IAlertGrain>(0).TestChannelAsync("no-such-channel"),
             ["IAlertGrain.HistoryAsync"] = () => cluster.GetGrain<IAlertGrain>(0).HistoryAsync(5),
+            ["IAlertGrain.PreviewAsync"] = () => cluster.GetGrain<IAlertGrain>(0).PreviewAsync(new AlertRuleView("matrix", "metric", 1, ["x"]), "m", 2),
             ["IAlertGrain.AttemptsAsync"] = () => cluster.GetGrain<IAlertGrain>(0).AttemptsAsync(1),
             ["IAlertGrain.AcknowledgeAsync"] = () => cluster.GetGrain<IAlertGrain>(0).AcknowledgeAsync(1, " "),
             ["IStrategyDirectoryGrain.ListAsync"] = () => cluster.GetGrain<IStrategyDirectoryGrain>(0).ListAsync(),

@@ -283,6 +283,60 @@ public sealed class BrowserTests(ConsolePlatform platform)
     }
 
     [Fact]
+    public async Task An_operator_adds_a_channel_and_a_rule_tests_and_previews_them_and_acknowledges_the_alert_a_viewer_only_reads()
+    {
+        await using var slack = new HttpStub();
+        var hook = new Uri(slack.Address, "services/T9/B9/ui-hook-secret").ToString();
+        var (playwright, browser) = await LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var shots = Directory.CreateDirectory(Path.Combine(TestEnvironment.RepositoryRoot, "artifacts", "test-results", "screenshots")).FullName;
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var (channel, rule, account) = ("ui-slack-" + suffix, "ui-trips-" + suffix, "ui-alerts-" + suffix);
+
+        // A channel with its secret (a Slack webhook address), never shown again; a test message reaches the stand-in.
+        var ops = await SignInAtAsync(browser, await platform.CreateUserAsync("operator", twoFactor: true), "/alerts", "#alerts-ready");
+        await ops.FillAsync("#channel-name", channel);
+        await ops.FillAsync("#channel-secret", hook);
+        await ops.ClickAsync("#channel-save");
+        await ops.WaitForSelectorAsync($"tr[data-channel='{channel}']");
+        Assert.DoesNotContain("ui-hook-secret", await ops.ContentAsync(), StringComparison.Ordinal);
+        await ops.ClickAsync($"tr[data-channel='{channel}'] .channel-test");
+        await ops.WaitForFunctionAsync("() => document.querySelector('#alerts-message')?.textContent.includes('Test message delivered')");
+        Assert.Single(slack.Delivered);
+
+        // A rule: a bad threshold is refused in words; the preview shows the message; saved, a trip raises it.
+        await ops.FillAsync("#rule-name", rule);
+        await ops.FillAsync("#rule-threshold", "one");
+        await ops.ClickAsync("#rule-save");
+        await ops.WaitForFunctionAsync("() => document.querySelector('#alerts-message')?.textContent.includes(\"threshold: 'one' is not a number\")");
+        await ops.FillAsync("#rule-threshold", "1");
+        await ops.FillAsync("#rule-subject", "account:ui-alerts-*");
+        await ops.FillAsync("#rule-channels", channel);
+        await ops.ClickAsync("#rule-preview");
+        await ops.WaitForSelectorAsync("#rule-preview-text");
+        Assert.Contains($"[WARNING] {rule}: breaker-tripped account:ui-alerts-example = 1 (threshold >= 1)", await ops.InnerTextAsync("#rule-preview-text"), StringComparison.Ordinal);
+        await ops.ClickAsync("#rule-save");
+        await ops.WaitForSelectorAsync($"tr[data-rule='{rule}']");
+        await new CallerIdentity("desk-lead", Role.Operator, "tests").RunAsync(() => platform.Cluster.GetGrain<Research.Grains.Abstractions.Trading.ICircuitBreakerGrain>("account:" + account).TripAsync("ui drill"));
+        var row = $"tr[data-alert-rule='{rule}']";
+        await ops.WaitForSelectorAsync($"{row} .alert-ack", new PageWaitForSelectorOptions { Timeout = 30_000 });
+        await ops.WaitForFunctionAsync($"() => document.querySelector(\"{row} .delivery[data-channel='{channel}']\")?.textContent.includes('sent')", null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+        Assert.Equal(2, slack.Delivered.Count);
+        await ops.FillAsync("#ack-comment", "drill, checked");
+        await ops.ClickAsync($"{row} .alert-ack");
+        await ops.WaitForFunctionAsync($"() => document.querySelector(\"{row} .state\")?.textContent.startsWith('acknowledged')");
+        await ops.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "alerts-operator.png"), FullPage = true });
+
+        // A viewer reads the history, with no form and no acknowledge button.
+        var viewer = await SignInAtAsync(browser, await platform.CreateUserAsync("viewer", twoFactor: false), "/alerts", "#alerts-ready");
+        Assert.Contains("drill, checked", await viewer.InnerTextAsync(row), StringComparison.Ordinal);
+        Assert.Equal((0, 0, 0, 1), (await viewer.Locator("#rule-form").CountAsync(), await viewer.Locator("#channel-form").CountAsync(), await viewer.Locator(".alert-ack").CountAsync(),
+            await viewer.Locator("#rules-need-role").CountAsync()));
+        await viewer.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "alerts-viewer.png"), FullPage = true });
+    }
+
+    [Fact]
     public async Task The_trading_page_shows_breakers_and_accounts_and_only_an_operator_trips_and_resets_with_a_code()
     {
         // An account with a fill and a resting limit order, sent as an operator through the cluster.

@@ -128,6 +128,11 @@ public interface IAlertGrain : IGrainWithIntegerKey
     [RequiresAction(ResearchActions.AlertsView)]
     Task<AlertView[]> HistoryAsync(int limit);
 
+    /// <summary>The message a rule would send for <paramref name="value"/> on <paramref name="subject"/> (title, then body); checks the rule, changes nothing.</summary>
+    [Alias("preview")]
+    [RequiresAction(ResearchActions.AlertsView)]
+    Task<string[]> PreviewAsync(AlertRuleView rule, string subject, double value);
+
     [Alias("attempts")]
     [RequiresAction(ResearchActions.AlertsView)]
     Task<AlertAttemptView[]> AttemptsAsync(long alertId);

@@ -275,10 +275,21 @@ public sealed partial class AlertGrain(
         }
     }
 
-    /// <summary>The message: the rule, the value against the threshold, when, the detail and a link to the console page that shows the subject.</summary>
-    private AlertMessage Message(StoredAlert alert, bool escalation)
+    public Task<string[]> PreviewAsync(AlertRuleView rule, string subject, double value)
     {
-        var rule = _rules.FirstOrDefault(r => r.Name == alert.Rule);
+        ArgumentNullException.ThrowIfNull(rule);
+        var parsed = Parse(rule);
+        var at = clock.GetUtcNow();
+        var message = Message(parsed, new StoredAlert(0, parsed.Name, parsed.Condition, string.IsNullOrWhiteSpace(subject) ? "(subject)" : subject.Trim(), parsed.Severity, value, parsed.Threshold,
+            "(the reporter's detail)", at, "open", null, null, null, null, false, 0, []), escalation: false);
+        return Task.FromResult(new[] { message.Title, message.Body.Replace("(alert 0)", "(alert N: its number once raised)", StringComparison.Ordinal).Replace("ack 0 ", "ack N ", StringComparison.Ordinal) });
+    }
+
+    /// <summary>The message: the rule, the value against the threshold, when, the detail and a link to the console page that shows the subject.</summary>
+    private AlertMessage Message(StoredAlert alert, bool escalation) => Message(_rules.FirstOrDefault(r => r.Name == alert.Rule), alert, escalation);
+
+    private AlertMessage Message(AlertRule? rule, StoredAlert alert, bool escalation)
+    {
         var comparison = rule is { Above: false } ? "<=" : ">=";
         var page = alert.Condition switch
         {

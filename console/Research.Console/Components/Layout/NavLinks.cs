@@ -22,6 +22,7 @@ public static class NavLinks
         new("alpha", "/alpha", "Alpha", ResearchActions.AlphaView),
         new("trading", "/trading", "Trading", ResearchActions.TradingView),
         new("health", "/system-health", "Health", ResearchActions.HealthView),
+        new("alerts", "/alerts", "Alerts", ResearchActions.AlertsView),
         new("audit", "/audit", "Audit", ResearchActions.AuditView),
         new("users", "/admin/users", "Users", ResearchActions.UsersView),
         new("sessions-all", "/admin/sessions", "All sessions", ResearchActions.UsersView, InNavigation: false),
