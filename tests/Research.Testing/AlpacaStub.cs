@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Research.Testing;
@@ -13,33 +12,24 @@ namespace Research.Testing;
 /// Faults queued with <see cref="Fail"/> answer the next matching requests first; <see cref="Requests"/> keeps
 /// "METHOD path" of each.
 /// </summary>
-public sealed class AlpacaStub : IAsyncDisposable
+public sealed class AlpacaStub : LocalHttpServer
 {
     public const string KeyId = "PKTESTKEY";
     public const string Secret = "test-secret-never-shown";
 
-    private readonly HttpListener _listener = new();
     private readonly Lock _gate = new();
     private readonly List<JsonObject> _orders = [];
     private readonly Dictionary<string, long> _positions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, double> _prices = new(StringComparer.Ordinal);
     private readonly Queue<(string Method, int Status, string Body)> _faults = new();
     private readonly List<string> _requests = [];
-    private readonly Task _loop;
     private double _cash;
 
     public AlpacaStub(double cash = 100_000)
     {
         _cash = cash;
-        Port = FreePorts.Next();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
+        Start();
     }
-
-    public int Port { get; }
-
-    public Uri Address => new($"http://127.0.0.1:{Port}/");
 
     public IReadOnlyList<string> Requests
     {
@@ -124,54 +114,18 @@ public sealed class AlpacaStub : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    protected override Task<(int Status, string Body)?> AnswerAsync(HttpListenerRequest request, string body)
     {
-        _listener.Stop();
-        _listener.Close();
-        await _loop.ConfigureAwait(false);
-    }
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
+        lock (_gate)
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync().ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            string body;
-            using (var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8))
-            {
-                body = await reader.ReadToEndAsync().ConfigureAwait(false);
-            }
-
-            (int Status, string Body) reply;
-            lock (_gate)
-            {
-                var method = context.Request.HttpMethod;
-                _requests.Add($"{method} {context.Request.Url!.AbsolutePath}");
-                reply = context.Request.Headers["APCA-API-KEY-ID"] != KeyId || context.Request.Headers["APCA-API-SECRET-KEY"] != Secret
-                    ? (401, """{"message":"request is not authorized"}""")
-                    : _faults.Count > 0 && (_faults.Peek().Method == "*" || _faults.Peek().Method == method)
-                        ? _faults.Dequeue() is var f ? (f.Status, f.Body) : default
-                        : Answer(method, context.Request.Url!.AbsolutePath, context.Request.QueryString["client_order_id"], body);
-            }
-
-            context.Response.StatusCode = reply.Status;
-            if (reply.Body.Length > 0)
-            {
-                context.Response.ContentType = "application/json";
-                var bytes = Encoding.UTF8.GetBytes(reply.Body);
-                await context.Response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
-            }
-
-            context.Response.Close();
+            var method = request.HttpMethod;
+            _requests.Add($"{method} {request.Url!.AbsolutePath}");
+            (int, string) reply = request.Headers["APCA-API-KEY-ID"] != KeyId || request.Headers["APCA-API-SECRET-KEY"] != Secret
+                ? (401, """{"message":"request is not authorized"}""")
+                : _faults.Count > 0 && (_faults.Peek().Method == "*" || _faults.Peek().Method == method)
+                    ? _faults.Dequeue() is var f ? (f.Status, f.Body) : default
+                    : Answer(method, request.Url!.AbsolutePath, request.QueryString["client_order_id"], body);
+            return Task.FromResult<(int Status, string Body)?>(reply);
         }
     }
 

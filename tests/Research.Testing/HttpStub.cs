@@ -1,6 +1,5 @@
 using System.Collections.Specialized;
 using System.Net;
-using System.Text;
 
 namespace Research.Testing;
 
@@ -14,14 +13,11 @@ public sealed record StubRequest(string Method, string Path, NameValueCollection
 /// unless faults queued with <see cref="Fail"/> (a status, or no answer at all) come first. <see cref="Down"/>
 /// answers 503 until <see cref="Up"/>. Only requests answered with a 2xx count as <see cref="Delivered"/>.
 /// </summary>
-public sealed class HttpStub : IAsyncDisposable
+public sealed class HttpStub : LocalHttpServer
 {
-    private readonly HttpListener _listener = new();
     private readonly Lock _gate = new();
     private readonly Queue<(int Status, string Body, bool Hang)> _faults = new();
-    private readonly TaskCompletionSource _closing = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<(StubRequest Request, int Status)> _requests = [];
-    private readonly Task _loop;
     private readonly int _status;
     private readonly string _body;
     private bool _down;
@@ -29,15 +25,8 @@ public sealed class HttpStub : IAsyncDisposable
     public HttpStub(int status = 200, string body = "ok")
     {
         (_status, _body) = (status, body);
-        Port = FreePorts.Next();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
+        Start();
     }
-
-    public int Port { get; }
-
-    public Uri Address => new($"http://127.0.0.1:{Port}/");
 
     public IReadOnlyList<(StubRequest Request, int Status)> Requests
     {
@@ -79,41 +68,9 @@ public sealed class HttpStub : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        _closing.TrySetResult();
-        _listener.Stop();
-        _listener.Close();
-        await _loop.ConfigureAwait(false);
-    }
-
-    private async Task ServeAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync().ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => AnswerAsync(context));
-        }
-    }
-
-    private async Task AnswerAsync(HttpListenerContext context)
+    protected override async Task<(int Status, string Body)?> AnswerAsync(HttpListenerRequest request, string body)
     {
         var arrived = System.Diagnostics.Stopwatch.GetTimestamp();
-        string body;
-        using (var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8))
-        {
-            body = await reader.ReadToEndAsync().ConfigureAwait(false);
-        }
-
         (int Status, string Body, bool Hang) reply;
         lock (_gate)
         {
@@ -122,25 +79,15 @@ public sealed class HttpStub : IAsyncDisposable
 
         if (reply.Hang)
         {
-            await _closing.Task.ConfigureAwait(false); // a slow answer: held until the stub closes
-            return;
+            await Closing.ConfigureAwait(false); // a slow answer: held until the stub closes
+            return null;
         }
 
         lock (_gate)
         {
-            _requests.Add((new StubRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, new NameValueCollection(context.Request.Headers), body, DateTimeOffset.UtcNow, arrived), reply.Status));
+            _requests.Add((new StubRequest(request.HttpMethod, request.Url!.AbsolutePath, new NameValueCollection(request.Headers), body, DateTimeOffset.UtcNow, arrived), reply.Status));
         }
 
-        try
-        {
-            context.Response.StatusCode = reply.Status;
-            var bytes = Encoding.UTF8.GetBytes(reply.Body);
-            context.Response.ContentLength64 = bytes.Length; // one write with its length: no chunked ending for the client to wait on
-            context.Response.Close(bytes, willBlock: false);
-        }
-        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or IOException)
-        {
-            // the client gave up (a timeout test): nothing to answer
-        }
+        return (reply.Status, reply.Body);
     }
 }
