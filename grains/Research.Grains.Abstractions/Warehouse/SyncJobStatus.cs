@@ -14,5 +14,10 @@ public sealed record SyncJobStatus(
     [property: Id(8)] string? Error,
     [property: Id(9)] IReadOnlyList<string> Published)
 {
-    public static SyncJobStatus None { get; } = new(string.Empty, SyncState.Idle, [], null, string.Empty, 0, null, null, null, []);
+    /// <remarks>
+    /// A new instance on every read: grain state defaults to it, and the JSON state serializer populates an existing
+    /// object in place, so one shared instance would carry the first deserialized job into every later default (seen
+    /// in tests: a sync writer with no state reported another cluster's failed job).
+    /// </remarks>
+    public static SyncJobStatus None => new(string.Empty, SyncState.Idle, [], null, string.Empty, 0, null, null, null, []);
 }

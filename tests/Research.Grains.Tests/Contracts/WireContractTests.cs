@@ -73,6 +73,7 @@ public sealed class WireContractTests(BacktestWarehouseFixture fixture) : IClass
 
         const string sync = """{"$id":"1","$type":"Research.Grains.Warehouse.SyncWriterState, Research.Grains","Job":{"$id":"2","$type":"Research.Grains.Abstractions.Warehouse.SyncJobStatus, Research.Grains.Abstractions","JobId":"s1","State":"failed","Datasets":[],"Stage":"","Fraction":0,"Published":[]}}""";
         Assert.Equal(SyncState.Failed, serializer.Deserialize<SyncWriterState>(new BinaryData(sync))!.Job.State);
+        Assert.Equal((string.Empty, SyncState.Idle), (new SyncWriterState().Job.JobId, new SyncWriterState().Job.State)); // reading a state leaves the next default alone
 
         var written = serializer.Serialize(state).ToString();
         Assert.Contains("\"Execution\":\"next-open\"", written, StringComparison.Ordinal);

@@ -276,11 +276,12 @@ public static class AlertsCommand
         var value = new Option<double>("--value") { Description = "Its value now.", Required = true };
         var condition = new Option<string>("--condition") { Description = "The condition reported (default metric).", DefaultValueFactory = _ => "metric" };
         var detail = new Option<string?>("--detail") { Description = "Text for the message." };
+        // The time is left to the alert grain's clock (default): the CLI reads no clock of its own.
         var command = new Command("report", "Report a value to the alert rules (operator): what each matching rule did (raise, continue, throttled, resolve).") { subject, value, condition, detail, ClusterOptions.Gateway };
         command.SetAction(async (parse, ct) =>
         {
             await using var cluster = await Connect(parse, ct).ConfigureAwait(false);
-            var outcomes = await Run(() => Grain(cluster).ObserveAsync(new AlertObservationView(parse.GetValue(condition)!, parse.GetValue(subject)!, parse.GetValue(value), DateTimeOffset.UtcNow, parse.GetValue(detail)))).ConfigureAwait(false);
+            var outcomes = await Run(() => Grain(cluster).ObserveAsync(new AlertObservationView(parse.GetValue(condition)!, parse.GetValue(subject)!, parse.GetValue(value), default, parse.GetValue(detail)))).ConfigureAwait(false);
             output.Done(parse, outcomes.Length == 0 ? "no rule matches." : string.Join("; ", outcomes.Select(o => $"{o.Rule}: {o.Decision}{(o.AlertId is { } a ? $" (alert {a})" : string.Empty)}")) + ".", outcomes);
             return ExitCodes.Ok;
         });
