@@ -301,7 +301,16 @@ public static class AlertsCommand
         return ExitCodes.Ok;
     }
 
-    /// <summary>The grain's refusals ("rule x: threshold must be a number") as a CLI error (exit 1) in its own words.</summary>
+    /// <summary>What the alert grain's refusals start with (after "rule NAME: " or "channel NAME: "), and the option that carried it.</summary>
+    private static readonly (string Phrase, string Option)[] Fields =
+    [
+        ("name", "--name"), ("threshold", "--threshold"), ("channels", "--channels"), ("channel '", "--channels"), ("subject", "--subject"),
+        ("throttle", "--throttle-minutes"), ("escalate-after", "--escalate-after-minutes"), ("quiet hours", "--quiet"), ("severity", "--severity"),
+        ("condition", "--condition"), ("comment", "--comment"), ("there is no alert", "id"), ("there is no channel", "--channel"),
+        ("observation", "--subject/--value"), ("setting", "--setting"), ("the secret", "--secret-env"), ("channel kind", "--kind"),
+    ];
+
+    /// <summary>The grain's refusals ("rule x: threshold must be a number") as a one-line CLI error (exit 1) naming the option.</summary>
     private static async Task<T> Run<T>(Func<Task<T>> call)
     {
         try
@@ -310,7 +319,14 @@ public static class AlertsCommand
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
-            throw new CliException(e.Message, e);
+            var text = System.Text.RegularExpressions.Regex.Replace(e.Message, "^(rule|channel) [^:]*: ", string.Empty);
+            var field = Fields.FirstOrDefault(f => text.StartsWith(f.Phrase, StringComparison.Ordinal));
+            if (field.Option is not null && text.StartsWith(field.Phrase + ": ", StringComparison.Ordinal))
+            {
+                text = text[(field.Phrase.Length + 2)..]; // "comment: say why" under --comment reads once
+            }
+
+            throw new CliException(field.Option is null ? e.Message : $"{field.Option}: {text}", e);
         }
     }
 }
