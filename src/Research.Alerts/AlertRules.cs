@@ -17,6 +17,7 @@ public enum AlertCondition
     JobFailed,
     JobStuck,
     Metric,
+    GrossExposure,
 }
 
 public enum AlertSeverity
@@ -176,4 +177,44 @@ public static class AlertEngine
         ArgumentNullException.ThrowIfNull(standing);
         return rule.EscalateAfter is { } after && !standing.Acknowledged && !standing.Escalated && now - standing.Since >= after;
     }
+}
+
+/// <summary>
+/// How long each running thing (a backtest job, a sync) has gone without progress, from successive looks at it: the
+/// minutes since its progress text last changed. A thing seen for the first time counts from the time the caller says
+/// progress was last known (its start when it shows none yet, the look itself otherwise); a thing no longer running is
+/// reported once more with zero minutes, so a standing alert on it resolves.
+/// </summary>
+public sealed class ProgressWatch
+{
+    private readonly Dictionary<string, (string Progress, DateTimeOffset Since)> _seen = new(StringComparer.Ordinal);
+
+    /// <param name="running">Each running thing: its subject, its progress as text (stage and fraction), and when progress was last known if it is new.</param>
+    public IReadOnlyList<(string Subject, double Minutes)> Look(IEnumerable<(string Subject, string Progress, DateTimeOffset KnownSince)> running, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(running);
+        var result = new List<(string, double)>();
+        var current = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (subject, progress, knownSince) in running)
+        {
+            current.Add(subject);
+            if (!_seen.TryGetValue(subject, out var seen) || seen.Progress != progress)
+            {
+                seen = (progress, seen.Progress is null ? Min(knownSince, now) : now);
+                _seen[subject] = seen;
+            }
+
+            result.Add((subject, Math.Max(0, (now - seen.Since).TotalMinutes)));
+        }
+
+        foreach (var ended in _seen.Keys.Where(k => !current.Contains(k)).ToList())
+        {
+            _seen.Remove(ended);
+            result.Add((ended, 0));
+        }
+
+        return result;
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 }

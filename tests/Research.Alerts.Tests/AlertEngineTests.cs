@@ -86,4 +86,21 @@ public sealed class AlertEngineTests
         Assert.Equal(AlertCondition.BreakerTripped, AlertRule.ParseCondition("breaker-tripped"));
         Assert.Contains("sync-failed", Assert.Throws<ArgumentException>(() => AlertRule.ParseCondition("sync-exploded")).Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Progress_watch_counts_minutes_since_progress_last_changed_and_reports_an_ended_job_once_at_zero()
+    {
+        var watch = new ProgressWatch();
+        var started = T0.AddMinutes(-40);
+        // First look: a job with no progress yet counts from its start; one already under way from this look.
+        Assert.Equal([("backtest:a", 40.0), ("backtest:b", 0.0)], watch.Look([("backtest:a", "queued 0", started), ("backtest:b", "paths 0.5", T0)], T0));
+        // Ten minutes on: a has not moved (50 minutes), b moved (0), a new sync appears.
+        Assert.Equal([("backtest:a", 50.0), ("backtest:b", 0.0), ("sync:s1", 0.0)],
+            watch.Look([("backtest:a", "queued 0", started), ("backtest:b", "paths 0.6", T0), ("sync:s1", "crsp/daily fetch 0.1", T0.AddMinutes(10))], T0.AddMinutes(10)));
+        // a finished: reported once at zero, then forgotten; b stuck since the last change.
+        Assert.Equal([("backtest:b", 20.0), ("sync:s1", 20.0), ("backtest:a", 0.0)],
+            watch.Look([("backtest:b", "paths 0.6", T0), ("sync:s1", "crsp/daily fetch 0.1", T0)], T0.AddMinutes(30)));
+        Assert.Equal([("backtest:b", 30.0), ("sync:s1", 30.0)], watch.Look([("backtest:b", "paths 0.6", T0), ("sync:s1", "crsp/daily fetch 0.1", T0)], T0.AddMinutes(40)));
+        Assert.Equal("gross-exposure", AlertRule.Wire(AlertCondition.GrossExposure));
+    }
 }

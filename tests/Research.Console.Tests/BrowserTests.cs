@@ -328,6 +328,29 @@ public sealed class BrowserTests(ConsolePlatform platform)
         await ops.WaitForFunctionAsync($"() => document.querySelector(\"{row} .state\")?.textContent.startsWith('acknowledged')");
         await ops.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "alerts-operator.png"), FullPage = true });
 
+        // Edit: the form takes the rule's values; a new threshold replaces it. A channel in use cannot be deleted;
+        // deleting the rule takes a confirmation, keeps its alert in the history, and then the channel can go.
+        await ops.ClickAsync($"tr[data-rule='{rule}'] .rule-edit");
+        await ops.WaitForSelectorAsync("#rule-editing");
+        Assert.Equal(("1", "account:ui-alerts-*", channel), (await ops.InputValueAsync("#rule-threshold"), await ops.InputValueAsync("#rule-subject"), await ops.InputValueAsync("#rule-channels")));
+        await ops.FillAsync("#rule-threshold", "2");
+        await ops.ClickAsync("#rule-save");
+        await ops.WaitForFunctionAsync($"() => document.querySelector(\"tr[data-rule='{rule}']\")?.textContent.includes('>= 2')");
+        await ops.ClickAsync($"tr[data-channel='{channel}'] .channel-delete");
+        await ops.ClickAsync($"tr[data-channel='{channel}'] .channel-delete-confirm");
+        await ops.WaitForFunctionAsync($"() => document.querySelector('#alerts-message')?.textContent.includes('is used by rule {rule}')");
+        await ops.ClickAsync($"tr[data-rule='{rule}'] .rule-delete");
+        Assert.Equal(1, await ops.Locator($"tr[data-rule='{rule}']").CountAsync()); // not yet: it asks first
+        await ops.ClickAsync($"tr[data-rule='{rule}'] .rule-delete-confirm");
+        await ops.WaitForFunctionAsync($"() => !document.querySelector(\"tr[data-rule='{rule}']\")");
+        Assert.Equal(1, await ops.Locator(row).CountAsync());
+        await ops.ClickAsync($"tr[data-channel='{channel}'] .channel-delete");
+        await ops.ClickAsync($"tr[data-channel='{channel}'] .channel-delete-confirm");
+        await ops.WaitForFunctionAsync($"() => !document.querySelector(\"tr[data-channel='{channel}']\")");
+        var audit = await new CallerIdentity("auditor", Role.Admin, "tests").RunAsync(() =>
+            platform.Cluster.GetGrain<Research.Grains.Abstractions.Security.IAuditGrain>(0).ReadAsync(new Research.Grains.Abstractions.Security.AuditFilter(Action: "alerts.rule.delete", Limit: 50)));
+        Assert.Contains(audit, e => e.Target == rule && e.Actor.StartsWith("operator", StringComparison.Ordinal));
+
         // A viewer reads the history, with no form and no acknowledge button.
         var viewer = await SignInAtAsync(browser, await platform.CreateUserAsync("viewer", twoFactor: false), "/alerts", "#alerts-ready");
         Assert.Contains("drill, checked", await viewer.InnerTextAsync(row), StringComparison.Ordinal);

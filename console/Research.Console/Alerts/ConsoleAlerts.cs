@@ -31,6 +31,9 @@ public sealed class ConsoleAlerts(IClusterClient cluster, ConsoleActions actions
     public Task<AlertChannelView> PutChannelAsync(ClaimsPrincipal user, AlertChannelInput channel) =>
         actions.RunAsync(user, ResearchActions.AlertsEdit, channel.Name, () => Grain.PutChannelAsync(channel), new ActionOptions(Audit: false));
 
+    public Task<bool> DeleteChannelAsync(ClaimsPrincipal user, string name) =>
+        actions.RunAsync(user, ResearchActions.AlertsEdit, name, () => Grain.DeleteChannelAsync(name), new ActionOptions(Audit: false));
+
     public Task<AlertAttemptView[]> TestChannelAsync(ClaimsPrincipal user, string name) =>
         actions.RunAsync(user, ResearchActions.AlertsEdit, name, () => Grain.TestChannelAsync(name), new ActionOptions(Audit: false));
 

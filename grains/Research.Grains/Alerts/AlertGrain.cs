@@ -30,6 +30,12 @@ public sealed record AlertOptions
 
     /// <summary>How often the grain looks for due deliveries and escalations while active.</summary>
     public TimeSpan Tick { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the swept conditions (latency, stale syncs, data quality, stuck jobs) are looked at while a rule watches them.</summary>
+    public TimeSpan Sweep { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Calls an operation needs in the health grain's last minute before its p99 is observed (fewer say little).</summary>
+    public int LatencyMinimumCalls { get; init; } = 20;
 }
 
 /// <summary>
@@ -69,7 +75,12 @@ public sealed partial class AlertGrain(
             throw new ArgumentException("observation: a subject of 1 to 128 characters and a finite value are needed.");
         }
 
-        var seen = new Observation(condition, observation.Subject.Trim(), observation.Value, observation.At == default ? clock.GetUtcNow() : observation.At, observation.Detail);
+        return await ObserveCoreAsync(new Observation(condition, observation.Subject.Trim(), observation.Value, observation.At == default ? clock.GetUtcNow() : observation.At, observation.Detail)).ConfigureAwait(true);
+    }
+
+    private async Task<AlertOutcomeView[]> ObserveCoreAsync(Observation seen)
+    {
+        var condition = seen.Condition;
         var outcomes = new List<AlertOutcomeView>();
         foreach (var rule in _rules.Where(r => r.Enabled && r.Condition == condition && r.Covers(seen.Subject)))
         {
@@ -218,6 +229,7 @@ public sealed partial class AlertGrain(
 
     private async Task TickAsync(CancellationToken cancellationToken)
     {
+        await SweepIfDueAsync().ConfigureAwait(true);
         await EscalateAsync().ConfigureAwait(true);
         await DeliverAsync().ConfigureAwait(true);
     }
@@ -293,8 +305,9 @@ public sealed partial class AlertGrain(
         var comparison = rule is { Above: false } ? "<=" : ">=";
         var page = alert.Condition switch
         {
-            AlertCondition.BreakerTripped or AlertCondition.Drawdown or AlertCondition.DailyLoss or AlertCondition.PositionLimit => "trading",
-            AlertCondition.JobFailed or AlertCondition.JobStuck => "backtests",
+            AlertCondition.BreakerTripped or AlertCondition.Drawdown or AlertCondition.DailyLoss or AlertCondition.PositionLimit or AlertCondition.GrossExposure => "trading",
+            AlertCondition.JobFailed => "backtests",
+            AlertCondition.JobStuck when alert.Subject.StartsWith("backtest:", StringComparison.Ordinal) => "backtests",
             _ => "system-health",
         };
         var link = new Uri(options.ConsoleUrl, page);

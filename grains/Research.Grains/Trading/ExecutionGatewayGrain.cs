@@ -448,7 +448,7 @@ public sealed partial class ExecutionGatewayGrain(
 
     /// <summary>
     /// Tells the alert rules the account's drawdown from its peak, its loss since the day's start (fractions of equity,
-    /// positive = down) and its largest position's share of equity, at most once a minute (the latest values; a rule
+    /// positive = down) and its largest position's and its gross exposure's share of equity, at most once a minute (the latest values; a rule
     /// sees a breach within a minute). Not awaited: an order never waits for the alert service.
     /// </summary>
     private void ReportRisk(DateTimeOffset now)
@@ -467,6 +467,7 @@ public sealed partial class ExecutionGatewayGrain(
             ("drawdown", S.PeakEquity > 0 ? 1 - (equity / S.PeakEquity) : 0),
             ("daily-loss", S.DayStartEquity > 0 ? 1 - (equity / S.DayStartEquity) : 0),
             ("position-limit", equity > 0 ? S.Book.LargestPosition / equity : 0),
+            ("gross-exposure", equity > 0 ? S.Book.GrossExposure / equity : 0),
         })
         {
             alerts.ObserveAsync(new Research.Grains.Abstractions.Alerts.AlertObservationView(condition, subject, value, now,

@@ -34,6 +34,9 @@ public sealed class AccountBook
     /// <summary>The largest absolute position value.</summary>
     public double LargestPosition => Positions.Values.Select(p => Math.Abs(p.Value)).DefaultIfEmpty(0).Max();
 
+    /// <summary>The sum of absolute position values (longs plus shorts).</summary>
+    public double GrossExposure => Positions.Values.Sum(p => Math.Abs(p.Value));
+
     public long Held(string symbol) => Positions.TryGetValue(symbol, out var p) ? p.Quantity : 0;
 
     public void Apply(Fill fill)

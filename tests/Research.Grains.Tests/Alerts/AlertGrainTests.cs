@@ -7,6 +7,7 @@ using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 using Orleans.TestingHost;
 using Research.Alerts;
+using Research.Data.Quality;
 using Research.Data.Warehouse;
 using Research.Grains.Abstractions.Alerts;
 using Research.Grains.Abstractions.Trading;
@@ -40,6 +41,7 @@ public sealed class AlertGrainTests
             silo.Services.AddSingleton(SecurityStorage.Open(null, scratch, TimeProvider.System));
             silo.Services.AddSingleton(new AlertSender(new HttpClient { Timeout = TimeSpan.FromSeconds(5) }, clock, TimeProvider.System));
             silo.AddResearchAlerts(AlertStore.Sqlite(scratch), new AlertOptions { ConsoleUrl = Console, FirstRetryDelay = TimeSpan.FromMilliseconds(20) });
+            silo.AddResearchHealth();
             silo.UseInMemoryReminderService();
         });
         builder.ConfigureClient(client => client.UseCallerIdentity(TradingCluster.Operator));
@@ -178,7 +180,7 @@ public sealed class AlertGrainTests
     }
 
     [Fact]
-    public async Task A_gateways_drawdown_reaches_a_drawdown_rule()
+    public async Task A_gateways_gross_exposure_and_drawdown_reach_their_rules()
     {
         var ct = TestContext.Current.CancellationToken;
         using var dir = TestEnvironment.CreateTempDirectory("alerts-drawdown");
@@ -194,15 +196,82 @@ public sealed class AlertGrainTests
         var alerts = cluster.Client.GetGrain<IAlertGrain>(0);
         await alerts.PutChannelAsync(new AlertChannelInput("ops-slack", "slack", [], new Uri(slack.Address, "hook").ToString()));
         await alerts.PutRuleAsync(new AlertRuleView("dd", "drawdown", 0.05, ["ops-slack"], "critical", "account:*"));
+        await alerts.PutRuleAsync(new AlertRuleView("gross", "gross-exposure", 0.9, ["ops-slack"], "warning", "account:*"));
 
         var gateway = cluster.Client.GetGrain<IExecutionGatewayGrain>("dd-1");
         await gateway.SubmitAsync(new OrderTicket("b-1", "AAPL", TicketSide.Buy, 1_000));
         broker.FillOrder("b-1", 1_000, 10);
-        await gateway.WorkAsync(); // equity 10,000 at the peak: drawdown 0
+        clock.Advance(TimeSpan.FromMinutes(2)); // risk is reported at most once a minute (the submit reported it)
+        await gateway.WorkAsync(); // equity 10,000 at the peak: drawdown 0; all of it in AAPL: gross exposure 1
+        await Eventually.UntilAsync(() => slack.Delivered.Count == 1, "the gross exposure alert", cancellationToken: ct);
+        Assert.StartsWith("*[WARNING] gross: gross-exposure account:dd-1 = 1 (threshold >= 0.9)*", (string?)JsonNode.Parse(slack.Delivered[0].Body)!["text"], StringComparison.Ordinal);
         clock.Advance(TimeSpan.FromMinutes(2));
         broker.Price("AAPL", 9);
         await gateway.WorkAsync(); // marked at 9: equity 9,000, 10% below the peak
-        await Eventually.UntilAsync(() => slack.Delivered.Count == 1, "the drawdown alert", cancellationToken: ct);
-        Assert.StartsWith("*[CRITICAL] dd: drawdown account:dd-1 = 0.1 (threshold >= 0.05)*", (string?)JsonNode.Parse(slack.Delivered[0].Body)!["text"], StringComparison.Ordinal);
+        await Eventually.UntilAsync(() => slack.Delivered.Count == 2, "the drawdown alert", cancellationToken: ct);
+        Assert.StartsWith("*[CRITICAL] dd: drawdown account:dd-1 = 0.1 (threshold >= 0.05)*", (string?)JsonNode.Parse(slack.Delivered[1].Body)!["text"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_sweep_raises_and_resolves_stale_datasets_failed_quality_checks_and_slow_calls_even_with_a_source_down()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = TestEnvironment.CreateTempDirectory("alerts-sweep");
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 3, 2, 14, 0, 0, TimeSpan.Zero));
+        var layout = new WarehouseLayout(Path.Combine(dir.Path, "warehouse"));
+        var publisher = new DatasetPublisher(layout, clock);
+        async Task PublishAsync(string dataset, bool quarantine, params ValidationFinding[] validation)
+        {
+            var staged = Path.Combine(dir.Path, "staged-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(staged);
+            await File.WriteAllTextAsync(Path.Combine(staged, "part-0.parquet"), "rows", ct);
+            await publisher.PublishAsync(new PublishRequest(dataset, staged, new Dictionary<string, long> { ["part-0.parquet"] = 100 }, [], "test", "tests")
+            { Validation = validation, Quarantine = quarantine, QuarantineReason = quarantine ? "checks failed" : null }, ct);
+            clock.Advance(TimeSpan.FromMilliseconds(5));
+        }
+
+        await PublishAsync("crsp/daily", false, new ValidationFinding("crsp/daily", null, "row-drop", true, "100 rows vs 100"));
+        await PublishAsync("ff/factors", false);
+        await PublishAsync("crsp/daily", true, new ValidationFinding("crsp/daily", null, "row-drop", false, "40 rows vs 100 in the parent version (60.0% fewer, at most 20%)"));
+        clock.Advance(TimeSpan.FromHours(25));
+
+        await using var slack = new HttpStub();
+        await using var cluster = await StartAsync(dir.Path, clock);
+        var alerts = cluster.Client.GetGrain<IAlertGrain>(0);
+        await alerts.PutChannelAsync(new AlertChannelInput("ops-slack", "slack", [], new Uri(slack.Address, "hook").ToString()));
+        await alerts.PutRuleAsync(new AlertRuleView("stale", "sync-stale", 24, ["ops-slack"]));
+        await alerts.PutRuleAsync(new AlertRuleView("quality", "data-quality", 1, ["ops-slack"]));
+        await alerts.PutRuleAsync(new AlertRuleView("slow", "latency-p99", 500, ["ops-slack"], "warning", "grain:*"));
+        await alerts.PutRuleAsync(new AlertRuleView("stuck", "job-stuck", 30, ["ops-slack"])); // no backtest scheduler in this cluster: its look fails, the others go on
+        var histogram = new Research.Grains.Client.Monitoring.LatencyHistogram();
+        for (var i = 0; i < 30; i++)
+        {
+            histogram.Record(TimeSpan.FromMilliseconds(i < 25 ? 5 : 900));
+        }
+
+        await cluster.Client.GetGrain<Research.Grains.Abstractions.Health.IHealthGrain>(0).ReportAsync(new Research.Grains.Abstractions.Health.LatencyReport("test", clock.GetUtcNow(),
+            [new Research.Grains.Abstractions.Health.LatencySample("grain", "IQuoteGrain.Latest", histogram.TakeCounts())]));
+        await alerts.DeliverDueAsync();
+        var raised = await Eventually.UntilAsync(() => alerts.HistoryAsync(10), h => h.Length == 4 && h.All(a => a.Deliveries.All(d => d.Status == "sent")), "four alerts from one sweep", cancellationToken: ct);
+        Assert.Equal(["quality crsp/daily 1", "slow grain:IQuoteGrain.Latest", "stale crsp/daily", "stale ff/factors"],
+            raised.Select(a => a.Rule == "quality" ? $"{a.Rule} {a.Subject} {a.Value}" : $"{a.Rule} {a.Subject}").Order(StringComparer.Ordinal));
+        Assert.InRange(raised.Single(a => a.Subject == "ff/factors").Value, 25, 25.01);
+        Assert.InRange(raised.Single(a => a.Rule == "slow").Value, 900, 990); // the bucket bound: at most 10% above
+        Assert.Contains("[row-drop] 40 rows vs 100", raised.Single(a => a.Rule == "quality").Detail, StringComparison.Ordinal);
+        Assert.Contains("(quarantined)", raised.Single(a => a.Rule == "quality").Detail, StringComparison.Ordinal);
+        Assert.Equal(4, slack.Delivered.Count);
+
+        // A minute later, nothing new (the conditions still hold); then a good version of crsp/daily resolves its two alerts.
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await alerts.DeliverDueAsync();
+        Assert.Equal(4, (await alerts.HistoryAsync(10)).Length);
+        await PublishAsync("crsp/daily", false, new ValidationFinding("crsp/daily", null, "row-drop", true, "100 rows vs 100"));
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await alerts.DeliverDueAsync();
+        var after = await Eventually.UntilAsync(() => alerts.HistoryAsync(10), h => h.Count(a => a.State == "resolved") == 3, "crsp/daily's alerts and the slow call's resolved", cancellationToken: ct);
+        Assert.Equal(["quality crsp/daily", "slow grain:IQuoteGrain.Latest", "stale crsp/daily"],
+            after.Where(a => a.State == "resolved").Select(a => $"{a.Rule} {a.Subject}").Order(StringComparer.Ordinal));
+        Assert.Equal("open", after.Single(a => a.Subject == "ff/factors").State);
+        Assert.Equal(4, slack.Delivered.Count);
     }
 }
