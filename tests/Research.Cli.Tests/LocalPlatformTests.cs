@@ -154,6 +154,13 @@ public sealed class LocalPlatformTests
             var (reconcileCode, reconcileOut, reconcileErr) = await CliRunner.RunAsync(["orders", "reconcile", "--account", "cli-desk", .. gateway]);
             Assert.True(reconcileCode == 0, reconcileErr);
             Assert.Equal("cli-desk: 1 position(s) match fills.", reconcileOut.Trim());
+            // The account's fills as tax lots: one lot of 100 shares at the fill's price plus its costs.
+            var (lotsCode, lotsOut, lotsErr) = await CliRunner.RunAsync(["tax", "lots", "--account", "cli-desk", "--json", .. gateway]);
+            Assert.True(lotsCode == 0, lotsErr);
+            var lot = Assert.Single(JsonDocument.Parse(lotsOut).RootElement.EnumerateArray());
+            var filled = JsonDocument.Parse(orderOut).RootElement;
+            Assert.Equal((ticker, 100m), (lot.GetProperty("symbol").GetString(), lot.GetProperty("quantity").GetDecimal()));
+            Assert.Equal((100 * filled.GetProperty("averagePrice").GetDouble()) + filled.GetProperty("costs").GetDouble(), (double)lot.GetProperty("basis").GetDecimal(), 6);
             // An alert rule on trips with a Slack channel (a local stand-in; the webhook address is the secret, read from
             // the environment): the trip below delivers one message naming the breaker.
             await using var slack = new HttpStub();

@@ -125,6 +125,17 @@ public sealed class TaxLotTests
     }
 
     [Fact]
+    public void A_sale_of_ten_thousand_lots_lists_every_disposal_in_order()
+    {
+        var buys = Enumerable.Range(0, 10_000).Select(i => Buy("b" + i, "2025-01-02", 1, 10 + (i % 7))).ToList();
+        var result = LotLedger.Run([.. buys, Sell("s", "2025-06-02", 10_000, 12)]);
+        Assert.Equal(10_000, result.Disposals.Count);
+        Assert.Equal(["b8191", "b8192", "b9999"], new[] { result.Disposals[8191], result.Disposals[8192], result.Disposals[9999] }.Select(d => d.BuyId));
+        Assert.Equal(120_000m - buys.Sum(b => b.Price), result.Disposals.Sum(d => d.Gain));
+        Assert.Equal(10_000, result.Disposals.Count(d => d.Quantity == 1));
+    }
+
+    [Fact]
     public void Bad_trades_are_refused_naming_the_trade_and_what_is_wrong()
     {
         Assert.Contains("trade s1 (2025-01-03 taxable) sells 150 X but the account holds 100: short sales are not handled",

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Research.Trading.Tax;
 
 /// <summary>
@@ -57,8 +59,11 @@ public static class LotLedger
     /// <summary>Whether shares held from <paramref name="holdingFrom"/> and sold on <paramref name="sold"/> were held more than one year.</summary>
     public static HoldingTerm Term(DateOnly holdingFrom, DateOnly sold) => sold > holdingFrom.AddYears(1) ? HoldingTerm.LongTerm : HoldingTerm.ShortTerm;
 
+    /// <summary><paramref name="amount"/> × <paramref name="part"/> / <paramref name="whole"/>, without the (slow) division when the part is all or nothing of it.</summary>
+    private static decimal Share(decimal amount, decimal part, decimal whole) => part == whole ? amount : amount == 0 || part == 0 ? 0 : amount * part / whole;
+
     /// <summary>One slice of a lot with one basis per share and one holding period (a wash adjustment splits a lot).</summary>
-    private sealed class Tranche(decimal quantity, decimal basis, decimal wash, DateOnly holdingFrom, bool replaced)
+    private struct Tranche(decimal quantity, decimal basis, decimal wash, DateOnly holdingFrom, bool replaced)
     {
         public decimal Quantity = quantity;
         public decimal Basis = basis;
@@ -67,12 +72,12 @@ public static class LotLedger
         public readonly bool Replaced = replaced;
     }
 
-    private sealed class Buy(TaxTrade trade, int sequence, string group)
+    private sealed class Buy(TaxTrade trade, int sequence, WashGroup group)
     {
         public readonly TaxTrade Trade = trade;
         public readonly int Sequence = sequence;
-        public readonly string Group = group;
-        public readonly List<Tranche> Tranches = [];
+        public readonly WashGroup Group = group;
+        public readonly List<Tranche> Tranches = new(1);
         public List<(decimal Quantity, decimal Loss, int Tack)>? Pending;
         public decimal PendingQuantity;
         public bool Happened;
@@ -84,6 +89,15 @@ public static class LotLedger
         public decimal Capacity => Happened ? OpenUnreplaced : Trade.Quantity - PendingQuantity;
 
         public decimal BasisPerShare => Open == 0 ? 0 : Tranches.Sum(t => t.Basis) / Open;
+    }
+
+    /// <summary>An account's holding of one symbol: its buys in acquisition order, the first that may still be open, the shares held.</summary>
+    private sealed class Position(string symbol)
+    {
+        public readonly string Symbol = symbol;
+        public readonly List<Buy> Buys = [];
+        public int Head;
+        public decimal Held;
     }
 
     /// <summary>The buys of one owner's substantially identical securities by date, with a skip list over those that can never replace again.</summary>
@@ -115,13 +129,15 @@ public static class LotLedger
     {
         private readonly List<TaxTrade> _trades = [];
         private readonly Dictionary<string, Buy> _buys = new(StringComparer.Ordinal);
-        private readonly Dictionary<(string Account, string Symbol), List<Buy>> _positions = [];
-        private readonly Dictionary<(string Account, string Symbol), int> _heads = [];
-        private readonly Dictionary<(string Account, string Symbol), decimal> _held = [];
-        private readonly Dictionary<string, WashGroup> _groups = new(StringComparer.Ordinal);
-        private readonly List<Disposal> _disposals = [];
-        private readonly List<WashSaleAdjustment> _washes = [];
+        private readonly Dictionary<(string Account, string Symbol), Position> _positions = [];
+        private readonly Dictionary<(string Owner, string Class), WashGroup> _groups = [];
+        private Position[] _positionOf = [];
+        private Buy?[] _buyAt = [];
+        private readonly AppendOnlyList<Disposal> _disposals = new();
+        private readonly AppendOnlyList<WashSaleAdjustment> _washes = new();
         private readonly Dictionary<string, string> _class = new(StringComparer.Ordinal);
+        private readonly List<(Buy Buy, decimal Quantity, decimal Basis, DateOnly HoldingFrom)> _parts = [];
+        private readonly List<(Buy Buy, decimal Quantity)> _chosen = [];
 
         public void Load(IEnumerable<TaxTrade> trades)
         {
@@ -134,31 +150,49 @@ public static class LotLedger
                 }
             }
 
-            var ids = new HashSet<string>(StringComparer.Ordinal);
+            var ids = new HashSet<string>(trades is ICollection<TaxTrade> c0 ? c0.Count : 0, StringComparer.Ordinal);
+            _trades.Capacity = trades is ICollection<TaxTrade> c1 ? c1.Count : 0;
+            var sorted = true;
             foreach (var t in trades)
             {
                 Validate(t, ids);
+                sorted &= _trades.Count == 0 || _trades[^1].Date <= t.Date;
                 _trades.Add(t);
             }
 
-            // Stable by date: the input order stands within a day.
-            var ordered = _trades.Select((t, i) => (t, i)).OrderBy(p => p.t.Date).ThenBy(p => p.i).Select(p => p.t).ToList();
-            _trades.Clear();
-            _trades.AddRange(ordered);
+            if (!sorted)
+            {
+                // Stable by date: the input order stands within a day.
+                var ordered = _trades.Select((t, i) => (t, i)).OrderBy(p => p.t.Date).ThenBy(p => p.i).Select(p => p.t).ToList();
+                _trades.Clear();
+                _trades.AddRange(ordered);
+            }
+            // Every key is resolved once here; the run itself follows references.
+            (_positionOf, _buyAt) = (new Position[_trades.Count], new Buy?[_trades.Count]);
             for (var i = 0; i < _trades.Count; i++)
             {
-                if (_trades[i].Side == TaxSide.Buy)
+                var t = _trades[i];
+                if (!_positions.TryGetValue((t.Account, t.Symbol), out var position))
                 {
-                    var t = _trades[i];
-                    var buy = new Buy(t, i, Owner(t.Account) + "\u0001" + (_class.TryGetValue(t.Symbol, out var c) ? c : t.Symbol));
-                    _buys[t.Id] = buy;
-                    if (!_groups.TryGetValue(buy.Group, out var group))
+                    _positions[(t.Account, t.Symbol)] = position = new Position(t.Symbol);
+                }
+
+                _positionOf[i] = position;
+                if (t.Side == TaxSide.Buy)
+                {
+                    var key = (Owner(t.Account), _class.TryGetValue(t.Symbol, out var c) ? c : t.Symbol);
+                    if (!_groups.TryGetValue(key, out var group))
                     {
-                        _groups[buy.Group] = group = new WashGroup();
+                        _groups[key] = group = new WashGroup();
                     }
 
-                    buy.GroupIndex = group.Buys.Count;
+                    var buy = new Buy(t, i, group) { GroupIndex = group.Buys.Count };
                     group.Buys.Add(buy);
+                    _buyAt[i] = buy;
+                    if (options.Method == LotMethod.SpecificId)
+                    {
+                        _buys[t.Id] = buy;
+                    }
                 }
             }
 
@@ -172,20 +206,21 @@ public static class LotLedger
         {
             var splits = options.Splits.OrderBy(s => s.Date).ToList();
             var nextSplit = 0;
-            foreach (var trade in _trades)
+            for (var i = 0; i < _trades.Count; i++)
             {
+                var trade = _trades[i];
                 for (; nextSplit < splits.Count && splits[nextSplit].Date <= trade.Date; nextSplit++)
                 {
                     ApplySplit(splits[nextSplit]);
                 }
 
-                if (trade.Side == TaxSide.Buy)
+                if (_buyAt[i] is { } buy)
                 {
-                    Open(_buys[trade.Id]);
+                    Open(buy, _positionOf[i]);
                 }
                 else
                 {
-                    Sell(trade);
+                    Sell(trade, _positionOf[i]);
                 }
             }
 
@@ -197,9 +232,10 @@ public static class LotLedger
 
         public TaxLedgerResult Result()
         {
-            var open = _positions.Values.SelectMany(p => p).Where(b => b.Open > 0)
+            var open = _positions.Values.SelectMany(p => p.Buys).Where(b => b.Open > 0)
+                .OrderBy(b => b.Trade.Account, StringComparer.Ordinal).ThenBy(b => b.Trade.Symbol, StringComparer.Ordinal).ThenBy(b => b.Sequence)
                 .SelectMany(b => b.Tranches.Where(t => t.Quantity > 0).Select(t => new TaxLot(b.Trade.Account, b.Trade.Symbol, b.Trade.Id, b.Trade.Date, t.HoldingFrom, t.Quantity, t.Basis, t.Wash)))
-                .OrderBy(l => l.Account, StringComparer.Ordinal).ThenBy(l => l.Symbol, StringComparer.Ordinal).ThenBy(l => l.Acquired).ThenBy(l => _buys[l.BuyId].Sequence).ToList();
+                .ToList();
             return new TaxLedgerResult(open, _disposals, _washes);
         }
 
@@ -230,17 +266,17 @@ public static class LotLedger
                 throw new InvalidDataException($"split of {split.Symbol} on {split.Date:yyyy-MM-dd} has ratio {split.Ratio}: it must be positive.");
             }
 
-            foreach (var (key, buys) in _positions)
+            foreach (var position in _positions.Values)
             {
-                if (key.Symbol != split.Symbol)
+                if (position.Symbol != split.Symbol)
                 {
                     continue;
                 }
 
-                _held[key] *= split.Ratio;
-                foreach (var buy in buys.Where(b => b.Open > 0))
+                position.Held *= split.Ratio;
+                foreach (var buy in position.Buys.Where(b => b.Open > 0))
                 {
-                    foreach (var t in buy.Tranches)
+                    foreach (ref var t in CollectionsMarshal.AsSpan(buy.Tranches))
                     {
                         t.Quantity *= split.Ratio;
                     }
@@ -251,12 +287,12 @@ public static class LotLedger
             }
         }
 
-        private void Open(Buy buy)
+        private static void Open(Buy buy, Position position)
         {
             var t = buy.Trade;
             var fullBasis = (t.Quantity * t.Price) + t.Fees;
             var left = t.Quantity;
-            foreach (var (quantity, loss, tack) in buy.Pending ?? [])
+            foreach (var (quantity, loss, tack) in buy.Pending ?? (IEnumerable<(decimal, decimal, int)>)[])
             {
                 buy.Tranches.Add(new Tranche(quantity, (fullBasis * quantity / t.Quantity) + loss, loss, t.Date.AddDays(-tack), replaced: true));
                 left -= quantity;
@@ -264,41 +300,32 @@ public static class LotLedger
 
             if (left > 0)
             {
-                buy.Tranches.Add(new Tranche(left, fullBasis * left / t.Quantity, 0, t.Date, replaced: false));
+                buy.Tranches.Add(new Tranche(left, Share(fullBasis, left, t.Quantity), 0, t.Date, replaced: false));
             }
 
             (buy.Happened, buy.Open, buy.OpenUnreplaced, buy.Pending) = (true, t.Quantity, left, null);
-            var key = (t.Account, t.Symbol);
-            if (!_positions.TryGetValue(key, out var position))
-            {
-                _positions[key] = position = [];
-                _heads[key] = 0;
-                _held[key] = 0;
-            }
-
-            _held[key] += t.Quantity;
-            position.Add(buy);
+            position.Held += t.Quantity;
+            position.Buys.Add(buy);
         }
 
-        private void Sell(TaxTrade sale)
+        private void Sell(TaxTrade sale, Position position)
         {
-            var key = (sale.Account, sale.Symbol);
-            var position = _positions.GetValueOrDefault(key) ?? [];
-            var held = _held.GetValueOrDefault(key);
+            var held = position.Held;
             if (held < sale.Quantity)
             {
                 throw new InvalidDataException($"trade {sale.Id} ({sale.Date:yyyy-MM-dd} {sale.Account}) sells {sale.Quantity} {sale.Symbol} but the account holds {held}: short sales are not handled.");
             }
 
-            _held[key] = held - sale.Quantity;
+            position.Held = held - sale.Quantity;
             var proceeds = (sale.Quantity * sale.Price) - sale.Fees;
 
             // First every share leaves its lot, then losses are washed: shares sold by this very sale are never its replacements.
-            var parts = new List<(Buy Buy, decimal Quantity, decimal Basis, DateOnly HoldingFrom)>();
-            foreach (var (buy, quantity) in Choose(sale, position, key))
+            var parts = _parts;
+            parts.Clear();
+            foreach (var (buy, quantity) in Choose(sale, position))
             {
                 var take = quantity;
-                foreach (var tranche in buy.Tranches)
+                foreach (ref var tranche in CollectionsMarshal.AsSpan(buy.Tranches))
                 {
                     if (take == 0)
                     {
@@ -311,8 +338,8 @@ public static class LotLedger
                     }
 
                     var x = Math.Min(take, tranche.Quantity);
-                    var basis = tranche.Basis * x / tranche.Quantity;
-                    var wash = tranche.Wash * x / tranche.Quantity;
+                    var basis = Share(tranche.Basis, x, tranche.Quantity);
+                    var wash = Share(tranche.Wash, x, tranche.Quantity);
                     (tranche.Quantity, tranche.Basis, tranche.Wash, take) = (tranche.Quantity - x, tranche.Basis - basis, tranche.Wash - wash, take - x);
                     buy.Open -= x;
                     if (!tranche.Replaced)
@@ -322,13 +349,15 @@ public static class LotLedger
 
                     parts.Add((buy, x, basis, tranche.HoldingFrom));
                 }
+
+                buy.Tranches.RemoveAll(t => t.Quantity == 0);
             }
 
             var allocated = 0m;
             for (var i = 0; i < parts.Count; i++)
             {
                 var (buy, x, basis, holdingFrom) = parts[i];
-                var part = i == parts.Count - 1 ? proceeds - allocated : proceeds * x / sale.Quantity; // the parts add up to the proceeds exactly
+                var part = i == parts.Count - 1 ? proceeds - allocated : Share(proceeds, x, sale.Quantity); // the parts add up to the proceeds exactly
                 allocated += part;
                 var disallowed = part < basis && options.WashSales ? Wash(sale, buy, x, basis - part, holdingFrom) : 0;
                 _disposals.Add(new Disposal(sale.Account, sale.Symbol, sale.Id, buy.Trade.Id, x, buy.Trade.Date, holdingFrom, sale.Date, part, basis, disallowed, Term(holdingFrom, sale.Date)));
@@ -336,9 +365,11 @@ public static class LotLedger
         }
 
         /// <summary>The lots the sale takes, with how many shares of each.</summary>
-        private List<(Buy Buy, decimal Quantity)> Choose(TaxTrade sale, List<Buy> position, (string, string) key)
+        private List<(Buy Buy, decimal Quantity)> Choose(TaxTrade sale, Position holding)
         {
-            var chosen = new List<(Buy, decimal)>();
+            var position = holding.Buys;
+            var chosen = _chosen;
+            chosen.Clear();
             var left = sale.Quantity;
             void Take(Buy b)
             {
@@ -353,7 +384,7 @@ public static class LotLedger
             switch (options.Method)
             {
                 case LotMethod.Fifo:
-                    var head = options.Naive ? 0 : _heads[key];
+                    var head = options.Naive ? 0 : holding.Head;
                     for (var i = head; i < position.Count && left > 0; i++)
                     {
                         Take(position[i]);
@@ -366,7 +397,7 @@ public static class LotLedger
                             head++;
                         }
 
-                        _heads[key] = head;
+                        holding.Head = head;
                     }
 
                     break;
@@ -415,7 +446,7 @@ public static class LotLedger
         /// <summary>Disallows the loss on as many of <paramref name="quantity"/> shares as the owner has replacement shares for; returns the disallowed amount.</summary>
         private decimal Wash(TaxTrade sale, Buy source, decimal quantity, decimal loss, DateOnly holdingFrom)
         {
-            var group = _groups[source.Group];
+            var group = source.Group;
             var buys = group.Buys;
             var (from, to) = (sale.Date.AddDays(-30), sale.Date.AddDays(30));
             var (lo, hi) = (0, buys.Count);
@@ -425,7 +456,6 @@ public static class LotLedger
                 (lo, hi) = buys[mid].Trade.Date < from ? (mid + 1, hi) : (lo, mid);
             }
 
-            var perShare = loss / quantity;
             var tack = sale.Date.DayNumber - holdingFrom.DayNumber;
             var left = quantity;
             var disallowed = 0m;
@@ -450,7 +480,7 @@ public static class LotLedger
                 }
 
                 var m = Math.Min(capacity, left);
-                var amount = perShare * m;
+                var amount = Share(loss, m, quantity);
                 left -= m;
                 disallowed += amount;
                 _washes.Add(new WashSaleAdjustment(Owner(sale.Account), sale.Id, sale.Account, sale.Symbol, sale.Date, b.Trade.Id, b.Trade.Account, b.Trade.Symbol, b.Trade.Date, m, amount, tack));
@@ -478,7 +508,7 @@ public static class LotLedger
         {
             var left = quantity;
             var (basis, wash) = (0m, 0m);
-            foreach (var t in b.Tranches)
+            foreach (ref var t in CollectionsMarshal.AsSpan(b.Tranches))
             {
                 if (left == 0)
                 {
@@ -491,14 +521,14 @@ public static class LotLedger
                 }
 
                 var x = Math.Min(left, t.Quantity);
-                var part = t.Basis * x / t.Quantity;
-                var washPart = t.Wash * x / t.Quantity;
+                var part = Share(t.Basis, x, t.Quantity);
+                var washPart = Share(t.Wash, x, t.Quantity);
                 (t.Quantity, t.Basis, t.Wash, left) = (t.Quantity - x, t.Basis - part, t.Wash - washPart, left - x);
                 (basis, wash) = (basis + part, wash + washPart);
             }
 
             b.OpenUnreplaced -= quantity;
-            b.Tranches.Insert(0, new Tranche(quantity, basis + loss, wash + loss, b.Trade.Date.AddDays(-tack), replaced: true));
+            b.Tranches.Add(new Tranche(quantity, basis + loss, wash + loss, b.Trade.Date.AddDays(-tack), replaced: true)); // emptied tranches go at the lot's next sale
         }
     }
 }

@@ -12,7 +12,7 @@ public enum HoldingTerm
 /// from (the purchase date, or earlier when a wash sale's holding period was tacked on); <see cref="WashAdjustment"/>
 /// is the disallowed loss added to its basis.
 /// </summary>
-public sealed record TaxLot(string Account, string Symbol, string BuyId, DateOnly Acquired, DateOnly HoldingFrom, decimal Quantity, decimal Basis, decimal WashAdjustment)
+public readonly record struct TaxLot(string Account, string Symbol, string BuyId, DateOnly Acquired, DateOnly HoldingFrom, decimal Quantity, decimal Basis, decimal WashAdjustment)
 {
     public decimal BasisPerShare => Quantity == 0 ? 0 : Basis / Quantity;
 }
@@ -21,7 +21,7 @@ public sealed record TaxLot(string Account, string Symbol, string BuyId, DateOnl
 /// Shares of one lot closed by one sale: a Form 8949 line. <see cref="Disallowed"/> is the part of the loss a wash sale
 /// disallowed (column g, positive); <see cref="Gain"/> = proceeds − basis + disallowed (column h).
 /// </summary>
-public sealed record Disposal(
+public readonly record struct Disposal(
     string Account,
     string Symbol,
     string SaleId,
@@ -43,7 +43,7 @@ public sealed record Disposal(
 /// <see cref="SaleId"/> replaced by shares of buy <see cref="ReplacementId"/>; the loss is added to the replacement's
 /// basis and <see cref="TackedDays"/> days of holding period are carried over to it.
 /// </summary>
-public sealed record WashSaleAdjustment(string Owner, string SaleId, string SaleAccount, string Symbol, DateOnly Sold, string ReplacementId, string ReplacementAccount, string ReplacementSymbol,
+public readonly record struct WashSaleAdjustment(string Owner, string SaleId, string SaleAccount, string Symbol, DateOnly Sold, string ReplacementId, string ReplacementAccount, string ReplacementSymbol,
     DateOnly Replaced, decimal Quantity, decimal DisallowedLoss, int TackedDays);
 
 /// <summary>Everything the lot ledger worked out: the lots still open, every disposal, and the wash-sale ledger.</summary>

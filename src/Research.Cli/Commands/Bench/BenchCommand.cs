@@ -19,6 +19,7 @@ public static class BenchCommand
         bench.Subcommands.Add(BacktestBenchmark.Create(output));
         bench.Subcommands.Add(FetchBenchmark.Create(output));
         bench.Subcommands.Add(AlphaBenchmark.Create(output));
+        bench.Subcommands.Add(TaxBenchmark.Create(output));
         return bench;
     }
 }
