@@ -33,6 +33,18 @@ public sealed class PortfolioRiskReportTests
     }
 
     [Fact]
+    public void Predicted_correlations_follow_the_factor_model_by_hand()
+    {
+        // cov(1,2) = 1 x 0.5 x 0.0004 = 0.0002; var1 = 0.0004 + 0.0001 = 0.0005; var2 = 0.25 x 0.0004 + 0.0004 = 0.0005:
+        // rho = 0.0002 / 0.0005 = 0.4. cov(1,3) = 0.2 x 0.0004 = 0.00008; var3 = 0.04 x 0.0004 + 0.0009 = 0.000916.
+        var correlations = Forecast.PredictedCorrelations(1);
+        Assert.Equal([2, 3], correlations.Select(c => c.Permno));
+        Assert.Equal(0.4, correlations[0].Correlation, 12);
+        Assert.Equal(0.00008 / Math.Sqrt(0.0005 * 0.000916), correlations[1].Correlation, 12);
+        Assert.Contains("does not cover permno 9", Assert.Throws<ArgumentException>(() => Forecast.PredictedCorrelations(9)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_security_listed_twice_by_ticker_and_by_permno_is_refused_naming_both()
     {
         PortfolioHolding[] twice = [new("AAPL", 1, 0.3), new("2", 2, 0.4), new("1", 1, 0.3)];

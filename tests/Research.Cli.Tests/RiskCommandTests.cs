@@ -102,6 +102,22 @@ public sealed class RiskCommandTests(RiskWarehouseFixture fixture) : IClassFixtu
             Assert.Equal(1.0, weights.GetProperty(permno).GetDouble() + weights.GetProperty(ticker).GetDouble(), 6);
             Assert.Contains("forecast of", optimised.RootElement.GetProperty("risk").GetString(), StringComparison.Ordinal);
         }
+
+        // A lot of the second stock at a loss: the harvest's replacements are the model's most correlated stocks.
+        var trades = dir.Combine("trades.csv");
+        await File.WriteAllTextAsync(trades, $"id,date,account,symbol,side,quantity,price\nb1,2024-06-03,taxable,{ticker},buy,100,1000\n", TestContext.Current.CancellationToken);
+        (code, output, error) = await CliRunner.RunAsync("tax", "harvest", "--data-root", root, "--trades", trades, "--price", ticker + "=1", "--as-of", "2024-12-31", "--risk-model", "--json");
+        Assert.True(code == 0, error);
+        using (var harvest = JsonDocument.Parse(output))
+        {
+            var proposed = harvest.RootElement.GetProperty("candidates")[0].GetProperty("replacements").EnumerateArray().Select(r => r.GetProperty("correlation").GetDouble()).ToList();
+            using var session = Research.Data.Warehouse.WarehouseQuerySession.Open(new Research.Data.Warehouse.WarehouseLayout(root), Research.Data.Warehouse.VersionSelector.Current,
+                Research.Data.Warehouse.QueryLimits.Default, TimeProvider.System, [.. Research.Analytics.Risk.RiskModelStore.Datasets, "crsp/names"]);
+            var expected = Research.Analytics.Risk.RiskModelStore.LoadAt(session, new DateOnly(2024, 12, 31)).PredictedCorrelations(second[0].GetInt32()).Take(5).Select(c => c.Correlation).ToList();
+            Assert.Equal(5, proposed.Count);
+            Assert.All(proposed.Zip(expected), p => Assert.Equal(p.Second, p.First, 12));
+            Assert.StartsWith("forecast of 2024-12-", harvest.RootElement.GetProperty("riskModel").GetString(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -28,6 +28,36 @@ public sealed record StoredForecast(
 
         return new Optimization.FactorModelSpec([.. permnos.Select(p => Loadings[p])], Covariance, [.. permnos.Select(p => SpecificVariance[p])]);
     }
+
+    /// <summary>
+    /// The model's forecast correlation of <paramref name="permno"/> with every other stock it covers, highest first:
+    /// ρ(i, j) = xᵢ′Fxⱼ / √((xᵢ′Fxᵢ + sᵢ)(xⱼ′Fxⱼ + sⱼ)), with loadings x, factor covariance F and specific variance s
+    /// (specific returns are uncorrelated across stocks, so they enter only the variances). What a tax-loss harvest's
+    /// replacement should maximise: a stock that tracks the one sold without being it.
+    /// </summary>
+    public IReadOnlyList<(int Permno, double Correlation)> PredictedCorrelations(int permno)
+    {
+        if (!Loadings.TryGetValue(permno, out var x) || !SpecificVariance.TryGetValue(permno, out var s))
+        {
+            throw new ArgumentException($"The risk model of {Date:yyyy-MM-dd} does not cover permno {permno}.");
+        }
+
+        double[] Times(double[] v) => [.. Covariance.Select(row => row.Select((c, k) => c * v[k]).Sum())];
+        double Dot(double[] a, double[] b) => a.Select((v, k) => v * b[k]).Sum();
+        var fx = Times(x);
+        var variance = Dot(x, fx) + s;
+        var result = new List<(int, double)>();
+        foreach (var (other, y) in Loadings)
+        {
+            if (other != permno && SpecificVariance.TryGetValue(other, out var t))
+            {
+                var otherVariance = Dot(y, Times(y)) + t;
+                result.Add((other, Dot(y, fx) / Math.Sqrt(variance * otherVariance)));
+            }
+        }
+
+        return [.. result.OrderByDescending(r => r.Item2).ThenBy(r => r.Item1)];
+    }
 }
 
 /// <summary>

@@ -133,7 +133,8 @@ public static class TaxCommand
         var prices = new Option<string[]>("--price") { Description = "SYMBOL=PRICE: today's price of a held symbol. Repeatable.", Required = true };
         var asOf = CliOptions.OptionalDate("--as-of", "The day of the sale being considered (default: today, UTC).");
         var minimum = new Option<decimal>("--min-loss") { Description = "Only losses larger than this (default 0).", DefaultValueFactory = _ => 0 };
-        var command = With("harvest", "Open lots below their basis at the given prices, largest loss first, each with the recent buys that would make a sale today a wash sale and when buying back is safe.", prices, asOf, minimum);
+        var riskModel = new Option<bool>("--risk-model") { Description = "Propose replacements: the five stocks the stored risk model (research risk fit, in --data-root) forecasts most correlated with each, never one of its equivalents." };
+        var command = With("harvest", "Open lots below their basis at the given prices, largest loss first, each with the recent buys that would make a sale today a wash sale, when buying back is safe, and (--risk-model) replacements that track it.", prices, asOf, minimum, riskModel);
         command.SetAction(async (parse, ct) =>
         {
             var (result, options) = await RunAsync(parse, ct).ConfigureAwait(false);
@@ -146,19 +147,27 @@ public static class TaxCommand
             }
 
             var day = parse.GetValue(asOf) ?? DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime);
-            var candidates = TaxHarvest.Suggest(result, quotes, day, options, null, parse.GetValue(minimum));
+            using var replacements = parse.GetValue(riskModel) ? Replacements.Open(parse, day) : null;
+            var candidates = TaxHarvest.Suggest(result, quotes, day, options, replacements is null ? null : replacements.For, parse.GetValue(minimum));
             var unpriced = result.OpenLots.Select(l => l.Symbol).Distinct(StringComparer.Ordinal).Where(s => !quotes.ContainsKey(s)).Order(StringComparer.Ordinal).ToList();
             if (parse.GetValue(CliOptions.Json))
             {
-                output.WriteJson(new { asOf = day, unpriced, candidates = candidates.Select(c => new { c.Lot, c.Price, c.Value, c.Loss, c.Term, c.WashingBuys, c.WashedShares, c.RebuyFrom }) });
+                output.WriteJson(new
+                {
+                    asOf = day,
+                    riskModel = replacements?.Describe,
+                    unpriced,
+                    candidates = candidates.Select(c => new { c.Lot, c.Price, c.Value, c.Loss, c.Term, c.WashingBuys, c.WashedShares, c.RebuyFrom, replacements = c.Replacements.Select(r => new { symbol = r.Symbol, correlation = r.Similarity }) }),
+                });
                 return ExitCodes.Ok;
             }
 
-            var table = new Table().AddColumns("Account", "Symbol", "Lot", "Shares", "Basis", "Value", "Loss", "Term", "Wash if sold today", "Rebuy from");
+            var table = new Table().AddColumns("Account", "Symbol", "Lot", "Shares", "Basis", "Value", "Loss", "Term", "Wash if sold today", "Rebuy from", "Replacements (forecast correlation)");
             foreach (var c in candidates)
             {
                 table.AddRow(Markup.Escape(c.Lot.Account), Markup.Escape(c.Lot.Symbol), Markup.Escape(c.Lot.BuyId), Q(c.Lot.Quantity), M(c.Lot.Basis), M(c.Value), M(c.Loss), c.Term == HoldingTerm.ShortTerm ? "short" : "long",
-                    c.WashingBuys.Count == 0 ? "no" : Markup.Escape($"{Q(c.WashedShares)} shares, against {string.Join(", ", c.WashingBuys)}"), D(c.RebuyFrom));
+                    c.WashingBuys.Count == 0 ? "no" : Markup.Escape($"{Q(c.WashedShares)} shares, against {string.Join(", ", c.WashingBuys)}"), D(c.RebuyFrom),
+                    c.Replacements.Count == 0 ? "-" : Markup.Escape(string.Join(", ", c.Replacements.Select(r => $"{r.Symbol} {r.Similarity:F2}"))));
             }
 
             output.Console.Write(table);
