@@ -101,8 +101,9 @@ public static class LotLedger
     }
 
     /// <summary>The buys of one owner's substantially identical securities by date, with a skip list over those that can never replace again.</summary>
-    private sealed class WashGroup
+    private sealed class WashGroup(string owner)
     {
+        public readonly string Owner = owner;
         public readonly List<Buy> Buys = [];
         public int[] Next = [];
 
@@ -183,7 +184,7 @@ public static class LotLedger
                     var key = (Owner(t.Account), _class.TryGetValue(t.Symbol, out var c) ? c : t.Symbol);
                     if (!_groups.TryGetValue(key, out var group))
                     {
-                        _groups[key] = group = new WashGroup();
+                        _groups[key] = group = new WashGroup(key.Item1);
                     }
 
                     var buy = new Buy(t, i, group) { GroupIndex = group.Buys.Count };
@@ -232,10 +233,23 @@ public static class LotLedger
 
         public TaxLedgerResult Result()
         {
-            var open = _positions.Values.SelectMany(p => p.Buys).Where(b => b.Open > 0)
-                .OrderBy(b => b.Trade.Account, StringComparer.Ordinal).ThenBy(b => b.Trade.Symbol, StringComparer.Ordinal).ThenBy(b => b.Sequence)
-                .SelectMany(b => b.Tranches.Where(t => t.Quantity > 0).Select(t => new TaxLot(b.Trade.Account, b.Trade.Symbol, b.Trade.Id, b.Trade.Date, t.HoldingFrom, t.Quantity, t.Basis, t.Wash)))
-                .ToList();
+            // By account and symbol; within a position its buys are already in acquisition order.
+            var open = new List<TaxLot>();
+            foreach (var ((account, symbol), position) in _positions.OrderBy(p => p.Key.Account, StringComparer.Ordinal).ThenBy(p => p.Key.Symbol, StringComparer.Ordinal))
+            {
+                for (var i = position.Head; i < position.Buys.Count; i++)
+                {
+                    var b = position.Buys[i];
+                    foreach (var t in b.Tranches)
+                    {
+                        if (t.Quantity > 0)
+                        {
+                            open.Add(new TaxLot(account, symbol, b.Trade.Id, b.Trade.Date, t.HoldingFrom, t.Quantity, t.Basis, t.Wash));
+                        }
+                    }
+                }
+            }
+
             return new TaxLedgerResult(open, _disposals, _washes);
         }
 
@@ -292,10 +306,13 @@ public static class LotLedger
             var t = buy.Trade;
             var fullBasis = (t.Quantity * t.Price) + t.Fees;
             var left = t.Quantity;
-            foreach (var (quantity, loss, tack) in buy.Pending ?? (IEnumerable<(decimal, decimal, int)>)[])
+            if (buy.Pending is { } pending)
             {
-                buy.Tranches.Add(new Tranche(quantity, (fullBasis * quantity / t.Quantity) + loss, loss, t.Date.AddDays(-tack), replaced: true));
-                left -= quantity;
+                foreach (var (quantity, loss, tack) in pending)
+                {
+                    buy.Tranches.Add(new Tranche(quantity, Share(fullBasis, quantity, t.Quantity) + loss, loss, t.Date.AddDays(-tack), replaced: true));
+                    left -= quantity;
+                }
             }
 
             if (left > 0)
@@ -483,7 +500,7 @@ public static class LotLedger
                 var amount = Share(loss, m, quantity);
                 left -= m;
                 disallowed += amount;
-                _washes.Add(new WashSaleAdjustment(Owner(sale.Account), sale.Id, sale.Account, sale.Symbol, sale.Date, b.Trade.Id, b.Trade.Account, b.Trade.Symbol, b.Trade.Date, m, amount, tack));
+                _washes.Add(new WashSaleAdjustment(group.Owner, sale.Id, sale.Account, sale.Symbol, sale.Date, b.Trade.Id, b.Trade.Account, b.Trade.Symbol, b.Trade.Date, m, amount, tack));
                 if (b.Happened)
                 {
                     Adjust(b, m, amount, tack);
