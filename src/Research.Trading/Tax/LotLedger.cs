@@ -3,29 +3,6 @@ using System.Runtime.InteropServices;
 namespace Research.Trading.Tax;
 
 /// <summary>
-/// How the ledger is run: the lot method, splits, which accounts belong to one owner (wash sales look across them) and
-/// which securities are substantially identical to each other (beyond the same symbol).
-/// </summary>
-public sealed record TaxLedgerOptions
-{
-    public LotMethod Method { get; init; } = LotMethod.Fifo;
-
-    public IReadOnlyList<StockSplit> Splits { get; init; } = [];
-
-    /// <summary>Account → owner; an account not listed is its own owner.</summary>
-    public IReadOnlyDictionary<string, string> Owners { get; init; } = new Dictionary<string, string>();
-
-    /// <summary>Sets of symbols the owner treats as substantially identical (share classes, a renamed ticker, two funds on one index).</summary>
-    public IReadOnlyList<IReadOnlyCollection<string>> EquivalentSets { get; init; } = [];
-
-    /// <summary>Apply the wash-sale rule (on by default; off gives the plain lot arithmetic).</summary>
-    public bool WashSales { get; init; } = true;
-
-    /// <summary>The benchmark's baseline: scan every buy of the window and every lot from the oldest on each sale, skipping nothing.</summary>
-    public bool Naive { get; init; }
-}
-
-/// <summary>
 /// Tax lots, realised gains and wash sales from a sequence of trades (IRS Publication 550, "Basis of Investment
 /// Property", "Holding Period" and "Wash Sales"; Treas. Reg. §1.1091-1).
 ///
@@ -39,8 +16,9 @@ public sealed record TaxLedgerOptions
 ///    shares within 30 days before or after the sale: the loss on that many shares is disallowed and added to the
 ///    replacement shares' basis, and the sold shares' holding period is tacked onto theirs. Replacement shares are taken
 ///    in the order they were acquired (§1.1091-1(c)), each share once; shares already sold before the loss sale are not
-///    replacements, nor are other shares of the very lot being sold (Rev. Rul. 56-602). Fewer replacement shares than
-///    shares sold disallow the loss on that many shares only (the rest stays deductible).
+///    replacements, nor are shares sold by the same sale or other shares of the very lot being sold (Rev. Rul.
+///    56-602). Fewer replacement shares than shares sold disallow the loss on that many shares only (the rest stays
+///    deductible).
 /// A replacement bought after the sale gets its adjustment when its buy runs. Amounts are kept unrounded; exports
 /// round to cents.
 /// </summary>
