@@ -33,15 +33,15 @@ public sealed partial class AlertGrain
 
         _lastSweep = now;
         var observations = new List<Observation>();
-        foreach (var (condition, look) in new (AlertCondition, Func<DateTimeOffset, Task<IEnumerable<Observation>>>)[]
+        // Each source is read once for the conditions it serves (the catalog serves two).
+        foreach (var (serves, look) in new (AlertCondition[], Func<DateTimeOffset, Task<IEnumerable<Observation>>>)[]
         {
-            (AlertCondition.LatencyP99, LatencyAsync),
-            (AlertCondition.SyncStale, at => Task.Run<IEnumerable<Observation>>(() => Warehouse(at, stale: true))),
-            (AlertCondition.DataQuality, at => Task.Run<IEnumerable<Observation>>(() => Warehouse(at, stale: false))),
-            (AlertCondition.JobStuck, JobsAsync),
+            ([AlertCondition.LatencyP99], LatencyAsync),
+            ([AlertCondition.SyncStale, AlertCondition.DataQuality], at => Task.Run<IEnumerable<Observation>>(() => Warehouse(at, watched))),
+            ([AlertCondition.JobStuck], JobsAsync),
         })
         {
-            if (!watched.Contains(condition))
+            if (!serves.Any(watched.Contains))
             {
                 continue;
             }
@@ -53,7 +53,7 @@ public sealed partial class AlertGrain
             catch (Exception e) when (e is not OutOfMemoryException)
             {
                 // One source down (a scheduler that does not answer) must not stop the others' looks.
-                LogSweepFailed(logger, AlertRule.Wire(condition), e.Message);
+                LogSweepFailed(logger, string.Join("/", serves.Select(AlertRule.Wire)), e.Message);
             }
         }
 
@@ -79,10 +79,11 @@ public sealed partial class AlertGrain
     }
 
     /// <summary>
-    /// Per dataset: hours since its current version was published (<c>sync-stale</c>), or the failed quality checks of
-    /// its newest version, a quarantined one included (<c>data-quality</c>: 0 when all passed).
+    /// Per dataset, in one read of the catalog: hours since its current version was published (<c>sync-stale</c>) and
+    /// the failed quality checks of its newest version, a quarantined one included (<c>data-quality</c>: 0 when all
+    /// passed), each only when a rule watches it.
     /// </summary>
-    private List<Observation> Warehouse(DateTimeOffset now, bool stale)
+    private List<Observation> Warehouse(DateTimeOffset now, HashSet<AlertCondition> watched)
     {
         if (ServiceProvider.GetService<WarehouseLayout>() is not { } layout)
         {
@@ -93,18 +94,20 @@ public sealed partial class AlertGrain
         var result = new List<Observation>();
         foreach (var current in catalog.CurrentManifests())
         {
-            if (stale)
+            if (watched.Contains(AlertCondition.SyncStale))
             {
                 result.Add(new Observation(AlertCondition.SyncStale, current.Dataset, Math.Max(0, (now - current.PublishedAt).TotalHours), now,
                     string.Create(CultureInfo.InvariantCulture, $"current version {current.VersionId} published {current.PublishedAt:yyyy-MM-dd HH:mm} UTC by {current.PublishedBy}")));
-                continue;
             }
 
-            var newest = Newest(catalog, layout, current);
-            var failed = newest.Validation.Where(f => !f.Passed).ToList();
-            result.Add(new Observation(AlertCondition.DataQuality, current.Dataset, failed.Count, now, failed.Count == 0
-                ? $"version {newest.VersionId}: all {newest.Validation.Count} checks passed"
-                : $"version {newest.VersionId} ({newest.Status}): {string.Join("; ", failed.Take(3).Select(f => $"[{f.Rule}] {(f.Column is null ? string.Empty : f.Column + ": ")}{f.Message}"))}{(failed.Count > 3 ? $"; and {failed.Count - 3} more" : string.Empty)}"));
+            if (watched.Contains(AlertCondition.DataQuality))
+            {
+                var newest = Newest(catalog, layout, current);
+                var failed = newest.Validation.Where(f => !f.Passed).ToList();
+                result.Add(new Observation(AlertCondition.DataQuality, current.Dataset, failed.Count, now, failed.Count == 0
+                    ? $"version {newest.VersionId}: all {newest.Validation.Count} checks passed"
+                    : $"version {newest.VersionId} ({newest.Status}): {string.Join("; ", failed.Take(3).Select(f => $"[{f.Rule}] {(f.Column is null ? string.Empty : f.Column + ": ")}{f.Message}"))}{(failed.Count > 3 ? $"; and {failed.Count - 3} more" : string.Empty)}"));
+            }
         }
 
         return result;

@@ -114,21 +114,12 @@ public static class LotLedger
         private Buy?[] _buyAt = [];
         private readonly AppendOnlyList<Disposal> _disposals = new();
         private readonly AppendOnlyList<WashSaleAdjustment> _washes = new();
-        private readonly Dictionary<string, string> _class = new(StringComparer.Ordinal);
+        private readonly Func<string, string> _class = options.IdentityClasses();
         private readonly List<(Buy Buy, decimal Quantity, decimal Basis, DateOnly HoldingFrom)> _parts = [];
         private readonly List<(Buy Buy, decimal Quantity)> _chosen = [];
 
         public void Load(IEnumerable<TaxTrade> trades)
         {
-            foreach (var set in options.EquivalentSets)
-            {
-                var name = set.Order(StringComparer.Ordinal).First();
-                foreach (var symbol in set)
-                {
-                    _class[symbol] = name;
-                }
-            }
-
             var ids = new HashSet<string>(trades is ICollection<TaxTrade> c0 ? c0.Count : 0, StringComparer.Ordinal);
             _trades.Capacity = trades is ICollection<TaxTrade> c1 ? c1.Count : 0;
             var sorted = true;
@@ -159,7 +150,7 @@ public static class LotLedger
                 _positionOf[i] = position;
                 if (t.Side == TaxSide.Buy)
                 {
-                    var key = (Owner(t.Account), _class.TryGetValue(t.Symbol, out var c) ? c : t.Symbol);
+                    var key = (options.OwnerOf(t.Account), _class(t.Symbol));
                     if (!_groups.TryGetValue(key, out var group))
                     {
                         _groups[key] = group = new WashGroup(key.Item1);
@@ -230,8 +221,6 @@ public static class LotLedger
 
             return new TaxLedgerResult(open, _disposals, _washes);
         }
-
-        private string Owner(string account) => options.Owners.TryGetValue(account, out var owner) ? owner : account;
 
         private static void Validate(TaxTrade t, HashSet<string> ids)
         {

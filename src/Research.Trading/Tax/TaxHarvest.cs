@@ -21,10 +21,11 @@ public static class TaxHarvest
         ArgumentNullException.ThrowIfNull(ledger);
         ArgumentNullException.ThrowIfNull(prices);
         options ??= new TaxLedgerOptions();
-        string Owner(string account) => options.Owners.TryGetValue(account, out var o) ? o : account;
-        var equivalents = options.EquivalentSets.SelectMany(set => set.Select(s => (s, set))).ToDictionary(p => p.s, p => p.set, StringComparer.Ordinal);
-        bool Identical(string a, string b) => a == b || (equivalents.TryGetValue(a, out var set) && set.Contains(b));
+        var identity = options.IdentityClasses();
 
+        // The owner's recent ordinary (unreplaced) lots per class of identical securities, gathered once.
+        var recent = ledger.OpenLots.Where(l => l.WashAdjustment == 0 && l.Acquired > asOf.AddDays(-31) && l.Acquired <= asOf)
+            .ToLookup(l => (options.OwnerOf(l.Account), identity(l.Symbol)));
         var result = new List<HarvestCandidate>();
         foreach (var lot in ledger.OpenLots)
         {
@@ -40,10 +41,8 @@ public static class TaxHarvest
                 continue;
             }
 
-            // Recent buys of the owner's identical securities still held as ordinary (unreplaced) shares, other than this lot.
-            var washing = ledger.OpenLots.Where(l => l.BuyId != lot.BuyId && l.WashAdjustment == 0 && Owner(l.Account) == Owner(lot.Account) && Identical(l.Symbol, lot.Symbol)
-                && l.Acquired > asOf.AddDays(-31) && l.Acquired <= asOf).ToList();
-            var candidates = replacements?.Invoke(lot.Symbol).Where(r => !Identical(r.Symbol, lot.Symbol)).Take(5).ToList() ?? [];
+            var washing = recent[(options.OwnerOf(lot.Account), identity(lot.Symbol))].Where(l => l.BuyId != lot.BuyId).ToList();
+            var candidates = replacements?.Invoke(lot.Symbol).Where(r => identity(r.Symbol) != identity(lot.Symbol)).Take(5).ToList() ?? [];
             result.Add(new HarvestCandidate(lot, price, value, loss, LotLedger.Term(lot.HoldingFrom, asOf), [.. washing.Select(l => l.BuyId).Distinct()],
                 Math.Min(lot.Quantity, washing.Sum(l => l.Quantity)), asOf.AddDays(31), candidates));
         }

@@ -21,4 +21,26 @@ public sealed record TaxLedgerOptions
 
     /// <summary>The benchmark's baseline: scan every buy of the window and every lot from the oldest on each sale, skipping nothing.</summary>
     public bool Naive { get; init; }
+
+    /// <summary>The account's owner (the account itself when not listed).</summary>
+    public string OwnerOf(string account) => Owners.TryGetValue(account, out var owner) ? owner : account;
+
+    /// <summary>
+    /// A map from each symbol of an equivalence set to the set's name (its first symbol in ordinal order); a symbol in no
+    /// set is its own. Two symbols are substantially identical when they map to the same name.
+    /// </summary>
+    public Func<string, string> IdentityClasses()
+    {
+        var classes = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var set in EquivalentSets)
+        {
+            var name = set.Order(StringComparer.Ordinal).First();
+            foreach (var symbol in set)
+            {
+                classes[symbol] = name;
+            }
+        }
+
+        return symbol => classes.TryGetValue(symbol, out var name) ? name : symbol;
+    }
 }
