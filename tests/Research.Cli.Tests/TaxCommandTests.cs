@@ -64,6 +64,20 @@ public sealed class TaxCommandTests
         var ok = Path.Combine(dir.Path, "ok.csv");
         await File.WriteAllTextAsync(ok, "id,date,account,symbol,side,quantity,price\nb1,2025-01-02,a,SPY,buy,10,600\n", TestContext.Current.CancellationToken);
         Assert.Contains("--price: 'SPY' is not SYMBOL=PRICE", (await CliRunner.RunAsync(["tax", "harvest", "--trades", ok, "--price", "SPY"])).Error, StringComparison.Ordinal);
+        foreach (var (args, said) in new (string[], string)[]
+        {
+            (["tax", "gains", "--trades", ok, "--year", "-5"], "--year must be a year from 1900 to 2200 (got -5)."),
+            (["tax", "gains", "--trades", ok, "--year", "abc"], "--year: 'abc' is not a whole number."),
+            (["tax", "harvest", "--trades", ok, "--price", "SPY=1", "--min-loss", "-10"], "--min-loss: '-10' is not an amount at or above 0."),
+            (["tax", "export", "--trades", ok, "--format", "pdf", "--out", Path.Combine(dir.Path, "x")], "--format: 'pdf' is not one of 8949, txf."),
+            (["tax", "export", "--trades", ok, "--format", "txf", "--out", Path.Combine(dir.Path, "none", "x.txf")], $"--out: the folder {Path.Combine(dir.Path, "none")} does not exist."),
+        })
+        {
+            var (refusedCode, _, refusedError) = await CliRunner.RunAsync(args);
+            Assert.True(refusedCode != 0 && refusedError.Contains("error: " + said, StringComparison.Ordinal), $"{string.Join(" ", args)}: {refusedCode} {refusedError}");
+        }
+
+        Assert.False(File.Exists(Path.Combine(dir.Path, "x")));
         Assert.Contains("--equivalent: 'SPY' names fewer than two symbols", (await CliRunner.RunAsync(["tax", "lots", "--trades", ok, "--equivalent", "SPY"])).Error, StringComparison.Ordinal);
     }
 }

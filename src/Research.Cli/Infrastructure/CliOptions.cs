@@ -86,7 +86,25 @@ public static class CliOptions
     /// <summary>Refuses, as a usage error naming the option, a given value that is not positive (absent is fine).</summary>
     public static Option<int?> Positive(this Option<int?> option) => WholeNumber(option, v => v, 1, int.MaxValue, "a positive number");
 
-    /// <summary>The one whole-number rule behind <see cref="Between"/>, <see cref="Positive(Option{int})"/> and friends.</summary>
+    /// <summary>Refuses, as a usage error naming the option, a given value outside [<paramref name="min"/>, <paramref name="max"/>] (absent is fine).</summary>
+    public static Option<int?> Between(this Option<int?> option, int min, int max, string? rule = null) => WholeNumber(option, v => v, min, max, rule);
+
+    /// <summary>Refuses, in one line naming the option, a value that is not one of <paramref name="values"/>.</summary>
+    public static Option<string> OneOf(this Option<string> option, params string[] values)
+    {
+        ArgumentNullException.ThrowIfNull(option);
+        option.Validators.Add(result =>
+        {
+            var given = result.Tokens.Count > 0 ? result.Tokens[0].Value : null;
+            if (given is not null && !values.Contains(given, StringComparer.Ordinal))
+            {
+                result.AddError($"{option.Name}: '{given}' is not one of {string.Join(", ", values)}.");
+            }
+        });
+        return option;
+    }
+
+    /// <summary>The one whole-number rule behind <see cref="Between(Option{int}, int, int, string?)"/>, <see cref="Positive(Option{int})"/> and friends.</summary>
     private static Option<T> WholeNumber<T>(Option<T> option, Func<T, int?> read, int min, int max, string? rule)
     {
         ArgumentNullException.ThrowIfNull(option);

@@ -20,8 +20,7 @@ internal static class TaxBenchmark
     {
         var trades = new Option<int>("--trades") { Description = "Trades to generate (default 1,000,000).", DefaultValueFactory = _ => 1_000_000 }.Positive();
         var symbols = new Option<int>("--symbols") { Description = "Symbols traded (default 500; fewer trades per symbol, fewer wash sales).", DefaultValueFactory = _ => 500 }.Between(20, 100_000);
-        var method = new Option<string>("--method") { Description = "fifo, lifo or highest-cost (default fifo).", DefaultValueFactory = _ => "fifo" };
-        method.AcceptOnlyFromAmong("fifo", "lifo", "highest-cost");
+        var method = new Option<string>("--method") { Description = "fifo, lifo or highest-cost (default fifo).", DefaultValueFactory = _ => "fifo" }.OneOf("fifo", "lifo", "highest-cost");
         var command = new Command("tax", "Tax lots and wash sales over a million trades, against a naive same-run baseline.") { trades, symbols, method };
         command.SetAction(parse =>
         {

@@ -22,7 +22,7 @@ public static class TaxCommand
     private static readonly Option<string[]> Owners = new("--owner") { Description = "ACCOUNT=OWNER: accounts of one owner share wash sales (an account not named is its own owner). Repeatable." };
     private static readonly Option<string[]> Equivalents = new("--equivalent") { Description = "SYM,SYM,...: securities treated as substantially identical. Repeatable." };
     private static readonly Option<bool> NoWash = new("--no-wash-sales") { Description = "Plain lot arithmetic, without the wash-sale rule." };
-    private static readonly Option<int?> Year = new("--year") { Description = "Only sales in this tax year." };
+    private static readonly Option<int?> Year = new Option<int?>("--year") { Description = "Only sales in this tax year." }.Between(1900, 2200, "a year from 1900 to 2200");
 
     public static Command Create(CliOutput output)
     {
@@ -133,6 +133,13 @@ public static class TaxCommand
         var prices = new Option<string[]>("--price") { Description = "SYMBOL=PRICE: today's price of a held symbol. Repeatable.", Required = true };
         var asOf = CliOptions.OptionalDate("--as-of", "The day of the sale being considered (default: today, UTC).");
         var minimum = new Option<decimal>("--min-loss") { Description = "Only losses larger than this (default 0).", DefaultValueFactory = _ => 0 };
+        minimum.Validators.Add(r =>
+        {
+            if (r.Tokens.Count > 0 && (!decimal.TryParse(r.Tokens[0].Value, NumberStyles.Number, CultureInfo.InvariantCulture, out var m) || m < 0))
+            {
+                r.AddError($"--min-loss: '{r.Tokens[0].Value}' is not an amount at or above 0.");
+            }
+        });
         var riskModel = new Option<bool>("--risk-model") { Description = "Propose replacements: the five stocks the stored risk model (research risk fit, in --data-root) forecasts most correlated with each, never one of its equivalents." };
         var command = With("harvest", "Open lots below their basis at the given prices, largest loss first, each with the recent buys that would make a sale today a wash sale, when buying back is safe, and (--risk-model) replacements that track it.", prices, asOf, minimum, riskModel);
         command.SetAction(async (parse, ct) =>
@@ -183,8 +190,7 @@ public static class TaxCommand
 
     private static Command Export(CliOutput output)
     {
-        var format = new Option<string>("--format") { Description = "8949 (CSV, Form 8949 columns) or txf (Tax Exchange Format v042).", Required = true };
-        format.AcceptOnlyFromAmong("8949", "txf");
+        var format = new Option<string>("--format") { Description = "8949 (CSV, Form 8949 columns) or txf (Tax Exchange Format v042).", Required = true }.OneOf("8949", "txf");
         var box = CliOptions.Choice("--box", "Form 8949 box: a (basis reported on a 1099-B), b (not reported), c (no 1099-B); long-term lines go to d, e, f.", Form8949Box.A);
         var outFile = new Option<string>("--out") { Description = "The file to write (replaced whole: written beside it, then renamed).", Required = true };
         var command = With("export", "Write the year's disposals for tax software.", Year, format, box, outFile);
@@ -197,6 +203,11 @@ public static class TaxCommand
                 ? TaxExports.Txf(lines, DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime), parse.GetValue(box))
                 : TaxExports.Form8949Csv(lines, parse.GetValue(box));
             var path = Path.GetFullPath(parse.GetValue(outFile)!);
+            if (!Directory.Exists(Path.GetDirectoryName(path)))
+            {
+                throw new CliException($"--out: the folder {Path.GetDirectoryName(path)} does not exist.");
+            }
+
             var temp = path + ".tmp";
             await File.WriteAllTextAsync(temp, text, ct).ConfigureAwait(false);
             File.Move(temp, path, overwrite: true);
