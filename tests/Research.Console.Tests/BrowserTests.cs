@@ -579,6 +579,13 @@ public sealed class BrowserTests(ConsolePlatform platform)
         await page.FillAsync("#mc-paths input", "400");
         await page.Keyboard.PressAsync("Tab");
         await page.ClickAsync("#launch-mc");
+        // The submission goes through the scheduler, which on a loaded machine (other suites killing silos) can take
+        // longer than Playwright's default 30 s; a refusal shows in #launch-error and is reported instead of a timeout.
+        // (The walk-forward's refusal above is still shown until the click's render clears it.)
+        var launched = await page.WaitForFunctionAsync(
+            "() => location.pathname.startsWith('/backtests/mc-') ? 'launched' : (document.querySelector('#launch-error')?.innerText ?? 'quantiles').includes('quantiles') ? null : document.querySelector('#launch-error').innerText",
+            null, new PageWaitForFunctionOptions { Timeout = 120_000 });
+        Assert.Equal("launched", await launched.JsonValueAsync<string>());
         await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/backtests/mc-", StringComparison.Ordinal));
         await page.WaitForFunctionAsync($"() => document.querySelector('h1').innerText.includes('x 400 of {backtest}')"); // the new job's page has loaded
         Assert.Equal(1, await page.Locator("#result-pending, #metrics").CountAsync());
