@@ -64,8 +64,14 @@ public sealed record AlertChannel(string Name, ChannelKind Kind, IReadOnlyDictio
     }
 }
 
-/// <summary>What one alert says: a title, a body with the rule, value, threshold and a console link, the severity.</summary>
-public sealed record AlertMessage(long AlertId, string Title, string Body, AlertSeverity Severity, Uri Link, bool Escalated);
+/// <summary>
+/// What one alert says: a title, a body with the rule, value, threshold and a console link, the severity.
+/// <see cref="Attachments"/> (a report's PDF) go with email only; Slack and SMS carry the link.
+/// </summary>
+public sealed record AlertMessage(long AlertId, string Title, string Body, AlertSeverity Severity, Uri Link, bool Escalated, IReadOnlyList<MessageAttachment>? Attachments = null);
+
+/// <summary>A file sent with an email message.</summary>
+public sealed record MessageAttachment(string FileName, string ContentType, byte[] Content);
 
 /// <summary>A delivery attempt failed. <see cref="Transient"/>: worth retrying now (refused, timeout, 429, 5xx, SMTP 4xx).</summary>
 public sealed class DeliveryException(string reason, bool transient, Exception? inner = null) : Exception(reason, inner)
@@ -203,7 +209,13 @@ public sealed class AlertSender(HttpClient http, TimeProvider clock, TimeProvide
         mail.To.AddRange(InternetAddressList.Parse(channel.Setting("to")));
         mail.Subject = message.Title;
         mail.Priority = message.Severity == AlertSeverity.Critical ? MessagePriority.Urgent : MessagePriority.Normal;
-        mail.Body = new TextPart("plain") { Text = message.Body };
+        var body = new BodyBuilder { TextBody = message.Body };
+        foreach (var attachment in message.Attachments ?? [])
+        {
+            body.Attachments.Add(attachment.FileName, attachment.Content, ContentType.Parse(attachment.ContentType));
+        }
+
+        mail.Body = body.ToMessageBody();
         var security = (channel.Settings.TryGetValue("security", out var s) ? s : "starttls") switch
         {
             "none" => SecureSocketOptions.None,

@@ -224,6 +224,29 @@ public sealed class LocalPlatformTests
             var (keptCode, _, keptErr) = await CliRunner.RunAsync(["backtest", "result", jobId, "--json", .. gateway]);
             Assert.True(keptCode == 0, keptErr);
 
+            // The strategy's record (the pinned backtest) as a report: archived, its PDF saved, its figures those of the run.
+            var pdfFile = Path.Combine(dir.Path, "momentum.pdf");
+            var (reportCode, reportOut, reportErr) = await CliRunner.RunAsync(["reports", "run", "--template", "strategy", "--subject", "momentum", "--out", pdfFile, "--json", .. gateway]);
+            Assert.True(reportCode == 0, reportErr);
+            using (var report = JsonDocument.Parse(reportOut))
+            {
+                var highlights = report.RootElement.GetProperty("highlights").EnumerateArray().Select(h => h.GetString()!).ToList();
+                var sharpe = highlights.Single(h => h.StartsWith("Sharpe", StringComparison.Ordinal));
+                Assert.EndsWith(": " + bt.RootElement.GetProperty("metrics").GetProperty("sharpe").GetDouble().ToString("F2", System.Globalization.CultureInfo.InvariantCulture), sharpe, StringComparison.Ordinal);
+                Assert.True(report.RootElement.GetProperty("hasPdf").GetBoolean(), report.RootElement.GetProperty("pdfError").ToString());
+                Assert.True(report.RootElement.GetProperty("dataVersions").TryGetProperty("famafrench/factors_daily", out _), reportOut);
+                using var pdf = UglyToad.PdfPig.PdfDocument.Open(pdfFile);
+                var words = string.Join(" ", pdf.GetPages().SelectMany(p => p.GetWords()).Select(w => w.Text));
+                Assert.Contains(jobId, words, StringComparison.Ordinal);
+                Assert.Contains(sharpe[(sharpe.LastIndexOf(' ') + 1)..], words, StringComparison.Ordinal);
+                var (archiveCode, archiveOut, _) = await CliRunner.RunAsync(["reports", "archive", "--json", .. gateway]);
+                Assert.Equal(0, archiveCode);
+                Assert.Equal(report.RootElement.GetProperty("id").GetString(), JsonDocument.Parse(archiveOut).RootElement[0].GetProperty("id").GetString());
+            }
+
+            var (noSubjectCode, _, noSubjectErr) = await CliRunner.RunAsync(["reports", "run", "--template", "backtest", .. gateway]);
+            Assert.Equal((1, "error: --subject: template 'backtest' needs one: the job id of a stored result."), (noSubjectCode, noSubjectErr.Trim()));
+
             var (missingCode, _, missingErr) = await CliRunner.RunAsync(["backtest", "result", "bt-0000000000000000", .. gateway]);
             Assert.NotEqual(0, missingCode);
             Assert.Contains("No job bt-0000000000000000", missingErr, StringComparison.Ordinal);

@@ -230,6 +230,16 @@ public sealed partial class AuthorizationMatrixTests(ConsolePlatform platform)
             ["IEtlScheduleGrain.RemoveAsync"] = () => cluster.GetGrain<IEtlScheduleGrain>("prices/daily").RemoveAsync(), // there is none to remove
             ["IEtlScheduleGrain.RunNowAsync"] = () => cluster.GetGrain<IEtlScheduleGrain>("prices/daily").RunNowAsync(), // no schedule: refused on its state
             ["IEtlScheduleGrain.GetStatusAsync"] = () => cluster.GetGrain<IEtlScheduleGrain>("prices/daily").GetStatusAsync(),
+            ["IReportGrain.RunAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Reports.IReportGrain>(0).RunAsync("no-such-template", null, []), // refused on input
+            ["IReportGrain.ListAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Reports.IReportGrain>(0).ListAsync(1, null),
+            ["IReportGrain.GetAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Reports.IReportGrain>(0).GetAsync("20260101-000000-00000000"),
+            ["IReportGrain.DownloadAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Reports.IReportGrain>(0).DownloadAsync("20260101-000000-00000000", "pdf"), // not in the archive
+            ["IReportGrain.ResendAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Reports.IReportGrain>(0).ResendAsync("20260101-000000-00000000", ["none"]), // not in the archive
+            ["IReportScheduleGrain.SetAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Reports.IReportScheduleGrain>(Research.Grains.Abstractions.Reports.IReportScheduleGrain.Key)
+                .SetAsync(new Research.Grains.Abstractions.Reports.ReportSchedule("matrix", "data-quality", null, "not a cron", "America/New_York", [], "matrix")), // refused on input
+            ["IReportScheduleGrain.RemoveAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Reports.IReportScheduleGrain>(Research.Grains.Abstractions.Reports.IReportScheduleGrain.Key).RemoveAsync("none"),
+            ["IReportScheduleGrain.RunNowAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Reports.IReportScheduleGrain>(Research.Grains.Abstractions.Reports.IReportScheduleGrain.Key).RunNowAsync("none"), // no such schedule
+            ["IReportScheduleGrain.ListAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Reports.IReportScheduleGrain>(Research.Grains.Abstractions.Reports.IReportScheduleGrain.Key).ListAsync(),
             ["IMonteCarloChunkGrain.RunAsync"] = NoCall, // units of a job, called by the job grain
             ["ISignalShardGrain.RunAsync"] = NoCall, // units of a signal sweep, called by the job grain
             ["IWalkForwardShardGrain.RunAsync"] = NoCall,

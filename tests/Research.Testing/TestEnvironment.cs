@@ -52,6 +52,18 @@ public static class TestEnvironment
         return cs!;
     }
 
+    /// <summary>The system Chromium (<c>RESEARCH_CHROMIUM</c>, else <c>/usr/bin/chromium</c>); skips or fails like <see cref="RequireRealData"/> when there is none.</summary>
+    public static string RequireChromium()
+    {
+        var path = Environment.GetEnvironmentVariable("RESEARCH_CHROMIUM") is { Length: > 0 } p ? p : "/usr/bin/chromium";
+        if (!File.Exists(path))
+        {
+            Unavailable($"Chromium not found at {path} (./test.sh installs it)");
+        }
+
+        return path;
+    }
+
     /// <summary>Skips the current test with a reason, or fails it when integration is required.</summary>
     public static void Unavailable(string reason)
     {

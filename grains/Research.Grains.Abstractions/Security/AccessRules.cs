@@ -53,6 +53,9 @@ public static class ResearchActions
     public const string AlertsEdit = "alerts.edit";
     public const string AlertsAck = "alerts.ack";
     public const string AlertsReport = "alerts.report";
+    public const string ReportsView = "reports.view";
+    public const string ReportsRun = "reports.run";
+    public const string ReportsSchedule = "reports.schedule";
     public const string DatasetTag = "dataset.tag";
     public const string WarehouseSync = "warehouse.sync";
     public const string AuditView = "audit.view";
@@ -89,6 +92,9 @@ public static class ResearchActions
         new(AlertsEdit, Role.Operator, false, false, "Create, change and delete alert rules and delivery channels; send a test message."),
         new(AlertsAck, Role.Operator, false, false, "Acknowledge an alert with a comment (stops its escalation)."),
         new(AlertsReport, Role.Operator, false, false, "Report a custom metric's value to the alert rules (trading services act as an operator)."),
+        new(ReportsView, Role.Viewer, false, false, "See the report archive and schedules; download a report (audited)."),
+        new(ReportsRun, Role.Researcher, false, false, "Make a report now (archived, and sent to the channels chosen)."),
+        new(ReportsSchedule, Role.Operator, false, false, "Create, change, run and remove report schedules; send an archived report again."),
         new(DatasetTag, Role.Researcher, false, false, "Point a dataset tag (e.g. paper-2025) at a version."),
         new(WarehouseSync, Role.Operator, false, false, "Start a warehouse sync through the cluster's single writer."),
         new(AuditView, Role.Operator, false, false, "Read the audit log."),

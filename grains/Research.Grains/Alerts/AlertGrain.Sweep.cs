@@ -102,7 +102,7 @@ public sealed partial class AlertGrain
 
             if (watched.Contains(AlertCondition.DataQuality))
             {
-                var newest = Newest(catalog, layout, current);
+                var newest = catalog.Newest(current);
                 var failed = newest.Validation.Where(f => !f.Passed).ToList();
                 result.Add(new Observation(AlertCondition.DataQuality, current.Dataset, failed.Count, now, failed.Count == 0
                     ? $"version {newest.VersionId}: all {newest.Validation.Count} checks passed"
@@ -111,16 +111,6 @@ public sealed partial class AlertGrain
         }
 
         return result;
-    }
-
-    /// <summary>The newest version of a dataset: a quarantined one published after the current, or the current.</summary>
-    private static DatasetManifest Newest(WarehouseCatalog catalog, WarehouseLayout layout, DatasetManifest current)
-    {
-        var versions = Path.Combine(layout.DatasetFolder(current.Dataset), "versions");
-        var later = Directory.Exists(versions)
-            ? Directory.EnumerateDirectories(versions).Select(Path.GetFileName).Where(v => string.CompareOrdinal(v, current.VersionId) > 0 && File.Exists(layout.ManifestFile(current.Dataset, v!))).Max(StringComparer.Ordinal)
-            : null;
-        return later is null ? current : catalog.ReadVersion(current.Dataset, later);
     }
 
     /// <summary>Minutes without progress of each running backtest job (<c>backtest:ID</c>) and sync (<c>sync:ID</c>).</summary>

@@ -109,6 +109,26 @@ public static class SiloRegistration
         return silo;
     }
 
+    /// <summary>Reports: made, printed (Chromium from <paramref name="options"/>), archived under the data root and sent through the alert channels.</summary>
+    public static ISiloBuilder AddResearchReports(this ISiloBuilder silo, Research.Grains.Reports.ReportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        silo.Services.AddSingleton(options ?? new Research.Grains.Reports.ReportOptions());
+        silo.Services.TryAddSingleton<Research.Grains.Reports.ReportServices>();
+        silo.Services.TryAddSingleton(sp => new Research.Alerts.AlertSender(new HttpClient { Timeout = TimeSpan.FromSeconds(10) }, sp.GetRequiredService<TimeProvider>()));
+        return silo;
+    }
+
+    /// <summary>Report options over the defaults: <c>Research:Reports:Chromium</c>, the browser that prints PDFs (it must exist).</summary>
+    public static Research.Grains.Reports.ReportOptions BindReportOptions(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var key = Research.Grains.Reports.ReportOptions.Section + ":Chromium";
+        return configuration[key] is { Length: > 0 } path
+            ? new Research.Grains.Reports.ReportOptions { Chromium = File.Exists(path) ? path : throw new InvalidOperationException($"Configuration {key}: '{path}' does not exist.") }
+            : new Research.Grains.Reports.ReportOptions();
+    }
+
     /// <summary>Alert options over the defaults: <c>Research:Alerts:ConsoleUrl</c>, the console address messages link to.</summary>
     public static Research.Grains.Alerts.AlertOptions BindAlertOptions(IConfiguration configuration)
     {

@@ -1,4 +1,3 @@
-using Cronos;
 using Microsoft.Extensions.Logging;
 using Research.Data.Etl;
 using Research.Data.Fetching;
@@ -6,6 +5,7 @@ using Research.Data.Synthetic;
 using Research.Data.Warehouse;
 using Research.Grains.Abstractions.Security;
 using Research.Grains.Abstractions.Warehouse;
+using Research.Grains.Hosting;
 using Research.Platform.Storage.Audit;
 
 namespace Research.Grains.Warehouse;
@@ -120,14 +120,7 @@ public sealed class EtlScheduleGrain(
     public static DateTimeOffset? LastDue(EtlSchedule schedule, DateTimeOffset after, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(schedule);
-        var (cron, zone) = Parse(schedule);
-        DateTimeOffset? latest = null;
-        for (var next = cron.GetNextOccurrence(after, zone); next is { } n && n <= now; next = cron.GetNextOccurrence(n, zone))
-        {
-            latest = n;
-        }
-
-        return latest;
+        return CronOccurrences.LastDue(schedule.Cron, schedule.TimeZone, after, now);
     }
 
     /// <summary>Refuses a schedule that could not run, naming what is wrong.</summary>
@@ -145,30 +138,8 @@ public sealed class EtlScheduleGrain(
             throw new ArgumentException("An ETL schedule needs at least one symbol, none of them empty.", nameof(schedule));
         }
 
-        _ = Parse(schedule);
+        _ = CronOccurrences.Parse(schedule.Cron, schedule.TimeZone, nameof(schedule));
         _ = (settings with { Chain = schedule.Source }).Providers(warehouseHasCrsp: true);
-    }
-
-    private static (CronExpression Cron, TimeZoneInfo Zone) Parse(EtlSchedule schedule)
-    {
-        CronExpression cron;
-        try
-        {
-            cron = CronExpression.Parse(schedule.Cron);
-        }
-        catch (CronFormatException e)
-        {
-            throw new ArgumentException($"Cron expression '{schedule.Cron}': {e.Message} (five fields: minute hour day-of-month month day-of-week, e.g. '30 22 * * 1-5').", nameof(schedule)); // Cronos' exception type does not travel to clients: its message does
-        }
-
-        try
-        {
-            return (cron, TimeZoneInfo.FindSystemTimeZoneById(schedule.TimeZone));
-        }
-        catch (TimeZoneNotFoundException e)
-        {
-            throw new ArgumentException($"Time zone '{schedule.TimeZone}' is not known here (use an IANA name such as America/New_York).", nameof(schedule), e);
-        }
     }
 
     private EtlScheduleStatus Status()
@@ -177,8 +148,7 @@ public sealed class EtlScheduleGrain(
         DateTimeOffset? next = null;
         if (schedule is not null)
         {
-            var (cron, zone) = Parse(schedule);
-            next = cron.GetNextOccurrence(state.State.LastServed ?? state.State.SetAt, zone);
+            next = CronOccurrences.Next(schedule.Cron, schedule.TimeZone, state.State.LastServed ?? state.State.SetAt);
         }
 
         return new EtlScheduleStatus(Dataset, schedule, next, state.State.LastRun);

@@ -50,6 +50,7 @@ public static class SiloConfiguration
         silo.AddResearchHealth();
         silo.AddResearchAlerts(Research.Platform.Storage.Alerts.AlertStore.Open(settings.Profile == HostingProfile.Production ? settings.ConnectionString : null, dataRoot),
             SiloRegistration.BindAlertOptions(configuration));
+        silo.AddResearchReports(SiloRegistration.BindReportOptions(configuration));
 
         // Users, sessions, API keys and the audit log, behind the security grains (the console reaches them only through those).
         var security = SecurityStorage.Open(settings.Profile == HostingProfile.Production ? settings.ConnectionString : null, dataRoot, clock, configuration[ConfigurationKeys.AuditKeyFile]);

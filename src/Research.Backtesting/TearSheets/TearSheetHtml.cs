@@ -8,15 +8,21 @@ namespace Research.Backtesting.TearSheets;
 /// <summary>A tear sheet as one self-contained HTML page (no scripts, no external files): the wealth curve and drawdown as inline SVG, then the tables.</summary>
 public static class TearSheetHtml
 {
-    public static string Render(TearSheet sheet, string title)
+    /// <summary>The page's style sheet (also used by the other self-contained reports, so they print alike).</summary>
+    public const string Style =
+        "body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem;color:#222}table{border-collapse:collapse;margin:1rem 0}" +
+        "th,td{padding:.25rem .6rem;border-bottom:1px solid #ddd;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}" +
+        "h2{margin-top:2rem}svg{border:1px solid #ddd;max-width:100%;height:auto}.neg{color:#b00}.bad{color:#b00;font-weight:600}td{white-space:nowrap}td.wrap{white-space:normal}" +
+        "@page{size:A4;margin:12mm}@media print{body{margin:0;max-width:none;font-size:9pt}h2{margin-top:1rem}}";
+
+    /// <summary>The page; <paramref name="preamble"/> (HTML, already escaped) goes under the title, e.g. what the sheet was computed from.</summary>
+    public static string Render(TearSheet sheet, string title, string? preamble = null)
     {
         ArgumentNullException.ThrowIfNull(sheet);
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(E(title)).Append("</title>\n<style>")
-            .Append("body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem;color:#222}table{border-collapse:collapse;margin:1rem 0}")
-            .Append("th,td{padding:.25rem .6rem;border-bottom:1px solid #ddd;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}")
-            .Append("h2{margin-top:2rem}svg{border:1px solid #ddd}.neg{color:#b00}</style></head><body>\n");
-        html.Append("<h1>").Append(E(title)).Append("</h1>\n");
+            .Append(Style).Append("</style></head><body>\n");
+        html.Append("<h1>").Append(E(title)).Append("</h1>\n").Append(preamble);
         html.Append("<h2>Wealth (from 1)</h2>\n").Append(Chart(sheet.Wealth, sheet.Benchmark is null ? null : PerformanceMetrics.Wealth(sheet.Benchmark), "wealth"));
         html.Append("<h2>Drawdown</h2>\n").Append(Chart(PerformanceMetrics.Drawdowns(sheet.Returns), null, "drawdown"));
         html.Append("<h2>Summary</h2>\n<table id=\"summary\">");

@@ -40,6 +40,20 @@ public sealed class WarehouseCatalog(WarehouseLayout layout)
         return version is null ? null : ReadVersion(dataset, version);
     }
 
+    /// <summary>
+    /// The newest version of a dataset: a version written after <paramref name="current"/> (a quarantined one, which a
+    /// failed validation kept from becoming current), or the current one itself. Version ids sort by time.
+    /// </summary>
+    public DatasetManifest Newest(DatasetManifest current)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        var versions = Path.Combine(layout.DatasetFolder(current.Dataset), "versions");
+        var later = Directory.Exists(versions)
+            ? Directory.EnumerateDirectories(versions).Select(Path.GetFileName).Where(v => string.CompareOrdinal(v, current.VersionId) > 0 && File.Exists(layout.ManifestFile(current.Dataset, v!))).Max(StringComparer.Ordinal)
+            : null;
+        return later is null ? current : ReadVersion(current.Dataset, later);
+    }
+
     /// <summary>The manifest of one version; throws naming the file when it is missing or malformed.</summary>
     public DatasetManifest ReadVersion(string dataset, string versionId)
     {
