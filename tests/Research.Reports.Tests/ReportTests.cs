@@ -68,11 +68,7 @@ public sealed class ReportTests : IDisposable
         var publisher = new DatasetPublisher(layout, clock);
         async Task PublishAsync(string dataset, long rows, bool quarantine, params ValidationFinding[] validation)
         {
-            var staged = Path.Combine(_dir.Path, "staged-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(staged);
-            await File.WriteAllTextAsync(Path.Combine(staged, "part-0.parquet"), "rows", ct);
-            await publisher.PublishAsync(new PublishRequest(dataset, staged, new Dictionary<string, long> { ["part-0.parquet"] = rows }, [], "test", "tests")
-            { Validation = validation, Quarantine = quarantine, QuarantineReason = quarantine ? "checks failed" : null }, ct);
+            await PlaceholderVersions.PublishAsync(publisher, _dir.Path, dataset, rows, quarantine, validation, ct);
             clock.Advance(TimeSpan.FromHours(1));
         }
 

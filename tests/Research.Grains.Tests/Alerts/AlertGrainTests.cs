@@ -222,11 +222,7 @@ public sealed class AlertGrainTests
         var publisher = new DatasetPublisher(layout, clock);
         async Task PublishAsync(string dataset, bool quarantine, params ValidationFinding[] validation)
         {
-            var staged = Path.Combine(dir.Path, "staged-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(staged);
-            await File.WriteAllTextAsync(Path.Combine(staged, "part-0.parquet"), "rows", ct);
-            await publisher.PublishAsync(new PublishRequest(dataset, staged, new Dictionary<string, long> { ["part-0.parquet"] = 100 }, [], "test", "tests")
-            { Validation = validation, Quarantine = quarantine, QuarantineReason = quarantine ? "checks failed" : null }, ct);
+            await PlaceholderVersions.PublishAsync(publisher, dir.Path, dataset, 100, quarantine, validation, ct);
             clock.Advance(TimeSpan.FromMilliseconds(5));
         }
 
