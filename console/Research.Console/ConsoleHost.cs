@@ -95,6 +95,7 @@ public static class ConsoleHost
         app.MapSystemHealth();
         app.MapAccountEndpoints();
         app.MapBacktestApi();
+        app.MapReportApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
@@ -119,6 +120,7 @@ public static class ConsoleHost
         services.AddScoped<Research.Console.Trading.ConsoleTrading>();
         services.AddScoped<Research.Console.Health.ConsoleHealth>();
         services.AddScoped<Research.Console.Alerts.ConsoleAlerts>();
+        services.AddScoped<Research.Console.Reports.ConsoleReports>();
         services.AddScoped<ConsoleOverview>();
         services.AddScoped<ConsoleAccount>();
         services.AddScoped<ConsoleAdmin>();

@@ -159,6 +159,9 @@ public sealed partial class AuthorizationMatrixTests(ConsolePlatform platform)
             var finished = await platform.RunJobAsync(new CallerIdentity(clients.Single(c => c.Role == "researcher").Client.User!.Name, Role.Researcher, "tests"),
                 new JobSubmission(new BacktestJobSpec("momentum", Quantile: 0.29), null, JobPriority.Normal, clients.Single(c => c.Role == "researcher").Client.User!.Name));
 
+            // An archived report, for its download.
+            var report = await new CallerIdentity("matrix", Role.Researcher, "tests").RunAsync(() => platform.Cluster.GetGrain<Research.Grains.Abstractions.Reports.IReportGrain>(0).RunAsync("data-quality", null, []));
+
             var mismatches = new List<string>();
             foreach (var (role, client) in clients)
             {
@@ -176,6 +179,7 @@ public sealed partial class AuthorizationMatrixTests(ConsolePlatform platform)
                 Expect("GET /api/backtests", (await client.Http.GetAsync(new Uri("/api/backtests", UriKind.Relative), ct)).StatusCode, ResearchActions.Allows(r, ResearchActions.BacktestView), HttpStatusCode.OK);
                 Expect("GET /api/backtests/{id}", (await client.Http.GetAsync(new Uri($"/api/backtests/{jobId}", UriKind.Relative), ct)).StatusCode, ResearchActions.Allows(r, ResearchActions.BacktestView), HttpStatusCode.OK);
                 Expect("GET /api/backtests/{id}/trades.csv", (await client.Http.GetAsync(new Uri($"/api/backtests/{finished}/trades.csv", UriKind.Relative), ct)).StatusCode, ResearchActions.Allows(r, ResearchActions.BacktestView), HttpStatusCode.OK);
+                Expect("GET /api/reports/{id}/html", (await client.Http.GetAsync(new Uri($"/api/reports/{report.Id}/html", UriKind.Relative), ct)).StatusCode, ResearchActions.Allows(r, ResearchActions.ReportsView), HttpStatusCode.OK);
                 Expect("POST /api/backtests", (await SubmitAsync(client, new { strategy = "value", quantile = 0.33, priority = "low" })).Status, ResearchActions.Allows(r, ResearchActions.BacktestSubmit), HttpStatusCode.Accepted);
                 var cancelAllowed = client == owner ? ResearchActions.Allows(r, ResearchActions.BacktestCancel) : ResearchActions.Allows(r, ResearchActions.BacktestCancelAny);
                 Expect("POST /api/backtests/{id}/cancel", (await PostAsync(client, $"/api/backtests/{jobId}/cancel", new { })).Status, cancelAllowed, HttpStatusCode.OK);

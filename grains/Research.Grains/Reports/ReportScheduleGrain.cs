@@ -106,7 +106,7 @@ public sealed class ReportScheduleGrain(
             throw new InvalidOperationException($"Report schedule {entry.Schedule.Name} is already running (started {entry.LastRun?.Started:u}).");
         }
 
-        await StartAsync(entry, "manual", occurrence: null).ConfigureAwait(true);
+        await StartAsync(entry, $"schedule {entry.Schedule.Name}, run by {CallerIdentity.Current?.Actor ?? "hand"}", occurrence: null).ConfigureAwait(true);
         await AuditAsync("reports.schedule.run", entry.Schedule.Name, "started by hand").ConfigureAwait(true);
         return Status(entry);
     }
