@@ -96,6 +96,7 @@ public static class ConsoleHost
         app.MapAccountEndpoints();
         app.MapBacktestApi();
         app.MapReportApi();
+        app.MapTaxApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
@@ -121,6 +122,7 @@ public static class ConsoleHost
         services.AddScoped<Research.Console.Health.ConsoleHealth>();
         services.AddScoped<Research.Console.Alerts.ConsoleAlerts>();
         services.AddScoped<Research.Console.Reports.ConsoleReports>();
+        services.AddScoped<Research.Console.Tax.ConsoleTax>();
         services.AddScoped<ConsoleOverview>();
         services.AddScoped<ConsoleAccount>();
         services.AddScoped<ConsoleAdmin>();

@@ -179,6 +179,7 @@ public sealed partial class AuthorizationMatrixTests(ConsolePlatform platform)
                 Expect("GET /api/backtests", (await client.Http.GetAsync(new Uri("/api/backtests", UriKind.Relative), ct)).StatusCode, ResearchActions.Allows(r, ResearchActions.BacktestView), HttpStatusCode.OK);
                 Expect("GET /api/backtests/{id}", (await client.Http.GetAsync(new Uri($"/api/backtests/{jobId}", UriKind.Relative), ct)).StatusCode, ResearchActions.Allows(r, ResearchActions.BacktestView), HttpStatusCode.OK);
                 Expect("GET /api/backtests/{id}/trades.csv", (await client.Http.GetAsync(new Uri($"/api/backtests/{finished}/trades.csv", UriKind.Relative), ct)).StatusCode, ResearchActions.Allows(r, ResearchActions.BacktestView), HttpStatusCode.OK);
+                Expect("GET /api/tax/export", (await client.Http.GetAsync(new Uri("/api/tax/export?accounts=matrix-none&format=8949", UriKind.Relative), ct)).StatusCode, ResearchActions.Allows(r, ResearchActions.TaxView), HttpStatusCode.OK);
                 Expect("GET /api/reports/{id}/html", (await client.Http.GetAsync(new Uri($"/api/reports/{report.Id}/html", UriKind.Relative), ct)).StatusCode, ResearchActions.Allows(r, ResearchActions.ReportsView), HttpStatusCode.OK);
                 Expect("POST /api/backtests", (await SubmitAsync(client, new { strategy = "value", quantile = 0.33, priority = "low" })).Status, ResearchActions.Allows(r, ResearchActions.BacktestSubmit), HttpStatusCode.Accepted);
                 var cancelAllowed = client == owner ? ResearchActions.Allows(r, ResearchActions.BacktestCancel) : ResearchActions.Allows(r, ResearchActions.BacktestCancelAny);
@@ -234,6 +235,8 @@ public sealed partial class AuthorizationMatrixTests(ConsolePlatform platform)
             ["IEtlScheduleGrain.RemoveAsync"] = () => cluster.GetGrain<IEtlScheduleGrain>("prices/daily").RemoveAsync(), // there is none to remove
             ["IEtlScheduleGrain.RunNowAsync"] = () => cluster.GetGrain<IEtlScheduleGrain>("prices/daily").RunNowAsync(), // no schedule: refused on its state
             ["IEtlScheduleGrain.GetStatusAsync"] = () => cluster.GetGrain<IEtlScheduleGrain>("prices/daily").GetStatusAsync(),
+            ["ITaxGrain.ComputeAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Tax.ITaxGrain>(0).ComputeAsync(new Research.Grains.Abstractions.Tax.TaxQuery([], "fifo")), // no account: refused on input
+            ["ITaxGrain.ExportAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Tax.ITaxGrain>(0).ExportAsync(new Research.Grains.Abstractions.Tax.TaxQuery([], "fifo"), "8949"),
             ["IReportGrain.RunAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Reports.IReportGrain>(0).RunAsync("no-such-template", null, []), // refused on input
             ["IReportGrain.ListAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Reports.IReportGrain>(0).ListAsync(1, null),
             ["IReportGrain.GetAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Reports.IReportGrain>(0).GetAsync("20260101-000000-00000000"),

@@ -359,6 +359,66 @@ public sealed class BrowserTests(ConsolePlatform platform)
         await viewer.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "alerts-viewer.png"), FullPage = true });
     }
 
+    /// <summary>The ticker traded most on the warehouse's last day (the paper broker fills it at that day's prices).</summary>
+    private string LiquidTicker()
+    {
+        using var session = Research.Data.Warehouse.WarehouseQuerySession.Open(new Research.Data.Warehouse.WarehouseLayout(platform.DataRoot), Research.Data.Warehouse.VersionSelector.Current,
+            Research.Data.Warehouse.QueryLimits.Default, TimeProvider.System, ["crsp/daily", "crsp/names"]);
+        return (string)session.Query("SELECT n.ticker FROM crsp.names n JOIN crsp.daily d ON d.permno = n.permno AND d.date = (SELECT max(date) FROM crsp.daily) WHERE d.date BETWEEN n.namedt AND n.nameendt ORDER BY d.vol DESC LIMIT 1").Rows[0][0]!;
+    }
+
+    [Fact]
+    public async Task The_tax_page_shows_the_lots_gains_and_wash_sale_of_an_accounts_fills_as_the_ledger_computes_them_and_exports_form_8949()
+    {
+        // A round trip that loses its costs, then the same shares again the same day: a wash sale.
+        var ticker = LiquidTicker();
+        var desk = "ui-tax-" + Guid.NewGuid().ToString("N")[..6];
+        var gateway = platform.Cluster.GetGrain<Research.Grains.Abstractions.Trading.IExecutionGatewayGrain>(desk);
+        var trader = new CallerIdentity("trader", Role.Operator, "tests");
+        foreach (var (id, side) in new[] { ("t-1", Research.Grains.Abstractions.Trading.TicketSide.Buy), ("t-2", Research.Grains.Abstractions.Trading.TicketSide.Sell), ("t-3", Research.Grains.Abstractions.Trading.TicketSide.Buy) })
+        {
+            await trader.RunAsync(() => gateway.SubmitAsync(new Research.Grains.Abstractions.Trading.OrderTicket(id, ticker, side, 100)));
+        }
+
+        // The library on the same fills: the numbers the page must show.
+        var fills = await trader.RunAsync(() => gateway.FillsAsync(0, 100));
+        Assert.Equal(3, fills.Length);
+        var expected = Research.Trading.Tax.LotLedger.Run([.. fills.Select(f => Research.Trading.Tax.TaxTrade.FromFill(desk, f.Sequence, f.At, f.Symbol, f.Side == Research.Grains.Abstractions.Trading.TicketSide.Buy, f.Quantity, f.Price, f.Cost))],
+            new Research.Trading.Tax.TaxLedgerOptions());
+        var wash = Assert.Single(expected.WashSales);
+        string M(decimal amount) => Math.Round(amount, 2, MidpointRounding.AwayFromZero).ToString("N2", CultureInfo.InvariantCulture);
+
+        var (playwright, browser) = await LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var shots = Directory.CreateDirectory(Path.Combine(TestEnvironment.RepositoryRoot, "artifacts", "test-results", "screenshots")).FullName;
+        var researcher = await SignInAtAsync(browser, await platform.CreateUserAsync("researcher", twoFactor: false), "/tax", "#tax-ready");
+        await researcher.ClickAsync("#tax-compute");
+        await researcher.WaitForSelectorAsync("#tax-error");
+        Assert.Contains("accounts: name at least one execution gateway account", await researcher.InnerTextAsync("#tax-error"), StringComparison.Ordinal);
+        await researcher.FillAsync("#tax-accounts", desk);
+        await researcher.ClickAsync("#tax-compute");
+        await researcher.WaitForSelectorAsync("#tax-wash");
+        Assert.Equal(M(wash.DisallowedLoss), (await researcher.InnerTextAsync("#tax-wash .disallowed")).Trim());
+        var lot = Assert.Single(expected.OpenLots);
+        Assert.Contains(M(lot.Basis), await researcher.InnerTextAsync($"#tax-lots tr[data-lot='{lot.BuyId}']"), StringComparison.Ordinal);
+        var line = Assert.Single(expected.Disposals);
+        Assert.Equal(M(line.Gain), (await researcher.InnerTextAsync($"#tax-lines tr[data-sale='{line.SaleId}'] .gain")).Trim());
+        Assert.True(line.Disallowed > 0 && line.Gain == 0, $"the loss {line.Proceeds - line.Basis} is disallowed in full: gain {line.Gain}");
+        await researcher.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "tax-researcher.png"), FullPage = true });
+
+        var csv = await (await researcher.APIRequest.GetAsync(await researcher.GetAttributeAsync("#tax-export-8949", "href") ?? string.Empty)).TextAsync();
+        Assert.Equal(Research.Trading.Tax.TaxExports.Form8949Csv(expected.Disposals), csv);
+
+        // A viewer may not open it; the researcher's computation is in the audit log.
+        var viewer = await SignInAtAsync(browser, await platform.CreateUserAsync("viewer", twoFactor: false), "/alerts", "#alerts-ready");
+        await viewer.GotoAsync("/tax");
+        await viewer.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/denied");
+        var audit = await new CallerIdentity("auditor", Role.Admin, "tests").RunAsync(() =>
+            platform.Cluster.GetGrain<Research.Grains.Abstractions.Security.IAuditGrain>(0).ReadAsync(new Research.Grains.Abstractions.Security.AuditFilter(Action: "tax.compute", Limit: 50)));
+        Assert.Contains(audit, e => e.Target == desk && e.Actor.StartsWith("researcher", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task A_researcher_makes_a_report_and_opens_its_pdf_an_operator_schedules_and_runs_one_a_viewer_only_reads()
     {
@@ -429,12 +489,7 @@ public sealed class BrowserTests(ConsolePlatform platform)
     public async Task The_trading_page_shows_breakers_and_accounts_and_only_an_operator_trips_and_resets_with_a_code()
     {
         // An account with a fill and a resting limit order, sent as an operator through the cluster.
-        string ticker;
-        using (var session = Research.Data.Warehouse.WarehouseQuerySession.Open(new Research.Data.Warehouse.WarehouseLayout(platform.DataRoot), Research.Data.Warehouse.VersionSelector.Current,
-            Research.Data.Warehouse.QueryLimits.Default, TimeProvider.System, ["crsp/daily", "crsp/names"]))
-        {
-            ticker = (string)session.Query("SELECT n.ticker FROM crsp.names n JOIN crsp.daily d ON d.permno = n.permno AND d.date = (SELECT max(date) FROM crsp.daily) WHERE d.date BETWEEN n.namedt AND n.nameendt ORDER BY d.vol DESC LIMIT 1").Rows[0][0]!;
-        }
+        var ticker = LiquidTicker();
 
         var desk = "ui-desk-" + Guid.NewGuid().ToString("N")[..6];
         var gateway = platform.Cluster.GetGrain<Research.Grains.Abstractions.Trading.IExecutionGatewayGrain>(desk);

@@ -53,6 +53,7 @@ public static class ResearchActions
     public const string AlertsEdit = "alerts.edit";
     public const string AlertsAck = "alerts.ack";
     public const string AlertsReport = "alerts.report";
+    public const string TaxView = "tax.view";
     public const string ReportsView = "reports.view";
     public const string ReportsRun = "reports.run";
     public const string ReportsSchedule = "reports.schedule";
@@ -92,6 +93,7 @@ public static class ResearchActions
         new(AlertsEdit, Role.Operator, false, false, "Create, change and delete alert rules and delivery channels; send a test message."),
         new(AlertsAck, Role.Operator, false, false, "Acknowledge an alert with a comment (stops its escalation)."),
         new(AlertsReport, Role.Operator, false, false, "Report a custom metric's value to the alert rules (trading services act as an operator)."),
+        new(TaxView, Role.Researcher, false, false, "See the tax lots, realised gains, wash-sale ledger and exports of gateway accounts (each computation audited)."),
         new(ReportsView, Role.Viewer, false, false, "See the report archive and schedules; download a report (audited)."),
         new(ReportsRun, Role.Researcher, false, false, "Make a report now (archived, and sent to the channels chosen)."),
         new(ReportsSchedule, Role.Operator, false, false, "Create, change, run and remove report schedules; send an archived report again."),

@@ -31,7 +31,16 @@ public sealed record LotPick(string BuyId, decimal Quantity);
 /// </summary>
 /// <param name="Id">Unique among the trades; lots and reports name their buy and sale by it.</param>
 /// <param name="Picks">Under <see cref="LotMethod.SpecificId"/>, the lots a sale takes (their quantities add up to the sale's).</param>
-public sealed record TaxTrade(string Id, string Account, DateOnly Date, string Symbol, TaxSide Side, decimal Quantity, decimal Price, decimal Fees = 0, IReadOnlyList<LotPick>? Picks = null);
+public sealed record TaxTrade(string Id, string Account, DateOnly Date, string Symbol, TaxSide Side, decimal Quantity, decimal Price, decimal Fees = 0, IReadOnlyList<LotPick>? Picks = null)
+{
+    /// <summary>
+    /// A gateway fill as a trade: id <c>ACCOUNT#SEQUENCE</c>, dated on the New York calendar day of the fill, the fill's
+    /// costs as fees (added to a buy's basis, taken from a sale's proceeds).
+    /// </summary>
+    public static TaxTrade FromFill(string account, long sequence, DateTimeOffset at, string symbol, bool buy, long quantity, double price, double cost) =>
+        new($"{account}#{sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)}", account,
+            DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, Research.Core.Calendars.NyseCalendar.TimeZone).DateTime), symbol, buy ? TaxSide.Buy : TaxSide.Sell, quantity, (decimal)price, (decimal)cost);
+}
 
 /// <summary>A stock split effective on <see cref="Date"/> (before that day's trades): <see cref="Ratio"/> new shares per old (2 for a 2-for-1, 0.1 for a 1-for-10 reverse split).</summary>
 public sealed record StockSplit(DateOnly Date, string Symbol, decimal Ratio);

@@ -24,6 +24,7 @@ public static class NavLinks
         new("health", "/system-health", "Health", ResearchActions.HealthView),
         new("alerts", "/alerts", "Alerts", ResearchActions.AlertsView),
         new("reports", "/reports", "Reports", ResearchActions.ReportsView),
+        new("tax", "/tax", "Tax", ResearchActions.TaxView),
         new("audit", "/audit", "Audit", ResearchActions.AuditView),
         new("users", "/admin/users", "Users", ResearchActions.UsersView),
         new("sessions-all", "/admin/sessions", "All sessions", ResearchActions.UsersView, InNavigation: false),

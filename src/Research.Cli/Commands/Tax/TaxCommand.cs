@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Research.Cli.Infrastructure;
-using Research.Core.Calendars;
 using Research.Grains.Abstractions.Trading;
 using Research.Trading.Tax;
 using Spectre.Console;
@@ -276,9 +275,7 @@ public static class TaxCommand
             var page = await Trading.TradingErrors.RunAsync(() => gateway.FillsAsync(after, 1_000)).ConfigureAwait(false);
             foreach (var f in page)
             {
-                var date = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(f.At, NyseCalendar.TimeZone).DateTime);
-                trades.Add(new TaxTrade($"{account}#{f.Sequence.ToString(CultureInfo.InvariantCulture)}", account, date, f.Symbol, f.Side == TicketSide.Buy ? TaxSide.Buy : TaxSide.Sell, f.Quantity,
-                    (decimal)f.Price, (decimal)f.Cost));
+                trades.Add(TaxTrade.FromFill(account, f.Sequence, f.At, f.Symbol, f.Side == TicketSide.Buy, f.Quantity, f.Price, f.Cost));
                 after = Math.Max(after, f.Sequence);
             }
 
