@@ -405,6 +405,11 @@ public sealed class BrowserTests(ConsolePlatform platform)
         var line = Assert.Single(expected.Disposals);
         Assert.Equal(M(line.Gain), (await researcher.InnerTextAsync($"#tax-lines tr[data-sale='{line.SaleId}'] .gain")).Trim());
         Assert.True(line.Disallowed > 0 && line.Gain == 0, $"the loss {line.Proceeds - line.Basis} is disallowed in full: gain {line.Gain}");
+
+        // Harvesting at the last close (the price the paper broker filled at): the open lot's basis carries the disallowed
+        // loss and its costs, so selling it now would lose exactly that much over its value.
+        var lastBuy = fills[^1];
+        Assert.Equal(M(lot.Basis - (lot.Quantity * (decimal)lastBuy.Price)), (await researcher.InnerTextAsync($"#tax-harvest tr[data-lot='{lot.BuyId}'] .loss")).Trim());
         await researcher.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "tax-researcher.png"), FullPage = true });
 
         var csv = await (await researcher.APIRequest.GetAsync(await researcher.GetAttributeAsync("#tax-export-8949", "href") ?? string.Empty)).TextAsync();

@@ -61,7 +61,8 @@ public sealed record TaxYearRow([property: Id(0)] int Year, [property: Id(1)] de
 
 /// <summary>
 /// The tax picture of the accounts' fills: open lots, realised lines (of <see cref="TaxQuery.Year"/> when given; at
-/// most 2,000, <see cref="DisposalCount"/> says how many there are), the wash-sale ledger and each year's summary.
+/// most 2,000, <see cref="DisposalCount"/> says how many there are), the wash-sale ledger, each year's summary, and the
+/// harvesting candidates at the prices <see cref="PricesFrom"/> describes.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("research.tax.View")]
 public sealed record TaxView(
@@ -70,7 +71,27 @@ public sealed record TaxView(
     [property: Id(2)] TaxDisposalRow[] Disposals,
     [property: Id(3)] int DisposalCount,
     [property: Id(4)] TaxWashRow[] WashSales,
-    [property: Id(5)] TaxYearRow[] Years);
+    [property: Id(5)] TaxYearRow[] Years,
+    [property: Id(6)] TaxHarvestRow[] Harvest,
+    [property: Id(7)] string PricesFrom);
+
+/// <summary>
+/// A tax-loss harvesting candidate: an open lot below its basis at the last price, the loss a sale today would realise,
+/// the owner's recent buys it would wash against (and how many shares), and the first day buying back is safe.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("research.tax.Harvest")]
+public sealed record TaxHarvestRow(
+    [property: Id(0)] string Account,
+    [property: Id(1)] string Symbol,
+    [property: Id(2)] string BuyId,
+    [property: Id(3)] decimal Quantity,
+    [property: Id(4)] decimal Basis,
+    [property: Id(5)] decimal Price,
+    [property: Id(6)] decimal Loss,
+    [property: Id(7)] bool LongTerm,
+    [property: Id(8)] string[] WashingBuys,
+    [property: Id(9)] decimal WashedShares,
+    [property: Id(10)] DateOnly RebuyFrom);
 
 /// <summary>An export for tax software: Form 8949-style CSV or TXF.</summary>
 [GenerateSerializer, Immutable, Alias("research.tax.Export")]

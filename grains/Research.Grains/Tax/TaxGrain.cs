@@ -14,7 +14,7 @@ namespace Research.Grains.Tax;
 /// (<see cref="LotLedger"/>: the same code as <c>research tax</c>); every computation and export is audited.
 /// </summary>
 [StatelessWorker]
-public sealed class TaxGrain(Research.Platform.Storage.Security.SecurityStorage security, TimeProvider clock) : Grain, ITaxGrain
+public sealed class TaxGrain(Research.Platform.Storage.Security.SecurityStorage security, TimeProvider clock, Research.Grains.Trading.SiloQuotes quotes) : Grain, ITaxGrain
 {
     /// <summary>Realised lines sent to a page at most (the count says how many there are; exports carry them all).</summary>
     public const int MaxDisposals = 2_000;
@@ -28,8 +28,9 @@ public sealed class TaxGrain(Research.Platform.Storage.Security.SecurityStorage 
 
     public async Task<TaxView> ComputeAsync(TaxQuery query)
     {
-        var (trades, result) = await RunAsync(query).ConfigureAwait(true);
+        var (trades, result, options) = await RunAsync(query).ConfigureAwait(true);
         var lines = Lines(result, query.Year);
+        var (harvest, pricesFrom) = Harvest(result, options);
         await AuditAsync("tax.compute", query, $"{trades} fill(s), {lines.Count} realised line(s), {result.WashSales.Count} wash sale(s)").ConfigureAwait(true);
         var years = result.Disposals.Select(d => d.Sold.Year).Distinct().Order().Select(y =>
         {
@@ -41,7 +42,29 @@ public sealed class TaxGrain(Research.Platform.Storage.Security.SecurityStorage 
             [.. lines.Take(MaxDisposals).Select(d => new TaxDisposalRow(d.Account, d.Symbol, d.SaleId, d.BuyId, d.Quantity, d.Acquired, d.Sold, d.Proceeds, d.Basis, d.Disallowed, d.Gain, d.Term == HoldingTerm.LongTerm))],
             lines.Count,
             [.. result.WashSales.Select(w => new TaxWashRow(w.SaleId, w.Symbol, w.Sold, w.ReplacementId, w.ReplacementSymbol, w.Replaced, w.Quantity, w.DisallowedLoss, w.TackedDays))],
-            [.. years]);
+            [.. years],
+            [.. harvest.Select(h => new TaxHarvestRow(h.Lot.Account, h.Lot.Symbol, h.Lot.BuyId, h.Lot.Quantity, h.Lot.Basis, h.Price, h.Loss, h.Term == HoldingTerm.LongTerm, [.. h.WashingBuys], h.WashedShares, h.RebuyFrom))],
+            pricesFrom);
+    }
+
+    /// <summary>Harvesting candidates today (New York), at each open lot's last warehouse price (the paper broker's).</summary>
+    private (IReadOnlyList<HarvestCandidate> Candidates, string PricesFrom) Harvest(TaxLedgerResult result, TaxLedgerOptions options)
+    {
+        var prices = new Dictionary<string, decimal>(StringComparer.Ordinal);
+        var dates = new SortedSet<DateOnly>();
+        foreach (var symbol in result.OpenLots.Select(l => l.Symbol).Distinct(StringComparer.Ordinal))
+        {
+            if (quotes.Find(symbol) is { Price: > 0 } quote && double.IsFinite(quote.Price))
+            {
+                prices[symbol] = (decimal)quote.Price;
+                dates.Add(DateOnly.FromDateTime(quote.AsOf.UtcDateTime));
+            }
+        }
+
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), Research.Core.Calendars.NyseCalendar.TimeZone).DateTime);
+        var missing = result.OpenLots.Select(l => l.Symbol).Distinct(StringComparer.Ordinal).Count(s => !prices.ContainsKey(s));
+        var from = dates.Count == 0 ? "no price found for the open lots' symbols" : $"last warehouse closes ({string.Join(", ", dates.Select(d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)))})";
+        return (TaxHarvest.Suggest(result, prices, today, options), missing == 0 ? from : $"{from}; {missing} symbol(s) without a price left out");
     }
 
     public async Task<TaxExportFile> ExportAsync(TaxQuery query, string format)
@@ -51,7 +74,7 @@ public sealed class TaxGrain(Research.Platform.Storage.Security.SecurityStorage 
             throw new ArgumentException($"format: '{format}' is not 8949 or txf.");
         }
 
-        var (_, result) = await RunAsync(query).ConfigureAwait(true);
+        var (_, result, _) = await RunAsync(query).ConfigureAwait(true);
         var lines = Lines(result, query.Year);
         var text = format == "txf" ? TaxExports.Txf(lines, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)) : TaxExports.Form8949Csv(lines);
         await AuditAsync("tax.export", query, $"{format}, {lines.Count} line(s)").ConfigureAwait(true);
@@ -61,7 +84,7 @@ public sealed class TaxGrain(Research.Platform.Storage.Security.SecurityStorage 
 
     private static List<Disposal> Lines(TaxLedgerResult result, int? year) => [.. result.Disposals.Where(d => year is null || d.Sold.Year == year)];
 
-    private async Task<(int Trades, TaxLedgerResult Result)> RunAsync(TaxQuery query)
+    private async Task<(int Trades, TaxLedgerResult Result, TaxLedgerOptions Options)> RunAsync(TaxQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
         var accounts = query.Accounts.Select(a => a.Trim()).Where(a => a.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
@@ -111,7 +134,7 @@ public sealed class TaxGrain(Research.Platform.Storage.Security.SecurityStorage 
         };
         try
         {
-            return (trades.Count, LotLedger.Run(trades, options));
+            return (trades.Count, LotLedger.Run(trades, options), options);
         }
         catch (InvalidDataException e)
         {
