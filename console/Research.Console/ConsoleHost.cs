@@ -97,6 +97,7 @@ public static class ConsoleHost
         app.MapBacktestApi();
         app.MapReportApi();
         app.MapTaxApi();
+        app.MapWarehouseApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
@@ -123,6 +124,7 @@ public static class ConsoleHost
         services.AddScoped<Research.Console.Alerts.ConsoleAlerts>();
         services.AddScoped<Research.Console.Reports.ConsoleReports>();
         services.AddScoped<Research.Console.Tax.ConsoleTax>();
+        services.AddScoped<Research.Console.Data.ConsoleDataSync>();
         services.AddScoped<ConsoleOverview>();
         services.AddScoped<ConsoleAccount>();
         services.AddScoped<ConsoleAdmin>();

@@ -368,6 +368,61 @@ public sealed class BrowserTests(ConsolePlatform platform)
     }
 
     [Fact]
+    public async Task An_operator_syncs_a_dataset_from_the_data_page_after_confirming_and_sees_the_new_version_without_reload_a_researcher_is_refused_and_audited()
+    {
+        const string Dataset = "famafrench/factors_daily";
+        var layout = new Research.Data.Warehouse.WarehouseLayout(platform.DataRoot);
+        var before = new Research.Data.Warehouse.WarehouseCatalog(layout).ReadCurrent(Dataset)!.VersionId;
+        var (playwright, browser) = await LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var shots = Directory.CreateDirectory(Path.Combine(TestEnvironment.RepositoryRoot, "artifacts", "test-results", "screenshots")).FullName;
+
+        // A researcher sees the datasets but no trigger; a forged start is refused and audited.
+        var researcherUser = await platform.CreateUserAsync("researcher", twoFactor: false);
+        var researcher = await SignInAtAsync(browser, researcherUser, "/data/sync", "#sync-ready");
+        Assert.Equal((1, 0), (await researcher.Locator("#sync-needs-role").CountAsync(), await researcher.Locator("#sync-form").CountAsync()));
+        Assert.Contains(before, await researcher.InnerTextAsync($"tr[data-dataset='{Dataset}'] .version"), StringComparison.Ordinal);
+        var token = ConsoleClient.Token(await (await researcher.APIRequest.GetAsync("/account")).TextAsync());
+        var forged = await researcher.APIRequest.PostAsync("/api/warehouse/sync", new APIRequestContextOptions
+        {
+            DataObject = new { datasets = new[] { Dataset }, incremental = false },
+            Headers = new Dictionary<string, string> { ["X-CSRF-TOKEN"] = token },
+        });
+        Assert.Equal(403, forged.Status);
+        var denied = await platform.Storage.Audit.ReadAsync(new AuditQuery(Actor: researcherUser.Name, Action: ResearchActions.WarehouseSync, Limit: 10), TestContext.Current.CancellationToken);
+        Assert.Equal("denied", Assert.Single(denied).Entry.Outcome);
+        await researcher.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "data-sync-researcher.png"), FullPage = true });
+
+        // An operator: choose the dataset, a full sync, confirm; the new version shows up on the page without a reload.
+        var ops = await SignInAtAsync(browser, await platform.CreateUserAsync("operator", twoFactor: true), "/data/sync", "#sync-ready");
+        await ops.ClickAsync("#sync-dataset");
+        await ops.ClickAsync($".rz-dropdown-item:has-text('{Dataset}')");
+        await ops.ClickAsync("#sync-mode");
+        await ops.ClickAsync(".rz-dropdown-item:has-text('full')");
+        await ops.ClickAsync("#sync-start");
+        await ops.WaitForSelectorAsync("#sync-confirm");
+        Assert.Contains($"full (everything again) sync of {Dataset}", await ops.InnerTextAsync("#sync-confirm"), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(before, new Research.Data.Warehouse.WarehouseCatalog(layout).ReadCurrent(Dataset)!.VersionId); // not yet: it asks first
+        await ops.ClickAsync("#sync-confirm");
+        try
+        {
+            await ops.WaitForFunctionAsync($"() => !document.querySelector(\"tr[data-dataset='{Dataset}'] .version\").textContent.includes('{before}')", null, new PageWaitForFunctionOptions { Timeout = 180_000 });
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"no new version of {Dataset} on the page: {await ops.InnerTextAsync("#sync-job")} / {(await ops.Locator("#sync-message").CountAsync() > 0 ? await ops.InnerTextAsync("#sync-message") : "no message")}");
+        }
+        var after = new Research.Data.Warehouse.WarehouseCatalog(layout).ReadCurrent(Dataset)!.VersionId;
+        Assert.NotEqual(before, after);
+        Assert.Contains(after, await ops.InnerTextAsync($"tr[data-dataset='{Dataset}'] .version"), StringComparison.Ordinal);
+        await ops.WaitForFunctionAsync("() => document.querySelector('#sync-state')?.textContent.includes('succeeded')", null, new PageWaitForFunctionOptions { Timeout = 60_000 });
+        await ops.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "data-sync-operator.png"), FullPage = true });
+        var started = await platform.Storage.Audit.ReadAsync(new AuditQuery(Action: ResearchActions.WarehouseSync, Limit: 20), TestContext.Current.CancellationToken);
+        Assert.Contains(started, a => a.Entry.Outcome == "ok" && a.Entry.Actor.StartsWith("operator", StringComparison.Ordinal) && a.Entry.Target == Dataset);
+    }
+
+    [Fact]
     public async Task The_tax_page_shows_the_lots_gains_and_wash_sale_of_an_accounts_fills_as_the_ledger_computes_them_and_exports_form_8949()
     {
         // A round trip that loses its costs, then the same shares again the same day: a wash sale.

@@ -85,7 +85,7 @@ public static class BacktestApi
         return endpoints;
     }
 
-    private static async Task<T> ReadAsync<T>(HttpContext http)
+    internal static async Task<T> ReadAsync<T>(HttpContext http)
     {
         try
         {
@@ -99,7 +99,7 @@ public static class BacktestApi
     }
 
     /// <summary>Cookie-authenticated writes need the antiforgery header; refusals are 403, bad input 400, with a reason.</summary>
-    private static async Task<IResult> Handle(HttpContext http, Func<Task<IResult>> action, bool write = false)
+    internal static async Task<IResult> Handle(HttpContext http, Func<Task<IResult>> action, bool write = false)
     {
         if (write && http.User.FindFirstValue(ConsoleClaims.Session) is not null)
         {

@@ -1,3 +1,5 @@
+using Research.Grains.Abstractions.Security;
+
 namespace Research.Grains.Abstractions.Warehouse;
 
 /// <summary>Lists the datasets in the warehouse and their current versions (reads manifests only).</summary>
@@ -7,4 +9,9 @@ public interface IWarehouseCatalogGrain : IGrainWithIntegerKey
     /// <summary>Every dataset with a current version, ordered by name.</summary>
     [Alias("list")]
     Task<IReadOnlyList<DatasetSummary>> ListDatasetsAsync();
+
+    /// <summary>Every dataset with its current version, failed checks and a newer version validation held back, ordered by name.</summary>
+    [Alias("status")]
+    [RequiresAction(ResearchActions.OverviewView)]
+    Task<DatasetStatus[]> GetStatusAsync();
 }

@@ -15,4 +15,16 @@ public sealed class WarehouseCatalogGrain(WarehouseLayout layout) : Grain, IWare
             .ToList();
         return Task.FromResult(list);
     }
+
+    public Task<DatasetStatus[]> GetStatusAsync()
+    {
+        var catalog = new WarehouseCatalog(layout);
+        static string[] Failed(DatasetManifest m) => [.. m.Validation.Where(f => !f.Passed).Select(f => $"[{f.Rule}] {(f.Column is null ? string.Empty : f.Column + ": ")}{f.Message}")];
+        return Task.FromResult(catalog.CurrentManifests().Select(m =>
+        {
+            var newest = catalog.Newest(m);
+            var held = newest.VersionId == m.VersionId ? null : newest;
+            return new DatasetStatus(m.Dataset, m.VersionId, m.PublishedAt, m.PublishedBy, m.Source, m.Rows, m.Bytes, m.Validation.Count, Failed(m), held?.VersionId, held is null ? [] : Failed(held));
+        }).ToArray());
+    }
 }

@@ -16,6 +16,7 @@ public static class NavLinks
     public static IReadOnlyList<ConsolePage> Pages { get; } =
     [
         new("overview", "/", "Overview", ResearchActions.OverviewView),
+        new("data-sync", "/data/sync", "Data", ResearchActions.OverviewView),
         new("backtests", "/backtests", "Backtests", ResearchActions.BacktestView),
         new("compare", "/backtests/compare", "Compare", ResearchActions.BacktestView, InNavigation: false),
         new("dashboard", "/dashboard", "Performance", ResearchActions.DashboardView),

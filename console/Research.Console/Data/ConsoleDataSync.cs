@@ -1,0 +1,45 @@
+using System.Security.Claims;
+using Research.Console.Security;
+using Research.Grains.Abstractions.Security;
+using Research.Grains.Abstractions.Warehouse;
+
+namespace Research.Console.Data;
+
+/// <summary>What the data sync page shows: every dataset's status, the sync writer's running or last job, the ETL schedules.</summary>
+public sealed record DataSyncSnapshot(DatasetStatus[] Datasets, SyncJobStatus Sync, EtlScheduleStatus[] Schedules);
+
+/// <summary>
+/// The data sync page's calls through <see cref="ConsoleActions"/>. Reads are not audited; a manual sync is (the sync
+/// writer does not audit starts itself), and so is every refusal.
+/// </summary>
+public sealed class ConsoleDataSync(IClusterClient cluster, ConsoleActions actions)
+{
+    /// <summary>The datasets the ETL schedules load (see <c>research etl schedule</c>).</summary>
+    public static IReadOnlyList<string> EtlDatasets { get; } = ["prices/daily", "yahoo/daily"];
+
+    public Task<DataSyncSnapshot> LoadAsync(ClaimsPrincipal user, bool refresh) =>
+        actions.RunAsync(user, ResearchActions.OverviewView, "data-sync", async () =>
+        {
+            var datasets = await cluster.GetGrain<IWarehouseCatalogGrain>(0).GetStatusAsync().ConfigureAwait(false);
+            var sync = await cluster.GetGrain<ISyncWriterGrain>(ISyncWriterGrain.Key).GetStatusAsync().ConfigureAwait(false);
+            var schedules = new List<EtlScheduleStatus>();
+            foreach (var dataset in EtlDatasets)
+            {
+                schedules.Add(await cluster.GetGrain<IEtlScheduleGrain>(dataset).GetStatusAsync().ConfigureAwait(false));
+            }
+
+            return new DataSyncSnapshot(datasets, sync, [.. schedules]);
+        }, new ActionOptions(Audit: false, Touch: !refresh));
+
+    /// <summary>Starts a sync through the cluster's single writer (operators); a refusal is audited with the reason.</summary>
+    public Task<SyncJobStatus> StartAsync(ClaimsPrincipal user, IReadOnlyList<string> datasets, bool incremental)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(datasets);
+        return actions.RunAsync(user, ResearchActions.WarehouseSync, datasets.Count == 0 ? "(no dataset)" : string.Join(",", datasets),
+            () => datasets.Count == 0
+                ? throw new ArgumentException("datasets: choose at least one dataset to sync.")
+                : cluster.GetGrain<ISyncWriterGrain>(ISyncWriterGrain.Key).StartAsync(new SyncRequest([.. datasets], incremental, user.Identity?.Name ?? "console")),
+            new ActionOptions(Details: incremental ? "incremental" : "full"));
+    }
+}
