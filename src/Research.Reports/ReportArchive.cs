@@ -111,7 +111,7 @@ public sealed partial class ReportArchive(string root) : IDisposable
     }
 
     private string Folder(string id) =>
-        IdPattern().IsMatch(id) ? Path.Combine(Root, id) : throw new ArgumentException($"'{id}' is not a report id (yyyyMMdd-HHmmss-xxxxxxxx).");
+        IdPattern().IsMatch(id) ? Path.Combine(Root, id) : throw new ArgumentException($"report '{id}' is not a report id (yyyyMMdd-HHmmss-xxxxxxxx).");
 
     private static async Task WriteAsync(string path, byte[] bytes, CancellationToken cancellationToken)
     {

@@ -359,6 +359,43 @@ public sealed class BrowserTests(ConsolePlatform platform)
         await viewer.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "alerts-viewer.png"), FullPage = true });
     }
 
+    [Fact]
+    public async Task The_reports_tax_and_data_pages_open_for_every_role_that_may_see_them_without_an_error()
+    {
+        var (playwright, browser) = await LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var shots = Directory.CreateDirectory(Path.Combine(TestEnvironment.RepositoryRoot, "artifacts", "test-results", "screenshots")).FullName;
+        var pages = new[] { ("/reports", "#reports-ready", "#reports-error", ResearchActions.ReportsView), ("/tax", "#tax-ready", "#tax-error", ResearchActions.TaxView), ("/data/sync", "#sync-ready", "#sync-error", ResearchActions.OverviewView) };
+        foreach (var role in new[] { "viewer", "researcher", "operator", "admin" })
+        {
+            var user = await platform.CreateUserAsync(role, twoFactor: role is "operator" or "admin");
+            IPage? page = null;
+            foreach (var (path, ready, error, action) in pages.Where(p => ResearchActions.Allows(ResearchActions.ParseRole(role), p.Item4)))
+            {
+                var problems = new List<string>();
+                if (page is null)
+                {
+                    page = await SignInAtAsync(browser, user, path, ready);
+                }
+                else
+                {
+                    await page.GotoAsync(path);
+                    await page.WaitForSelectorAsync($"{ready}[data-interactive='yes']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+                }
+
+                page.Response += (_, r) => { if (r.Status >= 400) { problems.Add($"{r.Status} {r.Url}"); } };
+                page.Console += (_, m) => { if (m.Type == "error") { problems.Add(m.Text); } };
+                await page.ReloadAsync();
+                await page.WaitForSelectorAsync($"{ready}[data-interactive='yes']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+                Assert.Equal(0, await page.Locator(error).CountAsync());
+                Assert.DoesNotContain("Exception", await page.InnerTextAsync("body"), StringComparison.Ordinal);
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, $"page{path.Replace('/', '-')}-{role}.png"), FullPage = true });
+                Assert.True(problems.Count == 0, $"{path} as {role}: {string.Join("; ", problems)}");
+            }
+        }
+    }
+
     /// <summary>The ticker traded most on the warehouse's last day (the paper broker fills it at that day's prices).</summary>
     private string LiquidTicker()
     {

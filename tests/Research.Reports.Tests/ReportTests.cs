@@ -68,7 +68,7 @@ public sealed class ReportTests : IDisposable
         var publisher = new DatasetPublisher(layout, clock);
         async Task PublishAsync(string dataset, long rows, bool quarantine, params ValidationFinding[] validation)
         {
-            await PlaceholderVersions.PublishAsync(publisher, _dir.Path, dataset, rows, quarantine, validation, ct);
+            await ManifestOnlyVersions.PublishAsync(publisher, _dir.Path, dataset, rows, quarantine, validation, ct);
             clock.Advance(TimeSpan.FromHours(1));
         }
 

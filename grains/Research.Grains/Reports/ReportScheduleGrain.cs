@@ -68,7 +68,7 @@ public sealed class ReportScheduleGrain(
             throw new ArgumentException($"name: '{schedule.Name}' must be 1 to 64 letters, digits, '-', '_' or '.'.");
         }
 
-        _ = CronOccurrences.Parse(schedule.Cron, schedule.TimeZone, nameof(schedule));
+        _ = CronOccurrences.Parse(schedule.Cron, schedule.TimeZone);
         var subject = string.IsNullOrWhiteSpace(schedule.Subject) ? null : schedule.Subject.Trim();
         var channels = schedule.Channels.Select(c => c.Trim()).Where(c => c.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
         _ = await reports.CheckAsync(schedule.Template, subject, channels).ConfigureAwait(true);
@@ -100,7 +100,7 @@ public sealed class ReportScheduleGrain(
     public async Task<ReportScheduleStatus> RunNowAsync(string name)
     {
         await HarvestAsync().ConfigureAwait(true);
-        var entry = state.State.Schedules.GetValueOrDefault(name ?? string.Empty) ?? throw new ArgumentException($"there is no report schedule '{name}' (see research reports schedule list).");
+        var entry = state.State.Schedules.GetValueOrDefault(name ?? string.Empty) ?? throw new ArgumentException($"there is no report schedule '{name}' (see research reports schedule).");
         if (_work.ContainsKey(entry.Schedule.Name))
         {
             throw new InvalidOperationException($"Report schedule {entry.Schedule.Name} is already running (started {entry.LastRun?.Started:u}).");

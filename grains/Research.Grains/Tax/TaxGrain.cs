@@ -87,7 +87,7 @@ public sealed class TaxGrain(Research.Platform.Storage.Security.SecurityStorage 
     private async Task<(int Trades, TaxLedgerResult Result, TaxLedgerOptions Options)> RunAsync(TaxQuery query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var accounts = query.Accounts.Select(a => a.Trim()).Where(a => a.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
+        var accounts = (query.Accounts ?? []).Select(a => a.Trim()).Where(a => a.Length > 0).Distinct(StringComparer.Ordinal).ToArray();
         if (accounts.Length == 0)
         {
             throw new ArgumentException("accounts: name at least one execution gateway account.");

@@ -138,7 +138,7 @@ public sealed class EtlScheduleGrain(
             throw new ArgumentException("An ETL schedule needs at least one symbol, none of them empty.", nameof(schedule));
         }
 
-        _ = CronOccurrences.Parse(schedule.Cron, schedule.TimeZone, nameof(schedule));
+        _ = CronOccurrences.Parse(schedule.Cron, schedule.TimeZone);
         _ = (settings with { Chain = schedule.Source }).Providers(warehouseHasCrsp: true);
     }
 

@@ -90,7 +90,8 @@ public static class CliOptions
     public static Option<int?> Between(this Option<int?> option, int min, int max, string? rule = null) => WholeNumber(option, v => v, min, max, rule);
 
     /// <summary>Refuses, in one line naming the option, a value that is not one of <paramref name="values"/>.</summary>
-    public static Option<string> OneOf(this Option<string> option, params string[] values)
+    public static Option<T> OneOf<T>(this Option<T> option, params string[] values)
+        where T : class?
     {
         ArgumentNullException.ThrowIfNull(option);
         option.Validators.Add(result =>

@@ -222,7 +222,7 @@ public sealed class AlertGrainTests
         var publisher = new DatasetPublisher(layout, clock);
         async Task PublishAsync(string dataset, bool quarantine, params ValidationFinding[] validation)
         {
-            await PlaceholderVersions.PublishAsync(publisher, dir.Path, dataset, 100, quarantine, validation, ct);
+            await ManifestOnlyVersions.PublishAsync(publisher, dir.Path, dataset, 100, quarantine, validation, ct);
             clock.Advance(TimeSpan.FromMilliseconds(5));
         }
 

@@ -42,7 +42,7 @@ public sealed class ReportScheduleTests
         var publisher = new DatasetPublisher(layout, clock);
         async Task PublishAsync(string dataset, long rows, bool quarantine, params ValidationFinding[] validation)
         {
-            await PlaceholderVersions.PublishAsync(publisher, dir.Path, dataset, rows, quarantine, validation, ct);
+            await ManifestOnlyVersions.PublishAsync(publisher, dir.Path, dataset, rows, quarantine, validation, ct);
             clock.Advance(TimeSpan.FromMinutes(1));
         }
 

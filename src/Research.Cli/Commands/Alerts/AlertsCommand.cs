@@ -311,22 +311,6 @@ public static class AlertsCommand
     ];
 
     /// <summary>The grain's refusals ("rule x: threshold must be a number") as a one-line CLI error (exit 1) naming the option.</summary>
-    private static async Task<T> Run<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call().ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
-        {
-            var text = System.Text.RegularExpressions.Regex.Replace(e.Message, "^(rule|channel) [^:]*: ", string.Empty);
-            var field = Fields.FirstOrDefault(f => text.StartsWith(f.Phrase, StringComparison.Ordinal));
-            if (field.Option is not null && text.StartsWith(field.Phrase + ": ", StringComparison.Ordinal))
-            {
-                text = text[(field.Phrase.Length + 2)..]; // "comment: say why" under --comment reads once
-            }
-
-            throw new CliException(field.Option is null ? e.Message : $"{field.Option}: {text}", e);
-        }
-    }
+    private static Task<T> Run<T>(Func<Task<T>> call) =>
+        GrainRefusals.RunAsync(call, Fields, m => System.Text.RegularExpressions.Regex.Replace(m, "^(rule|channel) [^:]*: ", string.Empty));
 }

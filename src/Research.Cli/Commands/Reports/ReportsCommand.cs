@@ -32,9 +32,8 @@ public static class ReportsCommand
 
     private static Option<string> TemplateOption()
     {
-        var template = new Option<string>("--template") { Description = "backtest (a job's tear sheet), strategy (a strategy's pinned or latest backtest) or data-quality (the whole warehouse).", Required = true };
-        template.AcceptOnlyFromAmong(Templates);
-        return template;
+        return new Option<string>("--template") { Description = "backtest (a job's tear sheet), strategy (a strategy's pinned or latest backtest) or data-quality (the whole warehouse).", Required = true }
+            .OneOf(Templates);
     }
 
     private static Option<string?> SubjectOption() => new("--subject") { Description = "The job id (backtest) or the strategy name (strategy); none for data-quality." };
@@ -106,7 +105,7 @@ public static class ReportsCommand
             await using var cluster = await Connect(parse, ct).ConfigureAwait(false);
             var status = await Call(() => Schedules(cluster).SetAsync(new ReportSchedule(parse.GetValue(name)!, parse.GetValue(template)!, parse.GetValue(subject), parse.GetValue(cron)!,
                 parse.GetValue(zone)!, List(parse.GetValue(channels)), Environment.UserName))).ConfigureAwait(false);
-            output.Done(parse, $"schedule {status.Schedule.Name}: {status.Schedule.Template} '{status.Schedule.Cron}' ({status.Schedule.TimeZone}); next run {status.NextRunAt:yyyy-MM-dd HH:mm} UTC.", status);
+            output.Done(parse, $"schedule {status.Schedule.Name}: {status.Schedule.Template} '{status.Schedule.Cron}' ({status.Schedule.TimeZone}); next run {(status.NextRunAt is { } next ? next.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC" : "never")}.", status);
             return ExitCodes.Ok;
         });
         schedule.Subcommands.Add(set);
@@ -137,8 +136,7 @@ public static class ReportsCommand
     private static Command Archive(CliOutput output)
     {
         var limit = new Option<int>("--limit") { Description = "How many of the newest reports (1 to 500, default 20).", DefaultValueFactory = _ => 20 }.Between(1, 500);
-        var template = new Option<string?>("--template") { Description = "Only reports of this template." };
-        template.AcceptOnlyFromAmong(Templates);
+        var template = new Option<string?>("--template") { Description = "Only reports of this template." }.OneOf(Templates);
         var archive = new Command("archive", "The report archive, newest first: when, why, the data versions, PDF or why not, deliveries.") { limit, template, ClusterOptions.Gateway };
         archive.SetAction(async (parse, ct) =>
         {
@@ -168,8 +166,7 @@ public static class ReportsCommand
         });
 
         var id = new Argument<string>("id") { Description = "The report's id (from research reports archive)." };
-        var format = new Option<string>("--format") { Description = "pdf (default) or html.", DefaultValueFactory = _ => "pdf" };
-        format.AcceptOnlyFromAmong("pdf", "html");
+        var format = new Option<string>("--format") { Description = "pdf (default) or html.", DefaultValueFactory = _ => "pdf" }.OneOf("pdf", "html");
         var save = new Option<string?>("--out") { Description = "Where to write the file.", Required = true }.WritableFile();
         var get = new Command("get", "Download an archived report's PDF or HTML (audited).") { id, format, save, ClusterOptions.Gateway };
         get.SetAction(async (parse, ct) =>
@@ -230,17 +227,5 @@ public static class ReportsCommand
     ];
 
     /// <summary>A refusal ("subject: job 'x' has no stored result.") as a one-line CLI error (exit 1) naming the option.</summary>
-    private static async Task<T> Call<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call().ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
-        {
-            var field = Fields.FirstOrDefault(f => e.Message.StartsWith(f.Phrase, StringComparison.Ordinal));
-            var text = field.Option is not null && e.Message.StartsWith(field.Phrase + ": ", StringComparison.Ordinal) ? e.Message[(field.Phrase.Length + 2)..] : e.Message;
-            throw new CliException(field.Option is null ? e.Message : $"{field.Option}: {text}", e);
-        }
-    }
+    private static Task<T> Call<T>(Func<Task<T>> call) => GrainRefusals.RunAsync(call, Fields);
 }

@@ -4,10 +4,10 @@ using Research.Data.Warehouse;
 namespace Research.Testing;
 
 /// <summary>
-/// Publishes dataset versions whose one file is a placeholder said to hold <c>rows</c> rows: for tests of what reads
-/// manifests (catalog, validation history, alerts, reports), not of what reads the data.
+/// Publishes dataset versions whose manifest says <c>rows</c> rows in one file that is not Parquet: for tests of what
+/// reads manifests only (catalog, validation history, alerts, reports), never of what reads the data.
 /// </summary>
-public static class PlaceholderVersions
+public static class ManifestOnlyVersions
 {
     public static async Task<DatasetManifest> PublishAsync(DatasetPublisher publisher, string scratch, string dataset, long rows, bool quarantine,
         IReadOnlyList<ValidationFinding> validation, CancellationToken cancellationToken)
