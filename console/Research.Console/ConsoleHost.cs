@@ -125,6 +125,7 @@ public static class ConsoleHost
         services.AddScoped<Research.Console.Reports.ConsoleReports>();
         services.AddScoped<Research.Console.Tax.ConsoleTax>();
         services.AddScoped<Research.Console.Data.ConsoleDataSync>();
+        services.AddScoped<Research.Console.Data.ConsoleExplorer>();
         services.AddScoped<ConsoleOverview>();
         services.AddScoped<ConsoleAccount>();
         services.AddScoped<ConsoleAdmin>();

@@ -366,7 +366,7 @@ public sealed class BrowserTests(ConsolePlatform platform)
         using var _ = playwright;
         await using var __ = browser;
         var shots = Directory.CreateDirectory(Path.Combine(TestEnvironment.RepositoryRoot, "artifacts", "test-results", "screenshots")).FullName;
-        var pages = new[] { ("/reports", "#reports-ready", "#reports-error", ResearchActions.ReportsView), ("/tax", "#tax-ready", "#tax-error", ResearchActions.TaxView), ("/data/sync", "#sync-ready", "#sync-error", ResearchActions.OverviewView) };
+        var pages = new[] { ("/reports", "#reports-ready", "#reports-error", ResearchActions.ReportsView), ("/tax", "#tax-ready", "#tax-error", ResearchActions.TaxView), ("/data/sync", "#sync-ready", "#sync-error", ResearchActions.OverviewView), ("/data/explorer", "#explorer-ready", "#explorer-error", ResearchActions.DatasetExplore) };
         foreach (var role in new[] { "viewer", "researcher", "operator", "admin" })
         {
             var user = await platform.CreateUserAsync(role, twoFactor: role is "operator" or "admin");
@@ -394,6 +394,119 @@ public sealed class BrowserTests(ConsolePlatform platform)
                 Assert.True(problems.Count == 0, $"{path} as {role}: {string.Join("; ", problems)}");
             }
         }
+    }
+
+    [Fact]
+    public async Task The_dataset_explorer_shows_what_the_warehouse_holds_answers_sql_and_exports_as_the_library_does_refuses_hostile_sql_and_stays_usable()
+    {
+        const string Dataset = "crsp/daily";
+        const string Sql = "SELECT permno, count(*) AS days, round(avg(ret), 12) AS mean_ret FROM crsp.daily GROUP BY permno ORDER BY permno";
+        var layout = new Research.Data.Warehouse.WarehouseLayout(platform.DataRoot);
+        var current = new Research.Data.Warehouse.WarehouseCatalog(layout).ReadCurrent(Dataset)!;
+
+        // What the page must show, computed here with the library over the same version (and the exchange calendar).
+        List<DateOnly> dates;
+        long maxSymbols;
+        string[] columns;
+        string expectedCsv;
+        using (var session = Research.Data.Warehouse.WarehouseQuerySession.Open(layout, Research.Data.Warehouse.VersionSelector.Current, Research.Data.Warehouse.QueryLimits.Default, TimeProvider.System))
+        {
+            var perDate = session.Query("SELECT date, count(DISTINCT permno) FROM crsp.daily GROUP BY date ORDER BY date", TestContext.Current.CancellationToken);
+            dates = [.. perDate.Rows.Select(r => (DateOnly)r[0]!)];
+            maxSymbols = perDate.Rows.Max(r => (long)r[1]!);
+            columns = [.. session.Query("SELECT * FROM crsp.daily LIMIT 1", TestContext.Current.CancellationToken).Columns];
+            expectedCsv = Research.Data.Warehouse.QueryExport.Csv(session.Query(Sql, TestContext.Current.CancellationToken));
+        }
+
+        var missing = Research.Core.Calendars.NyseCalendar.Instance.Sessions(dates[0], dates[^1]).Except(dates).Count();
+        string Fingerprint() => string.Join("\n", Directory.EnumerateFiles(layout.Root, "*", SearchOption.AllDirectories)
+            .Where(f => f.Contains($"{Path.DirectorySeparatorChar}crsp{Path.DirectorySeparatorChar}", StringComparison.Ordinal) || f.Contains($"{Path.DirectorySeparatorChar}famafrench{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal).Select(f => $"{f} {new FileInfo(f).Length} {File.GetLastWriteTimeUtc(f):O}"));
+        var before = Fingerprint();
+
+        var (playwright, browser) = await LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var shots = Directory.CreateDirectory(Path.Combine(TestEnvironment.RepositoryRoot, "artifacts", "test-results", "screenshots")).FullName;
+        var researcherUser = await platform.CreateUserAsync("researcher", twoFactor: false);
+        var page = await SignInAtAsync(browser, researcherUser, $"/data/explorer?dataset={Uri.EscapeDataString(Dataset)}", "#explorer-ready");
+        await page.WaitForSelectorAsync("#explorer-coverage", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        var coverage = await page.InnerTextAsync("#explorer-coverage");
+        Assert.Contains($"Daily data on date from {dates[0]:yyyy-MM-dd} to {dates[^1]:yyyy-MM-dd}: {dates.Count.ToString("N0", CultureInfo.InvariantCulture)} dates, {maxSymbols.ToString("N0", CultureInfo.InvariantCulture)} permno at most on a date", coverage, StringComparison.Ordinal);
+        Assert.Contains(missing == 0 ? "no gaps" : $"{missing.ToString("N0", CultureInfo.InvariantCulture)} missing sessions", coverage, StringComparison.Ordinal);
+        Assert.Equal(columns, await page.Locator("#explorer-schema tbody tr td:first-child").AllInnerTextsAsync());
+        Assert.Contains("(current)", await page.InnerTextAsync($"#explorer-versions tr[data-version='{current.VersionId}']"), StringComparison.Ordinal);
+        Assert.Equal(50, await page.Locator("#explorer-preview tbody tr").CountAsync());
+        await page.WaitForSelectorAsync("#coverage-chart .main-svg .scatterlayer path.js-line", new PageWaitForSelectorOptions { Timeout = 60_000 });
+
+        async Task<int> RunAsync(string sql, int runs)
+        {
+            await page.FillAsync("#explorer-query", sql);
+            await page.ClickAsync("#explorer-run");
+            await page.WaitForSelectorAsync($"#explorer-sql[data-runs='{runs + 1}']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+            return runs + 1;
+        }
+
+        // A query: its summary and the exported CSV equal the library's answer.
+        var runs = await RunAsync(Sql, 0);
+        var expectedRows = expectedCsv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length - 1;
+        Assert.StartsWith($"{expectedRows.ToString("N0", CultureInfo.InvariantCulture)} row(s) in ", await page.InnerTextAsync("#explorer-result-summary"), StringComparison.Ordinal);
+        Assert.Contains($"{Dataset} {current.VersionId}", await page.InnerTextAsync("#explorer-result-summary"), StringComparison.Ordinal);
+        var export = await page.APIRequest.GetAsync((await page.GetAttributeAsync("#explorer-export-csv", "href"))!);
+        Assert.Equal(200, export.Status);
+        Assert.Equal(expectedCsv, await export.TextAsync());
+        var parquet = await page.APIRequest.GetAsync((await page.GetAttributeAsync("#explorer-export-parquet", "href"))!);
+        Assert.Equal("PAR1", System.Text.Encoding.ASCII.GetString((await parquet.BodyAsync())[..4]));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "explorer-researcher.png"), FullPage = true });
+
+        // Hostile SQL: each refused with its reason or stopped at a limit; the page answers the next query.
+        (string Sql, string Says)[] hostile =
+        [
+            ("DELETE FROM crsp.daily", "Only SELECT"),
+            ("COPY (SELECT * FROM crsp.daily) TO '/tmp/research-explorer-leak.csv'", "Only SELECT"),
+            ("ATTACH '/tmp/research-explorer-other.duckdb' AS other", "Only SELECT"),
+            ("SELECT * FROM read_csv('/etc/passwd')", "disabled by configuration"),
+            ("SELECT * FROM read_parquet('https://example.com/data.parquet')", "disabled by configuration"),
+            ("INSTALL httpfs", "Only SELECT"),
+            ("LOAD httpfs", "Only SELECT"),
+            ("SET enable_external_access = true", "Only SELECT"),
+            ("SELECT current_setting('allowed_paths')", "is not available"),
+            ("SELECT 1; DROP VIEW crsp.daily", "Only SELECT"),
+            ("SELECT 1; SELECT 2", "exactly one"),
+            ("SELECT count(*) FROM range(1000000000) a, range(1000000) b WHERE a.range + b.range = -1", "time limit"),
+        ];
+        foreach (var (sql, says) in hostile)
+        {
+            runs = await RunAsync(sql, runs);
+            Assert.True(await page.Locator("#explorer-query-error").CountAsync() == 1, $"{sql}: no refusal shown");
+            Assert.Contains(says, await page.InnerTextAsync("#explorer-query-error"), StringComparison.Ordinal);
+            Assert.DoesNotContain(platform.DataRoot, await page.InnerTextAsync("#explorer-query-error"), StringComparison.Ordinal);
+        }
+
+        runs = await RunAsync("SELECT * FROM range(100000000) a, range(100000000) b", runs); // a runaway result is cut at the row limit
+        Assert.Contains("1,000 row(s)", await page.InnerTextAsync("#explorer-result-summary"), StringComparison.Ordinal);
+        Assert.Contains("cut at 1,000 rows", await page.InnerTextAsync("#explorer-result-summary"), StringComparison.Ordinal);
+        await RunAsync(Sql, runs);
+        Assert.StartsWith($"{expectedRows.ToString("N0", CultureInfo.InvariantCulture)} row(s) in ", await page.InnerTextAsync("#explorer-result-summary"), StringComparison.Ordinal);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "explorer-after-hostile.png"), FullPage = true });
+
+        Assert.Equal(before, Fingerprint());
+        Assert.False(File.Exists("/tmp/research-explorer-leak.csv"));
+        Assert.False(File.Exists("/tmp/research-explorer-other.duckdb"));
+        Assert.Equal(current.VersionId, new Research.Data.Warehouse.WarehouseCatalog(layout).ReadCurrent(Dataset)!.VersionId);
+        var audited = await platform.Storage.Audit.ReadAsync(new AuditQuery(Actor: researcherUser.Name, Action: ResearchActions.WarehouseQuery, Limit: 100), TestContext.Current.CancellationToken);
+        Assert.Equal(hostile.Length, audited.Count(a => a.Entry.Outcome == "refused"));
+        Assert.Contains(audited, a => a.Entry.Outcome == "ok" && a.Entry.Details!.Contains("export parquet", StringComparison.Ordinal));
+
+        // A viewer browses but has no SQL editor, and a forged export is refused and audited.
+        var viewerUser = await platform.CreateUserAsync("viewer", twoFactor: false);
+        var viewer = await SignInAtAsync(browser, viewerUser, "/data/explorer", "#explorer-ready");
+        Assert.Equal((1, 0), (await viewer.Locator("#explorer-needs-role").CountAsync(), await viewer.Locator("#explorer-query").CountAsync()));
+        Assert.Equal(403, (await viewer.APIRequest.GetAsync("/api/warehouse/export?format=csv&sql=" + Uri.EscapeDataString(Sql))).Status);
+        var denied = await platform.Storage.Audit.ReadAsync(new AuditQuery(Actor: viewerUser.Name, Action: ResearchActions.WarehouseQuery, Limit: 10), TestContext.Current.CancellationToken);
+        Assert.Equal("denied", Assert.Single(denied).Entry.Outcome);
+        await viewer.WaitForSelectorAsync("#coverage-chart .main-svg .scatterlayer path.js-line", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        await viewer.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "explorer-viewer.png"), FullPage = true });
     }
 
     /// <summary>The ticker traded most on the warehouse's last day (the paper broker fills it at that day's prices).</summary>
@@ -531,7 +644,7 @@ public sealed class BrowserTests(ConsolePlatform platform)
         await researcher.ClickAsync("#run-template");
         await researcher.ClickAsync(".rz-dropdown-item:has-text('backtest')");
         await researcher.ClickAsync("#report-run");
-        await researcher.WaitForFunctionAsync("() => document.querySelector('#reports-message')?.textContent.includes(\"subject: template 'backtest' needs one\")");
+        await researcher.WaitForFunctionAsync("() => document.querySelector('#reports-message')?.textContent.includes(\"subject: template 'backtest' needs one\")", null, new PageWaitForFunctionOptions { Timeout = 90_000 });
         await researcher.ClickAsync("#run-template");
         await researcher.ClickAsync(".rz-dropdown-item:has-text('data-quality')");
         await researcher.ClickAsync("#report-run");

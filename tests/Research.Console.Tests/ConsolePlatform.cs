@@ -74,6 +74,7 @@ public class ConsolePlatform : IAsyncLifetime
         Configuration[ConfigurationKeys.GatewayPort] = gateway.ToString(CultureInfo.InvariantCulture);
         Configuration[ConfigurationKeys.SignInsPerMinute] = "100000";
         Configuration[ConfigurationKeys.FailedSignInsPerAddress] = "60"; // every test signs in from 127.0.0.1
+        Configuration["Research:Explorer:QueryTimeoutSeconds"] = "5"; // the explorer's runaway query stops sooner
         Configure(Configuration);
         Configuration[ConfigurationKeys.Urls] = BaseAddress.ToString().TrimEnd('/');
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(Configuration).Build();

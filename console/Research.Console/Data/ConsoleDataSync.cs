@@ -17,6 +17,11 @@ public sealed class ConsoleDataSync(IClusterClient cluster, ConsoleActions actio
     /// <summary>The datasets the ETL schedules load (see <c>research etl schedule</c>).</summary>
     public static IReadOnlyList<string> EtlDatasets { get; } = ["prices/daily", "yahoo/daily"];
 
+    /// <summary>A size in KB below 1 MB, else in MB, one decimal (invariant).</summary>
+    public static string Size(long bytes) => bytes < 1 << 20
+        ? (bytes / 1024.0).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " KB"
+        : (bytes / (1024.0 * 1024)).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + " MB";
+
     public Task<DataSyncSnapshot> LoadAsync(ClaimsPrincipal user, bool refresh) =>
         actions.RunAsync(user, ResearchActions.OverviewView, "data-sync", async () =>
         {

@@ -28,6 +28,7 @@ public static class SiloRegistration
         silo.Services.AddSingleton(layout);
         silo.Services.AddSingleton(clock);
         silo.Services.TryAddSingleton(new FetcherSettings());
+        silo.Services.TryAddSingleton(new Research.Grains.Warehouse.ExplorerOptions());
         silo.Services.TryAddSingleton<FetcherMetrics>();
         silo.AddIncomingGrainCallFilter<ActionAuthorizationFilter>();
         silo.AddIncomingGrainCallFilter<PortableErrorFilter>();
@@ -127,6 +128,20 @@ public static class SiloRegistration
         return configuration[key] is { Length: > 0 } path
             ? new Research.Grains.Reports.ReportOptions { Chromium = File.Exists(path) ? path : throw new InvalidOperationException($"Configuration {key}: '{path}' does not exist.") }
             : new Research.Grains.Reports.ReportOptions();
+    }
+
+    /// <summary>Explorer options over the defaults: <c>Research:Explorer:QueryTimeoutSeconds</c>, a query's time limit (1 to 3600).</summary>
+    public static Research.Grains.Warehouse.ExplorerOptions BindExplorerOptions(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var key = Research.Grains.Warehouse.ExplorerOptions.Section + ":QueryTimeoutSeconds";
+        return configuration[key] is { Length: > 0 } text
+            ? new Research.Grains.Warehouse.ExplorerOptions
+            {
+                QueryTimeout = int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds is >= 1 and <= 3600
+                    ? TimeSpan.FromSeconds(seconds) : throw new InvalidOperationException($"Configuration {key}: '{text}' is not a whole number of seconds from 1 to 3600."),
+            }
+            : new Research.Grains.Warehouse.ExplorerOptions();
     }
 
     /// <summary>Alert options over the defaults: <c>Research:Alerts:ConsoleUrl</c>, the console address messages link to.</summary>

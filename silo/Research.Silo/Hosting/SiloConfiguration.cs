@@ -35,6 +35,7 @@ public static class SiloConfiguration
             o.ServiceId = settings.ServiceId;
         });
         silo.Services.AddSingleton(SiloRegistration.BindFetcherSettings(configuration));
+        silo.Services.AddSingleton(SiloRegistration.BindExplorerOptions(configuration));
         silo.AddResearchWarehouse(new WarehouseLayout(dataRoot), clock);
         silo.Services.AddSingleton(SyntheticOptionsReader.Read(key => configuration[key], DemoWarehouseSeeder.DemoOptions));
         var resultIndex = settings.Profile == HostingProfile.Production

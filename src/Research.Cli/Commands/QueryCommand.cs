@@ -14,11 +14,19 @@ public static class QueryCommand
         var sql = new Argument<string>("sql") { Description = "One SELECT statement. Datasets are views named schema.table: crsp.daily, compustat.annual, famafrench.factors_daily, ..." };
         var maxRows = new Option<int>("--max-rows") { Description = "Return at most this many rows.", DefaultValueFactory = _ => 1000 }.Positive();
         var timeout = new Option<int>("--timeout") { Description = "Stop the query after this many seconds.", DefaultValueFactory = _ => 60 }.Positive();
+        var outputFile = new Option<FileInfo?>("--output") { Description = "Write the result to this file instead: .csv or .parquet (within --max-rows and the result limit)." };
         var selector = new WarehouseOptions();
-        var command = new Command("query", "Run read-only SQL over the warehouse (pinned versions; no file or network access).") { sql, maxRows, timeout };
+        var command = new Command("query", "Run read-only SQL over the warehouse (pinned versions; no file or network access).") { sql, maxRows, timeout, outputFile };
         selector.AddTo(command);
-        command.SetAction((parse, ct) =>
+        command.SetAction(async (parse, ct) =>
         {
+            var file = parse.GetValue(outputFile);
+            var format = file is null ? null : Path.GetExtension(file.Name).ToLowerInvariant() switch
+            {
+                ".csv" => "csv",
+                ".parquet" => "parquet",
+                _ => throw new CliException($"--output: '{file.Name}' does not end in .csv or .parquet."),
+            };
             var limits = QueryLimits.Default with { MaxRows = parse.GetValue(maxRows), Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)) };
             var layout = WarehouseOptions.Layout(parse);
             var chosen = selector.Selector(parse);
@@ -42,6 +50,21 @@ public static class QueryCommand
                 throw new CliException(e.Message, e);
             }
 
+            if (file is not null)
+            {
+                if (format == "csv")
+                {
+                    await File.WriteAllTextAsync(file.FullName, QueryExport.Csv(result), ct).ConfigureAwait(false);
+                }
+                else
+                {
+                    await QueryExport.ParquetAsync(result, file.FullName, ct).ConfigureAwait(false);
+                }
+
+                output.Info($"{result.Rows.Count} row(s) written to {file.FullName}{Cut(result, limits)}");
+                return ExitCodes.Ok;
+            }
+
             if (parse.GetValue(CliOptions.Json))
             {
                 output.WriteJson(new
@@ -54,7 +77,7 @@ public static class QueryCommand
                     bytes = result.Bytes,
                     versions = result.Versions,
                 });
-                return Task.FromResult(ExitCodes.Ok);
+                return ExitCodes.Ok;
             }
 
             var table = new Table();
@@ -69,25 +92,24 @@ public static class QueryCommand
             }
 
             output.Console.Write(table);
-            output.Info($"{result.Rows.Count} row(s){result.CutBy switch
-            {
-                "rows" => $" (cut at --max-rows {limits.MaxRows})",
-                "bytes" => $" (cut at the result limit of {limits.MaxResultBytes / (1 << 20)} MB)",
-                _ => string.Empty,
-            }}");
-            return Task.FromResult(ExitCodes.Ok);
+            output.Info($"{result.Rows.Count} row(s){Cut(result, limits)}");
+            return ExitCodes.Ok;
         });
         return command;
     }
 
+    private static string Cut(QueryResult result, QueryLimits limits) => result.CutBy switch
+    {
+        "rows" => $" (cut at --max-rows {limits.MaxRows})",
+        "bytes" => $" (cut at the result limit of {limits.MaxResultBytes / (1 << 20)} MB)",
+        _ => string.Empty,
+    };
+
     private static string Format(object? value) => value switch
     {
         null => "NULL",
-        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        double x => x.ToString("G10", CultureInfo.InvariantCulture), // shown; --output writes every digit
         DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
-        double x => x.ToString("G10", CultureInfo.InvariantCulture),
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        System.Collections.IEnumerable and not string => System.Text.Json.JsonSerializer.Serialize(value), // lists, structs, maps
-        _ => value.ToString() ?? string.Empty,
+        _ => QueryExport.Text(value),
     };
 }

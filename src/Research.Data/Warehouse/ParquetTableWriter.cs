@@ -6,8 +6,8 @@ namespace Research.Data.Warehouse;
 /// <summary>
 /// Writes a Parquet file (zstd) one row group at a time from whole columns. The file is written under a
 /// temporary name and renamed into place on <see cref="CompleteAsync"/>, so a crash never leaves a
-/// half-written file under the final name. Supported column types: int, long, double, double? (NULL),
-/// int? (NULL), float, string, DateOnly, DateOnly? (NULL), bool.
+/// half-written file under the final name. Supported column types: int, long, double, float, string, DateOnly,
+/// bool, and int?, long?, double?, DateOnly?, bool? (NULL).
 /// </summary>
 public sealed class ParquetTableWriter : IAsyncDisposable
 {
@@ -111,10 +111,12 @@ public sealed class ParquetTableWriter : IAsyncDisposable
                 int[] a => group.WriteAsync<int>(field, a, null, null, cancellationToken),
                 int?[] a => group.WriteAsync<int>(field, (ReadOnlyMemory<int?>)a, null, null, cancellationToken),
                 long[] a => group.WriteAsync<long>(field, a, null, null, cancellationToken),
+                long?[] a => group.WriteAsync<long>(field, (ReadOnlyMemory<long?>)a, null, null, cancellationToken),
                 double[] a => group.WriteAsync<double>(field, a, null, null, cancellationToken),
                 double?[] a => group.WriteAsync<double>(field, (ReadOnlyMemory<double?>)a, null, null, cancellationToken),
                 float[] a => group.WriteAsync<float>(field, a, null, null, cancellationToken),
                 bool[] a => group.WriteAsync<bool>(field, a, null, null, cancellationToken),
+                bool?[] a => group.WriteAsync<bool>(field, (ReadOnlyMemory<bool?>)a, null, null, cancellationToken),
                 DateOnly[] a => group.WriteAsync<DateOnly>(field, a, null, null, cancellationToken),
                 DateOnly?[] a => group.WriteAsync<DateOnly>(field, (ReadOnlyMemory<DateOnly?>)a, null, null, cancellationToken),
                 string[] a => group.WriteAsync(field, a, null),

@@ -159,6 +159,9 @@ public sealed class WarehouseQuerySession : IDisposable
 
             using var command = _connection.CreateCommand();
             command.CommandText = $"SELECT __research_q.*, strlen(CAST(__research_q AS VARCHAR)) FROM (\n{body}\n) AS __research_q";
+            // Streamed: rows are produced as they are read, so a cut at the row or byte limit stops the work there
+            // (a materialised result would run the whole query first, up to the time or memory limit).
+            command.UseStreamingMode = true;
             using var registration = timeout.Token.Register(command.Cancel);
             using var reader = command.ExecuteReader();
             var width = reader.FieldCount - 1;

@@ -45,6 +45,18 @@ public sealed class QuerySafetyTests
     }
 
     [Fact]
+    public async Task A_runaway_result_is_streamed_and_cut_at_the_row_limit_instead_of_running_to_the_time_limit()
+    {
+        using var w = new TestWarehouse();
+        await w.PublishPricesAsync("crsp/daily", 3, 1);
+        using var session = w.Open(limits: QueryLimits.Default with { MaxRows = 20, Timeout = TimeSpan.FromSeconds(30) });
+
+        // 10^16 rows: only a streamed result answers before the time limit.
+        var result = session.Query("SELECT a.range AS i, b.range AS j FROM range(100000000) a, range(100000000) b");
+        Assert.Equal((20, "rows"), (result.Rows.Count, result.CutBy));
+    }
+
+    [Fact]
     public async Task Results_are_cut_at_the_byte_limit_before_huge_values_reach_memory_and_a_row_alone_too_large_is_refused()
     {
         using var w = new TestWarehouse();
