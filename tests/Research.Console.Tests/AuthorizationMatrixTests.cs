@@ -240,6 +240,7 @@ public sealed partial class AuthorizationMatrixTests(ConsolePlatform platform)
             ["IWarehouseCatalogGrain.GetStatusAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Warehouse.IWarehouseCatalogGrain>(0).GetStatusAsync(),
             ["IDatasetExplorerGrain.ListAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Warehouse.IDatasetExplorerGrain>(0).ListAsync(),
             ["IDatasetExplorerGrain.DescribeAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Warehouse.IDatasetExplorerGrain>(0).DescribeAsync("no/such-dataset", null, 5), // refused on input
+            ["IDatasetExplorerGrain.QualityAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Warehouse.IDatasetExplorerGrain>(0).QualityAsync("crsp/daily", 0), // refused on input
             ["IDatasetExplorerGrain.QueryAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Warehouse.IDatasetExplorerGrain>(0).QueryAsync(new Research.Grains.Abstractions.Warehouse.ExplorerQuery("SELECT 1", MaxRows: 0)), // refused on input
             ["IDatasetExplorerGrain.ExportAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Warehouse.IDatasetExplorerGrain>(0).ExportAsync(new Research.Grains.Abstractions.Warehouse.ExplorerQuery("SELECT 1"), "xlsx"), // refused on input
             ["ITaxGrain.ComputeAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Tax.ITaxGrain>(0).ComputeAsync(new Research.Grains.Abstractions.Tax.TaxQuery([], "fifo")), // no account: refused on input

@@ -366,7 +366,7 @@ public sealed class BrowserTests(ConsolePlatform platform)
         using var _ = playwright;
         await using var __ = browser;
         var shots = Directory.CreateDirectory(Path.Combine(TestEnvironment.RepositoryRoot, "artifacts", "test-results", "screenshots")).FullName;
-        var pages = new[] { ("/reports", "#reports-ready", "#reports-error", ResearchActions.ReportsView), ("/tax", "#tax-ready", "#tax-error", ResearchActions.TaxView), ("/data/sync", "#sync-ready", "#sync-error", ResearchActions.OverviewView), ("/data/explorer", "#explorer-ready", "#explorer-error", ResearchActions.DatasetExplore) };
+        var pages = new[] { ("/reports", "#reports-ready", "#reports-error", ResearchActions.ReportsView), ("/tax", "#tax-ready", "#tax-error", ResearchActions.TaxView), ("/data/sync", "#sync-ready", "#sync-error", ResearchActions.OverviewView), ("/data/explorer", "#explorer-ready", "#explorer-error", ResearchActions.DatasetExplore), ("/data/quality", "#quality-ready", "#quality-error", ResearchActions.DatasetExplore) };
         foreach (var role in new[] { "viewer", "researcher", "operator", "admin" })
         {
             var user = await platform.CreateUserAsync(role, twoFactor: role is "operator" or "admin");
@@ -497,6 +497,15 @@ public sealed class BrowserTests(ConsolePlatform platform)
         var audited = await platform.Storage.Audit.ReadAsync(new AuditQuery(Actor: researcherUser.Name, Action: ResearchActions.WarehouseQuery, Limit: 100), TestContext.Current.CancellationToken);
         Assert.Equal(hostile.Length, audited.Count(a => a.Entry.Outcome == "refused"));
         Assert.Contains(audited, a => a.Entry.Outcome == "ok" && a.Entry.Details!.Contains("export parquet", StringComparison.Ordinal));
+
+        // The quality page: every version of the dataset, and the current version's missing sessions by month as the calendar gives them.
+        await page.GotoAsync($"/data/quality?dataset={Uri.EscapeDataString(Dataset)}");
+        await page.WaitForSelectorAsync("#quality-calendar-summary", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        var sessions = Research.Core.Calendars.NyseCalendar.Instance.Sessions(new DateOnly(dates[0].Year, dates[0].Month, 1), dates[^1]).Count(d => d >= dates[0]);
+        Assert.StartsWith($"{missing.ToString("N0", CultureInfo.InvariantCulture)} of {sessions.ToString("N0", CultureInfo.InvariantCulture)} NYSE sessions missing", await page.InnerTextAsync("#quality-calendar-summary"), StringComparison.Ordinal);
+        Assert.Equal(new Research.Data.Warehouse.DatasetVersions(layout, TimeProvider.System).List(Dataset).Count, await page.Locator("#quality-versions tbody tr").CountAsync());
+        await page.WaitForSelectorAsync("#quality-nulls-chart .main-svg .heatmaplayer", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "quality-researcher.png"), FullPage = true });
 
         // A viewer browses but has no SQL editor, and a forged export is refused and audited.
         var viewerUser = await platform.CreateUserAsync("viewer", twoFactor: false);

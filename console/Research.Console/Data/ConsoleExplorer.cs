@@ -19,6 +19,9 @@ public sealed class ConsoleExplorer(IClusterClient cluster, ConsoleActions actio
     public Task<ExplorerDetail> DescribeAsync(ClaimsPrincipal user, string dataset, string? versionId, int previewRows = 50) =>
         actions.RunAsync(user, ResearchActions.DatasetExplore, dataset, () => Explorer.DescribeAsync(dataset, versionId, previewRows), new ActionOptions(Audit: false));
 
+    public Task<QualityView> QualityAsync(ClaimsPrincipal user, string dataset, int versions = 20) =>
+        actions.RunAsync(user, ResearchActions.DatasetExplore, dataset, () => Explorer.QualityAsync(dataset, versions), new ActionOptions(Audit: false));
+
     public Task<ExplorerTable> QueryAsync(ClaimsPrincipal user, ExplorerQuery query) =>
         actions.RunAsync(user, ResearchActions.WarehouseQuery, "warehouse", () => Explorer.QueryAsync(query), new ActionOptions(Audit: false));
 

@@ -101,7 +101,7 @@ public static class ResearchActions
         new(ReportsSchedule, Role.Operator, false, false, "Create, change, run and remove report schedules; send an archived report again."),
         new(DatasetTag, Role.Researcher, false, false, "Point a dataset tag (e.g. paper-2025) at a version."),
         new(WarehouseSync, Role.Operator, false, false, "Start a warehouse sync through the cluster's single writer."),
-        new(DatasetExplore, Role.Viewer, false, false, "Browse datasets and versions: schema, first rows, coverage and gaps."),
+        new(DatasetExplore, Role.Viewer, false, false, "Browse datasets and versions: schema, first rows, coverage and gaps, validation and NULL shares over versions."),
         new(WarehouseQuery, Role.Researcher, false, false, "Run read-only SQL over the warehouse and export the result as CSV or Parquet (bounded; each query audited)."),
         new(AuditView, Role.Operator, false, false, "Read the audit log."),
         new(UsersView, Role.Admin, false, false, "List users, their roles, grants, 2FA and lockout state."),

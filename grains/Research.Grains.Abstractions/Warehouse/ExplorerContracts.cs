@@ -95,3 +95,33 @@ public sealed record ExplorerExport(
     [property: Id(2)] byte[] Content,
     [property: Id(3)] int Rows,
     [property: Id(4)] string? CutBy);
+
+/// <summary>A validation finding of one version that did not pass (an anomaly: a row-count drop, a NULL spike, a broken contract).</summary>
+[GenerateSerializer, Immutable, Alias("research.warehouse.QualityFinding")]
+public sealed record QualityFinding(
+    [property: Id(0)] string VersionId,
+    [property: Id(1)] DateTimeOffset PublishedAt,
+    [property: Id(2)] string Status,
+    [property: Id(3)] string Rule,
+    [property: Id(4)] string? Column,
+    [property: Id(5)] string Message);
+
+/// <summary>A calendar month of a version's coverage: the periods expected (NYSE sessions for daily data) and the missing ones.</summary>
+[GenerateSerializer, Immutable, Alias("research.warehouse.QualityMonth")]
+public sealed record QualityMonth([property: Id(0)] int Year, [property: Id(1)] int Month, [property: Id(2)] int Expected, [property: Id(3)] int Missing);
+
+/// <summary>
+/// A dataset's quality over its last versions (oldest first): each version with its checks, the NULL share of every
+/// column in every version (<see cref="NullShares"/>[version][column], null where the column is absent), every failed
+/// finding, and the current version's coverage gaps by month (empty when it has no date column).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("research.warehouse.QualityView")]
+public sealed record QualityView(
+    [property: Id(0)] string Dataset,
+    [property: Id(1)] ExplorerVersion[] Versions,
+    [property: Id(2)] string[] Columns,
+    [property: Id(3)] double?[][] NullShares,
+    [property: Id(4)] QualityFinding[] Findings,
+    [property: Id(5)] QualityMonth[] Calendar,
+    [property: Id(6)] string? Frequency,
+    [property: Id(7)] int OlderVersions);

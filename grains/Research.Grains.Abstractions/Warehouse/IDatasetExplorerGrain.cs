@@ -30,6 +30,11 @@ public interface IDatasetExplorerGrain : IGrainWithIntegerKey
     [RequiresAction(ResearchActions.DatasetExplore)]
     Task<ExplorerDetail> DescribeAsync(string dataset, string? versionId, int previewRows);
 
+    /// <summary>The dataset's quality over its last <paramref name="versions"/> versions (1 to 50): checks, NULL shares, failed findings, coverage gaps by month.</summary>
+    [Alias("quality")]
+    [RequiresAction(ResearchActions.DatasetExplore)]
+    Task<QualityView> QualityAsync(string dataset, int versions);
+
     /// <summary>Runs one read-only SELECT (at most <see cref="MaxRows"/> rows); audited.</summary>
     [Alias("query")]
     [RequiresAction(ResearchActions.WarehouseQuery)]

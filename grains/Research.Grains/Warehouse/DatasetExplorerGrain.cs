@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using Research.Data.Quality;
 using Research.Data.Warehouse;
 using Research.Grains.Abstractions.Security;
 using Research.Grains.Abstractions.Warehouse;
@@ -20,17 +21,41 @@ public sealed class DatasetExplorerGrain(WarehouseLayout layout, Research.Platfo
 
     public Task<ExplorerDataset[]> ListAsync()
     {
-        var catalog = new WarehouseCatalog(layout);
         var versions = new DatasetVersions(layout, clock);
-        return Task.FromResult(catalog.CurrentManifests().Select(current =>
+        return Task.FromResult(new WarehouseCatalog(layout).CurrentManifests().Select(current =>
+            new ExplorerDataset(current.Dataset, WarehouseQuerySession.ViewName(current.Dataset), current.VersionId, [.. Versions(versions, current, versions.List(current.Dataset).Reverse())])).ToArray());
+    }
+
+    public async Task<QualityView> QualityAsync(string dataset, int versions)
+    {
+        if (versions is < 1 or > 50)
         {
-            var tags = versions.Tags(current.Dataset).GroupBy(t => t.Value, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(t => t.Key).Order(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
-            var list = versions.List(current.Dataset).Reverse().Select(m => new ExplorerVersion(
-                m.VersionId, m.PublishedAt, m.PublishedBy, m.Source, m.Status, m.Rows, m.Bytes, m.Files.Count, m.Validation.Count,
-                [.. m.Validation.Where(f => !f.Passed).Select(f => $"[{f.Rule}] {(f.Column is null ? string.Empty : f.Column + ": ")}{f.Message}")],
-                m.VersionId == current.VersionId, tags.GetValueOrDefault(m.VersionId, [])));
-            return new ExplorerDataset(current.Dataset, WarehouseQuerySession.ViewName(current.Dataset), current.VersionId, [.. list]);
-        }).ToArray());
+            throw new ArgumentException($"versions: {versions} is not from 1 to 50.");
+        }
+
+        var current = Resolve(dataset, null);
+        var store = new DatasetVersions(layout, clock);
+        var all = store.List(dataset);
+        var last = all.Skip(Math.Max(0, all.Count - versions)).ToList();
+        return await Task.Run(() =>
+        {
+            var (columns, shares) = QualityHistory.NullShares(layout, dataset, last, clock);
+            using var session = WarehouseQuerySession.OpenVersions(layout, new Dictionary<string, string> { [dataset] = current.VersionId }, Limits, clock);
+            var coverage = DatasetCoverage.Compute(session, dataset);
+            var findings = last.SelectMany(m => m.Validation.Where(f => !f.Passed).Select(f => new QualityFinding(m.VersionId, m.PublishedAt, m.Status, f.Rule, f.Column, f.Message)));
+            return new QualityView(dataset, [.. Versions(store, current, last)], [.. columns], [.. shares], [.. findings],
+                coverage is null ? [] : [.. QualityHistory.Calendar(coverage).Select(m => new QualityMonth(m.Year, m.Month, m.Expected, m.Missing))],
+                coverage?.Frequency.ToString().ToLowerInvariant(), all.Count - last.Count);
+        }).ConfigureAwait(true);
+    }
+
+    private static IEnumerable<ExplorerVersion> Versions(DatasetVersions store, DatasetManifest current, IEnumerable<DatasetManifest> versions)
+    {
+        var tags = store.Tags(current.Dataset).GroupBy(t => t.Value, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(t => t.Key).Order(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
+        return versions.Select(m => new ExplorerVersion(
+            m.VersionId, m.PublishedAt, m.PublishedBy, m.Source, m.Status, m.Rows, m.Bytes, m.Files.Count, m.Validation.Count,
+            [.. m.Validation.Where(f => !f.Passed).Select(f => $"[{f.Rule}] {(f.Column is null ? string.Empty : f.Column + ": ")}{f.Message}")],
+            m.VersionId == current.VersionId, tags.GetValueOrDefault(m.VersionId, [])));
     }
 
     public async Task<ExplorerDetail> DescribeAsync(string dataset, string? versionId, int previewRows)
