@@ -238,6 +238,7 @@ public sealed partial class AuthorizationMatrixTests(ConsolePlatform platform)
             ["IEtlScheduleGrain.RunNowAsync"] = () => cluster.GetGrain<IEtlScheduleGrain>("prices/daily").RunNowAsync(), // no schedule: refused on its state
             ["IEtlScheduleGrain.GetStatusAsync"] = () => cluster.GetGrain<IEtlScheduleGrain>("prices/daily").GetStatusAsync(),
             ["IWarehouseCatalogGrain.GetStatusAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Warehouse.IWarehouseCatalogGrain>(0).GetStatusAsync(),
+            ["IWarehouseCatalogGrain.GetLogAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Warehouse.IWarehouseCatalogGrain>(0).GetLogAsync(1),
             ["IDatasetExplorerGrain.ListAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Warehouse.IDatasetExplorerGrain>(0).ListAsync(),
             ["IDatasetExplorerGrain.DescribeAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Warehouse.IDatasetExplorerGrain>(0).DescribeAsync("no/such-dataset", null, 5), // refused on input
             ["IDatasetExplorerGrain.QualityAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Warehouse.IDatasetExplorerGrain>(0).QualityAsync("crsp/daily", 0), // refused on input

@@ -483,7 +483,7 @@ public sealed class BrowserTests(ConsolePlatform platform)
             Assert.DoesNotContain(platform.DataRoot, await page.InnerTextAsync("#explorer-query-error"), StringComparison.Ordinal);
         }
 
-        runs = await RunAsync("SELECT * FROM range(100000000) a, range(100000000) b", runs); // a runaway result is cut at the row limit
+        runs = await RunAsync("SELECT a.range AS i, b.range AS j FROM range(10000000000) a, range(10) b", runs); // 10^11 rows: streamed and cut at the row limit
         Assert.Contains("1,000 row(s)", await page.InnerTextAsync("#explorer-result-summary"), StringComparison.Ordinal);
         Assert.Contains("cut at 1,000 rows", await page.InnerTextAsync("#explorer-result-summary"), StringComparison.Ordinal);
         await RunAsync(Sql, runs);
@@ -579,6 +579,34 @@ public sealed class BrowserTests(ConsolePlatform platform)
         await ops.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "data-sync-operator.png"), FullPage = true });
         var started = await platform.Storage.Audit.ReadAsync(new AuditQuery(Action: ResearchActions.WarehouseSync, Limit: 20), TestContext.Current.CancellationToken);
         Assert.Contains(started, a => a.Entry.Outcome == "ok" && a.Entry.Actor.StartsWith("operator", StringComparison.Ordinal) && a.Entry.Target == Dataset);
+
+        // The sync log has the publish; the researcher saw no schedule controls.
+        await ops.WaitForSelectorAsync($"#sync-log tr[data-dataset='{Dataset}'][data-action='publish']:has-text('{after}')", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        Assert.Equal(0, await researcher.Locator(".etl-edit").CountAsync());
+
+        // An operator sets a schedule for prices/daily, a bad cron is refused naming it, then the schedule is removed after a confirmation.
+        const string Etl = "tr[data-etl='prices/daily']";
+        await ops.ClickAsync($"{Etl} .etl-edit");
+        await ops.FillAsync("#etl-cron", "not a cron");
+        await ops.FillAsync("#etl-symbols", "aaa, BBB");
+        await ops.ClickAsync("#etl-save");
+        await ops.WaitForFunctionAsync("() => document.querySelector('#sync-message')?.textContent.includes(\"Cron expression 'not a cron'\")", null, new PageWaitForFunctionOptions { Timeout = 60_000 });
+        await ops.FillAsync("#etl-cron", "0 7 * * 1");
+        await ops.ClickAsync("#etl-save");
+        await ops.WaitForFunctionAsync("() => document.querySelector('#sync-message')?.textContent.includes('Schedule of prices/daily saved')", null, new PageWaitForFunctionOptions { Timeout = 60_000 });
+        Assert.Equal("'0 7 * * 1' (America/New_York), 2 symbol(s) from 2020-01-02, source auto", await ops.InnerTextAsync($"{Etl} .schedule"));
+        var next = DateTime.ParseExact(await ops.InnerTextAsync($"{Etl} .next"), "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+        var local = TimeZoneInfo.ConvertTimeFromUtc(next, TimeZoneInfo.FindSystemTimeZoneById("America/New_York"));
+        Assert.Equal((DayOfWeek.Monday, 7, 0), (local.DayOfWeek, local.Hour, local.Minute));
+        await ops.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "data-sync-schedule.png"), FullPage = true });
+        await ops.ClickAsync($"{Etl} .etl-remove");
+        await ops.ClickAsync($"{Etl} .etl-remove-confirm");
+        await ops.WaitForFunctionAsync($"() => document.querySelector(\"{Etl} .schedule\").textContent === 'none'", null, new PageWaitForFunctionOptions { Timeout = 60_000 });
+        foreach (var action in new[] { "etl.schedule.set", "etl.schedule.remove" })
+        {
+            var audited = await platform.Storage.Audit.ReadAsync(new AuditQuery(Action: action, Limit: 20), TestContext.Current.CancellationToken);
+            Assert.Contains(audited, a => a.Entry.Target == "prices/daily" && a.Entry.Actor.StartsWith("operator", StringComparison.Ordinal));
+        }
     }
 
     [Fact]

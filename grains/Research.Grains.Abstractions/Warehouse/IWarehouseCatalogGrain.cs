@@ -14,4 +14,9 @@ public interface IWarehouseCatalogGrain : IGrainWithIntegerKey
     [Alias("status")]
     [RequiresAction(ResearchActions.OverviewView)]
     Task<DatasetStatus[]> GetStatusAsync();
+
+    /// <summary>The sync log: every dataset's history entries, newest first, at most <paramref name="limit"/> (1 to 1,000).</summary>
+    [Alias("log")]
+    [RequiresAction(ResearchActions.OverviewView)]
+    Task<SyncLogEntry[]> GetLogAsync(int limit);
 }

@@ -130,12 +130,12 @@ public sealed class EtlScheduleGrain(
         ArgumentNullException.ThrowIfNull(settings);
         if (!EtlRequest.Datasets.Contains(dataset))
         {
-            throw new ArgumentException($"The ETL loads {string.Join(" or ", EtlRequest.Datasets)}, not '{dataset}'.", nameof(dataset));
+            throw new ArgumentException($"dataset: the ETL loads {string.Join(" or ", EtlRequest.Datasets)}, not '{dataset}'.");
         }
 
         if (schedule.Symbols.Count == 0 || schedule.Symbols.Any(string.IsNullOrWhiteSpace))
         {
-            throw new ArgumentException("An ETL schedule needs at least one symbol, none of them empty.", nameof(schedule));
+            throw new ArgumentException("symbols: an ETL schedule needs at least one symbol, none of them empty.");
         }
 
         _ = CronOccurrences.Parse(schedule.Cron, schedule.TimeZone);

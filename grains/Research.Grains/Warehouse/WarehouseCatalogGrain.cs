@@ -6,7 +6,7 @@ namespace Research.Grains.Warehouse;
 
 /// <summary>Reads the warehouse catalog on the silo (the console never touches warehouse files).</summary>
 [StatelessWorker]
-public sealed class WarehouseCatalogGrain(WarehouseLayout layout) : Grain, IWarehouseCatalogGrain
+public sealed class WarehouseCatalogGrain(WarehouseLayout layout, TimeProvider clock) : Grain, IWarehouseCatalogGrain
 {
     public Task<IReadOnlyList<DatasetSummary>> ListDatasetsAsync()
     {
@@ -26,5 +26,20 @@ public sealed class WarehouseCatalogGrain(WarehouseLayout layout) : Grain, IWare
             var held = newest.VersionId == m.VersionId ? null : newest;
             return new DatasetStatus(m.Dataset, m.VersionId, m.PublishedAt, m.PublishedBy, m.Source, m.Rows, m.Bytes, m.Validation.Count, Failed(m), held?.VersionId, held is null ? [] : Failed(held));
         }).ToArray());
+    }
+
+    public Task<SyncLogEntry[]> GetLogAsync(int limit)
+    {
+        if (limit is < 1 or > 1_000)
+        {
+            throw new ArgumentException($"limit: {limit} is not from 1 to 1,000.");
+        }
+
+        var versions = new DatasetVersions(layout, clock);
+        return Task.FromResult(new WarehouseCatalog(layout).CurrentManifests()
+            .SelectMany(m => versions.History(m.Dataset).Select(h => new SyncLogEntry(h.At, m.Dataset, h.Action, h.VersionId, h.By, h.Detail)))
+            .OrderByDescending(e => e.At).ThenBy(e => e.Dataset, StringComparer.Ordinal)
+            .Take(limit)
+            .ToArray());
     }
 }

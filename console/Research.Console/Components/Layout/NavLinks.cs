@@ -18,7 +18,7 @@ public static class NavLinks
         new("overview", "/", "Overview", ResearchActions.OverviewView),
         new("data-sync", "/data/sync", "Data", ResearchActions.OverviewView),
         new("data-explorer", "/data/explorer", "Datasets", ResearchActions.DatasetExplore),
-        new("data-quality", "/data/quality", "Quality", ResearchActions.DatasetExplore),
+        new("data-quality", "/data/quality", "Quality", ResearchActions.DatasetExplore, InNavigation: false),
         new("backtests", "/backtests", "Backtests", ResearchActions.BacktestView),
         new("compare", "/backtests/compare", "Compare", ResearchActions.BacktestView, InNavigation: false),
         new("dashboard", "/dashboard", "Performance", ResearchActions.DashboardView),
