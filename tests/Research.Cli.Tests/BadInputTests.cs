@@ -109,6 +109,7 @@ public sealed class BadInputTests(BadInputFixture fx) : IClassFixture<BadInputFi
         ["unknown version tagged"] = (f => ["versions", "tag", "t1", "--dataset", Ff, "--version", "nope", "--data-root", f.Root], 1, $"Dataset '{Ff}' has no version 'nope'"),
         ["rollback to an unknown version"] = (f => ["versions", "rollback", "--dataset", Ff, "--to", "nope", "--data-root", f.Root], 1, $"Dataset '{Ff}' has no version 'nope'"),
         ["unknown dataset"] = (f => ["versions", "list", "--dataset", "nope/x", "--data-root", f.Root], 1, "Dataset 'nope/x' does not exist"),
+        ["a query written to a folder that does not exist"] = (f => ["query", "SELECT 1", "--output", Path.Combine(f.Root, "no-such-folder", "out.csv"), "--data-root", f.Root], 1, "--output: the folder "),
         ["a query written to a file of another kind"] = (f => ["query", "SELECT 1", "--output", Path.Combine(f.Root, "out.xlsx"), "--data-root", f.Root], 1, "--output: 'out.xlsx' does not end in .csv or .parquet."),
         ["an empty warehouse"] = (f => ["query", "SELECT 1", "--data-root", f.Empty], 1, "has no datasets: run 'research sync' first."),
 

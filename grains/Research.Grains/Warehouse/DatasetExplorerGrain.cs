@@ -54,7 +54,7 @@ public sealed class DatasetExplorerGrain(WarehouseLayout layout, Research.Platfo
         var tags = store.Tags(current.Dataset).GroupBy(t => t.Value, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(t => t.Key).Order(StringComparer.Ordinal).ToArray(), StringComparer.Ordinal);
         return versions.Select(m => new ExplorerVersion(
             m.VersionId, m.PublishedAt, m.PublishedBy, m.Source, m.Status, m.Rows, m.Bytes, m.Files.Count, m.Validation.Count,
-            [.. m.Validation.Where(f => !f.Passed).Select(f => $"[{f.Rule}] {(f.Column is null ? string.Empty : f.Column + ": ")}{f.Message}")],
+            WarehouseCatalogGrain.Failed(m),
             m.VersionId == current.VersionId, tags.GetValueOrDefault(m.VersionId, [])));
     }
 

@@ -19,7 +19,6 @@ public sealed class WarehouseCatalogGrain(WarehouseLayout layout, TimeProvider c
     public Task<DatasetStatus[]> GetStatusAsync()
     {
         var catalog = new WarehouseCatalog(layout);
-        static string[] Failed(DatasetManifest m) => [.. m.Validation.Where(f => !f.Passed).Select(f => $"[{f.Rule}] {(f.Column is null ? string.Empty : f.Column + ": ")}{f.Message}")];
         return Task.FromResult(catalog.CurrentManifests().Select(m =>
         {
             var newest = catalog.Newest(m);
@@ -27,6 +26,10 @@ public sealed class WarehouseCatalogGrain(WarehouseLayout layout, TimeProvider c
             return new DatasetStatus(m.Dataset, m.VersionId, m.PublishedAt, m.PublishedBy, m.Source, m.Rows, m.Bytes, m.Validation.Count, Failed(m), held?.VersionId, held is null ? [] : Failed(held));
         }).ToArray());
     }
+
+    /// <summary>A version's failed checks as the console shows them: <c>[rule] column: message</c>.</summary>
+    internal static string[] Failed(DatasetManifest manifest) =>
+        [.. manifest.Validation.Where(f => !f.Passed).Select(f => $"[{f.Rule}] {(f.Column is null ? string.Empty : f.Column + ": ")}{f.Message}")];
 
     public Task<SyncLogEntry[]> GetLogAsync(int limit)
     {

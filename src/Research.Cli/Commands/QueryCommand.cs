@@ -27,6 +27,11 @@ public static class QueryCommand
                 ".parquet" => "parquet",
                 _ => throw new CliException($"--output: '{file.Name}' does not end in .csv or .parquet."),
             };
+            if (file is not null && !Directory.Exists(file.DirectoryName))
+            {
+                throw new CliException($"--output: the folder {file.DirectoryName} does not exist.");
+            }
+
             var limits = QueryLimits.Default with { MaxRows = parse.GetValue(maxRows), Timeout = TimeSpan.FromSeconds(parse.GetValue(timeout)) };
             var layout = WarehouseOptions.Layout(parse);
             var chosen = selector.Selector(parse);
@@ -52,13 +57,23 @@ public static class QueryCommand
 
             if (file is not null)
             {
-                if (format == "csv")
+                try
                 {
-                    await File.WriteAllTextAsync(file.FullName, QueryExport.Csv(result), ct).ConfigureAwait(false);
+                    if (format == "csv")
+                    {
+                        // Written whole under a temporary name, then renamed: a failed write leaves no half file.
+                        var temp = file.FullName + ".tmp-" + Environment.ProcessId;
+                        await File.WriteAllTextAsync(temp, QueryExport.Csv(result), ct).ConfigureAwait(false);
+                        File.Move(temp, file.FullName, overwrite: true);
+                    }
+                    else
+                    {
+                        await QueryExport.ParquetAsync(result, file.FullName, ct).ConfigureAwait(false);
+                    }
                 }
-                else
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
-                    await QueryExport.ParquetAsync(result, file.FullName, ct).ConfigureAwait(false);
+                    throw new CliException($"--output: cannot write {file.FullName}: {e.Message}", e);
                 }
 
                 output.Info($"{result.Rows.Count} row(s) written to {file.FullName}{Cut(result, limits)}");
