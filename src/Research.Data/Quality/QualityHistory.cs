@@ -33,33 +33,47 @@ public static class QualityHistory
                 continue;
             }
 
-            using var session = WarehouseQuerySession.OpenVersions(layout, new Dictionary<string, string> { [dataset] = manifest.VersionId }, QueryLimits.Default, clock);
-            var names = new List<string>();
-            using (var describe = session.CreateTrustedCommand($"DESCRIBE {quoted}"))
-            using (var reader = describe.ExecuteReader())
+            try
             {
-                while (reader.Read())
+                foreach (var (name, share) in Count(layout, dataset, manifest, quoted, clock))
                 {
-                    names.Add(reader.GetString(0));
+                    if (!columns.Contains(name))
+                    {
+                        columns.Add(name);
+                    }
+
+                    shares[name] = share;
                 }
             }
-
-            using var count = session.CreateTrustedCommand($"SELECT count(*){string.Concat(names.Select(n => $", count({DuckDbSql.Identifier(n)})"))} FROM {quoted}");
-            using var counted = count.ExecuteReader();
-            counted.Read();
-            var rows = counted.GetInt64(0);
-            for (var i = 0; i < names.Count; i++)
+            catch (Exception e) when (e is DuckDB.NET.Data.DuckDBException or InvalidDataException or IOException)
             {
-                if (!columns.Contains(names[i]))
-                {
-                    columns.Add(names[i]);
-                }
-
-                shares[names[i]] = rows == 0 ? null : (rows - counted.GetInt64(i + 1)) / (double)rows;
+                // A version whose files cannot be read (quarantined as unreadable, or abandoned with files missing) has
+                // no shares; its findings say why.
             }
         }
 
         return (columns, perVersion.Select(s => columns.Select(c => s.GetValueOrDefault(c)).ToArray()).ToList());
+    }
+
+    /// <summary>Each column of one version with its NULL share (null when the version has no rows).</summary>
+    private static List<(string Name, double? Share)> Count(WarehouseLayout layout, string dataset, DatasetManifest manifest, string quoted, TimeProvider clock)
+    {
+        using var session = WarehouseQuerySession.OpenVersions(layout, new Dictionary<string, string> { [dataset] = manifest.VersionId }, QueryLimits.Default, clock);
+        var names = new List<string>();
+        using (var describe = session.CreateTrustedCommand($"DESCRIBE {quoted}"))
+        using (var reader = describe.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                names.Add(reader.GetString(0));
+            }
+        }
+
+        using var count = session.CreateTrustedCommand($"SELECT count(*){string.Concat(names.Select(n => $", count({DuckDbSql.Identifier(n)})"))} FROM {quoted}");
+        using var counted = count.ExecuteReader();
+        counted.Read();
+        var rows = counted.GetInt64(0);
+        return [.. names.Select((n, i) => (n, rows == 0 ? (double?)null : (rows - counted.GetInt64(i + 1)) / (double)rows))];
     }
 
     /// <summary>

@@ -38,6 +38,21 @@ public sealed class QualityHistoryTests
     }
 
     [Fact]
+    public async Task A_version_whose_file_cannot_be_read_has_no_shares_and_the_others_still_do()
+    {
+        using var w = new TestWarehouse();
+        var v1 = await PublishAsync(w, [1, null, 3, 4], withVolume: false);
+        var v2 = await PublishAsync(w, [1, 2], withVolume: false);
+        var file = Path.Combine(w.Layout.DatasetFolder("crsp/daily"), v2.Files[0].Path);
+        File.SetAttributes(file, FileAttributes.Normal);
+        await File.WriteAllBytesAsync(file, (await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken))[..40], TestContext.Current.CancellationToken); // truncated
+        var (columns, shares) = QualityHistory.NullShares(w.Layout, "crsp/daily", [v1, v2], w.Clock);
+        Assert.Equal(["permno", "date", "prc"], columns);
+        Assert.Equal([0.0, 0.0, 0.25], shares[0]);
+        Assert.Equal([null, null, null], shares[1]);
+    }
+
+    [Fact]
     public void The_calendar_counts_each_months_sessions_and_the_missing_ones()
     {
         // January and February 2024 without 10 January and 20-21 February (the 19th, Presidents' Day, is closed).
