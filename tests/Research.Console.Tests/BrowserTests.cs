@@ -680,10 +680,13 @@ public sealed class BrowserTests(ConsolePlatform platform)
         Assert.Equal(1, await researcher.Locator("#schedules-need-role").CountAsync());
         await researcher.ClickAsync("#run-template");
         await researcher.ClickAsync(".rz-dropdown-item:has-text('backtest')");
+        // The label is rendered by the server: once it shows the choice, the server has it (a click before that made a data-quality report).
+        await researcher.WaitForFunctionAsync("() => document.querySelector('#run-template').textContent.includes('backtest')", null, new PageWaitForFunctionOptions { Timeout = 60_000 });
         await researcher.ClickAsync("#report-run");
         await researcher.WaitForFunctionAsync("() => document.querySelector('#reports-message')?.textContent.includes(\"subject: template 'backtest' needs one\")", null, new PageWaitForFunctionOptions { Timeout = 90_000 });
         await researcher.ClickAsync("#run-template");
         await researcher.ClickAsync(".rz-dropdown-item:has-text('data-quality')");
+        await researcher.WaitForFunctionAsync("() => document.querySelector('#run-template').textContent.includes('data-quality')", null, new PageWaitForFunctionOptions { Timeout = 60_000 });
         await researcher.ClickAsync("#report-run");
         await researcher.WaitForFunctionAsync("() => !(document.querySelector('#reports-message')?.textContent ?? 'subject:').includes('subject:')", null, new PageWaitForFunctionOptions { Timeout = 90_000 });
         var made = await researcher.InnerTextAsync("#reports-message");
