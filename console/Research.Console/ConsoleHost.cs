@@ -126,6 +126,7 @@ public static class ConsoleHost
         services.AddScoped<Research.Console.Tax.ConsoleTax>();
         services.AddScoped<Research.Console.Data.ConsoleDataSync>();
         services.AddScoped<Research.Console.Data.ConsoleExplorer>();
+        services.AddScoped<Research.Console.Risk.ConsoleRisk>();
         services.AddScoped<ConsoleOverview>();
         services.AddScoped<ConsoleAccount>();
         services.AddScoped<ConsoleAdmin>();

@@ -18,6 +18,7 @@ public enum AlertCondition
     JobStuck,
     Metric,
     GrossExposure,
+    RiskBudget,
 }
 
 public enum AlertSeverity

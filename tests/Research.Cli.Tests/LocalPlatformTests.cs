@@ -89,6 +89,11 @@ public sealed class LocalPlatformTests
 
             Assert.Contains("1 silo(s)", html, StringComparison.Ordinal);
 
+            // The demo's risk model was fitted at the seed: the risk dashboard's page opens on it (the admin may see it).
+            var (riskStatus, _, riskHtml) = await browser.GetAsync("/risk");
+            Assert.Equal(System.Net.HttpStatusCode.OK, riskStatus);
+            Assert.Contains("Stored risk model: forecasts from", riskHtml, StringComparison.Ordinal);
+
             // A backtest through the cluster, then a Monte Carlo of it, from the CLI.
             var gateway = new[] { "--data-root", dir.Path, "--gateway-port", "40000" };
             var (btCode, btOut, btErr) = await CliRunner.RunAsync(["backtest", "submit", "--strategy", "momentum", "--from", "2023-01-03", "--wait", "--json", .. gateway]);

@@ -244,6 +244,8 @@ public sealed partial class AuthorizationMatrixTests(ConsolePlatform platform)
             ["IDatasetExplorerGrain.QualityAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Warehouse.IDatasetExplorerGrain>(0).QualityAsync("crsp/daily", 0), // refused on input
             ["IDatasetExplorerGrain.QueryAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Warehouse.IDatasetExplorerGrain>(0).QueryAsync(new Research.Grains.Abstractions.Warehouse.ExplorerQuery("SELECT 1", MaxRows: 0)), // refused on input
             ["IDatasetExplorerGrain.ExportAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Warehouse.IDatasetExplorerGrain>(0).ExportAsync(new Research.Grains.Abstractions.Warehouse.ExplorerQuery("SELECT 1"), "xlsx"), // refused on input
+            ["IRiskDashboardGrain.SetupAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Risk.IRiskDashboardGrain>(0).SetupAsync(),
+            ["IRiskDashboardGrain.AnalyzeAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Risk.IRiskDashboardGrain>(0).AnalyzeAsync(new Research.Grains.Abstractions.Risk.RiskRequest("no-such-source")), // refused on input
             ["ITaxGrain.ComputeAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Tax.ITaxGrain>(0).ComputeAsync(new Research.Grains.Abstractions.Tax.TaxQuery([], "fifo")), // no account: refused on input
             ["ITaxGrain.ExportAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Tax.ITaxGrain>(0).ExportAsync(new Research.Grains.Abstractions.Tax.TaxQuery([], "fifo"), "8949"),
             ["IReportGrain.RunAsync"] = () => cluster.GetGrain<Research.Grains.Abstractions.Reports.IReportGrain>(0).RunAsync("no-such-template", null, []), // refused on input

@@ -366,7 +366,7 @@ public sealed class BrowserTests(ConsolePlatform platform)
         using var _ = playwright;
         await using var __ = browser;
         var shots = Directory.CreateDirectory(Path.Combine(TestEnvironment.RepositoryRoot, "artifacts", "test-results", "screenshots")).FullName;
-        var pages = new[] { ("/reports", "#reports-ready", "#reports-error", ResearchActions.ReportsView), ("/tax", "#tax-ready", "#tax-error", ResearchActions.TaxView), ("/data/sync", "#sync-ready", "#sync-error", ResearchActions.OverviewView), ("/data/explorer", "#explorer-ready", "#explorer-error", ResearchActions.DatasetExplore), ("/data/quality", "#quality-ready", "#quality-error", ResearchActions.DatasetExplore) };
+        var pages = new[] { ("/reports", "#reports-ready", "#reports-error", ResearchActions.ReportsView), ("/tax", "#tax-ready", "#tax-error", ResearchActions.TaxView), ("/data/sync", "#sync-ready", "#sync-error", ResearchActions.OverviewView), ("/data/explorer", "#explorer-ready", "#explorer-error", ResearchActions.DatasetExplore), ("/data/quality", "#quality-ready", "#quality-error", ResearchActions.DatasetExplore), ("/risk", "#risk-ready", "#risk-error", ResearchActions.RiskView) };
         foreach (var role in new[] { "viewer", "researcher", "operator", "admin" })
         {
             var user = await platform.CreateUserAsync(role, twoFactor: role is "operator" or "admin");
@@ -519,6 +519,116 @@ public sealed class BrowserTests(ConsolePlatform platform)
     }
 
     /// <summary>The ticker traded most on the warehouse's last day (the paper broker fills it at that day's prices).</summary>
+    [Fact]
+    public async Task The_risk_dashboard_shows_the_librarys_decomposition_and_var_highlights_breached_budgets_and_keeps_accounts_from_viewers()
+    {
+        // The library over the same stored model: six stocks of the latest forecast, the cap-weighted benchmark, a tight
+        // style budget that two or more factors breach.
+        const string Budgets = "ind_*=0.5\n*=0.05";
+        var layout = new Research.Data.Warehouse.WarehouseLayout(platform.DataRoot);
+        Research.Analytics.Risk.RiskDashboardResult expected;
+        (string Asset, double Weight)[] book;
+        using (var session = Research.Data.Warehouse.WarehouseQuerySession.Open(layout, Research.Data.Warehouse.VersionSelector.Current, Research.Data.Warehouse.QueryLimits.Default, TimeProvider.System,
+            [.. Research.Analytics.Risk.RiskModelStore.Datasets]))
+        {
+            var (first, last) = Research.Analytics.Risk.RiskModelStore.Coverage(session);
+            var stored = Research.Analytics.Risk.RiskModelStore.LoadAt(session, last);
+            book = [.. stored.Loadings.Keys.Where(stored.SpecificVariance.ContainsKey).Order().Take(6).Select((p, i) => (p.ToString(CultureInfo.InvariantCulture), (2 + i) / 20.0))];
+            var holdings = book.Select(b => new Research.Analytics.Risk.PortfolioHolding(b.Asset, int.Parse(b.Asset, CultureInfo.InvariantCulture), b.Weight)).ToList();
+            var benchmark = Research.Analytics.Risk.RiskDashboard.CapWeighted(Research.Analytics.Factors.FactorExposuresStore.LoadAt(session, "risk/exposures", stored.Date), stored);
+            var (dates, returns) = Research.Analytics.Risk.RiskModelStore.FactorReturns(session, first, last);
+            expected = Research.Analytics.Risk.RiskDashboard.Build(stored, holdings, benchmark, dates, returns, new Research.Analytics.Risk.RiskDashboardSettings
+            {
+                Budgets = [new("ind_*", 0.5), new("*", 0.05)],
+            });
+        }
+
+        Assert.Contains(expected.Budgets, b => b.Breached);
+        var (playwright, browser) = await LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var shots = Directory.CreateDirectory(Path.Combine(TestEnvironment.RepositoryRoot, "artifacts", "test-results", "screenshots")).FullName;
+        var viewer = await SignInAtAsync(browser, await platform.CreateUserAsync("viewer", twoFactor: false), "/risk", "#risk-ready");
+
+        // A malformed line is refused by its number, and nothing is shown for it.
+        await viewer.FillAsync("#risk-portfolio", "asset,weight\n10001;0.5");
+        await viewer.ClickAsync("#risk-analyze");
+        await viewer.WaitForSelectorAsync("#risk-error");
+        Assert.Contains("portfolio line 2: expected 'asset,weight'", await viewer.InnerTextAsync("#risk-error"), StringComparison.Ordinal);
+        Assert.Equal(0, await viewer.Locator("#risk-result").CountAsync());
+
+        await viewer.FillAsync("#risk-portfolio", "asset,weight\n" + string.Join("\n", book.Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.Asset},{b.Weight:R}"))));
+        await viewer.FillAsync("#risk-budgets", Budgets);
+        await viewer.ClickAsync("#risk-analyze");
+        await viewer.WaitForSelectorAsync("#risk-result", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        async Task<double> Value(string selector) => double.Parse((await viewer.GetAttributeAsync(selector, "data-value"))!, CultureInfo.InvariantCulture);
+        var report = expected.Report;
+        Assert.Equal(report.Risk.Volatility, await Value("#risk-summary tr[data-line='total'] td[data-value]"), 1e-12);
+        Assert.Equal(report.Risk.FactorVolatility, await Value("#risk-summary tr[data-line='factor'] td[data-value]"), 1e-12);
+        Assert.Equal(report.Risk.SpecificVolatility, await Value("#risk-summary tr[data-line='specific'] td[data-value]"), 1e-12);
+        Assert.Equal(report.TrackingError!.Daily, await Value("#risk-summary tr[data-line='tracking'] td[data-value]"), 1e-12);
+        foreach (var (line, k) in report.ByFactor.Select((f, k) => (f, k)))
+        {
+            Assert.Equal(line.Contribution, await Value($"#risk-factors tr[data-factor='{line.Factor}'] td.contribution"), 1e-12);
+            Assert.Equal(expected.Exposures[k].Active, double.Parse((await viewer.Locator($"#risk-factors tr[data-factor='{line.Factor}'] td[data-value]").Nth(2).GetAttributeAsync("data-value"))!, CultureInfo.InvariantCulture), 1e-12);
+        }
+
+        foreach (var asset in report.ByAsset)
+        {
+            Assert.Equal(asset.Contribution, await Value($"#risk-positions tr[data-permno='{asset.Permno}'] td.contribution"), 1e-12);
+        }
+
+        Assert.Equal(report.Risk.Volatility, report.ByAsset.Sum(a => a.Contribution), 1e-12);
+        foreach (var m in expected.Measures)
+        {
+            var c = m.Confidence.ToString("0.##", CultureInfo.InvariantCulture);
+            Assert.Equal(m.ValueAtRisk, await Value($"#risk-var tr[data-method='{m.Method}'] td[data-var='{c}']"), 1e-9);
+            Assert.Equal(m.ExpectedShortfall, await Value($"#risk-var tr[data-method='{m.Method}'] td[data-es='{c}']"), 1e-9);
+        }
+
+        foreach (var s in expected.Scenarios)
+        {
+            var row = viewer.Locator($"#risk-stress tr[data-scenario='{s.Name}']");
+            if (s.Result is { } r)
+            {
+                Assert.Equal(r.Total, double.Parse((await row.Locator("td[data-value]").GetAttributeAsync("data-value"))!, CultureInfo.InvariantCulture), 1e-12);
+            }
+            else
+            {
+                Assert.Contains("not run", await row.InnerTextAsync(), StringComparison.Ordinal);
+            }
+        }
+
+        Assert.Equal(expected.Budgets.Where(b => b.Breached).Select(b => b.Factor).Order(StringComparer.Ordinal),
+            (await viewer.Locator("#risk-budget-table tr.breach").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.budget)")).Order(StringComparer.Ordinal));
+        Assert.Contains("budget(s) breached", await viewer.InnerTextAsync("#risk-breaches"), StringComparison.Ordinal);
+        await viewer.WaitForSelectorAsync("#risk-exposure-chart .main-svg .barlayer path", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        await viewer.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "risk-viewer.png"), FullPage = true });
+        await viewer.SetViewportSizeAsync(1400, 4200); // the layout scrolls inside its body: a tall window shows the whole result
+        await viewer.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "risk-viewer-result.png") });
+        await viewer.SetViewportSizeAsync(1400, 1000);
+
+        // An account's positions: a researcher (who may see accounts) gets them; a viewer is refused by the grain, which
+        // the page says, even though the call reaches it from inside the cluster.
+        var desk = "ui-risk-" + Guid.NewGuid().ToString("N")[..6];
+        var trader = new CallerIdentity("trader", Role.Operator, "tests");
+        await trader.RunAsync(() => platform.Cluster.GetGrain<Research.Grains.Abstractions.Trading.IExecutionGatewayGrain>(desk)
+            .SubmitAsync(new Research.Grains.Abstractions.Trading.OrderTicket("r-1", LiquidTicker(), Research.Grains.Abstractions.Trading.TicketSide.Buy, 100)));
+        var researcher = await SignInAtAsync(browser, await platform.CreateUserAsync("researcher", twoFactor: false), $"/risk?source=account&account={desk}", "#risk-ready");
+        await researcher.WaitForSelectorAsync("#risk-result", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        Assert.Equal($"account:{desk}", await researcher.GetAttributeAsync("#risk-result", "data-portfolio"));
+        Assert.Contains("reported to the alert rules as risk-budget", await researcher.InnerTextAsync("#risk-breaches"), StringComparison.Ordinal);
+        await researcher.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "risk-account-researcher.png"), FullPage = true });
+        await viewer.GotoAsync($"/risk?source=account&account={desk}");
+        await viewer.WaitForSelectorAsync("#risk-error", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        Assert.Contains("'trading.view' refused", await viewer.InnerTextAsync("#risk-error"), StringComparison.Ordinal);
+        Assert.Equal(0, await viewer.Locator("#risk-result").CountAsync());
+
+        var audit = await new CallerIdentity("auditor", Role.Admin, "tests").RunAsync(() =>
+            platform.Cluster.GetGrain<Research.Grains.Abstractions.Security.IAuditGrain>(0).ReadAsync(new Research.Grains.Abstractions.Security.AuditFilter(Action: ResearchActions.RiskView, Limit: 50)));
+        Assert.Contains(audit, e => e.Target == $"account:{desk}" && e.Actor.StartsWith("researcher", StringComparison.Ordinal) && e.Outcome == "ok");
+    }
+
     private string LiquidTicker()
     {
         using var session = Research.Data.Warehouse.WarehouseQuerySession.Open(new Research.Data.Warehouse.WarehouseLayout(platform.DataRoot), Research.Data.Warehouse.VersionSelector.Current,
@@ -895,6 +1005,7 @@ public sealed class BrowserTests(ConsolePlatform platform)
         await page.WaitForFunctionAsync("() => document.querySelectorAll('#attribution-rolling-chart .main-svg .scatterlayer path.js-line').length === 4");
         // Positions and trades name their securities as they were named then (ticker and company), not only by PERMNO.
         Assert.Matches(@"^\d+\t[A-Z]+\t\S.*\t-?[\d.]+ ?%\t-?[\d,]+$", await page.InnerTextAsync("#positions tbody tr:first-child"));
+        var (riskLink, heldOn) = ((await page.GetAttributeAsync("#positions-risk", "href"))!, (await page.InnerTextAsync("#positions-heading"))[13..23]);
         Assert.Contains("Ticker (then)", await page.InnerTextAsync("#trades"), StringComparison.OrdinalIgnoreCase);
         // Trades of one security: the grid then shows only its rows.
         var firstPermno = (await page.Locator("#trades tr.rz-data-row td:nth-child(2)").First.InnerTextAsync()).Trim();
@@ -934,6 +1045,12 @@ public sealed class BrowserTests(ConsolePlatform platform)
 
         // A chosen benchmark: another run over the same sessions; one that lacks some is refused with the reason, and the
         // sheet stays against the market.
+        // The positions' risk on the risk dashboard: the book of that close, on the forecast of that date.
+        await page.GotoAsync(riskLink);
+        await page.WaitForSelectorAsync("#risk-result, #risk-error", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        Assert.Equal(0, await page.Locator("#risk-error").CountAsync());
+        Assert.Equal($"backtest:{backtest}", await page.GetAttributeAsync("#risk-result", "data-portfolio"));
+        Assert.Contains($"(positions at the close of {heldOn})", await page.InnerTextAsync("#risk-result"), StringComparison.Ordinal);
         await OpenAsync($"/backtests/{backtest}?benchmark={hold}", "#benchmark", "backtest-against-buy-and-hold.png");
         Assert.Contains("Against buy-and-hold", await page.InnerTextAsync("#benchmark-card"), StringComparison.Ordinal);
         await page.WaitForFunctionAsync("() => document.querySelectorAll('#equity-chart .main-svg .scatterlayer path.js-line').length === 2");

@@ -64,6 +64,9 @@ public class ConsolePlatform : IAsyncLifetime
             await manager.SyncAsync(dataset, SyncMode.Full, source, "tests");
         }
 
+        // The risk dashboard reads a stored model, fitted as 'research up' fits the demo's.
+        await Research.Analytics.Risk.RiskModelBuild.FitAndPublishAsync(layout, "tests", TimeProvider.System);
+
         var silo = FreePort();
         var gateway = FreePort();
         var port = FreePort();

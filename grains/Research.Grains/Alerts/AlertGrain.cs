@@ -307,6 +307,7 @@ public sealed partial class AlertGrain(
         {
             AlertCondition.BreakerTripped or AlertCondition.Drawdown or AlertCondition.DailyLoss or AlertCondition.PositionLimit or AlertCondition.GrossExposure => "trading",
             AlertCondition.JobFailed => "backtests",
+            AlertCondition.RiskBudget => "risk",
             AlertCondition.JobStuck when alert.Subject.StartsWith("backtest:", StringComparison.Ordinal) => "backtests",
             _ => "system-health",
         };

@@ -85,6 +85,18 @@ public sealed record PortfolioRiskReport(
 
     private static HistoricalRisk? Systematic(DateOnly[] dates, double[][] factorReturns, double[] exposures, double confidence)
     {
+        if (SystematicSeries(dates, factorReturns, exposures) is not { } series)
+        {
+            return null;
+        }
+
+        var (var1, es1) = PortfolioRisk.Historical(series, confidence);
+        return new HistoricalRisk(var1, es1, series.Length, dates[^series.Length], dates[^1]);
+    }
+
+    /// <summary>The systematic returns x·f_t of the last <see cref="HistoryDays"/> days (null below <see cref="MinimumHistoryDays"/>).</summary>
+    internal static double[]? SystematicSeries(DateOnly[] dates, double[][] factorReturns, double[] exposures)
+    {
         var take = Math.Min(HistoryDays, dates.Length);
         if (take < MinimumHistoryDays)
         {
@@ -102,8 +114,7 @@ public sealed record PortfolioRiskReport(
             }
         }
 
-        var (var1, es1) = PortfolioRisk.Historical(series, confidence);
-        return new HistoricalRisk(var1, es1, take, dates[first], dates[^1]);
+        return series;
     }
 
     private static TrackingErrorSummary Tracking(StoredForecast stored, IReadOnlyList<PortfolioHolding> holdings, IReadOnlyList<PortfolioHolding> benchmark)

@@ -375,6 +375,30 @@ public sealed class BacktestSeriesStore(string root)
         return (date, rows);
     }
 
+    /// <summary>
+    /// The positions held at the close of the last date on or before <paramref name="date"/> (the last date when null);
+    /// null date when the run holds nothing by then.
+    /// </summary>
+    public async Task<(DateOnly? Date, IReadOnlyList<(int Permno, double Weight)> Rows)> ReadPositionsOnAsync(string jobId, DateOnly? date, CancellationToken cancellationToken = default)
+    {
+        var (file, _) = await RequireVerifiedAsync(jobId, "positions.parquet", cancellationToken).ConfigureAwait(false);
+        using var connection = Open();
+        var source = $"read_parquet({DuckDbSql.List([file])})";
+        var on = date is { } d ? $"WHERE date <= {DuckDbSql.Date(d)}" : string.Empty;
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT date, permno, weight FROM {source} WHERE date = (SELECT max(date) FROM {source} {on}) AND weight <> 0 ORDER BY permno";
+        using var reader = command.ExecuteReader();
+        DateOnly? found = null;
+        var rows = new List<(int, double)>();
+        while (reader.Read())
+        {
+            found = reader.GetFieldValue<DateOnly>(0);
+            rows.Add((reader.GetInt32(1), reader.GetDouble(2)));
+        }
+
+        return (found, rows);
+    }
+
     /// <summary>The per-path metrics of a stored Monte Carlo, in path order.</summary>
     public async Task<IReadOnlyList<PathMetrics>> ReadMonteCarloPathsAsync(string jobId, CancellationToken cancellationToken = default)
     {

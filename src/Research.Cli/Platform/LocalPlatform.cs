@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Research.Analytics.Risk;
 using Research.Cli.Infrastructure;
 using Research.Data.Synthetic;
 using Research.Data.Warehouse;
@@ -148,6 +149,11 @@ public sealed class LocalPlatform(CliOutput output, PlatformLocator locator, Loc
         var manifests = await output.WithProgressAsync("seeding demo warehouse", p =>
             seeder.SeedAsync(demo, new SynchronousProgress<SyntheticMarketProgress>(x => p.Report((x.Stage, x.Fraction))), cancellationToken)).ConfigureAwait(false);
         output.Info($"demo warehouse: {manifests.Count} datasets from the synthetic market ({demo.Stocks} stocks, {demo.Years} years, seed {demo.Seed}) in {options.DataRoot}");
+
+        // The risk dashboard reads a stored risk model: fit the demo's now (seconds), as 'research risk fit' would.
+        var risk = await output.WithProgressAsync("fitting the demo risk model", p =>
+            RiskModelBuild.FitAndPublishAsync(layout, "research up (demo seed)", clock, p, cancellationToken)).ConfigureAwait(false);
+        output.Info($"demo risk model: {string.Join(", ", risk.Select(m => m.Dataset))} ({risk[0].VersionId})");
     }
 
     private async Task WaitHealthyAsync(ChildProcess process, string baseUrl, CancellationToken cancellationToken)

@@ -22,6 +22,7 @@ public static class NavLinks
         new("backtests", "/backtests", "Backtests", ResearchActions.BacktestView),
         new("compare", "/backtests/compare", "Compare", ResearchActions.BacktestView, InNavigation: false),
         new("dashboard", "/dashboard", "Performance", ResearchActions.DashboardView),
+        new("risk", "/risk", "Risk", ResearchActions.RiskView),
         new("alpha", "/alpha", "Alpha", ResearchActions.AlphaView),
         new("trading", "/trading", "Trading", ResearchActions.TradingView),
         new("health", "/system-health", "Health", ResearchActions.HealthView),

@@ -56,7 +56,7 @@ public static class AlertsCommand
         });
 
         var name = new Option<string>("--name") { Description = "The rule's name (lower case, digits, '-', '_').", Required = true };
-        var condition = new Option<string>("--condition") { Description = "breaker-tripped, drawdown, daily-loss, position-limit, gross-exposure, latency-p99, sync-failed, sync-stale, data-quality, job-failed, job-stuck or metric.", Required = true };
+        var condition = new Option<string>("--condition") { Description = "breaker-tripped, drawdown, daily-loss, position-limit, gross-exposure, latency-p99, sync-failed, sync-stale, data-quality, job-failed, job-stuck, risk-budget or metric.", Required = true };
         var threshold = new Option<double>("--threshold") { Description = "The value at which it fires (events such as a trip report 1).", Required = true };
         var channels = new Option<string>("--channels") { Description = "Channel names, comma-separated.", Required = true };
         var severity = new Option<string>("--severity") { Description = "info, warning or critical (default warning; critical ignores quiet hours).", DefaultValueFactory = _ => "warning" };

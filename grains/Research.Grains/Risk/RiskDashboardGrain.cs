@@ -1,0 +1,253 @@
+using System.Globalization;
+using Orleans.Concurrency;
+using Research.Analytics.Factors;
+using Research.Analytics.Risk;
+using Research.Data.Warehouse;
+using Research.Grains.Abstractions.Risk;
+using Research.Grains.Abstractions.Security;
+using Research.Grains.Abstractions.Trading;
+using Research.Grains.Backtests;
+
+namespace Research.Grains.Risk;
+
+/// <summary>
+/// The risk dashboard (<see cref="IRiskDashboardGrain"/>), orchestration only: the portfolio comes from the request's
+/// text (<see cref="PortfolioText"/>), a backtest's stored positions or a gateway account; the numbers from
+/// <see cref="RiskDashboard"/> over the stored forecast (<see cref="RiskModelStore"/>), the same code as
+/// <c>research risk report</c> and <c>research stress</c>. A named portfolio (backtest or account) reports its largest
+/// budget utilisation to the alert rules (<c>risk-budget</c>). DuckDB and the simulation run on the thread pool.
+/// </summary>
+[StatelessWorker]
+public sealed class RiskDashboardGrain(WarehouseLayout layout, BacktestServices backtests, TimeProvider clock) : Grain, IRiskDashboardGrain
+{
+    public Task<RiskSetup> SetupAsync()
+    {
+        var missing = Missing();
+        if (missing is not null)
+        {
+            return Task.FromResult(new RiskSetup(null, null, [], Budgets(RiskDashboardSettings.DefaultBudgets), "market=-0.1", missing));
+        }
+
+        return Task.Run(() =>
+        {
+            using var session = Open();
+            var (first, last) = RiskModelStore.Coverage(session);
+            return new RiskSetup(first, last, [.. RiskModelStore.Factors(session)], Budgets(RiskDashboardSettings.DefaultBudgets), "market=-0.1", null);
+        });
+    }
+
+    public async Task<RiskView> AnalyzeAsync(RiskRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (Missing() is { } missing)
+        {
+            throw new ArgumentException(missing);
+        }
+
+        if (request.MonteCarloPaths is < 1_000 or > 1_000_000)
+        {
+            throw new ArgumentException($"Monte Carlo paths: {request.MonteCarloPaths:N0} is not from 1,000 to 1,000,000.");
+        }
+
+        var settings = new RiskDashboardSettings
+        {
+            MonteCarloPaths = request.MonteCarloPaths,
+            DegreesOfFreedom = request.DegreesOfFreedom,
+            Budgets = request.Budgets is null ? RiskDashboardSettings.DefaultBudgets : [.. Pairs(request.Budgets, "budgets").Select(p => new RiskBudget(p.Key, p.Value))],
+            Shocks = request.Shocks is null ? new RiskDashboardSettings().Shocks : Pairs(request.Shocks, "shocks").ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+        };
+
+        // The portfolio's rows and the date its positions are from (a backtest's close, else the forecast asked for).
+        var (label, rows, positionsDate) = request.Source switch
+        {
+            "upload" => ("uploaded portfolio", PortfolioText.Parse(request.PortfolioText ?? string.Empty, "portfolio"), (DateOnly?)null),
+            "backtest" => await BacktestAsync(request).ConfigureAwait(true),
+            "account" => await AccountAsync(request).ConfigureAwait(true),
+            _ => throw new ArgumentException($"source: '{request.Source}' is not upload, backtest or account."),
+        };
+        var benchmarkRows = request.Benchmark switch
+        {
+            "none" or "market" => null,
+            "upload" => PortfolioText.Parse(request.BenchmarkText ?? string.Empty, "benchmark"),
+            _ => throw new ArgumentException($"benchmark: '{request.Benchmark}' is not none, market or upload."),
+        };
+
+        var (result, holdings, tickers, benchmarkName) = await Task.Run(() =>
+        {
+            using var session = Open();
+            var (first, last) = RiskModelStore.Coverage(session);
+            var stored = RiskModelStore.LoadAt(session, positionsDate ?? request.Date ?? last);
+            var holdings = Holdings(rows, session, stored.Date);
+            var benchmark = request.Benchmark switch
+            {
+                "market" => RiskDashboard.CapWeighted(FactorExposuresStore.LoadAt(session, "risk/exposures", stored.Date), stored),
+                "upload" => Holdings(benchmarkRows!, session, stored.Date),
+                _ => null,
+            };
+            var (dates, returns) = RiskModelStore.FactorReturns(session, first, last);
+            var result = RiskDashboard.Build(stored, holdings, benchmark, dates, returns, settings);
+            var tickers = session.Pinned.ContainsKey("crsp/names")
+                ? new Research.Data.Providers.Crsp.CrspProvider(session).NamesOn([.. holdings.Take(IRiskDashboardGrain.MaxPositionRows).Select(h => (h.Permno, stored.Date))])
+                : new Dictionary<(int, DateOnly), (string?, string?)>();
+            var name = request.Benchmark switch { "market" => $"cap-weighted model universe ({benchmark!.Count} stocks)", "upload" => "uploaded benchmark", _ => "none" };
+            return (result, holdings, tickers, name);
+        }).ConfigureAwait(true);
+
+        var report = result.Report;
+        var alertNote = request.Source == "upload" ? null : Observe(label, result);
+        return new RiskView(label, report.ForecastDate, report.FitId, positionsDate, benchmarkName,
+            report.Risk.Volatility, report.Risk.FactorVolatility, report.Risk.SpecificVolatility, report.Risk.ComponentSpecific, report.TrackingError?.Daily,
+            [.. result.Exposures.Select((e, k) => new RiskFactorRow(e.Factor, e.Industry, e.Portfolio, e.Benchmark, e.Active, report.ByFactor[k].Contribution))],
+            [.. report.ByAsset.OrderByDescending(a => Math.Abs(a.Contribution)).Take(IRiskDashboardGrain.MaxPositionRows).Select(a =>
+                new RiskPositionRow(a.Asset, a.Permno, tickers.TryGetValue((a.Permno, report.ForecastDate), out var n) ? n.Ticker : null, a.Weight, a.Marginal, a.Contribution))],
+            [.. result.Measures.Select(m => new RiskMeasureRow(m.Method, m.Confidence, m.ValueAtRisk, m.ExpectedShortfall))],
+            [.. result.Scenarios.Select(s => new RiskScenarioRow(s.Name, s.Description, s.Result?.Total, s.Result?.Sessions ?? 0,
+                s.Result is null ? [] : new Dictionary<string, double>(s.Result.ByFactor, StringComparer.Ordinal), s.Unavailable))],
+            [.. result.Budgets.Select(b => new RiskBudgetRow(b.Factor, b.Industry, b.Active, b.Limit, b.Pattern, b.Utilisation, b.Breached))],
+            Conventions(report, settings, holdings.Length), alertNote);
+    }
+
+    private async Task<(string, IReadOnlyList<(string, double)>, DateOnly?)> BacktestAsync(RiskRequest request)
+    {
+        Require(ResearchActions.BacktestView);
+        if (string.IsNullOrWhiteSpace(request.JobId))
+        {
+            throw new ArgumentException("backtest: choose a job.");
+        }
+
+        if (await backtests.Index.GetAsync(request.JobId).ConfigureAwait(true) is null)
+        {
+            throw new ArgumentException($"backtest: job '{request.JobId}' has no stored result.");
+        }
+
+        var (date, rows) = await backtests.Series.ReadPositionsOnAsync(request.JobId, request.Date).ConfigureAwait(true);
+        if (date is null || rows.Count == 0)
+        {
+            throw new ArgumentException($"backtest: job '{request.JobId}' holds no positions{(request.Date is { } d ? $" on or before {d:yyyy-MM-dd}" : string.Empty)}.");
+        }
+
+        return ($"backtest:{request.JobId}", [.. rows.Select(r => (r.Permno.ToString(CultureInfo.InvariantCulture), r.Weight))], date);
+    }
+
+    private async Task<(string, IReadOnlyList<(string, double)>, DateOnly?)> AccountAsync(RiskRequest request)
+    {
+        // Calls between grains pass the authorization filter, so the caller's right to see accounts is checked here.
+        Require(ResearchActions.TradingView);
+        if (string.IsNullOrWhiteSpace(request.Account))
+        {
+            throw new ArgumentException("account: choose an account.");
+        }
+
+        var known = await GrainFactory.GetGrain<ITradingDirectoryGrain>(0).AccountsAsync().ConfigureAwait(true);
+        if (!known.Contains(request.Account, StringComparer.Ordinal))
+        {
+            throw new ArgumentException($"account: '{request.Account}' has no gateway.");
+        }
+
+        var view = await GrainFactory.GetGrain<IExecutionGatewayGrain>(request.Account).AccountAsync().ConfigureAwait(true);
+        var positions = view.Positions.Where(p => p.Quantity != 0).ToList();
+        if (positions.Count == 0 || !(view.Equity > 0))
+        {
+            throw new ArgumentException($"account: '{request.Account}' holds no positions{(view.Equity > 0 ? string.Empty : " (equity is not positive)")}.");
+        }
+
+        return ($"account:{request.Account}", [.. positions.Select(p => (p.Symbol, p.Value / view.Equity))], null);
+    }
+
+    private static void Require(string action)
+    {
+        var caller = CallerIdentity.Current;
+        if (caller is null || !ResearchActions.Allows(caller.Role, action))
+        {
+            throw new ActionDeniedException(action, caller?.Actor, caller?.Role ?? Role.None);
+        }
+    }
+
+    /// <summary>Reports the largest utilisation of a named portfolio to the alert rules; the note says so on the page.</summary>
+    private string? Observe(string subject, RiskDashboardResult result)
+    {
+        if (result.Budgets.Count == 0)
+        {
+            return null;
+        }
+
+        var worst = result.Budgets[0];
+        var breached = result.Budgets.Count(b => b.Breached);
+        GrainFactory.GetGrain<Research.Grains.Abstractions.Alerts.IAlertGrain>(0).ObserveAsync(new Research.Grains.Abstractions.Alerts.AlertObservationView(
+            "risk-budget", subject, worst.Utilisation, clock.GetUtcNow(),
+            string.Create(CultureInfo.InvariantCulture, $"{breached} budget(s) breached; largest {worst.Factor} active {worst.Active:F3} against {worst.Limit:G4} ({worst.Utilisation:P0})"))).Ignore();
+        return $"reported to the alert rules as risk-budget {subject} = {worst.Utilisation.ToString("F3", CultureInfo.InvariantCulture)}";
+    }
+
+    private static PortfolioHolding[] Holdings(IReadOnlyList<(string Asset, double Weight)> rows, WarehouseQuerySession session, DateOnly date)
+    {
+        var permnos = PortfolioText.Resolve(rows, session, date);
+        return [.. rows.Select((r, i) => new PortfolioHolding(r.Asset, permnos[i], r.Weight))];
+    }
+
+    private static string[] Conventions(PortfolioRiskReport report, RiskDashboardSettings settings, int positions) =>
+    [
+        $"Forecast of {report.ForecastDate:yyyy-MM-dd} (fit {report.FitId}) for {positions} position(s); weights are fractions of capital.",
+        "Volatilities and contributions are daily; annualised figures multiply by √252. Euler contributions sum to the total volatility.",
+        "VaR and ES: one day, zero expected return, losses as positive fractions of capital.",
+        "parametric: normal, VaR = zσ, ES = σφ(z)/(1 − c).",
+        report.Historical is { } h
+            ? $"historical-systematic: the portfolio's exposures times the stored factor returns of {h.Days} days ({h.From:yyyy-MM-dd} to {h.To:yyyy-MM-dd}); specific returns are not stored, so it understates a concentrated book."
+            : $"historical-systematic: omitted, fewer than {PortfolioRiskReport.MinimumHistoryDays} days of factor returns before the forecast.",
+        string.Create(CultureInfo.InvariantCulture, $"monte-carlo: {settings.MonteCarloPaths:N0} paths, seed {settings.Seed}, ") +
+            (settings.DegreesOfFreedom == 0 ? "normal factor and specific draws." : $"Student-t with {settings.DegreesOfFreedom} degrees of freedom (multivariate for the factors, one specific shock), scaled to the model's variances."),
+        "Stress: the systematic P&L at today's exposures; a historical window sums the model's daily factor returns over it; a shock moves the other factors by their expectation given it.",
+        "Budgets: |active exposure| against the limit of the most specific pattern; industries in weight, styles in cross-sectional standard deviations; breached above 100%.",
+    ];
+
+    private static string Budgets(IReadOnlyList<RiskBudget> budgets) => string.Join("\n", budgets.Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.Pattern}={b.Limit}")));
+
+    /// <summary>Lines (or commas) of <c>name=number</c>; a malformed one is refused naming it.</summary>
+    private static List<KeyValuePair<string, double>> Pairs(string text, string what)
+    {
+        var pairs = new List<KeyValuePair<string, double>>();
+        foreach (var item in text.Split(['\n', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var eq = item.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0 || !double.TryParse(item[(eq + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+            {
+                throw new ArgumentException($"{what}: '{(item.Length > 60 ? item[..60] + "..." : item)}' is not name=number.");
+            }
+
+            var name = item[..eq].Trim();
+            if (pairs.Any(p => p.Key == name))
+            {
+                throw new ArgumentException($"{what}: '{name}' is given twice.");
+            }
+
+            pairs.Add(new(name, value));
+        }
+
+        return pairs;
+    }
+
+    private string? Missing()
+    {
+        var catalog = new WarehouseCatalog(layout);
+        var missing = RiskModelStore.Datasets.Where(d => catalog.ReadCurrent(d) is null).ToList();
+        return missing.Count == 0 ? null : $"No stored risk model in the warehouse ({string.Join(", ", missing)} missing): fit one with 'research risk fit'.";
+    }
+
+    /// <summary>The risk/* datasets (one fit, checked) and crsp/names when present, at their current versions.</summary>
+    private WarehouseQuerySession Open()
+    {
+        var catalog = new WarehouseCatalog(layout);
+        List<string> datasets = [.. RiskModelStore.Datasets, .. catalog.ReadCurrent("crsp/names") is null ? [] : (string[])["crsp/names"]];
+        var session = WarehouseQuerySession.Open(layout, VersionSelector.Current, QueryLimits.Default, clock, datasets);
+        try
+        {
+            RiskModelStore.RequireConsistentFit(session);
+            return session;
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+}
