@@ -528,6 +528,8 @@ public sealed class BrowserTests(ConsolePlatform platform)
         var layout = new Research.Data.Warehouse.WarehouseLayout(platform.DataRoot);
         Research.Analytics.Risk.RiskDashboardResult expected;
         (string Asset, double Weight)[] book;
+        DateOnly[] snapshots;
+        Func<DateOnly, IReadOnlyList<Research.Analytics.Risk.ExposureDrillRow>> drill;
         using (var session = Research.Data.Warehouse.WarehouseQuerySession.Open(layout, Research.Data.Warehouse.VersionSelector.Current, Research.Data.Warehouse.QueryLimits.Default, TimeProvider.System,
             [.. Research.Analytics.Risk.RiskModelStore.Datasets]))
         {
@@ -541,6 +543,13 @@ public sealed class BrowserTests(ConsolePlatform platform)
             {
                 Budgets = [new("ind_*", 0.5), new("*", 0.05)],
             });
+
+            // The heatmap's snapshots and the stocks behind the market exposure on one of them, as the library has them.
+            snapshots = Research.Analytics.Risk.RiskModelStore.SnapshotDates(session, DateOnly.MinValue, DateOnly.MaxValue);
+            var factors = Research.Analytics.Risk.RiskModelStore.Factors(session);
+            var snapshotsByDate = snapshots.ToDictionary(d => d, d => Research.Analytics.Factors.FactorExposuresStore.LoadAt(session, "risk/exposures", d));
+            var weights = holdings.ToDictionary(h => h.Permno, h => h.Weight);
+            drill = d => Research.Analytics.Risk.ExposureHistory.Drill(factors, snapshotsByDate[d], weights, Research.Analytics.Risk.ExposureHistory.CapWeights(snapshotsByDate[d]), "market");
         }
 
         Assert.Contains(expected.Budgets, b => b.Breached);
@@ -603,6 +612,30 @@ public sealed class BrowserTests(ConsolePlatform platform)
             (await viewer.Locator("#risk-budget-table tr.breach").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.budget)")).Order(StringComparer.Ordinal));
         Assert.Contains("budget(s) breached", await viewer.InnerTextAsync("#risk-breaches"), StringComparison.Ordinal);
         await viewer.WaitForSelectorAsync("#risk-exposure-chart .main-svg .barlayer path", new PageWaitForSelectorOptions { Timeout = 60_000 });
+
+        // Exposures over time: one column per snapshot; the stocks behind the market exposure on the latest snapshot (the
+        // form's default) and, by a click on the heatmap's top-left cell, on the first.
+        await viewer.WaitForSelectorAsync("#risk-history-summary", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        Assert.Equal(snapshots.Length.ToString(CultureInfo.InvariantCulture), await viewer.GetAttributeAsync("#risk-history-summary", "data-snapshots"));
+        async Task ExpectDrillAsync(DateOnly date)
+        {
+            await viewer.WaitForSelectorAsync($"#risk-drill-summary[data-factor='market'][data-date='{date:yyyy-MM-dd}']", new PageWaitForSelectorOptions { Timeout = 60_000 });
+            var rows = drill(date);
+            Assert.Equal(rows.Count, await viewer.Locator("#risk-drill tbody tr").CountAsync());
+            foreach (var r in rows.Take(20))
+            {
+                Assert.Equal(r.Active, await Value($"#risk-drill tr[data-permno='{r.Permno}'] td.active"), 1e-12);
+                Assert.Equal(r.Contribution, await Value($"#risk-drill tr[data-permno='{r.Permno}'] td.contribution"), 1e-12);
+            }
+
+            Assert.Equal(book.Sum(b => b.Weight), rows.Sum(r => r.Contribution), 12); // market loadings are 1: the exposure is the net weight
+        }
+
+        await viewer.ClickAsync("#risk-drill-run");
+        await ExpectDrillAsync(snapshots[^1]);
+        await viewer.WaitForSelectorAsync("#risk-heatmap-clickable", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 });
+        await viewer.Locator("#risk-heatmap .nsewdrag").First.ClickAsync(new LocatorClickOptions { Position = new Position { X = 3, Y = 3 } });
+        await ExpectDrillAsync(snapshots[0]);
         await viewer.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "risk-viewer.png"), FullPage = true });
         await viewer.SetViewportSizeAsync(1400, 4200); // the layout scrolls inside its body: a tall window shows the whole result
         await viewer.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "risk-viewer-result.png") });

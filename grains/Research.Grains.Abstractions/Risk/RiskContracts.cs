@@ -120,4 +120,56 @@ public interface IRiskDashboardGrain : IGrainWithIntegerKey
     [Alias("analyze")]
     [RequiresAction(ResearchActions.RiskView)]
     Task<RiskView> AnalyzeAsync(RiskRequest request);
+
+    /// <summary>The book's exposures on every stored snapshot (a backtest's over its run), for the heatmap; the request's date is not used.</summary>
+    [Alias("exposure-history")]
+    [RequiresAction(ResearchActions.RiskView)]
+    Task<ExposureHistoryView> ExposureHistoryAsync(RiskRequest request);
+
+    /// <summary>The stocks behind <paramref name="factor"/>'s exposure on the snapshot of <paramref name="date"/> (the latest on or before it).</summary>
+    [Alias("exposure-drill")]
+    [RequiresAction(ResearchActions.RiskView)]
+    Task<ExposureDrillView> DrillAsync(RiskRequest request, string factor, DateOnly date);
 }
+
+/// <summary>
+/// A book's exposures on each stored exposure snapshot (the risk model's month ends): rows in <see cref="Dates"/> order,
+/// columns in <see cref="Factors"/> order. <see cref="Held"/>: the close the positions are from (a backtest's last
+/// rebalance on or before the snapshot; the snapshot itself for a fixed book). <see cref="Uncovered"/>: Σ|w| of positions
+/// without exposures on that date.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("research.risk.ExposureHistory")]
+public sealed record ExposureHistoryView(
+    [property: Id(0)] string Label,
+    [property: Id(1)] string[] Factors,
+    [property: Id(2)] DateOnly[] Dates,
+    [property: Id(3)] DateOnly[] Held,
+    [property: Id(4)] double[][] Portfolio,
+    [property: Id(5)] double[][] Benchmark,
+    [property: Id(6)] double[] Uncovered,
+    [property: Id(7)] int[] Positions,
+    [property: Id(8)] string BenchmarkName);
+
+/// <summary>A stock behind an exposure: weights, loading and the exposure it contributes (w·B), for the book, the benchmark and the difference.</summary>
+[GenerateSerializer, Immutable, Alias("research.risk.DrillRow")]
+public sealed record ExposureDrillRowView(
+    [property: Id(0)] int Permno,
+    [property: Id(1)] string Label,
+    [property: Id(2)] double Weight,
+    [property: Id(3)] double BenchmarkWeight,
+    [property: Id(4)] double Loading,
+    [property: Id(5)] double Contribution,
+    [property: Id(6)] double BenchmarkContribution,
+    [property: Id(7)] double Active);
+
+/// <summary>The stocks behind one factor's exposure on one snapshot date (the largest |active| first, at most <see cref="IRiskDashboardGrain.MaxPositionRows"/>) and the totals over all of them.</summary>
+[GenerateSerializer, Immutable, Alias("research.risk.Drill")]
+public sealed record ExposureDrillView(
+    [property: Id(0)] string Label,
+    [property: Id(1)] string Factor,
+    [property: Id(2)] DateOnly Date,
+    [property: Id(3)] double Portfolio,
+    [property: Id(4)] double Benchmark,
+    [property: Id(5)] double Active,
+    [property: Id(6)] ExposureDrillRowView[] Rows,
+    [property: Id(7)] int Stocks);

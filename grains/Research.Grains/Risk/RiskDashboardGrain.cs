@@ -89,7 +89,7 @@ public sealed class RiskDashboardGrain(WarehouseLayout layout, BacktestServices 
             var tickers = session.Pinned.ContainsKey("crsp/names")
                 ? new Research.Data.Providers.Crsp.CrspProvider(session).NamesOn([.. holdings.Take(IRiskDashboardGrain.MaxPositionRows).Select(h => (h.Permno, stored.Date))])
                 : new Dictionary<(int, DateOnly), (string?, string?)>();
-            var name = request.Benchmark switch { "market" => $"cap-weighted model universe ({benchmark!.Count} stocks)", "upload" => "uploaded benchmark", _ => "none" };
+            var name = BenchmarkName(request.Benchmark, benchmark?.Count);
             return (result, holdings, tickers, name);
         }).ConfigureAwait(true);
 
@@ -107,7 +107,143 @@ public sealed class RiskDashboardGrain(WarehouseLayout layout, BacktestServices 
             Conventions(report, settings, holdings.Length), alertNote);
     }
 
-    private async Task<(string, IReadOnlyList<(string, double)>, DateOnly?)> BacktestAsync(RiskRequest request)
+    /// <summary>At most this many snapshots in a history (the latest; 20 years of month ends).</summary>
+    public const int MaxSnapshots = 240;
+
+    public async Task<ExposureHistoryView> ExposureHistoryAsync(RiskRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (Missing() is { } missing)
+        {
+            throw new ArgumentException(missing);
+        }
+
+        var (label, fixedRows) = await BookSourceAsync(request).ConfigureAwait(true);
+        var dates = await Task.Run(() =>
+        {
+            using var session = Open();
+            var all = RiskModelStore.SnapshotDates(session, DateOnly.MinValue, DateOnly.MaxValue);
+            return all[Math.Max(0, all.Length - MaxSnapshots)..];
+        }).ConfigureAwait(true);
+        var held = fixedRows is null ? await backtests.Series.ReadPositionsOnDatesAsync(request.JobId!, dates).ConfigureAwait(true) : null;
+        return await Task.Run(() =>
+        {
+            using var session = Open();
+            var factors = RiskModelStore.Factors(session);
+            var (_, last) = RiskModelStore.Coverage(session);
+            var fixedBook = fixedRows is null ? null : Book(fixedRows, session, last, "portfolio");
+            var fixedBenchmark = request.Benchmark == "upload" ? Book(PortfolioText.Parse(request.BenchmarkText ?? string.Empty, "benchmark"), session, last, "benchmark") : null;
+            var points = new List<(ExposurePoint Point, DateOnly Held)>();
+            foreach (var date in dates)
+            {
+                var book = fixedBook ?? (held!.TryGetValue(date, out var h) ? h.Weights : null);
+                if (book is null)
+                {
+                    continue;
+                }
+
+                var snapshot = FactorExposuresStore.LoadAt(session, "risk/exposures", date);
+                points.Add((ExposureHistory.At(factors, snapshot, book, Benchmark(request, snapshot, fixedBenchmark)), fixedBook is null ? held![date].Held : date));
+            }
+
+            if (points.Count == 0)
+            {
+                throw new ArgumentException($"{label} holds nothing on any of the risk model's snapshot dates ({dates[0]:yyyy-MM-dd} to {dates[^1]:yyyy-MM-dd}).");
+            }
+
+            return new ExposureHistoryView(label, [.. factors], [.. points.Select(p => p.Point.Date)], [.. points.Select(p => p.Held)],
+                [.. points.Select(p => p.Point.Portfolio)], [.. points.Select(p => p.Point.Benchmark)], [.. points.Select(p => p.Point.Uncovered)],
+                [.. points.Select(p => p.Point.Positions)], BenchmarkName(request.Benchmark, null));
+        }).ConfigureAwait(true);
+    }
+
+    public async Task<ExposureDrillView> DrillAsync(RiskRequest request, string factor, DateOnly date)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (Missing() is { } missing)
+        {
+            throw new ArgumentException(missing);
+        }
+
+        var (label, fixedRows) = await BookSourceAsync(request).ConfigureAwait(true);
+        var snapshotDate = await Task.Run(() =>
+        {
+            using var session = Open();
+            var dates = RiskModelStore.SnapshotDates(session, DateOnly.MinValue, date);
+            return dates.Length > 0 ? dates[^1] : throw new ArgumentException($"date: the risk model has no exposure snapshot on or before {date:yyyy-MM-dd}.");
+        }).ConfigureAwait(true);
+        var held = fixedRows is null ? await backtests.Series.ReadPositionsOnDatesAsync(request.JobId!, [snapshotDate]).ConfigureAwait(true) : null;
+        return await Task.Run(() =>
+        {
+            using var session = Open();
+            var factors = RiskModelStore.Factors(session);
+            var (_, last) = RiskModelStore.Coverage(session);
+            var book = fixedRows is null
+                ? held!.TryGetValue(snapshotDate, out var h) ? h.Weights : throw new ArgumentException($"{label} holds nothing on or before {snapshotDate:yyyy-MM-dd}.")
+                : Book(fixedRows, session, last, "portfolio");
+            var fixedBenchmark = request.Benchmark == "upload" ? Book(PortfolioText.Parse(request.BenchmarkText ?? string.Empty, "benchmark"), session, last, "benchmark") : null;
+            var snapshot = FactorExposuresStore.LoadAt(session, "risk/exposures", snapshotDate);
+            var benchmark = Benchmark(request, snapshot, fixedBenchmark);
+            var rows = ExposureHistory.Drill(factors, snapshot, book, benchmark, factor);
+            var point = ExposureHistory.At(factors, snapshot, book, benchmark);
+            var k = factors.ToList().IndexOf(factor);
+            return new ExposureDrillView(label, factor, snapshot.Date, point.Portfolio[k], point.Benchmark[k], point.Portfolio[k] - point.Benchmark[k],
+                [.. rows.Take(IRiskDashboardGrain.MaxPositionRows).Select(r => new ExposureDrillRowView(r.Permno, r.Label, r.Weight, r.BenchmarkWeight, r.Loading, r.Contribution, r.BenchmarkContribution, r.Active))],
+                rows.Count);
+        }).ConfigureAwait(true);
+    }
+
+    /// <summary>The benchmark on a snapshot: its cap weights (market), the uploaded book, or none.</summary>
+    private static Dictionary<int, double>? Benchmark(RiskRequest request, StoredSnapshot snapshot, Dictionary<int, double>? uploaded) => request.Benchmark switch
+    {
+        "market" => ExposureHistory.CapWeights(snapshot),
+        "upload" => uploaded,
+        "none" => null,
+        _ => throw new ArgumentException($"benchmark: '{request.Benchmark}' is not none, market or upload."),
+    };
+
+    private static string BenchmarkName(string benchmark, int? stocks) => benchmark switch
+    {
+        "market" => "cap-weighted model universe" + (stocks is { } n ? $" ({n} stocks)" : string.Empty),
+        "upload" => "uploaded benchmark",
+        _ => "none",
+    };
+
+    /// <summary>PERMNO → weight of a fixed book resolved on <paramref name="date"/>; a security given twice (ticker and PERMNO) is refused.</summary>
+    private static Dictionary<int, double> Book(IReadOnlyList<(string Asset, double Weight)> rows, WarehouseQuerySession session, DateOnly date, string what)
+    {
+        var permnos = PortfolioText.Resolve(rows, session, date);
+        var book = new Dictionary<int, double>();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (!book.TryAdd(permnos[i], rows[i].Weight))
+            {
+                throw new ArgumentException($"{what}: PERMNO {permnos[i]} is listed more than once ('{rows[i].Asset}' is one of them); list each once with its total weight.");
+            }
+        }
+
+        return book;
+    }
+
+    /// <summary>A history's book: a backtest's (null rows: read per date) or a fixed one (an upload, an account's current positions).</summary>
+    private async Task<(string Label, IReadOnlyList<(string, double)>? Rows)> BookSourceAsync(RiskRequest request)
+    {
+        switch (request.Source)
+        {
+            case "backtest":
+                await RequireJobAsync(request).ConfigureAwait(true);
+                return ($"backtest:{request.JobId}", null);
+            case "account":
+                var (label, rows, _) = await AccountAsync(request).ConfigureAwait(true);
+                return (label, rows);
+            case "upload":
+                return ("uploaded portfolio", PortfolioText.Parse(request.PortfolioText ?? string.Empty, "portfolio"));
+            default:
+                throw new ArgumentException($"source: '{request.Source}' is not upload, backtest or account.");
+        }
+    }
+
+    private async Task RequireJobAsync(RiskRequest request)
     {
         Require(ResearchActions.BacktestView);
         if (string.IsNullOrWhiteSpace(request.JobId))
@@ -119,8 +255,12 @@ public sealed class RiskDashboardGrain(WarehouseLayout layout, BacktestServices 
         {
             throw new ArgumentException($"backtest: job '{request.JobId}' has no stored result.");
         }
+    }
 
-        var (date, rows) = await backtests.Series.ReadPositionsOnAsync(request.JobId, request.Date).ConfigureAwait(true);
+    private async Task<(string, IReadOnlyList<(string, double)>, DateOnly?)> BacktestAsync(RiskRequest request)
+    {
+        await RequireJobAsync(request).ConfigureAwait(true);
+        var (date, rows) = await backtests.Series.ReadPositionsOnAsync(request.JobId!, request.Date).ConfigureAwait(true);
         if (date is null || rows.Count == 0)
         {
             throw new ArgumentException($"backtest: job '{request.JobId}' holds no positions{(request.Date is { } d ? $" on or before {d:yyyy-MM-dd}" : string.Empty)}.");

@@ -111,14 +111,13 @@ public static class RiskDashboard
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(stored);
-        var covered = snapshot.Stocks.Where(s => s.SizeBase > 0 && double.IsFinite(s.SizeBase) && stored.Loadings.ContainsKey(s.Permno) && stored.SpecificVariance.ContainsKey(s.Permno)).ToList();
-        var total = covered.Sum(s => s.SizeBase);
-        if (covered.Count == 0 || total <= 0)
+        var weights = ExposureHistory.CapWeights(snapshot with { Stocks = [.. snapshot.Stocks.Where(s => stored.Loadings.ContainsKey(s.Permno) && stored.SpecificVariance.ContainsKey(s.Permno))] });
+        if (weights.Count == 0)
         {
             throw new ArgumentException($"The risk model of {stored.Date:yyyy-MM-dd} has no stock with a market cap to weight a benchmark by.");
         }
 
-        return [.. covered.Select(s => new PortfolioHolding(s.Permno.ToString(CultureInfo.InvariantCulture), s.Permno, s.SizeBase / total))];
+        return [.. weights.OrderBy(p => p.Key).Select(p => new PortfolioHolding(p.Key.ToString(CultureInfo.InvariantCulture), p.Key, p.Value))];
     }
 
     /// <summary>Whether a factor is an industry (its exposure is a weight).</summary>

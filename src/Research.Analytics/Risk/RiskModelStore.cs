@@ -227,18 +227,45 @@ public static class RiskModelStore
             }
         }
 
-        var loadings = new Dictionary<int, double[]>();
+        var loadings = Loadings(factors, FactorExposuresStore.LoadAt(session, "risk/exposures", forecastDate));
+        return new StoredForecast(forecastDate, fitId, factors, covariance, loadings, specific);
+    }
+
+    /// <summary>
+    /// Each stock's row of B in the model's factor order (market, ind_..., styles) from a stored exposure snapshot:
+    /// 1 for the market, 1 for the stock's industry, its style exposures.
+    /// </summary>
+    public static Dictionary<int, double[]> Loadings(IReadOnlyList<string> factors, StoredSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(factors);
+        ArgumentNullException.ThrowIfNull(snapshot);
         var industryColumn = factors.Select((f, i) => (f, i)).Where(x => x.f.StartsWith("ind_", StringComparison.Ordinal))
             .ToDictionary(x => Ff10Industries.Names.ToList().FindIndex(n => "ind_" + n.ToLowerInvariant() == x.f), x => x.i);
         var firstStyle = 1 + industryColumn.Count;
-        foreach (var stock in FactorExposuresStore.LoadAt(session, "risk/exposures", forecastDate).Stocks)
+        var loadings = new Dictionary<int, double[]>();
+        foreach (var stock in snapshot.Stocks)
         {
-            var row = new double[k];
+            var row = new double[factors.Count];
             RiskModel.LoadingsRow(row, industryColumn.TryGetValue(stock.Industry, out var column) ? column : -1, stock.Values, firstStyle);
             loadings[stock.Permno] = row;
         }
 
-        return new StoredForecast(forecastDate, fitId, factors, covariance, loadings, specific);
+        return loadings;
+    }
+
+    /// <summary>Dates of the stored exposure snapshots (month ends) between two dates, inclusive, ascending.</summary>
+    public static DateOnly[] SnapshotDates(WarehouseQuerySession session, DateOnly from, DateOnly to)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        using var command = session.CreateTrustedCommand($"SELECT DISTINCT date FROM risk.exposures WHERE date BETWEEN {DuckDbSql.Date(from)} AND {DuckDbSql.Date(to)} ORDER BY date");
+        using var reader = command.ExecuteReader();
+        var dates = new List<DateOnly>();
+        while (reader.Read())
+        {
+            dates.Add(reader.GetFieldValue<DateOnly>(0));
+        }
+
+        return [.. dates];
     }
 
     /// <summary>Stored daily factor returns between two dates (inclusive), in factor order.</summary>

@@ -399,6 +399,52 @@ public sealed class BacktestSeriesStore(string root)
         return (found, rows);
     }
 
+    /// <summary>
+    /// For each of <paramref name="dates"/>, the positions held at the close of the last date on or before it (dates
+    /// before the first position are left out): the held date and PERMNO → weight, from one scan of the file.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<DateOnly, (DateOnly Held, Dictionary<int, double> Weights)>> ReadPositionsOnDatesAsync(string jobId, IReadOnlyList<DateOnly> dates, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dates);
+        var (file, _) = await RequireVerifiedAsync(jobId, "positions.parquet", cancellationToken).ConfigureAwait(false);
+        using var connection = Open();
+        var held = new List<DateOnly>();
+        using (var command = connection.CreateCommand())
+        {
+            command.CommandText = $"SELECT DISTINCT date FROM read_parquet({DuckDbSql.List([file])}) ORDER BY date";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                held.Add(reader.GetFieldValue<DateOnly>(0));
+            }
+        }
+
+        var heldOn = new Dictionary<DateOnly, DateOnly>();
+        foreach (var date in dates)
+        {
+            var i = held.BinarySearch(date);
+            i = i >= 0 ? i : ~i - 1;
+            if (i >= 0)
+            {
+                heldOn[date] = held[i];
+            }
+        }
+
+        var books = heldOn.Values.Distinct().ToDictionary(d => d, _ => new Dictionary<int, double>());
+        if (books.Count > 0)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT date, permno, weight FROM read_parquet({DuckDbSql.List([file])}) WHERE weight <> 0 AND date IN ({string.Join(", ", books.Keys.Select(DuckDbSql.Date))})";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                books[reader.GetFieldValue<DateOnly>(0)][reader.GetInt32(1)] = reader.GetDouble(2);
+            }
+        }
+
+        return heldOn.ToDictionary(p => p.Key, p => (p.Value, books[p.Value]));
+    }
+
     /// <summary>The per-path metrics of a stored Monte Carlo, in path order.</summary>
     public async Task<IReadOnlyList<PathMetrics>> ReadMonteCarloPathsAsync(string jobId, CancellationToken cancellationToken = default)
     {

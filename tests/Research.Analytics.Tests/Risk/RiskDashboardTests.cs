@@ -133,6 +133,25 @@ public sealed class RiskDashboardTests
         Assert.Contains("not valid JSON", Assert.Throws<ArgumentException>(() => PortfolioText.Parse("{\"AAPL\": ", "portfolio")).Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Exposures_on_a_snapshot_count_only_covered_positions_and_the_drill_down_adds_up()
+    {
+        // Factors market, ind_hitec, value; industry code 5 is HiTec in the Fama-French 10 (Names[5]).
+        string[] factors = ["market", "ind_" + Ff10Industries.Names[5].ToLowerInvariant(), "value"];
+        var snapshot = new StoredSnapshot(new DateOnly(2024, 5, 31), ["value"], [new(1, "A", 5, 300, [0.8]), new(2, "B", 0, 100, [-0.5])]);
+        var book = new Dictionary<int, double> { [1] = 0.6, [2] = 0.3, [7] = 0.1 }; // PERMNO 7 has no exposures that day
+        var point = ExposureHistory.At(factors, snapshot, book, ExposureHistory.CapWeights(snapshot));
+        Assert.Equal(2, point.Positions);
+        Assert.Equal(0.1, point.Uncovered, 15);
+        Assert.Equal([0.9, 0.6, 0.33], point.Portfolio.Select(v => Math.Round(v, 12)));
+        Assert.Equal([1.0, 0.75, 0.475], point.Benchmark.Select(v => Math.Round(v, 12))); // caps 300:100
+        var rows = ExposureHistory.Drill(factors, snapshot, book, ExposureHistory.CapWeights(snapshot), "value");
+        Assert.Equal([1, 2], rows.Select(r => r.Permno).Order());
+        Assert.Equal(point.Portfolio[2], rows.Sum(r => r.Contribution), 12);
+        Assert.Equal(point.Portfolio[2] - point.Benchmark[2], rows.Sum(r => r.Active), 12);
+        Assert.Contains("not one of the model's factors", Assert.Throws<ArgumentException>(() => ExposureHistory.Drill(factors, snapshot, book, null, "size")).Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Weekday factor returns ending on the forecast date, drawn from the model's covariance.</summary>
     private static (DateOnly[] Dates, double[][] Returns) History(int days)
     {
