@@ -227,6 +227,7 @@ public sealed partial class AuthorizationMatrixTests(ConsolePlatform platform)
             ["IBacktestJobGrain.CancelAsync"] = () => cluster.GetGrain<IBacktestJobGrain>("bt-00").CancelAsync("x"),
             ["IBacktestJobGrain.GetResultAsync"] = () => cluster.GetGrain<IBacktestJobGrain>("bt-00").GetResultAsync(),
             ["IBacktestResultGrain.GetTearSheetAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetTearSheetAsync("bt-00"),
+            ["IBacktestResultGrain.CombineAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).CombineAsync(["bt-00"], "equal", null), // one run: refused on input
             ["IBacktestResultGrain.GetTearSheetAgainstAsync"] = () => cluster.GetGrain<IBacktestResultGrain>(0).GetTearSheetAgainstAsync("bt-00", "bt-01"),
             ["IBacktestJobGrain.GetSubmissionAsync"] = () => cluster.GetGrain<IBacktestJobGrain>("bt-00").GetSubmissionAsync(),
             ["IBacktestJobGrain.SubscribeAsync"] = NoCall, // needs an observer reference; same action as GetStatusAsync

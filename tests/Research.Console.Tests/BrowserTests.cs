@@ -1129,6 +1129,38 @@ public sealed class BrowserTests(ConsolePlatform platform)
         Assert.Equal(2, await page.Locator("#compare-correlation tbody tr").CountAsync());
         Assert.Matches(@"^-?[01]\.\d\d$", (await page.InnerTextAsync("#compare-correlation tbody tr:first-child td:nth-child(3)")).Trim());
         Assert.True(await page.Locator("#compare-metrics .difference").CountAsync() > 5, "differences from the first run");
+        // Rolling Sharpe and volatility of both runs side by side; the combined portfolio, equal weights by default, as the
+        // library combines the runs' stored daily returns.
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('#compare-rolling-sharpe .main-svg .scatterlayer path.js-line').length === 2");
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('#compare-rolling-volatility .main-svg .scatterlayer path.js-line').length === 2");
+        await page.ClickAsync("#combine-run");
+        await page.WaitForSelectorAsync("#combine-summary[data-method='equal']", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        var reader = new CallerIdentity("tests", Role.Researcher, "tests");
+        var results = platform.Cluster.GetGrain<IBacktestResultGrain>(0);
+        var runs = new List<(DateOnly[], double[])>();
+        foreach (var id in new[] { backtest, walkForward })
+        {
+            var view = await reader.RunAsync(() => results.GetViewAsync(id));
+            runs.Add((view.Dates, view.Returns));
+        }
+
+        var blend = Research.Backtesting.TearSheets.StrategyBlend.Combine(runs, Research.Backtesting.TearSheets.BlendMethod.Equal);
+        Assert.Equal(blend.Dates.Length.ToString(CultureInfo.InvariantCulture), await page.GetAttributeAsync("#combine-summary", "data-sessions"));
+        double Metric(string value) => double.Parse(value, CultureInfo.InvariantCulture);
+        Assert.Equal(Research.Backtesting.Metrics.PerformanceMetrics.Cagr(blend.Returns), Metric((await page.GetAttributeAsync("#combine-metrics tr[data-metric='cagr'] td", "data-value"))!), 12);
+        Assert.Equal(Research.Backtesting.Metrics.PerformanceMetrics.AnnualVolatility(blend.Returns), Metric((await page.GetAttributeAsync("#combine-metrics tr[data-metric='annualVolatility'] td", "data-value"))!), 12);
+        Assert.Equal(blend.RiskShares[0], Metric((await page.GetAttributeAsync($"#combine-weights-table tr[data-job='{backtest}'] td:nth-child(3)", "data-value"))!), 12);
+        await page.WaitForFunctionAsync("() => document.querySelectorAll('#combine-chart .main-svg .scatterlayer path.js-line').length === 3"); // the combination and its two runs
+        await page.SetViewportSizeAsync(1400, 3600);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "compare-combined.png") });
+        await page.SetViewportSizeAsync(1400, 1000);
+        await page.FillAsync("#combine-weights", "1");
+        await page.ClickAsync("#combine-method");
+        await page.ClickAsync(".rz-dropdown-item >> text=Given");
+        await page.WaitForFunctionAsync("() => document.querySelector('#combine-method .rz-dropdown-label')?.innerText.trim() === 'Given'");
+        await page.ClickAsync("#combine-run");
+        await page.WaitForSelectorAsync("#combine-error", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        Assert.Contains("weights: give one per run (2), got 1", await page.InnerTextAsync("#combine-error"), StringComparison.Ordinal);
 
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }

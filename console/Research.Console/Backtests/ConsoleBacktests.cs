@@ -71,6 +71,10 @@ public sealed class ConsoleBacktests(IClusterClient cluster, ConsoleActions acti
         actions.RunAsync(user, ResearchActions.BacktestView, RequireId(jobId),
             () => benchmarkJob is null ? Results.GetTearSheetAsync(jobId) : Results.GetTearSheetAgainstAsync(jobId, RequireId(benchmarkJob)), new ActionOptions(Audit: false));
 
+    /// <summary>A combined portfolio of the runs (see <see cref="IBacktestResultGrain.CombineAsync"/>); the runs' results were opened (and audited) by the page.</summary>
+    public Task<CombinationView> CombineAsync(ClaimsPrincipal user, IReadOnlyList<string> jobIds, string method, double[]? weights) =>
+        actions.RunAsync(user, ResearchActions.BacktestView, string.Join(",", jobIds.Select(RequireId)), () => Results.CombineAsync([.. jobIds], method, weights), new ActionOptions(Audit: false));
+
     /// <summary>The run's returns attributed to a Fama-French model (see <see cref="IBacktestResultGrain.GetAttributionAsync"/>).</summary>
     public Task<AttributionView> AttributionAsync(ClaimsPrincipal user, string jobId, string model, int neweyWestLags, int rollingWindow) =>
         actions.RunAsync(user, ResearchActions.BacktestView, RequireId(jobId),

@@ -126,6 +126,16 @@ public interface IBacktestResultGrain : IGrainWithIntegerKey
     [RequiresAction(ResearchActions.BacktestView)]
     Task<ResultView> GetViewAsync(string jobId);
 
+    /// <summary>
+    /// A combined portfolio of finished runs (2 to 8): <paramref name="method"/> <c>equal</c>, <c>risk-parity</c> (equal
+    /// risk contribution under the sample covariance of their daily returns) or <c>given</c> (<paramref name="weights"/>,
+    /// one per run, scaled to sum to one), rebalanced every session over the sessions all runs have; its track and tear
+    /// sheet against the market at the first run's data version.
+    /// </summary>
+    [Alias("combine")]
+    [RequiresAction(ResearchActions.BacktestView)]
+    Task<CombinationView> CombineAsync(string[] jobIds, string method, double[]? weights);
+
     /// <summary>The tear sheet of a backtest's or walk-forward's daily track, against the market at the run's data version.</summary>
     [Alias("tear-sheet")]
     [RequiresAction(ResearchActions.BacktestView)]
@@ -170,3 +180,16 @@ public interface IBacktestResultGrain : IGrainWithIntegerKey
     [RequiresAction(ResearchActions.BacktestView)]
     Task<WindowRow[]> GetWindowsAsync(string jobId);
 }
+
+/// <summary>A combined portfolio of runs: weights, each run's share of the combined variance, the daily track and its tear sheet.</summary>
+[GenerateSerializer, Immutable, Alias("research.backtests.Combination")]
+public sealed record CombinationView(
+    [property: Id(0)] string[] JobIds,
+    [property: Id(1)] string Method,
+    [property: Id(2)] double[] Weights,
+    [property: Id(3)] double[] RiskShares,
+    [property: Id(4)] DateOnly[] Dates,
+    [property: Id(5)] double[] Returns,
+    [property: Id(6)] double[] Wealth,
+    [property: Id(7)] double[] Drawdown,
+    [property: Id(8)] TearSheetView Sheet);

@@ -34,6 +34,46 @@ public sealed class BacktestResultGrain(BacktestServices services) : Grain, IBac
     public async Task<TearSheetView> GetTearSheetAsync(string jobId)
     {
         var daily = await services.Series.ReadDailyAsync(jobId).ConfigureAwait(true);
+        return await SheetAsync(jobId, daily.Dates, daily.Returns).ConfigureAwait(true);
+    }
+
+    public async Task<CombinationView> CombineAsync(string[] jobIds, string method, double[]? weights)
+    {
+        ArgumentNullException.ThrowIfNull(jobIds);
+        var ids = jobIds.Where(id => !string.IsNullOrWhiteSpace(id)).Distinct(StringComparer.Ordinal).ToArray();
+        if (ids.Length is < 2 or > 8)
+        {
+            throw new ArgumentException($"A combined portfolio takes 2 to 8 runs; {ids.Length} given.");
+        }
+
+        var chosen = method switch
+        {
+            "equal" => BlendMethod.Equal,
+            "risk-parity" => BlendMethod.RiskParity,
+            "given" => BlendMethod.Given,
+            _ => throw new ArgumentException($"method: '{method}' is not equal, risk-parity or given."),
+        };
+        var runs = new List<(DateOnly[], double[])>();
+        foreach (var id in ids)
+        {
+            if (await services.Index.GetAsync(id).ConfigureAwait(true) is null)
+            {
+                throw new ArgumentException($"job '{id}' has no stored result.");
+            }
+
+            var daily = await services.Series.ReadDailyAsync(id).ConfigureAwait(true);
+            runs.Add((daily.Dates, daily.Returns));
+        }
+
+        var blend = StrategyBlend.Combine(runs, chosen, weights);
+        return new CombinationView(ids, method, blend.Weights, blend.RiskShares, blend.Dates, blend.Returns,
+            PerformanceMetrics.Wealth(blend.Returns), PerformanceMetrics.Drawdowns(blend.Returns), await SheetAsync(ids[0], blend.Dates, blend.Returns).ConfigureAwait(true));
+    }
+
+    /// <summary>The tear sheet of a daily track against the market at the data versions <paramref name="jobId"/> used.</summary>
+    private async Task<TearSheetView> SheetAsync(string jobId, DateOnly[] dates, double[] returns)
+    {
+        var daily = (Dates: dates, Returns: returns);
         var row = await services.Index.GetAsync(jobId).ConfigureAwait(true) ?? throw new ArgumentException($"job '{jobId}' has no stored result.");
         var versions = ResultDocuments.Deserialize<Dictionary<string, string>>(row.DataVersions);
         var market = MarketBenchmark.Load(services.Layout, versions, daily.Dates);
