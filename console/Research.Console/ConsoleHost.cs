@@ -98,6 +98,7 @@ public static class ConsoleHost
         app.MapReportApi();
         app.MapTaxApi();
         app.MapWarehouseApi();
+        app.MapJournalApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
@@ -127,6 +128,7 @@ public static class ConsoleHost
         services.AddScoped<Research.Console.Data.ConsoleDataSync>();
         services.AddScoped<Research.Console.Data.ConsoleExplorer>();
         services.AddScoped<Research.Console.Risk.ConsoleRisk>();
+        services.AddScoped<Research.Console.Journal.ConsoleJournal>();
         services.AddScoped<ConsoleOverview>();
         services.AddScoped<ConsoleAccount>();
         services.AddScoped<ConsoleAdmin>();

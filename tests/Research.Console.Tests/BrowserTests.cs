@@ -1078,6 +1078,54 @@ public sealed class BrowserTests(ConsolePlatform platform)
 
         // A chosen benchmark: another run over the same sessions; one that lacks some is refused with the reason, and the
         // sheet stays against the market.
+        // The run's trade journal: round trips and their win/loss figures as the library makes them from the stored trades;
+        // a tag and a note kept and audited; the tag filter and the CSV export carry them.
+        var reader = new CallerIdentity("tests", Role.Researcher, "tests");
+        var results = platform.Cluster.GetGrain<IBacktestResultGrain>(0);
+        var stored = new List<Research.Trading.Journal.JournalTrade>();
+        for (var skip = 0; ; skip += 1_000)
+        {
+            var tradePage = await reader.RunAsync(() => results.GetTradesAsync(backtest, skip, 1_000));
+            stored.AddRange(tradePage.Rows.Select(t => new Research.Trading.Journal.JournalTrade($"{backtest}:{t.Date:yyyyMMdd}:{t.Permno}", "bt", null, new DateTimeOffset(t.Date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero),
+                t.Permno.ToString(CultureInfo.InvariantCulture), t.WeightAfter - t.WeightBefore, t.Price ?? double.NaN,
+                t.Value is { } tv && t.WeightAfter != t.WeightBefore ? t.Cost * Math.Abs(tv / (t.WeightAfter - t.WeightBefore)) : 0, t.Realized, t.WeightAfter)));
+            if (tradePage.Rows.Length < 1_000)
+            {
+                break;
+            }
+        }
+
+        var journal = Research.Trading.Journal.TradeJournal.Summarise(Research.Trading.Journal.TradeJournal.RoundTrips(stored));
+        await OpenAsync($"/journal?source=backtest&job={backtest}", "#journal-result", "journal.png");
+        double Stat(string stat, string value) => double.Parse(value, CultureInfo.InvariantCulture);
+        Assert.Equal(journal.Closed.ToString(CultureInfo.InvariantCulture), await page.GetAttributeAsync("#journal-summary tr[data-stat='closed'] td", "data-value"));
+        Assert.True(journal.Closed > 10, $"{journal.Closed} closed round trips");
+        Assert.Equal(journal.HitRate, Stat("hit", (await page.GetAttributeAsync("#journal-summary tr[data-stat='hit-rate'] td", "data-value"))!), 12);
+        Assert.Equal(journal.PayoffRatio, Stat("payoff", (await page.GetAttributeAsync("#journal-summary tr[data-stat='payoff'] td", "data-value"))!), 9);
+        Assert.Equal(journal.TotalPnl, Stat("total", (await page.GetAttributeAsync("#journal-summary tr[data-stat='total'] td", "data-value"))!), 6);
+        Assert.Equal(journal.MedianHoldingDays, Stat("holding", (await page.GetAttributeAsync("#journal-summary tr[data-stat='holding'] td", "data-value"))!), 12);
+        await page.WaitForSelectorAsync("#journal-histogram .main-svg .barlayer path", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        var firstKey = (await page.GetAttributeAsync("#journal-trades tbody tr:first-child", "data-key"))!;
+        await page.Locator("#journal-trades tbody tr:first-child .journal-edit").ClickAsync();
+        await page.FillAsync("#journal-edit-tags", "review, entry-late");
+        await page.FillAsync("#journal-edit-note", "Entered a day after the signal; check the data lag.");
+        await page.ClickAsync("#journal-edit-save");
+        await page.WaitForFunctionAsync($"() => document.querySelector(\"#journal-trades tr[data-key='{firstKey}'] .tags\")?.innerText === 'review, entry-late'");
+        await page.WaitForSelectorAsync("#journal-histogram .main-svg .barlayer path", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        await page.SetViewportSizeAsync(1400, 3000);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "journal-tagged.png") });
+        await page.SetViewportSizeAsync(1400, 1000);
+        await page.FillAsync("#journal-tag", "entry-late");
+        await page.ClickAsync("#journal-show");
+        await page.WaitForSelectorAsync("#journal-result[data-loads='2']", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        Assert.Equal(1, await page.Locator("#journal-trades tbody tr").CountAsync());
+        Assert.Equal("Entered a day after the signal; check the data lag.", await page.InnerTextAsync($"#journal-trades tr[data-key='{firstKey}'] .note"));
+        var journalCsv = await (await page.APIRequest.GetAsync((await page.GetAttributeAsync("#journal-export-csv", "href"))!)).TextAsync();
+        Assert.Equal(2, journalCsv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length); // the header and the tagged trade
+        Assert.Contains("review;entry-late,Entered a day after the signal; check the data lag.", journalCsv, StringComparison.Ordinal);
+        var annotated = await platform.Storage.Audit.ReadAsync(new AuditQuery(Action: ResearchActions.JournalAnnotate, Limit: 10), TestContext.Current.CancellationToken);
+        Assert.Contains(annotated, a => a.Entry.Target == firstKey && a.Entry.Details!.Contains("entry-late", StringComparison.Ordinal));
+
         // The positions' risk on the risk dashboard: the book of that close, on the forecast of that date.
         await page.GotoAsync(riskLink);
         await page.WaitForSelectorAsync("#risk-result, #risk-error", new PageWaitForSelectorOptions { Timeout = 60_000 });
@@ -1135,8 +1183,6 @@ public sealed class BrowserTests(ConsolePlatform platform)
         await page.WaitForFunctionAsync("() => document.querySelectorAll('#compare-rolling-volatility .main-svg .scatterlayer path.js-line').length === 2");
         await page.ClickAsync("#combine-run");
         await page.WaitForSelectorAsync("#combine-summary[data-method='equal']", new PageWaitForSelectorOptions { Timeout = 60_000 });
-        var reader = new CallerIdentity("tests", Role.Researcher, "tests");
-        var results = platform.Cluster.GetGrain<IBacktestResultGrain>(0);
         var runs = new List<(DateOnly[], double[])>();
         foreach (var id in new[] { backtest, walkForward })
         {

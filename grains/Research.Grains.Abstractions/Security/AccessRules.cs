@@ -62,6 +62,8 @@ public static class ResearchActions
     public const string DatasetExplore = "dataset.explore";
     public const string WarehouseQuery = "warehouse.query";
     public const string RiskView = "risk.view";
+    public const string JournalView = "journal.view";
+    public const string JournalAnnotate = "journal.annotate";
     public const string AuditView = "audit.view";
     public const string UsersView = "admin.users.view";
     public const string UsersManage = "admin.users.manage";
@@ -105,6 +107,8 @@ public static class ResearchActions
         new(DatasetExplore, Role.Viewer, false, false, "Browse datasets and versions: schema, first rows, coverage and gaps, validation and NULL shares over versions."),
         new(WarehouseQuery, Role.Researcher, false, false, "Run read-only SQL over the warehouse and export the result as CSV or Parquet (bounded; each query audited)."),
         new(RiskView, Role.Viewer, false, false, "Open the risk dashboard: a portfolio's exposures, risk decomposition, VaR and ES, stress scenarios and budgets from the stored risk model; an account's positions need `trading.view` as well (checked by the risk grain)."),
+        new(JournalView, Role.Viewer, false, false, "Open the trade journal: a backtest's trades (an account's fills need `trading.view` as well), round trips, win/loss analysis, tags and notes; export them."),
+        new(JournalAnnotate, Role.Researcher, false, false, "Tag a journal trade and write a note on it (stored and audited)."),
         new(AuditView, Role.Operator, false, false, "Read the audit log."),
         new(UsersView, Role.Admin, false, false, "List users, their roles, grants, 2FA and lockout state."),
         new(UsersManage, Role.Admin, true, false, "Create users, change roles and strategy grants."),

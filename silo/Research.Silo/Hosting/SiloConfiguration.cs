@@ -52,6 +52,7 @@ public static class SiloConfiguration
         silo.AddResearchAlerts(Research.Platform.Storage.Alerts.AlertStore.Open(settings.Profile == HostingProfile.Production ? settings.ConnectionString : null, dataRoot),
             SiloRegistration.BindAlertOptions(configuration));
         silo.AddResearchReports(SiloRegistration.BindReportOptions(configuration));
+        silo.Services.AddSingleton(Research.Platform.Storage.Journal.JournalNotes.Open(settings.Profile == HostingProfile.Production ? settings.ConnectionString : null, dataRoot));
 
         // Users, sessions, API keys and the audit log, behind the security grains (the console reaches them only through those).
         var security = SecurityStorage.Open(settings.Profile == HostingProfile.Production ? settings.ConnectionString : null, dataRoot, clock, configuration[ConfigurationKeys.AuditKeyFile]);

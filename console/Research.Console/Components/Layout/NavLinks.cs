@@ -23,6 +23,7 @@ public static class NavLinks
         new("compare", "/backtests/compare", "Compare", ResearchActions.BacktestView, InNavigation: false),
         new("dashboard", "/dashboard", "Performance", ResearchActions.DashboardView),
         new("risk", "/risk", "Risk", ResearchActions.RiskView),
+        new("journal", "/journal", "Journal", ResearchActions.JournalView),
         new("alpha", "/alpha", "Alpha", ResearchActions.AlphaView),
         new("trading", "/trading", "Trading", ResearchActions.TradingView),
         new("health", "/system-health", "Health", ResearchActions.HealthView),
