@@ -366,7 +366,7 @@ public sealed class BrowserTests(ConsolePlatform platform)
         using var _ = playwright;
         await using var __ = browser;
         var shots = Directory.CreateDirectory(Path.Combine(TestEnvironment.RepositoryRoot, "artifacts", "test-results", "screenshots")).FullName;
-        var pages = new[] { ("/reports", "#reports-ready", "#reports-error", ResearchActions.ReportsView), ("/tax", "#tax-ready", "#tax-error", ResearchActions.TaxView), ("/data/sync", "#sync-ready", "#sync-error", ResearchActions.OverviewView), ("/data/explorer", "#explorer-ready", "#explorer-error", ResearchActions.DatasetExplore), ("/data/quality", "#quality-ready", "#quality-error", ResearchActions.DatasetExplore), ("/risk", "#risk-ready", "#risk-error", ResearchActions.RiskView) };
+        var pages = new[] { ("/reports", "#reports-ready", "#reports-error", ResearchActions.ReportsView), ("/tax", "#tax-ready", "#tax-error", ResearchActions.TaxView), ("/data/sync", "#sync-ready", "#sync-error", ResearchActions.OverviewView), ("/data/explorer", "#explorer-ready", "#explorer-error", ResearchActions.DatasetExplore), ("/data/quality", "#quality-ready", "#quality-error", ResearchActions.DatasetExplore), ("/risk", "#risk-ready", "#risk-error", ResearchActions.RiskView), ("/journal", "#journal-ready", "#journal-error", ResearchActions.JournalView) };
         foreach (var role in new[] { "viewer", "researcher", "operator", "admin" })
         {
             var user = await platform.CreateUserAsync(role, twoFactor: role is "operator" or "admin");
@@ -634,7 +634,8 @@ public sealed class BrowserTests(ConsolePlatform platform)
         await viewer.ClickAsync("#risk-drill-run");
         await ExpectDrillAsync(snapshots[^1]);
         await viewer.WaitForSelectorAsync("#risk-heatmap-clickable", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 });
-        await viewer.Locator("#risk-heatmap .nsewdrag").First.ClickAsync(new LocatorClickOptions { Position = new Position { X = 3, Y = 3 } });
+        // A mouse click at the top-left cell (forced: plotly's drag layer is never "stable" to Playwright while it redraws).
+        await viewer.Locator("#risk-heatmap .nsewdrag").First.ClickAsync(new LocatorClickOptions { Position = new Position { X = 3, Y = 3 }, Force = true, Timeout = 60_000 });
         await ExpectDrillAsync(snapshots[0]);
         await viewer.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "risk-viewer.png"), FullPage = true });
         await viewer.SetViewportSizeAsync(1400, 4200); // the layout scrolls inside its body: a tall window shows the whole result

@@ -31,11 +31,11 @@ public sealed class BacktestResultGrain(BacktestServices services) : Grain, IBac
             daily.Turnover, daily.LongExposure, daily.ShortExposure, daily.Costs, daily.LongContribution, daily.ShortContribution);
     }
 
-    public async Task<TearSheetView> GetTearSheetAsync(string jobId)
+    public Task<TearSheetView> GetTearSheetAsync(string jobId) => services.TearSheets.GetOrComputeAsync(jobId, async () =>
     {
         var daily = await services.Series.ReadDailyAsync(jobId).ConfigureAwait(true);
         return await SheetAsync(jobId, daily.Dates, daily.Returns).ConfigureAwait(true);
-    }
+    });
 
     public async Task<CombinationView> CombineAsync(string[] jobIds, string method, double[]? weights)
     {
@@ -177,7 +177,12 @@ public sealed class BacktestResultGrain(BacktestServices services) : Grain, IBac
 
     public Task<TradePage> GetTradesAsync(string jobId, int skip, int take) => GetTradesSelectedAsync(jobId, skip, take, null, null, null);
 
-    public async Task<TradePage> GetTradesSelectedAsync(string jobId, int skip, int take, int? permno, DateOnly? from, DateOnly? to)
+    public Task<TradePage> GetTradesSelectedAsync(string jobId, int skip, int take, int? permno, DateOnly? from, DateOnly? to) =>
+        skip <= 0 && permno is null && from is null && to is null
+            ? services.FirstTrades.GetOrComputeAsync((jobId, take), () => ReadTradesAsync(jobId, 0, take, null, null, null))
+            : ReadTradesAsync(jobId, skip, take, permno, from, to);
+
+    private async Task<TradePage> ReadTradesAsync(string jobId, int skip, int take, int? permno, DateOnly? from, DateOnly? to)
     {
         var selection = new TradeSelection(permno, from, to);
         var (total, rows) = await services.Series.ReadTradesAsync(jobId, Math.Max(0, skip), Math.Clamp(take, 0, 1000), selection).ConfigureAwait(true);
@@ -187,7 +192,9 @@ public sealed class BacktestResultGrain(BacktestServices services) : Grain, IBac
             : new TradeRow(t.Date, t.Permno, t.WeightBefore, t.WeightAfter, t.Cost, Value: t.Value, Price: t.Price, Shares: t.Shares, Realized: t.Realized))]);
     }
 
-    public async Task<PositionSnapshot> GetPositionsAsync(string jobId, int top)
+    public Task<PositionSnapshot> GetPositionsAsync(string jobId, int top) => services.Positions.GetOrComputeAsync((jobId, top), () => ReadPositionsAsync(jobId, top));
+
+    private async Task<PositionSnapshot> ReadPositionsAsync(string jobId, int top)
     {
         var (date, rows) = await services.Series.ReadLastPositionsAsync(jobId).ConfigureAwait(true);
         var shown = rows.Take(Math.Clamp(top, 1, 500)).ToList();

@@ -28,6 +28,17 @@ public sealed class BacktestServices : IDisposable
     /// </summary>
     public ComputedCache<(string JobId, string Model, int Lags, int Window), Research.Grains.Abstractions.Backtests.AttributionView> Attributions { get; } = new(64);
 
+    /// <summary>
+    /// What else the result page asks for on every view and would otherwise rebuild through DuckDB each time: the tear
+    /// sheet against the market (the market read at the run's pinned versions), the last positions and the first page
+    /// of trades with the names they had then (a crsp/names session). Published results never change; 64 of each kept.
+    /// </summary>
+    public ComputedCache<string, Research.Grains.Abstractions.Backtests.TearSheetView> TearSheets { get; } = new(64);
+
+    public ComputedCache<(string JobId, int Top), Research.Grains.Abstractions.Backtests.PositionSnapshot> Positions { get; } = new(64);
+
+    public ComputedCache<(string JobId, int Take), Research.Grains.Abstractions.Backtests.TradePage> FirstTrades { get; } = new(64);
+
     public BacktestSeriesStore Series { get; }
 
     public IBacktestResultIndex Index { get; }

@@ -117,7 +117,7 @@ public sealed partial class TradeJournalGrain(JournalNotes notes, Research.Platf
 
     private async Task<(string, List<JournalTrade>)> BacktestAsync(string? jobId)
     {
-        Require(ResearchActions.BacktestView);
+        Security.CallerRights.Require(ResearchActions.BacktestView);
         if (string.IsNullOrWhiteSpace(jobId))
         {
             throw new ArgumentException("backtest: choose a job.");
@@ -155,7 +155,7 @@ public sealed partial class TradeJournalGrain(JournalNotes notes, Research.Platf
 
     private async Task<(string, List<JournalTrade>)> AccountAsync(string? account)
     {
-        Require(ResearchActions.TradingView);
+        Security.CallerRights.Require(ResearchActions.TradingView);
         if (string.IsNullOrWhiteSpace(account))
         {
             throw new ArgumentException("account: choose an account.");
@@ -251,15 +251,6 @@ public sealed partial class TradeJournalGrain(JournalNotes notes, Research.Platf
             "Holding periods in calendar days from the opening fill to the closing one. Win/loss figures count closed trips only; a trip of exactly zero is neither.",
             "An open trip has no P&L yet (its cash flows are not a result until it closes).",
         ];
-
-    private static void Require(string action)
-    {
-        var caller = CallerIdentity.Current;
-        if (caller is null || !ResearchActions.Allows(caller.Role, action))
-        {
-            throw new ActionDeniedException(action, caller?.Actor, caller?.Role ?? Role.None);
-        }
-    }
 
     private async Task AuditAsync(string action, string target, string detail) =>
         await security.Audit.AppendAsync(new AuditEntry(CallerIdentity.Current?.Actor ?? "cluster", action, target, "ok", null, CallerIdentity.Current?.Origin, detail)).ConfigureAwait(true);

@@ -20,20 +20,32 @@ namespace Research.Grains.Risk;
 [StatelessWorker]
 public sealed class RiskDashboardGrain(WarehouseLayout layout, BacktestServices backtests, TimeProvider clock) : Grain, IRiskDashboardGrain
 {
-    public Task<RiskSetup> SetupAsync()
+    /// <summary>The last setup read, with the risk/* versions it was read at (every page view asks; a new fit changes the key).</summary>
+    private static volatile Tuple<string, RiskSetup>? s_setup;
+
+    public async Task<RiskSetup> SetupAsync()
     {
         var missing = Missing();
         if (missing is not null)
         {
-            return Task.FromResult(new RiskSetup(null, null, [], Budgets(RiskDashboardSettings.DefaultBudgets), "market=-0.1", missing));
+            return new RiskSetup(null, null, [], Budgets(RiskDashboardSettings.DefaultBudgets), "market=-0.1", missing);
         }
 
-        return Task.Run(() =>
+        var catalog = new WarehouseCatalog(layout);
+        var key = string.Join(",", RiskModelStore.Datasets.Select(d => catalog.ReadCurrent(d)?.VersionId));
+        if (s_setup is { } known && known.Item1 == key)
+        {
+            return known.Item2;
+        }
+
+        var setup = await Task.Run(() =>
         {
             using var session = Open();
             var (first, last) = RiskModelStore.Coverage(session);
             return new RiskSetup(first, last, [.. RiskModelStore.Factors(session)], Budgets(RiskDashboardSettings.DefaultBudgets), "market=-0.1", null);
-        });
+        }).ConfigureAwait(true);
+        s_setup = Tuple.Create(key, setup);
+        return setup;
     }
 
     public async Task<RiskView> AnalyzeAsync(RiskRequest request)
@@ -245,7 +257,7 @@ public sealed class RiskDashboardGrain(WarehouseLayout layout, BacktestServices 
 
     private async Task RequireJobAsync(RiskRequest request)
     {
-        Require(ResearchActions.BacktestView);
+        Security.CallerRights.Require(ResearchActions.BacktestView);
         if (string.IsNullOrWhiteSpace(request.JobId))
         {
             throw new ArgumentException("backtest: choose a job.");
@@ -272,7 +284,7 @@ public sealed class RiskDashboardGrain(WarehouseLayout layout, BacktestServices 
     private async Task<(string, IReadOnlyList<(string, double)>, DateOnly?)> AccountAsync(RiskRequest request)
     {
         // Calls between grains pass the authorization filter, so the caller's right to see accounts is checked here.
-        Require(ResearchActions.TradingView);
+        Security.CallerRights.Require(ResearchActions.TradingView);
         if (string.IsNullOrWhiteSpace(request.Account))
         {
             throw new ArgumentException("account: choose an account.");
@@ -292,15 +304,6 @@ public sealed class RiskDashboardGrain(WarehouseLayout layout, BacktestServices 
         }
 
         return ($"account:{request.Account}", [.. positions.Select(p => (p.Symbol, p.Value / view.Equity))], null);
-    }
-
-    private static void Require(string action)
-    {
-        var caller = CallerIdentity.Current;
-        if (caller is null || !ResearchActions.Allows(caller.Role, action))
-        {
-            throw new ActionDeniedException(action, caller?.Actor, caller?.Role ?? Role.None);
-        }
     }
 
     /// <summary>Reports the largest utilisation of a named portfolio to the alert rules; the note says so on the page.</summary>

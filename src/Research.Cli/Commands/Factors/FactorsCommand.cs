@@ -10,9 +10,9 @@ namespace Research.Cli.Commands.Factors;
 /// <remarks>One file per subcommand in this folder.</remarks>
 public static class FactorsCommand
 {
-    internal static readonly string[] PanelDatasets = ["crsp/daily", "crsp/names"];
+    internal static readonly string[] PanelDatasets = Research.Analytics.Risk.RiskModelBuild.PanelDatasets;
 
-    internal static readonly string[] FundamentalDatasets = ["compustat/quarterly", "ccm/links"];
+    internal static readonly string[] FundamentalDatasets = Research.Analytics.Risk.RiskModelBuild.FundamentalDatasets;
     public static Command Create(CliOutput output)
     {
         var factors = new Command("factors", "Style factors: definitions, exposures built at month ends, and one date's cross-section.");
