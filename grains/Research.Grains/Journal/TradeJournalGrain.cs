@@ -82,7 +82,7 @@ public sealed partial class TradeJournalGrain(JournalNotes notes, Research.Platf
             [.. rows.Select(r => new object?[]
             {
                 r.Key, r.At.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture), r.Security, r.Strategy, r.Side, r.Quantity,
-                double.IsFinite(r.Price) ? r.Price : null, r.Value, r.Cost, r.Realized, string.Join(";", r.Tags), r.Note,
+                double.IsFinite(r.Price) ? r.Price : null, double.IsFinite(r.Value) ? r.Value : null, r.Cost, r.Realized, string.Join(";", r.Tags), r.Note,
             })],
             false, new Dictionary<string, string>());
         await AuditAsync("journal.export", label, $"{format}, {rows.Count} trade(s)").ConfigureAwait(true);
