@@ -17,6 +17,9 @@ as_root() {
 need=()
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# The notebook launcher's tests: Jupyter's classic notebook and what the template notebooks import.
+[ -x /usr/bin/jupyter-notebook ] || need+=(jupyter-notebook python3-ipykernel)
+/usr/bin/python3 -c "import nbconvert, pandas, matplotlib" >/dev/null 2>&1 || need+=(python3-nbconvert python3-pandas python3-matplotlib)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]} (apt-get)"
   export DEBIAN_FRONTEND=noninteractive

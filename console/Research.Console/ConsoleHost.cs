@@ -62,11 +62,12 @@ public static class ConsoleHost
         }
 
         // An address with no page gets the console's own "not found" page (status 404), not the browser's; the API keeps
-        // its bare status codes.
+        // its bare status codes, and so do the notebook servers behind /nb.
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.Use((context, next) =>
         {
-            if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) && context.Features.Get<IStatusCodePagesFeature>() is { } pages)
+            if ((context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase) || context.Request.Path.StartsWithSegments("/nb", StringComparison.Ordinal))
+                && context.Features.Get<IStatusCodePagesFeature>() is { } pages)
             {
                 pages.Enabled = false;
             }
@@ -99,6 +100,7 @@ public static class ConsoleHost
         app.MapTaxApi();
         app.MapWarehouseApi();
         app.MapJournalApi();
+        Research.Console.Notebooks.NotebookProxy.MapNotebookProxy(app);
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }
@@ -129,6 +131,11 @@ public static class ConsoleHost
         services.AddScoped<Research.Console.Data.ConsoleExplorer>();
         services.AddScoped<Research.Console.Risk.ConsoleRisk>();
         services.AddScoped<Research.Console.Journal.ConsoleJournal>();
+        services.AddScoped<Research.Console.Notebooks.ConsoleNotebooks>();
+        services.AddSingleton(sp => new Research.Grains.Client.Notebooks.NotebookLauncher(
+            Research.Grains.Client.Notebooks.NotebookOptions.From(key => configuration[key], dataRoot), sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService<Research.Console.Notebooks.NotebookExpiry>();
+        services.AddHttpForwarder();
         services.AddScoped<ConsoleOverview>();
         services.AddScoped<ConsoleAccount>();
         services.AddScoped<ConsoleAdmin>();

@@ -51,10 +51,23 @@ public static class ConfigurationKeys
     /// <summary>Where the console keeps its data-protection key ring (cookie and antiforgery keys); default &lt;DataRoot&gt;/security/console-keys. Share it between console replicas.</summary>
     public const string ConsoleKeysPath = "Research:Console:KeysPath";
 
+    /// <summary>The classic notebook server started by the notebook launcher (default /usr/bin/jupyter-notebook).</summary>
+    public const string NotebooksJupyter = "Research:Notebooks:Jupyter";
+
+    /// <summary>Minutes a notebook session may go unopened before it is stopped (default 120).</summary>
+    public const string NotebooksIdleMinutes = "Research:Notebooks:IdleMinutes";
+
+    /// <summary>Hours a notebook session may run at most (default 12).</summary>
+    public const string NotebooksMaxHours = "Research:Notebooks:MaxHours";
+
+    /// <summary>Notebook sessions one user may run at once (default 2).</summary>
+    public const string NotebooksPerUser = "Research:Notebooks:PerUser";
+
     /// <summary>All keys above.</summary>
     public static IReadOnlyList<string> All { get; } =
         [Profile, DataRoot, ClusterId, ServiceId, SiloPort, GatewayPort, AdvertisedAddress, OrleansConnectionString, Urls, LoggingFormat,
          SyntheticStocks, SyntheticYears, SyntheticSeed, SyntheticEndYear,
          WrdsHost, WrdsPort, WrdsDatabase, WrdsUsername, WrdsPassword, WrdsSslMode, WrdsSecretsFile, WrdsPgpassFile,
-         BacktestJobsPerSilo, BacktestJobsPerUser, SessionIdleMinutes, SessionAbsoluteHours, SignInsPerMinute, ConsoleKeysPath];
+         BacktestJobsPerSilo, BacktestJobsPerUser, SessionIdleMinutes, SessionAbsoluteHours, SignInsPerMinute, ConsoleKeysPath,
+         NotebooksJupyter, NotebooksIdleMinutes, NotebooksMaxHours, NotebooksPerUser];
 }

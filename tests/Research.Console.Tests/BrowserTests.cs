@@ -15,7 +15,7 @@ namespace Research.Console.Tests;
 /// </summary>
 [Collection(ConsoleCollection.Name)]
 [Trait("Category", "Browser")]
-public sealed class BrowserTests(ConsolePlatform platform)
+public sealed partial class BrowserTests(ConsolePlatform platform)
 {
     private static string Chromium()
     {

@@ -70,6 +70,18 @@ public static class BacktestApi
                 await write(writer, http.RequestAborted).ConfigureAwait(false);
             }, "text/csv; charset=utf-8", $"{jobId}-trades.csv");
         }));
+        api.MapGet("/{jobId}/returns.csv", (HttpContext http, ConsoleBacktests backtests, string jobId) => Handle(http, async () =>
+        {
+            // The daily series of the result page (a notebook's plots start here): net return, wealth from 1 and drawdown.
+            var view = await backtests.ViewAsync(http.User, ConsoleBacktests.RequireId(jobId)).ConfigureAwait(false);
+            var csv = new System.Text.StringBuilder("date,return,wealth,drawdown\n");
+            for (var i = 0; i < view.Dates.Length; i++)
+            {
+                csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{view.Dates[i]:yyyy-MM-dd},{view.Returns[i]:R},{view.Wealth[i]:R},{view.Drawdown[i]:R}\n");
+            }
+
+            return Results.Text(csv.ToString(), "text/csv; charset=utf-8");
+        }));
         api.MapPost("/", (HttpContext http, ConsoleBacktests backtests) => Handle(http, async () =>
         {
             var request = await ReadAsync<BacktestSubmitRequest>(http).ConfigureAwait(false);

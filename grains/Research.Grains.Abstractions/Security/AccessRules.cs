@@ -64,6 +64,8 @@ public static class ResearchActions
     public const string RiskView = "risk.view";
     public const string JournalView = "journal.view";
     public const string JournalAnnotate = "journal.annotate";
+    public const string NotebooksUse = "notebooks.use";
+    public const string NotebooksStopAny = "notebooks.stop-any";
     public const string AuditView = "audit.view";
     public const string UsersView = "admin.users.view";
     public const string UsersManage = "admin.users.manage";
@@ -109,6 +111,8 @@ public static class ResearchActions
         new(RiskView, Role.Viewer, false, false, "Open the risk dashboard: a portfolio's exposures, risk decomposition, VaR and ES, stress scenarios and budgets from the stored risk model; an account's positions need `trading.view` as well (checked by the risk grain)."),
         new(JournalView, Role.Viewer, false, false, "Open the trade journal: a backtest's trades (an account's fills need `trading.view` as well), round trips, win/loss analysis, tags and notes; export them."),
         new(JournalAnnotate, Role.Researcher, false, false, "Tag a journal trade and write a note on it (stored and audited)."),
+        new(NotebooksUse, Role.Researcher, false, false, "Start, open and stop one's own Jupyter notebook servers (read-only warehouse access through a session API key); no one else can open them."),
+        new(NotebooksStopAny, Role.Operator, false, false, "See every running notebook server and stop anyone's (never open it)."),
         new(AuditView, Role.Operator, false, false, "Read the audit log."),
         new(UsersView, Role.Admin, false, false, "List users, their roles, grants, 2FA and lockout state."),
         new(UsersManage, Role.Admin, true, false, "Create users, change roles and strategy grants."),

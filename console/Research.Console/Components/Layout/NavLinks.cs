@@ -30,6 +30,7 @@ public static class NavLinks
         new("alerts", "/alerts", "Alerts", ResearchActions.AlertsView),
         new("reports", "/reports", "Reports", ResearchActions.ReportsView),
         new("tax", "/tax", "Tax", ResearchActions.TaxView),
+        new("notebooks", "/notebooks", "Notebooks", ResearchActions.NotebooksUse),
         new("audit", "/audit", "Audit", ResearchActions.AuditView),
         new("users", "/admin/users", "Users", ResearchActions.UsersView),
         new("sessions-all", "/admin/sessions", "All sessions", ResearchActions.UsersView, InNavigation: false),
