@@ -56,6 +56,7 @@ public sealed class ReportServices(WarehouseLayout layout, ReportOptions options
         {
             ReportTemplates.DataQuality => DataQualityReport.Build(layout, at),
             ReportTemplates.Backtest => await BacktestReport.BuildAsync(layout, Backtests.Series, Backtests.Index, subject!, at, cancellationToken).ConfigureAwait(false),
+            ReportTemplates.Risk => await RiskReport.BuildAsync(layout, Backtests.Series, Backtests.Index, subject!, at, clock, cancellationToken: cancellationToken).ConfigureAwait(false),
             _ => await BacktestReport.BuildForStrategyAsync(layout, Backtests.Series, Backtests.Index, subject!, at, cancellationToken).ConfigureAwait(false),
         };
         byte[]? pdf = null;

@@ -84,26 +84,12 @@ public sealed class RiskDashboardGrain(WarehouseLayout layout, BacktestServices 
             _ => throw new ArgumentException($"benchmark: '{request.Benchmark}' is not none, market or upload."),
         };
 
-        var (result, holdings, tickers, benchmarkName) = await Task.Run(() =>
+        var run = await Task.Run(() =>
         {
             using var session = Open();
-            var (first, last) = RiskModelStore.Coverage(session);
-            var stored = RiskModelStore.LoadAt(session, positionsDate ?? request.Date ?? last);
-            var holdings = Holdings(rows, session, stored.Date);
-            var benchmark = request.Benchmark switch
-            {
-                "market" => RiskDashboard.CapWeighted(FactorExposuresStore.LoadAt(session, "risk/exposures", stored.Date), stored),
-                "upload" => Holdings(benchmarkRows!, session, stored.Date),
-                _ => null,
-            };
-            var (dates, returns) = RiskModelStore.FactorReturns(session, first, last);
-            var result = RiskDashboard.Build(stored, holdings, benchmark, dates, returns, settings);
-            var tickers = session.Pinned.ContainsKey("crsp/names")
-                ? new Research.Data.Providers.Crsp.CrspProvider(session).NamesOn([.. holdings.Take(IRiskDashboardGrain.MaxPositionRows).Select(h => (h.Permno, stored.Date))])
-                : new Dictionary<(int, DateOnly), (string?, string?)>();
-            var name = BenchmarkName(request.Benchmark, benchmark?.Count);
-            return (result, holdings, tickers, name);
+            return RiskDashboardRun.Of(session, rows, positionsDate ?? request.Date, request.Benchmark, benchmarkRows, settings, IRiskDashboardGrain.MaxPositionRows);
         }).ConfigureAwait(true);
+        var (result, holdings, tickers, benchmarkName) = (run.Result, run.Holdings, run.Names, run.BenchmarkName);
 
         var report = result.Report;
         var alertNote = request.Source == "upload" ? null : Observe(label, result);
@@ -116,7 +102,7 @@ public sealed class RiskDashboardGrain(WarehouseLayout layout, BacktestServices 
             [.. result.Scenarios.Select(s => new RiskScenarioRow(s.Name, s.Description, s.Result?.Total, s.Result?.Sessions ?? 0,
                 s.Result is null ? [] : new Dictionary<string, double>(s.Result.ByFactor, StringComparer.Ordinal), s.Unavailable))],
             [.. result.Budgets.Select(b => new RiskBudgetRow(b.Factor, b.Industry, b.Active, b.Limit, b.Pattern, b.Utilisation, b.Breached))],
-            Conventions(report, settings, holdings.Length), alertNote);
+            [.. run.Conventions], alertNote);
     }
 
     /// <summary>At most this many snapshots in a history (the latest; 20 years of month ends).</summary>
@@ -165,7 +151,7 @@ public sealed class RiskDashboardGrain(WarehouseLayout layout, BacktestServices 
 
             return new ExposureHistoryView(label, [.. factors], [.. points.Select(p => p.Point.Date)], [.. points.Select(p => p.Held)],
                 [.. points.Select(p => p.Point.Portfolio)], [.. points.Select(p => p.Point.Benchmark)], [.. points.Select(p => p.Point.Uncovered)],
-                [.. points.Select(p => p.Point.Positions)], BenchmarkName(request.Benchmark, null));
+                [.. points.Select(p => p.Point.Positions)], RiskDashboardRun.BenchmarkLabel(request.Benchmark, null));
         }).ConfigureAwait(true);
     }
 
@@ -212,13 +198,6 @@ public sealed class RiskDashboardGrain(WarehouseLayout layout, BacktestServices 
         "upload" => uploaded,
         "none" => null,
         _ => throw new ArgumentException($"benchmark: '{request.Benchmark}' is not none, market or upload."),
-    };
-
-    private static string BenchmarkName(string benchmark, int? stocks) => benchmark switch
-    {
-        "market" => "cap-weighted model universe" + (stocks is { } n ? $" ({n} stocks)" : string.Empty),
-        "upload" => "uploaded benchmark",
-        _ => "none",
     };
 
     /// <summary>PERMNO → weight of a fixed book resolved on <paramref name="date"/>; a security given twice (ticker and PERMNO) is refused.</summary>
@@ -322,27 +301,6 @@ public sealed class RiskDashboardGrain(WarehouseLayout layout, BacktestServices 
         return $"reported to the alert rules as risk-budget {subject} = {worst.Utilisation.ToString("F3", CultureInfo.InvariantCulture)}";
     }
 
-    private static PortfolioHolding[] Holdings(IReadOnlyList<(string Asset, double Weight)> rows, WarehouseQuerySession session, DateOnly date)
-    {
-        var permnos = PortfolioText.Resolve(rows, session, date);
-        return [.. rows.Select((r, i) => new PortfolioHolding(r.Asset, permnos[i], r.Weight))];
-    }
-
-    private static string[] Conventions(PortfolioRiskReport report, RiskDashboardSettings settings, int positions) =>
-    [
-        $"Forecast of {report.ForecastDate:yyyy-MM-dd} (fit {report.FitId}) for {positions} position(s); weights are fractions of capital.",
-        "Volatilities and contributions are daily; annualised figures multiply by √252. Euler contributions sum to the total volatility.",
-        "VaR and ES: one day, zero expected return, losses as positive fractions of capital.",
-        "parametric: normal, VaR = zσ, ES = σφ(z)/(1 − c).",
-        report.Historical is { } h
-            ? $"historical-systematic: the portfolio's exposures times the stored factor returns of {h.Days} days ({h.From:yyyy-MM-dd} to {h.To:yyyy-MM-dd}); specific returns are not stored, so it understates a concentrated book."
-            : $"historical-systematic: omitted, fewer than {PortfolioRiskReport.MinimumHistoryDays} days of factor returns before the forecast.",
-        string.Create(CultureInfo.InvariantCulture, $"monte-carlo: {settings.MonteCarloPaths:N0} paths, seed {settings.Seed}, ") +
-            (settings.DegreesOfFreedom == 0 ? "normal factor and specific draws." : $"Student-t with {settings.DegreesOfFreedom} degrees of freedom (multivariate for the factors, one specific shock), scaled to the model's variances."),
-        "Stress: the systematic P&L at today's exposures; a historical window sums the model's daily factor returns over it; a shock moves the other factors by their expectation given it.",
-        "Budgets: |active exposure| against the limit of the most specific pattern; industries in weight, styles in cross-sectional standard deviations; breached above 100%.",
-    ];
-
     private static string Budgets(IReadOnlyList<RiskBudget> budgets) => string.Join("\n", budgets.Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.Pattern}={b.Limit}")));
 
     /// <summary>Lines (or commas) of <c>name=number</c>; a malformed one is refused naming it.</summary>
@@ -369,28 +327,7 @@ public sealed class RiskDashboardGrain(WarehouseLayout layout, BacktestServices 
         return pairs;
     }
 
-    private string? Missing()
-    {
-        var catalog = new WarehouseCatalog(layout);
-        var missing = RiskModelStore.Datasets.Where(d => catalog.ReadCurrent(d) is null).ToList();
-        return missing.Count == 0 ? null : $"No stored risk model in the warehouse ({string.Join(", ", missing)} missing): fit one with 'research risk fit'.";
-    }
+    private string? Missing() => RiskDashboardRun.Missing(layout);
 
-    /// <summary>The risk/* datasets (one fit, checked) and crsp/names when present, at their current versions.</summary>
-    private WarehouseQuerySession Open()
-    {
-        var catalog = new WarehouseCatalog(layout);
-        List<string> datasets = [.. RiskModelStore.Datasets, .. catalog.ReadCurrent("crsp/names") is null ? [] : (string[])["crsp/names"]];
-        var session = WarehouseQuerySession.Open(layout, VersionSelector.Current, QueryLimits.Default, clock, datasets);
-        try
-        {
-            RiskModelStore.RequireConsistentFit(session);
-            return session;
-        }
-        catch
-        {
-            session.Dispose();
-            throw;
-        }
-    }
+    private WarehouseQuerySession Open() => RiskDashboardRun.Open(layout, clock);
 }

@@ -12,7 +12,7 @@ namespace Research.Cli.Commands.Reports;
 /// </summary>
 public static class ReportsCommand
 {
-    private static readonly string[] Templates = ["backtest", "strategy", "data-quality"];
+    private static readonly string[] Templates = ["backtest", "strategy", "data-quality", "risk"];
 
     public static Command Create(CliOutput output)
     {
@@ -32,11 +32,11 @@ public static class ReportsCommand
 
     private static Option<string> TemplateOption()
     {
-        return new Option<string>("--template") { Description = "backtest (a job's tear sheet), strategy (a strategy's pinned or latest backtest) or data-quality (the whole warehouse).", Required = true }
+        return new Option<string>("--template") { Description = "backtest (a job's tear sheet), strategy (a strategy's pinned or latest backtest), data-quality (the whole warehouse) or risk (a job's last positions on the stored risk model).", Required = true }
             .OneOf(Templates);
     }
 
-    private static Option<string?> SubjectOption() => new("--subject") { Description = "The job id (backtest) or the strategy name (strategy); none for data-quality." };
+    private static Option<string?> SubjectOption() => new("--subject") { Description = "The job id (backtest, risk) or the strategy name (strategy); none for data-quality." };
 
     private static Option<string?> ChannelsOption(string description) => new("--channels") { Description = description };
 
