@@ -237,3 +237,39 @@ public sealed class TaxLotTests
         Assert.Empty(picks[2].WashingBuys);
     }
 }
+
+/// <summary>The trade journal's CSV export of an account read as tax trades (quoted notes, New York dates, costs as fees); a backtest's journal refused.</summary>
+public sealed class TaxJournalFileTests
+{
+    [Fact]
+    public void An_accounts_journal_export_reads_as_its_fills_and_a_backtests_is_refused_by_name()
+    {
+        var dir = Directory.CreateTempSubdirectory("tax-journal-");
+        try
+        {
+            var journal = Path.Combine(dir.FullName, "journal.csv");
+            File.WriteAllText(journal, "\uFEFFkey,at,security,strategy,side,quantity,price,value,cost,realized,tags,note\n" +
+                "desk-1:1,2025-01-02T20:30:00Z,AAA,mom,buy,100,10,1000,1.5,,entry,\"first, \"\"test\"\" buy\"\n" +
+                "desk-1:2,2025-03-04T02:00:00Z,AAA,mom,sell,-100,7.5,750,1,,,\n");
+            var trades = TaxTradeFile.ReadTrades(journal);
+            Assert.Equal(2, trades.Count);
+            Assert.Equal(new TaxTrade("desk-1:1", "desk-1", new DateOnly(2025, 1, 2), "AAA", TaxSide.Buy, 100, 10, 1.5m), trades[0]);
+            Assert.Equal(new TaxTrade("desk-1:2", "desk-1", new DateOnly(2025, 3, 3), "AAA", TaxSide.Sell, 100, 7.5m, 1m), trades[1]); // 02:00 UTC is the evening before in New York
+            var sale = Assert.Single(LotLedger.Run(trades).Disposals);
+            Assert.Equal((749m, 1001.5m), (sale.Proceeds, sale.Basis));
+
+            var backtest = Path.Combine(dir.FullName, "backtest.csv");
+            File.WriteAllText(backtest, "key,at,security,strategy,side,quantity,price,value,cost,realized,tags,note\nbt-1:20250102:10001,2025-01-02T00:00:00Z,AAA (10001),mom,buy,0.05,10,,12,,,\n");
+            var refused = Assert.Throws<InvalidDataException>(() => TaxTradeFile.ReadTrades(backtest));
+            Assert.Contains("line 2, column key: 'bt-1:20250102:10001' is not an account fill's key", refused.Message, StringComparison.Ordinal);
+
+            var broken = Path.Combine(dir.FullName, "broken.csv");
+            File.WriteAllText(broken, "key,at,security,strategy,side,quantity,price,value,cost,realized,tags,note\ndesk-1:1,2025-01-02T20:30:00Z,AAA,mom,buy,100,10,1000,1.5,,,\"unfinished\n");
+            Assert.Contains("line 2: a quoted field does not end on the line", Assert.Throws<InvalidDataException>(() => TaxTradeFile.ReadTrades(broken)).Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+}
