@@ -360,13 +360,13 @@ public sealed partial class BrowserTests(ConsolePlatform platform)
     }
 
     [Fact]
-    public async Task The_reports_tax_and_data_pages_open_for_every_role_that_may_see_them_without_an_error()
+    public async Task The_reports_tax_data_risk_journal_and_notebook_pages_open_for_every_role_that_may_see_them_without_an_error()
     {
         var (playwright, browser) = await LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;
         var shots = Directory.CreateDirectory(Path.Combine(TestEnvironment.RepositoryRoot, "artifacts", "test-results", "screenshots")).FullName;
-        var pages = new[] { ("/reports", "#reports-ready", "#reports-error", ResearchActions.ReportsView), ("/tax", "#tax-ready", "#tax-error", ResearchActions.TaxView), ("/data/sync", "#sync-ready", "#sync-error", ResearchActions.OverviewView), ("/data/explorer", "#explorer-ready", "#explorer-error", ResearchActions.DatasetExplore), ("/data/quality", "#quality-ready", "#quality-error", ResearchActions.DatasetExplore), ("/risk", "#risk-ready", "#risk-error", ResearchActions.RiskView), ("/journal", "#journal-ready", "#journal-error", ResearchActions.JournalView) };
+        var pages = new[] { ("/reports", "#reports-ready", "#reports-error", ResearchActions.ReportsView), ("/tax", "#tax-ready", "#tax-error", ResearchActions.TaxView), ("/data/sync", "#sync-ready", "#sync-error", ResearchActions.OverviewView), ("/data/explorer", "#explorer-ready", "#explorer-error", ResearchActions.DatasetExplore), ("/data/quality", "#quality-ready", "#quality-error", ResearchActions.DatasetExplore), ("/risk", "#risk-ready", "#risk-error", ResearchActions.RiskView), ("/journal", "#journal-ready", "#journal-error", ResearchActions.JournalView), ("/notebooks", "#notebooks-ready", "#notebooks-error", ResearchActions.NotebooksUse) };
         foreach (var role in new[] { "viewer", "researcher", "operator", "admin" })
         {
             var user = await platform.CreateUserAsync(role, twoFactor: role is "operator" or "admin");
