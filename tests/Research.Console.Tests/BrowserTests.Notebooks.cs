@@ -228,6 +228,33 @@ public sealed partial class BrowserTests
         }
     }
 
+    [Fact]
+    public async Task A_console_that_stops_stops_the_notebook_servers_it_started_and_leaves_a_cli_ones()
+    {
+        RequireJupyter();
+        var settings = new Dictionary<string, string?>(platform.Configuration) { [Research.Grains.Client.ConfigurationKeys.Urls] = "http://127.0.0.1:0" };
+        var other = await ConsolePlatform.StartConsoleAsync(settings);
+        var launcher = other.Services.GetRequiredService<NotebookLauncher>();
+        NotebookSession? fromConsole = null, fromCli = null;
+        try
+        {
+            fromConsole = await launcher.StartAsync(new NotebookStart("u-stop", "ana", "console", "/nb/{id}/", new Dictionary<string, string>()), TestContext.Current.CancellationToken);
+            fromCli = await launcher.StartAsync(new NotebookStart("u-stop-cli", "ana", "cli", "/nb/{id}/", new Dictionary<string, string>()), TestContext.Current.CancellationToken);
+            await other.StopAsync(TestContext.Current.CancellationToken);
+            await other.DisposeAsync();
+            Assert.Null(launcher.Find(fromConsole.Id));
+            Assert.False(File.Exists($"/proc/{fromConsole.Pid}/stat") && !File.ReadAllText($"/proc/{fromConsole.Pid}/stat").Contains(") Z", StringComparison.Ordinal), "the console's server process is gone");
+            Assert.NotNull(launcher.Find(fromCli.Id));
+        }
+        finally
+        {
+            foreach (var s in new[] { fromConsole, fromCli }.OfType<NotebookSession>())
+            {
+                await launcher.StopAsync(s.Id);
+            }
+        }
+    }
+
     private sealed class ManualClock(DateTimeOffset start) : TimeProvider
     {
         public DateTimeOffset Now { get; set; } = start;

@@ -6,7 +6,8 @@ namespace Research.Console.Notebooks;
 /// <summary>
 /// Once a minute, stops notebook sessions past their end or unopened for the idle time (<see cref="NotebookLauncher.ExpireAsync"/>)
 /// and audits each (<c>notebooks.expire</c>, actor <c>system</c>, the owner and why). Their API keys lapse on their own
-/// within a day (the key dies with the session's processes; nothing else holds it).
+/// within a day (the key dies with the session's processes; nothing else holds it). When the console stops, the servers
+/// it started stop with it (nothing could open them any more); those started by <c>research notebooks start</c> stay.
 /// </summary>
 public sealed partial class NotebookExpiry(NotebookLauncher launcher, IClusterClient cluster, TimeProvider clock, ILogger<NotebookExpiry> logger) : BackgroundService
 {
@@ -26,6 +27,18 @@ public sealed partial class NotebookExpiry(NotebookLauncher launcher, IClusterCl
             catch (Exception e) when (e is IOException or OrleansException or TimeoutException or InvalidOperationException)
             {
                 LogFailed(logger, e);
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var session in launcher.List().Where(s => s.Via == "console" && s.StartedBy == Environment.ProcessId))
+        {
+            if (await launcher.StopAsync(session.Id).ConfigureAwait(false))
+            {
+                LogExpired(logger, session.Id, session.OwnerName, "the console stopped");
             }
         }
     }

@@ -38,11 +38,12 @@ public sealed record NotebookOptions(string Root, string WarehouseRoot, string J
 }
 
 /// <summary>
-/// One running notebook server: whose it is, where it listens (always 127.0.0.1), its token (never shown to anyone but
-/// the process that proxies it or the local CLI user who started it), its URL prefix and its lifetime.
+/// One running notebook server: whose it is, where it listens (always 127.0.0.1 of <see cref="Host"/>), its token (never
+/// shown to anyone but the process that proxies it or the local CLI user who started it), its URL prefix, its lifetime,
+/// and the process that started it (<see cref="StartedBy"/>: a console stops its own servers when it stops).
 /// </summary>
 public sealed record NotebookSession(string Id, string Owner, string OwnerName, string Via, int Port, int Pid, string Token, string BasePath, DateTimeOffset StartedAt,
-    DateTimeOffset ExpiresAt, string Workspace, string? ApiKeyId)
+    DateTimeOffset ExpiresAt, string Workspace, string? ApiKeyId, string Host = "", int StartedBy = 0)
 {
     /// <summary>The server's own address (localhost only).</summary>
     public Uri Upstream => new($"http://127.0.0.1:{Port}{BasePath}");
@@ -171,7 +172,8 @@ public sealed partial class NotebookLauncher(NotebookOptions options, TimeProvid
 
         using var process = Process.Start(start) ?? throw new NotebookException("The notebook server did not start.");
         var now = clock.GetUtcNow();
-        var record = new NotebookSession(id, request.Owner, request.OwnerName, request.Via, port, process.Id, token, basePath, now, now + options.Age, workspace, request.ApiKeyId);
+        var record = new NotebookSession(id, request.Owner, request.OwnerName, request.Via, port, process.Id, token, basePath, now, now + options.Age, workspace, request.ApiKeyId,
+            Environment.MachineName, Environment.ProcessId);
         WritePrivate(Path.Combine(session, "session.json"), JsonSerializer.Serialize(record, Json));
         try
         {
@@ -187,7 +189,7 @@ public sealed partial class NotebookLauncher(NotebookOptions options, TimeProvid
         return record;
     }
 
-    /// <summary>Every recorded session whose server is still running; records of dead servers are removed.</summary>
+    /// <summary>Every recorded session of this host whose server is still running; records of dead servers are removed (another host's are left to it).</summary>
     public IReadOnlyList<NotebookSession> List()
     {
         if (!Directory.Exists(SessionsDir))
@@ -199,7 +201,7 @@ public sealed partial class NotebookLauncher(NotebookOptions options, TimeProvid
         foreach (var dir in Directory.GetDirectories(SessionsDir))
         {
             var record = Read(dir);
-            if (record is null)
+            if (record is null || record.Host != Environment.MachineName)
             {
                 continue;
             }
@@ -219,7 +221,7 @@ public sealed partial class NotebookLauncher(NotebookOptions options, TimeProvid
 
     /// <summary>The running session <paramref name="id"/>, or null.</summary>
     public NotebookSession? Find(string id) =>
-        IsId(id) && Read(Path.Combine(SessionsDir, id)) is { } s && Alive(s.Pid) ? s : null;
+        IsId(id) && Read(Path.Combine(SessionsDir, id)) is { } s && s.Host == Environment.MachineName && Alive(s.Pid) ? s : null;
 
     /// <summary>Notes that the session was just used (the idle timeout counts from here).</summary>
     public void Touch(string id)
@@ -242,7 +244,7 @@ public sealed partial class NotebookLauncher(NotebookOptions options, TimeProvid
     /// <summary>Stops the session's process group (TERM, then KILL after 5 s) and removes its record; false when it was not running.</summary>
     public async Task<bool> StopAsync(string id)
     {
-        if (!IsId(id) || Read(Path.Combine(SessionsDir, id)) is not { } record)
+        if (!IsId(id) || Read(Path.Combine(SessionsDir, id)) is not { } record || record.Host != Environment.MachineName)
         {
             return false;
         }
