@@ -1,0 +1,118 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Research.Analytics.Microstructure;
+using Research.Cli.Infrastructure;
+using Spectre.Console;
+
+namespace Research.Cli.Commands.Micro;
+
+/// <summary>
+/// <c>research micro spreads|bars --lobster FILE</c>: market microstructure of one LOBSTER day (level 1 message and
+/// orderbook files side by side): quoted, effective and realized spreads, price impact and depth; one-minute bars.
+/// </summary>
+public static class MicroCommand
+{
+    public static Command Create(CliOutput output)
+    {
+        var micro = new Command("micro", "Market microstructure from tick data: spreads and depth, one-minute bars (LOBSTER files for now).");
+        micro.Subcommands.Add(Spreads(output));
+        micro.Subcommands.Add(Bars(output));
+        return micro;
+    }
+
+    /// <summary>The day's spreads as printed and written with --json (NaN as null: no trade or no quote).</summary>
+    public sealed record SpreadsLine(string Symbol, DateOnly Date, int Events, double? QuotedSpread, double? RelativeQuotedSpreadBps, double? BidDepth, double? AskDepth, double QuotedSeconds,
+        double? EffectiveSpread, double? RelativeEffectiveSpreadBps, double? RelativeRealizedSpreadBps, double? RelativePriceImpactBps, int Trades, int TradesWithoutQuote, int TradesWithoutHorizon, double HorizonSeconds);
+
+    private static Option<string> LobsterOption() => new("--lobster") { Description = "A LOBSTER message file (SYMBOL_yyyy-MM-dd_START_END_message_1.csv); its orderbook file must be beside it.", Required = true };
+
+    private static LobsterDay Read(string file)
+    {
+        try
+        {
+            return LobsterDay.Read(Path.GetFullPath(file));
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException)
+        {
+            throw new CliException("--lobster: " + e.Message, e);
+        }
+    }
+
+    private static double? N(double x) => double.IsFinite(x) ? x : null;
+
+    private static Command Spreads(CliOutput output)
+    {
+        var lobster = LobsterOption();
+        var horizon = new Option<int>("--horizon") { Description = "Seconds after a trade for the realized spread and price impact (default 300).", DefaultValueFactory = _ => 300 }.Positive();
+        var command = new Command("spreads", "Quoted, effective and realized spreads, price impact and depth of the day's regular session.") { lobster, horizon };
+        command.SetAction(parse =>
+        {
+            var day = Read(parse.GetValue(lobster)!);
+            var s = IntradayMeasures.Spreads(day.Events, parse.GetValue(horizon));
+            var line = new SpreadsLine(day.Symbol, day.Date, day.Events.Count, N(s.QuotedSpread), N(s.RelativeQuotedSpread * 1e4), N(s.BidDepth), N(s.AskDepth), s.QuotedSeconds,
+                N(s.EffectiveSpread), N(s.RelativeEffectiveSpread * 1e4), N(s.RelativeRealizedSpread * 1e4), N(s.RelativePriceImpact * 1e4), s.Trades, s.TradesWithoutQuote, s.TradesWithoutHorizon, s.Horizon);
+            if (parse.GetValue(CliOptions.Json))
+            {
+                output.WriteJson(line);
+                return ExitCodes.Ok;
+            }
+
+            string F(double? x, string format) => x is { } v ? v.ToString(format, CultureInfo.InvariantCulture) : "none";
+            var table = new Table().AddColumns("Measure", "Value").HideHeaders();
+            table.AddRow("Events", line.Events.ToString("N0", CultureInfo.InvariantCulture));
+            table.AddRow("Quoted spread", $"${F(line.QuotedSpread, "F4")} ({F(line.RelativeQuotedSpreadBps, "F2")} bps), time-weighted over {line.QuotedSeconds:N0} s with both sides quoted");
+            table.AddRow("Depth at the top", $"bid {F(line.BidDepth, "N0")}, ask {F(line.AskDepth, "N0")} shares, time-weighted");
+            table.AddRow("Effective spread", $"{F(line.RelativeEffectiveSpreadBps, "F2")} bps, share-weighted over {line.Trades - line.TradesWithoutQuote:N0} of {line.Trades:N0} trades");
+            table.AddRow($"Realized spread ({line.HorizonSeconds:0} s)", $"{F(line.RelativeRealizedSpreadBps, "F2")} bps");
+            table.AddRow($"Price impact ({line.HorizonSeconds:0} s)", $"{F(line.RelativePriceImpactBps, "F2")} bps ({line.TradesWithoutHorizon:N0} trades too late in the day or without a quote then are left out of both)");
+            output.Out.WriteLine($"{day.Symbol} {day.Date:yyyy-MM-dd}, regular session 09:30-16:00 (executions: LOBSTER types 4 and 5)");
+            output.Console.Write(table);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Bars(CliOutput output)
+    {
+        var lobster = LobsterOption();
+        var save = new Option<string?>("--out") { Description = "Write the bars to this CSV file (minute,open,high,low,close,volume,vwap,trades) instead of printing them." }.WritableFile();
+        var command = new Command("bars", "One-minute bars (OHLC, shares, VWAP, trades) of the day's executions in the regular session; minutes without a trade have no bar.") { lobster, save };
+        command.SetAction(parse =>
+        {
+            var day = Read(parse.GetValue(lobster)!);
+            var bars = IntradayMeasures.Bars(day.Events);
+            string Minute(int seconds) => TimeOnly.FromTimeSpan(TimeSpan.FromSeconds(seconds)).ToString("HH:mm", CultureInfo.InvariantCulture);
+            if (parse.GetValue(save) is { } file)
+            {
+                var csv = new StringBuilder("minute,open,high,low,close,volume,vwap,trades\n");
+                foreach (var b in bars)
+                {
+                    csv.Append(CultureInfo.InvariantCulture, $"{day.Date:yyyy-MM-dd} {Minute(b.Start)},{b.Open:R},{b.High:R},{b.Low:R},{b.Close:R},{b.Volume},{b.Vwap:R},{b.Trades}\n");
+                }
+
+                File.WriteAllText(file, csv.ToString());
+                output.Done(parse, $"{bars.Count} one-minute bars of {day.Symbol} {day.Date:yyyy-MM-dd} written to {file}", new { day.Symbol, day.Date, bars = bars.Count, file });
+                return ExitCodes.Ok;
+            }
+
+            if (parse.GetValue(CliOptions.Json))
+            {
+                output.WriteJson(new { day.Symbol, day.Date, bars });
+                return ExitCodes.Ok;
+            }
+
+            var table = new Table().AddColumns("Minute", "Open", "High", "Low", "Close", "Shares", "VWAP", "Trades");
+            foreach (var b in bars)
+            {
+                table.AddRow(Minute(b.Start), b.Open.ToString("F2", CultureInfo.InvariantCulture), b.High.ToString("F2", CultureInfo.InvariantCulture), b.Low.ToString("F2", CultureInfo.InvariantCulture),
+                    b.Close.ToString("F2", CultureInfo.InvariantCulture), b.Volume.ToString("N0", CultureInfo.InvariantCulture), b.Vwap.ToString("F4", CultureInfo.InvariantCulture), b.Trades.ToString(CultureInfo.InvariantCulture));
+            }
+
+            output.Out.WriteLine($"{day.Symbol} {day.Date:yyyy-MM-dd}: {bars.Count} one-minute bars, {bars.Sum(b => b.Volume):N0} shares in {bars.Sum(b => b.Trades):N0} trades (regular session; times New York)");
+            output.Console.Write(table);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}
