@@ -43,5 +43,22 @@ public sealed class MicroCommandTests
         (code, _, error) = await CliRunner.RunAsync("micro", "spreads", "--lobster", file, "--horizon", "-5");
         Assert.Equal(2, code);
         Assert.Contains("--horizon", error, StringComparison.Ordinal);
+
+        // Realized variance: the library's on the default grid, and a step longer than the interval refused by name.
+        var realized = RealizedMeasures.Realized(day.Events);
+        (code, output, error) = await CliRunner.RunAsync("micro", "rv", "--lobster", file, "--json");
+        Assert.True(code == 0, error);
+        using (var json = JsonDocument.Parse(output))
+        {
+            Assert.Equal(realized.Variance, json.RootElement.GetProperty("variance").GetDouble());
+            Assert.Equal(realized.Bipower, json.RootElement.GetProperty("bipower").GetDouble());
+            Assert.Equal(78, json.RootElement.GetProperty("returns").GetInt32());
+        }
+
+        (code, _, error) = await CliRunner.RunAsync("micro", "rv", "--lobster", file, "--step", "120", "--interval", "60");
+        Assert.Equal(1, code);
+        Assert.Contains("--step (120 s) must not exceed --interval (60 s)", error, StringComparison.Ordinal);
+        (code, _, error) = await CliRunner.RunAsync("micro", "rv", "--lobster", file, "--step", "120");
+        Assert.True(code == 0, error);
     }
 }

@@ -8,8 +8,9 @@ using Spectre.Console;
 namespace Research.Cli.Commands.Micro;
 
 /// <summary>
-/// <c>research micro spreads|bars --lobster FILE</c>: market microstructure of one LOBSTER day (level 1 message and
-/// orderbook files side by side): quoted, effective and realized spreads, price impact and depth; one-minute bars.
+/// <c>research micro spreads|bars|rv --lobster FILE</c>: market microstructure of one LOBSTER day (level 1 message and
+/// orderbook files side by side): quoted, effective and realized spreads, price impact, depth, Roll's spread and
+/// Kyle's lambda; one-minute bars; realized variance, bipower variation and jumps.
 /// </summary>
 public static class MicroCommand
 {
@@ -18,12 +19,18 @@ public static class MicroCommand
         var micro = new Command("micro", "Market microstructure from tick data: spreads and depth, one-minute bars (LOBSTER files for now).");
         micro.Subcommands.Add(Spreads(output));
         micro.Subcommands.Add(Bars(output));
+        micro.Subcommands.Add(Realized(output));
         return micro;
     }
 
     /// <summary>The day's spreads as printed and written with --json (NaN as null: no trade or no quote).</summary>
     public sealed record SpreadsLine(string Symbol, DateOnly Date, int Events, double? QuotedSpread, double? RelativeQuotedSpreadBps, double? BidDepth, double? AskDepth, double QuotedSeconds,
-        double? EffectiveSpread, double? RelativeEffectiveSpreadBps, double? RelativeRealizedSpreadBps, double? RelativePriceImpactBps, int Trades, int TradesWithoutQuote, int TradesWithoutHorizon, double HorizonSeconds);
+        double? EffectiveSpread, double? RelativeEffectiveSpreadBps, double? RelativeRealizedSpreadBps, double? RelativePriceImpactBps, int Trades, int TradesWithoutQuote, int TradesWithoutHorizon, double HorizonSeconds,
+        double? RollSpread, double? KyleLambda, double? KyleRSquared);
+
+    /// <summary>The day's realized measures as printed and written with --json.</summary>
+    public sealed record RealizedLine(string Symbol, DateOnly Date, double IntervalSeconds, int Returns, double Variance, double Subsampled, int Grids, double Bipower, double Jump, double JumpShare,
+        double AnnualisedVolatility);
 
     private static Option<string> LobsterOption() => new("--lobster") { Description = "A LOBSTER message file (SYMBOL_yyyy-MM-dd_START_END_message_1.csv); its orderbook file must be beside it.", Required = true };
 
@@ -50,8 +57,10 @@ public static class MicroCommand
         {
             var day = Read(parse.GetValue(lobster)!);
             var s = IntradayMeasures.Spreads(day.Events, parse.GetValue(horizon));
+            var kyle = RealizedMeasures.Kyle(day.Events, parse.GetValue(horizon));
             var line = new SpreadsLine(day.Symbol, day.Date, day.Events.Count, N(s.QuotedSpread), N(s.RelativeQuotedSpread * 1e4), N(s.BidDepth), N(s.AskDepth), s.QuotedSeconds,
-                N(s.EffectiveSpread), N(s.RelativeEffectiveSpread * 1e4), N(s.RelativeRealizedSpread * 1e4), N(s.RelativePriceImpact * 1e4), s.Trades, s.TradesWithoutQuote, s.TradesWithoutHorizon, s.Horizon);
+                N(s.EffectiveSpread), N(s.RelativeEffectiveSpread * 1e4), N(s.RelativeRealizedSpread * 1e4), N(s.RelativePriceImpact * 1e4), s.Trades, s.TradesWithoutQuote, s.TradesWithoutHorizon, s.Horizon,
+                RealizedMeasures.Roll(day.Events).Spread, N(kyle.Lambda), N(kyle.RSquared));
             if (parse.GetValue(CliOptions.Json))
             {
                 output.WriteJson(line);
@@ -66,8 +75,34 @@ public static class MicroCommand
             table.AddRow("Effective spread", $"{F(line.RelativeEffectiveSpreadBps, "F2")} bps, share-weighted over {line.Trades - line.TradesWithoutQuote:N0} of {line.Trades:N0} trades");
             table.AddRow($"Realized spread ({line.HorizonSeconds:0} s)", $"{F(line.RelativeRealizedSpreadBps, "F2")} bps");
             table.AddRow($"Price impact ({line.HorizonSeconds:0} s)", $"{F(line.RelativePriceImpactBps, "F2")} bps ({line.TradesWithoutHorizon:N0} trades too late in the day or without a quote then are left out of both)");
+            table.AddRow("Roll's spread", line.RollSpread is { } roll ? $"${roll:F4} (from the autocovariance of trade-price changes)" : "none (the price changes are not negatively autocorrelated)");
+            table.AddRow($"Kyle's lambda ({line.HorizonSeconds:0} s)", $"{F(line.KyleLambda * 1e6, "F3")} $ per million shares of signed volume (R² {F(line.KyleRSquared, "F2")}, {kyle.Intervals} intervals)");
             output.Out.WriteLine($"{day.Symbol} {day.Date:yyyy-MM-dd}, regular session 09:30-16:00 (executions: LOBSTER types 4 and 5)");
             output.Console.Write(table);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Realized(CliOutput output)
+    {
+        var lobster = LobsterOption();
+        var interval = new Option<int>("--interval") { Description = "Sampling interval in seconds (default 300: five minutes).", DefaultValueFactory = _ => 300 }.Positive();
+        var step = new Option<int>("--step") { Description = "Shift between the subsampled grids in seconds (default 60; at most the interval).", DefaultValueFactory = _ => 60 }.Positive();
+        var command = new Command("rv", "Realized variance of the day's midquote (plain and subsampled), bipower variation and the jump part.") { lobster, interval, step };
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(step) > parse.GetValue(interval))
+            {
+                throw new CliException($"--step ({parse.GetValue(step)} s) must not exceed --interval ({parse.GetValue(interval)} s).");
+            }
+
+            var day = Read(parse.GetValue(lobster)!);
+            var r = RealizedMeasures.Realized(day.Events, parse.GetValue(interval), parse.GetValue(step));
+            var line = new RealizedLine(day.Symbol, day.Date, r.Interval, r.Returns, r.Variance, r.Subsampled, r.Grids, r.Bipower, r.Jump, r.JumpShare, Math.Sqrt(252 * r.Variance));
+            output.Done(parse, string.Create(CultureInfo.InvariantCulture,
+                $"{day.Symbol} {day.Date:yyyy-MM-dd}, midquote every {r.Interval:0} s ({r.Returns} returns): RV {r.Variance:E4} (annualised volatility {line.AnnualisedVolatility:P1}), " +
+                $"subsampled over {r.Grids} grids {r.Subsampled:E4}, bipower {r.Bipower:E4}, jump part {r.Jump:E4} ({r.JumpShare:P1} of RV)"), line);
             return ExitCodes.Ok;
         });
         return command;
