@@ -60,5 +60,13 @@ public sealed class MicroCommandTests
         Assert.Contains("--step (120 s) must not exceed --interval (60 s)", error, StringComparison.Ordinal);
         (code, _, error) = await CliRunner.RunAsync("micro", "rv", "--lobster", file, "--step", "120");
         Assert.True(code == 0, error);
+
+        // The warehouse pattern needs the TAQ datasets, and says so.
+        (code, _, error) = await CliRunner.RunAsync("micro", "pattern", "--data-root", dir.Path);
+        Assert.Equal(1, code);
+        Assert.Contains("taq/trades is not in the warehouse", error, StringComparison.Ordinal);
+        (code, _, error) = await CliRunner.RunAsync("micro", "pattern", "--data-root", dir.Path, "--buckets", "0");
+        Assert.Equal(2, code);
+        Assert.Contains("--buckets", error, StringComparison.Ordinal);
     }
 }

@@ -8,7 +8,7 @@ using Spectre.Console;
 namespace Research.Cli.Commands.Micro;
 
 /// <summary>
-/// <c>research micro spreads|bars|rv --lobster FILE</c>: market microstructure of one LOBSTER day (level 1 message and
+/// <c>research micro spreads|bars|rv --lobster FILE</c> and <c>research micro pattern</c> (the warehouse's TAQ ticks): market microstructure of one LOBSTER day (level 1 message and
 /// orderbook files side by side): quoted, effective and realized spreads, price impact, depth, Roll's spread and
 /// Kyle's lambda; one-minute bars; realized variance, bipower variation and jumps.
 /// </summary>
@@ -20,6 +20,7 @@ public static class MicroCommand
         micro.Subcommands.Add(Spreads(output));
         micro.Subcommands.Add(Bars(output));
         micro.Subcommands.Add(Realized(output));
+        micro.Subcommands.Add(Pattern(output));
         return micro;
     }
 
@@ -31,6 +32,8 @@ public static class MicroCommand
     /// <summary>The day's realized measures as printed and written with --json.</summary>
     public sealed record RealizedLine(string Symbol, DateOnly Date, double IntervalSeconds, int Returns, double Variance, double Subsampled, int Grids, double Bipower, double Jump, double JumpShare,
         double AnnualisedVolatility);
+
+    private static readonly string[] TaqDatasets = ["taq/trades", "taq/quotes"];
 
     private static Option<string> LobsterOption() => new("--lobster") { Description = "A LOBSTER message file (SYMBOL_yyyy-MM-dd_START_END_message_1.csv); its orderbook file must be beside it.", Required = true };
 
@@ -103,6 +106,43 @@ public static class MicroCommand
             output.Done(parse, string.Create(CultureInfo.InvariantCulture,
                 $"{day.Symbol} {day.Date:yyyy-MM-dd}, midquote every {r.Interval:0} s ({r.Returns} returns): RV {r.Variance:E4} (annualised volatility {line.AnnualisedVolatility:P1}), " +
                 $"subsampled over {r.Grids} grids {r.Subsampled:E4}, bipower {r.Bipower:E4}, jump part {r.Jump:E4} ({r.JumpShare:P1} of RV)"), line);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Pattern(CliOutput output)
+    {
+        var buckets = new Option<int>("--buckets") { Description = "Slices of the session (default 13: half hours of a full day; a half day is stretched to the same fractions).", DefaultValueFactory = _ => 13 }.Between(1, 390);
+        var seconds = new Option<int>("--return-seconds") { Description = "Midquote returns every this many seconds for the variance (default 60).", DefaultValueFactory = _ => 60 }.Between(1, 3_600);
+        var command = new Command("pattern", "The intraday pattern of the warehouse's TAQ ticks (taq/trades, taq/quotes): trades, shares, midquote variance and quoted spread by slice of the session.") { buckets, seconds };
+        command.SetAction(parse =>
+        {
+            var layout = WarehouseOptions.Layout(parse);
+            var catalog = new Research.Data.Warehouse.WarehouseCatalog(layout);
+            if (TaqDatasets.FirstOrDefault(d => catalog.ReadCurrent(d) is null) is { } missing)
+            {
+                throw new CliException($"{missing} is not in the warehouse at {layout.Root}: sync it first (research sync --dataset taq).");
+            }
+
+            using var session = Research.Data.Warehouse.WarehouseQuerySession.Open(layout, Research.Data.Warehouse.VersionSelector.Current, Research.Data.Warehouse.QueryLimits.Default, TimeProvider.System, TaqDatasets);
+            var pattern = IntradayPattern.Measure(session, parse.GetValue(buckets), parse.GetValue(seconds));
+            if (parse.GetValue(CliOptions.Json))
+            {
+                output.WriteJson(new { pattern.SymbolDays, pattern.Trades, pattern.Quotes, pattern.ReturnSeconds, buckets = pattern.Buckets.Select(b => new { b.From, b.To, b.Trades, b.TradeShare, b.Volume, b.VolumeShare, b.Variance, b.VarianceShare, RelativeSpread = N(b.RelativeSpread) }) });
+                return ExitCodes.Ok;
+            }
+
+            var table = new Table().AddColumns("Slice of the session", "Trades", "Share", "Shares traded", "Share", "Variance share", "Quoted spread (bps)");
+            foreach (var b in pattern.Buckets)
+            {
+                table.AddRow($"{b.From:P1} to {b.To:P1}", b.Trades.ToString("N0", CultureInfo.InvariantCulture), b.TradeShare.ToString("P1", CultureInfo.InvariantCulture),
+                    b.Volume.ToString("N0", CultureInfo.InvariantCulture), b.VolumeShare.ToString("P1", CultureInfo.InvariantCulture), b.VarianceShare.ToString("P1", CultureInfo.InvariantCulture),
+                    double.IsFinite(b.RelativeSpread) ? (b.RelativeSpread * 1e4).ToString("F2", CultureInfo.InvariantCulture) : "none");
+            }
+
+            output.Out.WriteLine($"{pattern.SymbolDays} symbol-days, {pattern.Trades:N0} trades, {pattern.Quotes:N0} quotes; variance from midquote returns every {pattern.ReturnSeconds} s");
+            output.Console.Write(table);
             return ExitCodes.Ok;
         });
         return command;
