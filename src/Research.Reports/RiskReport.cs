@@ -58,7 +58,7 @@ public static class RiskReport
             .Append(".bar-pos{fill:#2f6fb0}.bar-neg{fill:#b8412f}.axis{stroke:#555;stroke-width:1}</style></head><body>\n<h1>").Append(E(title)).Append("</h1>\n")
             .Append(ReportPage.Preamble(at, $"job {row.JobId}", versions, note));
 
-        var scale = Math.Sqrt(252);
+        var scale = Research.Core.Calendars.Annualisation.VolatilityScale;
         html.Append("<h2>Volatility</h2>\n<table id=\"volatility\"><tr><th></th><th>Daily</th><th>Annualised</th></tr>");
         void Vol(string name, double? daily)
         {

@@ -40,7 +40,7 @@ public sealed class ConsoleNotebooks(IClusterClient cluster, ConsoleActions acti
                 .Select(s => new NotebookRow(s.Id, s.OwnerName, s.Via, s.StartedAt, s.ExpiresAt, launcher.LastUse(s.Id), s.Owner == me, s.BasePath + "tree")).ToArray());
         }, new ActionOptions(Audit: false));
 
-    /// <summary>Starts a server for the user (audited with the session id); its page address.</summary>
+    /// <summary>Starts a server for the user (audited as notebooks.use; the API key's creation as apikey.create); its page address.</summary>
     public Task<NotebookRow> StartAsync(ClaimsPrincipal user, CancellationToken ct = default) =>
         actions.RunAsync(user, ResearchActions.NotebooksUse, "notebook", async () =>
         {

@@ -102,7 +102,7 @@ public static class MicroCommand
 
             var day = Read(parse.GetValue(lobster)!);
             var r = RealizedMeasures.Realized(day.Events, parse.GetValue(interval), parse.GetValue(step));
-            var line = new RealizedLine(day.Symbol, day.Date, r.Interval, r.Returns, r.Variance, r.Subsampled, r.Grids, r.Bipower, r.Jump, r.JumpShare, Math.Sqrt(252 * r.Variance));
+            var line = new RealizedLine(day.Symbol, day.Date, r.Interval, r.Returns, r.Variance, r.Subsampled, r.Grids, r.Bipower, r.Jump, r.JumpShare, Research.Core.Calendars.Annualisation.Volatility(Math.Sqrt(r.Variance)));
             output.Done(parse, string.Create(CultureInfo.InvariantCulture,
                 $"{day.Symbol} {day.Date:yyyy-MM-dd}, midquote every {r.Interval:0} s ({r.Returns} returns): RV {r.Variance:E4} (annualised volatility {line.AnnualisedVolatility:P1}), " +
                 $"subsampled over {r.Grids} grids {r.Subsampled:E4}, bipower {r.Bipower:E4}, jump part {r.Jump:E4} ({r.JumpShare:P1} of RV)"), line);
