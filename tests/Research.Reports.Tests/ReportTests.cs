@@ -143,7 +143,8 @@ public sealed class ReportTests : IDisposable
     }
 
     [Theory]
-    [InlineData("weekly", null, "template: 'weekly' is not one of backtest, strategy, data-quality.")]
+    [InlineData("weekly", null, "template: 'weekly' is not one of backtest, strategy, data-quality, risk.")]
+    [InlineData("risk", null, "subject: template 'risk' needs one: the job id of a stored result.")]
     [InlineData("backtest", null, "subject: template 'backtest' needs one: the job id of a stored result.")]
     [InlineData("strategy", " ", "subject: template 'strategy' needs one: a strategy name.")]
     [InlineData("data-quality", "crsp/daily", "subject: template 'data-quality' covers the whole warehouse and takes none (got 'crsp/daily').")]
