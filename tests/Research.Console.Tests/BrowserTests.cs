@@ -657,6 +657,22 @@ public sealed partial class BrowserTests(ConsolePlatform platform)
         Assert.Equal(1, await researcher.Locator("#journal-trades tbody tr").CountAsync());
         Assert.Equal("open", (await researcher.InnerTextAsync("#journal-trips tbody tr td:nth-child(5)")).Trim());
         Assert.Equal("0", await researcher.GetAttributeAsync("#journal-summary tr[data-stat='closed'] td", "data-value"));
+
+        // Its tax lots: the page links them, and the journal's CSV export reads as the tax ledger's trades (the fill, its cost as fees).
+        Assert.Equal($"/tax?accounts={desk}", await researcher.GetAttributeAsync("#journal-tax-lots", "href"));
+        await researcher.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "journal-account-researcher.png"), FullPage = true });
+        var exported = Path.Combine(Path.GetTempPath(), $"journal-{desk}.csv");
+        await File.WriteAllTextAsync(exported, await (await researcher.APIRequest.GetAsync(await researcher.GetAttributeAsync("#journal-export-csv", "href") ?? string.Empty)).TextAsync());
+        try
+        {
+            var lot = Assert.Single(Research.Trading.Tax.LotLedger.Run(Research.Trading.Tax.TaxTradeFile.ReadTrades(exported)).OpenLots);
+            Assert.Equal(desk, lot.Account);
+        }
+        finally
+        {
+            File.Delete(exported);
+        }
+
         await viewer.GotoAsync($"/risk?source=account&account={desk}");
         await viewer.WaitForSelectorAsync("#risk-error", new PageWaitForSelectorOptions { Timeout = 60_000 });
         Assert.Contains("'trading.view' refused", await viewer.InnerTextAsync("#risk-error"), StringComparison.Ordinal);

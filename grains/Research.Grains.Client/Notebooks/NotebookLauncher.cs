@@ -74,6 +74,7 @@ public sealed partial class NotebookLauncher(NotebookOptions options, TimeProvid
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
     private static readonly JsonSerializerOptions JupyterJson = new() { WriteIndented = true }; // Jupyter's names as written
     private readonly Dictionary<string, DateTimeOffset> lastUse = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NotebookSession> records = new(StringComparer.Ordinal);
     private readonly Lock gate = new();
 
     public NotebookOptions Options => options;
@@ -354,6 +355,7 @@ public sealed partial class NotebookLauncher(NotebookOptions options, TimeProvid
         lock (gate)
         {
             lastUse.Remove(id);
+            records.Remove(id);
         }
 
         var dir = Path.Combine(SessionsDir, id);
@@ -370,12 +372,40 @@ public sealed partial class NotebookLauncher(NotebookOptions options, TimeProvid
         }
     }
 
-    private static NotebookSession? Read(string dir)
+    /// <summary>
+    /// A session's record: written once at start and never changed, so parsed once and kept (the proxy asks on every
+    /// request); the file must still be there (a stop by another process on this host removes it).
+    /// </summary>
+    private NotebookSession? Read(string dir)
     {
+        var id = Path.GetFileName(dir);
         var file = Path.Combine(dir, "session.json");
+        lock (gate)
+        {
+            if (records.TryGetValue(id, out var known))
+            {
+                if (File.Exists(file))
+                {
+                    return known;
+                }
+
+                records.Remove(id);
+                return null;
+            }
+        }
+
         try
         {
-            return File.Exists(file) ? JsonSerializer.Deserialize<NotebookSession>(File.ReadAllText(file), Json) : null;
+            var read = File.Exists(file) ? JsonSerializer.Deserialize<NotebookSession>(File.ReadAllText(file), Json) : null;
+            if (read is not null)
+            {
+                lock (gate)
+                {
+                    records[id] = read;
+                }
+            }
+
+            return read;
         }
         catch (Exception e) when (e is JsonException or IOException)
         {
