@@ -1,4 +1,5 @@
 using System.Globalization;
+using Research.Core.Text;
 
 namespace Research.Trading.Tax;
 
@@ -25,23 +26,17 @@ public static class TaxTradeFile
         var rows = Read(path, ["id", "date", "account", "symbol", "side", "quantity", "price"], ["fees", "lots"]);
         return [.. rows.Select(r => new TaxTrade(r.Text("id"), r.Text("account"), r.Date("date"), r.Text("symbol"),
             r.Text("side").ToLowerInvariant() switch { "buy" => TaxSide.Buy, "sell" => TaxSide.Sell, var s => throw r.Bad("side", s, "buy or sell") },
-            r.Number("quantity"), r.Number("price"), r.Has("fees") ? r.Number("fees") : 0, r.Has("lots") ? r.Picks("lots") : null))];
+            r.Number("quantity"), r.Number("price"), r.Has("fees") ? r.Number("fees") : 0, r.Has("lots") ? Picks(r, "lots") : null))];
     }
 
     private static bool IsJournal(string path)
     {
-        if (!File.Exists(path))
-        {
-            return false;
-        }
-
-        using var reader = new StreamReader(path);
-        var header = Fields(reader.ReadLine() ?? string.Empty).Select(h => h.Trim().ToLowerInvariant()).ToArray();
+        var header = CsvRecords.ReadHeader(path);
         return !header.Contains("id") && header.Contains("key") && header.Contains("at");
     }
 
     /// <summary>A journal row of an account: a backtest's journal is in weights of capital and is refused.</summary>
-    private static TaxTrade FromJournal(Row r)
+    private static TaxTrade FromJournal(CsvRecord r)
     {
         var key = r.Text("key");
         var colon = key.LastIndexOf(':');
@@ -61,115 +56,16 @@ public static class TaxTradeFile
             quantity, r.Number("price"), r.Has("cost") ? Math.Abs(r.Number("cost")) : 0);
     }
 
-    /// <summary>One line's fields: split at commas outside double quotes; a quoted field's doubled quote is one quote.</summary>
-    private static List<string> Fields(string line)
-    {
-        var fields = new List<string>();
-        var field = new System.Text.StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var c = line[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    field.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-            }
-            else
-            {
-                field.Append(c);
-            }
-        }
-
-        fields.Add(field.ToString());
-        return fields;
-    }
-
     public static IReadOnlyList<StockSplit> ReadSplits(string path) =>
         [.. Read(path, ["date", "symbol", "ratio"], []).Select(r => new StockSplit(r.Date("date"), r.Text("symbol"), r.Number("ratio")))];
 
-    private static List<Row> Read(string path, string[] required, string[] optional)
+    private static IReadOnlyList<CsvRecord> Read(string path, string[] required, string[] optional) => CsvRecords.Read(path, required, optional);
+
+    private static IReadOnlyList<LotPick> Picks(CsvRecord r, string column) => [.. r.Text(column).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p =>
     {
-        if (!File.Exists(path))
-        {
-            throw new FileNotFoundException($"{path}: no such file.", path);
-        }
-
-        using var reader = new StreamReader(path);
-        var header = Fields((reader.ReadLine() ?? throw new InvalidDataException($"{path}: the file is empty.")).Trim().TrimStart('\uFEFF')).Select(h => h.Trim().ToLowerInvariant()).ToArray();
-        if (required.FirstOrDefault(c => !header.Contains(c)) is { } missing)
-        {
-            throw new InvalidDataException($"{path}: column '{missing}' is missing (the header needs {string.Join(",", required)}{(optional.Length > 0 ? ", optionally " + string.Join(",", optional) : string.Empty)}; found {string.Join(",", header)}).");
-        }
-
-        var columns = header.Select((h, i) => (h, i)).ToDictionary(p => p.h, p => p.i, StringComparer.Ordinal);
-        var rows = new List<Row>();
-        var line = 1;
-        for (var text = reader.ReadLine(); text is not null; text = reader.ReadLine())
-        {
-            line++;
-            if (string.IsNullOrWhiteSpace(text))
-            {
-                continue;
-            }
-
-            if (text.Count(c => c == '"') % 2 != 0)
-            {
-                throw new InvalidDataException($"{path} line {line}: a quoted field does not end on the line (a line break inside a note is not read).");
-            }
-
-            var fields = Fields(text).ToArray();
-            if (fields.Length != header.Length)
-            {
-                throw new InvalidDataException($"{path} line {line}: {fields.Length} fields, the header has {header.Length}.");
-            }
-
-            rows.Add(new Row(path, line, columns, fields));
-        }
-
-        return rows;
-    }
-
-    private sealed record Row(string Path, int Line, Dictionary<string, int> Columns, string[] Fields)
-    {
-        public bool Has(string column) => Columns.TryGetValue(column, out var i) && !string.IsNullOrWhiteSpace(Fields[i]);
-
-        public string Text(string column) => Fields[Columns[column]].Trim() is { Length: > 0 } t ? t : throw Bad(column, string.Empty, "a value");
-
-        public DateOnly Date(string column) =>
-            DateOnly.TryParseExact(Text(column), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : throw Bad(column, Text(column), "a date as yyyy-MM-dd");
-
-        public decimal Number(string column) =>
-            decimal.TryParse(Text(column), NumberStyles.Number, CultureInfo.InvariantCulture, out var n) ? n : throw Bad(column, Text(column), "a number");
-
-        public IReadOnlyList<LotPick> Picks(string column) => [.. Text(column).Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p =>
-        {
-            var at = p.LastIndexOf(':');
-            return at > 0 && decimal.TryParse(p[(at + 1)..], NumberStyles.Number, CultureInfo.InvariantCulture, out var q) && q > 0
-                ? new LotPick(p[..at], q)
-                : throw Bad(column, p, "lots as buyid:shares;buyid:shares");
-        })];
-
-        public InvalidDataException Bad(string column, string value, string expected) => new($"{Path} line {Line}, column {column}: '{value}' is not {expected}.");
-    }
+        var at = p.LastIndexOf(':');
+        return at > 0 && decimal.TryParse(p[(at + 1)..], NumberStyles.Number, CultureInfo.InvariantCulture, out var q) && q > 0
+            ? new LotPick(p[..at], q)
+            : throw r.Bad(column, p, "lots as buyid:shares;buyid:shares");
+    })];
 }
