@@ -67,6 +67,7 @@ public static class CliApp
         root.Subcommands.Add(Commands.Notebooks.NotebooksCommand.Create(output));
         root.Subcommands.Add(Commands.Micro.MicroCommand.Create(output));
         root.Subcommands.Add(Commands.Events.EventsCommand.Create(output));
+        root.Subcommands.Add(Commands.Execution.ExecutionCommand.Create(output));
         root.Subcommands.Add(Commands.Trading.StrategyCommand.Create(output));
         root.Subcommands.Add(Commands.Trading.OrdersCommand.Create(output));
         root.Subcommands.Add(Commands.Trading.OrdersCommand.Positions(output));

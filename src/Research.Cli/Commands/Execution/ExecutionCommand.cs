@@ -1,0 +1,204 @@
+using System.CommandLine;
+using System.Globalization;
+using Research.Analytics.Execution;
+using Research.Analytics.Microstructure;
+using Research.Cli.Infrastructure;
+using Research.Core.Text;
+using Spectre.Console;
+
+namespace Research.Cli.Commands.Execution;
+
+/// <summary>
+/// <c>research execution analyze --orders FILE --fills FILE [--lobster FILE]</c>: implementation shortfall per parent
+/// order and in total, split into explicit, delay, trading and opportunity costs (<see cref="ImplementationShortfall"/>);
+/// with a LOBSTER day of the same symbol, the arrival, VWAP and TWAP benchmarks and the participation over each
+/// order's trading interval (<see cref="ExecutionBenchmarks"/>).
+/// </summary>
+public static class ExecutionCommand
+{
+    /// <summary>One order's analysis as printed and written with --json (costs in basis points of the paper investment; NaN as null).</summary>
+    public sealed record OrderLine(string Order, string Symbol, string Side, double Quantity, double Filled, double? AveragePrice, double PaperInvestment,
+        double ExplicitBps, double DelayBps, double TradingBps, double OpportunityBps, double TotalBps, double TotalDollars,
+        double? ArrivalBps, double? VwapBps, double? TwapBps, double? Participation, string? Interval);
+
+    public static Command Create(CliOutput output)
+    {
+        var execution = new Command("execution", "Execution quality: implementation shortfall and its parts, slippage against arrival, VWAP and TWAP.");
+        execution.Subcommands.Add(Analyze(output));
+        return execution;
+    }
+
+    private static double? N(double x) => double.IsFinite(x) ? x : null;
+
+    private static Command Analyze(CliOutput output)
+    {
+        var orders = new Option<string>("--orders") { Description = "Parent orders, CSV: order,symbol,side (buy|sell),quantity,decision_price, optionally cancel_price (needed when shares are left unfilled), start and end (HH:mm:ss, New York).", Required = true };
+        var fills = new Option<string>("--fills") { Description = "Fills, CSV: order,date (yyyy-MM-dd),quantity,price, optionally time (HH:mm:ss), fees (dollars) and benchmark (the previous close for a fill after the decision day; default the decision price).", Required = true };
+        var lobster = new Option<string?>("--lobster") { Description = "A LOBSTER message file of the orders' symbol and day (its orderbook file beside it): arrival, VWAP and TWAP over each order's interval, and participation." };
+        var command = new Command("analyze", "Implementation shortfall per order and in total (explicit, delay, trading, opportunity), with intraday benchmarks from a LOBSTER day.") { orders, fills, lobster };
+        command.SetAction(parse =>
+        {
+            var (parents, times) = ReadOrders(parse.GetValue(orders)!);
+            var children = ReadFills(parse.GetValue(fills)!);
+            if (children.FirstOrDefault(f => parents.All(o => o.Id != f.Order)) is { } orphan)
+            {
+                throw new CliException($"--fills: a fill of order '{orphan.Order}' on {orphan.Date:yyyy-MM-dd}, which --orders does not list.");
+            }
+
+            LobsterDay? day = null;
+            if (parse.GetValue(lobster) is { } file)
+            {
+                try
+                {
+                    day = LobsterDay.Read(Path.GetFullPath(file));
+                }
+                catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException)
+                {
+                    throw new CliException("--lobster: " + e.Message, e);
+                }
+            }
+
+            var lines = new List<OrderLine>();
+            var shortfalls = new List<Shortfall>();
+            foreach (var order in parents)
+            {
+                var own = children.Where(f => f.Order == order.Id).Select(f => double.IsNaN(f.Benchmark) ? f with { Benchmark = order.DecisionPrice } : f).ToList();
+                Shortfall s;
+                try
+                {
+                    s = ImplementationShortfall.Measure(order, own);
+                }
+                catch (ArgumentException e)
+                {
+                    throw new CliException(e.Message, e);
+                }
+
+                shortfalls.Add(s);
+                double? arrival = null, vwap = null, twap = null, participation = null;
+                string? interval = null;
+                if (day is not null && s.Filled > 0)
+                {
+                    if (!string.Equals(day.Symbol, order.Symbol, StringComparison.OrdinalIgnoreCase) || own.Any(f => f.Date != day.Date))
+                    {
+                        throw new CliException($"--lobster is {day.Symbol} on {day.Date:yyyy-MM-dd}; order {order.Id} is {order.Symbol} with fills on {string.Join(", ", own.Select(f => f.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Distinct())}.");
+                    }
+
+                    var (start, end) = times[order.Id];
+                    var fillTimes = own.Where(f => f.Time is not null).Select(f => f.Time!.Value.ToTimeSpan().TotalSeconds).ToList();
+                    var from = start ?? (fillTimes.Count > 0 ? fillTimes.Min() : throw new CliException($"Order {order.Id}: intraday benchmarks need its start or its fills' times."));
+                    var to = end ?? fillTimes.Max();
+                    if (to < from)
+                    {
+                        throw new CliException($"Order {order.Id}: its interval ends before it starts.");
+                    }
+
+                    var b = ExecutionBenchmarks.FromTicks(day.Events, from, to);
+                    arrival = N(ExecutionBenchmarks.SlippageBps(order.Side, s.AveragePrice, b.Arrival));
+                    vwap = N(ExecutionBenchmarks.SlippageBps(order.Side, s.AveragePrice, b.Vwap));
+                    twap = N(ExecutionBenchmarks.SlippageBps(order.Side, s.AveragePrice, b.Twap));
+                    participation = b.MarketVolume > 0 ? s.Filled / b.MarketVolume : null;
+                    interval = $"{TimeOnly.FromTimeSpan(TimeSpan.FromSeconds(from)):HH:mm:ss}-{TimeOnly.FromTimeSpan(TimeSpan.FromSeconds(to)):HH:mm:ss}";
+                }
+
+                lines.Add(new OrderLine(order.Id, order.Symbol, order.Side == ExecutionSide.Buy ? "buy" : "sell", order.Quantity, s.Filled, N(s.AveragePrice), s.PaperInvestment,
+                    s.Fraction(s.ExplicitCost) * 1e4, s.Fraction(s.DelayCost) * 1e4, s.Fraction(s.TradingCost) * 1e4, s.Fraction(s.OpportunityCost) * 1e4, s.Fraction(s.Total) * 1e4, s.Total,
+                    arrival, vwap, twap, participation, interval));
+            }
+
+            var total = ImplementationShortfall.Aggregate(shortfalls);
+            var summary = new
+            {
+                orders = lines.Count,
+                paperInvestment = total.Investment,
+                explicitBps = total.Explicit / total.Investment * 1e4,
+                delayBps = total.Delay / total.Investment * 1e4,
+                tradingBps = total.Trading / total.Investment * 1e4,
+                opportunityBps = total.Opportunity / total.Investment * 1e4,
+                totalBps = total.Total / total.Investment * 1e4,
+                totalDollars = total.Total,
+            };
+            if (parse.GetValue(CliOptions.Json))
+            {
+                output.WriteJson(new { orders = lines, total = summary });
+                return ExitCodes.Ok;
+            }
+
+            string F(double? x, string f = "F2") => x is { } v ? v.ToString(f, CultureInfo.InvariantCulture) : "n/a";
+            var table = new Table().AddColumns("Order", "Side", "Filled", "Avg price", "Explicit", "Delay", "Trading", "Opportunity", "Total (bps)", "Total ($)");
+            if (day is not null)
+            {
+                table.AddColumns("Interval", "vs arrival", "vs VWAP", "vs TWAP", "Participation");
+            }
+
+            foreach (var l in lines)
+            {
+                var cells = new List<string>
+                {
+                    Markup.Escape($"{l.Order} {l.Symbol}"), l.Side, $"{l.Filled:N0}/{l.Quantity:N0}", F(l.AveragePrice, "F4"), F(l.ExplicitBps), F(l.DelayBps), F(l.TradingBps), F(l.OpportunityBps), F(l.TotalBps), F(l.TotalDollars, "N2"),
+                };
+                if (day is not null)
+                {
+                    cells.AddRange([l.Interval ?? "n/a", F(l.ArrivalBps), F(l.VwapBps), F(l.TwapBps), F(l.Participation, "P2")]);
+                }
+
+                table.AddRow([.. cells]);
+            }
+
+            output.Console.Write(table);
+            output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"All {lines.Count} orders: implementation shortfall {summary.totalBps:F2} bps of {total.Investment:N2} paper (${total.Total:N2}): explicit {summary.explicitBps:F2}, delay {summary.delayBps:F2}, trading {summary.tradingBps:F2}, opportunity {summary.opportunityBps:F2} bps. Costs positive; benchmarks' slippage positive = worse than the benchmark."));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static TimeOnly? Time(CsvRecord r, string column) => !r.Has(column) ? null
+        : TimeOnly.TryParseExact(r.Text(column), ["HH:mm:ss", "HH:mm:ss.FFFFFFF"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var t) ? t : throw r.Bad(column, r.Text(column), "a time as HH:mm:ss");
+
+    private static double Positive(CsvRecord r, string column) => (double)r.Number(column) is var v && v > 0 ? v : throw r.Bad(column, r.Text(column), "a positive number");
+
+    private static (List<ParentOrder> Orders, Dictionary<string, (double? Start, double? End)> Times) ReadOrders(string path)
+    {
+        try
+        {
+            var rows = CsvRecords.Read(Path.GetFullPath(path), ["order", "symbol", "side", "quantity", "decision_price"], ["cancel_price", "start", "end"]);
+            var orders = new List<ParentOrder>();
+            var times = new Dictionary<string, (double?, double?)>(StringComparer.Ordinal);
+            foreach (var r in rows)
+            {
+                var id = r.Text("order");
+                if (times.ContainsKey(id))
+                {
+                    throw r.Bad("order", id, "a new order id (it is listed twice)");
+                }
+
+                var side = r.Text("side").ToLowerInvariant() switch { "buy" => ExecutionSide.Buy, "sell" => ExecutionSide.Sell, var s => throw r.Bad("side", s, "buy or sell") };
+                orders.Add(new ParentOrder(id, r.Text("symbol"), side, Positive(r, "quantity"), Positive(r, "decision_price"), r.Has("cancel_price") ? Positive(r, "cancel_price") : null));
+                times[id] = (Time(r, "start")?.ToTimeSpan().TotalSeconds, Time(r, "end")?.ToTimeSpan().TotalSeconds);
+            }
+
+            return orders.Count > 0 ? (orders, times) : throw new InvalidDataException($"{path}: no orders.");
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            throw new CliException("--orders: " + e.Message, e);
+        }
+    }
+
+    private static List<ChildFill> ReadFills(string path)
+    {
+        try
+        {
+            return [.. CsvRecords.Read(Path.GetFullPath(path), ["order", "date", "quantity", "price"], ["time", "fees", "benchmark"]).Select(r =>
+            {
+                var fees = r.Has("fees") ? (double)r.Number("fees") : 0;
+                return new ChildFill(r.Text("order"), r.Date("date"), Time(r, "time"), Positive(r, "quantity"), Positive(r, "price"), fees >= 0 ? fees : throw r.Bad("fees", r.Text("fees"), "zero or more"),
+                    r.Has("benchmark") ? Positive(r, "benchmark") : double.NaN);
+            })];
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            throw new CliException("--fills: " + e.Message, e);
+        }
+    }
+}
