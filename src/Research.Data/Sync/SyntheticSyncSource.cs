@@ -121,7 +121,7 @@ public sealed class SyntheticSyncSource(WarehouseLayout layout, SyntheticMarketO
 
     private static string Hash(SyntheticMarketOptions o)
     {
-        var text = string.Create(CultureInfo.InvariantCulture, $"synthetic|{SyntheticMarketGenerator.ModelVersion}|{o.Stocks}|{o.Years}|{o.EndYear}|{o.Seed}|{o.AlphaIc}|{o.AlphaPersistence}|{o.IntradaySymbols}|{o.IntradayDays}");
+        var text = string.Create(CultureInfo.InvariantCulture, $"synthetic|{SyntheticMarketGenerator.ModelVersion}|{o.Stocks}|{o.Years}|{o.EndYear}|{o.Seed}|{o.AlphaIc}|{o.AlphaPersistence}|{o.IntradaySymbols}|{o.IntradayDays}{(o.IntradayTradeSize == 200 ? string.Empty : "|" + o.IntradayTradeSize)}");
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
     }
 }

@@ -16,7 +16,7 @@ namespace Research.Data.Synthetic;
 /// </summary>
 internal static class IntradaySimulator
 {
-    public static IntradayTape Simulate(DateOnly date, double open, double close, double volume, double dailyVol, DeterministicRandom rng)
+    public static IntradayTape Simulate(DateOnly date, double open, double close, double volume, double dailyVol, DeterministicRandom rng, double averageSize = 200.0)
     {
         var hours = NyseCalendar.Instance.GetSessionHours(date)
             ?? throw new ArgumentException($"{date:yyyy-MM-dd} is not an NYSE session.", nameof(date));
@@ -53,7 +53,6 @@ internal static class IntradaySimulator
 
         // 2-3. Quotes and trades.
         var tape = new IntradayTape();
-        const double averageSize = 200.0;
         var tradesPerSecond = Math.Max(volume / averageSize, 50.0) / total;
         var quotesPerSecond = 2.0 * tradesPerSecond;
         var bid = 0.0;

@@ -31,6 +31,12 @@ public sealed record SyntheticMarketOptions
     /// <summary>Number of final sessions with intraday trades and quotes.</summary>
     public int IntradayDays { get; init; } = 2;
 
+    /// <summary>
+    /// Mean size of an intraday trade in shares (default 200). The day's volume is kept, so a larger size means fewer
+    /// trades (and quotes, refreshed at twice the trade rate): long runs of ticks for tests and demos stay small.
+    /// </summary>
+    public int IntradayTradeSize { get; init; } = 200;
+
     /// <summary>First calendar year simulated.</summary>
     public int StartYear => EndYear - Years + 1;
 
@@ -65,6 +71,11 @@ public sealed record SyntheticMarketOptions
         if (IntradaySymbols < 0 || IntradayDays < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(IntradaySymbols), "intraday symbol and day counts must not be negative.");
+        }
+
+        if (IntradayTradeSize is < 100 or > 1_000_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(IntradayTradeSize), IntradayTradeSize, "the mean intraday trade size must be between 100 and 1,000,000 shares.");
         }
     }
 }

@@ -132,7 +132,7 @@ internal sealed class SyntheticMarketWriter(string root)
 
                 var rng = DeterministicRandom.ForStream(options.Seed, StreamKinds.Intraday, ((ulong)s.Plan.Index << 20) | (uint)t);
                 var dailyVol = Math.Sqrt(Math.Pow(s.Plan.SpecificVol * path.SpecificMultiplier[t], 2) + Math.Pow(SyntheticFactorModel.MarketVol, 2));
-                trades.Add((s.NameAt(t).Ticker, IntradaySimulator.Simulate(date, openPrice, Math.Abs(row.Price), row.Volume, dailyVol, rng)));
+                trades.Add((s.NameAt(t).Ticker, IntradaySimulator.Simulate(date, openPrice, Math.Abs(row.Price), row.Volume, dailyVol, rng, options.IntradayTradeSize)));
             }
 
             var partition = "date=" + date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

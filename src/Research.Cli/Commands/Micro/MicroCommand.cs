@@ -16,11 +16,14 @@ public static class MicroCommand
 {
     public static Command Create(CliOutput output)
     {
-        var micro = new Command("micro", "Market microstructure from tick data: spreads and depth, one-minute bars (LOBSTER files for now).");
+        var micro = new Command("micro", "Market microstructure: spreads, depth, bars and realized variance of a LOBSTER day; the intraday pattern, HAR-RV and VPIN of the warehouse's TAQ ticks; Amihud illiquidity from CRSP.");
         micro.Subcommands.Add(Spreads(output));
         micro.Subcommands.Add(Bars(output));
         micro.Subcommands.Add(Realized(output));
         micro.Subcommands.Add(Pattern(output));
+        micro.Subcommands.Add(Har(output));
+        micro.Subcommands.Add(VpinCommand(output));
+        micro.Subcommands.Add(AmihudCommand(output));
         return micro;
     }
 
@@ -185,6 +188,211 @@ public static class MicroCommand
             }
 
             output.Out.WriteLine($"{day.Symbol} {day.Date:yyyy-MM-dd}: {bars.Count} one-minute bars, {bars.Sum(b => b.Volume):N0} shares in {bars.Sum(b => b.Trades):N0} trades (regular session; times New York)");
+            output.Console.Write(table);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>The days of one symbol in the warehouse's TAQ ticks (refused by name when the datasets or the symbol are missing).</summary>
+    private static List<TickDay> SymbolDays(System.CommandLine.ParseResult parse, string symbol, CancellationToken ct)
+    {
+        var layout = WarehouseOptions.Layout(parse);
+        var catalog = new Research.Data.Warehouse.WarehouseCatalog(layout);
+        if (TaqDatasets.FirstOrDefault(d => catalog.ReadCurrent(d) is null) is { } missing)
+        {
+            throw new CliException($"{missing} is not in the warehouse at {layout.Root}: sync it first (research sync --dataset taq).");
+        }
+
+        using var session = Research.Data.Warehouse.WarehouseQuerySession.Open(layout, Research.Data.Warehouse.VersionSelector.Current, Research.Data.Warehouse.QueryLimits.Default, TimeProvider.System, TaqDatasets);
+        var days = TaqTicks.Read(session, symbol, ct).ToList();
+        if (days.Count == 0)
+        {
+            using var command = session.CreateTrustedCommand("SELECT DISTINCT sym_root FROM taq.trades ORDER BY 1 LIMIT 20");
+            using var reader = command.ExecuteReader();
+            var known = new List<string>();
+            while (reader.Read())
+            {
+                known.Add(reader.GetString(0));
+            }
+
+            throw new CliException($"--symbol {symbol}: no TAQ ticks in the warehouse (symbols there: {string.Join(", ", known)}).");
+        }
+
+        return days;
+    }
+
+    private static Option<string> SymbolOption() => new("--symbol") { Description = "The symbol (TAQ sym_root) whose days to read from the warehouse's taq/trades and taq/quotes.", Required = true };
+
+    private static Command Har(CliOutput output)
+    {
+        var symbol = SymbolOption();
+        var train = new Option<int>("--train") { Description = "Days of the first fit (default 150); every later day is forecast out of sample from a fit on the days before it.", DefaultValueFactory = _ => 150 }.Between(HarModel.Month + 10, 100_000);
+        var interval = new Option<int>("--interval") { Description = "Sampling interval of the daily realized variance in seconds (default 300).", DefaultValueFactory = _ => 300 }.Between(1, 3_600);
+        var command = new Command("har", "HAR-RV (Corsi 2009) on a symbol's daily realized variance from the warehouse's TAQ ticks: fit, out-of-sample MSE and QLIKE against yesterday's RV, and tomorrow's forecast.") { symbol, train, interval };
+        command.SetAction(async (parse, ct) =>
+        {
+            var days = SymbolDays(parse, parse.GetValue(symbol)!, ct);
+            var seconds = parse.GetValue(interval);
+            var rv = await output.WithProgressAsync($"realized variance of {days.Count} days", progress => Task.Run(() => days.Select((d, k) =>
+            {
+                progress.Report(("days", k / (double)days.Count));
+                return RealizedMeasures.Realized(d.Events, seconds, Math.Min(60, seconds), d.Open, d.Close).Variance;
+            }).ToArray(), ct)).ConfigureAwait(false);
+            var kept = Enumerable.Range(0, days.Count).Where(k => rv[k] > 0).ToArray();
+            if (kept.Length < days.Count)
+            {
+                output.Info($"{days.Count - kept.Length} day(s) without a midquote change are left out.");
+            }
+
+            HarEvaluation evaluation;
+            try
+            {
+                evaluation = HarModel.Evaluate([.. kept.Select(k => days[k].Date)], [.. kept.Select(k => rv[k])], parse.GetValue(train));
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliException(e.Message, e);
+            }
+
+            var values = kept.Select(k => rv[k]).ToArray();
+            var fit = HarModel.Fit(values, values.Length - 1);
+            var tomorrow = HarModel.Forecast(fit, values, values.Length - 1);
+            var result = new
+            {
+                Symbol = days[0].Symbol,
+                Days = values.Length,
+                From = days[kept[0]].Date,
+                To = days[kept[^1]].Date,
+                IntervalSeconds = seconds,
+                evaluation.TrainDays,
+                Tested = evaluation.Forecasts.Count,
+                evaluation.HarMse,
+                evaluation.NaiveMse,
+                evaluation.MseRatio,
+                evaluation.HarQlike,
+                evaluation.NaiveQlike,
+                evaluation.QlikeRatio,
+                Fit = new { fit.Intercept, fit.Daily, fit.Weekly, fit.Monthly, RSquared = N(fit.RSquared), fit.Observations },
+                NextForecast = tomorrow,
+                NextVolatilityAnnualised = Research.Core.Calendars.Annualisation.Volatility(Math.Sqrt(Math.Max(tomorrow, 0))),
+                Forecasts = evaluation.Forecasts,
+            };
+            if (parse.GetValue(CliOptions.Json))
+            {
+                output.WriteJson(result);
+                return ExitCodes.Ok;
+            }
+
+            var table = new Table().AddColumns("", "HAR", "Naive (RV yesterday)", "HAR / naive");
+            table.AddRow("MSE", evaluation.HarMse.ToString("E3", CultureInfo.InvariantCulture), evaluation.NaiveMse.ToString("E3", CultureInfo.InvariantCulture), evaluation.MseRatio.ToString("F3", CultureInfo.InvariantCulture));
+            table.AddRow("QLIKE", evaluation.HarQlike.ToString("F4", CultureInfo.InvariantCulture), evaluation.NaiveQlike.ToString("F4", CultureInfo.InvariantCulture), evaluation.QlikeRatio.ToString("F3", CultureInfo.InvariantCulture));
+            output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{result.Symbol}: {values.Length} days {result.From:yyyy-MM-dd} to {result.To:yyyy-MM-dd}, RV at {seconds} s; first fit on {evaluation.TrainDays} days, {evaluation.Forecasts.Count} days forecast out of sample (expanding window)"));
+            output.Console.Write(table);
+            output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Fit on all days: RV(t+1) = {fit.Intercept:E3} + {fit.Daily:F3} RV(t) + {fit.Weekly:F3} RV(week) + {fit.Monthly:F3} RV(month), R² {fit.RSquared:F3}; next day's forecast {tomorrow:E3} (annualised volatility {result.NextVolatilityAnnualised:P1})"));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command VpinCommand(CliOutput output)
+    {
+        var symbol = SymbolOption();
+        var perDay = new Option<int>("--buckets-per-day") { Description = "Volume buckets per average day (default 50: a bucket of ADV/50, as published).", DefaultValueFactory = _ => 50 }.Between(1, 10_000);
+        var window = new Option<int>("--window") { Description = "Buckets per VPIN value (default 50).", DefaultValueFactory = _ => 50 }.Between(1, 10_000);
+        var command = new Command("vpin", "VPIN (Easley, López de Prado and O'Hara 2012) of a symbol from the warehouse's TAQ ticks: one-minute bars, bulk volume classification, volume buckets.") { symbol, perDay, window };
+        command.SetAction((parse, ct) =>
+        {
+            var days = SymbolDays(parse, parse.GetValue(symbol)!, ct);
+            var bars = Vpin.Bars(days);
+            var adv = days.Sum(d => d.Events.Where(e => e.IsExecution && e.Time >= d.Open && e.Time < d.Close).Sum(e => (double)e.Size)) / days.Count;
+            VpinResult result;
+            try
+            {
+                result = Vpin.Measure(bars, adv, parse.GetValue(perDay), parse.GetValue(window));
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliException(e.Message, e);
+            }
+
+            var values = result.Values.Order().ToArray();
+            if (values.Length == 0)
+            {
+                throw new CliException($"{result.Buckets.Count} volume buckets filled, fewer than the window of {result.Window}: VPIN needs more days or a shorter --window.");
+            }
+
+            double Q(double p) => Research.Core.Statistics.Quantiles.Linear(values, p);
+            var summary = new
+            {
+                Symbol = days[0].Symbol,
+                Days = days.Count,
+                AverageDailyVolume = adv,
+                result.BucketVolume,
+                result.Window,
+                result.SigmaPriceChange,
+                result.Bars,
+                Buckets = result.Buckets.Count,
+                Mean = values.Average(),
+                Median = Q(0.5),
+                P90 = Q(0.9),
+                P99 = Q(0.99),
+                Last = result.Buckets[^1].Vpin,
+            };
+            output.Done(parse, string.Create(CultureInfo.InvariantCulture,
+                $"{summary.Symbol}: {days.Count} days, ADV {adv:N0} shares, buckets of {result.BucketVolume:N0} shares ({result.Buckets.Count:N0} filled), window {result.Window}, σ(ΔP) of one-minute bars ${result.SigmaPriceChange:F4}: " +
+                $"VPIN mean {summary.Mean:F3}, median {summary.Median:F3}, 90th percentile {summary.P90:F3}, 99th {summary.P99:F3}, last {summary.Last:F3}"), new { summary, buckets = result.Buckets.Select(b => new { b.Date, b.Time, b.BuyVolume, b.SellVolume, Vpin = N(b.Vpin) }) });
+            return Task.FromResult(ExitCodes.Ok);
+        });
+        return command;
+    }
+
+    private static Command AmihudCommand(CliOutput output)
+    {
+        var from = CliOptions.Date("--from", "First day (YYYY-MM-DD).");
+        var to = CliOptions.Date("--to", "Last day (YYYY-MM-DD).");
+        var minDays = new Option<int>("--min-days") { Description = "Least trading days a security needs (default 100).", DefaultValueFactory = _ => 100 }.Positive();
+        var top = new Option<int>("--top") { Description = "Securities listed, most illiquid first (default 10; --json lists all).", DefaultValueFactory = _ => 10 }.Positive();
+        var command = new Command("amihud", "Amihud (2002) illiquidity from CRSP daily: the mean |return| per million dollars traded, per security.") { from, to, minDays, top };
+        CliOptions.RequireOrdered(command, from, to);
+        command.SetAction(parse =>
+        {
+            var layout = WarehouseOptions.Layout(parse);
+            using var session = Research.Data.Warehouse.WarehouseQuerySession.Open(layout, Research.Data.Warehouse.VersionSelector.Current, Research.Data.Warehouse.QueryLimits.Default, TimeProvider.System);
+            Research.Analytics.Factors.EquityPanel panel;
+            try
+            {
+                panel = Research.Analytics.Factors.EquityPanelLoader.Load(session, parse.GetValue(from), parse.GetValue(to));
+            }
+            catch (InvalidOperationException e)
+            {
+                throw new CliException(e.Message, e);
+            }
+
+            var result = Amihud.Measure(panel, 0, panel.Sessions - 1, parse.GetValue(minDays)).OrderByDescending(a => a.Illiquidity).ToList();
+            if (result.Count == 0)
+            {
+                throw new CliException($"No security has {parse.GetValue(minDays)} trading days with a return and volume between {panel.Dates[0]:yyyy-MM-dd} and {panel.Dates[^1]:yyyy-MM-dd}.");
+            }
+
+            var labels = panel.Ids.Select((id, i) => (id, i)).ToDictionary(p => p.id, p => panel.Labels[p.i]);
+            if (parse.GetValue(CliOptions.Json))
+            {
+                output.WriteJson(new { from = panel.Dates[0], to = panel.Dates[^1], securities = result.Select(a => new { a.Permno, Label = labels[a.Permno], a.Illiquidity, a.Days }) });
+                return ExitCodes.Ok;
+            }
+
+            var sorted = result.Select(a => a.Illiquidity).Order().ToArray();
+            var table = new Table().AddColumns("PERMNO", "Label", "Illiquidity (|r| per $1M)", "Days");
+            foreach (var a in result.Take(parse.GetValue(top)))
+            {
+                table.AddRow(a.Permno.ToString(CultureInfo.InvariantCulture), Markup.Escape(labels[a.Permno]), a.Illiquidity.ToString("E3", CultureInfo.InvariantCulture), a.Days.ToString(CultureInfo.InvariantCulture));
+            }
+
+            output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{result.Count} securities, {panel.Dates[0]:yyyy-MM-dd} to {panel.Dates[^1]:yyyy-MM-dd}: median {Research.Core.Statistics.Quantiles.Linear(sorted, 0.5):E3}, 90th percentile {Research.Core.Statistics.Quantiles.Linear(sorted, 0.9):E3} (|return| per million dollars)"));
             output.Console.Write(table);
             return ExitCodes.Ok;
         });
