@@ -39,6 +39,7 @@ public static class ResearchActions
     public const string DashboardView = "dashboard.view";
     public const string AlphaView = "alpha.view";
     public const string AlphaEvaluate = "alpha.evaluate";
+    public const string EventsStudy = "events.study";
     public const string ModelStage = "model.stage";
     public const string ModelPromote = "model.promote";
     public const string TradingView = "trading.view";
@@ -86,6 +87,7 @@ public static class ResearchActions
         new(DashboardView, Role.Viewer, false, true, "A strategy's performance dashboard (P&L, drawdown, positions); below operator only for granted strategies."),
         new(AlphaView, Role.Viewer, false, false, "See signals, the trial ledger and the model registry."),
         new(AlphaEvaluate, Role.Researcher, false, false, "Evaluate a signal (recorded as a trial in the ledger) or correlate signals."),
+        new(EventsStudy, Role.Researcher, false, false, "Run an event study (abnormal returns around pasted events or earnings reports, with their tests) on the warehouse."),
         new(ModelStage, Role.Researcher, false, false, "Register an evaluated signal as a staged model version (the evaluation is recorded as a trial)."),
         new(ModelPromote, Role.Operator, true, false, "Promote a staged model version to production, or roll production back."),
         new(TradingView, Role.Researcher, false, false, "See accounts, orders, fills, positions and circuit breakers with their history."),

@@ -82,12 +82,23 @@ public static class EventStudyLoader
     /// An events file: CSV with <c>permno</c> and <c>date</c> (yyyy-MM-dd), optionally <c>group</c> (results per group, for
     /// example <c>addition</c> and <c>deletion</c>) and <c>id</c> (default PERMNO@date).
     /// </summary>
-    public static IReadOnlyList<StudyEvent> ReadEvents(string path)
+    public static IReadOnlyList<StudyEvent> ReadEvents(string path) => Events(CsvRecords.Read(path, EventColumns, OptionalColumns), path);
+
+    /// <summary>Events pasted as text (the console's form), in the file's format; <paramref name="name"/> names it in messages.</summary>
+    public static IReadOnlyList<StudyEvent> ParseEvents(string text, string name)
     {
-        var rows = CsvRecords.Read(path, ["permno", "date"], ["group", "id"]);
+        using var reader = new StringReader(text ?? string.Empty);
+        return Events(CsvRecords.Read(reader, name, EventColumns, OptionalColumns), name);
+    }
+
+    private static readonly string[] EventColumns = ["permno", "date"];
+    private static readonly string[] OptionalColumns = ["group", "id"];
+
+    private static StudyEvent[] Events(IReadOnlyList<CsvRecord> rows, string name)
+    {
         if (rows.Count == 0)
         {
-            throw new InvalidDataException($"{path}: no events (a header and one line per event: permno,date[,group][,id]).");
+            throw new InvalidDataException($"{name}: no events (a header and one line per event: permno,date[,group][,id]).");
         }
 
         return [.. rows.Select(r =>
@@ -97,5 +108,44 @@ public static class EventStudyLoader
             return new StudyEvent(r.Has("id") ? r.Text("id") : $"{permno}@{date:yyyy-MM-dd}", permno > 0 ? permno : throw r.Bad("permno", r.Text("permno"), "a positive PERMNO"),
                 date, r.Has("group") ? r.Text("group") : "all");
         })];
+    }
+
+    /// <summary>The datasets a study needs: CRSP daily and the factors, and for earnings the names, Compustat quarterly and the CCM links.</summary>
+    public static IReadOnlyList<string> DatasetsFor(bool earnings) =>
+        earnings ? [.. Datasets, "crsp/names", "compustat/quarterly", "ccm/links"] : Datasets;
+
+    /// <summary>
+    /// Every Compustat report with a SUE in [from, to] (default: the CRSP sessions' span), by SUE decile; the panel is
+    /// read from three years before <paramref name="from"/> so the first reports have their eight quarters of history.
+    /// </summary>
+    public static (IReadOnlyList<StudyEvent> Events, IReadOnlyDictionary<string, double> Sues) Earnings(WarehouseQuerySession session, DateOnly? from, DateOnly? to, IProgress<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        DateOnly first, last;
+        using (var command = session.CreateTrustedCommand("SELECT min(date), max(date) FROM crsp.daily"))
+        using (var reader = command.ExecuteReader())
+        {
+            if (!reader.Read() || reader.IsDBNull(0))
+            {
+                throw new InvalidOperationException("crsp.daily has no rows.");
+            }
+
+            (first, last) = (reader.GetFieldValue<DateOnly>(0), reader.GetFieldValue<DateOnly>(1));
+        }
+
+        var (a, b) = (from ?? first, to ?? last);
+        if (a > b)
+        {
+            throw new ArgumentException($"The first report date {a:yyyy-MM-dd} is after the last {b:yyyy-MM-dd}.");
+        }
+
+        var panel = Factors.EquityPanelLoader.Load(session, a.AddYears(-3) < first ? first : a.AddYears(-3), b, progress);
+        var found = EarningsEvents.FromPanel(panel).Where(e => e.Event.Date >= a && e.Event.Date <= b).ToList();
+        if (found.Count == 0)
+        {
+            throw new ArgumentException($"No Compustat report between {a:yyyy-MM-dd} and {b:yyyy-MM-dd} has a SUE (it needs eight quarters of net income before it).");
+        }
+
+        return ([.. found.Select(e => e.Event)], found.ToDictionary(e => e.Event.Id, e => e.Sue, StringComparer.Ordinal));
     }
 }

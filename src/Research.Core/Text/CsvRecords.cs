@@ -21,6 +21,16 @@ public static class CsvRecords
         }
 
         using var reader = new StreamReader(path);
+        return Read(reader, path, required, optional);
+    }
+
+    /// <summary>Rows from text already open (a pasted table); <paramref name="name"/> stands for the file in messages.</summary>
+    public static IReadOnlyList<CsvRecord> Read(TextReader reader, string name, IReadOnlyList<string> required, IReadOnlyList<string> optional)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(required);
+        ArgumentNullException.ThrowIfNull(optional);
+        var path = name;
         var header = Header(reader.ReadLine() ?? throw new InvalidDataException($"{path}: the file is empty."));
         if (required.FirstOrDefault(c => !header.Contains(c)) is { } missing)
         {

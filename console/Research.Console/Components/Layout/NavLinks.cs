@@ -25,6 +25,7 @@ public static class NavLinks
         new("risk", "/risk", "Risk", ResearchActions.RiskView),
         new("journal", "/journal", "Journal", ResearchActions.JournalView),
         new("alpha", "/alpha", "Alpha", ResearchActions.AlphaView),
+        new("events", "/events", "Events", ResearchActions.EventsStudy),
         new("trading", "/trading", "Trading", ResearchActions.TradingView),
         new("health", "/system-health", "Health", ResearchActions.HealthView),
         new("alerts", "/alerts", "Alerts", ResearchActions.AlertsView),

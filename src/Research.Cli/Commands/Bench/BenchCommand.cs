@@ -20,6 +20,7 @@ public static class BenchCommand
         bench.Subcommands.Add(FetchBenchmark.Create(output));
         bench.Subcommands.Add(AlphaBenchmark.Create(output));
         bench.Subcommands.Add(TaxBenchmark.Create(output));
+        bench.Subcommands.Add(TaqBenchmark.Create(output));
         return bench;
     }
 }

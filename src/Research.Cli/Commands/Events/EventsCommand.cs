@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Research.Analytics.Events;
-using Research.Analytics.Factors;
 using Research.Cli.Infrastructure;
 using Research.Data.Warehouse;
 using Research.Grains.Abstractions;
@@ -99,32 +98,25 @@ public static class EventsCommand
 
             var layout = WarehouseOptions.Layout(parse);
             var catalog = new WarehouseCatalog(layout);
-            var needed = byEarnings ? EventStudyLoader.Datasets.Concat(["crsp/names", "compustat/quarterly", "ccm/links"]).ToArray() : [.. EventStudyLoader.Datasets];
+            var needed = EventStudyLoader.DatasetsFor(byEarnings);
             if (needed.FirstOrDefault(d => catalog.ReadCurrent(d) is null) is { } missing)
             {
                 throw new CliException($"{missing} is not in the warehouse at {layout.Root}: an event study {(byEarnings ? "of earnings " : string.Empty)}needs {string.Join(", ", needed)} (research sync).");
             }
 
             List<StudyEvent> list;
-            Dictionary<string, double>? sues = null;
+            IReadOnlyDictionary<string, double>? sues = null;
             using var session = WarehouseQuerySession.Open(layout, VersionSelector.Current, QueryLimits.Default, TimeProvider.System, needed);
             if (byEarnings)
             {
-                var (first, last) = CrspRange(session);
-                var (a, b) = (parse.GetValue(from) ?? first, parse.GetValue(to) ?? last);
-                if (a > b)
+                try
                 {
-                    throw new CliException($"--from {a:yyyy-MM-dd} is after --to {b:yyyy-MM-dd}.");
+                    var (found, surprises) = EventStudyLoader.Earnings(session, parse.GetValue(from), parse.GetValue(to), new Progress<string>(output.Info));
+                    (list, sues) = ([.. found], surprises);
                 }
-
-                // The panel reaches back far enough for eight quarters of seasonal differences before the first report.
-                var panel = EquityPanelLoader.Load(session, a.AddYears(-3) < first ? first : a.AddYears(-3), b, new Progress<string>(output.Info));
-                var found = EarningsEvents.FromPanel(panel).Where(e => e.Event.Date >= a && e.Event.Date <= b).ToList();
-                list = [.. found.Select(e => e.Event)];
-                sues = found.ToDictionary(e => e.Event.Id, e => e.Sue, StringComparer.Ordinal);
-                if (list.Count == 0)
+                catch (ArgumentException e)
                 {
-                    throw new CliException($"No Compustat report between {a:yyyy-MM-dd} and {b:yyyy-MM-dd} has a SUE (it needs eight quarters of net income before it).");
+                    throw new CliException(e.Message, e);
                 }
             }
             else
@@ -220,17 +212,8 @@ public static class EventsCommand
         : reason.Contains("outside the sessions", StringComparison.Ordinal) ? "window outside the data"
         : "other";
 
-    private static (DateOnly First, DateOnly Last) CrspRange(WarehouseQuerySession session)
-    {
-        using var command = session.CreateTrustedCommand("SELECT min(date), max(date) FROM crsp.daily");
-        using var reader = command.ExecuteReader();
-        return reader.Read() && !reader.IsDBNull(0)
-            ? (reader.GetFieldValue<DateOnly>(0), reader.GetFieldValue<DateOnly>(1))
-            : throw new CliException("crsp.daily has no rows.");
-    }
-
     /// <summary>Every event's results (and every event left out, with the reason) as CSV.</summary>
-    private static string Csv(EventStudyResult result, Dictionary<string, double>? sues)
+    private static string Csv(EventStudyResult result, IReadOnlyDictionary<string, double>? sues)
     {
         static string Q(string s) => s.Contains(',', StringComparison.Ordinal) || s.Contains('"', StringComparison.Ordinal) ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
         var windows = result.Options.TestWindows;
