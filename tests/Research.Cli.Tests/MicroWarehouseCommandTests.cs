@@ -84,4 +84,21 @@ public sealed class MicroWarehouseCommandTests
         Assert.Equal(1, code);
         Assert.Contains("taq/trades is not in the warehouse", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_taq_benchmark_runs_small_and_its_two_computations_agree()
+    {
+        // The command refuses to report speeds when the platform's bars and RV differ from DuckDB's; a small run must pass.
+        var (code, output, error) = await CliRunner.RunAsync("bench", "taq", "--stocks", "12", "--trade-size", "2000", "--vpin-stocks", "10", "--vpin-days", "3", "--repeat", "1", "--json");
+        Assert.True(code == 0, error);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.True(root.GetProperty("symbolDays").GetInt32() >= 5);
+        Assert.True(root.GetProperty("largestRvDifference").GetDouble() <= 1e-9);
+        Assert.True(root.GetProperty("trades").GetInt64() > 0 && root.GetProperty("quotes").GetInt64() > 0);
+        Assert.True(root.GetProperty("vpinStockDays").GetInt32() >= 10);
+        (code, _, error) = await CliRunner.RunAsync("bench", "taq", "--stocks", "5");
+        Assert.Equal(2, code);
+        Assert.Contains("--stocks", error, StringComparison.Ordinal);
+    }
 }
