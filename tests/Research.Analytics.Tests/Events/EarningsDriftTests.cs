@@ -90,6 +90,8 @@ public sealed class EarningsDriftTests
         var jumpSpread = top.Caar - bottom.Caar;
         var jumpSe = Math.Sqrt((top.CarSd * top.CarSd / top.Events) + (bottom.CarSd * bottom.CarSd / bottom.Events));
         Assert.True(Math.Abs(jumpSpread - (0.02 * delta)) < 3 * jumpSe, $"day 0 decile 10 − decile 1: {jumpSpread:P2} ± {jumpSe:P2}; planted 0.02 × {delta:F2} = {0.02 * delta:P2}");
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{result.Events.Count} of {earnings.Count} reports studied; slopes on planted SUE: day 0 {jump:F4}, CAR[+1, +60] {drift:F4}; deciles 10 − 1: planted SUE {delta:F2}, day 0 {jumpSpread:P2}, drift {spread:P2} (t {t:F2}); day-0 Patell {top.Patell:F1} and {bottom.Patell:F1}"));
         Assert.True(top.Patell > 5 && bottom.Patell < -5, $"day-0 Patell Z: decile 10 {top.Patell:F1}, decile 1 {bottom.Patell:F1}");
     }
 }

@@ -76,6 +76,8 @@ public sealed class HarPlantedVolatilityTests
         var index = dates.Select((d, t) => (d, t)).ToDictionary(p => p.d, p => p.t);
         var harError = evaluation.Forecasts.Average(f => Math.Pow(f.Har - planted[index[f.Date]], 2));
         var naiveError = evaluation.Forecasts.Average(f => Math.Pow(f.Naive - planted[index[f.Date]], 2));
+        TestContext.Current.TestOutputHelper?.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"mean RV {rv.Average():E3}, planted {planted.Average():E3}; out of sample HAR/naive MSE {evaluation.MseRatio:F3}, QLIKE {evaluation.QlikeRatio:F3}; persistence {fit.Daily + fit.Weekly + fit.Monthly:F3}; distance to planted HAR {harError:E3}, naive {naiveError:E3}"));
         Assert.True(harError < 0.5 * naiveError, $"mean squared distance to the planted variance: HAR {harError:E3}, naive {naiveError:E3}");
     }
 }
