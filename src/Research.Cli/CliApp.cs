@@ -23,7 +23,7 @@ namespace Research.Cli;
 /// The <c>research</c> command: builds the command tree and runs it with the project's exit-code and error
 /// conventions (0 ok, 1 failed, 2 usage error; one-line errors unless <c>--verbose</c>).
 /// </summary>
-public static class CliApp
+public static partial class CliApp
 {
     /// <summary>Builds the root command writing to <paramref name="output"/>.</summary>
     public static RootCommand BuildRoot(CliOutput output)
@@ -91,9 +91,13 @@ public static class CliApp
         var unknown = parse.Errors.Count == 0 ? parse.UnmatchedTokens : [];
         if (parse.Errors.Count > 0 || unknown.Count > 0)
         {
-            foreach (var error in parse.Errors)
+            // System.CommandLine's own "Cannot parse argument 'NaN' for option '--x' ..." is left out when our
+            // validator already named that option and its rule: one line per problem.
+            var messages = parse.Errors.Select(e => e.Message).ToList();
+            foreach (var message in messages.Where(m => !(GenericParseError().Match(m) is { Success: true } g
+                && messages.Any(other => other != m && other.StartsWith(g.Groups[1].Value, StringComparison.Ordinal)))))
             {
-                output.Error.WriteLine($"error: {error.Message}");
+                output.Error.WriteLine($"error: {message}");
             }
 
             foreach (var token in unknown)
@@ -138,4 +142,7 @@ public static class CliApp
 
     /// <summary>Time a cancelled command has to stop: more than <c>up</c>'s 20 s grace for each of its two children.</summary>
     internal static TimeSpan StopTimeout { get; } = TimeSpan.FromSeconds(60);
+
+    [System.Text.RegularExpressions.GeneratedRegex("^Cannot parse argument '.*' for option '(--[A-Za-z0-9-]+)'")]
+    private static partial System.Text.RegularExpressions.Regex GenericParseError();
 }

@@ -88,6 +88,17 @@ public sealed class CliConventionTests
         Assert.Contains("error: " + expected, error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--window: 'NaN' is not a whole number.", "tearsheet", "--returns", "r.csv", "--window", "NaN")]
+    [InlineData("--train: 'NaN' is not a whole number.", "micro", "har", "--symbol", "X", "--train", "NaN")]
+    public async Task A_number_that_does_not_parse_is_one_error_line_not_the_parsers_and_ours(string expected, params string[] args)
+    {
+        var (code, _, error) = await CliRunner.RunAsync(args);
+        Assert.Equal(2, code);
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(["error: " + expected, "Run 'research --help' for usage."], lines);
+    }
+
     [Fact]
     public async Task A_cluster_command_with_no_platform_running_says_so_at_once_with_the_fix()
     {

@@ -106,6 +106,7 @@ public sealed class EventsCommandTests
             (["--events", file, "--min-estimation", "400"], 1, "at most 240 estimation days"),
             (["--events", file, "--model", "capm"], 2, "--model"),
             (["--events", file, "--from", "2024-01-01"], 1, "--from and --to select report dates with --earnings"),
+            (["--earnings", "--from", "2024-06-01", "--to", "2024-01-01"], 1, "--from 2024-06-01 is after --to 2024-01-01"),
             (["--events", dir.Combine("nodate.csv")], 1, "column 'date' is missing"),
             (["--events", dir.Combine("baddate.csv")], 1, "line 3, column date: '2024-02-30' is not a date"),
             (["--events", dir.Combine("none.csv")], 1, "no such file"),

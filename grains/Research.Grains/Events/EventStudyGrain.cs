@@ -89,12 +89,13 @@ public sealed class EventStudyGrain(WarehouseLayout layout, TimeProvider clock) 
         }
 
         var tests = (r.Tests ?? string.Empty).Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var options = new EventStudyOptions
+        var defaults = EventStudyOptions.Defaults(earnings);
+        var options = defaults with
         {
-            Model = string.IsNullOrWhiteSpace(r.Model) ? earnings ? AbnormalReturnModel.MarketAdjusted : AbnormalReturnModel.MarketModel : WireNames.Parse<AbnormalReturnModel>(r.Model, "model"),
-            Estimation = W(r.Estimation, "estimation window", new EventWindow(-250, -11)),
-            Window = W(r.Window, "event window", earnings ? new EventWindow(-5, 60) : new EventWindow(-10, 10)),
-            Tests = tests.Length > 0 ? [.. tests.Select(t => W(t, "test window", null!))] : earnings ? [new EventWindow(0, 0), new EventWindow(1, 60)] : [],
+            Model = string.IsNullOrWhiteSpace(r.Model) ? defaults.Model : WireNames.Parse<AbnormalReturnModel>(r.Model, "model"),
+            Estimation = W(r.Estimation, "estimation window", defaults.Estimation),
+            Window = W(r.Window, "event window", defaults.Window),
+            Tests = tests.Length > 0 ? [.. tests.Select(t => W(t, "test window", null!))] : defaults.Tests,
             MinEstimationDays = r.MinEstimationDays,
         };
         options.Validate();

@@ -76,11 +76,7 @@ public static class EarningsEvents
             return (double.NaN, double.NaN, high.Length, low.Length);
         }
 
-        static (double Mean, double Var) Mv(double[] x)
-        {
-            var m = x.Average();
-            return (m, x.Sum(v => (v - m) * (v - m)) / (x.Length - 1));
-        }
+        static (double Mean, double Var) Mv(double[] x) => (x.Average(), Math.Pow(Research.Core.Statistics.Moments.StandardDeviation(x), 2));
 
         var (mh, vh) = Mv(high);
         var (ml, vl) = Mv(low);

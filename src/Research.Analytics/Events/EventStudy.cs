@@ -279,11 +279,7 @@ public static class EventStudy
     }
 
     /// <summary>Mean and sample standard deviation (NaN for fewer than two values).</summary>
-    private static (double Mean, double Sd) MeanSd(double[] values)
-    {
-        var mean = values.Average();
-        return (mean, values.Length > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Length - 1)) : double.NaN);
-    }
+    private static (double Mean, double Sd) MeanSd(double[] values) => (values.Average(), Research.Core.Statistics.Moments.StandardDeviation(values));
 
     private static double NormalP(double z) => double.IsFinite(z) ? 2 * Normal.CDF(0, 1, -Math.Abs(z)) : double.NaN;
 

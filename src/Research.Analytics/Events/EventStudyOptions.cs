@@ -70,6 +70,14 @@ public sealed record EventStudyOptions
 
     public IReadOnlyList<EventWindow> TestWindows => Tests.Count == 0 ? [Window] : Tests;
 
+    /// <summary>
+    /// The design when nothing is given: for pasted or filed events the market model over −10..+10; for earnings
+    /// market-adjusted returns (a fitted alpha would bias 60-day windows) over −5..+60, testing day 0 and +1..+60.
+    /// </summary>
+    public static EventStudyOptions Defaults(bool earnings) => earnings
+        ? new EventStudyOptions { Model = AbnormalReturnModel.MarketAdjusted, Window = new EventWindow(-5, 60), Tests = [new EventWindow(0, 0), new EventWindow(1, 60)] }
+        : new EventStudyOptions();
+
     /// <summary>Parameters of the normal-return model (the degrees of freedom of the residual variance are T minus this).</summary>
     public int Parameters => Model switch
     {

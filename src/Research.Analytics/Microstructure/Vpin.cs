@@ -48,6 +48,13 @@ public static class Vpin
         return bars;
     }
 
+    /// <summary>The mean regular-session volume (executions) of the days, the ADV the buckets are cut from.</summary>
+    public static double AverageDailyVolume(IReadOnlyCollection<TickDay> days)
+    {
+        ArgumentNullException.ThrowIfNull(days);
+        return days.Count == 0 ? 0 : days.Sum(d => d.Events.Where(e => e.IsExecution && e.Time >= d.Open && e.Time < d.Close).Sum(e => (double)e.Size)) / days.Count;
+    }
+
     public static VpinResult Measure(IReadOnlyList<VolumeBar> bars, double averageDailyVolume, int bucketsPerDay = 50, int window = 50)
     {
         ArgumentNullException.ThrowIfNull(bars);
@@ -61,8 +68,7 @@ public static class Vpin
             throw new ArgumentException($"VPIN needs at least two bars; {bars.Count} given.");
         }
 
-        var mean = bars.Average(b => b.PriceChange);
-        var sigma = Math.Sqrt(bars.Sum(b => (b.PriceChange - mean) * (b.PriceChange - mean)) / (bars.Count - 1));
+        var sigma = Research.Core.Statistics.Moments.StandardDeviation([.. bars.Select(b => b.PriceChange)]);
         if (!(sigma > 0) || bars.All(b => b.PriceChange == bars[0].PriceChange))
         {
             throw new ArgumentException("The bar price changes do not vary: bulk volume classification has no scale.");

@@ -179,7 +179,7 @@ internal static class TaqBenchmark
                     {
                         var symbolDays = symbol.OrderBy(d => d.Date).ToList();
                         stockDays += symbolDays.Count;
-                        var adv = symbolDays.Sum(d => d.Events.Where(e => e.IsExecution && e.Time >= d.Open && e.Time < d.Close).Sum(e => (double)e.Size)) / symbolDays.Count;
+                        var adv = Vpin.AverageDailyVolume(symbolDays);
                         var bars = Vpin.Bars(symbolDays);
                         if (adv > 0 && bars.Count > 1 && bars.Any(b => b.PriceChange != bars[0].PriceChange))
                         {

@@ -73,17 +73,23 @@ public static class EventsCommand
                 throw new CliException("Give exactly one of --events FILE and --earnings.");
             }
 
+            if (parse.GetValue(from) is { } first && parse.GetValue(to) is { } last && first > last)
+            {
+                throw new CliException($"--from {first:yyyy-MM-dd} is after --to {last:yyyy-MM-dd}.");
+            }
+
             if (!byEarnings && (parse.GetValue(from) is not null || parse.GetValue(to) is not null))
             {
                 throw new CliException("--from and --to select report dates with --earnings; an events file's dates are its own.");
             }
 
-            var options = new EventStudyOptions
+            var defaults = EventStudyOptions.Defaults(byEarnings);
+            var options = defaults with
             {
-                Model = parse.GetValue(model) is { } m ? WireNames.Parse<AbnormalReturnModel>(m, "--model") : byEarnings ? AbnormalReturnModel.MarketAdjusted : AbnormalReturnModel.MarketModel,
-                Estimation = Window(parse.GetValue(estimation), "--estimation", new EventWindow(-250, -11)),
-                Window = Window(parse.GetValue(window), "--window", byEarnings ? new EventWindow(-5, 60) : new EventWindow(-10, 10)),
-                Tests = parse.GetValue(tests) is { Length: > 0 } t ? [.. t.Select(w => Window(w, "--test", null!))] : byEarnings ? [new EventWindow(0, 0), new EventWindow(1, 60)] : [],
+                Model = parse.GetValue(model) is { } m ? WireNames.Parse<AbnormalReturnModel>(m, "--model") : defaults.Model,
+                Estimation = Window(parse.GetValue(estimation), "--estimation", defaults.Estimation),
+                Window = Window(parse.GetValue(window), "--window", defaults.Window),
+                Tests = parse.GetValue(tests) is { Length: > 0 } t ? [.. t.Select(w => Window(w, "--test", null!))] : defaults.Tests,
                 MinEstimationDays = parse.GetValue(minDays),
                 Confidence = parse.GetValue(confidence),
             };

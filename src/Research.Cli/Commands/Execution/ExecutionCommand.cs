@@ -124,10 +124,10 @@ public static class ExecutionCommand
             }
 
             string F(double? x, string f = "F2") => x is { } v ? v.ToString(f, CultureInfo.InvariantCulture) : "n/a";
-            var table = new Table().AddColumns("Order", "Side", "Filled", "Avg price", "Explicit", "Delay", "Trading", "Opportunity", "Total (bps)", "Total ($)");
+            var table = new Table().AddColumns("Order", "Side", "Filled (shares)", "Avg price ($)", "Explicit (bps)", "Delay (bps)", "Trading (bps)", "Opportunity (bps)", "Total (bps)", "Total ($)");
             if (day is not null)
             {
-                table.AddColumns("Interval", "vs arrival", "vs VWAP", "vs TWAP", "Participation");
+                table.AddColumns("Interval", "vs arrival (bps)", "vs VWAP (bps)", "vs TWAP (bps)", "Participation");
             }
 
             foreach (var l in lines)
@@ -146,7 +146,7 @@ public static class ExecutionCommand
 
             output.Console.Write(table);
             output.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"All {lines.Count} orders: implementation shortfall {summary.totalBps:F2} bps of {total.Investment:N2} paper (${total.Total:N2}): explicit {summary.explicitBps:F2}, delay {summary.delayBps:F2}, trading {summary.tradingBps:F2}, opportunity {summary.opportunityBps:F2} bps. Costs positive; benchmarks' slippage positive = worse than the benchmark."));
+                $"All {lines.Count} orders: implementation shortfall {summary.totalBps:F2} bps of a ${total.Investment:N2} paper investment (${total.Total:N2}): explicit {summary.explicitBps:F2}, delay {summary.delayBps:F2}, trading {summary.tradingBps:F2}, opportunity {summary.opportunityBps:F2} bps. Costs positive; benchmarks' slippage positive = worse than the benchmark."));
             return ExitCodes.Ok;
         });
         return command;

@@ -307,7 +307,7 @@ public static class MicroCommand
         {
             var days = SymbolDays(parse, parse.GetValue(symbol)!, ct);
             var bars = Vpin.Bars(days);
-            var adv = days.Sum(d => d.Events.Where(e => e.IsExecution && e.Time >= d.Open && e.Time < d.Close).Sum(e => (double)e.Size)) / days.Count;
+            var adv = Vpin.AverageDailyVolume(days);
             VpinResult result;
             try
             {
