@@ -37,6 +37,12 @@ public static class ConfigurationKeys
     public const string WrdsSecretsFile = "Research:Wrds:SecretsFile";
     public const string WrdsPgpassFile = "Research:Wrds:PgpassFile";
 
+    /// <summary>TAQ pulls from WRDS: the row limit of one pull unless forced (default 50,000,000), sample days tier 3 keeps
+    /// (default: all), and the transfer rate the estimate assumes in MiB/s (default 20); read by <c>research taq</c>.</summary>
+    public const string TaqMaxRows = "Research:Taq:MaxRows";
+    public const string TaqKeepDays = "Research:Taq:KeepDays";
+    public const string TaqMegabytesPerSecond = "Research:Taq:MegabytesPerSecond";
+
     /// <summary>Backtest jobs: jobs running at once per silo and per user (see <c>BacktestJobOptions</c>).</summary>
     public const string BacktestJobsPerSilo = "Research:Backtests:MaxJobsPerSilo";
     public const string BacktestJobsPerUser = "Research:Backtests:MaxJobsPerUser";
@@ -68,6 +74,7 @@ public static class ConfigurationKeys
         [Profile, DataRoot, ClusterId, ServiceId, SiloPort, GatewayPort, AdvertisedAddress, OrleansConnectionString, Urls, LoggingFormat,
          SyntheticStocks, SyntheticYears, SyntheticSeed, SyntheticEndYear,
          WrdsHost, WrdsPort, WrdsDatabase, WrdsUsername, WrdsPassword, WrdsSslMode, WrdsSecretsFile, WrdsPgpassFile,
+         TaqMaxRows, TaqKeepDays, TaqMegabytesPerSecond,
          BacktestJobsPerSilo, BacktestJobsPerUser, SessionIdleMinutes, SessionAbsoluteHours, SignInsPerMinute, ConsoleKeysPath,
          NotebooksJupyter, NotebooksIdleMinutes, NotebooksMaxHours, NotebooksPerUser];
 }

@@ -66,6 +66,7 @@ public static partial class CliApp
         root.Subcommands.Add(Commands.Reports.ReportsCommand.Create(output));
         root.Subcommands.Add(Commands.Notebooks.NotebooksCommand.Create(output));
         root.Subcommands.Add(Commands.Micro.MicroCommand.Create(output));
+        root.Subcommands.Add(Commands.Taq.TaqCommand.Create(output));
         root.Subcommands.Add(Commands.Events.EventsCommand.Create(output));
         root.Subcommands.Add(Commands.Execution.ExecutionCommand.Create(output));
         root.Subcommands.Add(Commands.Trading.StrategyCommand.Create(output));

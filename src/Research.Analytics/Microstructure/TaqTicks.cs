@@ -22,7 +22,14 @@ public static class TaqTicks
 {
     public static IReadOnlyList<string> Datasets { get; } = ["taq/trades", "taq/quotes"];
 
-    public static IEnumerable<TickDay> Read(WarehouseQuerySession session, string? symbol = null, CancellationToken cancellationToken = default)
+    public static IEnumerable<TickDay> Read(WarehouseQuerySession session, string? symbol = null, CancellationToken cancellationToken = default) =>
+        Read(session, symbol, null, cancellationToken);
+
+    /// <summary>Every symbol's ticks of one date (none when the warehouse has no ticks that day).</summary>
+    public static IEnumerable<TickDay> ReadDate(WarehouseQuerySession session, DateOnly date, CancellationToken cancellationToken = default) =>
+        Read(session, null, date, cancellationToken);
+
+    private static IEnumerable<TickDay> Read(WarehouseQuerySession session, string? symbol, DateOnly? only, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(session);
         if (Datasets.FirstOrDefault(d => !session.Pinned.ContainsKey(d)) is { } missing)
@@ -30,7 +37,7 @@ public static class TaqTicks
             throw new ArgumentException($"{missing} is not in the warehouse: sync it first (research sync --dataset taq).");
         }
 
-        var filter = symbol is null ? string.Empty : $" AND sym_root = {DuckDbSql.Literal(symbol)}";
+        var filter = (symbol is null ? string.Empty : $" AND sym_root = {DuckDbSql.Literal(symbol)}") + (only is { } d ? $" AND date = {DuckDbSql.Date(d)}" : string.Empty);
         var dates = new List<DateOnly>();
         using (var command = session.CreateTrustedCommand($"SELECT DISTINCT date FROM taq.quotes WHERE true{filter} UNION SELECT DISTINCT date FROM taq.trades WHERE true{filter} ORDER BY 1"))
         using (var reader = command.ExecuteReader())

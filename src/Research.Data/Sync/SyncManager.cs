@@ -18,7 +18,7 @@ namespace Research.Data.Sync;
 ///    record it in the checkpoint (durable) before the next one.
 /// 5. Validate the staged files against the dataset's contract and the parent version.
 /// 6. Files identical to the parent's (same path, same checksum) are shared, not copied; chunks an
-///    incremental sync did not pull are carried over from the parent.
+///    incremental sync did not pull are carried over from the parent, except those the plan retires.
 /// 7. Publish (<see cref="DatasetPublisher"/>): write the manifest into staging, rename staging into the version, swap
 ///    CURRENT, append the history; the checkpoint is removed only after that. On a failed validation
 ///    the version is quarantined instead (kept, never current) and <see cref="DatasetValidationException"/> is thrown.
@@ -139,7 +139,8 @@ public sealed class SyncManager(WarehouseLayout layout, TimeProvider clock, ILog
         // Carry over what an incremental sync did not pull; share files that did not change.
         var parentFiles = parent?.Files ?? [];
         var carried = mode == SyncMode.Incremental
-            ? parentFiles.Where(f => !plan.Chunks.Any(c => f.Path.EndsWith("/" + c.RelativePath, StringComparison.Ordinal))).ToList()
+            ? parentFiles.Where(f => !plan.Chunks.Any(c => f.Path.EndsWith("/" + c.RelativePath, StringComparison.Ordinal))
+                && !plan.Retired.Any(r => f.Path.EndsWith("/" + r, StringComparison.Ordinal))).ToList()
             : [];
         progress?.Report(new SyncProgress(dataset, "validating", 0.92));
         var stagedFiles = completed.Values.Select(c => Path.Combine(staging, c.RelativePath.Replace('/', Path.DirectorySeparatorChar))).ToList();

@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Research.Testing;
+
+namespace Research.Cli.Tests;
+
+/// <summary>
+/// <c>research wrds fake-load</c> with TAQ, then <c>research taq sync|query|bars|status</c> through the real WRDS client: the
+/// estimate is shown first and nothing is written with <c>--estimate</c>; a query of days not local is refused above the
+/// limit after its estimate; a sync fills tiers 1 and 3; bad values are named.
+/// </summary>
+public sealed class TaqCommandTests
+{
+    [Fact]
+    public async Task Taq_sync_query_and_bars_through_the_real_client_estimate_first_and_refuse_above_the_limit()
+    {
+        await using var db = await PostgresDatabase.CreateAsync();
+        using var dir = TestEnvironment.CreateTempDirectory("cli-taq");
+        var root = dir.Combine("data");
+        var (code, output, error) = await CliRunner.RunAsync("wrds", "fake-load", "--connection-string", db.ConnectionString, "--stocks", "30", "--years", "1", "--taq-symbols", "3", "--taq-days", "2", "--json");
+        Assert.True(code == 0, error);
+        var tables = JsonDocument.Parse(output).RootElement.EnumerateObject().Select(p => p.Name).Where(n => n.StartsWith("taqm_", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(8, tables.Count);
+        var days = tables.Where(t => t.Contains(".ctm_", StringComparison.Ordinal)).Select(t => DateOnly.ParseExact(t[^8..], "yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
+        var (from, to) = (days[0].ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), days[1].ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
+        var symbol = await db.TextAsync($"SELECT min(sym_root) FROM taqm_{days[0].Year}.mastm_{days[0]:yyyyMMdd}");
+
+        var secrets = dir.Combine("wrds.json");
+        await File.WriteAllTextAsync(secrets, """{"Username": "postgres", "Password": "unused"}""", TestContext.Current.CancellationToken);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(secrets, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        var server = new Npgsql.NpgsqlConnectionStringBuilder(db.ConnectionString) { Password = null, SslMode = Npgsql.SslMode.Disable, Pooling = false }.ConnectionString;
+        string[] Wrds(params string[] args) => [.. args, "--wrds", server, "--secrets", secrets, "--data-root", root];
+
+        // --estimate: the estimate, nothing written.
+        (code, output, error) = await CliRunner.RunAsync(Wrds("taq", "sync", "--from", from, "--to", to, "--estimate", "--json"));
+        Assert.True(code == 0, error);
+        using (var json = JsonDocument.Parse(output))
+        {
+            Assert.Equal(2, json.RootElement.GetProperty("days").GetArrayLength());
+            Assert.True(json.RootElement.GetProperty("rows").GetInt64() > 1_000);
+            Assert.False(json.RootElement.GetProperty("overLimit").GetBoolean());
+        }
+
+        Assert.False(Directory.Exists(Path.Combine(root, "taq")));
+
+        // A query of days not local: the estimate first, then refused above the limit; nothing written.
+        (code, _, error) = await CliRunner.RunAsync(Wrds("taq", "query", "--symbol", symbol, "--from", from, "--to", to, "--max-rows", "100"));
+        Assert.Equal(1, code);
+        var estimateAt = error.IndexOf("estimate:", StringComparison.Ordinal);
+        var refusedAt = error.IndexOf("refused:", StringComparison.Ordinal);
+        Assert.True(estimateAt >= 0 && refusedAt > estimateAt, error);
+        Assert.Contains("above the limit of 100", error, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(root, "taq")));
+
+        // The sync: tier 3 and tier 1; then bars from tier 1 and a query answered locally.
+        (code, output, error) = await CliRunner.RunAsync(Wrds("taq", "sync", "--from", from, "--to", to, "--json"));
+        Assert.True(code == 0, error);
+        using (var json = JsonDocument.Parse(output))
+        {
+            Assert.Equal(["taq/trades", "taq/quotes", "taq/bars_1m", "taq/daily_rv", "taq/daily_spread"], json.RootElement.EnumerateArray().Select(e => e.GetProperty("dataset").GetString()));
+            Assert.All(json.RootElement.EnumerateArray(), e => Assert.Equal("passed", e.GetProperty("validation").GetString()));
+        }
+
+        (code, output, error) = await CliRunner.RunAsync("taq", "bars", "--symbol", symbol, "--date", to, "--data-root", root, "--json");
+        Assert.True(code == 0, error);
+        using (var json = JsonDocument.Parse(output))
+        {
+            Assert.InRange(json.RootElement.GetProperty("bars").GetArrayLength(), 300, 390);
+            Assert.True(json.RootElement.GetProperty("realizedVariance5m").GetDouble() > 0);
+        }
+
+        var csv = dir.Combine("ticks.csv");
+        (code, _, error) = await CliRunner.RunAsync("taq", "query", "--symbol", symbol, "--from", from, "--to", to, "--out", csv, "--data-root", root);
+        Assert.True(code == 0, error);
+        Assert.Contains("2 of 2 session(s) in tier 3", error, StringComparison.Ordinal);
+        var lines = await File.ReadAllLinesAsync(csv, TestContext.Current.CancellationToken);
+        Assert.Equal("date,time_m_us,sym_root,price,size", lines[0]);
+        Assert.True(lines.Length > 100);
+
+        (code, output, error) = await CliRunner.RunAsync("taq", "status", "--data-root", root);
+        Assert.True(code == 0, error);
+        Assert.Contains($"2 whole day(s) {from}..{to}", output, StringComparison.Ordinal);
+
+        // Bad values, each named.
+        foreach (var (args, expected) in new (string[] Args, string Expected)[]
+        {
+            (Wrds("taq", "sync", "--from", to, "--to", from), "is after --to"),
+            (Wrds("taq", "sync", "--from", "2024-12-28", "--to", "2024-12-29"), "no NYSE session"),
+            (Wrds("taq", "sync", "--from", from, "--symbols", "BRK.B"), "'BRK.B' is not a TAQ symbol root"),
+            (Wrds("taq", "query", "--symbol", symbol, "--from", from, "--kind", "book"), "--kind: 'book'"),
+            (Wrds("taq", "sync", "--from", "2023-06-01"), "no table taqm_2023.ctm_20230601"),
+            (["taq", "bars", "--symbol", "ZZZZ", "--date", to, "--data-root", root], "--symbol ZZZZ"),
+        })
+        {
+            (code, _, error) = await CliRunner.RunAsync(args);
+            Assert.True(code != 0, string.Join(' ', args));
+            Assert.Contains(expected, error, StringComparison.Ordinal);
+        }
+    }
+}
