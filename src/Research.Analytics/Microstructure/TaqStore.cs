@@ -110,7 +110,7 @@ public sealed class TaqStore(WarehouseLayout layout, TimeProvider clock)
                 }
             }
 
-            var filter = pull.Symbols is null ? string.Empty : $" WHERE sym_root IN ({string.Join(", ", pull.Symbols.Select(s => $"'{Symbol(s)}'"))})";
+            var filter = pull.Symbols is null ? string.Empty : $" WHERE sym_root IN ({string.Join(", ", pull.Symbols.Select(s => $"'{WrdsTaq.SymbolRoot(s)}'"))})";
             var counts = (await client.QueryAsync($"SELECT (SELECT count(*) FROM {WrdsTaq.Trades(day)}{filter}), (SELECT count(*) FROM {WrdsTaq.Nbbo(day)}{filter})",
                 $"TAQ count of {day:yyyy-MM-dd}", cancellationToken).ConfigureAwait(false))[0];
             days.Add(new TaqDayEstimate(day, Convert.ToInt64(counts[0], CultureInfo.InvariantCulture), Convert.ToInt64(counts[1], CultureInfo.InvariantCulture), "count"));
@@ -164,8 +164,4 @@ public sealed class TaqStore(WarehouseLayout layout, TimeProvider clock)
 
     /// <summary>The days of tier 3 (whole days) in [from, to].</summary>
     public IReadOnlyList<DateOnly> Tier3Days(DateOnly from, DateOnly to) => [.. Coverage().WholeDays.Where(d => d >= from && d <= to).Order()];
-
-    private static string Symbol(string symbol) =>
-        symbol.Length is > 0 and <= 10 && symbol.All(char.IsAsciiLetterOrDigit) ? symbol.ToUpperInvariant()
-            : throw new ArgumentException($"'{symbol}' is not a TAQ symbol root (1 to 10 letters or digits).", nameof(symbol));
 }

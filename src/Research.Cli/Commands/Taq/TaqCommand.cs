@@ -43,7 +43,7 @@ public static class TaqCommand
 
     private static Option<bool> EstimateOnly() => new("--estimate") { Description = "Show the estimate (rows from the tables' statistics or a count, bytes, time) and stop." };
 
-    private static Option<long?> MaxRows() => new("--max-rows") { Description = $"Refuse a pull above this many rows before cleaning unless --force (default Research:Taq:MaxRows, else {TaqStore.DefaultMaxRows:N0})." };
+    private static Option<int?> MaxRows() => new Option<int?>("--max-rows") { Description = $"Refuse a pull above this many rows before cleaning unless --force (default Research:Taq:MaxRows, else {TaqStore.DefaultMaxRows:N0})." }.Positive();
 
     private static Option<bool> Force() => new("--force") { Description = "Pull even above --max-rows." };
 
@@ -129,7 +129,7 @@ public static class TaqCommand
         var symbol = new Option<string>("--symbol") { Description = "Symbol root.", Required = true };
         var from = From();
         var to = To();
-        var kind = new Option<string>("--kind") { Description = "trades (default) or quotes (the NBBO).", DefaultValueFactory = _ => "trades" };
+        var kind = new Option<string>("--kind") { Description = "trades (default) or quotes (the NBBO).", DefaultValueFactory = _ => "trades" }.OneOf("trades", "quotes");
         var out_ = new Option<string?>("--out") { Description = "Write the rows as CSV to this file (default: the first 20 rows and a count on the terminal)." };
         var estimate = EstimateOnly();
         var maxRows = MaxRows();
@@ -290,13 +290,9 @@ public static class TaqCommand
 
     /// <summary>Prints the estimate; false when the command must stop here (--estimate, over the limit, not enough disk).</summary>
     private static async Task<bool> EstimateAndCheckAsync(CliOutput output, ParseResult parse, IConfiguration configuration, TaqStore store, WrdsClient client, TaqPull pull,
-        Option<bool> estimateOnly, Option<long?> maxRowsOption, Option<bool> forceOption, CancellationToken ct)
+        Option<bool> estimateOnly, Option<int?> maxRowsOption, Option<bool> forceOption, CancellationToken ct)
     {
         var maxRows = parse.GetValue(maxRowsOption) ?? Setting(configuration, ConfigurationKeys.TaqMaxRows, "--max-rows") ?? TaqStore.DefaultMaxRows;
-        if (maxRows <= 0)
-        {
-            throw new CliException($"--max-rows: {maxRows} is not a positive number.");
-        }
 
         var rate = double.TryParse(configuration[ConfigurationKeys.TaqMegabytesPerSecond], NumberStyles.Float, CultureInfo.InvariantCulture, out var r) && r > 0 ? r : TaqStore.DefaultMegabytesPerSecond;
         var estimate = await store.EstimateAsync(client, pull, maxRows, rate, ct).ConfigureAwait(false);
@@ -410,16 +406,15 @@ public static class TaqCommand
 
     private static List<string> Symbols(IEnumerable<string> given)
     {
-        var symbols = given.SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Select(s => s.ToUpperInvariant()).Distinct().ToList();
-        foreach (var symbol in symbols)
+        try
         {
-            if (symbol.Length > 10 || !symbol.All(char.IsAsciiLetterOrDigit))
-            {
-                throw new CliException($"--symbol: '{symbol}' is not a TAQ symbol root (1 to 10 letters or digits; share classes such as BRK.B are not pulled).");
-            }
+            var symbols = given.SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Select(WrdsTaq.SymbolRoot).Distinct().ToList();
+            return symbols.Count > 0 ? symbols : throw new CliException("--symbols: no symbol given.");
         }
-
-        return symbols.Count > 0 ? symbols : throw new CliException("--symbols: no symbol given.");
+        catch (ArgumentException e)
+        {
+            throw new CliException("--symbol: " + e.Message.Split(" (Parameter", 2)[0], e);
+        }
     }
 
     private static int? Setting(IConfiguration configuration, string key, string option)

@@ -103,14 +103,12 @@ public static class WrdsTaq
             return string.Empty;
         }
 
-        foreach (var symbol in symbols)
-        {
-            if (symbol.Length is 0 or > 10 || !symbol.All(c => char.IsAsciiLetterOrDigit(c)))
-            {
-                throw new ArgumentException($"'{symbol}' is not a TAQ symbol root (1 to 10 letters or digits).", nameof(symbols));
-            }
-        }
-
-        return $" AND sym_root IN ({string.Join(", ", symbols.Order(StringComparer.Ordinal).Select(s => $"'{s.ToUpperInvariant()}'"))})";
+        return $" AND sym_root IN ({string.Join(", ", symbols.Select(SymbolRoot).Order(StringComparer.Ordinal).Select(s => $"'{s}'"))})";
     }
+
+    /// <summary>The symbol in upper case, or an error when it is not a TAQ symbol root (1 to 10 letters or digits; share
+    /// classes such as BRK.B have a suffix and are not pulled). Symbols go into SQL only through this check.</summary>
+    public static string SymbolRoot(string symbol) =>
+        symbol is { Length: > 0 and <= 10 } && symbol.All(char.IsAsciiLetterOrDigit) ? symbol.ToUpperInvariant()
+            : throw new ArgumentException($"'{symbol}' is not a TAQ symbol root (1 to 10 letters or digits; share classes such as BRK.B are not pulled).", nameof(symbol));
 }

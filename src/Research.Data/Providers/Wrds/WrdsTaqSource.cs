@@ -63,7 +63,7 @@ public sealed class WrdsTaqSource(WrdsClient client, WarehouseLayout layout, Taq
 
             var counts = (await Retry(() => client.QueryAsync($"SELECT sym_root, count(*) FROM ({Sql(dataset, day, pull.Symbols)}) q GROUP BY 1", $"{table} (count)", cancellationToken)).ConfigureAwait(false))
                 .ToDictionary(r => (string)r[0]!, r => Convert.ToInt64(r[1], CultureInfo.InvariantCulture), StringComparer.Ordinal);
-            foreach (var symbol in pull.Symbols.Select(s => s.ToUpperInvariant()).Distinct().Order(StringComparer.Ordinal))
+            foreach (var symbol in pull.Symbols.Select(WrdsTaq.SymbolRoot).Distinct().Order(StringComparer.Ordinal))
             {
                 chunks.Add(new SyncChunk($"{id}/sym={symbol}", $"{id}/sym-{symbol}.parquet", counts.GetValueOrDefault(symbol)));
             }
