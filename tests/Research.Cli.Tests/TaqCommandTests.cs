@@ -84,6 +84,18 @@ public sealed class TaqCommandTests
         Assert.True(code == 0, error);
         Assert.Contains($"2 whole day(s) {from}..{to}", output, StringComparison.Ordinal);
 
+        // An Almgren-Chriss schedule calibrated on the two days of tier 1: it trades every share and, at its risk aversion,
+        // beats TWAP and the volume profile on E + λV.
+        (code, output, error) = await CliRunner.RunAsync("execution", "schedule", "--symbol", symbol, "--shares", "50000", "--risk-aversion", "1e-5", "--data-root", root, "--json");
+        Assert.True(code == 0, error);
+        using (var json = JsonDocument.Parse(output))
+        {
+            Assert.Equal(2, json.RootElement.GetProperty("days").GetInt32());
+            Assert.Equal(50_000, json.RootElement.GetProperty("intervals").EnumerateArray().Sum(i => i.GetProperty("optimal").GetDouble()), 6);
+            var objective = json.RootElement.GetProperty("totals").EnumerateArray().Select(t => t.GetProperty("expectedCost").GetDouble() + (1e-5 * Math.Pow(t.GetProperty("costSd").GetDouble(), 2))).ToList();
+            Assert.True(objective[0] <= objective[1] && objective[0] <= objective[2], string.Join(", ", objective));
+        }
+
         // Bad values, each named.
         foreach (var (args, expected) in new (string[] Args, string Expected)[]
         {
@@ -93,6 +105,9 @@ public sealed class TaqCommandTests
             (Wrds("taq", "query", "--symbol", symbol, "--from", from, "--kind", "book"), "--kind: 'book'"),
             (Wrds("taq", "sync", "--from", "2023-06-01"), "no table taqm_2023.ctm_20230601"),
             (["taq", "bars", "--symbol", "ZZZZ", "--date", to, "--data-root", root], "--symbol ZZZZ"),
+            (["execution", "schedule", "--symbol", "ZZZZ", "--shares", "100", "--data-root", root], "no day of ZZZZ"),
+            (["execution", "schedule", "--symbol", symbol, "--shares", "100", "--start", "08:00", "--data-root", root], "--start: '08:00'"),
+            (["execution", "schedule", "--symbol", symbol, "--shares", "100", "--minutes", "5", "--intervals", "6", "--data-root", root], "--intervals 6 is more than --minutes 5"),
         })
         {
             (code, _, error) = await CliRunner.RunAsync(args);

@@ -23,8 +23,9 @@ public static class ExecutionCommand
 
     public static Command Create(CliOutput output)
     {
-        var execution = new Command("execution", "Execution quality: implementation shortfall and its parts, slippage against arrival, VWAP and TWAP.");
+        var execution = new Command("execution", "Execution quality: implementation shortfall and its parts, slippage against arrival, VWAP and TWAP; an Almgren-Chriss schedule from the measured profile, volatility and spread.");
         execution.Subcommands.Add(Analyze(output));
+        execution.Subcommands.Add(ScheduleCommand.Create(output));
         return execution;
     }
 
