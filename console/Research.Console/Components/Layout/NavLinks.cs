@@ -26,6 +26,7 @@ public static class NavLinks
         new("journal", "/journal", "Journal", ResearchActions.JournalView),
         new("alpha", "/alpha", "Alpha", ResearchActions.AlphaView),
         new("events", "/events", "Events", ResearchActions.EventsStudy),
+        new("microstructure", "/microstructure", "Microstructure", ResearchActions.MicroStudy),
         new("trading", "/trading", "Trading", ResearchActions.TradingView),
         new("health", "/system-health", "Health", ResearchActions.HealthView),
         new("alerts", "/alerts", "Alerts", ResearchActions.AlertsView),
