@@ -129,6 +129,7 @@ public static class ConsoleHost
         services.AddScoped<Research.Console.Tax.ConsoleTax>();
         services.AddScoped<Research.Console.Events.ConsoleEvents>();
         services.AddScoped<Research.Console.Microstructure.ConsoleMicrostructure>();
+        services.AddScoped<Research.Console.ExecutionQuality.ConsoleExecutionQuality>();
         services.AddScoped<Research.Console.Data.ConsoleDataSync>();
         services.AddScoped<Research.Console.Data.ConsoleExplorer>();
         services.AddScoped<Research.Console.Risk.ConsoleRisk>();

@@ -27,6 +27,7 @@ public static class NavLinks
         new("alpha", "/alpha", "Alpha", ResearchActions.AlphaView),
         new("events", "/events", "Events", ResearchActions.EventsStudy),
         new("microstructure", "/microstructure", "Microstructure", ResearchActions.MicroStudy),
+        new("execution", "/execution", "Execution", ResearchActions.ExecutionAnalyze),
         new("trading", "/trading", "Trading", ResearchActions.TradingView),
         new("health", "/system-health", "Health", ResearchActions.HealthView),
         new("alerts", "/alerts", "Alerts", ResearchActions.AlertsView),

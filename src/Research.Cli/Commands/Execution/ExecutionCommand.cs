@@ -3,7 +3,6 @@ using System.Globalization;
 using Research.Analytics.Execution;
 using Research.Analytics.Microstructure;
 using Research.Cli.Infrastructure;
-using Research.Core.Text;
 using Spectre.Console;
 
 namespace Research.Cli.Commands.Execution;
@@ -153,32 +152,13 @@ public static class ExecutionCommand
         return command;
     }
 
-    private static TimeOnly? Time(CsvRecord r, string column) => !r.Has(column) ? null
-        : TimeOnly.TryParseExact(r.Text(column), ["HH:mm:ss", "HH:mm:ss.FFFFFFF"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var t) ? t : throw r.Bad(column, r.Text(column), "a time as HH:mm:ss");
-
-    private static double Positive(CsvRecord r, string column) => (double)r.Number(column) is var v && v > 0 ? v : throw r.Bad(column, r.Text(column), "a positive number");
-
-    private static (List<ParentOrder> Orders, Dictionary<string, (double? Start, double? End)> Times) ReadOrders(string path)
+    private static (IReadOnlyList<ParentOrder> Orders, IReadOnlyDictionary<string, (double? Start, double? End)> Times) ReadOrders(string path)
     {
         try
         {
-            var rows = CsvRecords.Read(Path.GetFullPath(path), ["order", "symbol", "side", "quantity", "decision_price"], ["cancel_price", "start", "end"]);
-            var orders = new List<ParentOrder>();
-            var times = new Dictionary<string, (double?, double?)>(StringComparer.Ordinal);
-            foreach (var r in rows)
-            {
-                var id = r.Text("order");
-                if (times.ContainsKey(id))
-                {
-                    throw r.Bad("order", id, "a new order id (it is listed twice)");
-                }
-
-                var side = r.Text("side").ToLowerInvariant() switch { "buy" => ExecutionSide.Buy, "sell" => ExecutionSide.Sell, var s => throw r.Bad("side", s, "buy or sell") };
-                orders.Add(new ParentOrder(id, r.Text("symbol"), side, Positive(r, "quantity"), Positive(r, "decision_price"), r.Has("cancel_price") ? Positive(r, "cancel_price") : null));
-                times[id] = (Time(r, "start")?.ToTimeSpan().TotalSeconds, Time(r, "end")?.ToTimeSpan().TotalSeconds);
-            }
-
-            return orders.Count > 0 ? (orders, times) : throw new InvalidDataException($"{path}: no orders.");
+            using var reader = new StreamReader(Path.GetFullPath(path));
+            var read = ExecutionFiles.ReadOrders(reader, path);
+            return (read.Orders, read.Times);
         }
         catch (Exception e) when (e is IOException or InvalidDataException)
         {
@@ -186,16 +166,12 @@ public static class ExecutionCommand
         }
     }
 
-    private static List<ChildFill> ReadFills(string path)
+    private static IReadOnlyList<ChildFill> ReadFills(string path)
     {
         try
         {
-            return [.. CsvRecords.Read(Path.GetFullPath(path), ["order", "date", "quantity", "price"], ["time", "fees", "benchmark"]).Select(r =>
-            {
-                var fees = r.Has("fees") ? (double)r.Number("fees") : 0;
-                return new ChildFill(r.Text("order"), r.Date("date"), Time(r, "time"), Positive(r, "quantity"), Positive(r, "price"), fees >= 0 ? fees : throw r.Bad("fees", r.Text("fees"), "zero or more"),
-                    r.Has("benchmark") ? Positive(r, "benchmark") : double.NaN);
-            })];
+            using var reader = new StreamReader(Path.GetFullPath(path));
+            return ExecutionFiles.ReadFills(reader, path);
         }
         catch (Exception e) when (e is IOException or InvalidDataException)
         {

@@ -1,0 +1,13 @@
+using System.Security.Claims;
+using Research.Console.Security;
+using Research.Grains.Abstractions.ExecutionQuality;
+using Research.Grains.Abstractions.Security;
+
+namespace Research.Console.ExecutionQuality;
+
+/// <summary>The execution-quality page's call through <see cref="ConsoleActions"/> (checked, not audited: a read-only computation).</summary>
+public sealed class ConsoleExecutionQuality(IClusterClient cluster, ConsoleActions actions)
+{
+    public Task<ExecutionQualityView> AnalyzeAsync(ClaimsPrincipal user, ExecutionQualityRequest request) =>
+        actions.RunAsync(user, ResearchActions.ExecutionAnalyze, request.Account ?? request.Source, () => cluster.GetGrain<IExecutionQualityGrain>(0).AnalyzeAsync(request), new ActionOptions(Audit: false));
+}

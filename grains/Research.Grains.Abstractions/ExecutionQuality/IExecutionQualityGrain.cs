@@ -1,0 +1,34 @@
+using Research.Grains.Abstractions.Security;
+
+namespace Research.Grains.Abstractions.ExecutionQuality;
+
+/// <summary>Execution quality: implementation shortfall per order and in total, split into explicit, delay, trading and opportunity costs (the same code as <c>research execution analyze</c>). Key: 0.</summary>
+[Alias("research.execution.quality")]
+public interface IExecutionQualityGrain : IGrainWithIntegerKey
+{
+    /// <summary>Analyses pasted orders and fills (<see cref="ExecutionQualityRequest.Source"/> <c>pasted</c>) or a paper account's (<c>account</c>); bad input is refused by table, line and column.</summary>
+    [Alias("analyze")]
+    [RequiresAction(ResearchActions.ExecutionAnalyze)]
+    Task<ExecutionQualityView> AnalyzeAsync(ExecutionQualityRequest request);
+}
+
+/// <summary>
+/// What to analyse: <c>pasted</c> tables (orders <c>order,symbol,side,quantity,decision_price[,cancel_price]</c>, fills
+/// <c>order,date,quantity,price[,time][,fees][,benchmark]</c>) or an <c>account</c>'s orders and fills from its execution
+/// gateway (decision price: the CRSP close of the last session on or before the order's day).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("research.execution.Request")]
+public sealed record ExecutionQualityRequest([property: Id(0)] string Source, [property: Id(1)] string? OrdersText, [property: Id(2)] string? FillsText, [property: Id(3)] string? Account);
+
+/// <summary>One order's costs in basis points of its paper investment (quantity × decision price) and in dollars.</summary>
+[GenerateSerializer, Immutable, Alias("research.execution.Order")]
+public sealed record OrderCostView(
+    [property: Id(0)] string Order, [property: Id(1)] string Symbol, [property: Id(2)] string Side, [property: Id(3)] double Quantity, [property: Id(4)] double Filled,
+    [property: Id(5)] double AveragePrice, [property: Id(6)] double DecisionPrice, [property: Id(7)] double PaperInvestment, [property: Id(8)] double ExplicitBps,
+    [property: Id(9)] double DelayBps, [property: Id(10)] double TradingBps, [property: Id(11)] double OpportunityBps, [property: Id(12)] double TotalBps, [property: Id(13)] double TotalDollars);
+
+/// <summary>Every order and the value-weighted total (fractions of the summed paper investment); <see cref="Basis"/> says where decision prices came from.</summary>
+[GenerateSerializer, Immutable, Alias("research.execution.View")]
+public sealed record ExecutionQualityView(
+    [property: Id(0)] OrderCostView[] Orders, [property: Id(1)] double PaperInvestment, [property: Id(2)] double ExplicitBps, [property: Id(3)] double DelayBps,
+    [property: Id(4)] double TradingBps, [property: Id(5)] double OpportunityBps, [property: Id(6)] double TotalBps, [property: Id(7)] double TotalDollars, [property: Id(8)] string Basis);

@@ -1,0 +1,45 @@
+using System.Globalization;
+using Microsoft.Playwright;
+using Research.Grains.Abstractions.Security;
+using Research.Testing;
+
+namespace Research.Console.Tests;
+
+/// <summary>
+/// The execution-quality page: a researcher pastes the CFA curriculum's worked example (a buy of 1,000 shares decided at
+/// $10.00, 700 filled a day later at $10.00 after a $10.05 close with $14 of commission, the rest cancelled at $10.08):
+/// 38 bps ($38) split into its parts; a bad line is refused by table, line and column; a viewer may not open the page.
+/// </summary>
+public sealed partial class BrowserTests
+{
+    [Fact]
+    public async Task A_researcher_measures_the_published_shortfall_example_and_a_viewer_is_refused()
+    {
+        var (playwright, browser) = await LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var shots = Directory.CreateDirectory(Path.Combine(TestEnvironment.RepositoryRoot, "artifacts", "test-results", "screenshots")).FullName;
+        var researcher = await SignInAtAsync(browser, await platform.CreateUserAsync("researcher", twoFactor: false), "/execution", "#exec-ready");
+
+        await researcher.FillAsync("#exec-orders", "order,symbol,side,quantity,decision_price,cancel_price\nIR,IMPR,hold,1000,10.00,10.08\n");
+        await researcher.FillAsync("#exec-fills", "order,date,quantity,price,fees,benchmark\nIR,2024-03-06,700,10.00,14,10.05\n");
+        await researcher.ClickAsync("#exec-run");
+        await researcher.WaitForSelectorAsync("#exec-error");
+        Assert.Contains("orders line 2, column side: 'hold'", await researcher.InnerTextAsync("#exec-error"), StringComparison.Ordinal);
+
+        await researcher.FillAsync("#exec-orders", "order,symbol,side,quantity,decision_price,cancel_price\nIR,IMPR,buy,1000,10.00,10.08\n");
+        await researcher.ClickAsync("#exec-run");
+        await researcher.WaitForSelectorAsync("#exec-result");
+        Assert.Equal(0, await researcher.Locator("#exec-error").CountAsync());
+        Assert.Equal(38.0, double.Parse((await researcher.GetAttributeAsync("#exec-total", "data-value"))!, CultureInfo.InvariantCulture), 9);
+        Assert.Equal(38.0, double.Parse((await researcher.GetAttributeAsync("#exec-table tr[data-order='IR'] td.total", "data-value"))!, CultureInfo.InvariantCulture), 9);
+        Assert.Contains("explicit 14.00 bps, delay 35.00 bps, trading -35.00 bps, opportunity 24.00 bps", await researcher.InnerTextAsync("#exec-total"), StringComparison.Ordinal);
+        await researcher.WaitForSelectorAsync("#exec-chart .main-svg", new PageWaitForSelectorOptions { Timeout = 30_000 });
+        await researcher.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "execution-researcher.png"), FullPage = true });
+
+        var viewer = await SignInAtAsync(browser, await platform.CreateUserAsync("viewer", twoFactor: false), "/alerts", "#alerts-ready");
+        await viewer.GotoAsync("/execution");
+        await viewer.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/denied");
+        Assert.False(ResearchActions.Allows(Role.Viewer, ResearchActions.ExecutionAnalyze));
+    }
+}
