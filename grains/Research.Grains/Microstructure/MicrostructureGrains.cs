@@ -18,8 +18,9 @@ namespace Research.Grains.Microstructure;
 [StatelessWorker]
 public sealed class MicrostructureGrain(WarehouseLayout layout, TimeProvider clock, IServiceProvider services, ILogger<MicrostructureGrain> logger) : Grain, IMicrostructureGrain
 {
-    /// <summary>Days one study may span (a year and a bit); the CLI has no such cap.</summary>
-    public const int MaxDays = 300;
+    /// <summary>Symbol-days one study may take: each brings its one-minute bars back to this grain for VPIN (about 8 KB), so
+    /// 10,000 keep a study within some 100 MB; the CLI reads a symbol at a time and has no such cap.</summary>
+    public const int MaxSymbolDays = 10_000;
 
     /// <summary>Symbols one study may name.</summary>
     public const int MaxSymbols = 200;
@@ -62,12 +63,12 @@ public sealed class MicrostructureGrain(WarehouseLayout layout, TimeProvider clo
                 where.Add($"sym_root IN ({string.Join(", ", symbols.Select(DuckDbSql.Literal))})");
             }
 
-            var list = new List<DateOnly>();
-            using var command = session.CreateTrustedCommand($"SELECT DISTINCT date FROM taq.trades WHERE {string.Join(" AND ", where)} ORDER BY 1");
+            var list = new List<(DateOnly Date, long Symbols)>();
+            using var command = session.CreateTrustedCommand($"SELECT date, count(DISTINCT sym_root) FROM taq.trades WHERE {string.Join(" AND ", where)} GROUP BY date ORDER BY 1");
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                list.Add(reader.GetFieldValue<DateOnly>(0));
+                list.Add((reader.GetFieldValue<DateOnly>(0), reader.GetInt64(1)));
             }
 
             return list;
@@ -77,16 +78,16 @@ public sealed class MicrostructureGrain(WarehouseLayout layout, TimeProvider clo
             throw new ArgumentException($"no ticks{(symbols is null ? string.Empty : " of " + string.Join(", ", symbols))} in {request.From?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "the first day"}..{request.To?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "the last day"}.");
         }
 
-        if (days.Count > MaxDays)
+        if (days.Sum(d => d.Symbols) is var symbolDays and > MaxSymbolDays)
         {
-            throw new ArgumentException($"{days.Count} days of ticks in the range; a study takes at most {MaxDays} (narrow from/to).");
+            throw new ArgumentException($"{symbolDays:N0} symbol-days of ticks ({days.Count} days); a study takes at most {MaxSymbolDays:N0}: narrow the dates or name symbols (research micro has no cap).");
         }
 
         var options = services.GetService<BacktestServices>()?.Options ?? new BacktestJobOptions();
         var study = Guid.NewGuid().ToString("N");
         var done = new ConcurrentDictionary<DateOnly, MicrostructureDayResult>();
         var factory = GrainFactory; // the loop's bodies run on the thread pool, outside the activation
-        await Parallel.ForEachAsync(days, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxChunksInFlight) }, async (day, token) =>
+        await Parallel.ForEachAsync(days.Select(d => d.Date), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxChunksInFlight) }, async (day, token) =>
         {
             var began = clock.GetUtcNow();
             var call = new MicrostructureDayRequest(day, symbols, trades.VersionId, quotes.VersionId);

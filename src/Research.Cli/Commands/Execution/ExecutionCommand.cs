@@ -40,9 +40,18 @@ public static class ExecutionCommand
         {
             var (parents, times) = ReadOrders(parse.GetValue(orders)!);
             var children = ReadFills(parse.GetValue(fills)!);
-            if (children.FirstOrDefault(f => parents.All(o => o.Id != f.Order)) is { } orphan)
+            IReadOnlyList<Shortfall> measured;
+            try
             {
-                throw new CliException($"--fills: a fill of order '{orphan.Order}' on {orphan.Date:yyyy-MM-dd}, which --orders does not list.");
+                measured = ExecutionFiles.Measure(parents, children, "--fills");
+            }
+            catch (InvalidDataException e)
+            {
+                throw new CliException(e.Message, e);
+            }
+            catch (ArgumentException e)
+            {
+                throw new CliException(e.Message, e);
             }
 
             LobsterDay? day = null;
@@ -59,21 +68,10 @@ public static class ExecutionCommand
             }
 
             var lines = new List<OrderLine>();
-            var shortfalls = new List<Shortfall>();
-            foreach (var order in parents)
+            foreach (var s in measured)
             {
-                var own = children.Where(f => f.Order == order.Id).Select(f => double.IsNaN(f.Benchmark) ? f with { Benchmark = order.DecisionPrice } : f).ToList();
-                Shortfall s;
-                try
-                {
-                    s = ImplementationShortfall.Measure(order, own);
-                }
-                catch (ArgumentException e)
-                {
-                    throw new CliException(e.Message, e);
-                }
-
-                shortfalls.Add(s);
+                var order = s.Order;
+                var own = children.Where(f => f.Order == order.Id).ToList();
                 double? arrival = null, vwap = null, twap = null, participation = null;
                 string? interval = null;
                 if (day is not null && s.Filled > 0)
@@ -105,7 +103,7 @@ public static class ExecutionCommand
                     arrival, vwap, twap, participation, interval));
             }
 
-            var total = ImplementationShortfall.Aggregate(shortfalls);
+            var total = ImplementationShortfall.Aggregate(measured);
             var summary = new
             {
                 orders = lines.Count,

@@ -72,7 +72,7 @@ public static class TaqCommand
             var configuration = CliConfiguration.Build(parse);
             var store = new TaqStore(new WarehouseLayout(CliConfiguration.DataRoot(configuration)), TimeProvider.System);
             var days = Sessions(parse.GetValue(from), parse.GetValue(to));
-            var names = parse.GetValue(symbols) is { Length: > 0 } given ? Symbols(given) : null;
+            var names = parse.GetValue(symbols) is { Length: > 0 } given ? Symbols(given, "--symbols") : null;
             var pull = new TaqPull(days, names, parse.GetValue(keepDays) ?? Setting(configuration, ConfigurationKeys.TaqKeepDays, "--keep-days"));
             await using var client = WrdsConnectionOptions.CreateClient(parse, configuration);
             var ok = await EstimateAndCheckAsync(output, parse, configuration, store, client, pull, estimate, maxRows, force, ct).ConfigureAwait(false);
@@ -404,16 +404,16 @@ public static class TaqCommand
         return sessions.Count > 0 ? sessions : throw new CliException($"--from {from:yyyy-MM-dd} --to {last:yyyy-MM-dd}: no NYSE session in that range.");
     }
 
-    private static List<string> Symbols(IEnumerable<string> given)
+    private static List<string> Symbols(IEnumerable<string> given, string option = "--symbol")
     {
         try
         {
             var symbols = given.SelectMany(s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Select(WrdsTaq.SymbolRoot).Distinct().ToList();
-            return symbols.Count > 0 ? symbols : throw new CliException("--symbols: no symbol given.");
+            return symbols.Count > 0 ? symbols : throw new CliException($"{option}: no symbol given.");
         }
         catch (ArgumentException e)
         {
-            throw new CliException("--symbol: " + e.Message.Split(" (Parameter", 2)[0], e);
+            throw new CliException($"{option}: " + e.Message.Split(" (Parameter", 2)[0], e);
         }
     }
 
