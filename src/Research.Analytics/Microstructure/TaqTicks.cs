@@ -5,7 +5,11 @@ using Research.Data.Warehouse;
 namespace Research.Analytics.Microstructure;
 
 /// <summary>One symbol-day of the warehouse's TAQ ticks as level-1 events, with the day's regular session (seconds after midnight).</summary>
-public sealed record TickDay(string Symbol, DateOnly Date, double Open, double Close, IReadOnlyList<LobsterEvent> Events);
+public sealed record TickDay(string Symbol, DateOnly Date, double Open, double Close, IReadOnlyList<LobsterEvent> Events)
+{
+    /// <summary>Trades left out by Barndorff-Nielsen et al. (2009)'s T4: priced more than a spread outside the quote in force.</summary>
+    public int TradesOutsideSpread { get; init; }
+}
 
 /// <summary>
 /// The warehouse's <c>taq/trades</c> and <c>taq/quotes</c> merged per symbol-day into the level-1 event stream the LOBSTER
@@ -13,7 +17,9 @@ public sealed record TickDay(string Symbol, DateOnly Date, double Open, double C
 /// force (a quote and a trade at the same microsecond: the quote first; ticks of one kind at the same microsecond keep
 /// the files' order). Trades take the side of the quote rule (above the midquote buyer-initiated, below
 /// seller-initiated, at it the tick rule on the last different price). Cleaning: price and size positive, bid positive
-/// and ask at least bid; the session's hours from the NYSE calendar (half days included).
+/// and ask at least bid; the session's hours from the NYSE calendar (half days included); and Barndorff-Nielsen, Hansen,
+/// Lunde and Shephard (2009)'s T4: a trade priced above the ask plus the spread, or below the bid minus the spread, of
+/// the quote in force is left out (counted in <see cref="TickDay.TradesOutsideSpread"/>).
 /// Read a date at a time (memory bounded by one day), each kind unsorted from DuckDB, grouped by symbol here and put in
 /// time order only where the files are not already (a check, then a stable sort): DuckDB's global sort of the day was
 /// most of the time (docs/PERFORMANCE.md). Days come in date order, symbols in ordinal order within a day.
@@ -82,7 +88,8 @@ public static class TaqTicks
             var open = hours.Open.ToTimeSpan().TotalSeconds;
             foreach (var (name, ticks) in symbols.Select(p => (names[p.Key], p.Value)).OrderBy(p => p.Item1, StringComparer.Ordinal))
             {
-                yield return new TickDay(name, date, open, open + hours.Length.TotalSeconds, ticks.Events());
+                var (events, outside) = ticks.Events();
+                yield return new TickDay(name, date, open, open + hours.Length.TotalSeconds, events) { TradesOutsideSpread = outside };
             }
         }
     }
@@ -130,7 +137,7 @@ public static class TaqTicks
 
         public List<Trade> Trades { get; } = [];
 
-        public List<LobsterEvent> Events()
+        public (List<LobsterEvent> Events, int OutsideSpread) Events()
         {
             var quotes = CollectionsMarshal.AsSpan(Quotes);
             var trades = CollectionsMarshal.AsSpan(Trades);
@@ -151,6 +158,7 @@ public static class TaqTicks
             int bidSize = 0, askSize = 0;
             var lastPrice = double.NaN;
             var lastSign = 1;
+            var outside = 0;
             int i = 0, j = 0;
             while (i < quotes.Length || j < trades.Length)
             {
@@ -163,6 +171,12 @@ public static class TaqTicks
                 else
                 {
                     var t = trades[j++];
+                    if (bid is { } b4 && ask is { } a4 && (t.Price > a4 + (a4 - b4) || t.Price < b4 - (a4 - b4)))
+                    {
+                        outside++; // T4: more than a spread outside the quote in force
+                        continue;
+                    }
+
                     var mid = bid is { } bb && ask is { } aa ? (bb + aa) / 2 : double.NaN;
                     var sign = t.Price > mid ? 1 : t.Price < mid ? -1 : t.Price > lastPrice ? 1 : t.Price < lastPrice ? -1 : lastSign;
                     (lastSign, lastPrice) = (sign, t.Price);
@@ -172,7 +186,7 @@ public static class TaqTicks
                 }
             }
 
-            return events;
+            return (events, outside);
         }
 
         private static bool Sorted<T>(ReadOnlySpan<T> items, Func<T, long> time)

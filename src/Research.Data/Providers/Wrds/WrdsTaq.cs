@@ -17,8 +17,9 @@ namespace Research.Data.Providers.Wrds;
 /// <c>E</c>, <c>F</c> and <c>I</c>, the odd lot that the consolidated tape has carried since 2013); Q2 no crossed
 /// NBBO (ask below bid); Q3 no NBBO whose spread exceeds 50 times the symbol's median spread of the day; and
 /// Holden and Jacobsen (2014)'s normal quote conditions (<c>qu_cond</c> in A, B, H, O, R, W). Common shares only
-/// (<c>sym_suffix</c> empty). T3 (one median price per timestamp), T4 and Q1/Q4 are not applied: every trade and quote
-/// is kept in time order, and the measures decide (docs/CONCEPTS/taq-data.md).
+/// (<c>sym_suffix</c> empty). T4 (trades more than a spread outside the quote) needs the quote in force and is applied
+/// where trades meet quotes, in <c>TaqTicks</c>; T3 and Q1 (one median per timestamp) and Q4 are not applied: every trade
+/// and quote is kept in time order (docs/CONCEPTS/taq-data.md says why).
 /// </para>
 /// <para>Units: WRDS's quote sizes are round lots of 100 shares; the warehouse holds shares (× 100). <c>time_m</c> is a
 /// time of day with microseconds; the warehouse's <c>time_m_us</c> is microseconds after midnight (<c>time_m_nano</c>
