@@ -107,7 +107,9 @@ public static class TaqCommand
             var last = parse.GetValue(to) ?? whole.Max();
             if (first > last)
             {
-                throw new CliException($"--from {first:yyyy-MM-dd} is after --to {last:yyyy-MM-dd}.");
+                throw new CliException(parse.GetValue(to) is null
+                    ? $"--from {first:yyyy-MM-dd} is after the last day of tier 3 ({last:yyyy-MM-dd})."
+                    : parse.GetValue(from) is null ? $"--to {last:yyyy-MM-dd} is before the first day of tier 3 ({first:yyyy-MM-dd})." : $"--from {first:yyyy-MM-dd} is after --to {last:yyyy-MM-dd}.");
             }
 
             var days = store.Tier3Days(first, last);
