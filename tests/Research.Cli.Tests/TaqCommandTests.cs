@@ -66,10 +66,27 @@ public sealed class TaqCommandTests
 
         (code, output, error) = await CliRunner.RunAsync("taq", "bars", "--symbol", symbol, "--date", to, "--data-root", root, "--json");
         Assert.True(code == 0, error);
+        List<(string Minute, double Close, double Vwap, long Volume)> bars;
         using (var json = JsonDocument.Parse(output))
         {
             Assert.InRange(json.RootElement.GetProperty("bars").GetArrayLength(), 300, 390);
             Assert.True(json.RootElement.GetProperty("realizedVariance5m").GetDouble() > 0);
+            bars = [.. json.RootElement.GetProperty("bars").EnumerateArray().Select(b => (b.GetProperty("minute").GetString()!, b.GetProperty("close").GetDouble(), b.GetProperty("vwap").GetDouble(), b.GetProperty("volume").GetInt64()))];
+        }
+
+        // Execution benchmarks from tier 1: a buy filled at 10:05 against the VWAP of the bars 10:00-10:09.
+        var window = bars.Where(b => string.CompareOrdinal(b.Minute, "10:00") >= 0 && string.CompareOrdinal(b.Minute, "10:09") <= 0).ToList();
+        var vwap = window.Sum(b => b.Vwap * b.Volume) / window.Sum(b => b.Volume);
+        var fillPrice = Math.Round(bars.First(b => b.Minute == "10:05").Close, 2);
+        await File.WriteAllTextAsync(dir.Combine("orders.csv"), $"order,symbol,side,quantity,decision_price,start,end\nO1,{symbol},buy,1000,{fillPrice.ToString(System.Globalization.CultureInfo.InvariantCulture)},10:00:00,10:09:30\n", TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(dir.Combine("fills.csv"), $"order,date,quantity,price,time\nO1,{to},1000,{fillPrice.ToString(System.Globalization.CultureInfo.InvariantCulture)},10:05:00\n", TestContext.Current.CancellationToken);
+        (code, output, error) = await CliRunner.RunAsync("execution", "analyze", "--orders", dir.Combine("orders.csv"), "--fills", dir.Combine("fills.csv"), "--taq", "--data-root", root, "--json");
+        Assert.True(code == 0, error);
+        using (var json = JsonDocument.Parse(output))
+        {
+            var order = json.RootElement.GetProperty("orders")[0];
+            Assert.Equal((fillPrice - vwap) / vwap * 1e4, order.GetProperty("vwapBps").GetDouble(), 9);
+            Assert.Equal(1000.0 / window.Sum(b => b.Volume), order.GetProperty("participation").GetDouble(), 12);
         }
 
         var csv = dir.Combine("ticks.csv");

@@ -51,6 +51,50 @@ public sealed record ExecutionBenchmarks(double From, double To, double Arrival,
         return new ExecutionBenchmarks(from, to, arrival, volume > 0 ? value / volume : double.NaN, twapSeconds > 0 ? twapSum / twapSeconds : double.NaN, volume, trades);
     }
 
+    /// <summary>
+    /// The same benchmarks from one-minute bars (TAQ tier 1), at a minute's resolution: the minutes from the one holding
+    /// <paramref name="from"/> to the one holding <paramref name="to"/> (a minute is in whole or not at all). Arrival: the last
+    /// close before the interval's first minute (the first bar's open when the day has none before); VWAP: Σ VWAP·shares /
+    /// Σ shares of the minutes; TWAP: the mean over the interval's minutes of the last trade price in force (a minute without
+    /// a trade carries the previous close); market volume and trades summed.
+    /// </summary>
+    public static ExecutionBenchmarks FromBars(IReadOnlyList<MinuteBar> bars, double from, double to)
+    {
+        ArgumentNullException.ThrowIfNull(bars);
+        if (!(to >= from))
+        {
+            throw new ArgumentException($"The interval ends ({to} s) before it starts ({from} s).");
+        }
+
+        var first = (int)Math.Floor(from / 60) * 60;
+        var last = Math.Max(first + 60, (int)Math.Ceiling(to / 60) * 60);
+        var ordered = bars.OrderBy(b => b.Start).ToList();
+        var before = ordered.LastOrDefault(b => b.Start < first);
+        var inside = ordered.Where(b => b.Start >= first && b.Start < last).ToList();
+        var arrival = before?.Close ?? (inside.Count > 0 ? inside[0].Open : double.NaN);
+        long volume = inside.Sum(b => b.Volume);
+        var value = inside.Sum(b => b.Vwap * b.Volume);
+        double twapSum = 0;
+        var minutes = 0;
+        var price = before?.Close ?? double.NaN;
+        var k = 0;
+        for (var minute = first; minute < last; minute += 60)
+        {
+            while (k < inside.Count && inside[k].Start <= minute)
+            {
+                price = inside[k++].Close;
+            }
+
+            if (double.IsFinite(price))
+            {
+                twapSum += price;
+                minutes++;
+            }
+        }
+
+        return new ExecutionBenchmarks(from, to, arrival, volume > 0 ? value / volume : double.NaN, minutes > 0 ? twapSum / minutes : double.NaN, volume, inside.Sum(b => b.Trades));
+    }
+
     /// <summary>Cost against a benchmark in basis points, positive = worse than it: s (average price − benchmark)/benchmark.</summary>
     public static double SlippageBps(ExecutionSide side, double averagePrice, double benchmark) =>
         (side == ExecutionSide.Buy ? 1 : -1) * (averagePrice - benchmark) / benchmark * 1e4;

@@ -8,9 +8,10 @@ namespace Research.Backtesting.TearSheets;
 /// <summary>A tear sheet as one self-contained HTML page (no scripts, no external files): the wealth curve and drawdown as inline SVG, then the tables.</summary>
 public static class TearSheetHtml
 {
-    /// <summary>The page's style sheet (also used by the other self-contained reports, so they print alike).</summary>
+    /// <summary>The page's style sheet (also used by the other self-contained reports, so they print alike). Ligatures are
+    /// off so that an id copied out of a printed page is the id (Chromium would otherwise print "ff" in bt-…ff7 as one glyph).</summary>
     public const string Style =
-        "body{font-family:system-ui,sans-serif;margin:2rem;max-width:60rem;color:#222}table{border-collapse:collapse;margin:1rem 0}" +
+        "body{font-family:system-ui,sans-serif;font-variant-ligatures:none;margin:2rem;max-width:60rem;color:#222}table{border-collapse:collapse;margin:1rem 0}" +
         "th,td{padding:.25rem .6rem;border-bottom:1px solid #ddd;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}" +
         "h2{margin-top:2rem}svg{border:1px solid #ddd;max-width:100%;height:auto}.neg{color:#b00}.bad{color:#b00;font-weight:600}td{white-space:nowrap}td.wrap{white-space:normal}" +
         "@page{size:A4;margin:12mm}@media print{body{margin:0;max-width:none;font-size:9pt}h2{margin-top:1rem}}";

@@ -35,7 +35,8 @@ public static class ExecutionCommand
         var orders = new Option<string>("--orders") { Description = "Parent orders, CSV: order,symbol,side (buy|sell),quantity,decision_price, optionally cancel_price (needed when shares are left unfilled), start and end (HH:mm:ss, New York).", Required = true };
         var fills = new Option<string>("--fills") { Description = "Fills, CSV: order,date (yyyy-MM-dd),quantity,price, optionally time (HH:mm:ss), fees (dollars) and benchmark (the previous close for a fill after the decision day; default the decision price).", Required = true };
         var lobster = new Option<string?>("--lobster") { Description = "A LOBSTER message file of the orders' symbol and day (its orderbook file beside it): arrival, VWAP and TWAP over each order's interval, and participation." };
-        var command = new Command("analyze", "Implementation shortfall per order and in total (explicit, delay, trading, opportunity), with intraday benchmarks from a LOBSTER day.") { orders, fills, lobster };
+        var taq = new Option<bool>("--taq") { Description = "Intraday benchmarks from the warehouse's TAQ tier 1 (one-minute bars of each order's symbol on its fills' day; minutes in whole) instead of a LOBSTER day." };
+        var command = new Command("analyze", "Implementation shortfall per order and in total (explicit, delay, trading, opportunity), with intraday benchmarks from a LOBSTER day or TAQ tier 1.") { orders, fills, lobster, taq };
         command.SetAction(parse =>
         {
             var (parents, times) = ReadOrders(parse.GetValue(orders)!);
@@ -67,6 +68,12 @@ public static class ExecutionCommand
                 }
             }
 
+            if (day is not null && parse.GetValue(taq))
+            {
+                throw new CliException("Give at most one of --lobster and --taq.");
+            }
+
+            using var tier1 = parse.GetValue(taq) ? OpenTier1(parse) : null;
             var lines = new List<OrderLine>();
             foreach (var s in measured)
             {
@@ -74,11 +81,16 @@ public static class ExecutionCommand
                 var own = children.Where(f => f.Order == order.Id).ToList();
                 double? arrival = null, vwap = null, twap = null, participation = null;
                 string? interval = null;
-                if (day is not null && s.Filled > 0)
+                if ((day is not null || tier1 is not null) && s.Filled > 0)
                 {
-                    if (!string.Equals(day.Symbol, order.Symbol, StringComparison.OrdinalIgnoreCase) || own.Any(f => f.Date != day.Date))
+                    if (day is not null && (!string.Equals(day.Symbol, order.Symbol, StringComparison.OrdinalIgnoreCase) || own.Any(f => f.Date != day.Date)))
                     {
                         throw new CliException($"--lobster is {day.Symbol} on {day.Date:yyyy-MM-dd}; order {order.Id} is {order.Symbol} with fills on {string.Join(", ", own.Select(f => f.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Distinct())}.");
+                    }
+
+                    if (tier1 is not null && own.Select(f => f.Date).Distinct().Count() > 1)
+                    {
+                        throw new CliException($"--taq: order {order.Id} has fills on several days; intraday benchmarks need one day.");
                     }
 
                     var (start, end) = times[order.Id];
@@ -90,7 +102,7 @@ public static class ExecutionCommand
                         throw new CliException($"Order {order.Id}: its interval ends before it starts.");
                     }
 
-                    var b = ExecutionBenchmarks.FromTicks(day.Events, from, to);
+                    var b = day is not null ? ExecutionBenchmarks.FromTicks(day.Events, from, to) : ExecutionBenchmarks.FromBars(Bars(tier1!, order.Symbol, own[0].Date), from, to);
                     arrival = N(ExecutionBenchmarks.SlippageBps(order.Side, s.AveragePrice, b.Arrival));
                     vwap = N(ExecutionBenchmarks.SlippageBps(order.Side, s.AveragePrice, b.Vwap));
                     twap = N(ExecutionBenchmarks.SlippageBps(order.Side, s.AveragePrice, b.Twap));
@@ -123,7 +135,7 @@ public static class ExecutionCommand
 
             string F(double? x, string f = "F2") => x is { } v ? v.ToString(f, CultureInfo.InvariantCulture) : "n/a";
             var table = new Table().AddColumns("Order", "Side", "Filled (shares)", "Avg price ($)", "Explicit (bps)", "Delay (bps)", "Trading (bps)", "Opportunity (bps)", "Total (bps)", "Total ($)");
-            if (day is not null)
+            if (day is not null || tier1 is not null)
             {
                 table.AddColumns("Interval", "vs arrival (bps)", "vs VWAP (bps)", "vs TWAP (bps)", "Participation");
             }
@@ -134,7 +146,7 @@ public static class ExecutionCommand
                 {
                     Markup.Escape($"{l.Order} {l.Symbol}"), l.Side, $"{l.Filled:N0}/{l.Quantity:N0}", F(l.AveragePrice, "F4"), F(l.ExplicitBps), F(l.DelayBps), F(l.TradingBps), F(l.OpportunityBps), F(l.TotalBps), F(l.TotalDollars, "N2"),
                 };
-                if (day is not null)
+                if (day is not null || tier1 is not null)
                 {
                     cells.AddRange([l.Interval ?? "n/a", F(l.ArrivalBps), F(l.VwapBps), F(l.TwapBps), F(l.Participation, "P2")]);
                 }
@@ -148,6 +160,31 @@ public static class ExecutionCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static Research.Data.Warehouse.WarehouseQuerySession OpenTier1(ParseResult parse)
+    {
+        var layout = WarehouseOptions.Layout(parse);
+        if (new Research.Data.Warehouse.WarehouseCatalog(layout).ReadCurrent(TaqAggregates.Bars) is null)
+        {
+            throw new CliException($"--taq: {TaqAggregates.Bars} is not in the warehouse at {layout.Root}: run research taq sync (WRDS) or research taq aggregate (ticks already local).");
+        }
+
+        return Research.Data.Warehouse.WarehouseQuerySession.Open(layout, Research.Data.Warehouse.VersionSelector.Current, Research.Data.Warehouse.QueryLimits.Default, TimeProvider.System, [TaqAggregates.Bars]);
+    }
+
+    /// <summary>A symbol's one-minute bars of a day from tier 1, refused by name when there are none.</summary>
+    private static List<MinuteBar> Bars(Research.Data.Warehouse.WarehouseQuerySession session, string symbol, DateOnly date)
+    {
+        var bars = new List<MinuteBar>();
+        using var command = session.CreateTrustedCommand($"SELECT minute, open, high, low, close, volume, vwap, trades FROM taq.bars_1m WHERE sym_root = {Research.Data.Warehouse.DuckDbSql.Literal(symbol.ToUpperInvariant())} AND date = {Research.Data.Warehouse.DuckDbSql.Date(date)} ORDER BY minute");
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            bars.Add(new MinuteBar(reader.GetInt32(0) * 60, reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetInt64(5), reader.GetDouble(6), reader.GetInt32(7)));
+        }
+
+        return bars.Count > 0 ? bars : throw new CliException($"--taq: tier 1 has no bars of {symbol} on {date:yyyy-MM-dd}.");
     }
 
     private static (IReadOnlyList<ParentOrder> Orders, IReadOnlyDictionary<string, (double? Start, double? End)> Times) ReadOrders(string path)
