@@ -67,7 +67,7 @@ public sealed class MicroWarehouseCommandTests
         foreach (var (args, exit, text) in new (string[] Args, int Exit, string Text)[]
         {
             (["micro", "har", "--symbol", "NOPE"], 1, $"--symbol NOPE: no TAQ ticks in the warehouse (symbols there: {symbol})"),
-            (["micro", "har", "--symbol", symbol, "--train", "55"], 1, "leaves 5 to test"),
+            (["micro", "har", "--symbol", symbol, "--train", "55"], 1, "--train 55: " + symbol + " has 60 day(s)"),
             (["micro", "har", "--symbol", symbol, "--train", "5"], 2, "--train"),
             (["micro", "vpin", "--symbol", symbol, "--window", "100000"], 2, "--window"),
             (["micro", "vpin", "--symbol", symbol, "--window", "5000"], 1, "fewer than the window of 5000"),

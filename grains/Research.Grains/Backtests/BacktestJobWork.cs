@@ -192,28 +192,10 @@ internal sealed class BacktestJobWork(
     }
 
     /// <summary>Runs units with bounded calls in flight; a failed call is asked again as <see cref="UnitRetryPolicy"/> says (by time after a lost silo).</summary>
-    private async Task FanOutAsync(IReadOnlyList<int> units, Func<int, CancellationToken, Task> call, CancellationToken cancellationToken)
-    {
-        await Parallel.ForEachAsync(units, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, services.Options.MaxChunksInFlight), CancellationToken = cancellationToken }, async (unit, token) =>
-        {
-            var began = clock.GetUtcNow();
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    await call(unit, token).ConfigureAwait(false);
-                    return;
-                }
-                catch (Exception e) when (!token.IsCancellationRequested
-                    && UnitRetryPolicy.NextDelay(e, attempt, clock.GetUtcNow() - began, services.Options, Random.Shared.NextDouble()) is { } delay)
-                {
-                    logger.LogWarning(e, "Job {Job}: unit {Unit} attempt {Attempt} failed ({Kind}); asking again in {Delay}", jobId, unit, attempt,
-                        UnitRetryPolicy.IsSiloLoss(e) ? "silo lost or unreachable" : "error", delay);
-                    await Task.Delay(delay, clock, token).ConfigureAwait(false);
-                }
-            }
-        }).ConfigureAwait(false);
-    }
+    private Task FanOutAsync(IReadOnlyList<int> units, Func<int, CancellationToken, Task> call, CancellationToken cancellationToken) =>
+        UnitRetryPolicy.ForEachAsync(units, services.Options, clock, call, (e, unit, attempt, delay) =>
+            logger.LogWarning(e, "Job {Job}: unit {Unit} attempt {Attempt} failed ({Kind}); asking again in {Delay}", jobId, unit, attempt,
+                UnitRetryPolicy.IsSiloLoss(e) ? "silo lost or unreachable" : "error", delay), cancellationToken);
 
     private async Task RecordAsync(JobSubmission submission, string canonical, IReadOnlyDictionary<string, string> versions, string metrics, StoredSeries series, CancellationToken cancellationToken)
     {

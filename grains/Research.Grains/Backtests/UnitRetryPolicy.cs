@@ -45,4 +45,36 @@ public static class UnitRetryPolicy
 
         return attempt < options.ChunkAttempts ? backoff : null;
     }
+
+    /// <summary>
+    /// Runs <paramref name="call"/> for every unit with at most <see cref="BacktestJobOptions.MaxChunksInFlight"/> in flight; a
+    /// failed call is asked again as <see cref="NextDelay"/> says (by time after a lost silo), <paramref name="retrying"/>
+    /// told first. The fan-out of backtest jobs and of microstructure studies.
+    /// </summary>
+    public static Task ForEachAsync<T>(IEnumerable<T> units, BacktestJobOptions options, TimeProvider clock, Func<T, CancellationToken, Task> call,
+        Action<Exception, T, int, TimeSpan> retrying, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(clock);
+        ArgumentNullException.ThrowIfNull(call);
+        ArgumentNullException.ThrowIfNull(retrying);
+        return Parallel.ForEachAsync(units, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxChunksInFlight), CancellationToken = cancellationToken }, async (unit, token) =>
+        {
+            var began = clock.GetUtcNow();
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await call(unit, token).ConfigureAwait(false);
+                    return;
+                }
+                catch (Exception e) when (!token.IsCancellationRequested
+                    && NextDelay(e, attempt, clock.GetUtcNow() - began, options, Random.Shared.NextDouble()) is { } delay)
+                {
+                    retrying(e, unit, attempt, delay);
+                    await Task.Delay(delay, clock, token).ConfigureAwait(false);
+                }
+            }
+        });
+    }
 }

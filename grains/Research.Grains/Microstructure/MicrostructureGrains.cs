@@ -87,24 +87,12 @@ public sealed class MicrostructureGrain(WarehouseLayout layout, TimeProvider clo
         var study = Guid.NewGuid().ToString("N");
         var done = new ConcurrentDictionary<DateOnly, MicrostructureDayResult>();
         var factory = GrainFactory; // the loop's bodies run on the thread pool, outside the activation
-        await Parallel.ForEachAsync(days.Select(d => d.Date), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxChunksInFlight) }, async (day, token) =>
+        await UnitRetryPolicy.ForEachAsync(days.Select(d => d.Date), options, clock, async (day, token) =>
         {
-            var began = clock.GetUtcNow();
             var call = new MicrostructureDayRequest(day, symbols, trades.VersionId, quotes.VersionId);
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    done[day] = await factory.GetGrain<IMicrostructureDayGrain>($"{study}/{day:yyyy-MM-dd}").RunAsync(call).WaitAsync(options.ChunkTimeout, token).ConfigureAwait(true);
-                    return;
-                }
-                catch (Exception e) when (UnitRetryPolicy.NextDelay(e, attempt, clock.GetUtcNow() - began, options, Random.Shared.NextDouble()) is { } delay)
-                {
-                    logger.LogWarning(e, "Microstructure study {Study}: day {Day} attempt {Attempt} failed; asking again in {Delay}", study, day, attempt, delay);
-                    await Task.Delay(delay, clock, token).ConfigureAwait(true);
-                }
-            }
-        }).ConfigureAwait(true);
+            done[day] = await factory.GetGrain<IMicrostructureDayGrain>($"{study}/{day:yyyy-MM-dd}").RunAsync(call).WaitAsync(options.ChunkTimeout, token).ConfigureAwait(true);
+        }, (e, day, attempt, delay) => logger.LogWarning(e, "Microstructure study {Study}: day {Day} attempt {Attempt} failed; asking again in {Delay}", study, day, attempt, delay),
+            CancellationToken.None).ConfigureAwait(true);
 
         var result = await Task.Run(() => MicrostructureStudy.Merge(done.Values.Select(FromView))).ConfigureAwait(true);
         var forecasts = result.Symbols.Where(s => s.Har is not null)

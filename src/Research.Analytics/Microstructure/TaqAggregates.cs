@@ -72,6 +72,22 @@ public static class TaqAggregates
         ];
     }
 
+    /// <summary>A symbol's one-minute bars of a day from tier 1 (<see cref="MinuteBar.Start"/> in seconds after midnight), in time order; empty when there are none.</summary>
+    public static List<MinuteBar> ReadBars(WarehouseQuerySession session, string symbol, DateOnly date)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        var bars = new List<MinuteBar>();
+        using var command = session.CreateTrustedCommand(
+            $"SELECT minute, open, high, low, close, volume, vwap, trades FROM taq.bars_1m WHERE sym_root = {DuckDbSql.Literal(symbol)} AND date = {DuckDbSql.Date(date)} ORDER BY minute");
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            bars.Add(new MinuteBar(reader.GetInt32(0) * 60, reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetInt64(5), reader.GetDouble(6), reader.GetInt32(7)));
+        }
+
+        return bars;
+    }
+
     private static readonly ParquetColumnSpec[] BarColumns =
     [
         ParquetColumnSpec.Of<DateOnly>("date"), ParquetColumnSpec.Of<string>("sym_root"), ParquetColumnSpec.Of<int>("minute"), ParquetColumnSpec.Of<double>("open"),

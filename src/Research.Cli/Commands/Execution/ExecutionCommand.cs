@@ -174,18 +174,8 @@ public static class ExecutionCommand
     }
 
     /// <summary>A symbol's one-minute bars of a day from tier 1, refused by name when there are none.</summary>
-    private static List<MinuteBar> Bars(Research.Data.Warehouse.WarehouseQuerySession session, string symbol, DateOnly date)
-    {
-        var bars = new List<MinuteBar>();
-        using var command = session.CreateTrustedCommand($"SELECT minute, open, high, low, close, volume, vwap, trades FROM taq.bars_1m WHERE sym_root = {Research.Data.Warehouse.DuckDbSql.Literal(symbol.ToUpperInvariant())} AND date = {Research.Data.Warehouse.DuckDbSql.Date(date)} ORDER BY minute");
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            bars.Add(new MinuteBar(reader.GetInt32(0) * 60, reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetInt64(5), reader.GetDouble(6), reader.GetInt32(7)));
-        }
-
-        return bars.Count > 0 ? bars : throw new CliException($"--taq: tier 1 has no bars of {symbol} on {date:yyyy-MM-dd}.");
-    }
+    private static List<MinuteBar> Bars(Research.Data.Warehouse.WarehouseQuerySession session, string symbol, DateOnly date) =>
+        TaqAggregates.ReadBars(session, symbol.ToUpperInvariant(), date) is { Count: > 0 } bars ? bars : throw new CliException($"--taq: tier 1 has no bars of {symbol} on {date:yyyy-MM-dd}.");
 
     private static (IReadOnlyList<ParentOrder> Orders, IReadOnlyDictionary<string, (double? Start, double? End)> Times) ReadOrders(string path)
     {

@@ -245,6 +245,11 @@ public static class MicroCommand
                 output.Info($"{days.Count - kept.Length} day(s) without a midquote change are left out.");
             }
 
+            if (kept.Length < parse.GetValue(train) + 10)
+            {
+                throw new CliException($"--train {parse.GetValue(train)}: {parse.GetValue(symbol)} has {kept.Length} day(s) with a realized variance; HAR needs the --train days to fit and at least 10 more to test.");
+            }
+
             HarEvaluation evaluation;
             try
             {

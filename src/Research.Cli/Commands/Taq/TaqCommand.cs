@@ -203,16 +203,8 @@ public static class TaqCommand
 
             using var session = WarehouseQuerySession.Open(layout, VersionSelector.Current, QueryLimits.Default, TimeProvider.System, TaqAggregates.Datasets);
             var where = $"date = {DuckDbSql.Date(day)} AND sym_root = {DuckDbSql.Literal(name)}";
-            var bars = new List<BarLine>();
-            using (var command = session.CreateTrustedCommand($"SELECT minute, open, high, low, close, volume, vwap, trades FROM taq.bars_1m WHERE {where} ORDER BY minute"))
-            using (var reader = command.ExecuteReader())
-            {
-                while (reader.Read())
-                {
-                    var minute = reader.GetInt32(0);
-                    bars.Add(new BarLine($"{minute / 60:D2}:{minute % 60:D2}", reader.GetDouble(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), reader.GetInt64(5), reader.GetDouble(6), reader.GetInt32(7)));
-                }
-            }
+            var bars = TaqAggregates.ReadBars(session, name, day)
+                .Select(b => new BarLine($"{b.Start / 3600:D2}:{b.Start / 60 % 60:D2}", b.Open, b.High, b.Low, b.Close, b.Volume, b.Vwap, b.Trades)).ToList();
 
             if (bars.Count == 0)
             {

@@ -1,7 +1,6 @@
 using System.Globalization;
 using DuckDB.NET.Data;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Research.Data.Providers.Wrds;
 
@@ -159,20 +158,7 @@ public sealed class WrdsShapedLoader(string connectionString)
                     continue;
                 }
 
-                var type = table.Columns[i].Type;
-                if (type == "date")
-                {
-                    var value = reader.GetValue(i);
-                    await importer.WriteAsync(value is DateOnly d ? d : DateOnly.FromDateTime((DateTime)value), NpgsqlDbType.Date, cancellationToken).ConfigureAwait(false);
-                }
-                else if (type.StartsWith("varchar", StringComparison.Ordinal))
-                {
-                    await importer.WriteAsync(reader.GetString(i), NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await importer.WriteAsync(Convert.ToDouble(reader.GetValue(i), CultureInfo.InvariantCulture), NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
-                }
+                await WrdsShapedTaqLoader.WriteValueAsync(importer, reader.GetValue(i), table.Columns[i].Type, cancellationToken).ConfigureAwait(false);
             }
 
             rows++;

@@ -152,36 +152,7 @@ public sealed class WrdsShapedTaqLoader(string connectionString)
                         continue;
                     }
 
-                    var value = reader.GetValue(i);
-                    var type = columns[i].Type;
-                    if (type == "date")
-                    {
-                        await importer.WriteAsync(value is DateOnly d ? d : DateOnly.FromDateTime((DateTime)value), NpgsqlDbType.Date, cancellationToken).ConfigureAwait(false);
-                    }
-                    else if (type == "time")
-                    {
-                        await importer.WriteAsync(TimeSpan.FromMicroseconds(Convert.ToInt64(value, CultureInfo.InvariantCulture)), NpgsqlDbType.Time, cancellationToken).ConfigureAwait(false);
-                    }
-                    else if (type == "smallint")
-                    {
-                        await importer.WriteAsync(Convert.ToInt16(value, CultureInfo.InvariantCulture), NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
-                    }
-                    else if (type == "integer")
-                    {
-                        await importer.WriteAsync(Convert.ToInt32(value, CultureInfo.InvariantCulture), NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
-                    }
-                    else if (type == "bigint")
-                    {
-                        await importer.WriteAsync(Convert.ToInt64(value, CultureInfo.InvariantCulture), NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                    }
-                    else if (type == "double precision")
-                    {
-                        await importer.WriteAsync(Convert.ToDouble(value, CultureInfo.InvariantCulture), NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
-                    }
-                    else
-                    {
-                        await importer.WriteAsync(Convert.ToString(value, CultureInfo.InvariantCulture)!, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
-                    }
+                    await WriteValueAsync(importer, reader.GetValue(i), columns[i].Type, cancellationToken).ConfigureAwait(false);
                 }
 
                 rows++;
@@ -197,6 +168,36 @@ public sealed class WrdsShapedTaqLoader(string connectionString)
 
         await ExecuteAsync(pg, $"ANALYZE {table}", cancellationToken).ConfigureAwait(false);
         return rows;
+    }
+
+    /// <summary>Writes one non-null value from DuckDB as the PostgreSQL column type (date, time from microseconds, smallint,
+    /// integer, bigint, double precision, or text for varchar): the WRDS-shaped loaders' one conversion.</summary>
+    internal static async Task WriteValueAsync(NpgsqlBinaryImporter importer, object value, string type, CancellationToken cancellationToken)
+    {
+        switch (type)
+        {
+            case "date":
+                await importer.WriteAsync(value is DateOnly d ? d : DateOnly.FromDateTime((DateTime)value), NpgsqlDbType.Date, cancellationToken).ConfigureAwait(false);
+                break;
+            case "time":
+                await importer.WriteAsync(TimeSpan.FromMicroseconds(Convert.ToInt64(value, CultureInfo.InvariantCulture)), NpgsqlDbType.Time, cancellationToken).ConfigureAwait(false);
+                break;
+            case "smallint":
+                await importer.WriteAsync(Convert.ToInt16(value, CultureInfo.InvariantCulture), NpgsqlDbType.Smallint, cancellationToken).ConfigureAwait(false);
+                break;
+            case "integer":
+                await importer.WriteAsync(Convert.ToInt32(value, CultureInfo.InvariantCulture), NpgsqlDbType.Integer, cancellationToken).ConfigureAwait(false);
+                break;
+            case "bigint":
+                await importer.WriteAsync(Convert.ToInt64(value, CultureInfo.InvariantCulture), NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                break;
+            case "double precision":
+                await importer.WriteAsync(Convert.ToDouble(value, CultureInfo.InvariantCulture), NpgsqlDbType.Double, cancellationToken).ConfigureAwait(false);
+                break;
+            default:
+                await importer.WriteAsync(Convert.ToString(value, CultureInfo.InvariantCulture)!, NpgsqlDbType.Varchar, cancellationToken).ConfigureAwait(false);
+                break;
+        }
     }
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
