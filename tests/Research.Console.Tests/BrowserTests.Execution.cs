@@ -1,5 +1,7 @@
 using System.Globalization;
 using Microsoft.Playwright;
+using Research.Grains.Abstractions.Backtests;
+using Research.Grains.Abstractions.ExecutionQuality;
 using Research.Grains.Abstractions.Security;
 using Research.Testing;
 
@@ -8,7 +10,8 @@ namespace Research.Console.Tests;
 /// <summary>
 /// The execution-quality page: a researcher pastes the CFA curriculum's worked example (a buy of 1,000 shares decided at
 /// $10.00, 700 filled a day later at $10.00 after a $10.05 close with $14 of commission, the rest cancelled at $10.08):
-/// 38 bps ($38) split into its parts; a bad line is refused by table, line and column; a viewer may not open the page.
+/// 38 bps ($38) split into its parts; a bad line is refused by table, line and column; a backtest's trades as the grain
+/// measures them, by month; a viewer may not open the page.
 /// </summary>
 public sealed partial class BrowserTests
 {
@@ -19,7 +22,9 @@ public sealed partial class BrowserTests
         using var _ = playwright;
         await using var __ = browser;
         var shots = Directory.CreateDirectory(Path.Combine(TestEnvironment.RepositoryRoot, "artifacts", "test-results", "screenshots")).FullName;
-        var researcher = await SignInAtAsync(browser, await platform.CreateUserAsync("researcher", twoFactor: false), "/execution", "#exec-ready");
+        var researcherUser = await platform.CreateUserAsync("researcher", twoFactor: false);
+        var researcherName = researcherUser.Name;
+        var researcher = await SignInAtAsync(browser, researcherUser, "/execution", "#exec-ready");
 
         await researcher.FillAsync("#exec-orders", "order,symbol,side,quantity,decision_price,cancel_price\nIR,IMPR,hold,1000,10.00,10.08\n");
         await researcher.FillAsync("#exec-fills", "order,date,quantity,price,fees,benchmark\nIR,2024-03-06,700,10.00,14,10.05\n");
@@ -36,6 +41,26 @@ public sealed partial class BrowserTests
         Assert.Contains("explicit 14.00 bps, delay 35.00 bps, trading -35.00 bps, opportunity 24.00 bps", await researcher.InnerTextAsync("#exec-total"), StringComparison.Ordinal);
         await researcher.WaitForSelectorAsync("#exec-chart .main-svg", new PageWaitForSelectorOptions { Timeout = 30_000 });
         await researcher.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "execution-researcher.png"), FullPage = true });
+
+        // A backtest's trades: the same numbers the grain gives the researcher, a chart by month and the largest trades.
+        var caller = new CallerIdentity(researcherName, Role.Researcher, "tests");
+        var job = await platform.RunJobAsync(caller, new JobSubmission(new BacktestJobSpec("low-vol", Quantile: 0.23), null, JobPriority.Normal, researcherName));
+        var expected = await caller.RunAsync(() => platform.Cluster.GetGrain<IExecutionQualityGrain>(0).AnalyzeAsync(new ExecutionQualityRequest("backtest", null, null, null, job)));
+        await researcher.ClickAsync("div#exec-source");
+        await researcher.ClickAsync(".rz-dropdown-item:has-text('backtest')");
+        await researcher.WaitForSelectorAsync("#exec-job");
+        await researcher.FillAsync("#exec-job", "bt-0000000000000000");
+        await researcher.ClickAsync("#exec-run");
+        await researcher.WaitForSelectorAsync("#exec-error");
+        Assert.Contains("'bt-0000000000000000' has no stored result", await researcher.InnerTextAsync("#exec-error"), StringComparison.Ordinal);
+        await researcher.FillAsync("#exec-job", job);
+        await researcher.ClickAsync("#exec-run");
+        await researcher.WaitForSelectorAsync("#exec-months .main-svg", new PageWaitForSelectorOptions { Timeout = 30_000 });
+        Assert.Equal(expected.TotalBps, double.Parse((await researcher.GetAttributeAsync("#exec-total", "data-value"))!, CultureInfo.InvariantCulture));
+        Assert.StartsWith($"All {expected.Count:N0} trades:", await researcher.InnerTextAsync("#exec-total"), StringComparison.Ordinal);
+        Assert.Equal(expected.Orders.Length, await researcher.Locator("#exec-table tbody tr").CountAsync());
+        Assert.Contains($"Trades of {job}", await researcher.InnerTextAsync("#exec-result"), StringComparison.Ordinal);
+        await researcher.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "execution-backtest.png"), FullPage = true });
 
         var viewer = await SignInAtAsync(browser, await platform.CreateUserAsync("viewer", twoFactor: false), "/alerts", "#alerts-ready");
         await viewer.GotoAsync("/execution");

@@ -9,5 +9,5 @@ namespace Research.Console.ExecutionQuality;
 public sealed class ConsoleExecutionQuality(IClusterClient cluster, ConsoleActions actions)
 {
     public Task<ExecutionQualityView> AnalyzeAsync(ClaimsPrincipal user, ExecutionQualityRequest request) =>
-        actions.RunAsync(user, ResearchActions.ExecutionAnalyze, request.Account ?? request.Source, () => cluster.GetGrain<IExecutionQualityGrain>(0).AnalyzeAsync(request), new ActionOptions(Audit: false));
+        actions.RunAsync(user, ResearchActions.ExecutionAnalyze, request.Job ?? request.Account ?? request.Source, () => cluster.GetGrain<IExecutionQualityGrain>(0).AnalyzeAsync(request), new ActionOptions(Audit: false));
 }

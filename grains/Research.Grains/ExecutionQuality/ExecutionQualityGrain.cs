@@ -1,9 +1,11 @@
 using System.Globalization;
 using Orleans.Concurrency;
 using Research.Analytics.Execution;
+using Research.Backtesting.Results;
 using Research.Data.Warehouse;
 using Research.Grains.Abstractions.ExecutionQuality;
 using Research.Grains.Abstractions.Trading;
+using Research.Grains.Backtests;
 
 namespace Research.Grains.ExecutionQuality;
 
@@ -18,6 +20,9 @@ public sealed class ExecutionQualityGrain(WarehouseLayout layout, TimeProvider c
 {
     /// <summary>Orders analysed at most per request.</summary>
     public const int MaxOrders = 5_000;
+
+    /// <summary>A backtest's trades listed one by one: the largest by |shortfall| (all of them are in the totals).</summary>
+    public const int ListedTrades = 200;
 
     private static readonly TimeZoneInfo NewYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
 
@@ -66,8 +71,10 @@ public sealed class ExecutionQualityGrain(WarehouseLayout layout, TimeProvider c
                 (orders, fills) = await Task.Run(() => FromAccount(placed, executed)).ConfigureAwait(true);
                 basis = "Decision price: the CRSP close of the last session on or before each order's day; unfilled shares at the close of its last update";
                 break;
+            case "backtest":
+                return await BacktestAsync(request.Job).ConfigureAwait(true);
             default:
-                throw new ArgumentException($"source: '{request.Source}' is not pasted or account.");
+                throw new ArgumentException($"source: '{request.Source}' is not pasted, account or backtest.");
         }
 
         if (orders.Count > MaxOrders)
@@ -91,6 +98,34 @@ public sealed class ExecutionQualityGrain(WarehouseLayout layout, TimeProvider c
                 s.PaperInvestment, s.Fraction(s.ExplicitCost) * 1e4, s.Fraction(s.DelayCost) * 1e4, s.Fraction(s.TradingCost) * 1e4, s.Fraction(s.OpportunityCost) * 1e4, s.Fraction(s.Total) * 1e4, s.Total))],
             total.Investment, total.Explicit / total.Investment * 1e4, total.Delay / total.Investment * 1e4, total.Trading / total.Investment * 1e4,
             total.Opportunity / total.Investment * 1e4, total.Total / total.Investment * 1e4, total.Total, basis);
+    }
+
+    /// <summary>A stored backtest's trades (<see cref="TradeShortfall"/>): every trade in the totals and months, the largest listed.</summary>
+    private async Task<ExecutionQualityView> BacktestAsync(string? job)
+    {
+        if (string.IsNullOrWhiteSpace(job))
+        {
+            throw new ArgumentException("job: name the backtest job whose trades to analyse (for example bt-0123456789abcdef).");
+        }
+
+        // Silos that host backtests have their results; a trading-only silo says so.
+        var backtests = ServiceProvider.GetService(typeof(BacktestServices)) as BacktestServices ?? throw new ArgumentException("backtest: this cluster does not store backtest results.");
+        var row = await backtests.Index.GetAsync(job.Trim()).ConfigureAwait(true) ?? throw new ArgumentException($"job '{job.Trim()}' has no stored result (not run, still running, or deleted by retention).");
+        var versions = ResultDocuments.Deserialize<Dictionary<string, string>>(row.DataVersions);
+        var r = await Task.Run(() => TradeShortfall.AnalyzeAsync(layout, backtests.Series, row.JobId, row.Spec, versions, clock, ListedTrades)).ConfigureAwait(true);
+        double Bps(double dollars, double investment) => dollars / investment * 1e4;
+        var orders = r.Largest.Select(t =>
+        {
+            var s = t.Shortfall;
+            return new OrderCostView(s.Order.Id, s.Order.Symbol, s.Order.Side == ExecutionSide.Buy ? "buy" : "sell", s.Order.Quantity, s.Filled, s.AveragePrice, s.Order.DecisionPrice, s.PaperInvestment,
+                s.Fraction(s.ExplicitCost) * 1e4, s.Fraction(s.DelayCost) * 1e4, s.Fraction(s.TradingCost) * 1e4, 0, s.Fraction(s.Total) * 1e4, s.Total);
+        }).ToArray();
+        var months = r.Months.Select(m => new PeriodCostView(m.Month, m.Trades, m.Investment, Bps(m.Explicit, m.Investment), Bps(m.Delay, m.Investment), Bps(m.Trading, m.Investment), Bps(m.Total, m.Investment))).ToArray();
+        var left = r.WithoutPrice + r.WithoutDecisionPrice;
+        var basis = $"Trades of {row.JobId}: decided at the close before each trade (the stock's previous CRSP close in the trade day's shares, by the cfacpr ratio, from the run's version), filled in full at the modelled "
+            + $"{(r.Execution == Research.Backtesting.Engine.Execution.NextOpen ? "next open" : "next close")}; explicit is the commission ({r.CommissionBps:G} bps), trading the half spread and impact the engine charged"
+            + (left == 0 ? string.Empty : $"; {left:N0} trades left out ({r.WithoutPrice:N0} without an execution price, {r.WithoutDecisionPrice:N0} without a previous CRSP close)");
+        return new ExecutionQualityView(orders, r.PaperInvestment, r.Bps(r.Explicit), r.Bps(r.Delay), r.Bps(r.Trading), 0, r.Bps(r.Total), r.Total, basis, r.Trades, months);
     }
 
     /// <summary>A paper account's orders as parent orders priced from CRSP closes, and its fills as child fills.</summary>

@@ -332,19 +332,32 @@ public sealed class BacktestSeriesStore(string root)
         }
 
         var rows = new List<StoredTrade>();
+        EachTrade(connection, file, $"WHERE {where} ORDER BY date, permno LIMIT {Math.Min(take, 10_000)} OFFSET {skip}", rows.Add);
+        return (total, rows);
+    }
+
+    /// <summary>Every trade of a stored backtest in date order (then permno), streamed: for analyses of the whole run.</summary>
+    public async Task ForEachTradeAsync(string jobId, Action<StoredTrade> each, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(each);
+        var (file, _) = await RequireVerifiedAsync(jobId, "trades.parquet", cancellationToken).ConfigureAwait(false);
+        using var connection = Open();
+        EachTrade(connection, file, "ORDER BY date, permno", each);
+    }
+
+    private static void EachTrade(DuckDBConnection connection, string file, string tail, Action<StoredTrade> each)
+    {
         // Columns absent from results stored before they were kept read as NULL; NaN (unknown price) reads as NULL too.
         var columns = ColumnNames(connection, file);
         string Optional(string name) => columns.Contains(name) ? $"CASE WHEN isnan({name}) THEN NULL ELSE {name} END" : "NULL::DOUBLE";
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT date, permno, weight_before, weight_after, cost, {Optional("value")}, {Optional("price")}, {Optional("shares")}, {Optional("realized_pnl")} FROM {source} WHERE {where} ORDER BY date, permno LIMIT {Math.Min(take, 10_000)} OFFSET {skip}";
+        command.CommandText = $"SELECT date, permno, weight_before, weight_after, cost, {Optional("value")}, {Optional("price")}, {Optional("shares")}, {Optional("realized_pnl")} FROM read_parquet({DuckDbSql.List([file])}) {tail}";
         using var reader = command.ExecuteReader();
         double? Nullable(int c) => reader.IsDBNull(c) ? null : reader.GetDouble(c);
         while (reader.Read())
         {
-            rows.Add(new StoredTrade(reader.GetFieldValue<DateOnly>(0), reader.GetInt32(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), Nullable(5), Nullable(6), Nullable(7), Nullable(8)));
+            each(new StoredTrade(reader.GetFieldValue<DateOnly>(0), reader.GetInt32(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetDouble(4), Nullable(5), Nullable(6), Nullable(7), Nullable(8)));
         }
-
-        return (total, rows);
     }
 
     /// <summary>The positions of a stored backtest on its last rebalance date, largest absolute weight first.</summary>
