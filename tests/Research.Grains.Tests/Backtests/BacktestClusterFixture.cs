@@ -52,7 +52,7 @@ public static class BacktestCluster
     /// <summary>The tests' client calls as an administrator (so jobs keep the user names the tests submit them for).</summary>
     public static CallerIdentity TestIdentity { get; } = new("tests", Role.Admin, "tests");
 
-    public static async Task<InProcessTestCluster> StartAsync(int silos, WarehouseLayout layout, string resultRoot, BacktestJobOptions options)
+    public static async Task<InProcessTestCluster> StartAsync(int silos, WarehouseLayout layout, string resultRoot, BacktestJobOptions options, Action<ISiloBuilder>? configure = null)
     {
         var builder = new InProcessTestClusterBuilder((short)silos);
         builder.ConfigureSilo((_, silo) =>
@@ -64,6 +64,7 @@ public static class BacktestCluster
             silo.AddResearchBacktests(Path.Combine(resultRoot, "series"), SqlBacktestResultIndex.Sqlite(Path.Combine(resultRoot, "results.db")), options,
                 Research.Platform.Storage.Alpha.AlphaLedger.Sqlite(resultRoot));
             UseFastFailureDetection(silo);
+            configure?.Invoke(silo);
         });
         builder.ConfigureClient(client => client.UseCallerIdentity(TestIdentity));
         var cluster = builder.Build();
