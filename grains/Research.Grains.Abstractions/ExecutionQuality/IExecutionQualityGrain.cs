@@ -17,16 +17,24 @@ public interface IExecutionQualityGrain : IGrainWithIntegerKey
 /// <c>order,date,quantity,price[,time][,fees][,benchmark]</c>) or an <c>account</c>'s orders and fills from its execution
 /// gateway (decision price: the CRSP close of the last session on or before the order's day), or a stored
 /// <c>backtest</c>'s trades (<see cref="Job"/>: decided at the close before the trade, filled at the modelled execution).
+/// <see cref="Intraday"/>: also compare each filled order (pasted or an account's) with the market over its trading
+/// interval from TAQ tier 1's one-minute bars (the interval: its start and end columns, else its first and last fill).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("research.execution.Request")]
-public sealed record ExecutionQualityRequest([property: Id(0)] string Source, [property: Id(1)] string? OrdersText, [property: Id(2)] string? FillsText, [property: Id(3)] string? Account, [property: Id(4)] string? Job = null);
+public sealed record ExecutionQualityRequest([property: Id(0)] string Source, [property: Id(1)] string? OrdersText, [property: Id(2)] string? FillsText, [property: Id(3)] string? Account, [property: Id(4)] string? Job = null, [property: Id(5)] bool Intraday = false);
 
-/// <summary>One order's costs in basis points of its paper investment (quantity × decision price) and in dollars.</summary>
+/// <summary>
+/// One order's costs in basis points of its paper investment (quantity × decision price) and in dollars; with intraday
+/// benchmarks, its slippage against the arrival midquote, the interval's VWAP and TWAP (bps, positive = worse) and its
+/// participation over <see cref="Interval"/> (null where not asked for or not defined).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("research.execution.Order")]
 public sealed record OrderCostView(
     [property: Id(0)] string Order, [property: Id(1)] string Symbol, [property: Id(2)] string Side, [property: Id(3)] double Quantity, [property: Id(4)] double Filled,
     [property: Id(5)] double AveragePrice, [property: Id(6)] double DecisionPrice, [property: Id(7)] double PaperInvestment, [property: Id(8)] double ExplicitBps,
-    [property: Id(9)] double DelayBps, [property: Id(10)] double TradingBps, [property: Id(11)] double OpportunityBps, [property: Id(12)] double TotalBps, [property: Id(13)] double TotalDollars);
+    [property: Id(9)] double DelayBps, [property: Id(10)] double TradingBps, [property: Id(11)] double OpportunityBps, [property: Id(12)] double TotalBps, [property: Id(13)] double TotalDollars,
+    [property: Id(14)] string? Interval = null, [property: Id(15)] double? ArrivalBps = null, [property: Id(16)] double? VwapBps = null, [property: Id(17)] double? TwapBps = null,
+    [property: Id(18)] double? Participation = null);
 
 /// <summary>One month of a backtest's trades: each part in basis points of the month's paper investment.</summary>
 [GenerateSerializer, Immutable, Alias("research.execution.Period")]

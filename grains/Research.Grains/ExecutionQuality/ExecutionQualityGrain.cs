@@ -1,6 +1,7 @@
 using System.Globalization;
 using Orleans.Concurrency;
 using Research.Analytics.Execution;
+using Research.Analytics.Microstructure;
 using Research.Backtesting.Results;
 using Research.Data.Warehouse;
 using Research.Grains.Abstractions.ExecutionQuality;
@@ -31,6 +32,7 @@ public sealed class ExecutionQualityGrain(WarehouseLayout layout, TimeProvider c
         ArgumentNullException.ThrowIfNull(request);
         IReadOnlyList<ParentOrder> orders;
         IReadOnlyList<ChildFill> fills;
+        IReadOnlyDictionary<string, (double? Start, double? End)> times = new Dictionary<string, (double?, double?)>();
         string basis;
         switch (request.Source)
         {
@@ -39,7 +41,7 @@ public sealed class ExecutionQualityGrain(WarehouseLayout layout, TimeProvider c
                 {
                     using (var reader = new StringReader(request.OrdersText ?? string.Empty))
                     {
-                        orders = ExecutionFiles.ReadOrders(reader, "orders").Orders;
+                        (orders, times) = ExecutionFiles.ReadOrders(reader, "orders");
                     }
 
                     using (var reader = new StringReader(request.FillsText ?? string.Empty))
@@ -72,7 +74,8 @@ public sealed class ExecutionQualityGrain(WarehouseLayout layout, TimeProvider c
                 basis = "Decision price: the CRSP close of the last session on or before each order's day; unfilled shares at the close of its last update";
                 break;
             case "backtest":
-                return await BacktestAsync(request.Job).ConfigureAwait(true);
+                return request.Intraday ? throw new ArgumentException("intraday: a backtest trades at daily closes or opens; intraday benchmarks are for pasted orders and paper accounts.")
+                    : await BacktestAsync(request.Job).ConfigureAwait(true);
             default:
                 throw new ArgumentException($"source: '{request.Source}' is not pasted, account or backtest.");
         }
@@ -92,12 +95,55 @@ public sealed class ExecutionQualityGrain(WarehouseLayout layout, TimeProvider c
             throw new ArgumentException(e.Message, e);
         }
 
+        Dictionary<string, IntradayComparison>? intraday = null;
+        if (request.Intraday)
+        {
+            (var version, intraday) = await Task.Run(() => Intraday(shortfalls, fills, times)).ConfigureAwait(true);
+            basis += $"; intraday benchmarks from the one-minute bars of {version} over each order's interval (its start and end, else its first and last fill)";
+        }
+
         var total = ImplementationShortfall.Aggregate(shortfalls);
         return new ExecutionQualityView(
-            [.. shortfalls.Select(s => new OrderCostView(s.Order.Id, s.Order.Symbol, s.Order.Side == ExecutionSide.Buy ? "buy" : "sell", s.Order.Quantity, s.Filled, s.AveragePrice, s.Order.DecisionPrice,
-                s.PaperInvestment, s.Fraction(s.ExplicitCost) * 1e4, s.Fraction(s.DelayCost) * 1e4, s.Fraction(s.TradingCost) * 1e4, s.Fraction(s.OpportunityCost) * 1e4, s.Fraction(s.Total) * 1e4, s.Total))],
+            [.. shortfalls.Select(s =>
+            {
+                var i = intraday?.GetValueOrDefault(s.Order.Id);
+                return new OrderCostView(s.Order.Id, s.Order.Symbol, s.Order.Side == ExecutionSide.Buy ? "buy" : "sell", s.Order.Quantity, s.Filled, s.AveragePrice, s.Order.DecisionPrice,
+                    s.PaperInvestment, s.Fraction(s.ExplicitCost) * 1e4, s.Fraction(s.DelayCost) * 1e4, s.Fraction(s.TradingCost) * 1e4, s.Fraction(s.OpportunityCost) * 1e4, s.Fraction(s.Total) * 1e4, s.Total,
+                    i?.Interval, i?.ArrivalBps, i?.VwapBps, i?.TwapBps, i?.Participation);
+            })],
             total.Investment, total.Explicit / total.Investment * 1e4, total.Delay / total.Investment * 1e4, total.Trading / total.Investment * 1e4,
             total.Opportunity / total.Investment * 1e4, total.Total / total.Investment * 1e4, total.Total, basis);
+    }
+
+    /// <summary>Each filled order against TAQ tier 1's one-minute bars of its symbol on its fills' day (one day per order), as <c>research execution analyze --taq</c> does.</summary>
+    private (string Version, Dictionary<string, IntradayComparison> Orders) Intraday(IReadOnlyList<Shortfall> shortfalls, IReadOnlyList<ChildFill> fills, IReadOnlyDictionary<string, (double? Start, double? End)> times)
+    {
+        var bars = new WarehouseCatalog(layout).ReadCurrent(TaqAggregates.Bars)
+            ?? throw new ArgumentException($"intraday: {TaqAggregates.Bars} is not in the warehouse; run research taq sync (WRDS) or research taq aggregate (ticks already local).");
+        using var session = WarehouseQuerySession.OpenVersions(layout, new Dictionary<string, string> { [TaqAggregates.Bars] = bars.VersionId }, QueryLimits.Default, clock);
+        var compared = new Dictionary<string, IntradayComparison>(StringComparer.Ordinal);
+        foreach (var s in shortfalls.Where(s => s.Filled > 0))
+        {
+            var own = fills.Where(f => f.Order == s.Order.Id).ToList();
+            if (own.Select(f => f.Date).Distinct().Count() > 1)
+            {
+                throw new ArgumentException($"intraday: order {s.Order.Id} has fills on several days; intraday benchmarks need one day.");
+            }
+
+            try
+            {
+                var (from, to) = IntradayComparison.IntervalOf(s.Order, own, times.GetValueOrDefault(s.Order.Id));
+                var minutes = TaqAggregates.ReadBars(session, s.Order.Symbol.ToUpperInvariant(), own[0].Date);
+                compared[s.Order.Id] = minutes.Count > 0 ? IntradayComparison.Of(s, ExecutionBenchmarks.FromBars(minutes, from, to))
+                    : throw new ArgumentException($"intraday: tier 1 has no bars of {s.Order.Symbol} on {own[0].Date:yyyy-MM-dd} (order {s.Order.Id}).");
+            }
+            catch (InvalidDataException e)
+            {
+                throw new ArgumentException("intraday: " + e.Message, e);
+            }
+        }
+
+        return ($"{TaqAggregates.Bars} {bars.VersionId}", compared);
     }
 
     /// <summary>A stored backtest's trades (<see cref="TradeShortfall"/>): every trade in the totals and months, the largest listed.</summary>

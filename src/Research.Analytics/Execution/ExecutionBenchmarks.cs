@@ -99,3 +99,36 @@ public sealed record ExecutionBenchmarks(double From, double To, double Arrival,
     public static double SlippageBps(ExecutionSide side, double averagePrice, double benchmark) =>
         (side == ExecutionSide.Buy ? 1 : -1) * (averagePrice - benchmark) / benchmark * 1e4;
 }
+
+/// <summary>
+/// A filled order against the market over its trading interval: slippage in basis points against the arrival midquote,
+/// the interval's VWAP and TWAP (positive = worse than the benchmark), and its share of the market's volume (null when the
+/// market traded nothing in the interval). Used by <c>research execution analyze</c> and the console's Execution page.
+/// </summary>
+public sealed record IntradayComparison(double From, double To, double? ArrivalBps, double? VwapBps, double? TwapBps, double? Participation)
+{
+    /// <summary>The interval as HH:mm:ss-HH:mm:ss.</summary>
+    public string Interval => $"{TimeOnly.FromTimeSpan(TimeSpan.FromSeconds(From)):HH:mm:ss}-{TimeOnly.FromTimeSpan(TimeSpan.FromSeconds(To)):HH:mm:ss}";
+
+    /// <summary>
+    /// The order's trading interval in seconds after midnight: its start and end as given, else its first fill's time and
+    /// its last's. Refused (<see cref="InvalidDataException"/>) without a start or fill times, or when it ends before it starts.
+    /// </summary>
+    public static (double From, double To) IntervalOf(ParentOrder order, IReadOnlyList<ChildFill> fills, (double? Start, double? End) given)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        ArgumentNullException.ThrowIfNull(fills);
+        var times = fills.Where(f => f.Order == order.Id && f.Time is not null).Select(f => f.Time!.Value.ToTimeSpan().TotalSeconds).ToList();
+        var from = given.Start ?? (times.Count > 0 ? times.Min() : throw new InvalidDataException($"Order {order.Id}: intraday benchmarks need its start or its fills' times."));
+        var to = given.End ?? (times.Count > 0 ? times.Max() : throw new InvalidDataException($"Order {order.Id}: intraday benchmarks need its end or its fills' times."));
+        return to >= from ? (from, to) : throw new InvalidDataException($"Order {order.Id}: its interval ends before it starts.");
+    }
+
+    public static IntradayComparison Of(Shortfall shortfall, ExecutionBenchmarks market)
+    {
+        ArgumentNullException.ThrowIfNull(shortfall);
+        ArgumentNullException.ThrowIfNull(market);
+        double? Bps(double benchmark) => ExecutionBenchmarks.SlippageBps(shortfall.Order.Side, shortfall.AveragePrice, benchmark) is var v && double.IsFinite(v) ? v : null;
+        return new IntradayComparison(market.From, market.To, Bps(market.Arrival), Bps(market.Vwap), Bps(market.Twap), market.MarketVolume > 0 ? shortfall.Filled / market.MarketVolume : null);
+    }
+}

@@ -79,8 +79,7 @@ public static class ExecutionCommand
             {
                 var order = s.Order;
                 var own = children.Where(f => f.Order == order.Id).ToList();
-                double? arrival = null, vwap = null, twap = null, participation = null;
-                string? interval = null;
+                IntradayComparison? intraday = null;
                 if ((day is not null || tier1 is not null) && s.Filled > 0)
                 {
                     if (day is not null && (!string.Equals(day.Symbol, order.Symbol, StringComparison.OrdinalIgnoreCase) || own.Any(f => f.Date != day.Date)))
@@ -93,26 +92,22 @@ public static class ExecutionCommand
                         throw new CliException($"--taq: order {order.Id} has fills on several days; intraday benchmarks need one day.");
                     }
 
-                    var (start, end) = times[order.Id];
-                    var fillTimes = own.Where(f => f.Time is not null).Select(f => f.Time!.Value.ToTimeSpan().TotalSeconds).ToList();
-                    var from = start ?? (fillTimes.Count > 0 ? fillTimes.Min() : throw new CliException($"Order {order.Id}: intraday benchmarks need its start or its fills' times."));
-                    var to = end ?? fillTimes.Max();
-                    if (to < from)
+                    double from, to;
+                    try
                     {
-                        throw new CliException($"Order {order.Id}: its interval ends before it starts.");
+                        (from, to) = IntradayComparison.IntervalOf(order, own, times[order.Id]);
+                    }
+                    catch (InvalidDataException e)
+                    {
+                        throw new CliException(e.Message, e);
                     }
 
-                    var b = day is not null ? ExecutionBenchmarks.FromTicks(day.Events, from, to) : ExecutionBenchmarks.FromBars(Bars(tier1!, order.Symbol, own[0].Date), from, to);
-                    arrival = N(ExecutionBenchmarks.SlippageBps(order.Side, s.AveragePrice, b.Arrival));
-                    vwap = N(ExecutionBenchmarks.SlippageBps(order.Side, s.AveragePrice, b.Vwap));
-                    twap = N(ExecutionBenchmarks.SlippageBps(order.Side, s.AveragePrice, b.Twap));
-                    participation = b.MarketVolume > 0 ? s.Filled / b.MarketVolume : null;
-                    interval = $"{TimeOnly.FromTimeSpan(TimeSpan.FromSeconds(from)):HH:mm:ss}-{TimeOnly.FromTimeSpan(TimeSpan.FromSeconds(to)):HH:mm:ss}";
+                    intraday = IntradayComparison.Of(s, day is not null ? ExecutionBenchmarks.FromTicks(day.Events, from, to) : ExecutionBenchmarks.FromBars(Bars(tier1!, order.Symbol, own[0].Date), from, to));
                 }
 
                 lines.Add(new OrderLine(order.Id, order.Symbol, order.Side == ExecutionSide.Buy ? "buy" : "sell", order.Quantity, s.Filled, N(s.AveragePrice), s.PaperInvestment,
                     s.Fraction(s.ExplicitCost) * 1e4, s.Fraction(s.DelayCost) * 1e4, s.Fraction(s.TradingCost) * 1e4, s.Fraction(s.OpportunityCost) * 1e4, s.Fraction(s.Total) * 1e4, s.Total,
-                    arrival, vwap, twap, participation, interval));
+                    intraday?.ArrivalBps, intraday?.VwapBps, intraday?.TwapBps, intraday?.Participation, intraday?.Interval));
             }
 
             var total = ImplementationShortfall.Aggregate(measured);
