@@ -15,6 +15,15 @@ namespace Research.Grains.Events;
 [StatelessWorker]
 public sealed class EventStudyGrain(WarehouseLayout layout, TimeProvider clock) : Grain, IEventStudyGrain
 {
+    /// <summary>The design's parts as the page's fields name them, for its refusals.</summary>
+    private static readonly Dictionary<string, string> FieldNames = new(StringComparer.Ordinal)
+    {
+        ["estimation"] = "Estimation",
+        ["test"] = "Test window",
+        ["min-estimation"] = "Least estimation days",
+        ["confidence"] = "Confidence",
+    };
+
     /// <summary>Pasted events are capped: the page is for studies a person reads, the CLI for bulk.</summary>
     public const int MaxPastedEvents = 20_000;
 
@@ -98,7 +107,7 @@ public sealed class EventStudyGrain(WarehouseLayout layout, TimeProvider clock) 
             Tests = tests.Length > 0 ? [.. tests.Select(t => W(t, "test window", null!))] : defaults.Tests,
             MinEstimationDays = r.MinEstimationDays,
         };
-        options.Validate();
+        options.Validate(FieldNames);
         return options;
     }
 }

@@ -41,9 +41,9 @@ public sealed class MicrostructureGrain(WarehouseLayout layout, TimeProvider clo
         }
 
         var catalog = new WarehouseCatalog(layout);
-        var trades = catalog.ReadCurrent("taq/trades") ?? throw new ArgumentException("taq/trades is not in the warehouse: sync the ticks first (research taq sync, or research sync --dataset taq).");
-        var quotes = catalog.ReadCurrent("taq/quotes") ?? throw new ArgumentException("taq/quotes is not in the warehouse: sync the ticks first (research taq sync, or research sync --dataset taq).");
-        var versions = new Dictionary<string, string> { ["taq/trades"] = trades.VersionId, ["taq/quotes"] = quotes.VersionId };
+        var trades = catalog.ReadCurrent(TaqTicks.Trades) ?? throw new ArgumentException($"{TaqTicks.Trades} is not in the warehouse: sync the ticks first (research taq sync, or research sync --dataset taq).");
+        var quotes = catalog.ReadCurrent(TaqTicks.Quotes) ?? throw new ArgumentException($"{TaqTicks.Quotes} is not in the warehouse: sync the ticks first (research taq sync, or research sync --dataset taq).");
+        var versions = new Dictionary<string, string> { [TaqTicks.Trades] = trades.VersionId, [TaqTicks.Quotes] = quotes.VersionId };
         var days = await Task.Run(() =>
         {
             using var session = WarehouseQuerySession.OpenVersions(layout, versions, QueryLimits.Default, clock);
@@ -103,7 +103,7 @@ public sealed class MicrostructureGrain(WarehouseLayout layout, TimeProvider clo
             [.. result.Symbols.Select(s => new SymbolSummaryView(s.Symbol, s.Days, s.MeanRv, s.AnnualisedVolatility, s.MeanJumpShare, s.RelativeQuotedSpread, s.RelativeEffectiveSpread, s.Depth, s.Volume,
                 s.VpinMean, s.VpinLast, s.VpinBuckets, s.Har is { } h ? h.HarMse / h.NaiveMse : double.NaN, s.Har is { } q ? q.HarQlike / q.NaiveQlike : double.NaN, s.HarNextDay))],
             [.. result.DailyRv.Select(r => forecasts.TryGetValue((r.Date, r.Symbol), out var f) ? new RvPointView(r.Date, r.Symbol, r.Rv, f.Har, f.Naive) : new RvPointView(r.Date, r.Symbol, r.Rv, double.NaN, double.NaN))],
-            $"taq/trades {trades.VersionId}, taq/quotes {quotes.VersionId}",
+            $"{TaqTicks.Trades} {trades.VersionId}, {TaqTicks.Quotes} {quotes.VersionId}",
             [.. done.Values.Select(d => d.Silo).Distinct().Order(StringComparer.Ordinal)]);
     }
 
@@ -122,7 +122,7 @@ public sealed class MicrostructureDayGrain(WarehouseLayout layout, TimeProvider 
         ArgumentNullException.ThrowIfNull(request);
         var day = await Task.Run(() =>
         {
-            var versions = new Dictionary<string, string> { ["taq/trades"] = request.TradesVersion, ["taq/quotes"] = request.QuotesVersion };
+            var versions = new Dictionary<string, string> { [TaqTicks.Trades] = request.TradesVersion, [TaqTicks.Quotes] = request.QuotesVersion };
             using var session = WarehouseQuerySession.OpenVersions(layout, versions, QueryLimits.Default, clock);
             var wanted = request.Symbols?.ToHashSet(StringComparer.Ordinal);
             return MicrostructureStudy.Day(request.Date, TaqTicks.ReadDate(session, request.Date).Where(d => wanted is null || wanted.Contains(d.Symbol)));

@@ -86,27 +86,31 @@ public sealed record EventStudyOptions
         _ => 4,
     };
 
-    /// <summary>Refuses an inconsistent design, naming the part.</summary>
-    public void Validate()
+    /// <summary>
+    /// Refuses an inconsistent design, naming the part as <paramref name="names"/> calls it (keys <c>estimation</c>,
+    /// <c>test</c>, <c>min-estimation</c>, <c>confidence</c>: the CLI passes its options, the console its fields).
+    /// </summary>
+    public void Validate(IReadOnlyDictionary<string, string>? names = null)
     {
+        string N(string part, string fallback) => names?.GetValueOrDefault(part) ?? fallback;
         if (Estimation.To >= Window.From)
         {
-            throw new ArgumentException($"The estimation window {Estimation} must end before the event window {Window} starts.");
+            throw new ArgumentException($"{N("estimation", "The estimation window")} {Estimation} must end before the event window {Window} starts.");
         }
 
         if (TestWindows.FirstOrDefault(w => !Window.Contains(w)) is { } outside)
         {
-            throw new ArgumentException($"The test window {outside} is not inside the event window {Window}.");
+            throw new ArgumentException($"{N("test", "The test window")} {outside} is not inside the event window {Window}.");
         }
 
         if (MinEstimationDays < Parameters + 3 || MinEstimationDays > Estimation.Length)
         {
-            throw new ArgumentException($"At least {Parameters + 3} and at most {Estimation.Length} estimation days (the window {Estimation}) can be required; {MinEstimationDays} asked.");
+            throw new ArgumentException($"{N("min-estimation", "Estimation days")}: at least {Parameters + 3} and at most {Estimation.Length} (the estimation window {Estimation}) can be required; {MinEstimationDays} asked.");
         }
 
         if (Confidence is <= 0.5 or >= 1)
         {
-            throw new ArgumentException($"The confidence level must be between 0.5 and 1; {Confidence} asked.");
+            throw new ArgumentException($"{N("confidence", "The confidence level")} must be between 0.5 and 1; {Confidence} asked.");
         }
     }
 }

@@ -26,7 +26,11 @@ public sealed record TickDay(string Symbol, DateOnly Date, double Open, double C
 /// </summary>
 public static class TaqTicks
 {
-    public static IReadOnlyList<string> Datasets { get; } = ["taq/trades", "taq/quotes"];
+    public const string Trades = "taq/trades";
+
+    public const string Quotes = "taq/quotes";
+
+    public static IReadOnlyList<string> Datasets { get; } = [Trades, Quotes];
 
     public static IEnumerable<TickDay> Read(WarehouseQuerySession session, string? symbol = null, CancellationToken cancellationToken = default) =>
         Read(session, symbol, null, cancellationToken);

@@ -15,12 +15,12 @@ public sealed record ShortfallPeriod(DateOnly Month, int Trades, double Investme
 public sealed record TradeShortfallRow(StoredTrade Trade, string? Ticker, Shortfall Shortfall);
 
 /// <summary>
-/// The implementation shortfall of a backtest's trades (dollars; see <see cref="TradeShortfall"/>). <see cref="ModelledCost"/>
-/// is what the engine charged (Σ cost × capital at the trade), which explicit + trading equal by construction.
+/// The implementation shortfall of a backtest's trades (dollars; see <see cref="TradeShortfall"/>): explicit + trading is
+/// what the engine charged, Σ cost × the capital at the trade.
 /// </summary>
 public sealed record TradeShortfallReport(
     Execution Execution, double CommissionBps, int Trades, int WithoutPrice, int WithoutDecisionPrice, double PaperInvestment, double Explicit, double Delay, double Trading,
-    double ModelledCost, IReadOnlyList<ShortfallPeriod> Months, IReadOnlyList<TradeShortfallRow> Largest)
+    IReadOnlyList<ShortfallPeriod> Months, IReadOnlyList<TradeShortfallRow> Largest)
 {
     public double Total => Explicit + Delay + Trading;
 
@@ -85,7 +85,7 @@ public static class TradeShortfall
         private readonly SortedDictionary<DateOnly, ShortfallPeriod> _months = [];
         private readonly PriorityQueue<TradeShortfallRow, double> _top = new();
         private int _count, _noPrice, _noDecision;
-        private double _investment, _fees, _delay, _trading, _modelled;
+        private double _investment, _fees, _delay, _trading;
 
         public void Add(StoredTrade t)
         {
@@ -113,7 +113,7 @@ public static class TradeShortfall
 
             _count++;
             _investment += s.PaperInvestment;
-            (_fees, _delay, _trading, _modelled) = (_fees + s.ExplicitCost, _delay + s.DelayCost, _trading + s.TradingCost, _modelled + charged);
+            (_fees, _delay, _trading) = (_fees + s.ExplicitCost, _delay + s.DelayCost, _trading + s.TradingCost);
             var month = new DateOnly(t.Date.Year, t.Date.Month, 1);
             var m = _months.TryGetValue(month, out var known) ? known : new ShortfallPeriod(month, 0, 0, 0, 0, 0);
             _months[month] = new ShortfallPeriod(month, m.Trades + 1, m.Investment + s.PaperInvestment, m.Explicit + s.ExplicitCost, m.Delay + s.DelayCost, m.Trading + s.TradingCost);
@@ -136,7 +136,7 @@ public static class TradeShortfall
             }
 
             rows.Reverse(); // largest first
-            return new TradeShortfallReport(execution, commissionBps, _count, _noPrice, _noDecision, _investment, _fees, _delay, _trading, _modelled, [.. _months.Values], rows);
+            return new TradeShortfallReport(execution, commissionBps, _count, _noPrice, _noDecision, _investment, _fees, _delay, _trading, [.. _months.Values], rows);
         }
     }
 

@@ -18,6 +18,15 @@ namespace Research.Cli.Commands.Events;
 /// </summary>
 public static class EventsCommand
 {
+    /// <summary>The design's parts as the options that set them, for its refusals.</summary>
+    private static readonly Dictionary<string, string> OptionNames = new(StringComparer.Ordinal)
+    {
+        ["estimation"] = "--estimation",
+        ["test"] = "--test",
+        ["min-estimation"] = "--min-estimation",
+        ["confidence"] = "--confidence",
+    };
+
     /// <summary>One group's tests of one window, as printed and written with --json (NaN as null).</summary>
     public sealed record TestLine(string Group, string Window, int Events, double Caar, double? TStatistic, double? PValue, double? Lower, double? Upper,
         double? Patell, double? PatellP, double? Bmp, double? BmpP, double AverageCorrelation, int CorrelationPairs, double? KolariPynnonen, double? KolariPynnonenP,
@@ -95,7 +104,7 @@ public static class EventsCommand
             };
             try
             {
-                options.Validate();
+                options.Validate(OptionNames);
             }
             catch (ArgumentException e)
             {
