@@ -7,6 +7,7 @@ using Research.Data.Synthetic;
 using Research.Grains.Abstractions.Backtests;
 using Research.Grains.Abstractions.ExecutionQuality;
 using Research.Grains.Abstractions.Security;
+using Research.Platform.Storage.Audit;
 using Research.Testing;
 
 namespace Research.Console.Tests;
@@ -106,6 +107,10 @@ public sealed partial class BrowserTests
         Assert.Equal(expected.Orders.Length, await researcher.Locator("#exec-table tbody tr").CountAsync());
         Assert.Contains($"Trades of {job}", await researcher.InnerTextAsync("#exec-result"), StringComparison.Ordinal);
         await researcher.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "execution-backtest.png"), FullPage = true });
+        // Opening a stored result through its trades is audited, as on the backtest pages; pasted tables are not.
+        var audit = await platform.Storage.Audit.ReadAsync(new AuditQuery(Actor: researcherName, Action: ResearchActions.ExecutionAnalyze, Limit: 20), TestContext.Current.CancellationToken);
+        Assert.Contains(audit, a => a.Entry.Target == job && a.Entry.Outcome == "ok");
+        Assert.DoesNotContain(audit, a => a.Entry.Target == "pasted");
 
         var viewer = await SignInAtAsync(browser, await platform.CreateUserAsync("viewer", twoFactor: false), "/alerts", "#alerts-ready");
         await viewer.GotoAsync("/execution");

@@ -91,7 +91,7 @@ public static class ResearchActions
         new(AlphaEvaluate, Role.Researcher, false, false, "Evaluate a signal (recorded as a trial in the ledger) or correlate signals."),
         new(EventsStudy, Role.Researcher, false, false, "Run an event study (abnormal returns around pasted events or earnings reports, with their tests) on the warehouse."),
         new(MicroStudy, Role.Researcher, false, false, "Run a microstructure study of the warehouse's TAQ ticks (fanned out across the cluster by day)."),
-        new(ExecutionAnalyze, Role.Researcher, false, false, "Measure execution quality (implementation shortfall and its parts) of pasted orders and fills or of a paper account's."),
+        new(ExecutionAnalyze, Role.Researcher, false, false, "Measure execution quality (implementation shortfall and its parts) of pasted orders and fills, a paper account's or a stored backtest's trades (audited, as opening the result is)."),
         new(ModelStage, Role.Researcher, false, false, "Register an evaluated signal as a staged model version (the evaluation is recorded as a trial)."),
         new(ModelPromote, Role.Operator, true, false, "Promote a staged model version to production, or roll production back."),
         new(TradingView, Role.Researcher, false, false, "See accounts, orders, fills, positions and circuit breakers with their history."),
