@@ -164,7 +164,7 @@ public sealed class RiskCommandTests(RiskWarehouseFixture fixture) : IClassFixtu
     public async Task Backtest_run_prints_metrics_and_refuses_an_unknown_strategy()
     {
         var root = fixture.DataRoot;
-        var (code, output, error) = await CliRunner.RunAsync("backtest", "run", "--data-root", root, "--strategy", "momentum", "--from", "2022-01-03", "--to", "2024-12-31", "--json");
+        var (code, output, error) = await CliRunner.RunAsync("backtest", "run", "--data-root", root, "--strategy", "momentum", "--from", "2022-01-03", "--to", "2024-12-31", "--json", "--shortfall");
         Assert.True(code == 0, error);
         using (var json = JsonDocument.Parse(output))
         {
@@ -173,6 +173,16 @@ public sealed class RiskCommandTests(RiskWarehouseFixture fixture) : IClassFixtu
             Assert.InRange(metrics.GetProperty("meanGrossExposure").GetDouble(), 1.5, 2.2);
             Assert.True(metrics.GetProperty("trades").GetInt32() > 100);
             Assert.True(json.RootElement.GetProperty("dataVersions").TryGetProperty("crsp/daily", out _));
+
+            // --shortfall: every trade measured or counted as left out; the parts add up; the months hold every measured trade;
+            // the commission is 1 bp of the traded value (of the paper investment at the previous close, so close to 1).
+            var s = json.RootElement.GetProperty("shortfall");
+            var measured = s.GetProperty("trades").GetInt32();
+            Assert.Equal(metrics.GetProperty("trades").GetInt32(), measured + s.GetProperty("withoutPrice").GetInt32() + s.GetProperty("withoutDecisionPrice").GetInt32());
+            Assert.Equal(s.GetProperty("explicitBps").GetDouble() + s.GetProperty("delayBps").GetDouble() + s.GetProperty("tradingBps").GetDouble(), s.GetProperty("totalBps").GetDouble(), 9);
+            Assert.Equal(measured, s.GetProperty("months").EnumerateArray().Sum(m => m.GetProperty("trades").GetInt32()));
+            Assert.InRange(s.GetProperty("explicitBps").GetDouble(), 0.9, 1.1);
+            Assert.True(s.GetProperty("tradingBps").GetDouble() > 5, "the default half spread is 5 bps, with impact on top");
         }
 
         (code, output, error) = await CliRunner.RunAsync("backtest", "run", "--data-root", root, "--strategy", "buy-and-hold", "--from", "2022-01-03", "--to", "2024-12-31", "--json",

@@ -81,12 +81,9 @@ public sealed class BacktestSeriesStore(string root)
     {
         ArgumentNullException.ThrowIfNull(run);
         var r = run.Result;
-        var tradePermnos = Array.ConvertAll(r.Trades.AssetColumn(), a => run.Permnos[a]);
+        var t = TradeColumns(run);
         var (positionDates, positionAssets, positionWeights) = r.Positions.Columns();
         var held = Enumerable.Range(0, r.SecurityPnl.Length).Where(i => r.SecurityPnl[i] != 0).ToArray();
-        var values = r.Trades.ValueColumn();
-        var prices = run.TradePrices ?? [.. values.Select(_ => double.NaN)];
-        var shares = values.Select((v, k) => double.IsFinite(prices[k]) && prices[k] > 0 ? v / prices[k] : double.NaN).ToArray();
 
         return PublishAsync(jobId, [
             new("daily.parquet", [ParquetColumnSpec.Of<DateOnly>("date"), ParquetColumnSpec.Of<double>("ret"), ParquetColumnSpec.Of<double>("gross_ret"), ParquetColumnSpec.Of<double>("cost"),
@@ -96,12 +93,23 @@ public sealed class BacktestSeriesStore(string root)
             new("trades.parquet", [ParquetColumnSpec.Of<DateOnly>("date"), ParquetColumnSpec.Of<int>("permno"), ParquetColumnSpec.Of<double>("weight_before"), ParquetColumnSpec.Of<double>("weight_after"),
                 ParquetColumnSpec.Of<double>("cost"), ParquetColumnSpec.Of<double>("value"), ParquetColumnSpec.Of<double>("price"), ParquetColumnSpec.Of<double>("shares"),
                 ParquetColumnSpec.Of<double>("realized_pnl")],
-                [r.Trades.DateColumn(), tradePermnos, r.Trades.BeforeColumn(), r.Trades.AfterColumn(), r.Trades.CostColumn(), values, prices, shares, r.Trades.RealizedColumn()]),
+                [t.Dates, t.Permnos, t.Before, t.After, t.Cost, t.Value, t.Price, t.Shares, t.Realized]),
             new("positions.parquet", [ParquetColumnSpec.Of<DateOnly>("date"), ParquetColumnSpec.Of<int>("permno"), ParquetColumnSpec.Of<double>("weight")],
                 [positionDates, Array.ConvertAll(positionAssets, a => run.Permnos[a]), positionWeights]),
             new("securities.parquet", [ParquetColumnSpec.Of<int>("permno"), ParquetColumnSpec.Of<double>("pnl")],
                 [Array.ConvertAll(held, a => run.Permnos[a]), Array.ConvertAll(held, a => r.SecurityPnl[a])]),
         ], cancellationToken);
+    }
+
+    /// <summary>A run's trades as <c>trades.parquet</c> stores them: PERMNOs, signed dollars, the execution price (NaN when unknown) and shares.</summary>
+    public static (DateOnly[] Dates, int[] Permnos, double[] Before, double[] After, double[] Cost, double[] Value, double[] Price, double[] Shares, double[] Realized) TradeColumns(BacktestRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var trades = run.Result.Trades;
+        var values = trades.ValueColumn();
+        var prices = run.TradePrices ?? [.. values.Select(_ => double.NaN)];
+        var shares = values.Select((v, k) => double.IsFinite(prices[k]) && prices[k] > 0 ? v / prices[k] : double.NaN).ToArray();
+        return (trades.DateColumn(), Array.ConvertAll(trades.AssetColumn(), a => run.Permnos[a]), trades.BeforeColumn(), trades.AfterColumn(), trades.CostColumn(), values, prices, shares, trades.RealizedColumn());
     }
 
     /// <summary>A Monte Carlo's per-path metrics (<c>paths.parquet</c>) and, when given, its wealth fan (<c>fan.parquet</c>: day, then one column per quantile).</summary>

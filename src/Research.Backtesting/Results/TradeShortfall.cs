@@ -1,6 +1,7 @@
 using System.Globalization;
 using Research.Analytics.Execution;
 using Research.Backtesting.Engine;
+using Research.Backtesting.Jobs;
 using Research.Data.Warehouse;
 
 namespace Research.Backtesting.Results;
@@ -181,28 +182,55 @@ public static class TradeShortfall
     /// The execution analysis of stored backtest <paramref name="jobId"/> (its spec and data versions from the result
     /// index), decision prices from the CRSP version the run used.
     /// </summary>
-    public static async Task<TradeShortfallReport> AnalyzeAsync(WarehouseLayout layout, BacktestSeriesStore series, string jobId, string spec, IReadOnlyDictionary<string, string> dataVersions, TimeProvider clock, int largest = 100, CancellationToken cancellationToken = default)
+    public static Task<TradeShortfallReport> AnalyzeAsync(WarehouseLayout layout, BacktestSeriesStore series, string jobId, string spec, IReadOnlyDictionary<string, string> dataVersions, TimeProvider clock, int largest = 100, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(series);
-        ArgumentNullException.ThrowIfNull(dataVersions);
         var (execution, commission) = SettingsOf(spec);
-        var pins = PinnedDatasets.ToDictionary(d => d, d => dataVersions.TryGetValue(d, out var v) ? v : throw new ArgumentException($"job '{jobId}' did not record a version of {d}."), StringComparer.Ordinal);
+        return AnalyzeAsync(layout, $"job '{jobId}'", execution, commission, dataVersions, each => series.ForEachTradeAsync(jobId, each, cancellationToken), clock, largest);
+    }
+
+    /// <summary>The execution analysis of a run made in this process (<c>research backtest run --shortfall</c>): its trades as they would be stored, decision prices from its CRSP version.</summary>
+    public static TradeShortfallReport Analyze(WarehouseLayout layout, BacktestRun run, TimeProvider clock, int largest = 100)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var t = BacktestSeriesStore.TradeColumns(run);
+        double? Known(double x) => double.IsFinite(x) ? x : null;
+        Task Each(Action<StoredTrade> each)
+        {
+            for (var k = 0; k < t.Dates.Length; k++)
+            {
+                each(new StoredTrade(t.Dates[k], t.Permnos[k], t.Before[k], t.After[k], t.Cost[k], t.Value[k], Known(t.Price[k]), Known(t.Shares[k]), t.Realized[k]));
+            }
+
+            return Task.CompletedTask;
+        }
+
+        var task = AnalyzeAsync(layout, "the run", run.Request.Execution, run.Request.Costs.CommissionBps, run.DataVersions, Each, clock, largest);
+        return task.IsCompleted ? task.GetAwaiter().GetResult() : throw new InvalidOperationException("the in-memory analysis completes synchronously");
+    }
+
+    /// <summary>Two passes over the trades: the PERMNOs and days for the decision prices, then the measures.</summary>
+    private static async Task<TradeShortfallReport> AnalyzeAsync(WarehouseLayout layout, string what, Execution execution, double commission, IReadOnlyDictionary<string, string> dataVersions,
+        Func<Action<StoredTrade>, Task> forEach, TimeProvider clock, int largest)
+    {
+        ArgumentNullException.ThrowIfNull(dataVersions);
+        var pins = PinnedDatasets.ToDictionary(d => d, d => dataVersions.TryGetValue(d, out var v) ? v : throw new ArgumentException($"{what} did not record a version of {d}."), StringComparer.Ordinal);
         var (permnos, dates) = (new HashSet<int>(), new HashSet<DateOnly>());
         var priced = 0;
-        await series.ForEachTradeAsync(jobId, t =>
+        await forEach(t =>
         {
             permnos.Add(t.Permno);
             dates.Add(t.Date);
             priced += t.Price is not null ? 1 : 0;
-        }, cancellationToken).ConfigureAwait(false);
+        }).ConfigureAwait(false);
         if (permnos.Count == 0)
         {
-            throw new ArgumentException($"job '{jobId}' made no trades.");
+            throw new ArgumentException($"{what} made no trades.");
         }
 
         if (priced == 0)
         {
-            throw new ArgumentException($"job '{jobId}' stored its trades without execution prices (results stored before prices were kept); run the same spec again to analyse its execution.");
+            throw new ArgumentException($"{what} has its trades without execution prices (results stored before prices were kept); run the same spec again to analyse its execution.");
         }
 
         Dictionary<(int, DateOnly), (double, string?)> decisions;
@@ -212,9 +240,9 @@ public static class TradeShortfall
         }
 
         var sum = new Accumulator(execution, commission, (p, d) => decisions.TryGetValue((p, d), out var x) ? x : null, largest);
-        await series.ForEachTradeAsync(jobId, sum.Add, cancellationToken).ConfigureAwait(false);
+        await forEach(sum.Add).ConfigureAwait(false);
         var report = sum.Report();
         return report.Trades > 0 ? report
-            : throw new ArgumentException($"job '{jobId}': none of its trades has a decision price ({report.WithoutPrice:N0} without an execution price, {report.WithoutDecisionPrice:N0} without a previous CRSP close and adjustment factors in crsp/daily@{pins["crsp/daily"]}).");
+            : throw new ArgumentException($"{what}: none of its trades has a decision price ({report.WithoutPrice:N0} without an execution price, {report.WithoutDecisionPrice:N0} without a previous CRSP close and adjustment factors in crsp/daily@{pins["crsp/daily"]}).");
     }
 }
