@@ -1064,7 +1064,21 @@ public sealed partial class BrowserTests(ConsolePlatform platform)
         Assert.Matches(@"^\d+\t[A-Z]+\t\S.*\t-?[\d.]+ ?%\t-?[\d,]+$", await page.InnerTextAsync("#positions tbody tr:first-child"));
         var (riskLink, heldOn) = ((await page.GetAttributeAsync("#positions-risk", "href"))!, (await page.InnerTextAsync("#positions-heading"))[13..23]);
         Assert.Contains("Ticker (then)", await page.InnerTextAsync("#trades"), StringComparison.OrdinalIgnoreCase);
-        // Trades of one security: the grid then shows only its rows.
+        // Trades of one security: the grid then shows only its rows. The grid is virtualised: it is brought into view as a
+        // reader scrolls to it (once, under CI load, its rows had not appeared after 30 s; the heading and a picture of the
+        // grid are kept if that happens again).
+        await page.Locator("#trades").ScrollIntoViewIfNeededAsync();
+        try
+        {
+            await page.Locator("#trades tr.rz-data-row").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 60_000 });
+        }
+        catch (TimeoutException e)
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "result-trades-missing.png"), FullPage = true });
+            var heading = await page.EvaluateAsync<string>("() => (document.body.innerText.match(/Trades \\([\\d,]+\\)/) || ['no trades heading'])[0]");
+            throw new TimeoutException($"no trade rows under '{heading}'; the grid says: {await page.InnerTextAsync("#trades")}", e);
+        }
+
         var firstPermno = (await page.Locator("#trades tr.rz-data-row td:nth-child(2)").First.InnerTextAsync()).Trim();
         await page.FillAsync("#trade-permno input", firstPermno);
         await page.Keyboard.PressAsync("Tab");
